@@ -1,0 +1,26 @@
+/**
+ * The Fleetgate program: load the environment's spec, validate it, resolve it into a FleetPlan and hand
+ * that to FleetIngress. `pulumi up` runs this file on the stack named after the environment; the offline
+ * plan runs the same file under mocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { FleetIngress } from "./components/fleet-ingress";
+import { secretsFromConfig } from "./components/secrets";
+import { formatDiagnostic, InvalidSpecError, planEnvironment, stackConfigFromEngine } from "./spec";
+import { readEnvironmentFiles, readStackFile } from "./spec/read-files";
+
+// Which config keys are secret is known to the SDK but not exported in its typings.
+const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+const environment = pulumi.getStack();
+const root = pulumi.runtime.getRootDirectory() || process.cwd();
+const stack = stackConfigFromEngine(pulumi.runtime.allConfig(), isConfigSecret, readStackFile(root, environment));
+const result = planEnvironment({ environment, stack, files: readEnvironmentFiles(root, environment) });
+
+for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) pulumi.log.warn(formatDiagnostic(warning));
+// An invalid spec stops the program before any resource is registered.
+if (!result.plan) throw new pulumi.RunError(new InvalidSpecError(result.diagnostics).message);
+
+const fleet = new FleetIngress(environment, { plan: result.plan, secrets: secretsFromConfig(new pulumi.Config("fleetgate")) });
+
+export const hosts = fleet.hosts;

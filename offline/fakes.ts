@@ -1,0 +1,37 @@
+/**
+ * What the mock engine answers in place of the clouds: outputs a provider would compute after creating a
+ * resource, and results of the lookups the program makes. Values are realistic in shape (documentation
+ * IP ranges, well-formed ARNs) and derived from names only, so every run gives the same answers.
+ */
+import { shortHash } from "../spec/names";
+
+type Inputs = Record<string, unknown>;
+type OutputFaker = (name: string, inputs: Inputs) => Inputs;
+
+const outputsByType: Record<string, OutputFaker> = {};
+const invokesByToken: Record<string, (inputs: Inputs) => Inputs> = {};
+
+/** Registers computed outputs for a resource type (each component family adds its own). */
+export function fakeOutputsFor(type: string, faker: OutputFaker): void {
+  outputsByType[type] = faker;
+}
+
+/** Registers the answer to a lookup (invoke) token. */
+export function fakeInvokeFor(token: string, answer: (inputs: Inputs) => Inputs): void {
+  invokesByToken[token] = answer;
+}
+
+export function fakeOutputs(type: string, name: string, inputs: Inputs): Inputs {
+  return outputsByType[type]?.(name, inputs) ?? {};
+}
+
+export function fakeInvoke(token: string, inputs: Inputs): Inputs {
+  const answer = invokesByToken[token];
+  if (!answer) throw new Error(`the offline engine has no answer for the lookup ${token}; add one in offline/fakes.ts`);
+  return answer(inputs);
+}
+
+/** A stable number in [0, n) from a name, for fake addresses and ids. */
+export function stableNumber(name: string, n: number): number {
+  return parseInt(shortHash(name, 8), 16) % n;
+}

@@ -1,0 +1,155 @@
+/**
+ * An engine stand-in for running Fleetgate offline: it installs Pulumi's mocks, answers the program's
+ * lookups, and records every resource registration with what a reviewer or a test needs to see —
+ * type, name, parent, provider, inputs (with which of them are secret), and resource options.
+ * Used by the test harness and by the offline plan, so both see the graph the same way.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { fakeInvoke, fakeOutputs } from "./fakes";
+
+export interface RegisteredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** True for custom (cloud) resources, false for components. */
+  readonly custom: boolean;
+  readonly parent?: string;
+  /** `<provider urn>::<id>`, or undefined when the default provider is used. */
+  readonly provider?: string;
+  /** Inputs as plain data: secrets unwrapped (see secretPaths), resource references as their URNs. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Dotted paths of inputs that are secret, e.g. `data.ca-key.pem`. Sorted. */
+  readonly secretPaths: readonly string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  /** URNs this resource depends on explicitly (dependsOn), sorted. */
+  readonly dependsOn: readonly string[];
+  readonly ignoreChanges: readonly string[];
+  readonly replaceOnChanges: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly aliases: readonly string[];
+  /** Outputs registered by components (registerOutputs), plain. */
+  outputs?: Readonly<Record<string, unknown>>;
+}
+
+export interface MockEngineOptions {
+  readonly project?: string;
+  readonly stack: string;
+  readonly preview?: boolean;
+  /** Full config keys (`fleetgate:clusters`) to raw values as the CLI passes them (objects as JSON). */
+  readonly config?: Readonly<Record<string, string>>;
+  readonly secretKeys?: readonly string[];
+}
+
+export interface MockEngine {
+  /** Resources in registration order. */
+  readonly resources: RegisteredResource[];
+  /** Waits until every pending registration has been answered. */
+  settle(): Promise<void>;
+}
+
+type RawRequest = {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getProvider(): string;
+  getProtect(): boolean;
+  getRetainondelete(): boolean;
+  getDeletebeforereplace(): boolean;
+  getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getAliasurnsList(): string[];
+};
+
+export function startMockEngine(options: MockEngineOptions): MockEngine {
+  const resources: RegisteredResource[] = [];
+  const byUrn = new Map<string, RegisteredResource>();
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) } }),
+      call: (args) => fakeInvoke(args.token, args.inputs),
+    },
+    options.project ?? "fleetgate",
+    options.stack,
+    options.preview ?? true,
+  );
+  pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
+
+  const monitor = settings.getMonitor() as unknown as {
+    registerResource(req: RawRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: (err: unknown, resp?: unknown) => void): void;
+    signalAndWaitForShutdown?: (req: unknown, callback: (err: unknown, resp?: unknown) => void) => void;
+  };
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const raw = req.getObject()?.toJavaScript() ?? {};
+    const secretPaths: string[] = [];
+    const inputs = reveal(raw, [], secretPaths) as Record<string, unknown>;
+    registerResource(req, (err, resp) => {
+      if (!err && resp) {
+        const resource: RegisteredResource = {
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          ...(req.getParent() ? { parent: req.getParent() } : {}),
+          ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+          inputs,
+          secretPaths: secretPaths.sort(),
+          protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          dependsOn: [...req.getDependenciesList()].sort(),
+          ignoreChanges: [...req.getIgnorechangesList()],
+          replaceOnChanges: [...req.getReplaceonchangesList()],
+          additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
+          aliases: [...req.getAliasurnsList()],
+        };
+        resources.push(resource);
+        byUrn.set(resource.urn, resource);
+      }
+      callback(err, resp);
+    });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, callback) => {
+    const resource = byUrn.get(req.getUrn());
+    if (resource) resource.outputs = reveal(req.getOutputs()?.toJavaScript() ?? {}, [], []) as Record<string, unknown>;
+    registerOutputs(req, callback);
+  };
+  // The run entry signals shutdown when the program ends; the mock monitor has nothing to wait for.
+  monitor.signalAndWaitForShutdown ??= (_req, callback) => callback(null, {});
+
+  return {
+    resources,
+    // waitForRPCs is internal to the SDK, but it is the one reliable way to know that every
+    // registration the program started has been answered.
+    settle: () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),
+  };
+}
+
+/** Value shown in place of a secret when printing. */
+export const SECRET_MASK = "[secret]";
+
+/** Unwraps the wire format: secrets (recording their paths), resource references, unknowns. */
+function reveal(value: unknown, path: string[], secretPaths: string[]): unknown {
+  if (value === rpc.unknownValue) return "<computed>";
+  if (Array.isArray(value)) return value.map((v, i) => reveal(v, [...path, String(i)], secretPaths));
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  const sig = record[rpc.specialSigKey];
+  if (sig === rpc.specialSecretSig) {
+    secretPaths.push(path.join("."));
+    return reveal(record.value, path, []);
+  }
+  if (sig === rpc.specialResourceSig) return record.urn;
+  if (sig === rpc.specialAssetSig || sig === rpc.specialArchiveSig) return { asset: record.path ?? record.uri ?? "<inline>" };
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, reveal(v, [...path, k], secretPaths)]));
+}

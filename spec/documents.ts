@@ -1,0 +1,113 @@
+/**
+ * Loads service owners' documents: parses every YAML file of the environment's folder, checks where the
+ * file sits (a team folder), recognises each document's kind and validates it against its schema.
+ */
+import type { Diagnostic } from "./diagnostics";
+import { issueMessages, issuesToDiagnostics } from "./issues";
+import { didYouMean, listChoices } from "./names";
+import {
+  DOCUMENT_SCHEMAS,
+  type BackendConfig,
+  type DocumentKind,
+  type FrontendConfig,
+  type MultiClusterIngress,
+  type MultiClusterService,
+} from "./schema/documents";
+import { parseYamlDocuments, type Locator } from "./yaml-source";
+
+export interface SourceFile {
+  /** Relative to the project root, with forward slashes: `stacks/prod/shop/ingress.yaml`. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface Loaded<K extends DocumentKind = DocumentKind, T = unknown> {
+  readonly kind: K;
+  readonly doc: T;
+  readonly file: string;
+  /** The team folder: the first folder under `stacks/<env>/`. */
+  readonly team: string;
+  readonly index: number;
+  readonly locate: Locator;
+}
+
+export interface LoadedDocuments {
+  readonly services: Loaded<"MultiClusterService", MultiClusterService>[];
+  readonly ingresses: Loaded<"MultiClusterIngress", MultiClusterIngress>[];
+  readonly backendConfigs: Loaded<"BackendConfig", BackendConfig>[];
+  readonly frontendConfigs: Loaded<"FrontendConfig", FrontendConfig>[];
+}
+
+const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
+
+export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
+  const documents: LoadedDocuments = { services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
+  const diagnostics: Diagnostic[] = [];
+  const root = `stacks/${environment}/`;
+
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    const relative = file.path.startsWith(root) ? file.path.slice(root.length) : file.path;
+    const slash = relative.indexOf("/");
+    if (slash === -1) {
+      diagnostics.push({
+        file: file.path,
+        line: 1,
+        column: 1,
+        severity: "error",
+        path: "",
+        message: `is not in a team folder; move it to ${root}<team>/ so that each team owns its folder.`,
+      });
+      continue;
+    }
+    const team = relative.slice(0, slash);
+    const parsed = parseYamlDocuments(file.path, file.text);
+    diagnostics.push(...parsed.diagnostics);
+
+    for (const source of parsed.documents) {
+      const value = source.value as { apiVersion?: unknown; kind?: unknown } | null;
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        diagnostics.push({ ...source.locate([]), severity: "error", path: "", message: "is not a Kubernetes-style document; a document is a map with apiVersion, kind, metadata and spec." });
+        continue;
+      }
+      const kind = value.kind;
+      if (typeof kind !== "string" || !KINDS.includes(kind as DocumentKind)) {
+        diagnostics.push({
+          ...source.locate(["kind"]),
+          severity: "error",
+          path: "kind",
+          message:
+            typeof kind === "string"
+              ? `"${kind}" is not a kind Fleetgate reads${didYouMean(kind, KINDS)}; use ${listChoices(KINDS)}.`
+              : `is missing; every document names its kind: ${listChoices(KINDS)}.`,
+        });
+        continue;
+      }
+      const result = DOCUMENT_SCHEMAS[kind as DocumentKind].safeParse(value, { error: issueMessages });
+      if (!result.success) {
+        diagnostics.push(...issuesToDiagnostics(result.error, source.locate));
+        continue;
+      }
+      const base = { file: file.path, team, index: source.index, locate: source.locate };
+      switch (kind as DocumentKind) {
+        case "MultiClusterService":
+          documents.services.push({ ...base, kind: "MultiClusterService", doc: result.data as MultiClusterService });
+          break;
+        case "MultiClusterIngress":
+          documents.ingresses.push({ ...base, kind: "MultiClusterIngress", doc: result.data as MultiClusterIngress });
+          break;
+        case "BackendConfig":
+          documents.backendConfigs.push({ ...base, kind: "BackendConfig", doc: result.data as BackendConfig });
+          break;
+        case "FrontendConfig":
+          documents.frontendConfigs.push({ ...base, kind: "FrontendConfig", doc: result.data as FrontendConfig });
+          break;
+      }
+    }
+  }
+  return { documents, diagnostics };
+}
+
+/** `namespace/name` of a document. */
+export function keyOf(doc: { metadata: { name: string; namespace: string } }): string {
+  return `${doc.metadata.namespace}/${doc.metadata.name}`;
+}

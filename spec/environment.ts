@@ -1,0 +1,61 @@
+/**
+ * Validates the admin's stack configuration key by key against its schema: unknown keys, missing
+ * required keys, credentials that are not held as secrets, and every schema rule, all reported at
+ * their place in `stacks/Pulumi.<env>.yaml`.
+ */
+import type { Diagnostic } from "./diagnostics";
+import { formatPath } from "./diagnostics";
+import { issueMessages, issuesToDiagnostics } from "./issues";
+import { didYouMean } from "./names";
+import { ENVIRONMENT_KEYS, SECRET_KEYS, type EnvironmentConfig, type EnvironmentKey } from "./schema/environment";
+import { CONFIG_NAMESPACE, type StackConfig } from "./stack-config";
+
+export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConfig; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [...stack.diagnostics];
+  const known = Object.keys(ENVIRONMENT_KEYS);
+  const parsed: Record<string, unknown> = {};
+
+  for (const key of Object.keys(stack.values).sort()) {
+    if (!(key in ENVIRONMENT_KEYS)) {
+      diagnostics.push({
+        ...stack.locate([key]),
+        severity: "error",
+        path: `${CONFIG_NAMESPACE}:${key}`,
+        message: `is not a Fleetgate setting${didYouMean(key, known)}; the settings are ${known.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}.`,
+      });
+    }
+  }
+
+  for (const [key, { schema, required }] of Object.entries(ENVIRONMENT_KEYS) as [EnvironmentKey, (typeof ENVIRONMENT_KEYS)[EnvironmentKey]][]) {
+    const value = stack.values[key];
+    if (value === undefined) {
+      if (required)
+        diagnostics.push({
+          ...stack.locate([]),
+          severity: "error",
+          path: `${CONFIG_NAMESPACE}:${key}`,
+          message: `is missing; ${schema.description ?? "set it"} Set it in the stack file.`,
+        });
+      continue;
+    }
+    if (SECRET_KEYS.includes(key) && !stack.secretKeys.has(key)) {
+      diagnostics.push({
+        ...stack.locate([key]),
+        severity: "error",
+        path: `${CONFIG_NAMESPACE}:${key}`,
+        message: `holds credentials in plain text; remove it and set it again with \`pulumi config set --secret\` (for one entry: \`pulumi config set --secret --path '${CONFIG_NAMESPACE}:${key}.<name>' <value>\`).`,
+      });
+    }
+    const result = schema.safeParse(value, { error: issueMessages });
+    if (result.success) parsed[key] = result.data;
+    else diagnostics.push(...issuesToDiagnostics(result.error, stack.locate, [key]).map((d) => ({ ...d, path: `${CONFIG_NAMESPACE}:${d.path}` })));
+  }
+
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return { config: failed ? undefined : (parsed as EnvironmentConfig), diagnostics };
+}
+
+/** Formats a config path for messages: `fleetgate:clusters[0].region`. */
+export function configPath(key: string, ...rest: (string | number)[]): string {
+  return `${CONFIG_NAMESPACE}:${formatPath([key, ...rest])}`;
+}

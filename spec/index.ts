@@ -1,0 +1,42 @@
+/**
+ * The spec pipeline in one call: stack configuration and documents in; a FleetPlan (or the reasons there
+ * is none) out. Pure and synchronous: file reading happens in the caller.
+ */
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics";
+import { loadDocuments, type SourceFile } from "./documents";
+import { parseEnvironment } from "./environment";
+import type { FleetPlan } from "./plan";
+import { resolveFleet } from "./resolve";
+import type { StackConfig } from "./stack-config";
+import { validateFleet } from "./validate";
+
+export interface PlanInput {
+  /** The environment name: the Pulumi stack name. */
+  readonly environment: string;
+  readonly stack: StackConfig;
+  /** The YAML files under `stacks/<environment>/`. */
+  readonly files: readonly SourceFile[];
+}
+
+export interface PlanResult {
+  /** Present only when there are no errors. */
+  readonly plan?: FleetPlan;
+  /** Every error and warning of the run, sorted by place. */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function planEnvironment(input: PlanInput): PlanResult {
+  const environment = parseEnvironment(input.stack);
+  const loaded = loadDocuments(input.environment, input.files);
+  const diagnostics = [...environment.diagnostics, ...loaded.diagnostics];
+  // Cross-document checks need every document and the environment to be well-formed first.
+  if (environment.config && !hasErrors(diagnostics))
+    diagnostics.push(...validateFleet({ environment: input.environment, config: environment.config, stack: input.stack, documents: loaded.documents }));
+  if (!environment.config || hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
+  return { plan: resolveFleet(input.environment, environment.config, loaded.documents), diagnostics: sortDiagnostics(diagnostics) };
+}
+
+export type { FleetPlan } from "./plan";
+export { formatDiagnostic, InvalidSpecError, type Diagnostic } from "./diagnostics";
+export type { SourceFile } from "./documents";
+export { stackConfigFromEngine, stackConfigFromFile, type StackConfig } from "./stack-config";

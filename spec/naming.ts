@@ -1,0 +1,28 @@
+/**
+ * Names Fleetgate derives for what it creates. They come from stable keys only (environment, cluster,
+ * namespace/name, host), never from positions, so reordering documents or clusters renames nothing.
+ * Both sides of a contract use these: the Kubernetes side names the NEGs the GCP side attaches.
+ */
+import { boundedName } from "./names";
+
+/** Every cloud resource name starts with this, so Fleetgate's resources are easy to find and filter. */
+export const NAME_PREFIX = "fg";
+
+/** The environment's global address (IPv4; the IPv6 one adds `-v6`). */
+export function addressName(environment: string): string {
+  return boundedName([NAME_PREFIX, environment]);
+}
+
+/** The zonal network endpoint groups of a cluster's gateway Service (one per zone, same name). */
+export function negName(environment: string, cluster: string): string {
+  return boundedName([NAME_PREFIX, environment, cluster, "gw"]);
+}
+
+/** A cloud-side name for a service port: `fg-<env>-<namespace>-<name>-<port>`. */
+export function backendName(environment: string, serviceKey: string, port: number): string {
+  const [namespace, name] = serviceKey.split("/") as [string, string];
+  return boundedName([NAME_PREFIX, environment, namespace, name, String(port)]);
+}
+
+export const GATEWAY_NAME = "fleetgate";
+export const DEFAULT_GATEWAY_NAMESPACE = "fleetgate-gateway";

@@ -1,0 +1,44 @@
+/**
+ * Path semantics. GKE documents follow GCE URL-map path rules: `/cart` matches only `/cart`, `/cart/*`
+ * matches `/cart/` and everything below it, `/*` matches every path. They normalise to a PathMatchPlan
+ * whose meaning is exact (see spec/plan.ts), and routes of a host are ordered so that the most specific
+ * match wins, as GCE's longest-match does.
+ */
+import type { PathMatchPlan, RouteMatchPlan } from "./plan";
+
+export function gkePathToMatch(path: string | undefined): { match: PathMatchPlan } | { problem: string } {
+  if (path === undefined || path === "" || path === "/*") return { match: { type: "Prefix", value: "/" } };
+  const shown = JSON.stringify(path);
+  if (!path.startsWith("/")) return { problem: `${shown} does not start with "/"; write it as "/${path}"` };
+  if (/[?#]/.test(path)) return { problem: `${shown} contains "?" or "#"; a path rule matches the path only, without query or fragment` };
+  if (path.endsWith("/*")) {
+    const prefix = path.slice(0, -1);
+    if (prefix.includes("*")) return { problem: `${shown} has a "*" before its end; GCE paths allow "*" only as a final "/*"` };
+    return { match: { type: "Prefix", value: prefix } };
+  }
+  if (path.includes("*")) return { problem: `${shown} has a "*" that is not a final "/*"; write "/x/*" to match everything below /x/` };
+  return { match: { type: "Exact", value: path } };
+}
+
+/** The key of a match: equal keys mean two rules claim the same requests. */
+export function matchKey(match: RouteMatchPlan): string {
+  const values = (list: RouteMatchPlan["headers"]) => list.map((m) => `${m.name}${m.type === "Present" ? "?" : m.type === "Exact" ? "=" : "~"}${m.value ?? ""}`).join("&");
+  const headers = values(match.headers);
+  const query = values(match.queryParams);
+  return `${match.path.type === "Exact" ? "=" : "^"}${match.path.value}${headers ? ` h:${headers}` : ""}${query ? ` q:${query}` : ""}`;
+}
+
+/**
+ * Orders matches from most to least specific: exact paths first, then longer prefixes; for the same
+ * path, more header and query conditions first; ties broken by the key so the order is total.
+ * An exact path that overlaps a prefix is never shorter than it, so this is GCE's longest match.
+ */
+export function compareMatches(a: RouteMatchPlan, b: RouteMatchPlan): number {
+  if (a.path.type !== b.path.type) return a.path.type === "Exact" ? -1 : 1;
+  if (a.path.value.length !== b.path.value.length) return b.path.value.length - a.path.value.length;
+  const conditions = (m: RouteMatchPlan) => m.headers.length + m.queryParams.length;
+  if (conditions(a) !== conditions(b)) return conditions(b) - conditions(a);
+  const ka = matchKey(a);
+  const kb = matchKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,345 @@
+/**
+ * The FleetPlan: everything Fleetgate will build for one environment, as plain, sorted, deterministic
+ * data. It has no Pulumi types and no secrets (secret values are referenced by config key only), so it
+ * can be printed, diffed and tested without an engine. Components receive it and decide nothing
+ * themselves that is not written here.
+ */
+
+export type ClusterProvider = "gke" | "eks" | "other";
+export type FrontDoorProvider = "gcp" | "aws";
+
+export interface FleetPlan {
+  /** The environment (the Pulumi stack name). */
+  readonly environment: string;
+  readonly frontDoor: FrontDoorPlan;
+  /** Every cluster of the fleet, sorted by name. */
+  readonly clusters: readonly ClusterPlan[];
+  /** Every MultiClusterService, sorted by key (`namespace/name`). */
+  readonly services: readonly ServicePlan[];
+  /** Every host served, sorted by name. */
+  readonly hosts: readonly HostPlan[];
+  /** Certificates to issue, sorted by domain; hosts refer to them by domain. */
+  readonly certificates: readonly CertificatePlan[];
+  /** DNS zones that receive records, sorted by domain. */
+  readonly dnsZones: readonly DnsZonePlan[];
+  readonly trust: TrustPlan;
+  readonly mesh: MeshPlan;
+}
+
+// --- Front door --------------------------------------------------------------------------------
+
+export type FrontDoorPlan = GcpFrontDoorPlan | AwsFrontDoorPlan;
+
+export interface GcpFrontDoorPlan {
+  readonly provider: "gcp";
+  readonly project: string;
+  /** Name of the environment's global IPv4 address (and, with `ipv6`, the IPv6 one with suffix `-v6`). */
+  readonly addressName: string;
+  readonly ipv6: boolean;
+  readonly minTlsVersion: "1.2" | "1.3";
+  readonly sslPolicyProfile: "COMPATIBLE" | "MODERN" | "RESTRICTED";
+  readonly securityPolicy?: string;
+  readonly requireSecurityPolicy: boolean;
+  readonly logSampleRate: number;
+}
+
+export interface AwsFrontDoorPlan {
+  readonly provider: "aws";
+  readonly mode: "accelerator" | "latency-dns";
+  readonly dualStack: boolean;
+  readonly clientAffinity: "NONE" | "SOURCE_IP";
+  readonly globalRegion: string;
+  readonly minTlsVersion: "1.2" | "1.3";
+  /** Regions that have serving clusters, sorted. */
+  readonly regions: readonly string[];
+}
+
+// --- Clusters ----------------------------------------------------------------------------------
+
+export type ClusterAccessPlan =
+  | { readonly kind: "kubeconfig"; readonly configKey: string; readonly entry: string }
+  | { readonly kind: "gke"; readonly project: string; readonly location: string; readonly clusterName: string }
+  | { readonly kind: "eks"; readonly clusterName: string; readonly region: string; readonly roleArn?: string };
+
+export interface ClusterPlan {
+  readonly name: string;
+  readonly provider: ClusterProvider;
+  readonly region: string;
+  /** Sorted. */
+  readonly zones: readonly string[];
+  readonly network: string;
+  /** Sorted by key. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly access: ClusterAccessPlan;
+  /** The admin drained the whole cluster. */
+  readonly drained: boolean;
+  /** Present when the cluster serves at least one service (drained clusters keep theirs). */
+  readonly gateway?: GatewayPlan;
+  readonly istio: ClusterIstioPlan;
+}
+
+export interface GatewayPlan {
+  readonly namespace: string;
+  readonly name: string;
+  readonly className: "istio";
+  /** Port of the gateway's HTTP listeners, which the front door sends traffic to. */
+  readonly port: number;
+  /** Hosts with a listener on this gateway, sorted. */
+  readonly hosts: readonly string[];
+  /** Keys of the services this cluster serves, sorted. */
+  readonly services: readonly string[];
+  readonly replicas: number;
+  readonly resources: { readonly requests: Readonly<Record<string, string>>; readonly limits: Readonly<Record<string, string>> };
+  readonly autoscaling: { readonly enabled: boolean; readonly minReplicas: number; readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+  readonly podDisruptionBudget: { readonly minAvailable: number };
+  /** The public name of the gateway's load balancer (non-GKE clusters behind a GCP front door; non-EKS in latency DNS). */
+  readonly publicHostname?: string;
+  readonly publicPort: number;
+  /** The name of the zonal network endpoint groups of the gateway Service (GKE clusters). */
+  readonly negName?: string;
+}
+
+export interface ClusterIstioPlan {
+  /** Fleetgate installs istio-base and istiod here. */
+  readonly install: boolean;
+  /** The Istio network this cluster is on. */
+  readonly network: string;
+  /** The Istio cluster ID (the Fleetgate cluster name). */
+  readonly clusterId: string;
+}
+
+// --- Services and routes -----------------------------------------------------------------------
+
+export interface ServicePlan {
+  /** `namespace/name`. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The team folder the document came from. */
+  readonly team: string;
+  /** Sorted by key. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Sorted by port. */
+  readonly ports: readonly ServicePortPlan[];
+  /** The clusters that serve the service, sorted by cluster name. */
+  readonly clusters: readonly ServiceClusterPlan[];
+  readonly balancing: "nearest" | "even";
+  /** Regions in failover order; empty when the spec names none. */
+  readonly failover: readonly string[];
+  readonly outlierDetection?: OutlierDetectionPlan;
+  readonly timeoutSeconds?: number;
+  readonly retries?: RetryPlan;
+  /** Hosts whose routes reach this service, sorted. */
+  readonly hosts: readonly string[];
+}
+
+export interface ServicePortPlan {
+  readonly port: number;
+  readonly name?: string;
+  readonly targetPort: number | string;
+  readonly protocol: "TCP";
+  /** Stable key of this service port as a front-door backend: `namespace/name:port`. */
+  readonly backendKey: string;
+  readonly healthCheck: HealthCheckPlan;
+  readonly backend: BackendSettingsPlan;
+}
+
+export interface ServiceClusterPlan {
+  readonly cluster: string;
+  readonly region: string;
+  /** Relative weight 0..100 after drains; 0 = drained but still attached. */
+  readonly weight: number;
+  readonly drained: boolean;
+}
+
+export interface HealthCheckPlan {
+  readonly protocol: "HTTP" | "HTTPS" | "HTTP2";
+  readonly path: string;
+  /** Host header: the first host that routes to the service, so the check goes through the gateway's route. */
+  readonly host?: string;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+}
+
+/** Backend-service settings that come from a BackendConfig (or the environment's defaults). */
+export interface BackendSettingsPlan {
+  readonly timeoutSeconds: number;
+  readonly connectionDrainingSeconds?: number;
+  readonly securityPolicy?: string;
+  readonly sessionAffinity?: { readonly type: "NONE" | "CLIENT_IP" | "GENERATED_COOKIE"; readonly cookieTtlSeconds?: number };
+  readonly cdn: boolean;
+  readonly logSampleRate: number;
+  readonly customRequestHeaders: readonly string[];
+  readonly customResponseHeaders: readonly string[];
+}
+
+export interface OutlierDetectionPlan {
+  readonly consecutive5xxErrors: number;
+  readonly intervalSeconds: number;
+  readonly baseEjectionSeconds: number;
+  readonly maxEjectionPercent: number;
+}
+
+export interface RetryPlan {
+  readonly attempts: number;
+  readonly perTryTimeoutSeconds?: number;
+  /** Sorted. */
+  readonly on: readonly string[];
+}
+
+/**
+ * A path condition with its exact meaning:
+ * - `Exact`: the whole path equals `value`.
+ * - `Prefix`: the path starts with `value` as a plain string; `value` ends with `/` (from a GKE `/x/*`)
+ *   or is `/` (every path).
+ */
+export interface PathMatchPlan {
+  readonly type: "Exact" | "Prefix";
+  readonly value: string;
+}
+
+export interface ValueMatchPlan {
+  readonly name: string;
+  readonly type: "Exact" | "RegularExpression" | "Present";
+  readonly value?: string;
+}
+
+export interface RouteMatchPlan {
+  readonly path: PathMatchPlan;
+  /** Sorted by name. */
+  readonly headers: readonly ValueMatchPlan[];
+  /** Sorted by name. */
+  readonly queryParams: readonly ValueMatchPlan[];
+}
+
+export interface BackendRefPlan {
+  /** Service key `namespace/name`. */
+  readonly service: string;
+  readonly port: number;
+  /** Percent of the route's traffic. */
+  readonly weight: number;
+}
+
+export interface HeaderActionsPlan {
+  readonly set: Readonly<Record<string, string>>;
+  readonly add: Readonly<Record<string, string>>;
+  readonly remove: readonly string[];
+}
+
+export type RouteActionPlan =
+  | {
+      readonly kind: "forward";
+      /** Sorted by service then port; weights add up to 100. */
+      readonly backends: readonly BackendRefPlan[];
+      readonly timeoutSeconds?: number;
+      readonly retries?: RetryPlan;
+      readonly rewrite?: { readonly host?: string; readonly prefix?: string; readonly path?: string };
+      readonly requestHeaders?: HeaderActionsPlan;
+      readonly responseHeaders?: HeaderActionsPlan;
+    }
+  | {
+      readonly kind: "redirect";
+      readonly scheme?: "http" | "https";
+      readonly host?: string;
+      readonly path?: string;
+      readonly prefix?: string;
+      readonly statusCode: 301 | 302 | 303 | 307 | 308;
+    };
+
+export interface RoutePlan {
+  /** Stable identity within the host: derived from the match, never from document order. */
+  readonly key: string;
+  /** 1 is tried first. Exact paths come first, then longer prefixes; more conditions before fewer. */
+  readonly priority: number;
+  readonly match: RouteMatchPlan;
+  readonly action: RouteActionPlan;
+  /** The ingress that declared it, `namespace/name`, and its team folder. */
+  readonly ingress: string;
+  readonly team: string;
+}
+
+export interface HostPlan {
+  readonly name: string;
+  readonly wildcard: boolean;
+  /** Namespaces whose ingresses claim the host, sorted. */
+  readonly owners: readonly string[];
+  /** The DNS zone (by domain) that receives the host's records. */
+  readonly zone: string;
+  /** The certificate that serves the host, by domain (see FleetPlan.certificates). */
+  readonly certificate: string;
+  /** Routes by priority. */
+  readonly routes: readonly RoutePlan[];
+  /** Serves every path no route matches; absent: the environment's catch-all (the gateways' 404). */
+  readonly defaultBackend?: BackendRefPlan;
+  /** Clusters that must have a listener for this host (they serve one of its backends), sorted. */
+  readonly clusters: readonly string[];
+}
+
+export type CertificatePlan =
+  | {
+      readonly kind: "managed";
+      /** The host or wildcard the certificate is for. */
+      readonly domain: string;
+      /** The domain that is DNS-authorized (the wildcard's parent for `*.x`). */
+      readonly authorizationDomain: string;
+      /** The zone (by domain) that holds the authorization record. */
+      readonly zone: string;
+      /** Hosts served with it, sorted. */
+      readonly hosts: readonly string[];
+    }
+  | {
+      readonly kind: "pre-shared";
+      /** A key for the set of names, e.g. `pre-shared:cert-a,cert-b`. */
+      readonly domain: string;
+      /** Certificate Manager certificate names as given in the annotation, in order. */
+      readonly names: readonly string[];
+      readonly hosts: readonly string[];
+    };
+
+export interface DnsZonePlan {
+  readonly domain: string;
+  readonly provider: "cloud-dns" | "route53";
+  readonly managedZone?: string;
+  readonly project?: string;
+  readonly hostedZoneId?: string;
+  readonly ttl: number;
+  /** Hosts whose records go here, sorted. */
+  readonly hosts: readonly string[];
+}
+
+// --- Trust and mesh ----------------------------------------------------------------------------
+
+export interface TrustPlan {
+  readonly trustDomain: string;
+  readonly root:
+    | { readonly source: "generate"; readonly commonName: string; readonly organization: string; readonly validityHours: number; readonly algorithm: "RSA" | "ECDSA" }
+    | { readonly source: "existing"; readonly certConfigKey: string; readonly keyConfigKey: string };
+  /** Further roots every cluster trusts (rotation); PEM. */
+  readonly additionalTrustedRoots: readonly string[];
+  /** One intermediate CA per cluster, sorted by cluster. */
+  readonly intermediates: readonly IntermediateCaPlan[];
+}
+
+export interface IntermediateCaPlan {
+  readonly cluster: string;
+  readonly commonName: string;
+  readonly organization: string;
+  readonly validityHours: number;
+  readonly pathLength: number;
+  readonly algorithm: "RSA" | "ECDSA";
+}
+
+export interface MeshPlan {
+  readonly meshId: string;
+  readonly istioVersion?: string;
+  /** Networks and their clusters, sorted. */
+  readonly networks: readonly { readonly name: string; readonly clusters: readonly string[] }[];
+  /** Clusters are on more than one network: every cluster gets an east-west gateway. */
+  readonly multiNetwork: boolean;
+  /** For each cluster, the clusters whose endpoints its istiod discovers (every other cluster), sorted. */
+  readonly remoteSecrets: readonly { readonly inCluster: string; readonly forCluster: string }[];
+  /** Istio locality failover per service that declares it. */
+  readonly failover: readonly { readonly service: string; readonly regions: readonly string[] }[];
+}

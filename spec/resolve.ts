@@ -1,0 +1,442 @@
+/**
+ * The resolver: a validated environment and its documents in, a FleetPlan out. Pure and deterministic:
+ * every list is sorted by a stable key, so any permutation of the documents or of the cluster list
+ * gives the identical plan. It assumes validation passed and does not re-check.
+ */
+import { durationMillis } from "./schema/common";
+import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
+import { ingressAnnotations, routedServices } from "./ingress";
+import { hostInDomain, wildcardCovers } from "./names";
+import { addressName, DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME, negName } from "./naming";
+import { compareMatches, gkePathToMatch, matchKey } from "./paths";
+import type * as P from "./plan";
+import type { BackendConfig, MultiClusterIngress, MultiClusterService, PathExtension } from "./schema/documents";
+import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
+import { backendConfigNames, findPort, selectClusters } from "./select";
+import { CONFIG_NAMESPACE } from "./stack-config";
+
+/** Defaults of the gateway deployment, overridden by `fleetgate:gateway` and then by each cluster. */
+export const GATEWAY_DEFAULTS = {
+  replicas: 2,
+  requests: { cpu: "250m", memory: "256Mi" },
+  limits: { memory: "1Gi" },
+  autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 70 },
+  minAvailable: 1,
+  listenerPort: 80,
+  publicPort: 443,
+} as const;
+
+/** GKE's defaults for a load balancer health check and backend timeout. */
+export const HEALTH_CHECK_DEFAULTS = { protocol: "HTTP", path: "/", intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
+export const DEFAULT_BACKEND_TIMEOUT_SECONDS = 30;
+
+export function resolveFleet(environment: string, config: EnvironmentConfig, documents: LoadedDocuments): P.FleetPlan {
+  const clusters = sortBy([...config.clusters], (c) => c.name);
+  const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
+  const routed = routedServices(documents.ingresses.map((l) => l.doc));
+  const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));
+
+  // Which clusters serve each service (the front door and the gateways need the same answer).
+  const selections = new Map(
+    [...serviceDocs].map(([key, l]) => [key, selectClusters(l.doc, clusters).selected] as const),
+  );
+
+  const hosts = resolveHosts(config, documents, serviceDocs, selections);
+  const hostsOfService = new Map<string, Set<string>>();
+  for (const host of hosts)
+    for (const backend of backendsOf(host)) {
+      const set = hostsOfService.get(backend.service) ?? new Set<string>();
+      set.add(host.name);
+      hostsOfService.set(backend.service, set);
+    }
+
+  const services = sortBy([...serviceDocs.values()], (l) => keyOf(l.doc)).map((l) =>
+    resolveService(l, config, selections.get(keyOf(l.doc))!, backendConfigs, [...(hostsOfService.get(keyOf(l.doc)) ?? [])].sort()),
+  );
+
+  const servingClusters = new Map<string, { services: Set<string>; hosts: Set<string> }>();
+  for (const service of services) {
+    if (!routed.has(service.key)) continue;
+    for (const c of service.clusters) {
+      const entry = servingClusters.get(c.cluster) ?? { services: new Set(), hosts: new Set() };
+      entry.services.add(service.key);
+      service.hosts.forEach((h) => entry.hosts.add(h));
+      servingClusters.set(c.cluster, entry);
+    }
+  }
+
+  const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name)));
+  const certificates = resolveCertificates(config, hosts);
+  return {
+    environment,
+    frontDoor: resolveFrontDoor(environment, config, clusterPlans),
+    clusters: clusterPlans,
+    services,
+    hosts,
+    certificates,
+    dnsZones: resolveZones(config, hosts),
+    trust: resolveTrust(environment, config, clusters),
+    mesh: resolveMesh(environment, config, clusters, services),
+  };
+}
+
+function resolveFrontDoor(environment: string, config: EnvironmentConfig, clusters: readonly P.ClusterPlan[]): P.FrontDoorPlan {
+  const minTlsVersion = config.tls?.minVersion ?? "1.2";
+  if (config.frontDoor === "gcp") {
+    const gcp = config.gcp!;
+    return {
+      provider: "gcp",
+      project: gcp.project,
+      addressName: addressName(environment),
+      ipv6: gcp.ipv6,
+      minTlsVersion,
+      sslPolicyProfile: gcp.sslPolicy.profile,
+      ...(gcp.securityPolicy !== undefined ? { securityPolicy: gcp.securityPolicy } : {}),
+      requireSecurityPolicy: gcp.requireSecurityPolicy,
+      logSampleRate: gcp.logSampleRate,
+    };
+  }
+  const aws = config.aws ?? { mode: "accelerator" as const, dualStack: false, clientAffinity: "NONE" as const, globalRegion: "us-west-2" };
+  return {
+    provider: "aws",
+    mode: aws.mode,
+    dualStack: aws.dualStack,
+    clientAffinity: aws.clientAffinity,
+    globalRegion: aws.globalRegion,
+    minTlsVersion,
+    regions: [...new Set(clusters.filter((c) => c.gateway).map((c) => c.region))].sort(),
+  };
+}
+
+function resolveCluster(
+  environment: string,
+  config: EnvironmentConfig,
+  cluster: ClusterConfig,
+  serving: { services: Set<string>; hosts: Set<string> } | undefined,
+): P.ClusterPlan {
+  const access: P.ClusterAccessPlan =
+    cluster.access.kind === "kubeconfig"
+      ? { kind: "kubeconfig", configKey: `${CONFIG_NAMESPACE}:kubeconfigs`, entry: cluster.name }
+      : cluster.access.kind === "gke"
+        ? { kind: "gke", project: cluster.access.project, location: cluster.access.location ?? cluster.region, clusterName: cluster.access.name ?? cluster.name }
+        : {
+            kind: "eks",
+            clusterName: cluster.access.name ?? cluster.name,
+            region: cluster.access.region ?? cluster.region,
+            ...(cluster.access.roleArn !== undefined ? { roleArn: cluster.access.roleArn } : {}),
+          };
+  const defaults = config.gateway ?? {};
+  const own = cluster.gateway ?? {};
+  const pick = <K extends "replicas" | "resources" | "autoscaling" | "podDisruptionBudget">(key: K) => own[key] ?? defaults[key];
+  const gateway: P.GatewayPlan | undefined = serving && {
+    namespace: defaults.namespace ?? DEFAULT_GATEWAY_NAMESPACE,
+    name: GATEWAY_NAME,
+    className: "istio",
+    port: GATEWAY_DEFAULTS.listenerPort,
+    hosts: [...serving.hosts].sort(),
+    services: [...serving.services].sort(),
+    replicas: pick("replicas") ?? GATEWAY_DEFAULTS.replicas,
+    resources: {
+      requests: sortKeys({ ...GATEWAY_DEFAULTS.requests, ...(pick("resources")?.requests ?? {}) }),
+      limits: sortKeys({ ...GATEWAY_DEFAULTS.limits, ...(pick("resources")?.limits ?? {}) }),
+    },
+    autoscaling: { ...GATEWAY_DEFAULTS.autoscaling, ...definedOnly(pick("autoscaling") ?? {}) },
+    podDisruptionBudget: { minAvailable: pick("podDisruptionBudget")?.minAvailable ?? GATEWAY_DEFAULTS.minAvailable },
+    ...(own.publicHostname !== undefined ? { publicHostname: own.publicHostname } : {}),
+    publicPort: own.publicPort ?? GATEWAY_DEFAULTS.publicPort,
+    ...(cluster.provider === "gke" ? { negName: negName(environment, cluster.name) } : {}),
+  };
+  return {
+    name: cluster.name,
+    provider: cluster.provider,
+    region: cluster.region,
+    zones: [...cluster.zones].sort(),
+    network: cluster.network,
+    labels: sortKeys(cluster.labels),
+    access,
+    drained: cluster.drain,
+    ...(gateway ? { gateway } : {}),
+    istio: {
+      install: (config.mesh?.istio.install ?? true) && !(cluster.istio?.preinstalled ?? false),
+      network: cluster.network,
+      clusterId: cluster.name,
+    },
+  };
+}
+
+function resolveService(
+  loaded: Loaded<"MultiClusterService", MultiClusterService>,
+  config: EnvironmentConfig,
+  selected: ReturnType<typeof selectClusters>["selected"],
+  backendConfigs: Map<string, BackendConfig>,
+  hosts: string[],
+): P.ServicePlan {
+  const service = loaded.doc;
+  const key = keyOf(service);
+  const ext = service.spec.fleetgate;
+  const configNames = backendConfigNames(service).byPort;
+  const gcp = config.frontDoor === "gcp" ? config.gcp : undefined;
+  const ports = sortBy([...service.spec.template.spec.ports], (p) => p.port).map((p): P.ServicePortPlan => {
+    const bcName = configNames.get(p.port);
+    const bc = bcName !== undefined ? backendConfigs.get(`${service.metadata.namespace}/${bcName}`)?.spec : undefined;
+    const hc = bc?.healthCheck;
+    const logging = bc?.logging;
+    return {
+      port: p.port,
+      ...(p.name !== undefined ? { name: p.name } : {}),
+      targetPort: p.targetPort ?? p.port,
+      protocol: "TCP",
+      backendKey: `${key}:${p.port}`,
+      healthCheck: {
+        protocol: hc?.type ?? HEALTH_CHECK_DEFAULTS.protocol,
+        path: hc?.requestPath ?? HEALTH_CHECK_DEFAULTS.path,
+        ...(hosts[0] !== undefined ? { host: hosts[0] } : {}),
+        intervalSeconds: hc?.checkIntervalSec ?? HEALTH_CHECK_DEFAULTS.intervalSeconds,
+        timeoutSeconds: hc?.timeoutSec ?? HEALTH_CHECK_DEFAULTS.timeoutSeconds,
+        healthyThreshold: hc?.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold,
+        unhealthyThreshold: hc?.unhealthyThreshold ?? HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
+      },
+      backend: {
+        timeoutSeconds: bc?.timeoutSec ?? (ext?.timeout !== undefined ? Math.ceil(durationMillis(ext.timeout) / 1000) : DEFAULT_BACKEND_TIMEOUT_SECONDS),
+        ...(bc?.connectionDraining ? { connectionDrainingSeconds: bc.connectionDraining.drainingTimeoutSec } : {}),
+        ...((bc?.securityPolicy?.name ?? gcp?.securityPolicy) !== undefined ? { securityPolicy: bc?.securityPolicy?.name ?? gcp!.securityPolicy! } : {}),
+        ...(bc?.sessionAffinity
+          ? { sessionAffinity: { type: bc.sessionAffinity.affinityType, ...(bc.sessionAffinity.affinityCookieTtlSec !== undefined ? { cookieTtlSeconds: bc.sessionAffinity.affinityCookieTtlSec } : {}) } }
+          : {}),
+        cdn: bc?.cdn?.enabled ?? false,
+        logSampleRate: logging ? (logging.enable ? (logging.sampleRate ?? 1) : 0) : (gcp?.logSampleRate ?? 1),
+        customRequestHeaders: [...(bc?.customRequestHeaders?.headers ?? [])],
+        customResponseHeaders: [...(bc?.customResponseHeaders?.headers ?? [])],
+      },
+    };
+  });
+  return {
+    key,
+    namespace: service.metadata.namespace,
+    name: service.metadata.name,
+    team: loaded.team,
+    selector: sortKeys(service.spec.template.spec.selector),
+    ports,
+    clusters: selected.map((s) => ({ cluster: s.cluster.name, region: s.cluster.region, weight: s.drained ? 0 : s.weight, drained: s.drained })),
+    balancing: ext?.balancing ?? "nearest",
+    failover: [...(ext?.failover ?? [])],
+    ...(ext?.outlierDetection
+      ? {
+          outlierDetection: {
+            consecutive5xxErrors: ext.outlierDetection.consecutive5xxErrors,
+            intervalSeconds: durationMillis(ext.outlierDetection.interval) / 1000,
+            baseEjectionSeconds: durationMillis(ext.outlierDetection.baseEjectionTime) / 1000,
+            maxEjectionPercent: ext.outlierDetection.maxEjectionPercent,
+          },
+        }
+      : {}),
+    ...(ext?.timeout !== undefined ? { timeoutSeconds: durationMillis(ext.timeout) / 1000 } : {}),
+    ...(ext?.retries ? { retries: retryPlan(ext.retries) } : {}),
+    hosts,
+  };
+}
+
+function retryPlan(retries: NonNullable<PathExtension["retries"]>): P.RetryPlan {
+  return {
+    attempts: retries.attempts,
+    ...(retries.perTryTimeout !== undefined ? { perTryTimeoutSeconds: durationMillis(retries.perTryTimeout) / 1000 } : {}),
+    on: [...new Set(retries.on)].sort(),
+  };
+}
+
+interface HostDraft {
+  owners: Set<string>;
+  routes: P.RoutePlan[];
+  defaultBackend?: P.BackendRefPlan;
+  preShared?: readonly string[];
+}
+
+function resolveHosts(
+  config: EnvironmentConfig,
+  documents: LoadedDocuments,
+  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
+  selections: Map<string, ReturnType<typeof selectClusters>["selected"]>,
+): P.HostPlan[] {
+  const drafts = new Map<string, HostDraft>();
+  const portOf = (namespace: string, ref: { serviceName: string; servicePort: number | string }) =>
+    findPort(services.get(`${namespace}/${ref.serviceName}`)!.doc, ref.servicePort)!.port;
+
+  for (const loaded of sortBy([...documents.ingresses], (l) => keyOf(l.doc))) {
+    const ingress: MultiClusterIngress = loaded.doc;
+    const namespace = ingress.metadata.namespace;
+    const spec = ingress.spec.template.spec;
+    const annotations = ingressAnnotations(ingress);
+    for (const rule of spec.rules) {
+      const draft = drafts.get(rule.host) ?? { owners: new Set<string>(), routes: [] };
+      drafts.set(rule.host, draft);
+      draft.owners.add(namespace);
+      if (annotations.preSharedCerts) draft.preShared = annotations.preSharedCerts;
+      if (spec.backend) draft.defaultBackend = { service: `${namespace}/${spec.backend.serviceName}`, port: portOf(namespace, spec.backend), weight: 100 };
+      for (const path of rule.http.paths) {
+        const normalised = gkePathToMatch(path.path);
+        if (!("match" in normalised)) continue;
+        const ext = path.fleetgate;
+        const match: P.RouteMatchPlan = {
+          path: normalised.match,
+          headers: sortBy([...(ext?.match?.headers ?? [])], (m) => m.name).map(valueMatch),
+          queryParams: sortBy([...(ext?.match?.queryParams ?? [])], (m) => m.name).map(valueMatch),
+        };
+        const action: P.RouteActionPlan = ext?.redirect
+          ? {
+              kind: "redirect",
+              ...(ext.redirect.scheme !== undefined ? { scheme: ext.redirect.scheme } : {}),
+              ...(ext.redirect.host !== undefined ? { host: ext.redirect.host } : {}),
+              ...(ext.redirect.path !== undefined ? { path: ext.redirect.path } : {}),
+              ...(ext.redirect.prefix !== undefined ? { prefix: ext.redirect.prefix } : {}),
+              statusCode: ext.redirect.statusCode,
+            }
+          : forwardAction(namespace, path.backend!, ext, portOf, services);
+        draft.routes.push({ key: matchKey(match), priority: 0, match, action, ingress: keyOf(ingress), team: loaded.team });
+      }
+    }
+  }
+
+  return [...drafts.keys()].sort().map((name): P.HostPlan => {
+    const draft = drafts.get(name)!;
+    const routes = draft.routes.sort((a, b) => compareMatches(a.match, b.match)).map((r, i) => ({ ...r, priority: i + 1 }));
+    const reached = [...routes.flatMap((r) => (r.action.kind === "forward" ? r.action.backends : [])), ...(draft.defaultBackend ? [draft.defaultBackend] : [])];
+    const clusters = new Set<string>();
+    for (const b of reached) for (const s of selections.get(b.service) ?? []) clusters.add(s.cluster.name);
+    return {
+      name,
+      wildcard: name.startsWith("*."),
+      owners: [...draft.owners].sort(),
+      zone: zoneOf(config, name),
+      certificate: certificateDomain(config, name, draft.preShared),
+      routes,
+      ...(draft.defaultBackend ? { defaultBackend: draft.defaultBackend } : {}),
+      clusters: [...clusters].sort(),
+    };
+  });
+}
+
+function forwardAction(
+  namespace: string,
+  backend: { serviceName: string; servicePort: number | string },
+  ext: PathExtension | undefined,
+  portOf: (ns: string, ref: { serviceName: string; servicePort: number | string }) => number,
+  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
+): P.RouteActionPlan {
+  const split = ext?.split ?? [];
+  const primaryWeight = 100 - split.reduce((sum, s) => sum + s.weight, 0);
+  const backends = [
+    { service: `${namespace}/${backend.serviceName}`, port: portOf(namespace, backend), weight: primaryWeight },
+    ...split.map((s) => ({ service: `${namespace}/${s.serviceName}`, port: portOf(namespace, s), weight: s.weight })),
+  ].filter((b) => b.weight > 0);
+  const primary = services.get(`${namespace}/${backend.serviceName}`)?.doc.spec.fleetgate;
+  const retries = ext?.retries ?? primary?.retries;
+  const headerActions = (h: PathExtension["requestHeaders"]): P.HeaderActionsPlan | undefined =>
+    h ? { set: sortKeys(h.set ?? {}), add: sortKeys(h.add ?? {}), remove: [...(h.remove ?? [])].sort() } : undefined;
+  const requestHeaders = headerActions(ext?.requestHeaders);
+  const responseHeaders = headerActions(ext?.responseHeaders);
+  return {
+    kind: "forward",
+    backends: sortBy(backends, (b) => `${b.service}:${String(b.port).padStart(5, "0")}`),
+    ...(ext?.timeout !== undefined ? { timeoutSeconds: durationMillis(ext.timeout) / 1000 } : {}),
+    ...(retries ? { retries: retryPlan(retries) } : {}),
+    ...(ext?.rewrite ? { rewrite: definedOnly({ host: ext.rewrite.host, prefix: ext.rewrite.prefix, path: ext.rewrite.path }) } : {}),
+    ...(requestHeaders ? { requestHeaders } : {}),
+    ...(responseHeaders ? { responseHeaders } : {}),
+  };
+}
+
+function valueMatch(m: { name: string; type: "Exact" | "RegularExpression" | "Present"; value?: string | undefined }): P.ValueMatchPlan {
+  return { name: m.name, type: m.type, ...(m.value !== undefined && m.type !== "Present" ? { value: m.value } : {}) };
+}
+
+function backendsOf(host: P.HostPlan): P.BackendRefPlan[] {
+  return [...host.routes.flatMap((r) => (r.action.kind === "forward" ? r.action.backends : [])), ...(host.defaultBackend ? [host.defaultBackend] : [])];
+}
+
+/** The configured zone with the longest domain that contains the host. */
+export function zoneOf(config: EnvironmentConfig, host: string): string {
+  const zones = config.dns.zones.filter((z) => hostInDomain(host, z.domain));
+  return sortBy(zones, (z) => -z.domain.length)[0]?.domain ?? "";
+}
+
+function certificateDomain(config: EnvironmentConfig, host: string, preShared: readonly string[] | undefined): string {
+  if (preShared) return `pre-shared:${preShared.join(",")}`;
+  const wildcard = (config.tls?.wildcardCertificates ?? []).find((w) => wildcardCovers(w, host));
+  return wildcard ?? host;
+}
+
+function resolveCertificates(config: EnvironmentConfig, hosts: readonly P.HostPlan[]): P.CertificatePlan[] {
+  const byDomain = new Map<string, string[]>();
+  for (const host of hosts) byDomain.set(host.certificate, [...(byDomain.get(host.certificate) ?? []), host.name]);
+  return [...byDomain.keys()].sort().map((domain): P.CertificatePlan => {
+    const served = byDomain.get(domain)!.sort();
+    if (domain.startsWith("pre-shared:")) return { kind: "pre-shared", domain, names: domain.slice("pre-shared:".length).split(","), hosts: served };
+    const authorizationDomain = domain.startsWith("*.") ? domain.slice(2) : domain;
+    return { kind: "managed", domain, authorizationDomain, zone: zoneOf(config, authorizationDomain), hosts: served };
+  });
+}
+
+function resolveZones(config: EnvironmentConfig, hosts: readonly P.HostPlan[]): P.DnsZonePlan[] {
+  return sortBy([...config.dns.zones], (z) => z.domain).map((zone) => ({
+    domain: zone.domain,
+    provider: zone.cloudDns ? "cloud-dns" : "route53",
+    ...(zone.cloudDns ? { managedZone: zone.cloudDns.managedZone, project: zone.cloudDns.project ?? config.gcp?.project ?? "" } : {}),
+    ...(zone.route53 ? { hostedZoneId: zone.route53.hostedZoneId } : {}),
+    ttl: config.dns.ttl,
+    hosts: hosts.filter((h) => h.zone === zone.domain).map((h) => h.name),
+  }));
+}
+
+function resolveTrust(environment: string, config: EnvironmentConfig, clusters: readonly ClusterConfig[]): P.TrustPlan {
+  const trust = config.trust ?? { trustDomain: "cluster.local", root: { source: "generate" as const, organization: "Fleetgate", validityDays: 3650, algorithm: "RSA" as const }, intermediate: { validityDays: 365, pathLength: 0, algorithm: "RSA" as const }, additionalTrustedRoots: [] };
+  const organization = trust.root.source === "generate" ? trust.root.organization : "Fleetgate";
+  return {
+    trustDomain: trust.trustDomain,
+    root:
+      trust.root.source === "generate"
+        ? { source: "generate", commonName: trust.root.commonName ?? `Fleetgate ${environment} Root CA`, organization, validityHours: trust.root.validityDays * 24, algorithm: trust.root.algorithm }
+        : { source: "existing", certConfigKey: `${CONFIG_NAMESPACE}:rootCaCert`, keyConfigKey: `${CONFIG_NAMESPACE}:rootCaKey` },
+    additionalTrustedRoots: [...trust.additionalTrustedRoots],
+    intermediates: clusters.map((c) => ({
+      cluster: c.name,
+      commonName: `Fleetgate ${environment} ${c.name} Intermediate CA`,
+      organization,
+      validityHours: trust.intermediate.validityDays * 24,
+      pathLength: trust.intermediate.pathLength,
+      algorithm: trust.intermediate.algorithm,
+    })),
+  };
+}
+
+function resolveMesh(environment: string, config: EnvironmentConfig, clusters: readonly ClusterConfig[], services: readonly P.ServicePlan[]): P.MeshPlan {
+  const networks = new Map<string, string[]>();
+  for (const c of clusters) networks.set(c.network, [...(networks.get(c.network) ?? []), c.name]);
+  const names = clusters.map((c) => c.name);
+  const installs = config.mesh?.istio.install ?? true;
+  return {
+    meshId: config.mesh?.id ?? `fleet-${environment}`,
+    ...(installs && config.mesh?.istio.version !== undefined ? { istioVersion: config.mesh.istio.version } : {}),
+    networks: [...networks.keys()].sort().map((name) => ({ name, clusters: networks.get(name)!.sort() })),
+    multiNetwork: networks.size > 1,
+    remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))),
+    failover: services.filter((s) => s.failover.length > 0).map((s) => ({ service: s.key, regions: s.failover })),
+  };
+}
+
+// --- helpers -----------------------------------------------------------------------------------
+
+function sortBy<T>(items: T[], key: (item: T) => string | number): T[] {
+  return items.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+}
+
+function sortKeys<V>(record: Readonly<Record<string, V>>): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function definedOnly<T extends object>(value: T): { [K in keyof T]-?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as { [K in keyof T]-?: Exclude<T[K], undefined> };
+}

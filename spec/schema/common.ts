@@ -1,0 +1,79 @@
+/**
+ * Building blocks for Fleetgate's zod schemas. Every object is strict (an unknown field is an error with
+ * a did-you-mean), and every field carries a description: it becomes the JSON Schema documentation that
+ * editors show, and the hint printed when the field is missing.
+ */
+import { z } from "zod";
+import { dnsLabelProblem, didYouMean, hostNameProblem, listChoices } from "../names";
+
+/** A strict object whose unknown-key error names the known keys and the closest one. */
+export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, description: string) {
+  const known = Object.keys(shape);
+  return z
+    .strictObject(shape, {
+      error: (issue) => {
+        if (issue.code !== "unrecognized_keys") return undefined;
+        const key = issue.keys[0] ?? "";
+        const hint = didYouMean(key, known);
+        return hint !== ""
+          ? `unknown field "${key}"${hint}`
+          : `unknown field "${key}"; the fields allowed here are ${listChoices(known, "and")}`;
+      },
+    })
+    .describe(description);
+}
+
+export function dnsLabel(description: string, maxLength = 63) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = dnsLabelProblem(value, maxLength);
+      if (problem) ctx.addIssue({ code: "custom", message: `"${value}" ${problem}` });
+    })
+    .describe(description);
+}
+
+export function hostName(description: string, allowWildcard = true) {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = hostNameProblem(value, { allowWildcard });
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe(description);
+}
+
+/** Durations as Gateway API writes them: 1 to 4 groups of a number and a unit, e.g. `1m30s`, `250ms`. */
+export const DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+
+export function duration(description: string) {
+  return z
+    .string()
+    .regex(DURATION_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration; write it like "30s", "1m30s" or "250ms"` })
+    .describe(description);
+}
+
+/** Converts a duration string (already validated) to milliseconds. */
+export function durationMillis(value: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+  let total = 0;
+  for (const match of value.matchAll(/([0-9]+)(ms|h|m|s)/g)) total += Number(match[1]) * units[match[2]!]!;
+  return total;
+}
+
+/** Kubernetes label keys and values, as the API server accepts them. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+export const labelMap = z
+  .record(
+    z.string().regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` }),
+    z.string().regex(LABEL_VALUE, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` }),
+  )
+  .describe("Kubernetes-style labels: keys and values as the Kubernetes API accepts them.");
+
+export const annotationMap = z.record(z.string(), z.string()).describe("Kubernetes-style annotations.");
+
+export function port(description: string) {
+  return z.number().int().min(1).max(65535).describe(description);
+}

@@ -1,0 +1,331 @@
+/**
+ * The service owners' side of the spec: Kubernetes-style documents in `stacks/<env>/<team>/*.yaml`.
+ * The GKE dialect (networking.gke.io/v1 MultiClusterService and MultiClusterIngress, with the
+ * BackendConfig and FrontendConfig they reference) is accepted as written for GKE. What GKE cannot
+ * express lives under fields named `fleetgate`, the clearly marked extension points.
+ */
+import { z } from "zod";
+import { annotationMap, dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
+
+export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
+
+const metadata = strictObject(
+  {
+    name: dnsLabel("The object's name, unique per kind within its namespace."),
+    namespace: dnsLabel("The namespace of the service owners. Default `default`.").default("default"),
+    labels: labelMap.optional(),
+    annotations: annotationMap.optional(),
+  },
+  "Standard Kubernetes object metadata.",
+);
+
+const servicePort = z
+  .union([port("A port number of the MultiClusterService."), z.string().min(1).describe("A port name of the MultiClusterService.")])
+  .describe("The MultiClusterService port, by number or by name.");
+
+const backendRef = strictObject(
+  {
+    serviceName: dnsLabel("A MultiClusterService in the same namespace."),
+    servicePort,
+  },
+  "A MultiClusterService port in the ingress's namespace.",
+);
+
+// --- Extensions ---------------------------------------------------------------------------------
+
+const clusterExtension = strictObject(
+  {
+    weight: z.number().int().min(0).max(100).optional().describe("Fleetgate extension: the share of this service's traffic the cluster(s) take, 0 to 100 (relative to the other clusters of the service). 0 drains. Default 100."),
+    drain: z.boolean().optional().describe("Fleetgate extension: drain the cluster(s) for this service (same as weight 0); the gateway stays and the backend stays attached with zero capacity."),
+  },
+  "Fleetgate extension for a cluster entry of a MultiClusterService.",
+);
+
+const retries = strictObject(
+  {
+    attempts: z.number().int().min(1).max(10).describe("How many times a failed request is retried."),
+    perTryTimeout: duration("Timeout of each try.").optional(),
+    on: z
+      .array(z.enum(["5xx", "gateway-error", "connect-failure", "reset", "retriable-4xx", "refused-stream"]))
+      .default(["5xx", "connect-failure", "reset"])
+      .describe("Which failures are retried. Default 5xx, connect-failure and reset."),
+  },
+  "Fleetgate extension: retry policy.",
+);
+
+const outlierDetection = strictObject(
+  {
+    consecutive5xxErrors: z.number().int().min(1).default(5).describe("Errors in a row that eject an endpoint. Default 5."),
+    interval: duration("How often endpoints are evaluated. Default 10s.").default("10s"),
+    baseEjectionTime: duration("How long an ejected endpoint stays out at first. Default 30s.").default("30s"),
+    maxEjectionPercent: z.number().int().min(1).max(100).default(50).describe("The most endpoints that may be ejected, in percent. Default 50."),
+  },
+  "Fleetgate extension: outlier detection. Locality failover needs it: without it, Istio never notices a failed locality.",
+);
+
+export const serviceExtensionSchema = strictObject(
+  {
+    balancing: z.enum(["nearest", "even"]).default("nearest").describe("`nearest`: each request goes to the closest healthy cluster with capacity, spilling over by weight. `even`: traffic is spread over all clusters in proportion to their weights, wherever the client is."),
+    failover: z.array(z.string().min(1)).default([]).describe("Regions in failover order: when the clusters of one region fail, traffic moves to the next region in this list. Requires outlierDetection."),
+    outlierDetection: outlierDetection.optional(),
+    timeout: duration("Request timeout towards this service. Default 30s.").optional(),
+    retries: retries.optional(),
+  },
+  "Fleetgate extension on a MultiClusterService: what GKE cannot express about a service's global behaviour.",
+);
+
+const headerMatch = strictObject(
+  {
+    name: z.string().regex(/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/, { error: "is not a valid HTTP header name" }).describe("The header name."),
+    type: z.enum(["Exact", "RegularExpression", "Present"]).default("Exact").describe("How the value is matched. Default Exact."),
+    value: z.string().optional().describe("The value to match (not for Present)."),
+  },
+  "A request header condition.",
+);
+
+const queryParamMatch = strictObject(
+  {
+    name: z.string().min(1).describe("The query parameter name."),
+    type: z.enum(["Exact", "RegularExpression", "Present"]).default("Exact").describe("How the value is matched. Default Exact."),
+    value: z.string().optional().describe("The value to match (not for Present)."),
+  },
+  "A query parameter condition.",
+);
+
+const headerActions = strictObject(
+  {
+    set: z.record(z.string(), z.string()).optional().describe("Headers set, replacing any existing value."),
+    add: z.record(z.string(), z.string()).optional().describe("Headers added."),
+    remove: z.array(z.string()).optional().describe("Headers removed."),
+  },
+  "Header changes.",
+);
+
+export const pathExtensionSchema = strictObject(
+  {
+    split: z
+      .array(strictObject({ serviceName: dnsLabel("A MultiClusterService in the same namespace."), servicePort, weight: z.number().int().min(0).max(100).describe("Percent of this path's traffic.") }, "A weighted backend."))
+      .optional()
+      .describe("Fleetgate extension: send these percentages of the path's traffic to other services (a canary); the path's own backend receives the rest. The weights MUST add up to at most 100."),
+    match: strictObject(
+      { headers: z.array(headerMatch).optional(), queryParams: z.array(queryParamMatch).optional() },
+      "Fleetgate extension: further conditions; a request matches the path only if all of them hold.",
+    ).optional(),
+    timeout: duration("Fleetgate extension: request timeout for this path.").optional(),
+    retries: retries.optional(),
+    redirect: strictObject(
+      {
+        scheme: z.enum(["http", "https"]).optional(),
+        host: hostName("Host to redirect to.", false).optional(),
+        path: z.string().startsWith("/").optional().describe("Replace the whole path."),
+        prefix: z.string().startsWith("/").optional().describe("Replace the matched prefix of a `/x/*` path."),
+        statusCode: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]).default(301),
+      },
+      "Fleetgate extension: answer with a redirect instead of forwarding (the path then has no backend).",
+    ).optional(),
+    rewrite: strictObject(
+      {
+        host: hostName("Host header sent to the backend.", false).optional(),
+        prefix: z.string().startsWith("/").optional().describe("Replace the matched prefix of a `/x/*` path before forwarding."),
+        path: z.string().startsWith("/").optional().describe("Replace the whole path of an exact path before forwarding."),
+      },
+      "Fleetgate extension: rewrite the request before forwarding.",
+    ).optional(),
+    requestHeaders: headerActions.optional(),
+    responseHeaders: headerActions.optional(),
+  },
+  "Fleetgate extension on an ingress path: what GKE cannot express about routing.",
+);
+
+// --- MultiClusterService -----------------------------------------------------------------------
+
+const clusterSelection = strictObject(
+  {
+    link: z
+      .string()
+      .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <region>/<cluster>, e.g. us-central1/gke-us` })
+      .optional()
+      .describe("A cluster as GKE links it: `<region>/<cluster name>`."),
+    selector: strictObject({ matchLabels: labelMap }, "Selects every fleet cluster whose labels include all of these.").optional(),
+    fleetgate: clusterExtension.optional(),
+  },
+  "One entry of the clusters list: a GKE link or a label selector.",
+).superRefine((entry, ctx) => {
+  if ((entry.link === undefined) === (entry.selector === undefined))
+    ctx.addIssue({ code: "custom", message: "names neither or both of `link` and `selector`; give exactly one" });
+});
+
+export const multiClusterServiceSchema = strictObject(
+  {
+    apiVersion: z.enum(GKE_API_VERSIONS).describe("networking.gke.io/v1 (v1beta1, from older GKE releases, is read the same way)."),
+    kind: z.literal("MultiClusterService"),
+    metadata,
+    spec: strictObject(
+      {
+        template: strictObject(
+          {
+            metadata: strictObject({ labels: labelMap.optional(), annotations: annotationMap.optional() }, "Metadata of the derived Services.").optional(),
+            spec: strictObject(
+              {
+                selector: labelMap.describe("Pods of the service, in every cluster that serves it."),
+                ports: z
+                  .array(
+                    strictObject(
+                      {
+                        name: dnsLabel("The port's name.").optional(),
+                        protocol: z.enum(["TCP"]).default("TCP").describe("Only TCP: the front door is HTTP(S)."),
+                        port: port("The service port."),
+                        targetPort: z.union([port("The container port."), z.string().min(1)]).optional().describe("The container port, by number or name. Default: the port."),
+                      },
+                      "A service port.",
+                    ),
+                  )
+                  .min(1, { error: "lists no ports; add the port the service listens on" }),
+              },
+              "The Service created in each selected cluster.",
+            ),
+          },
+          "The template of the Service created in each selected cluster.",
+        ),
+        clusters: z.array(clusterSelection).optional().describe("Which clusters serve the service. Absent: every cluster of the fleet."),
+        fleetgate: serviceExtensionSchema.optional(),
+      },
+      "The MultiClusterService spec.",
+    ),
+  },
+  "A service that runs in several clusters (GKE MultiClusterService).",
+);
+
+// --- MultiClusterIngress -----------------------------------------------------------------------
+
+const ingressPath = strictObject(
+  {
+    path: z.string().optional().describe("GCE URL-map path: `/cart` matches only /cart; `/cart/*` matches /cart/ and everything below it; `/*` or absent matches every path."),
+    backend: backendRef.optional(),
+    fleetgate: pathExtensionSchema.optional(),
+  },
+  "A path and the backend that serves it.",
+);
+
+export const multiClusterIngressSchema = strictObject(
+  {
+    apiVersion: z.enum(GKE_API_VERSIONS).describe("networking.gke.io/v1 (v1beta1, from older GKE releases, is read the same way)."),
+    kind: z.literal("MultiClusterIngress"),
+    metadata,
+    spec: strictObject(
+      {
+        template: strictObject(
+          {
+            spec: strictObject(
+              {
+                backend: backendRef.optional().describe("The default backend of this ingress's hosts: it serves every path no rule matches."),
+                rules: z
+                  .array(
+                    strictObject(
+                      {
+                        host: hostName("The host this rule serves. Fleetgate serves every team from one load balancer, so a rule MUST name its host."),
+                        http: strictObject({ paths: z.array(ingressPath).min(1) }, "HTTP paths of the host."),
+                      },
+                      "A host and its paths.",
+                    ),
+                  )
+                  .default([]),
+                tls: z
+                  .array(strictObject({ hosts: z.array(z.string()).optional(), secretName: z.string().optional() }, "GKE TLS entry."))
+                  .optional()
+                  .describe("Accepted for compatibility; Fleetgate issues a managed certificate for every host instead."),
+              },
+              "The ingress spec.",
+            ),
+          },
+          "The ingress template.",
+        ),
+      },
+      "The MultiClusterIngress spec.",
+    ),
+  },
+  "Hosts and paths served worldwide (GKE MultiClusterIngress).",
+);
+
+// --- BackendConfig and FrontendConfig ----------------------------------------------------------
+
+export const backendConfigSchema = strictObject(
+  {
+    apiVersion: z.enum(["cloud.google.com/v1", "cloud.google.com/v1beta1"]),
+    kind: z.literal("BackendConfig"),
+    metadata,
+    spec: strictObject(
+      {
+        timeoutSec: z.number().int().min(1).max(86400).optional(),
+        connectionDraining: strictObject({ drainingTimeoutSec: z.number().int().min(0).max(3600) }, "Connection draining.").optional(),
+        healthCheck: strictObject(
+          {
+            checkIntervalSec: z.number().int().min(1).max(300).optional(),
+            timeoutSec: z.number().int().min(1).max(300).optional(),
+            healthyThreshold: z.number().int().min(1).max(10).optional(),
+            unhealthyThreshold: z.number().int().min(1).max(10).optional(),
+            type: z.enum(["HTTP", "HTTPS", "HTTP2"]).optional(),
+            requestPath: z.string().startsWith("/").optional(),
+            port: port("Fleetgate checks through the gateway; a port here is not used.").optional(),
+          },
+          "Health check of the service, sent through each cluster's gateway with one of the service's hosts.",
+        ).optional(),
+        securityPolicy: strictObject({ name: z.string().min(1) }, "A Cloud Armor policy.").optional(),
+        sessionAffinity: strictObject(
+          {
+            affinityType: z.enum(["NONE", "CLIENT_IP", "GENERATED_COOKIE"]),
+            affinityCookieTtlSec: z.number().int().min(0).optional(),
+          },
+          "Session affinity.",
+        ).optional(),
+        cdn: strictObject({ enabled: z.boolean(), cachePolicy: z.record(z.string(), z.unknown()).optional() }, "Cloud CDN.").optional(),
+        logging: strictObject({ enable: z.boolean(), sampleRate: z.number().min(0).max(1).optional() }, "Request logging.").optional(),
+        customRequestHeaders: strictObject({ headers: z.array(z.string().regex(/^[^:]+:.*$/)) }, "Headers added to requests, as `Name: value`.").optional(),
+        customResponseHeaders: strictObject({ headers: z.array(z.string().regex(/^[^:]+:.*$/)) }, "Headers added to responses, as `Name: value`.").optional(),
+      },
+      "The BackendConfig fields Fleetgate supports (IAP and per-Service NEG settings are not).",
+    ),
+  },
+  "GKE BackendConfig: backend settings referenced from a MultiClusterService annotation.",
+);
+
+export const frontendConfigSchema = strictObject(
+  {
+    apiVersion: z.literal("networking.gke.io/v1beta1"),
+    kind: z.literal("FrontendConfig"),
+    metadata,
+    spec: strictObject(
+      {
+        sslPolicy: z.string().optional(),
+        redirectToHttps: strictObject({ enabled: z.boolean(), responseCodeName: z.string().optional() }, "HTTP to HTTPS redirect.").optional(),
+      },
+      "The FrontendConfig spec.",
+    ),
+  },
+  "GKE FrontendConfig, referenced from a MultiClusterIngress annotation. The front door's SSL policy and HTTP redirect belong to the environment; Fleetgate reports where a FrontendConfig asks for something else.",
+);
+
+/** Every document kind Fleetgate reads, by `kind`. */
+export const DOCUMENT_SCHEMAS = {
+  MultiClusterService: multiClusterServiceSchema,
+  MultiClusterIngress: multiClusterIngressSchema,
+  BackendConfig: backendConfigSchema,
+  FrontendConfig: frontendConfigSchema,
+} as const;
+
+export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;
+export type MultiClusterService = z.output<typeof multiClusterServiceSchema>;
+export type MultiClusterIngress = z.output<typeof multiClusterIngressSchema>;
+export type BackendConfig = z.output<typeof backendConfigSchema>;
+export type FrontendConfig = z.output<typeof frontendConfigSchema>;
+export type IngressPath = z.output<typeof ingressPath>;
+export type PathExtension = z.output<typeof pathExtensionSchema>;
+export type ServiceExtension = z.output<typeof serviceExtensionSchema>;
+
+/** GKE annotations Fleetgate understands. */
+export const ANNOTATIONS = {
+  staticIp: "networking.gke.io/static-ip",
+  preSharedCerts: "networking.gke.io/pre-shared-certs",
+  frontendConfig: ["networking.gke.io/frontend-config", "networking.gke.io/v1beta1.FrontendConfig"],
+  backendConfig: ["cloud.google.com/backend-config", "beta.cloud.google.com/backend-config"],
+} as const;

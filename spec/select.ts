@@ -1,0 +1,114 @@
+/**
+ * Resolution helpers shared by validation and the resolver, so that both read the spec the same way:
+ * which clusters a MultiClusterService selects and with what weight, and which BackendConfig applies to
+ * each of its ports.
+ */
+import type { PathSegment } from "./diagnostics";
+import { didYouMean } from "./names";
+import { ANNOTATIONS, type BackendConfig, type MultiClusterService } from "./schema/documents";
+import type { ClusterConfig } from "./schema/environment";
+
+export interface Problem {
+  readonly path: PathSegment[];
+  readonly message: string;
+  readonly severity?: "error" | "warning";
+}
+
+export interface SelectedCluster {
+  readonly cluster: ClusterConfig;
+  /** The weight the spec gives, before drains: 0..100. */
+  readonly weight: number;
+  /** Drained by the service owner (weight 0 or drain) or by the admin (cluster drain). */
+  readonly drained: boolean;
+}
+
+export const DEFAULT_WEIGHT = 100;
+
+/** The clusters a service selects, sorted by name. Absent `clusters` selects the whole fleet. */
+export function selectClusters(
+  service: MultiClusterService,
+  clusters: readonly ClusterConfig[],
+): { selected: SelectedCluster[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const chosen = new Map<string, { weight: number; drain: boolean; path: PathSegment[] }>();
+  const entries = service.spec.clusters ?? [{ selector: { matchLabels: {} } }];
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+
+  entries.forEach((entry, index) => {
+    const path: PathSegment[] = service.spec.clusters ? ["spec", "clusters", index] : ["spec"];
+    const weight = entry.fleetgate?.weight ?? DEFAULT_WEIGHT;
+    const drain = entry.fleetgate?.drain ?? false;
+    let matched: ClusterConfig[] = [];
+    if (entry.link !== undefined) {
+      const [region, name] = entry.link.split("/") as [string, string];
+      const cluster = byName.get(name);
+      if (cluster === undefined) {
+        problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}", which is not in the fleet${didYouMean(name, byName.keys())}; the clusters are ${[...byName.keys()].sort().join(", ")}` });
+      } else if (cluster.region !== region) {
+        problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}" in region ${region}, but it is in ${cluster.region}; write "${cluster.region}/${name}"` });
+      } else matched = [cluster];
+    } else if (entry.selector !== undefined) {
+      const wanted = Object.entries(entry.selector.matchLabels);
+      matched = clusters.filter((c) => wanted.every(([k, v]) => c.labels[k] === v));
+      if (matched.length === 0)
+        problems.push({
+          path: service.spec.clusters ? [...path, "selector"] : path,
+          message: `selects no cluster: no cluster has the labels ${wanted.map(([k, v]) => `${k}=${v}`).join(", ") || "(any)"}; check the labels in fleetgate:clusters`,
+        });
+    }
+    for (const cluster of matched) {
+      const previous = chosen.get(cluster.name);
+      if (previous && (previous.weight !== weight || previous.drain !== drain)) {
+        problems.push({ path, message: `selects cluster "${cluster.name}" again with a different weight or drain than an earlier entry; give each cluster one weight` });
+        continue;
+      }
+      chosen.set(cluster.name, { weight, drain, path });
+    }
+  });
+
+  const selected = [...chosen.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, { weight, drain }]) => {
+      const cluster = byName.get(name)!;
+      return { cluster, weight, drained: drain || weight === 0 || cluster.drain };
+    });
+  return { selected, problems };
+}
+
+/**
+ * The BackendConfig name for each port of a service, from the GKE annotation
+ * `cloud.google.com/backend-config: '{"default": "bc"}'` or `'{"ports": {"80": "bc", "web": "bc2"}}'`.
+ */
+export function backendConfigNames(service: MultiClusterService): { byPort: Map<number, string>; problems: Problem[] } {
+  const byPort = new Map<number, string>();
+  const problems: Problem[] = [];
+  const annotations = service.metadata.annotations ?? {};
+  const key = ANNOTATIONS.backendConfig.find((k) => annotations[k] !== undefined);
+  if (key === undefined) return { byPort, problems };
+  const path: PathSegment[] = ["metadata", "annotations", key];
+  let value: unknown;
+  try {
+    value = JSON.parse(annotations[key]!);
+  } catch {
+    problems.push({ path, message: `is not JSON; write it as '{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'` });
+    return { byPort, problems };
+  }
+  const { default: fallback, ports } = (value ?? {}) as { default?: unknown; ports?: Record<string, unknown> };
+  const servicePorts = service.spec.template.spec.ports;
+  for (const port of servicePorts) {
+    const named = ports?.[String(port.port)] ?? (port.name !== undefined ? ports?.[port.name] : undefined) ?? fallback;
+    if (typeof named === "string") byPort.set(port.port, named);
+  }
+  for (const ref of Object.keys(ports ?? {})) {
+    if (!servicePorts.some((p) => String(p.port) === ref || p.name === ref))
+      problems.push({ path, message: `names port "${ref}", which the service does not have; use one of ${servicePorts.map((p) => p.name ?? String(p.port)).join(", ")}` });
+  }
+  return { byPort, problems };
+}
+
+/** Finds a service port by number or name. */
+export function findPort(service: MultiClusterService, ref: number | string) {
+  return service.spec.template.spec.ports.find((p) => (typeof ref === "number" ? p.port === ref : p.name === ref));
+}
+
+export type { BackendConfig };

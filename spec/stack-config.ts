@@ -1,0 +1,127 @@
+/**
+ * The admin's stack configuration as Fleetgate reads it: the `fleetgate:` keys with their values, which
+ * of them Pulumi holds as secrets, and where each value sits in `stacks/Pulumi.<env>.yaml` (for error
+ * positions). Two sources build it: the Pulumi engine's config (under `pulumi up`) and the stack file
+ * itself (the offline plan, where encrypted values cannot be read and stay opaque placeholders).
+ */
+import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
+
+export const CONFIG_NAMESPACE = "fleetgate";
+
+export interface StackConfig {
+  /** Values by key without the namespace (`clusters`, not `fleetgate:clusters`), as plain data. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Keys (without namespace) whose values are secrets. */
+  readonly secretKeys: ReadonlySet<string>;
+  /** Locates `[key, ...path]` in the stack file. */
+  readonly locate: (path: readonly PathSegment[]) => SourceLocation;
+  /** Problems found while reading (YAML syntax errors in the stack file). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** What an encrypted value reads as offline: opaque, and says where it came from. */
+export function secretPlaceholder(key: string, path: readonly PathSegment[]): string {
+  return `[secret ${CONFIG_NAMESPACE}:${[key, ...path].join(".")}]`;
+}
+
+/**
+ * Reads `stacks/Pulumi.<env>.yaml`. Encrypted leaves (`{ secure: ... }`) become placeholders and make
+ * their whole key secret, as the Pulumi CLI does for structured values.
+ */
+export function stackConfigFromFile(file: string, text: string): StackConfig {
+  const { doc, locate, diagnostics } = parseStackFile(file, text);
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  const plain = (doc?.toJS({ maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> | null };
+  for (const [fullKey, value] of Object.entries(plain.config ?? {})) {
+    const key = shortKey(fullKey);
+    if (key === undefined) continue;
+    let secret = false;
+    const reveal = (v: unknown, path: PathSegment[]): unknown => {
+      if (isSecureValue(v)) {
+        secret = true;
+        return secretPlaceholder(key, path);
+      }
+      if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, i]));
+      if (v !== null && typeof v === "object")
+        return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, reveal(item, [...path, k])]));
+      return v;
+    };
+    values[key] = reveal(value, []);
+    if (secret) secretKeys.add(key);
+  }
+  return { values, secretKeys, locate, diagnostics };
+}
+
+/**
+ * Reads the configuration the Pulumi engine hands the program (`pulumi.runtime.allConfig()`), with the
+ * stack file, when it is present, only for positions.
+ */
+export function stackConfigFromEngine(
+  all: Readonly<Record<string, string>>,
+  isSecret: (fullKey: string) => boolean,
+  stackFile?: { path: string; text: string },
+): StackConfig {
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, raw] of Object.entries(all)) {
+    const key = shortKey(fullKey);
+    if (key === undefined) continue;
+    values[key] = decodeEngineValue(raw);
+    if (isSecret(fullKey)) secretKeys.add(key);
+  }
+  const positions = stackFile ? parseStackFile(stackFile.path, stackFile.text) : undefined;
+  const file = stackFile?.path ?? "stack configuration";
+  return { values, secretKeys, locate: positions?.locate ?? (() => ({ file })), diagnostics: positions?.diagnostics ?? [] };
+}
+
+/** The engine passes structured values as JSON text and scalars as plain text. */
+function decodeEngineValue(raw: string): unknown {
+  const trimmed = raw.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+function shortKey(fullKey: string): string | undefined {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return fullKey.startsWith(prefix) ? fullKey.slice(prefix.length) : undefined;
+}
+
+function isSecureValue(value: unknown): boolean {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { secure?: unknown }).secure === "string"
+  );
+}
+
+function parseStackFile(file: string, text: string) {
+  const lineCounter = new LineCounter();
+  const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+    const { line, col } = lineCounter.linePos(e.pos[0]);
+    return { file, line, column: col, severity: "error", path: "", message: `${e.message.split("\n")[0]}; fix the YAML syntax at this place.` };
+  });
+  const locate = (path: readonly PathSegment[]): SourceLocation => {
+    const [key, ...rest] = path;
+    const full = ["config", `${CONFIG_NAMESPACE}:${String(key)}`, ...rest];
+    for (let depth = full.length; depth >= 1; depth--) {
+      const node = doc.getIn(full.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+      if (node && Array.isArray(node.range)) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { file, line, column: col };
+      }
+    }
+    return { file };
+  };
+  return { doc: doc.errors.length === 0 ? doc : undefined, locate, diagnostics };
+}

@@ -1,0 +1,340 @@
+/**
+ * Cross-document validation: the rules no single schema can see. It runs after every document and the
+ * environment passed their schemas, reports every problem it finds (never stopping at the first), and
+ * places each at the field it is about.
+ */
+import { formatPath, type Diagnostic, type PathSegment, type Severity } from "./diagnostics";
+import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
+import { configPath } from "./environment";
+import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
+import { gkePathToMatch, matchKey } from "./paths";
+import { ingressAnnotations, routedServices } from "./ingress";
+import { addressName } from "./naming";
+import type { RouteMatchPlan } from "./plan";
+import { exampleZone, regionsOf, zonePattern } from "./regions";
+import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
+import type { Locator } from "./yaml-source";
+import type { EnvironmentConfig } from "./schema/environment";
+import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
+import type { StackConfig } from "./stack-config";
+
+export interface ValidationInput {
+  readonly environment: string;
+  readonly config: EnvironmentConfig;
+  readonly stack: StackConfig;
+  readonly documents: LoadedDocuments;
+}
+
+/** The longest environment name: it is part of every cloud resource name. */
+export const MAX_ENVIRONMENT_LENGTH = 20;
+
+export function validateFleet(input: ValidationInput): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const env = (path: PathSegment[], message: string, severity: Severity = "error") => {
+    const [key, ...rest] = path;
+    out.push({ ...input.stack.locate(path), severity, path: configPath(String(key), ...(rest as (string | number)[])), message: sentence(message) });
+  };
+  const at = (doc: { locate: Locator }, path: PathSegment[], message: string, severity: Severity = "error") =>
+    out.push({ ...doc.locate(path), severity, path: formatPath(path), message: sentence(message) });
+  const report = (doc: { locate: Locator }, problems: Problem[]) => problems.forEach((p) => at(doc, p.path, p.message, p.severity));
+
+  const nameProblem = dnsLabelProblem(input.environment, MAX_ENVIRONMENT_LENGTH);
+  if (nameProblem) out.push({ ...input.stack.locate([]), severity: "error", path: "", message: sentence(`the environment (stack) name "${input.environment}" ${nameProblem}; it becomes part of every resource name`) });
+
+  validateEnvironment(input, env);
+  validateDocuments(input, at, report, env);
+  return out;
+}
+
+type EnvReport = (path: PathSegment[], message: string, severity?: Severity) => void;
+type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
+
+function validateEnvironment({ config }: ValidationInput, env: EnvReport): void {
+  const seen = new Map<string, number>();
+  config.clusters.forEach((cluster, i) => {
+    const first = seen.get(cluster.name);
+    if (first !== undefined) env(["clusters", i, "name"], `"${cluster.name}" is already the name of clusters[${first}]; give every cluster its own name`);
+    else seen.set(cluster.name, i);
+
+    const regions = regionsOf(cluster.provider);
+    const cloud = cluster.provider === "gke" ? "GCP" : "AWS";
+    if (regions && !regions.includes(cluster.region))
+      env(["clusters", i, "region"], `"${cluster.region}" is not a ${cloud} region${didYouMean(cluster.region, regions)}; use a region such as ${regions.includes("us-central1") ? "us-central1" : "us-east-1"}`);
+    const pattern = zonePattern(cluster.provider, cluster.region);
+    const zonesSeen = new Set<string>();
+    cluster.zones.forEach((zone, z) => {
+      if (pattern && !pattern.test(zone))
+        env(["clusters", i, "zones", z], `"${zone}" is not a zone of ${cluster.region}; ${cloud} zones of this region look like ${exampleZone(cluster.provider, cluster.region)}`);
+      if (zonesSeen.has(zone)) env(["clusters", i, "zones", z], `"${zone}" is listed twice; list each zone once`);
+      zonesSeen.add(zone);
+    });
+    if (cluster.provider === "gke" && config.frontDoor === "gcp" && cluster.zones.length === 0)
+      env(["clusters", i, "zones"], `is empty; a GKE cluster behind the GCP front door MUST list its zones, one network endpoint group is attached per zone (e.g. [${exampleZone("gke", cluster.region)}])`);
+
+    const access = cluster.access;
+    if (access.kind === "gke" && cluster.provider !== "gke")
+      env(["clusters", i, "access", "kind"], `is "gke" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "eks" ? "eks" : "kubeconfig"}"`);
+    if (access.kind === "eks" && cluster.provider !== "eks")
+      env(["clusters", i, "access", "kind"], `is "eks" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "gke" ? "gke" : "kubeconfig"}"`);
+    if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
+      env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
+  });
+
+  for (const name of Object.keys(config.kubeconfigs ?? {}))
+    if (!seen.has(name)) env(["kubeconfigs", name], `is a kubeconfig for "${name}", which is not a cluster of the fleet${didYouMean(name, seen.keys())}; remove it or fix the name`, "warning");
+
+  if (config.frontDoor === "gcp" && config.gcp === undefined)
+    env(["frontDoor"], `is "gcp" but fleetgate:gcp is not set; set at least fleetgate:gcp.project, the project that holds the load balancer`);
+  config.dns.zones.forEach((zone, z) => {
+    if (config.frontDoor === "gcp" && zone.route53) env(["dns", "zones", z, "route53"], `puts ${zone.domain} in Route 53, but the front door is GCP, whose certificates and records Fleetgate writes in Cloud DNS; use cloudDns`);
+    if (config.frontDoor === "aws" && zone.cloudDns) env(["dns", "zones", z, "cloudDns"], `puts ${zone.domain} in Cloud DNS, but the front door is AWS, whose certificates and records Fleetgate writes in Route 53; use route53`);
+    const twin = config.dns.zones.findIndex((other) => other.domain === zone.domain);
+    if (twin < z) env(["dns", "zones", z, "domain"], `"${zone.domain}" is already zones[${twin}]; list each zone once`);
+  });
+  config.tls?.wildcardCertificates.forEach((w, i) => {
+    if (!config.dns.zones.some((zone) => hostInDomain(w, zone.domain)))
+      env(["tls", "wildcardCertificates", i], `"${w}" is in none of the DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); its certificate could not be DNS-authorized`);
+  });
+
+  if (config.trust?.root.source === "existing") {
+    if (config.rootCaCert === undefined) env(["trust", "root", "source"], `is "existing" but fleetgate:rootCaCert is not set; set it to the root CA certificate (PEM)`);
+    if (config.rootCaKey === undefined) env(["trust", "root", "source"], `is "existing" but fleetgate:rootCaKey is not set; set it with \`pulumi config set --secret fleetgate:rootCaKey < root-key.pem\``);
+  }
+  const installs = config.clusters.some((c) => !c.istio?.preinstalled);
+  const istio = config.mesh?.istio ?? { install: true };
+  if (istio.install && installs && istio.version === undefined)
+    env(["mesh"], `does not pin an Istio version, but Fleetgate installs Istio; set fleetgate:mesh.istio.version to a chart version such as 1.28.0`);
+}
+
+function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport): void {
+  const { config, documents } = input;
+  const duplicates = (list: readonly Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>[], kind: string) => {
+    const first = new Map<string, Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>>();
+    for (const loaded of list) {
+      const key = keyOf(loaded.doc);
+      const previous = first.get(key);
+      if (previous) {
+        const where = previous.locate(["metadata", "name"]);
+        at(loaded, ["metadata", "name"], `${kind} ${key} is already defined at ${where.file}:${where.line ?? 1}; give each ${kind} its own name`);
+      } else first.set(key, loaded);
+    }
+    return first;
+  };
+  const services = duplicates(documents.services, "MultiClusterService") as Map<string, Loaded<"MultiClusterService", MultiClusterService>>;
+  const backendConfigs = duplicates(documents.backendConfigs, "BackendConfig");
+  const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
+  duplicates(documents.ingresses, "MultiClusterIngress");
+
+  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs);
+
+  const routed = routedServices(documents.ingresses.map((l) => l.doc));
+  const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
+  const defaults = new Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
+  const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
+  for (const loaded of documents.ingresses)
+    validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates);
+
+  for (const [key, loaded] of services)
+    if (!routed.has(key))
+      at(loaded, ["metadata", "name"], `${key} is routed by no MultiClusterIngress: it is exported in the mesh but the front door does not serve it`, "warning");
+
+  // Which clusters serve something: they get a gateway, which the front door must be able to reach.
+  const serving = new Set<string>();
+  for (const [key, loaded] of services)
+    if (routed.has(key)) for (const s of selectClusters(loaded.doc, config.clusters).selected) serving.add(s.cluster.name);
+  config.clusters.forEach((cluster, i) => {
+    if (!serving.has(cluster.name)) return;
+    if (config.frontDoor === "gcp" && cluster.provider !== "gke" && cluster.gateway?.publicHostname === undefined)
+      env(["clusters", i, "gateway"], `needs publicHostname: "${cluster.name}" is not a GKE cluster, so the GCP front door reaches its gateway through an internet NEG at that name`);
+    if (config.frontDoor === "aws" && cluster.provider !== "eks") {
+      const mode = config.aws?.mode ?? "accelerator";
+      if (mode === "accelerator")
+        env(["clusters", i, "provider"], `is "${cluster.provider}", but an AWS Global Accelerator can only send traffic to AWS load balancers; set fleetgate:aws.mode to "latency-dns" (which reaches "${cluster.name}" by its gateway's public host name) or serve from EKS clusters only`);
+      else if (cluster.gateway?.publicHostname === undefined)
+        env(["clusters", i, "gateway"], `needs publicHostname: in latency-dns mode Fleetgate points DNS at the public name of "${cluster.name}"'s gateway`);
+    }
+  });
+}
+
+function validateService(
+  loaded: Loaded<"MultiClusterService", MultiClusterService>,
+  config: EnvironmentConfig,
+  at: DocReport,
+  report: (doc: { locate: Locator }, problems: Problem[]) => void,
+  backendConfigs: Map<string, unknown>,
+): void {
+  const service = loaded.doc;
+  const key = keyOf(service);
+  const { selected, problems } = selectClusters(service, config.clusters);
+  report(loaded, problems);
+  if (selected.length > 0 && selected.every((s) => s.drained)) {
+    const byAdmin = selected.filter((s) => s.cluster.drain).map((s) => s.cluster.name);
+    at(loaded, service.spec.clusters ? ["spec", "clusters"] : ["spec"], `drains every cluster that serves ${key} (${selected.map((s) => s.cluster.name).join(", ")})${byAdmin.length > 0 ? `; ${byAdmin.join(", ")} drained by the admin` : ""}; keep at least one cluster with a weight above 0 so someone serves`);
+  }
+  const ext = service.spec.fleetgate;
+  if (ext) {
+    const regions = new Set(selected.map((s) => s.cluster.region));
+    const seen = new Set<string>();
+    ext.failover.forEach((region, i) => {
+      if (!regions.has(region)) at(loaded, ["spec", "fleetgate", "failover", i], `"${region}" is not a region of any cluster that serves ${key}${didYouMean(region, regions)}; the regions are ${[...regions].sort().join(", ")}`);
+      if (seen.has(region)) at(loaded, ["spec", "fleetgate", "failover", i], `"${region}" is listed twice; list each region once`);
+      seen.add(region);
+    });
+    if (ext.failover.length > 0 && ext.outlierDetection === undefined)
+      at(loaded, ["spec", "fleetgate", "failover"], `is set without outlierDetection; locality failover does nothing unless unhealthy endpoints are ejected, so add fleetgate.outlierDetection (e.g. consecutive5xxErrors: 5)`);
+  }
+  const names = backendConfigNames(service);
+  report(loaded, names.problems);
+  for (const name of new Set(names.byPort.values())) {
+    if (!backendConfigs.has(`${service.metadata.namespace}/${name}`)) {
+      const key = ANNOTATIONS.backendConfig.find((k) => service.metadata.annotations?.[k] !== undefined)!;
+      at(loaded, ["metadata", "annotations", key], `names BackendConfig "${name}", which is not defined in namespace ${service.metadata.namespace}; add it to the team's folder or fix the name`);
+    }
+  }
+}
+
+function validateIngress(
+  loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>,
+  { config, environment }: ValidationInput,
+  at: DocReport,
+  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
+  frontendConfigs: Map<string, Loaded<DocumentKind, unknown>>,
+  claims: Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>,
+  defaults: Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
+  certificates: Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
+): void {
+  const ingress = loaded.doc;
+  const namespace = ingress.metadata.namespace;
+  const spec = ingress.spec.template.spec;
+  const base = ["spec", "template", "spec"];
+  const owned = config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
+
+  const checkBackend = (path: PathSegment[], ref: { serviceName: string; servicePort: number | string }) => {
+    const service = services.get(`${namespace}/${ref.serviceName}`);
+    if (!service) {
+      const names = [...services.values()].filter((s) => s.doc.metadata.namespace === namespace).map((s) => s.doc.metadata.name);
+      at(loaded, [...path, "serviceName"], `"${ref.serviceName}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.serviceName, names)}${names.length ? `; the services there are ${names.sort().join(", ")}` : "; define it in the team's folder"}`);
+      return;
+    }
+    if (!findPort(service.doc, ref.servicePort)) {
+      const ports = service.doc.spec.template.spec.ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port)));
+      at(loaded, [...path, "servicePort"], `${JSON.stringify(ref.servicePort)} is not a port of ${namespace}/${ref.serviceName}; its ports are ${ports.join(", ")}`);
+    }
+  };
+
+  if (spec.backend) checkBackend([...base, "backend"], spec.backend);
+  if (spec.rules.length === 0)
+    at(loaded, [...base], spec.backend
+      ? `has a default backend but no rules; Fleetgate serves every team from one load balancer, so name the hosts this ingress serves in rules`
+      : `has neither rules nor a backend; add rules with a host and paths`);
+  if (spec.tls) at(loaded, [...base, "tls"], `is ignored: Fleetgate issues a managed certificate for every host (or uses pre-shared certificates named in ${ANNOTATIONS.preSharedCerts})`, "warning");
+
+  const annotations = ingressAnnotations(ingress);
+  const annotationPath = (key: string): PathSegment[] => ["metadata", "annotations", key];
+  if (annotations.staticIp !== undefined) {
+    const expected = config.frontDoor === "gcp" ? addressName(environment) : undefined;
+    if (expected === undefined) at(loaded, annotationPath(ANNOTATIONS.staticIp), `names a GCP static IP, but the front door is AWS; remove the annotation`);
+    else if (annotations.staticIp !== expected)
+      at(loaded, annotationPath(ANNOTATIONS.staticIp), `names static IP "${annotations.staticIp}", but every host of the environment is served from the environment's address "${expected}"; remove the annotation or set it to "${expected}"`);
+  }
+  if (annotations.preSharedCerts !== undefined && config.frontDoor === "aws")
+    at(loaded, annotationPath(ANNOTATIONS.preSharedCerts), `names Certificate Manager certificates, but the front door is AWS, where Fleetgate issues ACM certificates; remove the annotation`);
+  if (annotations.frontendConfig !== undefined) {
+    const fc = frontendConfigs.get(`${namespace}/${annotations.frontendConfig.name}`) as Loaded<"FrontendConfig", { spec: { sslPolicy?: string; redirectToHttps?: { enabled: boolean } } }> | undefined;
+    if (!fc) at(loaded, annotationPath(annotations.frontendConfig.key), `names FrontendConfig "${annotations.frontendConfig.name}", which is not defined in namespace ${namespace}; add it to the team's folder or fix the name`);
+    else {
+      if (fc.doc.spec.sslPolicy !== undefined) at(fc, ["spec", "sslPolicy"], `is not applied: the environment's one front door uses the SSL policy the admin sets (fleetgate:gcp.sslPolicy, fleetgate:tls.minVersion)`, "warning");
+      if (fc.doc.spec.redirectToHttps?.enabled === false) at(fc, ["spec", "redirectToHttps", "enabled"], `is not applied: the front door always redirects HTTP to HTTPS`, "warning");
+    }
+  }
+
+  spec.rules.forEach((rule, r) => {
+    const rulePath = [...base, "rules", r];
+    const host = rule.host;
+    if (!owned.some((pattern) => hostMatchesPattern(host, pattern)))
+      at(loaded, [...rulePath, "host"], `namespace ${namespace} may not claim "${host}"; ${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`);
+    if (!config.dns.zones.some((zone) => hostInDomain(host, zone.domain)))
+      at(loaded, [...rulePath, "host"], `"${host}" is in none of the environment's DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); use a host in one of them or ask the admin to add its zone`);
+
+    if (spec.backend) {
+      const previous = defaults.get(host);
+      const service = `${spec.backend.serviceName}:${spec.backend.servicePort}`;
+      if (previous && (previous.service !== service || previous.loaded.doc !== ingress)) {
+        if (previous.loaded.doc !== ingress) {
+          const where = previous.loaded.locate([...base, "backend"]);
+          at(loaded, [...base, "backend"], `is a second default backend for host ${host}, which ${keyOf(previous.loaded.doc)} (${where.file}:${where.line ?? 1}) already gives one; a host has one default backend, so remove one or serve the paths explicitly`);
+        }
+      } else defaults.set(host, { service, loaded });
+    }
+    const certNames = annotations.preSharedCerts?.join(",") ?? "managed";
+    const previousCert = certificates.get(host);
+    if (previousCert && previousCert.names !== certNames && previousCert.loaded.doc !== ingress)
+      at(loaded, [...rulePath, "host"], `is served with ${certNames === "managed" ? "a managed certificate" : `pre-shared certificates ${certNames}`} here but with ${previousCert.names === "managed" ? "a managed certificate" : `pre-shared certificates ${previousCert.names}`} by ${keyOf(previousCert.loaded.doc)}; a host has one certificate, so agree on one`);
+    else if (!previousCert) certificates.set(host, { names: certNames, loaded });
+
+    rule.http.paths.forEach((entry, p) => {
+      const pathPath = [...rulePath, "http", "paths", p];
+      const normalised = gkePathToMatch(entry.path);
+      if ("problem" in normalised) {
+        at(loaded, [...pathPath, "path"], normalised.problem);
+        return;
+      }
+      const ext = entry.fleetgate;
+      if (ext?.redirect && entry.backend) at(loaded, [...pathPath, "fleetgate", "redirect"], `is set together with a backend; a path either redirects or forwards, so remove one`);
+      if (!ext?.redirect && !entry.backend) at(loaded, pathPath, `has no backend; add backend: { serviceName, servicePort } (or a fleetgate.redirect)`);
+      if (entry.backend) checkBackend([...pathPath, "backend"], entry.backend);
+      if (ext?.split) {
+        if (!entry.backend) at(loaded, [...pathPath, "fleetgate", "split"], `needs the path's own backend, which receives the traffic the split does not take`);
+        const total = ext.split.reduce((sum, s) => sum + s.weight, 0);
+        if (total > 100) at(loaded, [...pathPath, "fleetgate", "split"], `gives ${total}% of the traffic away; the weights MUST add up to at most 100 (the path's backend receives the rest)`);
+        if (total === 100) at(loaded, [...pathPath, "fleetgate", "split"], `gives all traffic to the split, so the path's own backend receives none; point the backend at the service that should serve`, "warning");
+        const refs = new Set(entry.backend ? [`${entry.backend.serviceName}:${entry.backend.servicePort}`] : []);
+        ext.split.forEach((s, i) => {
+          checkBackend([...pathPath, "fleetgate", "split", i], s);
+          const ref = `${s.serviceName}:${s.servicePort}`;
+          if (refs.has(ref)) at(loaded, [...pathPath, "fleetgate", "split", i], `sends to ${ref} again; name each backend once`);
+          refs.add(ref);
+        });
+      }
+      const conditions = [
+        ...(ext?.match?.headers ?? []).map((m, i) => ({ m, path: [...pathPath, "fleetgate", "match", "headers", i] })),
+        ...(ext?.match?.queryParams ?? []).map((m, i) => ({ m, path: [...pathPath, "fleetgate", "match", "queryParams", i] })),
+      ];
+      for (const { m, path } of conditions) {
+        if (m.type === "Present" && m.value !== undefined) at(loaded, [...path, "value"], `is set for a Present match, which ignores values; remove it or use type Exact`);
+        if (m.type !== "Present" && m.value === undefined) at(loaded, path, `has no value; give the value to match, or use type Present`);
+        if (m.type === "RegularExpression" && m.value !== undefined && !compiles(m.value)) at(loaded, [...path, "value"], `${JSON.stringify(m.value)} is not a valid regular expression`);
+      }
+      if (normalised.match.type === "Exact" && (ext?.rewrite?.prefix !== undefined || ext?.redirect?.prefix !== undefined))
+        at(loaded, [...pathPath, "fleetgate"], `replaces a prefix, but "${entry.path}" is an exact path; use path instead of prefix, or make the path "${entry.path}/*"`);
+      if (normalised.match.type === "Prefix" && ext?.rewrite?.path !== undefined)
+        at(loaded, [...pathPath, "fleetgate", "rewrite", "path"], `replaces the whole path of every request under "${entry.path}"; use prefix to keep what follows it`);
+
+      const match: RouteMatchPlan = {
+        path: normalised.match,
+        headers: [...(ext?.match?.headers ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
+        queryParams: [...(ext?.match?.queryParams ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
+      };
+      const claimKey = `${host} ${matchKey(match)}`;
+      const previous = claims.get(claimKey);
+      if (previous) {
+        const where = previous.loaded.locate(previous.path);
+        at(loaded, [...pathPath, "path"], `${host}${entry.path ?? "/*"} is already claimed by ${keyOf(previous.loaded.doc)} at ${where.file}:${where.line ?? 1}; one host and path have one owner, so remove one of them or tell them apart with fleetgate.match`);
+      } else claims.set(claimKey, { loaded, path: [...pathPath, "path"] });
+    });
+  });
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sentence(message: string): string {
+  return /[.?!]$/.test(message) ? message : `${message}.`;
+}
+

@@ -1,0 +1,89 @@
+/**
+ * YAML parsing that keeps positions. Each parsed document can locate any field path in its source, so
+ * that a diagnostic raised far away (a zod issue, a cross-document check) still names file:line:column.
+ */
+import { isCollection, LineCounter, parseAllDocuments, type Document } from "yaml";
+import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
+
+/** Finds where a field path sits in a source; falls back to the nearest enclosing node that exists. */
+export type Locator = (path: readonly PathSegment[]) => SourceLocation;
+
+export interface SourceDocument {
+  /** Path of the file relative to the project root, with forward slashes. */
+  readonly file: string;
+  /** Position of the document inside a multi-document file, from 0. */
+  readonly index: number;
+  /** The document as plain data. */
+  readonly value: unknown;
+  readonly locate: Locator;
+}
+
+/** Limits alias expansion so that a hostile or careless document cannot blow up memory. */
+const MAX_ALIAS_COUNT = 100;
+
+export function parseYamlDocuments(
+  file: string,
+  text: string,
+): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const docs = Array.isArray(parsed) ? parsed : [];
+  const diagnostics: Diagnostic[] = [];
+  const documents: SourceDocument[] = [];
+  const at = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
+  };
+
+  // parseAllDocuments returns an EmptyStream (not an array) for a file without documents.
+  docs.forEach((doc, index) => {
+    const problems = [...doc.errors, ...doc.warnings];
+    for (const problem of problems) {
+      diagnostics.push({
+        ...at(problem.pos[0]),
+        severity: doc.errors.includes(problem as never) ? "error" : "warning",
+        path: "",
+        message: `${yamlProblemText(problem.message)}; fix the YAML syntax at this place.`,
+      });
+    }
+    if (doc.errors.length > 0) return;
+    if (doc.contents === null) return; // an empty document between `---` separators
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      diagnostics.push({
+        ...at(doc.contents.range?.[0] ?? 0),
+        severity: "error",
+        path: "",
+        message: `${(error as Error).message}; write the values out instead of expanding so many aliases.`,
+      });
+      return;
+    }
+    documents.push({ file, index, value, locate: locatorFor(doc, at, file) });
+  });
+  return { documents, diagnostics };
+}
+
+/** The yaml library's messages end with a source excerpt when prettyErrors is on; we keep only the sentence. */
+function yamlProblemText(message: string): string {
+  return message.split("\n")[0]!.replace(/\.$/, "");
+}
+
+function locatorFor(
+  doc: Document.Parsed,
+  at: (offset: number) => { file: string; line: number; column: number },
+  file: string,
+): Locator {
+  return (path) => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const prefix = path.slice(0, depth);
+      const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
+      if (node && typeof node === "object" && "range" in node && Array.isArray(node.range)) {
+        // For a missing key, point at the map that should hold it; for a present one, at its value.
+        if (depth === path.length || isCollection(node)) return at(node.range[0] as number);
+      }
+    }
+    return { file };
+  };
+}
