@@ -23,4 +23,9 @@ if (!result.plan) throw new pulumi.RunError(new InvalidSpecError(result.diagnost
 
 const fleet = new FleetIngress(environment, { plan: result.plan, secrets: secretsFromConfig(new pulumi.Config("fleetgate")) });
 
+/** The hosts the environment serves. */
 export const hosts = fleet.hosts;
+/** The front door's public address. */
+export const address = fleet.address;
+/** Per cluster: its gateway's hosts and whether it is drained. */
+export const gateways = fleet.gateways;

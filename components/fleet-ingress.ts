@@ -1,9 +1,12 @@
 /**
  * FleetIngress: the top component. It turns one environment's FleetPlan into its resource tree: the
- * shared root of trust, one ClusterGateway per cluster, and the front door of the chosen cloud.
+ * clusters side (shared root of trust, and per cluster its provider, mesh and gateway) and the front
+ * door of the chosen cloud, which waits for the gateways it sends traffic to.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../spec/plan";
+import { GcpFrontDoor } from "./gcp/front-door";
+import { FleetClusters, type ClusterStatus } from "./kubernetes/fleet-clusters";
 import type { FleetSecrets } from "./secrets";
 
 export interface FleetIngressArgs {
@@ -16,11 +19,28 @@ export interface FleetIngressArgs {
 export class FleetIngress extends pulumi.ComponentResource {
   /** Hosts served by the environment, sorted. */
   readonly hosts: pulumi.Output<string[]>;
+  /** The front door's public IPv4 address (GCP) or DNS name (AWS accelerator). */
+  readonly address: pulumi.Output<string | undefined>;
+  /** Per cluster: whether it has a gateway, its hosts and whether it is drained. */
+  readonly gateways: pulumi.Output<Record<string, ClusterStatus>>;
 
   constructor(name: string, args: FleetIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:index:FleetIngress", name, {}, opts);
-    const { plan } = args;
+    const { plan, secrets } = args;
+
+    // --- The clusters side: trust, providers, mesh, gateways, routes (components/kubernetes, components/trust).
+    const clusters = new FleetClusters(plan.environment, { plan, secrets }, { parent: this });
+
+    // --- The front door (components/gcp, components/aws).
+    let address: pulumi.Output<string | undefined> = pulumi.output(undefined);
+    if (plan.frontDoor.provider === "gcp") {
+      const frontDoor = new GcpFrontDoor(plan.environment, { plan, gateways: clusters.gateways }, { parent: this });
+      address = frontDoor.address;
+    }
+
     this.hosts = pulumi.output(plan.hosts.map((h) => h.name));
-    this.registerOutputs({ hosts: this.hosts });
+    this.address = address;
+    this.gateways = clusters.status;
+    this.registerOutputs({ hosts: this.hosts, address: this.address, gateways: this.gateways });
   }
 }

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { fakeInvoke, fakeOutputs } from "./fakes";
+import { fakeInvoke, fakeOutputs } from "./fakes/index";
 
 export interface RegisteredResource {
   readonly urn: string;
@@ -121,7 +121,11 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
     const resource = byUrn.get(req.getUrn());
-    if (resource) resource.outputs = reveal(req.getOutputs()?.toJavaScript() ?? {}, [], []) as Record<string, unknown>;
+    if (resource) {
+      const secretPaths: string[] = [];
+      const outputs = reveal(req.getOutputs()?.toJavaScript() ?? {}, [], secretPaths) as Record<string, unknown>;
+      resource.outputs = maskPaths(outputs, secretPaths) as Record<string, unknown>;
+    }
     registerOutputs(req, callback);
   };
   // The run entry signals shutdown when the program ends; the mock monitor has nothing to wait for.
@@ -137,6 +141,15 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
 
 /** Value shown in place of a secret when printing. */
 export const SECRET_MASK = "[secret]";
+
+/** Replaces the values at the given dotted paths with SECRET_MASK (a copy; the input is not changed). */
+export function maskPaths(value: unknown, paths: readonly string[]): unknown {
+  if (paths.includes("")) return SECRET_MASK;
+  if (paths.length === 0 || value === null || typeof value !== "object") return value;
+  const below = (key: string) => paths.filter((p) => p === key || p.startsWith(`${key}.`)).map((p) => (p === key ? "" : p.slice(key.length + 1)));
+  if (Array.isArray(value)) return value.map((v, i) => maskPaths(v, below(String(i))));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPaths(v, below(k))]));
+}
 
 /** Unwraps the wire format: secrets (recording their paths), resource references, unknowns. */
 function reveal(value: unknown, path: string[], secretPaths: string[]): unknown {

@@ -2,8 +2,10 @@
  * What the mock engine answers in place of the clouds: outputs a provider would compute after creating a
  * resource, and results of the lookups the program makes. Values are realistic in shape (documentation
  * IP ranges, well-formed ARNs) and derived from names only, so every run gives the same answers.
+ * It imports nothing of the program's own modules: the offline plan loads it before the program, and the
+ * program's modules must be compiled the way the Pulumi language host compiles them.
  */
-import { shortHash } from "../spec/names";
+import { createHash } from "node:crypto";
 
 type Inputs = Record<string, unknown>;
 type OutputFaker = (name: string, inputs: Inputs) => Inputs;
@@ -33,5 +35,11 @@ export function fakeInvoke(token: string, inputs: Inputs): Inputs {
 
 /** A stable number in [0, n) from a name, for fake addresses and ids. */
 export function stableNumber(name: string, n: number): number {
-  return parseInt(shortHash(name, 8), 16) % n;
+  return parseInt(createHash("sha256").update(name).digest("hex").slice(0, 8), 16) % n;
 }
+
+// Each resource family registers its fakes in its own module.
+import "./aws";
+import "./gcp";
+import "./kubernetes";
+import "./tls";

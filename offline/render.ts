@@ -1,0 +1,109 @@
+/**
+ * How an offline plan is shown: a resource tree grouped by component, counts by type, and a stable JSON
+ * form (sorted, secrets masked, no timestamps) that pull requests diff.
+ */
+import { maskPaths, SECRET_MASK, type RegisteredResource } from "./mock-engine";
+
+/** `type::name`, the part of a URN that identifies a resource within its stack. */
+export function resourceId(urn: string): string {
+  const parts = urn.split("::");
+  const qualifiedType = parts[2] ?? "";
+  return `${qualifiedType.split("$").pop()}::${parts.slice(3).join("::")}`;
+}
+
+export interface PlannedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  /** The provider resource's URN, for explicit providers. */
+  readonly provider?: string;
+  readonly inputs: unknown;
+  readonly secretPaths: readonly string[];
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly dependsOn: readonly string[];
+  readonly ignoreChanges: readonly string[];
+  readonly replaceOnChanges: readonly string[];
+  readonly aliases: readonly string[];
+  readonly outputs?: unknown;
+}
+
+export interface PlanDocument {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: readonly PlannedResource[];
+}
+
+/** The stable JSON form of a run: resources sorted by URN, keys sorted, secret values masked. */
+export function planDocument(project: string, stack: string, resources: readonly RegisteredResource[]): PlanDocument {
+  const planned = [...resources]
+    .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
+    .map((r): PlannedResource => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: r.custom,
+      ...(r.parent ? { parent: r.parent } : {}),
+      ...(r.provider ? { provider: r.provider.split("::").slice(0, -1).join("::") } : {}),
+      inputs: maskPaths(r.inputs, r.secretPaths),
+      secretPaths: r.secretPaths,
+      protect: r.protect,
+      retainOnDelete: r.retainOnDelete,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      dependsOn: r.dependsOn,
+      ignoreChanges: r.ignoreChanges,
+      replaceOnChanges: r.replaceOnChanges,
+      aliases: r.aliases,
+      ...(r.outputs !== undefined && !r.custom ? { outputs: r.outputs } : {}),
+    }));
+  return { project, stack, resources: planned };
+}
+
+/** JSON with object keys sorted at every level, so equal plans are equal text. */
+export function stableJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+  };
+  return `${JSON.stringify(sort(value), null, 2)}\n`;
+}
+
+/** The resource tree, children under their parent, each line with the options a reviewer checks. */
+export function renderTree(plan: PlanDocument): string {
+  const children = new Map<string, PlannedResource[]>();
+  const roots: PlannedResource[] = [];
+  const byUrn = new Set(plan.resources.map((r) => r.urn));
+  for (const r of plan.resources) {
+    if (r.parent && byUrn.has(r.parent)) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    else roots.push(r);
+  }
+  const lines: string[] = [];
+  const walk = (r: PlannedResource, prefix: string, last: boolean, top: boolean) => {
+    const notes = [
+      r.protect ? "protected" : "",
+      r.retainOnDelete ? "retained on delete" : "",
+      r.provider ? `provider ${r.provider.split("::").pop()}` : "",
+      r.secretPaths.length ? `secret: ${r.secretPaths.join(", ")}` : "",
+      r.dependsOn.length ? `after ${r.dependsOn.map((d) => d.split("::").pop()).join(", ")}` : "",
+    ].filter((n) => n !== "");
+    lines.push(`${prefix}${top ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}${notes.length ? `  [${notes.join("; ")}]` : ""}`);
+    const kids = children.get(r.urn) ?? [];
+    kids.forEach((k, i) => walk(k, top ? "" : `${prefix}${last ? "   " : "│  "}`, i === kids.length - 1, false));
+  };
+  roots.forEach((r, i) => walk(r, "", i === roots.length - 1, true));
+  return lines.join("\n");
+}
+
+export function renderCounts(plan: PlanDocument): string {
+  const counts = new Map<string, number>();
+  for (const r of plan.resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+  const rows = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  const width = String(Math.max(...rows.map(([, n]) => n), 0)).length;
+  return [...rows.map(([type, n]) => `${String(n).padStart(width)}  ${type}`), `${String(plan.resources.length).padStart(width)}  total`].join("\n");
+}
+
+export { SECRET_MASK };

@@ -1,0 +1,77 @@
+/**
+ * Runs the real program entry offline in a child process (offline/program-host.cjs) with a stack's
+ * real configuration, and returns what it registered. A child process gives every run a fresh Pulumi
+ * runtime, as `pulumi up` does, and keeps the language host's process-wide hooks out of the caller.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseDocument } from "yaml";
+import type { RegisteredResource } from "./mock-engine";
+
+export const PROJECT_ROOT = resolve(__dirname, "..");
+
+export interface OfflineRun {
+  readonly exitCode: number;
+  readonly resources: RegisteredResource[];
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface EngineConfig {
+  /** Full keys (`fleetgate:clusters`) to values as the CLI passes them: objects as JSON text. */
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+}
+
+/**
+ * What the Pulumi CLI would hand the program for this stack file, except that encrypted values cannot
+ * be decrypted here: they become opaque placeholders, and their keys are secret, as with the CLI.
+ */
+export function engineConfigFromStackFile(text: string): EngineConfig {
+  const doc = parseDocument(text);
+  const plain = (doc.toJS() ?? {}) as { config?: Record<string, unknown> | null };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(plain.config ?? {})) {
+    let secret = false;
+    const reveal = (v: unknown, path: string[]): unknown => {
+      if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string") {
+        secret = true;
+        return `[secret ${[key, ...path].join(".")}]`;
+      }
+      if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, String(i)]));
+      if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, reveal(item, [...path, k])]));
+      return v;
+    };
+    const value_ = reveal(value, []);
+    config[key] = typeof value_ === "object" && value_ !== null ? JSON.stringify(value_) : String(value_);
+    if (secret) secretKeys.push(key);
+  }
+  return { config, secretKeys };
+}
+
+export function runProgramOffline(options: { stack: string; root?: string; config?: EngineConfig }): Promise<OfflineRun> {
+  const root = options.root ?? PROJECT_ROOT;
+  const config = options.config ?? engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8"));
+  const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
+  const out = join(dir, "run.json");
+  return new Promise((done, fail) => {
+    execFile(
+      process.execPath,
+      [join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root],
+      { cwd: PROJECT_ROOT, env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config) }, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        try {
+          const result = JSON.parse(readFileSync(out, "utf8")) as { exitCode: number; resources: RegisteredResource[] };
+          done({ exitCode: result.exitCode, resources: result.resources, stdout, stderr });
+        } catch {
+          fail(new Error(`the offline program run did not finish (${error?.message ?? "no result"}):\n${stderr}`));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
+}
