@@ -32,6 +32,9 @@ export interface Loaded<K extends DocumentKind = DocumentKind, T = unknown> {
 }
 
 export interface LoadedDocuments {
+  /** `Kind namespace/name` of documents that failed their schema, so references to them are not
+   * reported a second time as references to something missing. */
+  readonly invalid: Set<string>;
   readonly services: Loaded<"MultiClusterService", MultiClusterService>[];
   readonly ingresses: Loaded<"MultiClusterIngress", MultiClusterIngress>[];
   readonly backendConfigs: Loaded<"BackendConfig", BackendConfig>[];
@@ -41,7 +44,7 @@ export interface LoadedDocuments {
 const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
+  const documents: LoadedDocuments = { invalid: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 
@@ -85,6 +88,9 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
       const result = DOCUMENT_SCHEMAS[kind as DocumentKind].safeParse(value, { error: issueMessages });
       if (!result.success) {
         diagnostics.push(...issuesToDiagnostics(result.error, source.locate));
+        const metadata = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
+        if (typeof metadata?.name === "string")
+          documents.invalid.add(`${kind} ${typeof metadata.namespace === "string" ? metadata.namespace : "default"}/${metadata.name}`);
         continue;
       }
       const base = { file: file.path, team, index: source.index, locate: source.locate };

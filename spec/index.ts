@@ -29,8 +29,9 @@ export function planEnvironment(input: PlanInput): PlanResult {
   const environment = parseEnvironment(input.stack);
   const loaded = loadDocuments(input.environment, input.files);
   const diagnostics = [...environment.diagnostics, ...loaded.diagnostics];
-  // Cross-document checks need every document and the environment to be well-formed first.
-  if (environment.config && !hasErrors(diagnostics))
+  // Cross-document checks need a well-formed environment; documents that failed their schema are left
+  // out of them (and references to those are not reported again).
+  if (environment.config)
     diagnostics.push(...validateFleet({ environment: input.environment, config: environment.config, stack: input.stack, documents: loaded.documents }));
   if (!environment.config || hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
   return { plan: resolveFleet(input.environment, environment.config, loaded.documents), diagnostics: sortDiagnostics(diagnostics) };

@@ -13,7 +13,8 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type": {
       if (issue.input === undefined) {
-        const hint = field?.description ? ` (${firstSentence(field.description)})` : "";
+        const description = field?.description;
+        const hint = description ? ` (${(description.length <= 220 ? description : firstSentence(description)).replace(/\.$/, "")})` : "";
         return `is required${hint}; add it`;
       }
       return `expected ${article(String(issue.expected))}, found ${describeValue(issue.input)}`;

@@ -5,6 +5,7 @@
  */
 import type { PathSegment } from "./diagnostics";
 import { didYouMean } from "./names";
+import { regionsOf } from "./regions";
 import { ANNOTATIONS, type BackendConfig, type MultiClusterService } from "./schema/documents";
 import type { ClusterConfig } from "./schema/environment";
 
@@ -44,7 +45,7 @@ export function selectClusters(
       const cluster = byName.get(name);
       if (cluster === undefined) {
         problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}", which is not in the fleet${didYouMean(name, byName.keys())}; the clusters are ${[...byName.keys()].sort().join(", ")}` });
-      } else if (cluster.region !== region) {
+      } else if (cluster.region !== region && isKnownRegion(cluster)) {
         problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}" in region ${region}, but it is in ${cluster.region}; write "${cluster.region}/${name}"` });
       } else matched = [cluster];
     } else if (entry.selector !== undefined) {
@@ -73,6 +74,12 @@ export function selectClusters(
       return { cluster, weight, drained: drain || weight === 0 || cluster.drain };
     });
   return { selected, problems };
+}
+
+/** A cluster whose region is itself wrong is reported once, at the region, not again at every link. */
+function isKnownRegion(cluster: ClusterConfig): boolean {
+  const regions = regionsOf(cluster.provider);
+  return !regions || regions.includes(cluster.region);
 }
 
 /**

@@ -58,9 +58,13 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
 
     const regions = regionsOf(cluster.provider);
     const cloud = cluster.provider === "gke" ? "GCP" : "AWS";
-    if (regions && !regions.includes(cluster.region))
-      env(["clusters", i, "region"], `"${cluster.region}" is not a ${cloud} region${didYouMean(cluster.region, regions)}; use a region such as ${regions.includes("us-central1") ? "us-central1" : "us-east-1"}`);
-    const pattern = zonePattern(cluster.provider, cluster.region);
+    const knownRegion = !regions || regions.includes(cluster.region);
+    if (!knownRegion) {
+      const hint = didYouMean(cluster.region, regions!);
+      env(["clusters", i, "region"], `"${cluster.region}" is not a ${cloud} region${hint || `; use one such as ${cluster.provider === "gke" ? "us-central1" : "us-east-1"}`}`);
+    }
+    // Zones are checked against a known region only; an unknown region is the one error to fix.
+    const pattern = knownRegion ? zonePattern(cluster.provider, cluster.region) : undefined;
     const zonesSeen = new Set<string>();
     cluster.zones.forEach((zone, z) => {
       if (pattern && !pattern.test(zone))
@@ -125,7 +129,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
   duplicates(documents.ingresses, "MultiClusterIngress");
 
-  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs);
+  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents.invalid);
 
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
@@ -134,8 +138,9 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   for (const loaded of documents.ingresses)
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates);
 
+  const namespacesWithBrokenIngresses = new Set([...documents.invalid].filter((k) => k.startsWith("MultiClusterIngress ")).map((k) => k.split(" ")[1]!.split("/")[0]!));
   for (const [key, loaded] of services)
-    if (!routed.has(key))
+    if (!routed.has(key) && !namespacesWithBrokenIngresses.has(loaded.doc.metadata.namespace))
       at(loaded, ["metadata", "name"], `${key} is routed by no MultiClusterIngress: it is exported in the mesh but the front door does not serve it`, "warning");
 
   // Which clusters serve something: they get a gateway, which the front door must be able to reach.
@@ -162,6 +167,7 @@ function validateService(
   at: DocReport,
   report: (doc: { locate: Locator }, problems: Problem[]) => void,
   backendConfigs: Map<string, unknown>,
+  invalid: Set<string>,
 ): void {
   const service = loaded.doc;
   const key = keyOf(service);
@@ -186,7 +192,7 @@ function validateService(
   const names = backendConfigNames(service);
   report(loaded, names.problems);
   for (const name of new Set(names.byPort.values())) {
-    if (!backendConfigs.has(`${service.metadata.namespace}/${name}`)) {
+    if (!backendConfigs.has(`${service.metadata.namespace}/${name}`) && !invalid.has(`BackendConfig ${service.metadata.namespace}/${name}`)) {
       const key = ANNOTATIONS.backendConfig.find((k) => service.metadata.annotations?.[k] !== undefined)!;
       at(loaded, ["metadata", "annotations", key], `names BackendConfig "${name}", which is not defined in namespace ${service.metadata.namespace}; add it to the team's folder or fix the name`);
     }
@@ -195,7 +201,7 @@ function validateService(
 
 function validateIngress(
   loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>,
-  { config, environment }: ValidationInput,
+  input: ValidationInput,
   at: DocReport,
   services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
   frontendConfigs: Map<string, Loaded<DocumentKind, unknown>>,
@@ -203,6 +209,7 @@ function validateIngress(
   defaults: Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
   certificates: Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
 ): void {
+  const { config, environment } = input;
   const ingress = loaded.doc;
   const namespace = ingress.metadata.namespace;
   const spec = ingress.spec.template.spec;
@@ -211,6 +218,7 @@ function validateIngress(
 
   const checkBackend = (path: PathSegment[], ref: { serviceName: string; servicePort: number | string }) => {
     const service = services.get(`${namespace}/${ref.serviceName}`);
+    if (!service && input.documents.invalid.has(`MultiClusterService ${namespace}/${ref.serviceName}`)) return;
     if (!service) {
       const names = [...services.values()].filter((s) => s.doc.metadata.namespace === namespace).map((s) => s.doc.metadata.name);
       at(loaded, [...path, "serviceName"], `"${ref.serviceName}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.serviceName, names)}${names.length ? `; the services there are ${names.sort().join(", ")}` : "; define it in the team's folder"}`);
@@ -241,7 +249,9 @@ function validateIngress(
     at(loaded, annotationPath(ANNOTATIONS.preSharedCerts), `names Certificate Manager certificates, but the front door is AWS, where Fleetgate issues ACM certificates; remove the annotation`);
   if (annotations.frontendConfig !== undefined) {
     const fc = frontendConfigs.get(`${namespace}/${annotations.frontendConfig.name}`) as Loaded<"FrontendConfig", { spec: { sslPolicy?: string; redirectToHttps?: { enabled: boolean } } }> | undefined;
-    if (!fc) at(loaded, annotationPath(annotations.frontendConfig.key), `names FrontendConfig "${annotations.frontendConfig.name}", which is not defined in namespace ${namespace}; add it to the team's folder or fix the name`);
+    if (!fc && input.documents.invalid.has(`FrontendConfig ${namespace}/${annotations.frontendConfig.name}`)) {
+      // Reported at the FrontendConfig itself.
+    } else if (!fc) at(loaded, annotationPath(annotations.frontendConfig.key), `names FrontendConfig "${annotations.frontendConfig.name}", which is not defined in namespace ${namespace}; add it to the team's folder or fix the name`);
     else {
       if (fc.doc.spec.sslPolicy !== undefined) at(fc, ["spec", "sslPolicy"], `is not applied: the environment's one front door uses the SSL policy the admin sets (fleetgate:gcp.sslPolicy, fleetgate:tls.minVersion)`, "warning");
       if (fc.doc.spec.redirectToHttps?.enabled === false) at(fc, ["spec", "redirectToHttps", "enabled"], `is not applied: the front door always redirects HTTP to HTTPS`, "warning");

@@ -1,0 +1,14 @@
+/**
+ * `npm run schema`: writes the JSON Schemas of the spec to schemas/ (see spec/json-schema.ts).
+ * A test fails when the committed files are stale.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { generatedSchemas } from "../spec/json-schema";
+
+const root = join(__dirname, "..");
+for (const [path, text] of Object.entries(generatedSchemas())) {
+  mkdirSync(dirname(join(root, path)), { recursive: true });
+  writeFileSync(join(root, path), text);
+  console.log(`wrote ${path}`);
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { compareMatches, gkePathToMatch } from "../../spec/paths";
+import type { RouteMatchPlan } from "../../spec/plan";
+
+describe("GKE path rules", () => {
+  it.each([
+    [undefined, { type: "Prefix", value: "/" }],
+    ["/*", { type: "Prefix", value: "/" }],
+    ["/cart", { type: "Exact", value: "/cart" }],
+    ["/cart/*", { type: "Prefix", value: "/cart/" }],
+    ["/", { type: "Exact", value: "/" }],
+  ])("normalise %s to %o", (path, match) => {
+    expect(gkePathToMatch(path)).toEqual({ match });
+  });
+
+  it.each(["cart", "/a/*/b", "/a*", "/a?b=1"])("reject %s with an explanation", (path) => {
+    const result = gkePathToMatch(path);
+    expect("problem" in result && result.problem).toContain(JSON.stringify(path));
+  });
+});
+
+const m = (type: "Exact" | "Prefix", value: string, headers = 0): RouteMatchPlan => ({
+  path: { type, value },
+  headers: Array.from({ length: headers }, (_, i) => ({ name: `h${i}`, type: "Exact" as const, value: "1" })),
+  queryParams: [],
+});
+
+describe("route precedence", () => {
+  it("puts exact paths first, then longer prefixes, then more conditions", () => {
+    const ordered = [m("Exact", "/cart"), m("Exact", "/"), m("Prefix", "/cart/items/"), m("Prefix", "/cart/", 1), m("Prefix", "/cart/"), m("Prefix", "/")];
+    const shuffled = [ordered[4]!, ordered[0]!, ordered[5]!, ordered[2]!, ordered[1]!, ordered[3]!];
+    expect(shuffled.sort(compareMatches)).toEqual(ordered);
+  });
+
+  it("lets the longest match win, as GCE path rules do", () => {
+    // For any request path, the first matching rule in precedence order is the longest one that matches.
+    const rules = [m("Prefix", "/"), m("Prefix", "/a/"), m("Exact", "/a/b"), m("Prefix", "/a/b/"), m("Exact", "/a")].sort(compareMatches);
+    const matches = (rule: RouteMatchPlan, path: string) => (rule.path.type === "Exact" ? path === rule.path.value : path.startsWith(rule.path.value));
+    for (const path of ["/", "/a", "/a/", "/a/b", "/a/b/", "/a/b/c", "/ab", "/x"]) {
+      const candidates = rules.filter((r) => matches(r, path));
+      const longest = Math.max(...candidates.map((r) => r.path.value.length));
+      expect(candidates[0]!.path.value.length, path).toBe(longest);
+    }
+  });
+});

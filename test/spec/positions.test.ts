@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../spec/diagnostics";
+import { planEnvironment, stackConfigFromFile } from "../../spec/index";
+
+const stack = `config:
+  fleetgate:frontDoor: gcp
+  fleetgate:gcp: { project: acme }
+  fleetgate:clusters:
+    - name: us
+      provider: gke
+      region: us-central1
+      zones: [us-central1-a]
+      network: vpc
+      access: { kind: gke, project: acme }
+  fleetgate:dns:
+    zones: [{ domain: example.com, cloudDns: { managedZone: example } }]
+  fleetgate:hostOwnership:
+    - namespace: shop
+      domains: [shop.example.com]
+  fleetgate:mesh: { istio: { version: 1.28.0 } }
+`;
+
+const ingress = `apiVersion: networking.gke.io/v1
+kind: MultiClusterService
+metadata: { name: web, namespace: shop }
+spec:
+  template:
+    spec:
+      selector: { app: web }
+      ports: [{ port: 80 }]
+---
+apiVersion: networking.gke.io/v1
+kind: MultiClusterIngress
+metadata: { name: shop, namespace: shop }
+spec:
+  template:
+    spec:
+      rules:
+        - host: shop..example.com
+          http:
+            paths:
+              - path: /cart
+                backend: { serviceName: web, servicePort: 8080 }
+`;
+
+function plan(files: Record<string, string>, stackText = stack) {
+  return planEnvironment({
+    environment: "prod",
+    stack: stackConfigFromFile("stacks/Pulumi.prod.yaml", stackText),
+    files: Object.entries(files).map(([path, text]) => ({ path, text })),
+  });
+}
+
+describe("diagnostics", () => {
+  it("name the file, line and column of the offending value", () => {
+    const result = plan({ "stacks/prod/shop/ingress.yaml": ingress });
+    const lines = result.diagnostics.map(formatDiagnostic);
+    expect(lines).toContain(
+      'stacks/prod/shop/ingress.yaml:17:17: spec.template.spec.rules[0].host: "shop..example.com" is not a valid host name; use lower-case labels separated by single dots.',
+    );
+  });
+
+  it("place stack configuration errors in the stack file", () => {
+    const result = plan({}, stack.replace("region: us-central1", "region: us-centrl1").replace("zones: [us-central1-a]", "zones: [us-centrl1-a]"));
+    const region = result.diagnostics.find((d) => d.path === "fleetgate:clusters[0].region");
+    expect(region).toMatchObject({ file: "stacks/Pulumi.prod.yaml", line: 7, column: 15 });
+    expect(region!.message).toContain('did you mean "us-central1"');
+  });
+
+  it("report YAML syntax errors at their place", () => {
+    const result = plan({ "stacks/prod/shop/bad.yaml": "kind: MultiClusterService\nmetadata: { name: web\n" });
+    const syntax = result.diagnostics.find((d) => d.file === "stacks/prod/shop/bad.yaml");
+    expect(syntax?.line).toBeGreaterThan(0);
+    expect(syntax?.message).toContain("fix the YAML syntax");
+  });
+
+  it("report every error of a run together, across files and the stack file", () => {
+    const second = ingress.replace("shop..example.com", "shop.example.com").replace("name: shop, namespace: shop", "name: other, namespace: shop").replace("path: /cart", "path: /cart/*/x");
+    const result = plan({ "stacks/prod/shop/a.yaml": ingress, "stacks/prod/shop/b.yaml": second.split("---")[1]! }, stack.replace("kind: gke, project: acme }", "kind: gcloud }"));
+    const files = new Set(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
+    expect([...files].sort()).toEqual(["stacks/Pulumi.prod.yaml", "stacks/prod/shop/a.yaml"]);
+    expect(result.plan).toBeUndefined();
+  });
+
+  it("still check documents against each other when one of them fails its schema", () => {
+    const broken = ingress.replace("selector: { app: web }", "selector: { app: web }\n      sessionAffinity: ClientIP");
+    const result = plan({ "stacks/prod/shop/ingress.yaml": broken.replace("shop..example.com", "shop.example.com").replace("path: /cart", "path: cart") });
+    const messages = result.diagnostics.map((d) => d.message);
+    expect(messages.some((m) => m.includes('unknown field "sessionAffinity"'))).toBe(true);
+    expect(messages.some((m) => m.includes('"cart" does not start with "/"'))).toBe(true);
+    // The ingress refers to the broken service; that is not reported a second time as a missing service.
+    expect(messages.some((m) => m.includes("is not a MultiClusterService"))).toBe(false);
+  });
+
+  it("warn about GKE fields Fleetgate replaces, without failing", () => {
+    const withTls = ingress.replace("shop..example.com", "shop.example.com").replace("servicePort: 8080", "servicePort: 80").replace("      rules:", "      tls: [{ secretName: shop-tls }]\n      rules:");
+    const result = plan({ "stacks/prod/shop/ingress.yaml": withTls });
+    expect(result.plan).toBeDefined();
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/ingress.yaml:\d+:\d+: warning: spec.template.spec.tls: is ignored: Fleetgate issues a managed certificate/)]);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { planEnvironment, stackConfigFromFile } from "../../spec/index";
+import type { FleetPlan } from "../../spec/plan";
+import { readEnvironmentFiles } from "../../spec/read-files";
+import { PROJECT_ROOT } from "../../offline/run-offline";
+
+export function examplePlan(environment: string): FleetPlan {
+  const path = `stacks/Pulumi.${environment}.yaml`;
+  const result = planEnvironment({ environment, stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files: readEnvironmentFiles(PROJECT_ROOT, environment) });
+  if (!result.plan) throw new Error(`example ${environment} is invalid:\n${result.diagnostics.map((d) => d.message).join("\n")}`);
+  return result.plan;
+}
+
+describe("the resolver on the prod example", () => {
+  const plan = examplePlan("prod");
+  const host = (name: string) => plan.hosts.find((h) => h.name === name)!;
+  const service = (key: string) => plan.services.find((s) => s.key === key)!;
+
+  it("lists every cluster, sorted, with a gateway in each that serves something", () => {
+    expect(plan.clusters.map((c) => c.name)).toEqual(["gke-asia", "gke-eu", "gke-us"]);
+    expect(plan.clusters.every((c) => c.gateway !== undefined)).toBe(true);
+    expect(plan.clusters.find((c) => c.name === "gke-eu")!.gateway!.services).toEqual(["accounts/accounts", "search/search", "search/suggest", "shop/cart", "shop/storefront"]);
+  });
+
+  it("gives each service the clusters its links or selectors name, with weights and drains", () => {
+    expect(service("shop/storefront").clusters.map((c) => [c.cluster, c.weight])).toEqual([["gke-asia", 20], ["gke-eu", 30], ["gke-us", 50]]);
+    expect(service("shop/cart").clusters.find((c) => c.cluster === "gke-asia")).toEqual({ cluster: "gke-asia", region: "asia-northeast1", weight: 0, drained: true });
+    expect(service("search/search").clusters.map((c) => c.cluster)).toEqual(["gke-eu", "gke-us"]);
+    expect(service("accounts/accounts").clusters.map((c) => c.cluster)).toEqual(["gke-eu"]);
+  });
+
+  it("keeps a drained cluster's gateway", () => {
+    const asia = plan.clusters.find((c) => c.name === "gke-asia")!;
+    expect(asia.gateway!.services).toContain("shop/cart");
+  });
+
+  it("orders a host's routes exact first, then longest prefix, header matches before plain ones", () => {
+    expect(host("shop.example.com").routes.map((r) => [r.priority, r.key])).toEqual([
+      [1, "=/cart"],
+      [2, "^/cart/ h:x-canary=always"],
+      [3, "^/cart/"],
+    ]);
+  });
+
+  it("splits a canary by weight and gives the path's backend the rest", () => {
+    const canary = host("shop.example.com").routes[2]!.action;
+    expect(canary).toMatchObject({ kind: "forward", backends: [{ service: "shop/cart-v2", port: 80, weight: 10 }, { service: "shop/cart", port: 80, weight: 90 }], timeoutSeconds: 10 });
+  });
+
+  it("resolves named service ports to numbers", () => {
+    expect(host("search.apps.example.com").routes.find((r) => r.key === "^/v1/")!.action).toMatchObject({ backends: [{ service: "search/search", port: 8080, weight: 100 }] });
+  });
+
+  it("shares the admin's wildcard certificate among the hosts it covers", () => {
+    expect(plan.certificates.find((c) => c.domain === "*.apps.example.com")).toEqual({
+      kind: "managed",
+      domain: "*.apps.example.com",
+      authorizationDomain: "apps.example.com",
+      zone: "apps.example.com",
+      hosts: ["search.apps.example.com", "suggest.apps.example.com"],
+    });
+    expect(host("shop.example.com").certificate).toBe("shop.example.com");
+  });
+
+  it("places each host in the zone with the longest matching domain", () => {
+    expect(host("search.apps.example.com").zone).toBe("apps.example.com");
+    expect(host("accounts.example.com").zone).toBe("example.com");
+    expect(plan.dnsZones.map((z) => [z.domain, z.hosts])).toEqual([
+      ["apps.example.com", ["search.apps.example.com", "suggest.apps.example.com"]],
+      ["example.com", ["accounts.example.com", "shop.example.com", "www.example.com"]],
+    ]);
+  });
+
+  it("sends health checks with a host that routes to the service", () => {
+    const port = service("shop/storefront").ports[0]!;
+    expect(port.healthCheck).toMatchObject({ path: "/healthz", host: "shop.example.com", intervalSeconds: 10 });
+    expect(port.backend).toMatchObject({ timeoutSeconds: 60, connectionDrainingSeconds: 30, logSampleRate: 0.5, securityPolicy: "fleet-edge-armor" });
+  });
+
+  it("lays out one intermediate CA per cluster under the environment's root", () => {
+    expect(plan.trust.root).toMatchObject({ source: "generate", organization: "Acme", validityHours: 3650 * 24 });
+    expect(plan.trust.intermediates.map((i) => i.cluster)).toEqual(["gke-asia", "gke-eu", "gke-us"]);
+  });
+
+  it("lets every cluster's istiod discover every other cluster", () => {
+    expect(plan.mesh.remoteSecrets).toHaveLength(6);
+    expect(plan.mesh.remoteSecrets).toContainEqual({ inCluster: "gke-us", forCluster: "gke-asia" });
+    expect(plan.mesh.failover).toEqual([{ service: "shop/storefront", regions: ["us-central1", "europe-west1", "asia-northeast1"] }]);
+    expect(plan.mesh.multiNetwork).toBe(false);
+  });
+
+  it("names NEGs deterministically from the environment and cluster", () => {
+    expect(plan.clusters.map((c) => c.gateway!.negName)).toEqual(["fg-prod-gke-asia-gw", "fg-prod-gke-eu-gw", "fg-prod-gke-us-gw"]);
+  });
+});

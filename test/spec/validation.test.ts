@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { formatDiagnostic } from "../../spec/diagnostics";
+import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
+
+type Doc = Record<string, any>;
+const doc = (f: SpecFixture, file: string, index: number): Doc => f.files[file]![index]! as Doc;
+const cluster = (f: SpecFixture, i: number): Doc => (f.config.clusters as Doc[])[i]!;
+const shopIngress = (f: SpecFixture) => doc(f, "shop/shop.yaml", 2).spec.template.spec;
+const searchIngress = (f: SpecFixture) => doc(f, "search/search.yaml", 1).spec.template.spec;
+
+interface Want {
+  /** Substring of the field path. */
+  path: string;
+  /** Substring of the message. */
+  message: string;
+  /** Substring of the file, default: any. */
+  file?: string;
+}
+
+interface Case {
+  description: string;
+  mutate: (f: SpecFixture) => void;
+  wantErrors: Want[];
+}
+
+const cases: Case[] = [
+  { description: "the base spec is valid", mutate: () => {}, wantErrors: [] },
+
+  // --- Environment: schema rules -------------------------------------------------------------
+  { description: "an unknown fleetgate: key is rejected with a suggestion", mutate: (f) => { f.config.cluster = []; }, wantErrors: [{ path: "fleetgate:cluster", message: 'did you mean "clusters"' }] },
+  { description: "a missing required key is named", mutate: (f) => { delete f.config.dns; }, wantErrors: [{ path: "fleetgate:dns", message: "is missing" }] },
+  { description: "a cluster name with upper-case letters is rejected", mutate: (f) => { cluster(f, 0).name = "US"; }, wantErrors: [{ path: "fleetgate:clusters[0].name", message: 'use "us"' }] },
+  { description: "a misspelt provider gets a suggestion", mutate: (f) => { cluster(f, 0).provider = "gkee"; }, wantErrors: [{ path: "fleetgate:clusters[0].provider", message: 'did you mean "gke"' }] },
+  { description: "an unknown cluster field gets a suggestion", mutate: (f) => { cluster(f, 0).netwrok = "x"; }, wantErrors: [{ path: "fleetgate:clusters[0].netwrok", message: 'did you mean "network"' }] },
+  { description: "an unknown access kind lists the kinds", mutate: (f) => { cluster(f, 0).access = { kind: "gcloud" }; }, wantErrors: [{ path: "fleetgate:clusters[0].access.kind", message: '"kubeconfig", "gke" or "eks"' }] },
+  { description: "a negative or too large cluster weight is rejected", mutate: (f) => { doc(f, "shop/shop.yaml", 0).spec.clusters[0].fleetgate.weight = -5; }, wantErrors: [{ path: "spec.clusters[0].fleetgate.weight", message: "use at least 0" }] },
+  { description: "a DNS zone must say where it lives, once", mutate: (f) => { (f.config.dns as Doc).zones[0].route53 = { hostedZoneId: "Z123" }; }, wantErrors: [{ path: "fleetgate:dns.zones[0]", message: "exactly one" }] },
+  { description: "a wildcard certificate must be a wildcard", mutate: (f) => { f.config.tls = { wildcardCertificates: ["apps.example.com"] }; }, wantErrors: [{ path: "fleetgate:tls.wildcardCertificates[0]", message: "*.apps.example.com" }] },
+  { description: "kubeconfigs in plain text are refused", mutate: (f) => { cluster(f, 0).access = { kind: "kubeconfig" }; f.config.kubeconfigs = { us: "apiVersion: v1" }; }, wantErrors: [{ path: "fleetgate:kubeconfigs", message: "pulumi config set --secret" }] },
+
+  // --- Environment: cross-checks -------------------------------------------------------------
+  { description: "an unknown region gets a suggestion", mutate: (f) => { cluster(f, 0).region = "us-centrl1"; cluster(f, 0).zones = ["us-centrl1-a"]; doc(f, "shop/shop.yaml", 0).spec.clusters[0].link = "us-centrl1/us"; doc(f, "shop/shop.yaml", 1).spec.clusters[0].link = "us-centrl1/us"; f.files["search/search.yaml"]![0]!.spec = { ...(doc(f, "search/search.yaml", 0).spec as Doc), fleetgate: undefined }; }, wantErrors: [{ path: "fleetgate:clusters[0].region", message: 'did you mean "us-central1"' }] },
+  { description: "a zone outside the cluster's region is rejected", mutate: (f) => { cluster(f, 1).zones = ["us-central1-a"]; }, wantErrors: [{ path: "fleetgate:clusters[1].zones[0]", message: "not a zone of europe-west1" }] },
+  { description: "an EKS zone is written without a dash", mutate: (f) => { cluster(f, 2).provider = "eks"; cluster(f, 2).region = "ap-northeast-1"; cluster(f, 2).zones = ["ap-northeast-1-a"]; cluster(f, 2).access = { kind: "eks" }; }, wantErrors: [{ path: "fleetgate:clusters[2].zones[0]", message: "ap-northeast-1a" }] },
+  { description: "duplicate cluster names are rejected", mutate: (f) => { cluster(f, 2).name = "us"; }, wantErrors: [{ path: "fleetgate:clusters[2].name", message: "already the name of clusters[0]" }] },
+  { description: "a GKE cluster behind the GCP front door must list zones", mutate: (f) => { cluster(f, 2).zones = []; }, wantErrors: [{ path: "fleetgate:clusters[2].zones", message: "network endpoint group" }] },
+  { description: "a GKE access for an EKS cluster is rejected", mutate: (f) => { cluster(f, 2).provider = "eks"; cluster(f, 2).region = "ap-northeast-1"; cluster(f, 2).zones = ["ap-northeast-1a"]; }, wantErrors: [{ path: "fleetgate:clusters[2].access.kind", message: 'use kind "eks"' }] },
+  { description: "kubeconfig access needs the secret kubeconfig", mutate: (f) => { cluster(f, 2).access = { kind: "kubeconfig" }; }, wantErrors: [{ path: "fleetgate:clusters[2].access", message: "fleetgate:kubeconfigs.asia" }] },
+  { description: "kubeconfig access with a secret kubeconfig is valid", mutate: (f) => { cluster(f, 2).access = { kind: "kubeconfig" }; f.config.kubeconfigs = { asia: "apiVersion: v1" }; f.secure.push("kubeconfigs"); }, wantErrors: [] },
+  { description: "the GCP front door needs its settings", mutate: (f) => { delete f.config.gcp; }, wantErrors: [{ path: "fleetgate:frontDoor", message: "fleetgate:gcp.project" }] },
+  { description: "a Route 53 zone cannot serve the GCP front door", mutate: (f) => { (f.config.dns as Doc).zones = [{ domain: "example.com", route53: { hostedZoneId: "Z0123456789ABC" } }]; }, wantErrors: [{ path: "fleetgate:dns.zones[0].route53", message: "use cloudDns" }] },
+  { description: "an existing root CA needs its certificate and key", mutate: (f) => { f.config.trust = { root: { source: "existing" } }; }, wantErrors: [{ path: "fleetgate:trust.root.source", message: "fleetgate:rootCaCert" }, { path: "fleetgate:trust.root.source", message: "fleetgate:rootCaKey" }] },
+  { description: "installing Istio needs a pinned version", mutate: (f) => { f.config.mesh = {}; }, wantErrors: [{ path: "fleetgate:mesh", message: "fleetgate:mesh.istio.version" }] },
+  { description: "an accelerator front door cannot serve a non-AWS cluster", mutate: (f) => { f.config.frontDoor = "aws"; (f.config.dns as Doc).zones = [{ domain: "example.com", route53: { hostedZoneId: "Z0123456789ABC" } }]; }, wantErrors: [0, 1].map((i) => ({ path: `fleetgate:clusters[${i}].provider`, message: 'set fleetgate:aws.mode to "latency-dns"' })) },
+  { description: "a non-GKE cluster behind the GCP front door needs a public gateway name", mutate: (f) => { cluster(f, 1).provider = "other"; cluster(f, 1).access = { kind: "kubeconfig" }; f.config.kubeconfigs = { eu: "x" }; f.secure.push("kubeconfigs"); }, wantErrors: [{ path: "fleetgate:clusters[1].gateway", message: "internet NEG" }] },
+  { description: "an environment name that is not a DNS label is rejected", mutate: (f) => { f.environment = "Prod_EU"; }, wantErrors: [{ path: "", message: 'stack) name "Prod_EU"' }] },
+
+  // --- Documents: schema rules ---------------------------------------------------------------
+  { description: "an unknown kind gets a suggestion", mutate: (f) => { doc(f, "shop/shop.yaml", 1).kind = "MultiClusterServise"; }, wantErrors: [{ path: "kind", message: 'did you mean "MultiClusterService"' }] },
+  { description: "a service without ports is rejected", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.template.spec.ports = []; }, wantErrors: [{ path: "spec.template.spec.ports", message: "add the port" }] },
+  { description: "a rule without a host is rejected with the reason", mutate: (f) => { delete shopIngress(f).rules[0].host; }, wantErrors: [{ path: "spec.template.spec.rules[0].host", message: "one load balancer" }] },
+  { description: "an invalid host name is explained", mutate: (f) => { shopIngress(f).rules[0].host = "shop..example.com"; }, wantErrors: [{ path: "spec.template.spec.rules[0].host", message: "single dots" }] },
+  { description: "a wildcard that is not the leftmost label is rejected", mutate: (f) => { searchIngress(f).rules[1].host = "api.*.example.com"; }, wantErrors: [{ path: "spec.template.spec.rules[1].host", message: "*.example.com" }] },
+  { description: "a duration must be written like 30s", mutate: (f) => { doc(f, "search/search.yaml", 0).spec.fleetgate.timeout = "30 seconds"; }, wantErrors: [{ path: "spec.fleetgate.timeout", message: '"30s"' }] },
+  { description: "a cluster entry needs exactly one of link and selector", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.clusters[0] = {}; }, wantErrors: [{ path: "spec.clusters[0]", message: "link` and `selector`" }] },
+
+  // --- Documents: cross-document checks ------------------------------------------------------
+  { description: "a path with a * in the middle is rejected", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].path = "/cart/*/items"; }, wantErrors: [{ path: "paths[0].path", message: 'not a final "/*"' }] },
+  { description: "a link to an unknown cluster gets a suggestion", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.clusters[0].link = "us-central1/uss"; }, wantErrors: [{ path: "spec.clusters[0].link", message: 'did you mean "us"' }] },
+  { description: "a link with the wrong region names the right one", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.clusters[0].link = "us-east1/us"; }, wantErrors: [{ path: "spec.clusters[0].link", message: 'write "us-central1/us"' }] },
+  { description: "a selector that matches no cluster is rejected", mutate: (f) => { doc(f, "search/search.yaml", 0).spec.clusters[0].selector.matchLabels = { tier: "platinum" }; }, wantErrors: [{ path: "spec.clusters[0].selector", message: "tier=platinum" }] },
+  { description: "weights that are all zero leave nobody serving", mutate: (f) => { for (const c of doc(f, "shop/shop.yaml", 0).spec.clusters) c.fleetgate.weight = 0; }, wantErrors: [{ path: "spec.clusters", message: "keep at least one cluster" }] },
+  { description: "an admin drain that empties a service is reported with its cause", mutate: (f) => { cluster(f, 0).drain = true; }, wantErrors: [{ path: "spec.clusters", message: "us drained by the admin" }] },
+  { description: "failover without outlier detection is inert and rejected", mutate: (f) => { delete doc(f, "search/search.yaml", 0).spec.fleetgate.outlierDetection; }, wantErrors: [{ path: "spec.fleetgate.failover", message: "outlierDetection" }] },
+  { description: "failover to a region that does not serve the service is rejected", mutate: (f) => { doc(f, "search/search.yaml", 0).spec.fleetgate.failover = ["us-central1", "asia-east1"]; }, wantErrors: [{ path: "spec.fleetgate.failover[1]", message: "not a region of any cluster that serves search/search" }] },
+  { description: "a backend naming an unknown service gets a suggestion", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].backend.serviceName = "carts"; }, wantErrors: [{ path: "backend.serviceName", message: 'did you mean "cart"' }] },
+  { description: "a backend naming an unknown port lists the ports", mutate: (f) => { searchIngress(f).rules[0].http.paths[0].backend.servicePort = "grpc"; }, wantErrors: [{ path: "backend.servicePort", message: "its ports are 8080 (http)" }] },
+  { description: "a split that gives away more than 100% is rejected", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { split: [{ serviceName: "web", servicePort: 80, weight: 60 }, { serviceName: "web", servicePort: 80, weight: 50 }] }; }, wantErrors: [{ path: "fleetgate.split", message: "110%" }, { path: "fleetgate.split[1]", message: "name each backend once" }] },
+  { description: "the same host and path claimed by two teams is rejected at the second", mutate: (f) => { f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "search", domains: ["shop.example.com"] }]; searchIngress(f).rules.push({ host: "shop.example.com", http: { paths: [{ path: "/cart/*", backend: { serviceName: "search", servicePort: 8080 } }] } }); }, wantErrors: [{ file: "shop/shop.yaml", path: "paths[0].path", message: "already claimed by search/search" }] },
+  { description: "a host claimed by a namespace the admin did not allow is rejected", mutate: (f) => { searchIngress(f).rules[0].host = "shop.example.com"; }, wantErrors: [{ path: "rules[0].host", message: "namespace search may not claim" }, { path: "backend", message: "second default backend" }].slice(0, 1) },
+  { description: "a host in no DNS zone is rejected", mutate: (f) => { f.config.hostOwnership = [{ namespace: "shop", domains: ["shop.example.org"] }, ...(f.config.hostOwnership as Doc[]).slice(1)]; shopIngress(f).rules[0].host = "shop.example.org"; }, wantErrors: [{ path: "rules[0].host", message: "none of the environment's DNS zones" }] },
+  { description: "two default backends for one host are rejected", mutate: (f) => { f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["search.example.com"] }]; shopIngress(f).rules.push({ host: "search.example.com", http: { paths: [{ path: "/shop/*", backend: { serviceName: "web", servicePort: 80 } }] } }); searchIngress(f).backend = { serviceName: "search", servicePort: 8080 }; }, wantErrors: [{ path: "spec.template.spec.backend", message: "second default backend for host search.example.com" }] },
+  { description: "two services of the same name are rejected", mutate: (f) => { doc(f, "shop/shop.yaml", 1).metadata.name = "web"; shopIngress(f).rules[0].http.paths[0].backend.serviceName = "web"; }, wantErrors: [{ path: "metadata.name", message: "MultiClusterService shop/web is already defined" }] },
+  { description: "a BackendConfig reference must resolve", mutate: (f) => { doc(f, "shop/shop.yaml", 0).metadata.annotations = { "cloud.google.com/backend-config": '{"default": "web-bc"}' }; }, wantErrors: [{ path: "cloud.google.com/backend-config", message: 'BackendConfig "web-bc"' }] },
+  { description: "a static IP that is not the environment's address is rejected", mutate: (f) => { doc(f, "shop/shop.yaml", 2).metadata.annotations = { "networking.gke.io/static-ip": "my-ip" }; }, wantErrors: [{ path: "networking.gke.io/static-ip", message: 'set it to "fg-test"' }] },
+  { description: "a path cannot both redirect and forward", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { redirect: { path: "/basket" } }; }, wantErrors: [{ path: "fleetgate.redirect", message: "either redirects or forwards" }] },
+  { description: "a Present match takes no value", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { match: { headers: [{ name: "x-beta", type: "Present", value: "1" }] } }; }, wantErrors: [{ path: "headers[0].value", message: "Present match" }] },
+  { description: "an exact path cannot have a prefix rewrite", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].path = "/cart"; shopIngress(f).rules[0].http.paths[0].fleetgate = { rewrite: { prefix: "/" } }; }, wantErrors: [{ path: "paths[0].fleetgate", message: "exact path" }] },
+  { description: "a document outside a team folder is rejected", mutate: (f) => { f.files["loose.yaml"] = [doc(f, "shop/shop.yaml", 1)]; }, wantErrors: [{ file: "stacks/test/loose.yaml", path: "", message: "team folder" }] },
+];
+
+describe("spec validation", () => {
+  for (const c of cases) {
+    it(c.description, () => {
+      const fixture = baseFixture();
+      c.mutate(fixture);
+      const result = planFixture(fixture);
+      const errors = result.diagnostics.filter((d) => d.severity === "error");
+      for (const want of c.wantErrors) {
+        const match = errors.find((e) => e.path.includes(want.path) && e.message.includes(want.message) && (want.file === undefined || e.file.includes(want.file)));
+        expect(match, `no error with path ~ "${want.path}" and message ~ "${want.message}" in:\n${errors.map(formatDiagnostic).join("\n")}`).toBeDefined();
+        expect(match!.line, `error without a position: ${formatDiagnostic(match!)}`).toBeGreaterThan(0);
+      }
+      if (c.wantErrors.length === 0) {
+        expect(errors.map(formatDiagnostic)).toEqual([]);
+        expect(result.plan).toBeDefined();
+      } else {
+        expect(result.plan).toBeUndefined();
+      }
+    });
+  }
+});

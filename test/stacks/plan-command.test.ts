@@ -1,0 +1,84 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../../offline/run-offline";
+import { runProgram } from "../harness";
+
+const tsx = join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+const scratch = mkdtempSync(join(tmpdir(), "fleetgate-plan-test-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function plan(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) =>
+    execFile(process.execPath, [tsx, join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
+      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+/** A project root with one broken environment: stacks/Pulumi.broken.yaml and a team's document. */
+function brokenRoot(): string {
+  const root = join(scratch, "broken");
+  mkdirSync(join(root, "stacks", "broken", "shop"), { recursive: true });
+  const stack = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("region: europe-west1", "region: europe-wst1");
+  writeFileSync(join(root, "stacks", "Pulumi.broken.yaml"), stack);
+  const shop = readFileSync(join(PROJECT_ROOT, "stacks", "dev", "shop", "shop.yaml"), "utf8").replace("host: shop.dev.example.com", "host: Shop.dev.example.com").replace("servicePort: web", "servicePort: grpc");
+  writeFileSync(join(root, "stacks", "broken", "shop", "shop.yaml"), shop);
+  return root;
+}
+
+describe("npm run plan", () => {
+  it("plans the dev example: prints the tree and counts and writes stable JSON", async () => {
+    const out = join(scratch, "dev.json");
+    const first = await plan(["--stack", "dev", "--json", out]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain("fleetgate:index:FleetIngress  dev");
+    expect(first.stdout).toMatch(/Resources by type:[\s\S]*\d+  total/);
+    const json = readFileSync(out, "utf8");
+    const again = await plan(["--stack", "dev", "--json", out]);
+    expect(again.code).toBe(0);
+    expect(readFileSync(out, "utf8")).toBe(json);
+    expect(JSON.parse(json)).toMatchObject({ project: "fleetgate", stack: "dev" });
+  });
+
+  it("exits 1 on a broken spec and prints every error with file:line:column", async () => {
+    const result = await plan(["--stack", "broken", "--root", brokenRoot()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region: "europe-wst1" is not a GCP region; did you mean "europe-west1"\?/m);
+    expect(result.stderr).toMatch(/^stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/m);
+    expect(result.stderr).toContain("nothing would be deployed");
+  });
+
+  it("exits 1 for a stack that does not exist", async () => {
+    const result = await plan(["--stack", "nowhere"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("there is no stack file");
+  });
+});
+
+describe("the program under the offline engine", () => {
+  it("stops on an invalid spec before registering anything but the stack", async () => {
+    const root = brokenRoot();
+    const run = await runProgram("broken", { root });
+    expect(run.exitCode).not.toBe(0);
+    expect(run.stderr).toContain("nothing was deployed");
+    expect(run.stderr).toMatch(/stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/);
+    expect(run.stderr).toMatch(/stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region/);
+    expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("loads with the language host's type checking on, as `pulumi up` does by default", async () => {
+    const previous = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+    process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "false";
+    try {
+      const run = await runProgram("dev");
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.stackOutputs.hosts).toEqual(["catalog.dev.example.com", "shop.dev.example.com"]);
+    } finally {
+      if (previous === undefined) delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+      else process.env.PULUMI_NODEJS_TRANSPILE_ONLY = previous;
+    }
+  });
+});
