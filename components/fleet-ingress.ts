@@ -5,6 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../spec/plan";
+import { AwsCertificates } from "./aws/certificates";
+import { awsEdgePlan } from "./aws/edge-plan";
+import { AwsFrontDoor } from "./aws/front-door";
+import { AwsRegions } from "./aws/regions";
 import { GcpFrontDoor } from "./gcp/front-door";
 import { FleetClusters, type ClusterStatus } from "./kubernetes/fleet-clusters";
 import type { FleetSecrets } from "./secrets";
@@ -35,6 +39,13 @@ export class FleetIngress extends pulumi.ComponentResource {
     let address: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (plan.frontDoor.provider === "gcp") {
       const frontDoor = new GcpFrontDoor(plan.environment, { plan, gateways: clusters.gateways }, { parent: this });
+      address = frontDoor.address;
+    } else {
+      const edge = awsEdgePlan(plan);
+      const regions = new AwsRegions(plan.environment, { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion }, { parent: this });
+      new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
+      const ttl = plan.dnsZones[0]?.ttl ?? 300;
+      const frontDoor = new AwsFrontDoor(plan.environment, { environment: plan.environment, edge, regions, gateways: clusters.gateways, ttl }, { parent: this });
       address = frontDoor.address;
     }
 

@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { fakeInvoke, fakeOutputs } from "./fakes/index";
+import { fakeInvoke, fakeOutputs } from "./fakes/all";
 
 export interface RegisteredResource {
   readonly urn: string;
@@ -74,7 +74,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   pulumi.runtime.setMocks(
     {
       newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) } }),
-      call: (args) => fakeInvoke(args.token, args.inputs),
+      call: (args) => fakeInvoke(args.token, args.inputs, args.provider),
     },
     options.project ?? "fleetgate",
     options.stack,

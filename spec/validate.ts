@@ -11,7 +11,7 @@ import { gkePathToMatch, matchKey } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { addressName } from "./naming";
 import type { RouteMatchPlan } from "./plan";
-import { exampleZone, regionsOf, zonePattern } from "./regions";
+import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
 import type { EnvironmentConfig } from "./schema/environment";
@@ -155,10 +155,24 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
       const mode = config.aws?.mode ?? "accelerator";
       if (mode === "accelerator")
         env(["clusters", i, "provider"], `is "${cluster.provider}", but an AWS Global Accelerator can only send traffic to AWS load balancers; set fleetgate:aws.mode to "latency-dns" (which reaches "${cluster.name}" by its gateway's public host name) or serve from EKS clusters only`);
-      else if (cluster.gateway?.publicHostname === undefined)
-        env(["clusters", i, "gateway"], `needs publicHostname: in latency-dns mode Fleetgate points DNS at the public name of "${cluster.name}"'s gateway`);
+      else {
+        if (cluster.gateway?.publicHostname === undefined)
+          env(["clusters", i, "gateway"], `needs publicHostname: in latency-dns mode Fleetgate points DNS at the public name of "${cluster.name}"'s gateway`);
+        if (!AWS_REGIONS.includes(cluster.region))
+          env(["clusters", i, "region"], `is "${cluster.region}", but in latency-dns mode a cluster outside AWS is placed in DNS by an AWS region; set its region to the nearest one${didYouMean(cluster.region, AWS_REGIONS)}`);
+      }
     }
   });
+  // In latency-dns mode a region's clusters share one weighted record name: AWS load balancers are
+  // aliases and other clusters CNAMEs, and DNS forbids a CNAME beside other records of the same name.
+  if (config.frontDoor === "aws" && config.aws?.mode === "latency-dns") {
+    const kinds = new Map<string, Set<boolean>>();
+    for (const c of config.clusters.filter((c) => serving.has(c.name))) kinds.set(c.region, (kinds.get(c.region) ?? new Set()).add(c.provider === "eks"));
+    config.clusters.forEach((cluster, i) => {
+      if (serving.has(cluster.name) && cluster.provider !== "eks" && kinds.get(cluster.region)?.has(true))
+        env(["clusters", i, "region"], `puts "${cluster.name}" in ${cluster.region} beside EKS clusters; in latency-dns mode a region's clusters are either all EKS or all reached by host name, so place it in another region`);
+    });
+  }
 }
 
 function validateService(

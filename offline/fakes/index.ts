@@ -11,7 +11,9 @@ type Inputs = Record<string, unknown>;
 type OutputFaker = (name: string, inputs: Inputs) => Inputs;
 
 const outputsByType: Record<string, OutputFaker> = {};
-const invokesByToken: Record<string, (inputs: Inputs) => Inputs> = {};
+/** Answers a lookup; `provider` is the explicit provider's reference (`<urn>::<id>`), when there is one. */
+type InvokeAnswer = (inputs: Inputs, provider?: string) => Inputs;
+const invokesByToken: Record<string, InvokeAnswer> = {};
 
 /** Registers computed outputs for a resource type (each component family adds its own). */
 export function fakeOutputsFor(type: string, faker: OutputFaker): void {
@@ -19,7 +21,7 @@ export function fakeOutputsFor(type: string, faker: OutputFaker): void {
 }
 
 /** Registers the answer to a lookup (invoke) token. */
-export function fakeInvokeFor(token: string, answer: (inputs: Inputs) => Inputs): void {
+export function fakeInvokeFor(token: string, answer: InvokeAnswer): void {
   invokesByToken[token] = answer;
 }
 
@@ -27,19 +29,13 @@ export function fakeOutputs(type: string, name: string, inputs: Inputs): Inputs 
   return outputsByType[type]?.(name, inputs) ?? {};
 }
 
-export function fakeInvoke(token: string, inputs: Inputs): Inputs {
+export function fakeInvoke(token: string, inputs: Inputs, provider?: string): Inputs {
   const answer = invokesByToken[token];
-  if (!answer) throw new Error(`the offline engine has no answer for the lookup ${token}; add one in offline/fakes.ts`);
-  return answer(inputs);
+  if (!answer) throw new Error(`the offline engine has no answer for the lookup ${token}; add one in offline/fakes/`);
+  return answer(inputs, provider);
 }
 
 /** A stable number in [0, n) from a name, for fake addresses and ids. */
 export function stableNumber(name: string, n: number): number {
   return parseInt(createHash("sha256").update(name).digest("hex").slice(0, 8), 16) % n;
 }
-
-// Each resource family registers its fakes in its own module.
-import "./aws";
-import "./gcp";
-import "./kubernetes";
-import "./tls";

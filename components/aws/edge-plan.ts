@@ -1,0 +1,149 @@
+/**
+ * What the AWS front door needs to know, derived from the FleetPlan: which regions have serving
+ * clusters, which certificate domains each region terminates, how much traffic each cluster and region
+ * takes at the edge, and how each host is routed in DNS. Pure data; the components only build it.
+ *
+ * The accelerator and the NLBs work at layer 4, so they cannot tell services apart: a cluster's edge
+ * weight is the highest weight any of its routed services gives it (a cluster drained for every service,
+ * or by the admin, takes 0 and stays attached). Per-service weights between clusters are applied by the
+ * gateways and the mesh behind the edge.
+ */
+import { shortHash } from "../../spec/names";
+import type { AwsFrontDoorPlan, ClusterPlan, FleetPlan, HostPlan } from "../../spec/plan";
+
+/** ACM's default quota of names per certificate. */
+export const MAX_NAMES_PER_CERTIFICATE = 10;
+
+export interface AwsEdgePlan {
+  readonly frontDoor: AwsFrontDoorPlan;
+  /** Regions with serving clusters, sorted. */
+  readonly regions: readonly AwsRegionEdge[];
+  /** Hosts, sorted, with their DNS routing. */
+  readonly hosts: readonly AwsHostEdge[];
+  /** Every certificate name that needs a DNS validation record, with its hosted zone, sorted. */
+  readonly validationDomains: readonly { readonly domain: string; readonly hostedZoneId: string }[];
+}
+
+export interface AwsRegionEdge {
+  readonly region: string;
+  /** Serving clusters in the region, sorted. */
+  readonly clusters: readonly AwsClusterEdge[];
+  /** 100, or 0 when every cluster of the region takes no traffic. */
+  readonly trafficDial: number;
+  /** The certificates the region's NLBs present (EKS clusters only), each at most MAX_NAMES_PER_CERTIFICATE names. */
+  readonly certificates: readonly AwsCertificateEdge[];
+}
+
+export interface AwsCertificateEdge {
+  /** Content-addressed key: a change of names is a new certificate, created before the old one goes. */
+  readonly key: string;
+  /** Sorted; the first is the certificate's domain name, the rest its subject alternative names. */
+  readonly domains: readonly string[];
+}
+
+export interface AwsClusterEdge {
+  readonly cluster: string;
+  readonly provider: ClusterPlan["provider"];
+  /** 0..100: the highest weight of the cluster's routed services; 0 when drained. */
+  readonly weight: number;
+  /** The same on Global Accelerator's and Route 53's 0..255 scale. */
+  readonly endpointWeight: number;
+  /** Where DNS reaches a non-EKS cluster's gateway, and on which port. */
+  readonly publicHostname?: string;
+  readonly publicPort?: number;
+  /** The namespace and name of the gateway Service the AWS Load Balancer Controller turns into an NLB. */
+  readonly gatewayService?: { readonly namespace: string; readonly name: string };
+}
+
+export interface AwsHostEdge {
+  readonly host: string;
+  readonly zone: string;
+  readonly hostedZoneId: string;
+  /** Regions whose clusters serve the host, sorted. */
+  readonly regions: readonly string[];
+  /** DNS failover between two regions, from the failover order of the service behind the host's catch-all. */
+  readonly failover?: { readonly primary: string; readonly secondary: string };
+}
+
+/** The Service Istio creates for a Gateway: `<gateway name>-istio`, in the gateway's namespace. */
+export function gatewayServiceName(gatewayName: string): string {
+  return `${gatewayName}-istio`;
+}
+
+export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
+  if (plan.frontDoor.provider !== "aws") throw new Error("awsEdgePlan needs a plan whose front door is aws");
+  const zoneIds = new Map(plan.dnsZones.map((z) => [z.domain, z.hostedZoneId ?? ""]));
+  const serving = plan.clusters.filter((c) => c.gateway !== undefined);
+  const edges = new Map(serving.map((c) => [c.name, clusterEdge(plan, c)]));
+  const byRegion = new Map<string, ClusterPlan[]>();
+  for (const c of serving) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
+
+  const regions = [...byRegion.keys()].sort().map((region): AwsRegionEdge => {
+    const clusters = byRegion.get(region)!.map((c) => edges.get(c.name)!);
+    const eks = new Set(byRegion.get(region)!.filter((c) => c.provider === "eks").map((c) => c.name));
+    const domains = [...new Set(plan.hosts.filter((h) => h.clusters.some((c) => eks.has(c))).map((h) => h.certificate))].sort();
+    return {
+      region,
+      clusters,
+      trafficDial: clusters.some((c) => c.weight > 0) ? 100 : 0,
+      certificates: chunk(domains, MAX_NAMES_PER_CERTIFICATE).map((names) => ({ key: shortHash(names.join(",")), domains: names })),
+    };
+  });
+
+  const regionOf = new Map(serving.map((c) => [c.name, c.region]));
+  const hosts = plan.hosts.map((h): AwsHostEdge => {
+    const hostRegions = [...new Set(h.clusters.map((c) => regionOf.get(c)!).filter((r) => r !== undefined))].sort();
+    const failover = hostFailover(plan, h).filter((r) => hostRegions.includes(r));
+    return {
+      host: h.name,
+      zone: h.zone,
+      hostedZoneId: zoneIds.get(h.zone) ?? "",
+      regions: hostRegions,
+      ...(failover.length >= 2 ? { failover: { primary: failover[0]!, secondary: failover[1]! } } : {}),
+    };
+  });
+
+  // Each certificate name is validated in the zone the resolver placed its certificate in.
+  const validation = new Map<string, string>();
+  for (const r of regions)
+    for (const cert of r.certificates)
+      for (const domain of cert.domains) {
+        const planned = plan.certificates.find((c) => c.domain === domain);
+        validation.set(domain, planned?.kind === "managed" ? (zoneIds.get(planned.zone) ?? "") : "");
+      }
+
+  return {
+    frontDoor: plan.frontDoor,
+    regions,
+    hosts,
+    validationDomains: [...validation.keys()].sort().map((domain) => ({ domain, hostedZoneId: validation.get(domain)! })),
+  };
+}
+
+function clusterEdge(plan: FleetPlan, cluster: ClusterPlan): AwsClusterEdge {
+  const routed = new Set(cluster.gateway?.services ?? []);
+  const weights = plan.services.filter((s) => routed.has(s.key)).flatMap((s) => s.clusters.filter((c) => c.cluster === cluster.name).map((c) => c.weight));
+  const weight = cluster.drained ? 0 : Math.max(0, ...weights);
+  return {
+    cluster: cluster.name,
+    provider: cluster.provider,
+    weight,
+    endpointWeight: Math.round((weight * 255) / 100),
+    ...(cluster.gateway?.publicHostname !== undefined ? { publicHostname: cluster.gateway.publicHostname, publicPort: cluster.gateway.publicPort } : {}),
+    ...(cluster.provider === "eks" && cluster.gateway ? { gatewayService: { namespace: cluster.gateway.namespace, name: gatewayServiceName(cluster.gateway.name) } } : {}),
+  };
+}
+
+/** The failover order of the service that answers the host's unmatched paths (its catch-all). */
+function hostFailover(plan: FleetPlan, host: HostPlan): readonly string[] {
+  const catchAll = host.routes.find((r) => r.match.path.type === "Prefix" && r.match.path.value === "/" && r.match.headers.length === 0 && r.match.queryParams.length === 0);
+  const service =
+    catchAll?.action.kind === "forward" ? [...catchAll.action.backends].sort((a, b) => b.weight - a.weight)[0]?.service : host.defaultBackend?.service;
+  return plan.services.find((s) => s.key === service)?.failover ?? [];
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
