@@ -1,16 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { planEnvironment, stackConfigFromFile } from "../../spec/index";
-import type { FleetPlan } from "../../spec/plan";
-import { readEnvironmentFiles } from "../../spec/read-files";
-import { PROJECT_ROOT } from "../../offline/run-offline";
-
-export function examplePlan(environment: string): FleetPlan {
-  const path = `stacks/Pulumi.${environment}.yaml`;
-  const result = planEnvironment({ environment, stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files: readEnvironmentFiles(PROJECT_ROOT, environment) });
-  if (!result.plan) throw new Error(`example ${environment} is invalid:\n${result.diagnostics.map((d) => d.message).join("\n")}`);
-  return result.plan;
-}
+import { examplePlan } from "../examples";
 
 describe("the resolver on the prod example", () => {
   const plan = examplePlan("prod");

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { awsEdgePlan, MAX_NAMES_PER_CERTIFICATE } from "../../../components/aws/edge-plan";
+import { examplePlan } from "../../examples";
+import { baseFixture, planFixture, type SpecFixture } from "../../spec/fixtures";
+
+type Doc = Record<string, any>;
+
+/** The base spec fixture moved to an AWS front door with three EKS clusters. */
+function awsFixture(mode: "accelerator" | "latency-dns" = "accelerator"): SpecFixture {
+  const f = baseFixture();
+  f.config.frontDoor = "aws";
+  delete f.config.gcp;
+  f.config.aws = { mode };
+  f.config.clusters = [
+    { name: "us", provider: "eks", region: "us-east-1", zones: ["us-east-1a"], network: "vpc-us", labels: { region: "us", tier: "gold" }, access: { kind: "eks" } },
+    { name: "eu", provider: "eks", region: "eu-west-1", zones: ["eu-west-1a"], network: "vpc-eu", labels: { region: "eu", tier: "gold" }, access: { kind: "eks" } },
+    { name: "asia", provider: "eks", region: "ap-southeast-1", zones: ["ap-southeast-1a"], network: "vpc-asia", labels: { region: "asia" }, access: { kind: "eks" } },
+  ];
+  (f.config.dns as Doc).zones = [{ domain: "example.com", route53: { hostedZoneId: "Z0123456789ABC" } }];
+  const shop = f.files["shop/shop.yaml"]!;
+  (shop[0] as Doc).spec.clusters = [{ link: "us-east-1/us", fleetgate: { weight: 70 } }, { link: "eu-west-1/eu", fleetgate: { weight: 30 } }];
+  (shop[1] as Doc).spec.clusters = [{ link: "us-east-1/us" }];
+  (f.files["search/search.yaml"]![0] as Doc).spec.fleetgate.failover = ["eu-west-1", "us-east-1"];
+  return f;
+}
+
+function edgeOf(f: SpecFixture) {
+  const result = planFixture(f);
+  expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`)).toEqual([]);
+  return awsEdgePlan(result.plan!);
+}
+
+describe("the AWS edge plan", () => {
+  it("lists the regions with serving clusters and terminates in each the hosts it serves", () => {
+    const edge = edgeOf(awsFixture());
+    expect(edge.regions.map((r) => [r.region, r.clusters.map((c) => c.cluster), r.certificates.map((c) => c.domains)])).toEqual([
+      ["eu-west-1", ["eu"], [["api.search.example.com", "search.example.com", "shop.example.com"]]],
+      ["us-east-1", ["us"], [["api.search.example.com", "search.example.com", "shop.example.com"]]],
+    ]);
+  });
+
+  it("weights a cluster by its heaviest service and drains it to 0 without detaching it", () => {
+    const f = awsFixture();
+    expect(edgeOf(f).regions.flatMap((r) => r.clusters.map((c) => [c.cluster, c.weight, c.endpointWeight]))).toEqual([["eu", 100, 255], ["us", 100, 255]]);
+    (f.config.clusters as Doc[])[1]!.drain = true;
+    const drained = edgeOf(f);
+    expect(drained.regions.find((r) => r.region === "eu-west-1")).toMatchObject({ trafficDial: 0, clusters: [{ cluster: "eu", weight: 0, endpointWeight: 0 }] });
+    expect(drained.regions.find((r) => r.region === "us-east-1")!.trafficDial).toBe(100);
+  });
+
+  it("fails a host over in DNS in the order its catch-all service gives", () => {
+    const edge = edgeOf(awsFixture("latency-dns"));
+    expect(edge.hosts.find((h) => h.host === "search.example.com")).toMatchObject({ regions: ["eu-west-1", "us-east-1"], failover: { primary: "eu-west-1", secondary: "us-east-1" } });
+    expect(edge.hosts.find((h) => h.host === "shop.example.com")!.failover).toBeUndefined();
+  });
+
+  it("splits a region's names into certificates of at most ACM's quota, keyed by their names", () => {
+    const f = awsFixture();
+    f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["*.shop.example.com"] }];
+    const hosts = Array.from({ length: 12 }, (_, i) => `h${String(i).padStart(2, "0")}.shop.example.com`);
+    ((f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules as Doc[]).push(...hosts.map((host) => ({ host, http: { paths: [{ path: "/*", backend: { serviceName: "web", servicePort: 80 } }] } })));
+    const us = edgeOf(f).regions.find((r) => r.region === "us-east-1")!;
+    expect(us.certificates.map((c) => c.domains.length)).toEqual([MAX_NAMES_PER_CERTIFICATE, 5]);
+    expect(new Set(us.certificates.map((c) => c.key)).size).toBe(2);
+  });
+
+  it("validates each certificate name once, in its zone", () => {
+    const edge = edgeOf(awsFixture());
+    expect(edge.validationDomains).toEqual([
+      { domain: "api.search.example.com", hostedZoneId: "Z0123456789ABC" },
+      { domain: "search.example.com", hostedZoneId: "Z0123456789ABC" },
+      { domain: "shop.example.com", hostedZoneId: "Z0123456789ABC" },
+    ]);
+  });
+
+  it("uses the aws-prod example's three regions", () => {
+    const edge = awsEdgePlan(examplePlan("aws-prod"));
+    expect(edge.regions.map((r) => [r.region, r.trafficDial])).toEqual([["ap-southeast-1", 100], ["eu-west-1", 100], ["us-east-1", 100]]);
+    expect(edge.regions.find((r) => r.region === "ap-southeast-1")!.clusters).toEqual([
+      { cluster: "eks-apse1", provider: "eks", weight: 40, endpointWeight: 102, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-istio" } },
+    ]);
+  });
+});
+
+describe("the validator's AWS cross-checks", () => {
+  const errors = (f: SpecFixture) => planFixture(f).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
+  const onprem = (f: SpecFixture, extra: Doc = {}) => {
+    (f.config.clusters as Doc[])[2] = { name: "asia", provider: "other", region: "ap-southeast-1", network: "dc", labels: { region: "asia", tier: "gold" }, access: { kind: "kubeconfig" }, ...extra };
+    f.config.kubeconfigs = { asia: "apiVersion: v1" };
+    f.secure.push("kubeconfigs");
+  };
+
+  it("rejects an accelerator in front of a cluster outside AWS", () => {
+    const f = awsFixture();
+    onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
+    expect(errors(f)).toContainEqual(expect.stringContaining('fleetgate:clusters[2].provider: is "other", but an AWS Global Accelerator can only send traffic to AWS load balancers'));
+  });
+
+  it("needs a public gateway name for a cluster outside AWS in latency-dns mode", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f);
+    expect(errors(f)).toContainEqual(expect.stringContaining("fleetgate:clusters[2].gateway: needs publicHostname"));
+  });
+
+  it("places a cluster outside AWS by an AWS region in latency-dns mode", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { region: "frankfurt-dc", gateway: { publicHostname: "gw.asia.example.com" } });
+    expect(errors(f)).toContainEqual(expect.stringContaining("fleetgate:clusters[2].region: is \"frankfurt-dc\", but in latency-dns mode"));
+  });
+
+  it("keeps EKS and host-name clusters in different regions in latency-dns mode", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { region: "us-east-1", gateway: { publicHostname: "gw.asia.example.com" } });
+    expect(errors(f)).toContainEqual(expect.stringContaining("fleetgate:clusters[2].region: puts \"asia\" in us-east-1 beside EKS clusters"));
+  });
+
+  it("accepts a host-name cluster in its own region in latency-dns mode", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
+    expect(errors(f)).toEqual([]);
+  });
+});

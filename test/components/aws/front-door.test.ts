@@ -1,0 +1,122 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { engineConfigFromStackFile, PROJECT_ROOT } from "../../../offline/run-offline";
+import { runProgram, type Graph, type RegisteredResource } from "../../harness";
+
+const CERT = "aws:acm/certificate:Certificate";
+const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+const RECORD = "aws:route53/record:Record";
+const ENDPOINT_GROUP = "aws:globalaccelerator/endpointGroup:EndpointGroup";
+const stackText = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.aws-prod.yaml"), "utf8");
+
+const awsResources = (graph: Graph) => graph.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
+const providerName = (graph: Graph, r: RegisteredResource) => graph.providerOf(r)?.name;
+
+describe("the AWS front door of aws-prod (accelerator)", () => {
+  let graph: Awaited<ReturnType<typeof runProgram>>;
+  beforeAll(async () => {
+    graph = await runProgram("aws-prod");
+    expect(graph.exitCode, graph.stderr).toBe(0);
+  });
+
+  it("has one explicit provider per region with clusters, plus one for global services", () => {
+    const providers = graph.ofType("pulumi:providers:aws").map((p) => [p.name, p.inputs.region]);
+    expect(providers.sort()).toEqual([
+      ["aws-prod-aws-ap-southeast-1", "ap-southeast-1"],
+      ["aws-prod-aws-eu-west-1", "eu-west-1"],
+      ["aws-prod-aws-global", "us-west-2"],
+      ["aws-prod-aws-us-east-1", "us-east-1"],
+    ]);
+    for (const r of awsResources(graph)) expect(providerName(graph, r), `${r.type} ${r.name}`).toBeDefined();
+  });
+
+  it("issues a DNS-validated certificate per region for the hosts served there, gated by a validation", () => {
+    const certs = graph.ofType(CERT).map((c) => [providerName(graph, c), c.inputs.domainName, c.inputs.subjectAlternativeNames, c.inputs.validationMethod, c.retainOnDelete]);
+    expect(certs.sort()).toEqual([
+      ["aws-prod-aws-ap-southeast-1", "shop.example.net", [], "DNS", true],
+      ["aws-prod-aws-eu-west-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
+      ["aws-prod-aws-us-east-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
+    ]);
+    const validationRecords = graph.ofType(RECORD).filter((r) => r.name.includes("acm-validation"));
+    expect(validationRecords.map((r) => [r.inputs.type, r.inputs.zoneId, r.inputs.allowOverwrite])).toEqual([
+      ["CNAME", "Z0EXAMPLE1234567890", true],
+      ["CNAME", "Z0EXAMPLE1234567890", true],
+    ]);
+    for (const validation of graph.ofType(VALIDATION)) {
+      const cert = graph.ofType(CERT).find((c) => validation.name.startsWith(c.name))!;
+      expect(validation.dependsOn).toContain(cert.urn);
+      expect((validation.inputs.validationRecordFqdns as string[]).length).toBe(1 + (cert.inputs.subjectAlternativeNames as string[]).length);
+    }
+  });
+
+  it("puts a protected accelerator with TCP listeners on 443 and 80 in front", () => {
+    const accelerator = graph.one("aws:globalaccelerator/accelerator:Accelerator", "aws-prod-accelerator");
+    expect(accelerator.protect).toBe(true);
+    expect(accelerator.inputs).toMatchObject({ ipAddressType: "DUAL_STACK", enabled: true });
+    const listeners = graph.ofType("aws:globalaccelerator/listener:Listener").map((l) => [l.inputs.portRanges, l.inputs.protocol, l.inputs.clientAffinity]);
+    expect(listeners).toEqual([
+      [[{ fromPort: 443, toPort: 443 }], "TCP", "SOURCE_IP"],
+      [[{ fromPort: 80, toPort: 80 }], "TCP", "SOURCE_IP"],
+    ]);
+  });
+
+  it("gives every region an endpoint group per listener with its dial and each cluster's NLB weighted from the plan", () => {
+    const groups = graph.ofType(ENDPOINT_GROUP);
+    expect(groups.map((g) => g.name).sort()).toEqual(
+      ["443", "80"].flatMap((p) => ["ap-southeast-1", "eu-west-1", "us-east-1"].map((r) => `aws-prod-accelerator-${p}-${r}`)).sort(),
+    );
+    const asia = graph.one(ENDPOINT_GROUP, "aws-prod-accelerator-443-ap-southeast-1");
+    expect(asia.inputs).toMatchObject({ endpointGroupRegion: "ap-southeast-1", trafficDialPercentage: 100 });
+    const endpoints = asia.inputs.endpointConfigurations as { endpointId: string; weight: number }[];
+    expect(endpoints).toHaveLength(1);
+    expect(endpoints[0]!.weight).toBe(102); // storefront's weight 40 of 100, on the 0..255 scale
+    expect(endpoints[0]!.endpointId).toMatch(/^arn:aws:elasticloadbalancing:ap-southeast-1:\d+:loadbalancer\/net\//);
+  });
+
+  it("points every host at the accelerator with A and AAAA alias records", () => {
+    const aliases = graph.ofType(RECORD).filter((r) => !r.name.includes("acm-validation")).map((r) => [r.inputs.name, r.inputs.type]);
+    expect(aliases.sort()).toEqual([["api.search.example.net", "A"], ["api.search.example.net", "AAAA"], ["shop.example.net", "A"], ["shop.example.net", "AAAA"]]);
+    for (const r of graph.ofType(RECORD).filter((r) => r.inputs.aliases))
+      expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/\.dualstack\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: true }]);
+  });
+});
+
+describe("the AWS front door in latency-dns mode", () => {
+  let graph: Awaited<ReturnType<typeof runProgram>>;
+  beforeAll(async () => {
+    const config = engineConfigFromStackFile(stackText.replace("mode: accelerator", "mode: latency-dns"));
+    graph = await runProgram("aws-prod", { config });
+    expect(graph.exitCode, graph.stderr).toBe(0);
+  });
+
+  it("has no accelerator", () => {
+    expect(graph.ofType("aws:globalaccelerator/accelerator:Accelerator")).toEqual([]);
+  });
+
+  it("keeps per zone and region a weighted set of the region's NLBs, health-evaluated", () => {
+    const regional = graph.ofType(RECORD).filter((r) => r.inputs.weightedRoutingPolicies);
+    expect(regional.map((r) => [r.inputs.name, r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies]).sort()).toEqual([
+      ["ap-southeast-1.fg-aws-prod.example.net", "eks-apse1", [{ weight: 102 }]],
+      ["eu-west-1.fg-aws-prod.example.net", "eks-euw1", [{ weight: 255 }]],
+      ["us-east-1.fg-aws-prod.example.net", "eks-use1", [{ weight: 255 }]],
+    ]);
+    for (const r of regional) expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/\.elb\.[a-z0-9-]+\.amazonaws\.com$/), zoneId: expect.any(String), evaluateTargetHealth: true }]);
+  });
+
+  it("routes a host by latency to each region that serves it", () => {
+    const latency = graph.ofType(RECORD).filter((r) => r.inputs.latencyRoutingPolicies && r.inputs.name === "api.search.example.net");
+    expect(latency.map((r) => [r.inputs.setIdentifier, r.inputs.latencyRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort()).toEqual([
+      ["eu-west-1", [{ region: "eu-west-1" }], "eu-west-1.fg-aws-prod.example.net"],
+      ["us-east-1", [{ region: "us-east-1" }], "us-east-1.fg-aws-prod.example.net"],
+    ]);
+  });
+
+  it("fails a host over from primary to secondary when its service names a failover order", () => {
+    const failover = graph.ofType(RECORD).filter((r) => r.inputs.failoverRoutingPolicies);
+    expect(failover.map((r) => [r.inputs.name, r.inputs.failoverRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name])).toEqual([
+      ["shop.example.net", [{ type: "PRIMARY" }], "us-east-1.fg-aws-prod.example.net"],
+      ["shop.example.net", [{ type: "SECONDARY" }], "eu-west-1.fg-aws-prod.example.net"],
+    ]);
+  });
+});
