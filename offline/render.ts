@@ -2,6 +2,7 @@
  * How an offline plan is shown: a resource tree grouped by component, counts by type, and a stable JSON
  * form (sorted, secrets masked, no timestamps) that pull requests diff.
  */
+import type { FleetPlan } from "../spec/plan";
 import { maskPaths, SECRET_MASK, type RegisteredResource } from "./mock-engine";
 
 /** `type::name`, the part of a URN that identifies a resource within its stack. */
@@ -107,3 +108,17 @@ export function renderCounts(plan: PlanDocument): string {
 }
 
 export { SECRET_MASK };
+
+/** One line per cluster: where it is, whether it has a gateway, and which front doors can reach it. */
+export function renderClusters(plan: FleetPlan): string {
+  const mode = plan.frontDoor.provider === "gcp" ? "gcp" : `aws-${plan.frontDoor.mode}`;
+  // The validator has already rejected a serving cluster this environment's front door cannot reach.
+  const rows = plan.clusters.map((c) => [
+    c.name,
+    `${c.provider} ${c.region}`,
+    c.gateway ? `gateway for ${c.gateway.hosts.length} host${c.gateway.hosts.length === 1 ? "" : "s"}${c.drained ? ", drained" : ""}` : "no gateway (serves nothing)",
+    `reachable by ${c.reachableBy.join(", ") || "no front door"}`,
+  ]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return `Clusters (front door: ${mode}):\n${rows.map((r) => `  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join("  ")}`).join("\n")}\n`;
+}

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { formatDiagnostic, planEnvironment, stackConfigFromFile } from "../spec";
 import { readEnvironmentFiles, stackFilePath } from "../spec/read-files";
 import { PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
-import { planDocument, renderCounts, renderTree, stableJson } from "../offline/render";
+import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run plan -- --stack <env> [--json <file>] [--root <dir>]`);
@@ -50,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const plan = planDocument("fleetgate", stack, run.resources);
   console.log(`Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`);
+  console.log(renderClusters(result.plan));
   console.log(renderTree(plan));
   console.log(`\nResources by type:\n${renderCounts(plan)}`);
   if (jsonFile) {

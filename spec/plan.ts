@@ -6,6 +6,10 @@
  */
 
 export type ClusterProvider = "gke" | "eks" | "other";
+
+/** A way a front door reaches a gateway: GCP by zonal NEG (GKE) or internet NEG (a public host name);
+ * AWS by accelerator (EKS NLBs only) or by latency DNS (EKS NLBs, or a public host name in an AWS region). */
+export type FrontDoorMode = "gcp" | "aws-accelerator" | "aws-latency-dns";
 export type FrontDoorProvider = "gcp" | "aws";
 
 export interface FleetPlan {
@@ -75,6 +79,8 @@ export interface ClusterPlan {
   readonly drained: boolean;
   /** Present when the cluster serves at least one service (drained clusters keep theirs). */
   readonly gateway?: GatewayPlan;
+  /** The front doors that can send traffic to this cluster's gateway, whichever the environment uses. */
+  readonly reachableBy: readonly FrontDoorMode[];
   readonly istio: ClusterIstioPlan;
 }
 

@@ -13,6 +13,7 @@ import type * as P from "./plan";
 import type { BackendConfig, MultiClusterIngress, MultiClusterService, PathExtension } from "./schema/documents";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
+import { AWS_REGIONS } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
 
 /** Defaults of the gateway deployment, overridden by `fleetgate:gateway` and then by each cluster. */
@@ -156,12 +157,23 @@ function resolveCluster(
     access,
     drained: cluster.drain,
     ...(gateway ? { gateway } : {}),
+    reachableBy: reachableBy(cluster),
     istio: {
       install: (config.mesh?.istio.install ?? true) && !(cluster.istio?.preinstalled ?? false),
       network: cluster.network,
       clusterId: cluster.name,
     },
   };
+}
+
+/** Which front doors could reach the cluster's gateway; the validator rejects using any other. */
+export function reachableBy(cluster: ClusterConfig): P.FrontDoorMode[] {
+  const hostname = cluster.gateway?.publicHostname !== undefined;
+  const modes: P.FrontDoorMode[] = [];
+  if (cluster.provider === "gke" || hostname) modes.push("gcp");
+  if (cluster.provider === "eks") modes.push("aws-accelerator");
+  if (cluster.provider === "eks" || (hostname && AWS_REGIONS.includes(cluster.region))) modes.push("aws-latency-dns");
+  return modes;
 }
 
 function resolveService(
