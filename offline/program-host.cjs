@@ -3,9 +3,11 @@
 // the project's tsconfig.json. Only the mock engine is loaded before it (through tsx, which is then
 // unregistered), so every module of the program is compiled by the language host's path.
 //
-// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>]
+// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--measure] [--floor <n>]
 // --root is the project root the program reads stacks/ from (default: this checkout), as Pulumi's
 // root directory (the folder of Pulumi.yaml) is under `pulumi up`.
+// --measure (for the benchmark) loads the provider SDKs first, then times the program from its start to
+// its exit; --floor <n> instead registers n bare resources under the same engine, the SDK floor.
 // The engine configuration comes in FLEETGATE_OFFLINE_CONFIG as { config, secretKeys }.
 "use strict";
 const fs = require("node:fs");
@@ -35,6 +37,31 @@ unregister();
 const { config, secretKeys } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?? '{"config":{},"secretKeys":[]}');
 const engine = startMockEngine({ stack, config, secretKeys, preview: true });
 
+const measure = args.includes("--measure");
+const floor = option("floor");
+const loadStart = performance.now();
+// The provider SDKs are loaded before the window in both the program and the floor, so that the
+// comparison is of the work each does, not of module loading, which is the same for any program.
+if (measure) for (const sdk of ["@pulumi/pulumi", "@pulumi/gcp", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/tls"]) require(sdk);
+const windowStart = performance.now();
+const measurement = () =>
+  measure ? { loadMs: windowStart - loadStart, windowMs: performance.now() - windowStart, maxRssKb: process.resourceUsage().maxRSS } : undefined;
+
+if (floor !== undefined) {
+  const pulumi = require("@pulumi/pulumi");
+  class Bare extends pulumi.CustomResource {
+    constructor(name, props) {
+      super("bench:index:Bare", name, props);
+    }
+  }
+  for (let i = 0; i < Number(floor); i++) new Bare(`bare-${i}`, { value: `value-${i}` });
+  engine.settle().then(() => {
+    fs.writeFileSync(out, JSON.stringify({ exitCode: 0, resources: [], count: engine.resources.length, measurement: measurement() }));
+    process.exit(0);
+  });
+  return;
+}
+
 process.env.PULUMI_NODEJS_TYPESCRIPT = "true";
 // Type checking is `npm run typecheck`'s job; the language host honours this switch too.
 process.env.PULUMI_NODEJS_TRANSPILE_ONLY = process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true";
@@ -42,5 +69,5 @@ process.argv = [process.argv[0], "pulumi-language-nodejs", "--monitor=offline", 
 require("@pulumi/pulumi/cmd/run");
 // Registered after the language host's own exit handler, which turns unhandled errors into an exit code.
 process.on("exit", (code) => {
-  fs.writeFileSync(out, JSON.stringify({ exitCode: process.exitCode ?? code, resources: engine.resources }));
+  fs.writeFileSync(out, JSON.stringify({ exitCode: process.exitCode ?? code, resources: engine.resources, measurement: measurement() }));
 });

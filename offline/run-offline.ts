@@ -15,6 +15,10 @@ export const PROJECT_ROOT = resolve(__dirname, "..");
 export interface OfflineRun {
   readonly exitCode: number;
   readonly resources: RegisteredResource[];
+  /** With `measure`: module loading before the program, the program's window (start to exit), peak memory. */
+  readonly measurement?: { readonly loadMs: number; readonly windowMs: number; readonly maxRssKb: number };
+  /** With `floor`: how many bare resources were registered. */
+  readonly count?: number;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -52,20 +56,33 @@ export function engineConfigFromStackFile(text: string): EngineConfig {
   return { config, secretKeys };
 }
 
-export function runProgramOffline(options: { stack: string; root?: string; config?: EngineConfig }): Promise<OfflineRun> {
+export interface OfflineRunOptions {
+  readonly stack: string;
+  /** The project root to read stacks/ from; default this checkout. */
+  readonly root?: string;
+  /** Engine configuration; default: what the CLI would pass for stacks/Pulumi.<stack>.yaml. */
+  readonly config?: EngineConfig;
+  /** Time the run (see offline/program-host.cjs). */
+  readonly measure?: boolean;
+  /** Register this many bare resources instead of running the program (the SDK floor). */
+  readonly floor?: number;
+}
+
+export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
-  const config = options.config ?? engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8"));
+  const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8")));
+  const extra = [...(options.measure ? ["--measure"] : []), ...(options.floor !== undefined ? ["--floor", String(options.floor)] : [])];
   const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const out = join(dir, "run.json");
   return new Promise((done, fail) => {
     execFile(
       process.execPath,
-      [join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root],
+      [join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
       { cwd: PROJECT_ROOT, env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config) }, maxBuffer: 256 * 1024 * 1024 },
       (error, stdout, stderr) => {
         try {
-          const result = JSON.parse(readFileSync(out, "utf8")) as { exitCode: number; resources: RegisteredResource[] };
-          done({ exitCode: result.exitCode, resources: result.resources, stdout, stderr });
+          const result = JSON.parse(readFileSync(out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;
+          done({ ...result, stdout, stderr });
         } catch {
           fail(new Error(`the offline program run did not finish (${error?.message ?? "no result"}):\n${stderr}`));
         } finally {

@@ -1,0 +1,146 @@
+/**
+ * Runs a synthetic fleet through the real program under the offline engine and measures it: resources
+ * registered, time, peak memory, the SDK floor for the same count, the front door's economy against a
+ * load-balancer-per-ingress layout, and how many resources each kind of change touches.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { engineConfigFromStackFile, runProgramOffline, type OfflineRun } from "../offline/run-offline";
+import type { RegisteredResource } from "../offline/mock-engine";
+import { stableJson } from "../offline/render";
+import { fleetFiles, ingressCount, VARIANTS, type FleetSize, type Variant } from "./fleet";
+
+export interface SpeedFigures {
+  readonly resources: number;
+  /** Wall time of the program's window (start to exit), seconds. */
+  readonly seconds: number;
+  readonly msPerResource: number;
+  readonly peakMemoryMb: number;
+  /** The same count of bare resources under the same engine, seconds. */
+  readonly floorSeconds: number;
+  /** seconds / floorSeconds. */
+  readonly overhead: number;
+  /** Module loading before the window (provider SDKs), seconds: the same for every program. */
+  readonly loadSeconds: number;
+}
+
+export interface ChangeFigures {
+  /** Resources present before and after whose inputs differ. */
+  readonly changed: number;
+  /** Logical names (URNs) that disappear: each one is a delete (or a replace). */
+  readonly disappeared: number;
+  /** New logical names. */
+  readonly added: number;
+}
+
+export interface EconomyFigures {
+  /** Front-door resources of Fleetgate's one load balancer, by kind. */
+  readonly fleetgate: Record<string, number>;
+  /** The same kinds for a GKE MultiClusterIngress-style layout (one load balancer per ingress). */
+  readonly perIngress: Record<string, number>;
+  readonly fleetgateTotal: number;
+  readonly perIngressTotal: number;
+}
+
+export interface FleetReport {
+  readonly size: FleetSize & { readonly hosts: number };
+  readonly speed: SpeedFigures;
+  readonly economy: EconomyFigures;
+  readonly changes?: Record<Exclude<Variant, "base">, ChangeFigures>;
+}
+
+/** Writes a fleet (or a variant) into a scratch project root and runs the program on it. */
+export async function runFleet(size: FleetSize, variant: Variant, scratch: string, measure = false): Promise<OfflineRun> {
+  const fleet = fleetFiles(size, variant);
+  const root = join(scratch, variant);
+  rmSync(root, { recursive: true, force: true });
+  for (const [path, text] of Object.entries({ [`stacks/Pulumi.${fleet.environment}.yaml`]: fleet.stack, ...fleet.files })) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const run = await runProgramOffline({ stack: fleet.environment, root, config: engineConfigFromStackFile(fleet.stack), measure });
+  if (run.exitCode !== 0) throw new Error(`the ${variant} variant of ${fleet.environment} failed:\n${run.stderr}`);
+  return run;
+}
+
+/** Compares two runs by logical name (URN). */
+export function compareRuns(before: readonly RegisteredResource[], after: readonly RegisteredResource[]): ChangeFigures {
+  const index = (list: readonly RegisteredResource[]) => new Map(list.map((r) => [r.urn, r]));
+  const a = index(before);
+  const b = index(after);
+  let changed = 0;
+  let disappeared = 0;
+  for (const [urn, r] of a) {
+    const other = b.get(urn);
+    if (!other) disappeared++;
+    else if (stableJson(r.inputs) !== stableJson(other.inputs)) changed++;
+  }
+  const added = [...b.keys()].filter((urn) => !a.has(urn)).length;
+  return { changed, disappeared, added };
+}
+
+/** Front-door kinds counted for the economy, by resource type. */
+const FRONT_DOOR_KINDS: Record<string, string> = {
+  "gcp:compute/globalAddress:GlobalAddress": "addresses",
+  "gcp:compute/globalForwardingRule:GlobalForwardingRule": "forwarding rules",
+  "gcp:compute/uRLMap:URLMap": "URL maps",
+  "gcp:compute/targetHttpsProxy:TargetHttpsProxy": "target proxies",
+  "gcp:compute/targetHttpProxy:TargetHttpProxy": "target proxies",
+  "gcp:compute/backendService:BackendService": "backend services",
+  "gcp:compute/healthCheck:HealthCheck": "health checks",
+};
+
+export function economy(size: FleetSize, resources: readonly RegisteredResource[]): EconomyFigures {
+  const fleetgate: Record<string, number> = { addresses: 0, "forwarding rules": 0, "URL maps": 0, "target proxies": 0, "backend services": 0, "health checks": 0, "NEG backends": 0 };
+  for (const r of resources) {
+    const kind = FRONT_DOOR_KINDS[r.type];
+    if (kind) fleetgate[kind] = (fleetgate[kind] ?? 0) + 1;
+    if (r.type === "gcp:compute/backendService:BackendService") fleetgate["NEG backends"]! += ((r.inputs.backends as unknown[] | undefined) ?? []).length;
+  }
+  // GKE's MultiClusterIngress gives every ingress its own load balancer: an address, HTTP and HTTPS
+  // forwarding rules, target proxies and URL maps, and its own backend service and health check per
+  // service port it routes to, each with the same NEG backends.
+  const ingresses = ingressCount(size);
+  const servicePorts = fleetgate["backend services"]!;
+  const negPerService = servicePorts === 0 ? 0 : fleetgate["NEG backends"]! / servicePorts;
+  const perIngress: Record<string, number> = {
+    addresses: ingresses,
+    "forwarding rules": 2 * ingresses,
+    "URL maps": 2 * ingresses,
+    "target proxies": 2 * ingresses,
+    "backend services": servicePorts,
+    "health checks": servicePorts,
+    "NEG backends": Math.round(servicePorts * negPerService),
+  };
+  const total = (r: Record<string, number>) => Object.entries(r).filter(([k]) => k !== "NEG backends").reduce((s, [, v]) => s + v, 0);
+  return { fleetgate, perIngress, fleetgateTotal: total(fleetgate), perIngressTotal: total(perIngress) };
+}
+
+export async function measureFleet(size: FleetSize, options: { changes: boolean }): Promise<FleetReport> {
+  const scratch = mkdtempSync(join(tmpdir(), "fleetgate-bench-"));
+  try {
+    const base = await runFleet(size, "base", scratch, true);
+    const floor = await runProgramOffline({ stack: "floor", floor: base.resources.length, measure: true });
+    const m = base.measurement!;
+    const f = floor.measurement!;
+    const speed: SpeedFigures = {
+      resources: base.resources.length,
+      seconds: m.windowMs / 1000,
+      msPerResource: m.windowMs / base.resources.length,
+      peakMemoryMb: m.maxRssKb / 1024,
+      floorSeconds: f.windowMs / 1000,
+      overhead: m.windowMs / f.windowMs,
+      loadSeconds: m.loadMs / 1000,
+    };
+    let changes: FleetReport["changes"];
+    if (options.changes) {
+      const entries: [Exclude<Variant, "base">, ChangeFigures][] = [];
+      for (const variant of VARIANTS as Exclude<Variant, "base">[]) entries.push([variant, compareRuns(base.resources, (await runFleet(size, variant, scratch)).resources)]);
+      changes = Object.fromEntries(entries) as FleetReport["changes"];
+    }
+    return { size: { ...size, hosts: ingressCount(size) }, speed, economy: economy(size, base.resources), ...(changes ? { changes } : {}) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench [-- --clusters C --services S] [--no-changes] [--json]`
+ * Measures Fleetgate on synthetic fleets (by default the grid C in {2, 10, 50} x S in {10, 100, 500})
+ * and prints a table: resources, seconds, ms per resource, peak memory, the SDK floor and the overhead
+ * ratio; the front door's economy against one load balancer per ingress; and the resources each kind of
+ * change touches. Timings are figures to read, never assertions.
+ */
+import { cpus, totalmem } from "node:os";
+import { measureFleet, type FleetReport } from "../bench/measure";
+
+function option(argv: string[], name: string): number | undefined {
+  const i = argv.indexOf(`--${name}`);
+  if (i === -1) return undefined;
+  const value = Number(argv[i + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`--${name} takes a whole number above 0`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const pad = (value: string | number, width: number) => String(value).padStart(width);
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+
+function printReports(reports: readonly FleetReport[]): void {
+  console.log("\nSpeed (the program's window vs the same number of bare resources under the same engine):");
+  console.log(`${pad("C", 3)} ${pad("S", 4)} ${pad("H", 4)} ${pad("resources", 10)} ${pad("seconds", 8)} ${pad("ms/res", 7)} ${pad("peak MB", 8)} ${pad("floor s", 8)} ${pad("ratio", 6)}`);
+  for (const r of reports)
+    console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(r.size.hosts, 4)} ${pad(r.speed.resources, 10)} ${pad(fixed(r.speed.seconds), 8)} ${pad(fixed(r.speed.msPerResource, 3), 7)} ${pad(fixed(r.speed.peakMemoryMb, 0), 8)} ${pad(fixed(r.speed.floorSeconds), 8)} ${pad(fixed(r.speed.overhead), 6)}`);
+  const load = reports.map((r) => r.speed.loadSeconds);
+  console.log(`(provider SDK loading before each window: ${fixed(Math.min(...load))}-${fixed(Math.max(...load))} s, the same for any program)`);
+
+  console.log("\nEconomy (front-door resources; one load balancer per environment vs one per ingress):");
+  const kinds = Object.keys(reports[0]!.economy.fleetgate);
+  console.log(`${pad("C", 3)} ${pad("S", 4)} ${kinds.map((k) => pad(k, Math.max(k.length, 7))).join(" ")} ${pad("total", 6)} ${pad("per-ingress total", 18)} ${pad("ratio", 6)}`);
+  for (const r of reports)
+    console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${kinds.map((k) => pad(r.economy.fleetgate[k]!, Math.max(k.length, 7))).join(" ")} ${pad(r.economy.fleetgateTotal, 6)} ${pad(r.economy.perIngressTotal, 18)} ${pad(fixed(r.economy.perIngressTotal / Math.max(1, r.economy.fleetgateTotal)), 6)}`);
+
+  if (reports.some((r) => r.changes)) {
+    console.log("\nChange minimality (changed inputs / disappeared names / added names):");
+    const variants = Object.keys(reports.find((r) => r.changes)!.changes!);
+    console.log(`${pad("C", 3)} ${pad("S", 4)} ${variants.map((v) => pad(v, 16)).join(" ")}`);
+    for (const r of reports.filter((x) => x.changes))
+      console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${variants.map((v) => { const c = r.changes![v as keyof NonNullable<FleetReport["changes"]>]; return pad(`${c.changed}/${c.disappeared}/${c.added}`, 16); }).join(" ")}`);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const clusters = option(argv, "clusters");
+  const services = option(argv, "services");
+  const grid = [2, 10, 50].flatMap((c) => [10, 100, 500].map((s) => ({ clusters: c, services: s })));
+  const sizes = clusters !== undefined || services !== undefined ? [{ clusters: clusters ?? 10, services: services ?? 100 }] : grid;
+  const json = argv.includes("--json");
+  const changes = !argv.includes("--no-changes");
+  const started = Date.now();
+  const reports: FleetReport[] = [];
+  for (const size of sizes) {
+    if (!json) process.stderr.write(`measuring C=${size.clusters} S=${size.services}...\n`);
+    reports.push(await measureFleet(size, { changes }));
+  }
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
+  if (json) console.log(JSON.stringify({ machine, reports }, null, 2));
+  else {
+    console.log(`Fleetgate benchmark on ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; ${fixed((Date.now() - started) / 1000, 0)} s in all.`);
+    printReports(reports);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
