@@ -1,0 +1,27 @@
+/**
+ * `npm run --silent pr-comment -- <dir>` prints the pull-request comment from what the workflow left in
+ * `<dir>/<stack>/`: `diff.md` (plan:diff), `diagram.md` (the head's picture), `error.md` (what failed).
+ * The head commit and run link come from GITHUB_SHA and the GitHub run variables when present.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { composeComment, type StackReview } from "../review/pr-comment";
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error("usage: npm run --silent pr-comment -- <dir with one folder per stack>");
+  process.exit(2);
+}
+const optional = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);
+const reviews: StackReview[] = readdirSync(dir)
+  .filter((name) => statSync(join(dir, name)).isDirectory())
+  .sort()
+  .map((stack) => {
+    const diff = optional(join(dir, stack, "diff.md"));
+    const diagram = optional(join(dir, stack, "diagram.md"));
+    const error = optional(join(dir, stack, "error.md"));
+    return { stack, ...(diff ? { diff } : {}), ...(diagram ? { diagram } : {}), ...(error ? { error } : {}) };
+  });
+const { GITHUB_SHA, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+const runUrl = GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : undefined;
+process.stdout.write(composeComment(reviews, { headSha: GITHUB_SHA ?? "HEAD", ...(runUrl ? { runUrl } : {}) }));
