@@ -33,6 +33,7 @@ export function renderPlanDiff(diff: PlanDiff, owners?: string): string {
     lines.push("");
   }
   const warnings = [
+    ...diff.changes.filter((c) => c.options.some((o) => o.option === "protect" && o.before === true && o.after === false)).map((c) => `${title(c)} loses \`protect\`: a later change can delete it without anyone lifting protection on purpose`),
     ...diff.changes.filter((c) => c.noLongerSecret.length > 0).map((c) => `${title(c)}: no longer secret: ${c.noLongerSecret.map(code).join(", ")}`),
     ...diff.changes.filter((c) => c.kind === "replace" && c.deleteBeforeReplace).map((c) => `${title(c)} is deleted before its replacement is created (\`deleteBeforeReplace\`): expect an outage of what it serves`),
     ...diff.changes.filter((c) => c.kind === "delete" && c.retainOnDelete).map((c) => `${title(c)} is retained on delete: Pulumi forgets it and the cloud resource stays`),

@@ -188,6 +188,13 @@ describe("plan:diff on hand-made plans", () => {
       contains: ["> [!CAUTION]", "`gcp:dns/recordSet:RecordSet` `t-shop-a`: deleted"],
     },
     {
+      description: "lifting protect from a resource is a warning",
+      base: plan(record({}, { protect: true })),
+      head: plan(record({}, { protect: false })),
+      kinds: ["update"],
+      contains: ["> [!WARNING]", "`t-shop-a` loses `protect`", "option `protect`: `true` → `false`"],
+    },
+    {
       description: "a replacement that deletes first warns of an outage",
       base: plan(record({}, { deleteBeforeReplace: true })),
       head: plan(record({ name: "www.example.com." }, { deleteBeforeReplace: true })),
