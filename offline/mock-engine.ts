@@ -25,8 +25,10 @@ export interface RegisteredResource {
   readonly protect: boolean;
   readonly retainOnDelete: boolean;
   readonly deleteBeforeReplace: boolean;
-  /** URNs this resource depends on explicitly (dependsOn), sorted. */
+  /** URNs this resource depends on (dependsOn and the resources its inputs come from), sorted. */
   readonly dependsOn: readonly string[];
+  /** Per input, the URNs its value comes from, as the engine and policy packs see them. */
+  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
   readonly ignoreChanges: readonly string[];
   readonly replaceOnChanges: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
@@ -62,6 +64,7 @@ type RawRequest = {
   getRetainondelete(): boolean;
   getDeletebeforereplace(): boolean;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
@@ -107,6 +110,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
           retainOnDelete: req.getRetainondelete(),
           deleteBeforeReplace: req.getDeletebeforereplace(),
           dependsOn: [...req.getDependenciesList()].sort(),
+          propertyDependencies: propertyDependencies(req),
           ignoreChanges: [...req.getIgnorechangesList()],
           replaceOnChanges: [...req.getReplaceonchangesList()],
           additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
@@ -137,6 +141,15 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     // registration the program started has been answered.
     settle: () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),
   };
+}
+
+function propertyDependencies(req: RawRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((value, key) => {
+    const urns = [...value.getUrnsList()].sort();
+    if (urns.length > 0) out[key] = urns;
+  });
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Value shown in place of a secret when printing. */
