@@ -1,9 +1,21 @@
 /**
- * The GCP front door: a global external Application Load Balancer with Certificate Manager certificates
- * and Cloud DNS records, in front of every cluster's gateway.
+ * The GCP front door: one global external Application Load Balancer (EXTERNAL_MANAGED) for the whole
+ * environment, with Certificate Manager certificates and Cloud DNS records, in front of every cluster's
+ * gateway. One anycast address (and one IPv6 address when asked) and one HTTPS forwarding rule per
+ * address serve every host of every team; port 80 only redirects to HTTPS.
+ *
+ * The decisions live in pure modules (backend-plan.ts, url-map.ts, certificate-plan.ts); this component
+ * and its two children only create what they say.
  */
+import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
+import { gcpFrontDoor, LOAD_BALANCING_SCHEME, planBackends } from "./backend-plan";
+import { GcpBackends } from "./backends";
+import { planAddressRecords, planCertificates } from "./certificate-plan";
+import { GcpCertificates } from "./certificates";
+import { cloudName, logicalName, mutable } from "./names";
+import { buildUrlMap, httpsRedirectMap } from "./url-map";
 
 export interface GcpFrontDoorArgs {
   readonly plan: FleetPlan;
@@ -11,14 +23,122 @@ export interface GcpFrontDoorArgs {
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
 }
 
-// Known debt: a placeholder until the GCP front door is built; it registers no cloud resources yet.
+/** What the stack reports per host. */
+export interface GcpHostStatus {
+  readonly host: string;
+  /** The Certificate Manager certificates that serve it. */
+  readonly certificates: string[];
+  /** Its certificate map entry and the entry's state (ACTIVE once its certificate is issued). */
+  readonly certificateMapEntry: string;
+  readonly certificateState: string;
+}
+
+/**
+ * SSL policy profile for the plan: GCP accepts a TLS 1.3 minimum only with the RESTRICTED profile,
+ * which is then the one that applies (TLS 1.3 has no weaker ciphers to choose from anyway).
+ */
+export function sslPolicyFor(plan: FleetPlan): { profile: "COMPATIBLE" | "MODERN" | "RESTRICTED"; minTlsVersion: "TLS_1_2" | "TLS_1_3" } {
+  const frontDoor = gcpFrontDoor(plan);
+  return frontDoor.minTlsVersion === "1.3" ? { profile: "RESTRICTED", minTlsVersion: "TLS_1_3" } : { profile: frontDoor.sslPolicyProfile, minTlsVersion: "TLS_1_2" };
+}
+
 export class GcpFrontDoor extends pulumi.ComponentResource {
+  /** The environment's global IPv4 address. */
   readonly address: pulumi.Output<string | undefined>;
+  /** The global IPv6 address, when the admin asks for one. */
+  readonly ipv6Address: pulumi.Output<string | undefined>;
+  /** Every host with its certificates and their state, sorted by host. */
+  readonly hosts: pulumi.Output<GcpHostStatus[]>;
+  /** Per routed service port (`namespace/name:port`, and `...@cluster` for non-GKE clusters), its backend service's name. */
+  readonly backendServices: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: GcpFrontDoorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:gcp:GcpFrontDoor", name, {}, opts);
-    void args;
-    this.address = pulumi.output(undefined);
-    this.registerOutputs({ address: this.address });
+    const { plan, gateways } = args;
+    const frontDoor = gcpFrontDoor(plan);
+    const env = plan.environment;
+    const project = frontDoor.project;
+
+    const backendPlan = planBackends(plan);
+    const backends = new GcpBackends(env, { backends: backendPlan, gateways }, { parent: this });
+    const certificates = new GcpCertificates(env, { certificates: planCertificates(plan) }, { parent: this });
+
+    // The addresses are what every DNS record and every client points at: never lost by mistake.
+    const addresses = [
+      new gcp.compute.GlobalAddress(
+        logicalName(env, "address", "ipv4"),
+        { name: frontDoor.addressName, project, addressType: "EXTERNAL", ipVersion: "IPV4", description: `Fleetgate: the front door of ${env}` },
+        { parent: this, protect: true },
+      ),
+      ...(frontDoor.ipv6
+        ? [
+            new gcp.compute.GlobalAddress(
+              logicalName(env, "address", "ipv6"),
+              { name: `${frontDoor.addressName}-v6`, project, addressType: "EXTERNAL", ipVersion: "IPV6", description: `Fleetgate: the IPv6 front door of ${env}` },
+              { parent: this, protect: true },
+            ),
+          ]
+        : []),
+    ];
+
+    const sslPolicy = new gcp.compute.SSLPolicy(
+      logicalName(env, "ssl-policy"),
+      { name: cloudName(env), project, ...sslPolicyFor(plan), description: `Fleetgate: TLS for the front door of ${env}` },
+      { parent: this },
+    );
+
+    const urlMap = new gcp.compute.URLMap(
+      logicalName(env, "url-map"),
+      { name: cloudName(env), project, description: `Fleetgate: every host and route of ${env}`, ...mutable(buildUrlMap(plan.hosts, backendPlan, (key) => backends.selfLink(key))) },
+      { parent: this },
+    );
+    const httpsProxy = new gcp.compute.TargetHttpsProxy(
+      logicalName(env, "https-proxy"),
+      { name: cloudName(env, "https"), project, urlMap: urlMap.selfLink, certificateMap: certificates.mapReference, sslPolicy: sslPolicy.selfLink, description: `Fleetgate: HTTPS for ${env}` },
+      { parent: this },
+    );
+    const redirectMap = new gcp.compute.URLMap(
+      logicalName(env, "http-redirect"),
+      { name: cloudName(env, "http-redirect"), project, description: `Fleetgate: HTTP to HTTPS for ${env}`, ...mutable(httpsRedirectMap()) },
+      { parent: this },
+    );
+    const httpProxy = new gcp.compute.TargetHttpProxy(
+      logicalName(env, "http-proxy"),
+      { name: cloudName(env, "http"), project, urlMap: redirectMap.selfLink, description: `Fleetgate: HTTP to HTTPS for ${env}` },
+      { parent: this },
+    );
+    for (const address of addresses) {
+      const family = address === addresses[0] ? "ipv4" : "ipv6";
+      const suffix = family === "ipv4" ? [] : ["v6"];
+      for (const [scheme, port, target] of [["https", "443", httpsProxy.selfLink], ["http", "80", httpProxy.selfLink]] as const)
+        new gcp.compute.GlobalForwardingRule(
+          logicalName(env, scheme, family),
+          { name: cloudName(env, scheme, ...suffix), project, ipAddress: address.address, ipProtocol: "TCP", portRange: port, loadBalancingScheme: LOAD_BALANCING_SCHEME, networkTier: "PREMIUM", target, description: `Fleetgate: ${scheme.toUpperCase()} for ${env}` },
+          { parent: this },
+        );
+    }
+
+    // Records move traffic to the load balancer: each waits for its host's certificate map entry.
+    for (const record of planAddressRecords(plan)) {
+      const address = record.type === "A" ? addresses[0]! : addresses[1]!;
+      new gcp.dns.RecordSet(
+        record.logicalName,
+        { project: record.zone.project, managedZone: record.zone.managedZone, name: `${record.host}.`, type: record.type, ttl: record.zone.ttl, rrdatas: [address.address] },
+        { parent: this, dependsOn: [certificates.entries[record.host]!] },
+      );
+    }
+
+    this.address = addresses[0]!.address;
+    this.ipv6Address = addresses[1] ? addresses[1].address : pulumi.output(undefined);
+    this.hosts = pulumi.all(
+      plan.hosts.map((host) => {
+        const entry = certificates.entries[host.name]!;
+        return pulumi
+          .all([certificates.certificatesOf[host.name]!, entry.name, entry.state])
+          .apply(([certs, entryName, state]): GcpHostStatus => ({ host: host.name, certificates: certs, certificateMapEntry: entryName, certificateState: state }));
+      }),
+    );
+    this.backendServices = pulumi.output(Object.fromEntries(backendPlan.backendServices.filter((b) => b.backendKey !== undefined).map((b) => [b.key, b.name])));
+    this.registerOutputs({ address: this.address, ipv6Address: this.ipv6Address, hosts: this.hosts, backendServices: this.backendServices });
   }
 }

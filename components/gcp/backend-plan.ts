@@ -1,0 +1,457 @@
+/**
+ * The backends of the GCP front door, decided from the FleetPlan: one backend service and health check
+ * per routed service port, its backends the gateway NEGs of exactly the clusters that serve the service
+ * (one per cluster zone, the cluster's weight as capacity scaler), the environment's catch-all, the
+ * internet NEGs of non-GKE clusters, and the firewall rules that let Google's probes and proxies reach
+ * the gateways. Pure data; GcpBackends only creates what this says.
+ *
+ * Hybrid fleets. GCP does not let one backend service mix zonal NEGs with an internet NEG, and a global
+ * internet NEG holds a single endpoint, takes no balancing mode or capacity scaler and has no health
+ * check. So a service port gets one backend service over the zonal NEGs of its GKE clusters and, per
+ * non-GKE cluster that serves it, one backend service over that cluster's internet NEG (the gateway's
+ * public host name and port). The URL map splits each route's traffic between them in proportion to
+ * the clusters' weights (see `targets`): inside the GKE share requests still go nearest-first (or
+ * spread, for `balancing: even`); a non-GKE cluster gets a fixed share that does not fail over,
+ * because no GCP health check watches it.
+ */
+import { backendName, negName } from "../../spec/naming";
+import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
+import { assertUniqueNames, cloudName, logicalName } from "./names";
+
+/** Where Google's health checks and global external Application Load Balancer proxies come from. */
+export const GOOGLE_LB_SOURCE_RANGES = ["130.211.0.0/22", "35.191.0.0/16"] as const;
+
+/**
+ * Istio's gateway readiness endpoint. The catch-all checks it: the gateway answers unmatched hosts with
+ * 404, so only this endpoint says "the gateway itself is up".
+ */
+export const GATEWAY_READINESS = { port: 15021, path: "/healthz/ready" } as const;
+
+/**
+ * The spec declares no gateway capacity, so every gateway endpoint gets a rate no gateway reaches:
+ * traffic then goes nearest-first by proximity and health (not by load), a scaler of 0 drains, and with
+ * `balancing: even` the spread is proportional to scaler times endpoints. Known debt: a per-cluster
+ * capacity in the spec would let traffic spill over by load.
+ */
+export const MAX_RATE_PER_ENDPOINT = 100_000_000;
+
+/** The load balancer's scheme: the global external Application Load Balancer (Envoy-based). */
+export const LOAD_BALANCING_SCHEME = "EXTERNAL_MANAGED";
+
+const COMPUTE_API = "https://www.googleapis.com/compute/v1";
+
+/** The catch-all's key among backend service keys. */
+export const CATCH_ALL = "catch-all";
+
+export interface HealthCheckSpec {
+  readonly logicalName: string;
+  readonly name: string;
+  readonly description: string;
+  /** Host header: the service's host, so the check goes through the gateway's route to the service. */
+  readonly host?: string;
+  readonly requestPath: string;
+  /** A fixed port; absent: the NEG endpoint's port (the gateway's listener). */
+  readonly port?: number;
+  readonly checkIntervalSec: number;
+  readonly timeoutSec: number;
+  readonly healthyThreshold: number;
+  readonly unhealthyThreshold: number;
+}
+
+export interface ZonalBackendSpec {
+  readonly cluster: string;
+  readonly zone: string;
+  /** The full URL of the cluster's gateway NEG in the zone. */
+  readonly group: string;
+  readonly balancingMode: "RATE";
+  readonly maxRatePerEndpoint: number;
+  /** The cluster's weight / 100; 0 keeps a drained cluster attached with no capacity. */
+  readonly capacityScaler: number;
+}
+
+/** Backend service inputs that are plain data (references are added by the component). */
+export interface BackendServiceSettings {
+  readonly timeoutSec: number;
+  readonly connectionDrainingTimeoutSec?: number;
+  /** `projects/<project>/global/securityPolicies/<name>`. */
+  readonly securityPolicy?: string;
+  readonly sessionAffinity?: "NONE" | "CLIENT_IP" | "GENERATED_COOKIE";
+  readonly affinityCookieTtlSec?: number;
+  readonly enableCdn: boolean;
+  readonly cdnPolicy?: { readonly cacheMode: "USE_ORIGIN_HEADERS" };
+  readonly logConfig: { readonly enable: boolean; readonly sampleRate?: number };
+  readonly customRequestHeaders?: readonly string[];
+  readonly customResponseHeaders?: readonly string[];
+  readonly outlierDetection?: {
+    readonly consecutiveErrors: number;
+    readonly interval: { readonly seconds: number; readonly nanos?: number };
+    readonly baseEjectionTime: { readonly seconds: number; readonly nanos?: number };
+    readonly maxEjectionPercent: number;
+  };
+}
+
+export interface BackendServiceSpec {
+  /** Stable key: `namespace/name:port`, `namespace/name:port@cluster` (internet NEG), `catch-all`, `catch-all@cluster`. */
+  readonly key: string;
+  readonly logicalName: string;
+  readonly name: string;
+  readonly description: string;
+  /** The service port it serves (absent for the catch-all). */
+  readonly backendKey?: string;
+  /** `zonal`: the gateway NEGs of GKE clusters; `internet`: one non-GKE cluster's internet NEG. */
+  readonly kind: "zonal" | "internet";
+  /** The protocol to the gateway. */
+  readonly protocol: "HTTP" | "HTTPS";
+  /** Sorted by cluster, then zone. Empty for `internet`. */
+  readonly backends: readonly ZonalBackendSpec[];
+  /** The non-GKE cluster whose internet NEG is the only backend (`internet`). */
+  readonly internetCluster?: string;
+  readonly healthCheck?: HealthCheckSpec;
+  readonly settings: BackendServiceSettings;
+  /** Spread over every cluster in proportion to capacity (`balancing: even`), through a service LB policy. */
+  readonly spread: boolean;
+  /** The clusters whose gateways must exist first, sorted. */
+  readonly clusters: readonly string[];
+}
+
+export interface InternetNegSpec {
+  readonly cluster: string;
+  readonly logicalName: string;
+  readonly name: string;
+  readonly fqdn: string;
+  readonly port: number;
+}
+
+export interface FirewallSpec {
+  readonly logicalName: string;
+  readonly name: string;
+  readonly project: string;
+  /** `projects/<project>/global/networks/<network>`. */
+  readonly network: string;
+  /** TCP ports of the gateway pods the front door reaches, as strings, sorted. */
+  readonly ports: readonly string[];
+  readonly sourceRanges: readonly string[];
+  /** GKE clusters on the network, sorted. */
+  readonly clusters: readonly string[];
+}
+
+/** One backend service of a split, with its relative weight. */
+export interface WeightedTarget {
+  readonly backendService: string;
+  readonly weight: number;
+}
+
+export interface GcpBackendsPlan {
+  readonly project: string;
+  /** Sorted by key. */
+  readonly backendServices: readonly BackendServiceSpec[];
+  /** Sorted by cluster. */
+  readonly internetNegs: readonly InternetNegSpec[];
+  /** Sorted by logical name. */
+  readonly firewalls: readonly FirewallSpec[];
+  /** Per routed service port (`namespace/name:port`): the backend services that serve it, by weight. */
+  readonly targets: Readonly<Record<string, readonly WeightedTarget[]>>;
+  /** What answers requests no host or route matches: the gateways' 404. */
+  readonly catchAll: readonly WeightedTarget[];
+  /** Whether any backend service spreads traffic (one shared service LB policy serves them all). */
+  readonly spreadPolicy?: { readonly logicalName: string; readonly name: string };
+}
+
+/** `namespace/name:port` of a backend reference. */
+export function refKey(ref: Pick<BackendRefPlan, "service" | "port">): string {
+  return `${ref.service}:${ref.port}`;
+}
+
+/**
+ * A weight of 0..100 as GCP's capacity scaler: 0, or 0.1..1 (GCP accepts nothing between 0 and 0.1,
+ * so a weight below 10 is raised to 0.1).
+ */
+export function capacityScaler(weight: number): number {
+  if (weight <= 0) return 0;
+  return Math.max(0.1, Math.min(1, weight / 100));
+}
+
+/** The project of a cluster's GKE resources (its NEGs and VPC): the GKE access project, else the front door's. */
+export function clusterProject(cluster: ClusterPlan, frontDoor: GcpFrontDoorPlan): string {
+  return cluster.access.kind === "gke" ? cluster.access.project : frontDoor.project;
+}
+
+export function negUrl(project: string, zone: string, name: string): string {
+  return `${COMPUTE_API}/projects/${project}/zones/${zone}/networkEndpointGroups/${name}`;
+}
+
+/** A network by name in a project, or as given when it is already a path (a shared VPC). */
+export function networkPath(project: string, network: string): string {
+  const match = /(?:^|\/)projects\/([^/]+)\/global\/networks\/([^/]+)$/.exec(network);
+  return match ? `projects/${match[1]}/global/networks/${match[2]}` : `projects/${project}/global/networks/${network}`;
+}
+
+export function securityPolicyPath(project: string, policy: string): string {
+  return policy.includes("/") ? policy.replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, "") : `projects/${project}/global/securityPolicies/${policy}`;
+}
+
+/** A duration in seconds as GCP's { seconds, nanos }. */
+export function duration(seconds: number): { seconds: number; nanos?: number } {
+  const whole = Math.floor(seconds);
+  const nanos = Math.round((seconds - whole) * 1e9);
+  return nanos > 0 ? { seconds: whole, nanos } : { seconds: whole };
+}
+
+export function planBackends(plan: FleetPlan): GcpBackendsPlan {
+  const frontDoor = gcpFrontDoor(plan);
+  const env = plan.environment;
+  const clusters = new Map(plan.clusters.map((c) => [c.name, c]));
+  const routed = routedPorts(plan);
+
+  const backendServices: BackendServiceSpec[] = [];
+  const targets: Record<string, WeightedTarget[]> = {};
+  const internetClusters = new Set<string>();
+
+  for (const service of plan.services)
+    for (const port of service.ports) {
+      const key = refKey({ service: service.key, port: port.port });
+      if (!routed.has(key)) continue;
+      const serving = service.clusters.map((sc) => ({ ...sc, plan: clusterOf(clusters, sc.cluster) }));
+      const gke = serving.filter((s) => s.plan.provider === "gke");
+      const others = serving.filter((s) => s.plan.provider !== "gke");
+      const settings = serviceSettings(frontDoor, service, port.backend);
+      const split: WeightedTarget[] = [];
+      if (gke.length > 0) {
+        const backends = gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight));
+        backendServices.push({
+          key,
+          logicalName: logicalName(env, "backend", service.namespace, service.name, port.port),
+          name: backendName(env, service.key, port.port),
+          description: `Fleetgate ${env}: ${key} through the gateways of its GKE clusters`,
+          backendKey: key,
+          kind: "zonal",
+          protocol: "HTTP",
+          backends: withCapacity(backends),
+          healthCheck: serviceHealthCheck(env, service, port),
+          settings,
+          spread: service.balancing === "even",
+          clusters: gke.map((s) => s.cluster),
+        });
+        split.push({ backendService: key, weight: gke.reduce((sum, s) => sum + s.weight, 0) });
+      }
+      for (const other of others) {
+        internetClusters.add(other.cluster);
+        const internetKey = `${key}@${other.cluster}`;
+        backendServices.push({
+          key: internetKey,
+          logicalName: logicalName(env, "backend", service.namespace, service.name, port.port, other.cluster),
+          name: cloudName(env, service.namespace, service.name, port.port, other.cluster),
+          description: `Fleetgate ${env}: ${key} through the public gateway of ${other.cluster}`,
+          backendKey: key,
+          kind: "internet",
+          protocol: internetProtocol(other.plan),
+          backends: [],
+          internetCluster: other.cluster,
+          settings,
+          spread: false,
+          clusters: [other.cluster],
+        });
+        split.push({ backendService: internetKey, weight: other.weight });
+      }
+      targets[key] = split;
+    }
+
+  // The catch-all: every GKE gateway answers what no route matches with 404 (a drained cluster keeps
+  // its gateway attached with no capacity). Without GKE clusters, the non-GKE gateways answer it.
+  const gateways = plan.clusters.filter((c) => c.gateway !== undefined);
+  const gkeGateways = gateways.filter((c) => c.provider === "gke");
+  const catchAll: WeightedTarget[] = [];
+  const catchAllSettings: BackendServiceSettings = {
+    timeoutSec: 30,
+    ...(frontDoor.securityPolicy !== undefined ? { securityPolicy: securityPolicyPath(frontDoor.project, frontDoor.securityPolicy) } : {}),
+    enableCdn: false,
+    logConfig: logConfig(frontDoor.logSampleRate),
+  };
+  if (gkeGateways.length > 0) {
+    backendServices.push({
+      key: CATCH_ALL,
+      logicalName: logicalName(env, "backend", CATCH_ALL),
+      name: cloudName(env, CATCH_ALL),
+      description: `Fleetgate ${env}: requests no host or route matches, answered by the gateways`,
+      kind: "zonal",
+      protocol: "HTTP",
+      backends: withCapacity(gkeGateways.flatMap((c) => zonalBackends(env, frontDoor, c, c.drained ? 0 : 100))),
+      healthCheck: {
+        logicalName: logicalName(env, "health", "gateway"),
+        name: cloudName(env, "gateway"),
+        description: `Fleetgate ${env}: the readiness of each gateway itself`,
+        requestPath: GATEWAY_READINESS.path,
+        port: GATEWAY_READINESS.port,
+        checkIntervalSec: 5,
+        timeoutSec: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
+      settings: catchAllSettings,
+      spread: false,
+      clusters: gkeGateways.map((c) => c.name),
+    });
+    catchAll.push({ backendService: CATCH_ALL, weight: 1 });
+  } else
+    for (const cluster of gateways) {
+      internetClusters.add(cluster.name);
+      const key = `${CATCH_ALL}@${cluster.name}`;
+      backendServices.push({
+        key,
+        logicalName: logicalName(env, "backend", CATCH_ALL, cluster.name),
+        name: cloudName(env, CATCH_ALL, cluster.name),
+        description: `Fleetgate ${env}: requests no host or route matches, answered by the public gateway of ${cluster.name}`,
+        kind: "internet",
+        protocol: internetProtocol(cluster),
+        backends: [],
+        internetCluster: cluster.name,
+        settings: catchAllSettings,
+        spread: false,
+        clusters: [cluster.name],
+      });
+      catchAll.push({ backendService: key, weight: cluster.drained ? 0 : 1 });
+    }
+
+  const internetNegs = [...internetClusters].sort().map((name): InternetNegSpec => {
+    const cluster = clusterOf(clusters, name);
+    if (cluster.gateway?.publicHostname === undefined)
+      throw new Error(`cluster "${name}" is not a GKE cluster, so the GCP front door reaches it through an internet NEG, but its gateway has no publicHostname; set fleetgate:clusters[].gateway.publicHostname`);
+    return { cluster: name, logicalName: logicalName(env, "internet-neg", name), name: negName(env, name), fqdn: cluster.gateway.publicHostname, port: cluster.gateway.publicPort };
+  });
+
+  const sorted = backendServices.sort((a, b) => compare(a.key, b.key));
+  assertUniqueNames("backend services", sorted.map((b) => [b.key, b.name] as const));
+  assertUniqueNames("backend services (logical names)", sorted.map((b) => [b.key, b.logicalName] as const));
+  assertUniqueNames("health checks", sorted.flatMap((b) => (b.healthCheck ? [[b.key, b.healthCheck.name] as const] : [])));
+  const spread = sorted.some((b) => b.spread);
+  return {
+    project: frontDoor.project,
+    backendServices: sorted,
+    internetNegs,
+    firewalls: planFirewalls(plan, frontDoor),
+    targets: Object.fromEntries(Object.entries(targets).sort(([a], [b]) => compare(a, b))),
+    catchAll,
+    ...(spread ? { spreadPolicy: { logicalName: logicalName(env, "spread"), name: cloudName(env, "spread") } } : {}),
+  };
+}
+
+/** Per VPC network of the GKE gateways: admit Google's probe and proxy ranges to the gateway pods. */
+export function planFirewalls(plan: FleetPlan, frontDoor: GcpFrontDoorPlan = gcpFrontDoor(plan)): FirewallSpec[] {
+  const byNetwork = new Map<string, { project: string; network: string; ports: Set<number>; clusters: string[] }>();
+  for (const cluster of plan.clusters) {
+    if (cluster.provider !== "gke" || cluster.gateway === undefined) continue;
+    const path = networkPath(clusterProject(cluster, frontDoor), cluster.network);
+    const [, project, , , network] = path.split("/") as [string, string, string, string, string];
+    const entry = byNetwork.get(path) ?? { project, network, ports: new Set<number>([GATEWAY_READINESS.port]), clusters: [] };
+    entry.ports.add(cluster.gateway.port);
+    entry.clusters.push(cluster.name);
+    byNetwork.set(path, entry);
+  }
+  const env = plan.environment;
+  const rules = [...byNetwork].map(([path, entry]): FirewallSpec => ({
+    logicalName: logicalName(env, "firewall", entry.project, entry.network),
+    name: cloudName(env, entry.network, "lb"),
+    project: entry.project,
+    network: path,
+    ports: [...entry.ports].sort((a, b) => a - b).map(String),
+    sourceRanges: [...GOOGLE_LB_SOURCE_RANGES],
+    clusters: entry.clusters.sort(),
+  }));
+  return rules.sort((a, b) => compare(a.logicalName, b.logicalName));
+}
+
+/** Every `namespace/name:port` some route or default backend sends traffic to. */
+function routedPorts(plan: FleetPlan): Set<string> {
+  const keys = new Set<string>();
+  for (const host of plan.hosts) {
+    for (const route of host.routes) if (route.action.kind === "forward") for (const b of route.action.backends) keys.add(refKey(b));
+    if (host.defaultBackend) keys.add(refKey(host.defaultBackend));
+  }
+  return keys;
+}
+
+function zonalBackends(env: string, frontDoor: GcpFrontDoorPlan, cluster: ClusterPlan, weight: number): ZonalBackendSpec[] {
+  const neg = cluster.gateway?.negName ?? negName(env, cluster.name);
+  const project = clusterProject(cluster, frontDoor);
+  return cluster.zones.map((zone) => ({
+    cluster: cluster.name,
+    zone,
+    group: negUrl(project, zone, neg),
+    balancingMode: "RATE",
+    maxRatePerEndpoint: MAX_RATE_PER_ENDPOINT,
+    capacityScaler: capacityScaler(weight),
+  }));
+}
+
+/**
+ * GCP rejects a backend service whose backends all have no capacity. That happens only when every GKE
+ * cluster of a service is drained and non-GKE clusters serve it; the URL map then gives the backend
+ * service weight 0, so its backends may keep full capacity without receiving traffic.
+ */
+function withCapacity(backends: ZonalBackendSpec[]): ZonalBackendSpec[] {
+  const sorted = backends.sort((a, b) => compare(`${a.cluster} ${a.zone}`, `${b.cluster} ${b.zone}`));
+  return sorted.every((b) => b.capacityScaler === 0) ? sorted.map((b) => ({ ...b, capacityScaler: 1 })) : sorted;
+}
+
+function serviceHealthCheck(env: string, service: ServicePlan, port: ServicePortPlan): HealthCheckSpec {
+  const hc = port.healthCheck;
+  // The front door speaks HTTP to the gateway's listener whatever the service speaks behind it, so the
+  // check is HTTP to the NEG endpoint's port, with the service's host so it takes the service's route.
+  return {
+    logicalName: logicalName(env, "health", service.namespace, service.name, port.port),
+    name: backendName(env, service.key, port.port),
+    description: `Fleetgate ${env}: ${service.key}:${port.port} through each gateway${hc.host !== undefined ? ` as ${hc.host}` : ""}`,
+    ...(hc.host !== undefined ? { host: hc.host } : {}),
+    requestPath: hc.path,
+    checkIntervalSec: hc.intervalSeconds,
+    timeoutSec: hc.timeoutSeconds,
+    healthyThreshold: hc.healthyThreshold,
+    unhealthyThreshold: hc.unhealthyThreshold,
+  };
+}
+
+function serviceSettings(frontDoor: GcpFrontDoorPlan, service: ServicePlan, backend: BackendSettingsPlan): BackendServiceSettings {
+  const affinity = backend.sessionAffinity;
+  return {
+    timeoutSec: backend.timeoutSeconds,
+    ...(backend.connectionDrainingSeconds !== undefined ? { connectionDrainingTimeoutSec: backend.connectionDrainingSeconds } : {}),
+    ...(backend.securityPolicy !== undefined ? { securityPolicy: securityPolicyPath(frontDoor.project, backend.securityPolicy) } : {}),
+    ...(affinity ? { sessionAffinity: affinity.type } : {}),
+    ...(affinity?.type === "GENERATED_COOKIE" && affinity.cookieTtlSeconds !== undefined ? { affinityCookieTtlSec: affinity.cookieTtlSeconds } : {}),
+    enableCdn: backend.cdn,
+    // Cache only what the service marks cacheable: a shared front door must not cache private pages.
+    ...(backend.cdn ? { cdnPolicy: { cacheMode: "USE_ORIGIN_HEADERS" as const } } : {}),
+    logConfig: logConfig(backend.logSampleRate),
+    ...(backend.customRequestHeaders.length > 0 ? { customRequestHeaders: [...backend.customRequestHeaders] } : {}),
+    ...(backend.customResponseHeaders.length > 0 ? { customResponseHeaders: [...backend.customResponseHeaders] } : {}),
+    ...(service.outlierDetection ? { outlierDetection: outlierDetection(service.outlierDetection) } : {}),
+  };
+}
+
+function outlierDetection(o: OutlierDetectionPlan): NonNullable<BackendServiceSettings["outlierDetection"]> {
+  return { consecutiveErrors: o.consecutive5xxErrors, interval: duration(o.intervalSeconds), baseEjectionTime: duration(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent };
+}
+
+function logConfig(sampleRate: number): BackendServiceSettings["logConfig"] {
+  return sampleRate > 0 ? { enable: true, sampleRate } : { enable: false };
+}
+
+/** A public gateway on 80 speaks HTTP; on any other port, HTTPS (its load balancer terminates TLS). */
+function internetProtocol(cluster: ClusterPlan): "HTTP" | "HTTPS" {
+  return cluster.gateway?.publicPort === 80 ? "HTTP" : "HTTPS";
+}
+
+function clusterOf(clusters: Map<string, ClusterPlan>, name: string): ClusterPlan {
+  const cluster = clusters.get(name);
+  if (!cluster) throw new Error(`the plan names cluster "${name}", which is not among its clusters`);
+  return cluster;
+}
+
+export function gcpFrontDoor(plan: FleetPlan): GcpFrontDoorPlan {
+  if (plan.frontDoor.provider !== "gcp") throw new Error(`the environment ${plan.environment} has an ${plan.frontDoor.provider} front door, not gcp`);
+  return plan.frontDoor;
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

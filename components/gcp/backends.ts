@@ -1,0 +1,137 @@
+/**
+ * GcpBackends: the backend side of the GCP front door, created from a GcpBackendsPlan (backend-plan.ts):
+ * health checks, EXTERNAL_MANAGED backend services over the gateways' NEGs, internet NEGs for non-GKE
+ * clusters, the service LB policy that spreads `balancing: even` services, and the firewall rules.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import { LOAD_BALANCING_SCHEME, type BackendServiceSpec, type GcpBackendsPlan, type HealthCheckSpec } from "./backend-plan";
+import { mutable } from "./names";
+
+export interface GcpBackendsArgs {
+  /** What to create; every decision is in it. */
+  readonly backends: GcpBackendsPlan;
+  /**
+   * Per cluster, the resource whose creation makes its gateway NEGs exist (the gateway). Backend
+   * services wait for the gateways of the clusters they attach; a cluster absent here is not waited for.
+   */
+  readonly gateways: Readonly<Record<string, pulumi.Resource>>;
+}
+
+export class GcpBackends extends pulumi.ComponentResource {
+  /** Backend services by key (`namespace/name:port`, `...@cluster`, `catch-all`). */
+  readonly backendServices: Readonly<Record<string, gcp.compute.BackendService>>;
+
+  constructor(name: string, args: GcpBackendsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleetgate:gcp:GcpBackends", name, {}, opts);
+    const { backends, gateways } = args;
+    const project = backends.project;
+
+    const spread = backends.spreadPolicy
+      ? new gcp.networkservices.ServiceLbPolicies(
+          backends.spreadPolicy.logicalName,
+          {
+            name: backends.spreadPolicy.name,
+            project,
+            location: "global",
+            description: "Fleetgate: spread traffic over every cluster in proportion to capacity (balancing: even)",
+            loadBalancingAlgorithm: "SPRAY_TO_WORLD",
+          },
+          { parent: this },
+        )
+      : undefined;
+
+    const internet = new Map(
+      backends.internetNegs.map((spec) => {
+        const neg = new gcp.compute.GlobalNetworkEndpointGroup(
+          spec.logicalName,
+          { name: spec.name, project, networkEndpointType: "INTERNET_FQDN_PORT", defaultPort: spec.port, description: `Fleetgate: the public gateway of ${spec.cluster}` },
+          { parent: this },
+        );
+        const endpoint = new gcp.compute.GlobalNetworkEndpoint(
+          `${spec.logicalName}-endpoint`,
+          { project, globalNetworkEndpointGroup: neg.name, fqdn: spec.fqdn, port: spec.port },
+          { parent: this },
+        );
+        return [spec.cluster, { neg, endpoint }] as const;
+      }),
+    );
+
+    const services: Record<string, gcp.compute.BackendService> = {};
+    for (const spec of backends.backendServices) {
+      const healthCheck = spec.healthCheck ? this.healthCheck(project, spec.healthCheck) : undefined;
+      const neg = spec.internetCluster !== undefined ? internet.get(spec.internetCluster) : undefined;
+      const dependsOn = [...spec.clusters.flatMap((c) => (gateways[c] ? [gateways[c]] : [])), ...(neg ? [neg.endpoint] : [])];
+      services[spec.key] = new gcp.compute.BackendService(
+        spec.logicalName,
+        {
+          name: spec.name,
+          project,
+          description: spec.description,
+          loadBalancingScheme: LOAD_BALANCING_SCHEME,
+          protocol: spec.protocol,
+          backends: backendsOf(spec, neg?.neg),
+          ...(healthCheck ? { healthChecks: healthCheck.selfLink } : {}),
+          ...(spec.spread && spread ? { serviceLbPolicy: pulumi.interpolate`//networkservices.googleapis.com/projects/${project}/locations/global/serviceLbPolicies/${spread.name}` } : {}),
+          ...mutable(spec.settings),
+        },
+        { parent: this, dependsOn },
+      );
+    }
+    this.backendServices = services;
+
+    // Without these rules NEG endpoints never become healthy. They have no target tags because the
+    // node tags of GKE node pools are not in the plan: they admit only Google's ranges, only to the
+    // gateway ports, on every instance of the network.
+    for (const rule of backends.firewalls)
+      new gcp.compute.Firewall(
+        rule.logicalName,
+        {
+          name: rule.name,
+          project: rule.project,
+          network: rule.network,
+          description: `Fleetgate: Google's health checks and load balancer proxies to the gateways on ${rule.network}`,
+          direction: "INGRESS",
+          sourceRanges: [...rule.sourceRanges],
+          allows: [{ protocol: "tcp", ports: [...rule.ports] }],
+        },
+        { parent: this },
+      );
+
+    this.registerOutputs({ backendServices: pulumi.output(Object.fromEntries(Object.entries(services).map(([key, s]) => [key, s.name]))) });
+  }
+
+  /** The self link of a backend service by key, for the URL map. */
+  selfLink(key: string): pulumi.Output<string> {
+    const service = this.backendServices[key];
+    if (!service) throw new Error(`the GCP front door has no backend service ${key}`);
+    return service.selfLink;
+  }
+
+  private healthCheck(project: string, spec: HealthCheckSpec): gcp.compute.HealthCheck {
+    return new gcp.compute.HealthCheck(
+      spec.logicalName,
+      {
+        name: spec.name,
+        project,
+        description: spec.description,
+        checkIntervalSec: spec.checkIntervalSec,
+        timeoutSec: spec.timeoutSec,
+        healthyThreshold: spec.healthyThreshold,
+        unhealthyThreshold: spec.unhealthyThreshold,
+        httpHealthCheck: {
+          ...(spec.host !== undefined ? { host: spec.host } : {}),
+          requestPath: spec.requestPath,
+          ...(spec.port !== undefined ? { portSpecification: "USE_FIXED_PORT", port: spec.port } : { portSpecification: "USE_SERVING_PORT" }),
+        },
+      },
+      { parent: this },
+    );
+  }
+}
+
+function backendsOf(spec: BackendServiceSpec, neg: gcp.compute.GlobalNetworkEndpointGroup | undefined): gcp.types.input.compute.BackendServiceBackend[] {
+  // A global internet NEG takes no balancing mode or capacity scaler.
+  if (spec.kind === "internet") return neg ? [{ group: neg.selfLink }] : [];
+  return spec.backends.map((b) => ({ group: b.group, balancingMode: b.balancingMode, maxRatePerEndpoint: b.maxRatePerEndpoint, capacityScaler: b.capacityScaler }));
+}

@@ -1,0 +1,156 @@
+/**
+ * Certificates and DNS of the GCP front door, decided from the FleetPlan:
+ * - one Certificate Manager DNS authorization per authorized domain (a host, or a wildcard's parent),
+ *   with its CNAME record in the Cloud DNS zone the plan names, so certificates are issued by DNS
+ *   validation whether or not traffic reaches the load balancer yet;
+ * - one managed certificate per certificate domain (a host, or a wildcard the admin allows), so adding
+ *   a host never touches another host's certificate;
+ * - one certificate map entry per host, pointing at its managed certificate or at the pre-shared
+ *   certificates its ingress names;
+ * - A (and AAAA) records for every host pointing at the environment's address.
+ */
+import { shortHash } from "../../spec/names";
+import type { DnsZonePlan, FleetPlan } from "../../spec/plan";
+import { compare, gcpFrontDoor } from "./backend-plan";
+import { assertUniqueNames, cloudName, hostPart, logicalName } from "./names";
+
+export interface CloudDnsZone {
+  readonly domain: string;
+  readonly managedZone: string;
+  readonly project: string;
+  readonly ttl: number;
+}
+
+export interface DnsAuthorizationSpec {
+  /** The authorized domain (`apps.example.com` authorizes `*.apps.example.com` too). */
+  readonly domain: string;
+  readonly logicalName: string;
+  readonly name: string;
+  /** Logical name of the CNAME record that proves control of the domain. */
+  readonly recordLogicalName: string;
+  readonly zone: CloudDnsZone;
+}
+
+export interface ManagedCertificateSpec {
+  /** The certificate's domain: a host, or a wildcard. */
+  readonly domain: string;
+  readonly logicalName: string;
+  /**
+   * Ends in a hash of what the certificate is (its domains and authorizations): a replacement gets a new
+   * name, so it is created, and can be issued, before the old one is deleted.
+   */
+  readonly name: string;
+  readonly domains: readonly string[];
+  /** Authorized domains (keys of DnsAuthorizationSpec), sorted. */
+  readonly authorizations: readonly string[];
+  readonly hosts: readonly string[];
+}
+
+export interface CertificateMapEntrySpec {
+  readonly host: string;
+  readonly logicalName: string;
+  readonly name: string;
+  /** The managed certificate that serves the host (a ManagedCertificateSpec domain)... */
+  readonly managed?: string;
+  /** ...or the pre-shared Certificate Manager certificates, `projects/<p>/locations/global/certificates/<name>`. */
+  readonly preShared?: readonly string[];
+}
+
+export interface AddressRecordSpec {
+  readonly host: string;
+  readonly type: "A" | "AAAA";
+  readonly logicalName: string;
+  readonly zone: CloudDnsZone;
+}
+
+export interface GcpCertificatesPlan {
+  readonly project: string;
+  readonly map: { readonly logicalName: string; readonly name: string };
+  /** Sorted by domain. */
+  readonly authorizations: readonly DnsAuthorizationSpec[];
+  /** Sorted by domain. */
+  readonly certificates: readonly ManagedCertificateSpec[];
+  /** Sorted by host. */
+  readonly entries: readonly CertificateMapEntrySpec[];
+}
+
+export function planCertificates(plan: FleetPlan): GcpCertificatesPlan {
+  const frontDoor = gcpFrontDoor(plan);
+  const env = plan.environment;
+  const zones = cloudDnsZones(plan);
+
+  const authorizations = new Map<string, DnsAuthorizationSpec>();
+  const certificates: ManagedCertificateSpec[] = [];
+  for (const cert of plan.certificates) {
+    if (cert.kind !== "managed") continue;
+    const zone = zoneNamed(zones, cert.zone, `the DNS authorization of ${cert.domain}`);
+    authorizations.set(cert.authorizationDomain, {
+      domain: cert.authorizationDomain,
+      logicalName: logicalName(env, "dns-authorization", cert.authorizationDomain),
+      name: cloudName(env, cert.authorizationDomain),
+      recordLogicalName: logicalName(env, "dns-authorization", cert.authorizationDomain, "cname"),
+      zone,
+    });
+    const domains = [cert.domain];
+    const identity = JSON.stringify({ domains, authorizations: [cert.authorizationDomain] });
+    certificates.push({
+      domain: cert.domain,
+      logicalName: logicalName(env, "certificate", hostPart(cert.domain)),
+      name: cloudName(env, hostPart(cert.domain), shortHash(identity, 6)),
+      domains,
+      authorizations: [cert.authorizationDomain],
+      hosts: [...cert.hosts],
+    });
+  }
+
+  const byDomain = new Map(plan.certificates.map((c) => [c.domain, c]));
+  const entries = plan.hosts.map((host): CertificateMapEntrySpec => {
+    const cert = byDomain.get(host.certificate);
+    if (!cert) throw new Error(`host ${host.name} names certificate ${host.certificate}, which the plan does not have`);
+    const base = { host: host.name, logicalName: logicalName(env, "certificate-entry", hostPart(host.name)), name: cloudName(env, hostPart(host.name)) };
+    return cert.kind === "managed" ? { ...base, managed: cert.domain } : { ...base, preShared: cert.names.map((name) => certificatePath(frontDoor.project, name)) };
+  });
+
+  const result: GcpCertificatesPlan = {
+    project: frontDoor.project,
+    map: { logicalName: logicalName(env, "certificate-map"), name: cloudName(env) },
+    authorizations: [...authorizations.values()].sort((a, b) => compare(a.domain, b.domain)),
+    certificates: certificates.sort((a, b) => compare(a.domain, b.domain)),
+    entries: entries.sort((a, b) => compare(a.host, b.host)),
+  };
+  assertUniqueNames("DNS authorizations", result.authorizations.map((a) => [a.domain, a.name] as const));
+  assertUniqueNames("certificates", result.certificates.map((c) => [c.domain, c.logicalName] as const));
+  assertUniqueNames("certificate map entries", result.entries.map((e) => [e.host, e.name] as const));
+  return result;
+}
+
+/** A and, with IPv6, AAAA records for every host, in the host's Cloud DNS zone. Sorted by host, then type. */
+export function planAddressRecords(plan: FleetPlan): AddressRecordSpec[] {
+  const frontDoor = gcpFrontDoor(plan);
+  const zones = cloudDnsZones(plan);
+  const types = frontDoor.ipv6 ? (["A", "AAAA"] as const) : (["A"] as const);
+  return plan.hosts.flatMap((host) => {
+    const zone = zoneNamed(zones, host.zone, `host ${host.name}`);
+    return types.map((type): AddressRecordSpec => ({ host: host.name, type, logicalName: logicalName(plan.environment, "dns", hostPart(host.name), type.toLowerCase()), zone }));
+  });
+}
+
+/** A pre-shared certificate as Certificate Manager names it; a full name is used as given. */
+export function certificatePath(project: string, name: string): string {
+  return name.includes("/") ? name : `projects/${project}/locations/global/certificates/${name}`;
+}
+
+function cloudDnsZones(plan: FleetPlan): Map<string, CloudDnsZone> {
+  const frontDoor = gcpFrontDoor(plan);
+  return new Map(
+    plan.dnsZones
+      .filter((z): z is DnsZonePlan & { managedZone: string } => z.provider === "cloud-dns" && z.managedZone !== undefined)
+      .map((z) => [z.domain, { domain: z.domain, managedZone: z.managedZone, project: z.project || frontDoor.project, ttl: z.ttl }]),
+  );
+}
+
+function zoneNamed(zones: Map<string, CloudDnsZone>, domain: string, what: string): CloudDnsZone {
+  const zone = zones.get(domain);
+  if (!zone) throw new Error(`${what} belongs in DNS zone "${domain}", which is not a Cloud DNS zone of the environment; the GCP front door writes its records in Cloud DNS, so configure the zone with cloudDns`);
+  return zone;
+}

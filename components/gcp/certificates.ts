@@ -1,0 +1,91 @@
+/**
+ * GcpCertificates: Certificate Manager for the GCP front door, created from a GcpCertificatesPlan
+ * (certificate-plan.ts): DNS authorizations and their CNAME records in Cloud DNS, one managed
+ * certificate per certificate domain, and the certificate map with an entry per host.
+ *
+ * DNS authorizations and certificates are protected: losing one means re-validating the domain or
+ * serving without a certificate. A certificate that must change is replaced create-before-delete under
+ * a new name, so the map entry moves to a certificate that exists.
+ */
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { GcpCertificatesPlan } from "./certificate-plan";
+
+export interface GcpCertificatesArgs {
+  readonly certificates: GcpCertificatesPlan;
+}
+
+export class GcpCertificates extends pulumi.ComponentResource {
+  /** The certificate map as a target HTTPS proxy names it. */
+  readonly mapReference: pulumi.Output<string>;
+  /** Per host, its certificate map entry. */
+  readonly entries: Readonly<Record<string, gcp.certificatemanager.CertificateMapEntry>>;
+  /** Per host, the cloud names of the certificates that serve it. */
+  readonly certificatesOf: Readonly<Record<string, pulumi.Output<string[]>>>;
+
+  constructor(name: string, args: GcpCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleetgate:gcp:GcpCertificates", name, {}, opts);
+    const plan = args.certificates;
+    const project = plan.project;
+
+    const authorizations = new Map(
+      plan.authorizations.map((spec) => {
+        const authorization = new gcp.certificatemanager.DnsAuthorization(
+          spec.logicalName,
+          { name: spec.name, project, location: "global", domain: spec.domain, type: "FIXED_RECORD", description: `Fleetgate: proves control of ${spec.domain} for its certificates` },
+          { parent: this, protect: true },
+        );
+        const record = authorization.dnsResourceRecords.apply((records) => {
+          const first = records[0];
+          if (!first) throw new Error(`Certificate Manager gave the DNS authorization of ${spec.domain} no DNS record`);
+          return first;
+        });
+        const cname = new gcp.dns.RecordSet(
+          spec.recordLogicalName,
+          { project: spec.zone.project, managedZone: spec.zone.managedZone, name: record.name, type: record.type, ttl: spec.zone.ttl, rrdatas: [record.data] },
+          { parent: this },
+        );
+        const id = pulumi.interpolate`projects/${project}/locations/global/dnsAuthorizations/${authorization.name}`;
+        return [spec.domain, { id, cname }] as const;
+      }),
+    );
+
+    const certificates = new Map(
+      plan.certificates.map((spec) => {
+        const used = spec.authorizations.map((domain) => authorizations.get(domain)!);
+        const certificate = new gcp.certificatemanager.Certificate(
+          spec.logicalName,
+          {
+            name: spec.name,
+            project,
+            location: "global",
+            scope: "DEFAULT",
+            description: `Fleetgate: the certificate of ${spec.domain}`,
+            managed: { domains: [...spec.domains], dnsAuthorizations: used.map((a) => a.id) },
+          },
+          // Waiting for the CNAME records lets issuance start at once.
+          { parent: this, protect: true, deleteBeforeReplace: false, dependsOn: used.map((a) => a.cname) },
+        );
+        return [spec.domain, pulumi.interpolate`projects/${project}/locations/global/certificates/${certificate.name}`] as const;
+      }),
+    );
+
+    const map = new gcp.certificatemanager.CertificateMap(plan.map.logicalName, { name: plan.map.name, project, description: "Fleetgate: a certificate per host of the environment" }, { parent: this });
+    this.mapReference = pulumi.interpolate`//certificatemanager.googleapis.com/projects/${project}/locations/global/certificateMaps/${map.name}`;
+
+    const entries: Record<string, gcp.certificatemanager.CertificateMapEntry> = {};
+    const certificatesOf: Record<string, pulumi.Output<string[]>> = {};
+    for (const spec of plan.entries) {
+      const refs = spec.managed !== undefined ? [certificates.get(spec.managed)!] : [...(spec.preShared ?? [])].map((p) => pulumi.output(p));
+      entries[spec.host] = new gcp.certificatemanager.CertificateMapEntry(
+        spec.logicalName,
+        { name: spec.name, project, map: map.name, hostname: spec.host, certificates: refs, description: `Fleetgate: the certificate of ${spec.host}` },
+        { parent: this },
+      );
+      certificatesOf[spec.host] = pulumi.all(refs);
+    }
+    this.entries = entries;
+    this.certificatesOf = certificatesOf;
+    this.registerOutputs({ mapReference: this.mapReference });
+  }
+}
