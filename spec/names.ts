@@ -46,12 +46,13 @@ export function hostNameProblem(host: string, { allowWildcard = true } = {}): st
 }
 
 /** Whether `host` (itself possibly a wildcard) lies within `pattern` (`example.com` or `*.example.com`).
- * A wildcard pattern covers every name below its domain, at any depth, but not the domain itself. */
+ * A wildcard pattern covers every name below its domain, at any depth, but not the domain itself; so
+ * it covers a wildcard host whose own domain is that domain or below it (`*.example.com` included). */
 export function hostMatchesPattern(host: string, pattern: string): boolean {
   if (!pattern.startsWith("*.")) return host === pattern;
-  const suffix = pattern.slice(1); // ".example.com"
-  const bare = host.startsWith("*.") ? host.slice(1) : host;
-  return bare.endsWith(suffix) && bare.length > suffix.length;
+  const domain = pattern.slice(2);
+  if (host.startsWith("*.")) return hostInDomain(host.slice(2), domain);
+  return host.endsWith(`.${domain}`);
 }
 
 /** Whether `host` lies within DNS `domain` (the domain itself or any name below it). */
