@@ -2,7 +2,7 @@
  * YAML parsing that keeps positions. Each parsed document can locate any field path in its source, so
  * that a diagnostic raised far away (a zod issue, a cross-document check) still names file:line:column.
  */
-import { isCollection, LineCounter, parseAllDocuments, type Document } from "yaml";
+import { isCollection, isScalar, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
 
 /** Finds where a field path sits in a source; falls back to the nearest enclosing node that exists. */
@@ -26,8 +26,9 @@ export function parseYamlDocuments(
   text: string,
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const docs = Array.isArray(parsed) ? parsed : [];
+  // Merge keys (`<<: *defaults`) are YAML 1.1, but kubectl and GKE read them, so documents written for
+  // those tools use them.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
   const at = (offset: number) => {
@@ -35,7 +36,6 @@ export function parseYamlDocuments(
     return { file, line, column: col };
   };
 
-  // parseAllDocuments returns an EmptyStream (not an array) for a file without documents.
   docs.forEach((doc, index) => {
     const problems = [...doc.errors, ...doc.warnings];
     for (const problem of problems) {
@@ -47,7 +47,18 @@ export function parseYamlDocuments(
       });
     }
     if (doc.errors.length > 0) return;
-    if (doc.contents === null) return; // an empty document between `---` separators
+    // Nothing between two `---`, or after a final one: not a document anyone meant to write.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    const unresolved = unresolvedAliases(doc);
+    for (const alias of unresolved) {
+      diagnostics.push({
+        ...at(alias.offset),
+        severity: "error",
+        path: "",
+        message: `*${alias.name} refers to no anchor &${alias.name} before it in this document; anchors do not reach across "---", so define the anchor in this document or write the values out.`,
+      });
+    }
+    if (unresolved.length > 0) return;
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -63,6 +74,16 @@ export function parseYamlDocuments(
     documents.push({ file, index, value, locate: locatorFor(doc, at, file) });
   });
   return { documents, diagnostics };
+}
+
+function unresolvedAliases(doc: Document.Parsed): { name: string; offset: number }[] {
+  const found: { name: string; offset: number }[] = [];
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) === undefined) found.push({ name: alias.source, offset: alias.range?.[0] ?? 0 });
+    },
+  });
+  return found;
 }
 
 /** The yaml library's messages end with a source excerpt when prettyErrors is on; we keep only the sentence. */

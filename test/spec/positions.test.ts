@@ -92,6 +92,30 @@ describe("diagnostics", () => {
     expect(messages.some((m) => m.includes("is not a MultiClusterService"))).toBe(false);
   });
 
+  const valid = ingress.replace("shop..example.com", "shop.example.com").replace("servicePort: 8080", "servicePort: 80");
+
+  it("read a file that starts and ends with a document separator as its documents only", () => {
+    const result = plan({ "stacks/prod/shop/ingress.yaml": `---\n${valid}---\n` });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(result.plan?.hosts.map((h) => h.name)).toEqual(["shop.example.com"]);
+  });
+
+  it("read merge keys as Kubernetes tools do", () => {
+    const merged = valid.replace("ports: [{ port: 80 }]", "ports:\n        - &http { port: 80, name: http }\n        - { <<: *http, port: 8080, name: alt }");
+    const result = plan({ "stacks/prod/shop/ingress.yaml": merged });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(result.plan?.services[0]?.ports).toMatchObject([{ port: 80, name: "http" }, { port: 8080, name: "alt" }]);
+  });
+
+  it("report an alias to an anchor of another document at the alias, with the reason", () => {
+    const across = valid.replace("metadata: { name: web, namespace: shop }", "metadata: &meta { name: web, namespace: shop }").replace("metadata: { name: shop, namespace: shop }", "metadata: *meta");
+    const result = plan({ "stacks/prod/shop/ingress.yaml": across });
+    const alias = result.diagnostics.find((d) => d.message.includes("meta"));
+    expect(alias).toMatchObject({ file: "stacks/prod/shop/ingress.yaml", line: 12, column: 11, severity: "error" });
+    expect(alias!.message).toContain("anchors do not reach across");
+    expect(alias!.message).not.toContain("so many aliases");
+  });
+
   it("warn about GKE fields Fleetgate replaces, without failing", () => {
     const withTls = ingress.replace("shop..example.com", "shop.example.com").replace("servicePort: 8080", "servicePort: 80").replace("      rules:", "      tls: [{ secretName: shop-tls }]\n      rules:");
     const result = plan({ "stacks/prod/shop/ingress.yaml": withTls });
