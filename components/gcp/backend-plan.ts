@@ -171,7 +171,12 @@ export function capacityScaler(weight: number): number {
   return Math.max(0.1, Math.min(1, weight / 100));
 }
 
-/** The project of a cluster's GKE resources (its NEGs and VPC): the GKE access project, else the front door's. */
+/**
+ * The project of a cluster's GKE resources (its NEGs and VPC): the GKE access project, else the front
+ * door's. Known limit: GCP attaches NEGs to a backend service of the same project only, so a GKE cluster
+ * in another project than the front door cannot be a backend until the spec can say so (e.g. by a
+ * backend service per project and cross-project service referencing in the URL map).
+ */
 export function clusterProject(cluster: ClusterPlan, frontDoor: GcpFrontDoorPlan): string {
   return cluster.access.kind === "gke" ? cluster.access.project : frontDoor.project;
 }

@@ -18,8 +18,13 @@ import { cloudName, logicalName, mutable } from "./names";
 import { buildUrlMap, httpsRedirectMap } from "./url-map";
 
 export interface GcpFrontDoorArgs {
+  /** The environment's plan; its front door MUST be `gcp`. Every name, rule and weight comes from it. */
   readonly plan: FleetPlan;
-  /** Per serving cluster, the resource the front door waits for (its gateway), so NEGs exist first. */
+  /**
+   * Per serving cluster, the resource the front door waits for (its Gateway, whose Service carries the
+   * NEG annotation), so NEGs exist before a backend service attaches them. A cluster missing here is not
+   * waited for; an empty record makes no dependencies (the front door alone, e.g. in tests).
+   */
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
 }
 
@@ -118,7 +123,9 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
         );
     }
 
-    // Records move traffic to the load balancer: each waits for its host's certificate map entry.
+    // Records move traffic to the load balancer: each waits for its host's certificate map entry. Pulumi
+    // does not wait for the certificate to be ACTIVE; DNS authorization lets Certificate Manager issue it
+    // whether or not the host points here yet, and `hosts` reports each entry's state.
     for (const record of planAddressRecords(plan)) {
       const address = record.type === "A" ? addresses[0]! : addresses[1]!;
       new gcp.dns.RecordSet(

@@ -109,6 +109,31 @@ describe("the GCP backend plan", () => {
     expect(service("shop/cart:80").settings.timeoutSec).toBe(15);
   });
 
+  it("applies a BackendConfig's own Cloud Armor policy, session affinity, CDN, custom headers and logging", () => {
+    const inputs = prodInputs();
+    const config = inputs.files.find((f) => f.path.endsWith("shop/storefront.yaml"))!.docs.find((d) => d.kind === "BackendConfig")!;
+    Object.assign(config.spec, {
+      securityPolicy: { name: "shop-armor" },
+      sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: 600 },
+      cdn: { enabled: true },
+      customRequestHeaders: { headers: ["X-Client-Region:{client_region}"] },
+      customResponseHeaders: { headers: ["X-Cache:{cdn_cache_status}"] },
+      logging: { enable: false },
+    });
+    const settings = planBackends(planOf(inputs)).backendServices.find((b) => b.key === "shop/storefront:80")!.settings;
+    expect(settings).toMatchObject({
+      securityPolicy: "projects/acme-fleet-prod/global/securityPolicies/shop-armor",
+      sessionAffinity: "GENERATED_COOKIE",
+      affinityCookieTtlSec: 600,
+      enableCdn: true,
+      cdnPolicy: { cacheMode: "USE_ORIGIN_HEADERS" },
+      customRequestHeaders: ["X-Client-Region:{client_region}"],
+      customResponseHeaders: ["X-Cache:{cdn_cache_status}"],
+      logConfig: { enable: false },
+    });
+    expect(service("shop/storefront:80").settings.cdnPolicy).toBeUndefined();
+  });
+
   it("spreads only the services that ask for even balancing, through one shared policy", () => {
     expect(backends.backendServices.filter((b) => b.spread).map((b) => b.key)).toEqual(["search/search:8080"]);
     expect(backends.spreadPolicy).toEqual({ logicalName: "prod-spread", name: "fg-prod-spread" });

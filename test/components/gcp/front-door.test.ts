@@ -1,9 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { GATEWAY_READINESS } from "../../../components/gcp/backend-plan";
+import { sslPolicyFor } from "../../../components/gcp/front-door";
 import { pathMatcherName, ROUTE_PRIORITY_STEP } from "../../../components/gcp/url-map";
 import { backendName, negName } from "../../../spec/naming";
 import { examplePlan } from "../../examples";
 import { runProgram, type RegisteredResource } from "../../harness";
+import { planOf, prodInputs } from "./prod-fixture";
 
 const T = {
   frontDoor: "fleetgate:gcp:GcpFrontDoor",
@@ -197,5 +199,17 @@ describe("the GCP front door of prod", () => {
     expect(outputs.hosts.find((h: Inputs) => h.host === "search.apps.example.com").certificates).toEqual([expect.stringMatching(/^projects\/acme-fleet-prod\/locations\/global\/certificates\/fg-prod-wildcard-apps-example-com-[0-9a-f]{6}$/)]);
     expect(outputs.backendServices).toEqual(Object.fromEntries(plan.services.map((s) => [`${s.key}:${s.ports[0]!.port}`, backendName("prod", s.key, s.ports[0]!.port)])));
     expect(graph.stackOutputs.address).toBe(outputs.address);
+  });
+});
+
+describe("the GCP front door's SSL policy", () => {
+  it("follows the admin's profile at TLS 1.2, and asks for TLS 1.3 with RESTRICTED, the only profile GCP allows with it", () => {
+    expect(sslPolicyFor(plan)).toEqual({ profile: "MODERN", minTlsVersion: "TLS_1_2" });
+    const inputs = prodInputs();
+    inputs.config["fleetgate:tls"].minVersion = "1.3";
+    expect(sslPolicyFor(planOf(inputs))).toEqual({ profile: "RESTRICTED", minTlsVersion: "TLS_1_3" });
+    inputs.config["fleetgate:tls"].minVersion = "1.2";
+    inputs.config["fleetgate:gcp"].sslPolicy = { profile: "COMPATIBLE" };
+    expect(sslPolicyFor(planOf(inputs))).toEqual({ profile: "COMPATIBLE", minTlsVersion: "TLS_1_2" });
   });
 });
