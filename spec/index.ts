@@ -6,6 +6,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { loadDocuments, type SourceFile } from "./documents";
 import { parseEnvironment } from "./environment";
 import type { FleetPlan } from "./plan";
+import { redactDiagnostics } from "./redact";
 import { resolveFleet } from "./resolve";
 import type { StackConfig } from "./stack-config";
 import { validateFleet } from "./validate";
@@ -33,8 +34,9 @@ export function planEnvironment(input: PlanInput): PlanResult {
   // out of them (and references to those are not reported again).
   if (environment.config)
     diagnostics.push(...validateFleet({ environment: input.environment, config: environment.config, stack: input.stack, documents: loaded.documents }));
-  if (!environment.config || hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(diagnostics) };
-  return { plan: resolveFleet(input.environment, environment.config, loaded.documents), diagnostics: sortDiagnostics(diagnostics) };
+  const reported = sortDiagnostics(redactDiagnostics(diagnostics, input.stack));
+  if (!environment.config || hasErrors(diagnostics)) return { diagnostics: reported };
+  return { plan: resolveFleet(input.environment, environment.config, loaded.documents), diagnostics: reported };
 }
 
 export type { FleetPlan } from "./plan";
