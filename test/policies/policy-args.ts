@@ -40,6 +40,7 @@ export function violations(rule: ResourceValidationPolicy, resource: FakeResourc
   const out: string[] = [];
   const report: ReportViolation = (message) => out.push(message);
   const validate = rule.validateResource;
+  if (!validate) throw new Error(`${rule.name} has no resource validation`);
   for (const v of Array.isArray(validate) ? validate : [validate]) void v(resourceArgs(resource, config), report);
   return out;
 }
