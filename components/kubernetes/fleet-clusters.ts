@@ -1,34 +1,93 @@
 /**
- * The clusters side of the fleet: the shared root of trust and, for every cluster, its provider, mesh
- * and gateway.
+ * The clusters side of the fleet: the shared root of trust and, for every cluster, its provider, mesh,
+ * services and gateway.
+ *
+ *   FleetClusters <env>
+ *   ├─ SharedTrust <env>                      root CA, IntermediateCa per cluster
+ *   └─ Cluster <env>-<cluster>                provider, istio-system, reader identity
+ *      ├─ ClusterMesh <env>-<cluster>         cacerts, istio-base, istiod, east-west, remote secrets, DestinationRules
+ *      ├─ ClusterServices <env>-<cluster>     Services and ServiceExports
+ *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes, ReferenceGrants (serving clusters)
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
 import type { FleetSecrets } from "../secrets";
+import { SharedTrust } from "../trust/shared-trust";
+import { Cluster, type ClusterStatus } from "./cluster";
+import { ClusterGateway } from "./cluster-gateway";
+import { ClusterMesh } from "./cluster-mesh";
+import { ClusterServices } from "./cluster-services";
+import { sizingNotes } from "./gateway-plan";
+import { istioSettings, meshNotes, readClusters, remotePeers } from "./mesh-plan";
+import { clusterKey } from "./names";
+import { placeHostRules, routeNotes } from "./routes";
+
+export type { ClusterStatus };
 
 export interface FleetClustersArgs {
+  /** The environment's plan; every decision is in it. */
   readonly plan: FleetPlan;
+  /** Kubeconfigs of clusters given by kubeconfig, and an existing root CA (secrets). */
   readonly secrets: FleetSecrets;
 }
 
-/** What the stack reports per cluster. */
-export interface ClusterStatus {
-  readonly gateway: boolean;
-  readonly hosts: string[];
-  readonly drained: boolean;
-}
-
-// Known debt: a placeholder until the clusters side is built; it registers no cluster resources yet.
 export class FleetClusters extends pulumi.ComponentResource {
   /** Per serving cluster, the resource a front door must wait for (the cluster's Gateway). */
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
+  /** Per cluster: gateway, hosts, drain, Istio settings, routes, exports, discovered peers, notes. */
   readonly status: pulumi.Output<Record<string, ClusterStatus>>;
 
   constructor(name: string, args: FleetClustersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:FleetClusters", name, {}, opts);
-    this.gateways = {};
+    const { plan, secrets } = args;
+    const environment = plan.environment;
+
+    // Every host's routes are translated (and checked) once, before anything is created: a host the
+    // gateways cannot serve exactly stops the program with the request that would go astray.
+    const placements = new Map(plan.hosts.map((host) => [host.name, placeHostRules(host)]));
+
+    const trust = new SharedTrust(environment, { environment, trust: plan.trust, ...(secrets.existingRootCa ? { existingRoot: secrets.existingRootCa } : {}) }, { parent: this });
+
+    const read = readClusters(plan);
+    const clusters = plan.clusters.map(
+      (cluster) => [cluster, new Cluster(clusterKey(environment, cluster.name), { environment, cluster, secrets, readByPeers: read.has(cluster.name) }, { parent: this })] as const,
+    );
+    const peers = Object.fromEntries(clusters.flatMap(([plan, c]) => (c.readerKubeconfig ? [[plan.name, c.readerKubeconfig]] : [])));
+
+    const gateways: Record<string, pulumi.Resource> = {};
     const status: Record<string, ClusterStatus> = {};
-    for (const c of args.plan.clusters) status[c.name] = { gateway: c.gateway !== undefined, hosts: [...(c.gateway?.hosts ?? [])], drained: c.drained };
+    const fleetNotes = meshNotes(plan);
+    for (const [cluster, parent] of clusters) {
+      const key = clusterKey(environment, cluster.name);
+      const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers }, { parent });
+      const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider }, { parent });
+      let routes: string[] = [];
+      const notes = [...fleetNotes];
+      if (cluster.gateway) {
+        const gateway = new ClusterGateway(
+          key,
+          { key, plan, cluster, gateway: cluster.gateway, placements, provider: parent.provider, dependsOn: [...mesh.ready, services] },
+          { parent },
+        );
+        gateways[cluster.name] = gateway.gateway;
+        routes = gateway.routes;
+        notes.push(...sizingNotes(cluster.name, cluster.gateway), ...plan.hosts.filter((h) => cluster.gateway!.hosts.includes(h.name)).flatMap(routeNotes));
+      }
+      const settings = istioSettings(plan, cluster);
+      status[cluster.name] = {
+        gateway: cluster.gateway !== undefined,
+        hosts: [...(cluster.gateway?.hosts ?? [])],
+        drained: cluster.drained,
+        istio: { managedByFleetgate: cluster.istio.install, ...settings },
+        routes,
+        exports: services.exported,
+        discovers: remotePeers(plan, cluster.name),
+        notes,
+      };
+      parent.complete(status[cluster.name]!);
+    }
+
+    this.gateways = gateways;
     this.status = pulumi.output(status);
     this.registerOutputs({ status: this.status });
   }

@@ -1,0 +1,75 @@
+/**
+ * ClusterMesh: a cluster's part of the mesh. The `cacerts` secret from the shared root of trust, before
+ * anything of Istio; istio-base and istiod (pinned charts) configured with the mesh, the cluster and its
+ * network, unless Istio was installed by others; the east-west gateway when the fleet spans networks;
+ * the remote secrets of the peers this cluster's istiod discovers; DestinationRules for failover.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterPlan, FleetPlan } from "../../spec/plan";
+import type { CacertsFile } from "../trust/trust-plan";
+import { ISTIO_SYSTEM, serviceRef } from "./names";
+import { cacertsSecret, crossNetworkGateway, destinationRule, eastWestValues, ISTIO_CHARTS, istioChartVersion, istiodValues, istioSettings, remotePeers, remoteSecret } from "./mesh-plan";
+import { kubeResource } from "./objects";
+
+export interface ClusterMeshArgs {
+  /** `<environment>-<cluster>`, the start of every child's name. */
+  readonly key: string;
+  readonly plan: FleetPlan;
+  readonly cluster: ClusterPlan;
+  readonly provider: k8s.Provider;
+  /** `istio-system`, which everything here lives in. */
+  readonly istioSystem: pulumi.Resource;
+  /** The cluster's `cacerts` files from SharedTrust, each secret. */
+  readonly cacerts: Readonly<Record<CacertsFile, pulumi.Output<string>>>;
+  /** Reader kubeconfigs of the peers (secret), by cluster name. */
+  readonly peers: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+export class ClusterMesh extends pulumi.ComponentResource {
+  /** What must exist before Istio serves a gateway in this cluster (istiod, or `cacerts` where Istio is not ours). */
+  readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: ClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleetgate:kubernetes:ClusterMesh", name, {}, opts);
+    const { key, plan, cluster, provider } = args;
+    const child = { parent: this, provider };
+
+    const cacerts = kubeResource(`${key}-cacerts`, cacertsSecret(), { ...child, dependsOn: [args.istioSystem] }, { stringData: { ...args.cacerts } });
+
+    let crds: pulumi.Resource[] = [args.istioSystem];
+    this.ready = [cacerts];
+    if (cluster.istio.install) {
+      const version = istioChartVersion(plan, cluster);
+      const chart = (release: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+        new k8s.helm.v3.Release(
+          `${key}-${release}`,
+          { name: release, chart: chartName, version, namespace: ISTIO_SYSTEM, createNamespace: false, repositoryOpts: { repo: ISTIO_CHARTS }, values },
+          { ...child, dependsOn },
+        );
+      const base = chart("istio-base", "base", { defaultRevision: "default" }, [args.istioSystem, cacerts]);
+      const istiod = chart("istiod", "istiod", istiodValues(istioSettings(plan, cluster)), [base, cacerts]);
+      crds = [base];
+      this.ready = [istiod];
+      if (plan.mesh.multiNetwork) {
+        chart("istio-eastwestgateway", "gateway", eastWestValues(cluster.istio.network), [istiod]);
+        kubeResource(`${key}-cross-network-gateway`, crossNetworkGateway(), { ...child, dependsOn: [istiod] });
+      }
+    } else if (plan.mesh.multiNetwork) {
+      // Istio installed by others still needs the east-west gateway opened; its deployment is theirs.
+      kubeResource(`${key}-cross-network-gateway`, crossNetworkGateway(), { ...child, dependsOn: crds });
+    }
+
+    for (const peer of remotePeers(plan, cluster.name)) {
+      const kubeconfig = args.peers[peer];
+      if (!kubeconfig) throw new Error(`cluster ${cluster.name} discovers ${peer}, but ${peer} has no reader identity`);
+      kubeResource(`${key}-remote-secret-${peer}`, remoteSecret(peer), { ...child, dependsOn: [args.istioSystem] }, { stringData: { [peer]: kubeconfig } });
+    }
+
+    for (const service of plan.services) {
+      const rule = destinationRule(plan, service);
+      if (rule) kubeResource(`${key}-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: crds });
+    }
+    this.registerOutputs({ peers: remotePeers(plan, cluster.name) });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Cluster: one cluster of the fleet. Its constructor sets up access: the cluster's own explicit
+ * Kubernetes provider, `istio-system` on the cluster's network, and (when a peer's istiod discovers this
+ * cluster) the reader identity peers use. Its mesh, services and gateway are added by FleetClusters once
+ * every cluster's reader exists, because the mesh part holds the peers' credentials; `complete` then
+ * records the cluster's status.
+ */
+import * as aws from "@pulumi/aws";
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterPlan } from "../../spec/plan";
+import type { FleetSecrets } from "../secrets";
+import { type ApiServer, eksExec, execKubeconfig, gkeExec, gkeServer, kubeconfigServer, readerKubeconfig } from "./access";
+import { istioSystemNamespace, readerObjects } from "./mesh-plan";
+import { kubeResource, namespacePatch } from "./objects";
+
+export interface ClusterArgs {
+  readonly environment: string;
+  readonly cluster: ClusterPlan;
+  /** Kubeconfigs of clusters given by kubeconfig (secret). */
+  readonly secrets: FleetSecrets;
+  /** Whether some peer's istiod discovers this cluster, so it needs a reader identity. */
+  readonly readByPeers: boolean;
+}
+
+/** What the stack reports per cluster. */
+export interface ClusterStatus {
+  /** The cluster has a gateway (it serves something; drained clusters keep theirs). */
+  readonly gateway: boolean;
+  /** Hosts with a listener on the gateway, sorted. */
+  readonly hosts: string[];
+  readonly drained: boolean;
+  /** The Istio settings of the cluster: installed by Fleetgate, or expected of an existing installation. */
+  readonly istio: { readonly managedByFleetgate: boolean; readonly meshId: string; readonly clusterName: string; readonly network: string; readonly trustDomain: string; readonly version?: string };
+  /** The cluster's HTTPRoutes (in the gateway namespace), sorted. */
+  readonly routes: string[];
+  /** Services exported from this cluster, sorted. */
+  readonly exports: string[];
+  /** Peers whose endpoints this cluster's istiod discovers, sorted. */
+  readonly discovers: string[];
+  /** Things the cluster does differently from the spec, or that need an operator's attention. */
+  readonly notes: string[];
+}
+
+export class Cluster extends pulumi.ComponentResource {
+  /** The cluster's own provider; every Kubernetes resource of the cluster uses it. */
+  readonly provider: k8s.Provider;
+  /** `istio-system`, created (or, where Istio was installed by others, labelled) with the network. */
+  readonly istioSystem: pulumi.CustomResource;
+  /** The kubeconfig peers' istiods read this cluster with (secret); only when some peer does. */
+  readonly readerKubeconfig?: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fleetgate:kubernetes:Cluster", name, {}, opts);
+    const { cluster } = args;
+    const { kubeconfig, server } = this.access(cluster, args.secrets);
+    this.provider = new k8s.Provider(
+      name,
+      // A stable identifier: a new endpoint, CA or credential plugin updates the provider instead of
+      // replacing it (and with it every object in the cluster).
+      { kubeconfig, clusterIdentifier: name, enableServerSideApply: true },
+      { parent: this },
+    );
+    const provider = this.provider;
+
+    const namespace = istioSystemNamespace(cluster);
+    // Where Istio was installed by others, istio-system is theirs: label it, never own (or delete) it.
+    this.istioSystem = cluster.istio.install
+      ? kubeResource(`${name}-istio-system`, namespace, { parent: this, provider })
+      : namespacePatch(`${name}-istio-system`, namespace, { parent: this, provider });
+
+    if (args.readByPeers) {
+      const reader = readerObjects();
+      const account = kubeResource(`${name}-istio-reader`, reader.account, { parent: this, provider, dependsOn: [this.istioSystem] });
+      const role = kubeResource(`${name}-istio-reader`, reader.role, { parent: this, provider });
+      kubeResource(`${name}-istio-reader`, reader.binding, { parent: this, provider, dependsOn: [role, account] });
+      const token = kubeResource(`${name}-istio-reader-token`, reader.token, { parent: this, provider, dependsOn: [account], additionalSecretOutputs: ["data"] }) as k8s.core.v1.Secret;
+      this.readerKubeconfig = pulumi.secret(
+        pulumi.all([server, token.data]).apply(([url, data]) =>
+          readerKubeconfig(cluster.name, { server: url, certificateAuthorityData: data["ca.crt"] ?? "" }, Buffer.from(data.token ?? "", "base64").toString("utf8")),
+        ),
+      );
+    }
+  }
+
+  /** Records the cluster's status once its parts exist. */
+  complete(status: ClusterStatus): void {
+    this.registerOutputs({ status });
+  }
+
+  /** The kubeconfig Fleetgate deploys with, and the API server peers reach the cluster at. */
+  private access(cluster: ClusterPlan, secrets: FleetSecrets): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string> } {
+    const access = cluster.access;
+    if (access.kind === "kubeconfig") {
+      const kubeconfig = pulumi.secret(secrets.kubeconfig(access.entry));
+      return { kubeconfig, server: kubeconfig.apply(kubeconfigServer) };
+    }
+    let api: pulumi.Output<ApiServer>;
+    let exec;
+    if (access.kind === "gke") {
+      const found = gcp.container.getClusterOutput({ name: access.clusterName, location: access.location, project: access.project }, { parent: this });
+      api = found.apply((c) => ({ server: gkeServer(c.endpoint), certificateAuthorityData: c.masterAuths[0]?.clusterCaCertificate ?? "" }));
+      exec = gkeExec();
+    } else {
+      const found = aws.eks.getClusterOutput({ name: access.clusterName, region: access.region }, { parent: this });
+      api = found.apply((c) => ({ server: c.endpoint, certificateAuthorityData: c.certificateAuthorities[0]?.data ?? "" }));
+      exec = eksExec(access.clusterName, access.region, access.roleArn);
+    }
+    return { kubeconfig: pulumi.secret(api.apply((a) => execKubeconfig(cluster.name, a, exec))), server: api.apply((a) => a.server) };
+  }
+}

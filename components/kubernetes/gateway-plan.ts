@@ -1,0 +1,270 @@
+/**
+ * A cluster's gateway as pure data: the Gateway API Gateway (class `istio`) with a listener per host,
+ * the infrastructure annotations the front door relies on, the sizing Istio applies to the deployment it
+ * generates, and the HTTPRoutes and ReferenceGrants of the cluster's hosts.
+ *
+ * Istio deploys a Gateway itself (a Deployment and Service named `<gateway>-<class>`). Fleetgate shapes
+ * them through the Gateway: `spec.infrastructure.annotations` are copied onto the generated Service (the
+ * GKE NEG annotation, the AWS Load Balancer Controller annotations), and `spec.infrastructure.parametersRef`
+ * names a ConfigMap whose `deployment`, `horizontalPodAutoscaler` and `podDisruptionBudget` keys Istio
+ * merges (strategic merge patch) into what it renders; Istio creates the autoscaler and the disruption
+ * budget only when those keys are present.
+ */
+import { Gateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
+import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
+import { ReferenceGrant } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1/ReferenceGrant";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import type { ClusterPlan, FleetPlan, GatewayPlan, HostPlan } from "../../spec/plan";
+import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName } from "./names";
+import { chunkRules, type ClusterRouteContext, gatewayRule, type PlacedRule } from "./routes";
+
+/** Gateway API allows at most this many listeners on a Gateway. */
+export const MAX_LISTENERS = 64;
+const GATEWAY_GROUP = "gateway.networking.k8s.io";
+
+/** The name of the Deployment and Service Istio generates for a Gateway. */
+export function generatedName(gateway: Pick<GatewayPlan, "name" | "className">): string {
+  return `${gateway.name}-${gateway.className}`;
+}
+
+/** The listener of a host (listener names allow dots; a wildcard's `*` becomes `wildcard`). */
+export function listenerName(host: string): string {
+  return `http-${hostRef(host)}`;
+}
+
+/** The listener a host's routes attach to: its own, or the single catch-all one of a very large gateway. */
+export function listenerFor(gateway: GatewayPlan, host: string): string {
+  return gateway.hosts.length > MAX_LISTENERS ? "http" : listenerName(host);
+}
+
+/**
+ * The Gateway's listeners: one HTTP listener per host on the gateway port, which only accepts routes from
+ * the gateway's own namespace (Fleetgate is the only writer of routes on it). A gateway with more hosts
+ * than Gateway API allows listeners gets one listener for every host instead; its routes still name their
+ * hosts, so nothing else changes.
+ */
+export interface Listener {
+  readonly name: string;
+  readonly hostname?: string;
+  readonly port: number;
+  readonly protocol: "HTTP";
+  readonly allowedRoutes: { readonly namespaces: { readonly from: "Same" }; readonly kinds: readonly { readonly group: string; readonly kind: string }[] };
+}
+
+export function listeners(gateway: GatewayPlan): Listener[] {
+  const allowedRoutes = { namespaces: { from: "Same" as const }, kinds: [{ group: GATEWAY_GROUP, kind: "HTTPRoute" }] };
+  if (gateway.hosts.length > MAX_LISTENERS) return [{ name: "http", port: gateway.port, protocol: "HTTP", allowedRoutes }];
+  return gateway.hosts.map((host) => ({ name: listenerName(host), hostname: host, port: gateway.port, protocol: "HTTP", allowedRoutes }));
+}
+
+/**
+ * Annotations for the Service Istio generates, by where the cluster runs:
+ * - GKE: a standalone zonal NEG per zone, named as the plan says, on the gateway port; the GCP front door
+ *   attaches these NEGs by name, so no lookup is needed.
+ * - EKS: an internet-facing NLB with IP targets from the AWS Load Balancer Controller, health-checked on
+ *   Istio's readiness endpoint.
+ */
+export function infrastructureAnnotations(cluster: ClusterPlan, gateway: GatewayPlan): Record<string, string> {
+  if (cluster.provider === "gke") {
+    if (!gateway.negName) throw new Error(`cluster ${cluster.name} is on GKE but its gateway plan has no NEG name`);
+    return { "cloud.google.com/neg": JSON.stringify({ exposed_ports: { [String(gateway.port)]: { name: gateway.negName } } }) };
+  }
+  if (cluster.provider === "eks")
+    return {
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
+    };
+  return {};
+}
+
+/** Annotations on the Gateway itself (read by Istio and by Pulumi, not copied to what Istio generates). */
+export function gatewayAnnotations(cluster: ClusterPlan): Record<string, string> {
+  return {
+    // Pulumi waits until Istio reports the gateway programmed (deployed and addressed), so that what depends
+    // on it (the front door's backends, NEGs, the NLB lookup) finds it in place.
+    "pulumi.com/waitFor": "condition=Programmed",
+    // Behind a GCP front door the NEGs are the only way in: no extra load balancer beside Cloud Armor.
+    ...(cluster.provider === "gke" ? { "networking.istio.io/service-type": "ClusterIP" } : {}),
+  };
+}
+
+/** The ConfigMap reference Istio reads sizing from. Not in the Gateway API v1.1 schema of the models. */
+export interface ParametersRef {
+  readonly group: "";
+  readonly kind: "ConfigMap";
+  readonly name: string;
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Checks `spec.infrastructure.parametersRef` (Gateway API v1.2+), which @kubernetes-models/gateway-api
+ * 0.5 predates: group, kind and name are required; Istio accepts a ConfigMap in the Gateway's namespace.
+ */
+export function checkParametersRef(value: unknown): void {
+  const ref = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (ref.group !== "") problems.push(`group must be "" (core), not ${JSON.stringify(ref.group)}`);
+  if (ref.kind !== "ConfigMap") problems.push(`kind must be ConfigMap, not ${JSON.stringify(ref.kind)}`);
+  if (typeof ref.name !== "string" || ref.name.length > 253 || !DNS_SUBDOMAIN.test(ref.name)) problems.push(`name ${JSON.stringify(ref.name)} must be a ConfigMap name`);
+  for (const key of Object.keys(ref)) if (!["group", "kind", "name"].includes(key)) problems.push(`unknown field ${key}`);
+  if (problems.length) throw new Error(`invalid infrastructure.parametersRef: ${problems.join("; ")}`);
+}
+
+/** The gateway's namespace, owned by Fleetgate. */
+export function gatewayNamespace(gateway: GatewayPlan): Namespace {
+  return new Namespace({ metadata: { name: gateway.namespace, labels: { ...MANAGED_BY } } });
+}
+
+/** The Gateway object; `toJSON()` adds the parametersRef the model's schema does not know. */
+export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown } {
+  const model = new Gateway({
+    metadata: { name: gateway.name, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations: gatewayAnnotations(cluster) },
+    spec: {
+      gatewayClassName: gateway.className,
+      infrastructure: { annotations: infrastructureAnnotations(cluster, gateway) },
+      listeners: listeners(gateway).map((l) => ({ ...l, allowedRoutes: { ...l.allowedRoutes, kinds: [...l.allowedRoutes.kinds] } })),
+    },
+  });
+  const parametersRef: ParametersRef = { group: "", kind: "ConfigMap", name: gatewayOptionsName(gateway.name) };
+  return {
+    model,
+    parametersRef,
+    toJSON() {
+      const json = model.toJSON() as { spec: { infrastructure?: Record<string, unknown> } };
+      return { ...json, spec: { ...json.spec, infrastructure: { ...json.spec.infrastructure, parametersRef } } };
+    },
+  };
+}
+
+/**
+ * What Istio renders for the gateway's deployment, autoscaler and disruption budget once Fleetgate's
+ * overlays are merged in. The ConfigMap carries only the overlay parts; these full objects exist so that
+ * tests validate the result against the Kubernetes schemas.
+ */
+export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; horizontalPodAutoscaler?: HorizontalPodAutoscaler; podDisruptionBudget: PodDisruptionBudget } {
+  const name = generatedName(gateway);
+  const selector = { matchLabels: { "gateway.networking.k8s.io/gateway-name": gateway.name } };
+  const resources = { requests: { ...gateway.resources.requests }, limits: { ...gateway.resources.limits } };
+  const deployment = new Deployment({
+    metadata: { name, namespace: gateway.namespace },
+    spec: {
+      // With an autoscaler the autoscaler owns the replica count; setting it here would fight it.
+      ...(gateway.autoscaling.enabled ? {} : { replicas: gateway.replicas }),
+      selector,
+      template: { metadata: { labels: { ...selector.matchLabels } }, spec: { containers: [{ name: "istio-proxy", resources }] } },
+    },
+  });
+  const horizontalPodAutoscaler = gateway.autoscaling.enabled
+    ? new HorizontalPodAutoscaler({
+        metadata: { name, namespace: gateway.namespace },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+          minReplicas: gateway.autoscaling.minReplicas,
+          maxReplicas: gateway.autoscaling.maxReplicas,
+          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: gateway.autoscaling.targetCPUUtilizationPercentage } } }],
+        },
+      })
+    : undefined;
+  const podDisruptionBudget = new PodDisruptionBudget({ metadata: { name, namespace: gateway.namespace }, spec: { selector, minAvailable: gateway.podDisruptionBudget.minAvailable } });
+  return { deployment, ...(horizontalPodAutoscaler ? { horizontalPodAutoscaler } : {}), podDisruptionBudget };
+}
+
+/** The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets. */
+export function gatewayOptions(gateway: GatewayPlan): ConfigMap {
+  const sizing = gatewaySizing(gateway);
+  const deployment = sizing.deployment.spec!;
+  const data: Record<string, string> = {
+    deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { spec: { containers: deployment.template.spec!.containers } } } }),
+    podDisruptionBudget: JSON.stringify({ spec: { minAvailable: sizing.podDisruptionBudget.spec!.minAvailable } }),
+  };
+  if (sizing.horizontalPodAutoscaler) {
+    const { minReplicas, maxReplicas, metrics } = sizing.horizontalPodAutoscaler.spec!;
+    data.horizontalPodAutoscaler = JSON.stringify({ spec: { minReplicas, maxReplicas, metrics } });
+  }
+  return new ConfigMap({ metadata: { name: gatewayOptionsName(gateway.name), namespace: gateway.namespace, labels: { ...MANAGED_BY } }, data });
+}
+
+/** Warnings about a gateway's sizing that would hurt in operation. */
+export function sizingNotes(cluster: string, gateway: GatewayPlan): string[] {
+  const floor = gateway.autoscaling.enabled ? gateway.autoscaling.minReplicas : gateway.replicas;
+  return gateway.podDisruptionBudget.minAvailable >= floor
+    ? [`${cluster}: the gateway's PodDisruptionBudget keeps ${gateway.podDisruptionBudget.minAvailable} of at least ${floor} replicas available, so node drains cannot evict any gateway pod until it scales up`]
+    : [];
+}
+
+/** An HTTPRoute of the cluster's gateway, with the name it is created under. */
+export interface NamedRoute {
+  readonly host: string;
+  readonly name: string;
+  readonly model: HTTPRoute;
+}
+
+/** The HTTPRoutes of one host in one cluster (more than one only when the host has over 16 rules). */
+export function hostRoutes(gateway: GatewayPlan, host: HostPlan, placed: readonly PlacedRule[], context: ClusterRouteContext): NamedRoute[] {
+  return chunkRules(placed).map((rules, i) => {
+    const name = i === 0 ? hostRef(host.name) : `${hostRef(host.name)}-${i + 1}`;
+    return {
+      host: host.name,
+      name,
+      model: new HTTPRoute({
+        metadata: { name, namespace: gateway.namespace, labels: { ...MANAGED_BY } },
+        spec: {
+          parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: listenerFor(gateway, host.name) }],
+          hostnames: [host.name],
+          rules: rules.map((r) => gatewayRule(r, context)),
+        },
+      }),
+    };
+  });
+}
+
+/** ReferenceGrant allows at most this many targets; a namespace with more grants all its Services. */
+const MAX_GRANT_TARGETS = 16;
+
+/**
+ * The ReferenceGrants that let the gateway's routes (in the gateway namespace) send to Services in the
+ * teams' namespaces: one per namespace, naming exactly the Services the routes use there.
+ */
+export function referenceGrants(gateway: GatewayPlan, routes: readonly NamedRoute[]): ReferenceGrant[] {
+  const byNamespace = new Map<string, Set<string>>();
+  for (const route of routes)
+    for (const rule of route.model.spec.rules ?? [])
+      for (const ref of rule.backendRefs ?? []) {
+        const namespace = ref.namespace ?? gateway.namespace;
+        if (namespace === gateway.namespace) continue;
+        byNamespace.set(namespace, (byNamespace.get(namespace) ?? new Set()).add(ref.name));
+      }
+  return [...byNamespace.keys()].sort().map((namespace) => {
+    const names = [...byNamespace.get(namespace)!].sort();
+    return new ReferenceGrant({
+      metadata: { name: referenceGrantName(gateway.namespace), namespace, labels: { ...MANAGED_BY } },
+      spec: {
+        from: [{ group: GATEWAY_GROUP, kind: "HTTPRoute", namespace: gateway.namespace }],
+        to: names.length > MAX_GRANT_TARGETS ? [{ group: "", kind: "Service" }] : names.map((name) => ({ group: "", kind: "Service", name })),
+      },
+    });
+  });
+}
+
+/** The route context of a cluster: which services run there, and their own timeouts. */
+export function routeContext(plan: FleetPlan, cluster: string): ClusterRouteContext {
+  const local = new Set(plan.services.filter((s) => s.clusters.some((c) => c.cluster === cluster)).map((s) => s.key));
+  const timeouts = new Map(plan.services.map((s) => [s.key, s.timeoutSeconds]));
+  return { localServices: local, serviceTimeout: (key) => timeouts.get(key) };
+}
+
+/** The hosts of a cluster's gateway, as plan entries. */
+export function gatewayHosts(plan: FleetPlan, gateway: GatewayPlan): HostPlan[] {
+  const wanted = new Set(gateway.hosts);
+  return plan.hosts.filter((h) => wanted.has(h.name));
+}
+

@@ -1,0 +1,200 @@
+/**
+ * A cluster's part of the mesh as pure data: the `istio-system` namespace on the cluster's network, the
+ * Helm values of istio-base, istiod and (multi-network) the east-west gateway, the reader identity peers
+ * use to discover this cluster, the remote secrets this cluster reads its peers with, and the
+ * DestinationRules that make in-mesh traffic fail over between clusters.
+ */
+import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
+import { Gateway as IstioGateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
+import { CACERTS_SECRET } from "../trust/trust-plan";
+import { ISTIO_SYSTEM, MANAGED_BY, NETWORK_LABEL, READER_ACCOUNT, READER_TOKEN, remoteSecretName, serviceRef, splitServiceKey } from "./names";
+
+/** Istio's Helm repository; chart versions are pinned from `fleetgate:mesh.istio.version`. */
+export const ISTIO_CHARTS = "https://istio-release.storage.googleapis.com/charts";
+
+/** `istio-system`, labelled with the cluster's network (Istio reads a cluster's network from it). */
+export function istioSystemNamespace(cluster: ClusterPlan): Namespace {
+  return new Namespace({ metadata: { name: ISTIO_SYSTEM, labels: { [NETWORK_LABEL]: cluster.istio.network } } });
+}
+
+/** The `cacerts` Secret without its data (the four files are secret Outputs, attached by the caller). */
+export function cacertsSecret(): Secret {
+  return new Secret({ metadata: { name: CACERTS_SECRET, namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } }, type: "Opaque" });
+}
+
+/** The settings istiod must have in a cluster; also what is checked where Istio is installed by others. */
+export interface IstioSettings {
+  readonly meshId: string;
+  readonly clusterName: string;
+  readonly network: string;
+  readonly trustDomain: string;
+  readonly version?: string;
+}
+
+export function istioSettings(plan: FleetPlan, cluster: ClusterPlan): IstioSettings {
+  return {
+    meshId: plan.mesh.meshId,
+    clusterName: cluster.istio.clusterId,
+    network: cluster.istio.network,
+    trustDomain: plan.trust.trustDomain,
+    ...(plan.mesh.istioVersion !== undefined ? { version: plan.mesh.istioVersion } : {}),
+  };
+}
+
+/** The pinned chart version, required where Fleetgate installs Istio. */
+export function istioChartVersion(plan: FleetPlan, cluster: ClusterPlan): string {
+  if (plan.mesh.istioVersion === undefined)
+    throw new Error(`cluster ${cluster.name} installs Istio, but fleetgate:mesh.istio.version is not set; pin the chart version, e.g. 1.28.0`);
+  return plan.mesh.istioVersion;
+}
+
+/** istiod's values: the mesh, this cluster's name and network, the trust domain. */
+export function istiodValues(settings: IstioSettings): Record<string, unknown> {
+  return {
+    global: { meshID: settings.meshId, multiCluster: { clusterName: settings.clusterName }, network: settings.network },
+    meshConfig: { trustDomain: settings.trustDomain },
+  };
+}
+
+/** The east-west gateway's values: a network gateway exposing 15443 to the other networks. */
+export function eastWestValues(network: string): Record<string, unknown> {
+  return {
+    networkGateway: network,
+    labels: { istio: "eastwestgateway", app: "istio-eastwestgateway", [NETWORK_LABEL]: network },
+    env: { ISTIO_META_REQUESTED_NETWORK_VIEW: network },
+    service: {
+      type: "LoadBalancer",
+      ports: [
+        { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" },
+        { name: "tls", port: 15443, targetPort: 15443, protocol: "TCP" },
+      ],
+    },
+  };
+}
+
+/**
+ * The Istio Gateway that opens the east-west gateway: mTLS traffic for any `*.local` service passes
+ * through on 15443 to the workload, routed by SNI (AUTO_PASSTHROUGH), without terminating it.
+ */
+export function crossNetworkGateway(): IstioGateway {
+  return new IstioGateway({
+    metadata: { name: "cross-network-gateway", namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
+    spec: {
+      selector: { istio: "eastwestgateway" },
+      servers: [{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }],
+    },
+  });
+}
+
+/**
+ * What a peer's istiod may read here: the rules of Istio's own reader role (service discovery, config,
+ * endpoint slices, MCS exports; secrets, for gateway credentials in remote clusters), read-only, plus the
+ * token and access reviews istiod makes on behalf of workloads.
+ */
+export function readerObjects(): { account: ServiceAccount; token: Secret; role: ClusterRole; binding: ClusterRoleBinding } {
+  const read = ["get", "list", "watch"];
+  return {
+    account: new ServiceAccount({ metadata: { name: READER_ACCOUNT, namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } } }),
+    // Since Kubernetes 1.24 no token Secret is created for a service account: this one is, explicitly, so
+    // that remote secrets do not stop working when a projected token expires.
+    token: new Secret({
+      metadata: { name: READER_TOKEN, namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY }, annotations: { "kubernetes.io/service-account.name": READER_ACCOUNT } },
+      type: "kubernetes.io/service-account-token",
+    }),
+    role: new ClusterRole({
+      metadata: { name: READER_ACCOUNT, labels: { ...MANAGED_BY } },
+      rules: [
+        { apiGroups: ["config.istio.io", "security.istio.io", "networking.istio.io", "authentication.istio.io", "rbac.istio.io", "telemetry.istio.io", "extensions.istio.io"], resources: ["*"], verbs: read },
+        { apiGroups: [""], resources: ["endpoints", "pods", "services", "nodes", "replicationcontrollers", "namespaces", "secrets"], verbs: read },
+        { apiGroups: ["networking.x-k8s.io", "gateway.networking.k8s.io"], resources: ["gateways"], verbs: read },
+        { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: read },
+        { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: read },
+        { apiGroups: ["multicluster.x-k8s.io"], resources: ["serviceexports", "serviceimports"], verbs: read },
+        { apiGroups: ["apps"], resources: ["replicasets"], verbs: read },
+        { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
+        { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+      ],
+    }),
+    binding: new ClusterRoleBinding({
+      metadata: { name: READER_ACCOUNT, labels: { ...MANAGED_BY } },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: READER_ACCOUNT },
+      subjects: [{ kind: "ServiceAccount", name: READER_ACCOUNT, namespace: ISTIO_SYSTEM }],
+    }),
+  };
+}
+
+/** The peers whose endpoints this cluster's istiod discovers, sorted. */
+export function remotePeers(plan: FleetPlan, cluster: string): string[] {
+  return plan.mesh.remoteSecrets.filter((r) => r.inCluster === cluster).map((r) => r.forCluster).sort();
+}
+
+/** Clusters some peer reads (they need a reader identity). */
+export function readClusters(plan: FleetPlan): Set<string> {
+  return new Set(plan.mesh.remoteSecrets.map((r) => r.forCluster));
+}
+
+/**
+ * The remote secret of a peer without its data: Istio's format (`istio-remote-secret-<peer>` in
+ * istio-system, labelled `istio/multiCluster: "true"`, the peer's kubeconfig under the peer's cluster ID).
+ */
+export function remoteSecret(peer: string): Secret {
+  return new Secret({
+    metadata: {
+      name: remoteSecretName(peer),
+      namespace: ISTIO_SYSTEM,
+      labels: { "istio/multiCluster": "true", ...MANAGED_BY },
+      annotations: { "networking.istio.io/cluster": peer },
+    },
+    type: "Opaque",
+  });
+}
+
+/**
+ * Locality failover in the spec's order, as Istio expresses it: for clients in each region, the region
+ * to go to when the local one is unhealthy is the first region of the order that is not their own
+ * (after that Istio spreads over the rest). Clients in regions the order does not name go to its first.
+ */
+export function localityFailover(order: readonly string[], regions: readonly string[]): { from: string; to: string }[] {
+  if (order.length < 2) return [];
+  const from = [...order, ...[...new Set(regions)].filter((r) => !order.includes(r)).sort()];
+  return from.map((region) => ({ from: region, to: order.find((r) => r !== region)! }));
+}
+
+const seconds = (s: number) => `${s}s`;
+
+/**
+ * The DestinationRule of a service that declares outlier detection (which Istio's locality load
+ * balancing needs to notice a failing cluster): ejection settings, and locality failover in the spec's
+ * order, or locality load balancing off for `even` balancing. It lives in istio-system (the root
+ * namespace), so it applies to every client in the cluster, whichever namespaces exist there.
+ */
+export function destinationRule(plan: FleetPlan, service: ServicePlan): DestinationRule | undefined {
+  if (!service.outlierDetection) return undefined;
+  const [namespace, name] = splitServiceKey(service.key);
+  const o = service.outlierDetection;
+  const failover = localityFailover(service.failover, plan.clusters.map((c) => c.region));
+  const localityLbSetting = service.balancing === "even" ? { enabled: false } : failover.length ? { enabled: true, failover } : undefined;
+  return new DestinationRule({
+    metadata: { name: serviceRef(service.key), namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
+    spec: {
+      host: `${name}.${namespace}.svc.cluster.local`,
+      trafficPolicy: {
+        outlierDetection: { consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent },
+        ...(localityLbSetting ? { loadBalancer: { localityLbSetting } } : {}),
+      },
+    },
+  });
+}
+
+/** Notes on mesh settings that do nothing as written. */
+export function meshNotes(plan: FleetPlan): string[] {
+  return plan.services
+    .filter((s) => s.failover.length > 0 && !s.outlierDetection)
+    .map((s) => `${s.key}: failover ${s.failover.join(" > ")} has no outlier detection, so the mesh cannot notice a failing cluster and does not fail over`);
+}

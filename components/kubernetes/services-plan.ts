@@ -1,0 +1,39 @@
+/**
+ * The services a cluster runs, as pure data: the Kubernetes Service each MultiClusterService template
+ * describes, and its ServiceExport so the service is reachable across the fleet.
+ *
+ * ServiceExport kind: on GKE, Multi-cluster Services reads `net.gke.io/v1` ServiceExports (and creates
+ * the ServiceImports and `clusterset.local` names); elsewhere the upstream MCS API
+ * `multicluster.x-k8s.io/v1alpha1` is the one an MCS controller (and Istio's MCS support) reads.
+ */
+import { ServiceExport as GkeServiceExport } from "@kubernetes-models/gke/net.gke.io/v1/ServiceExport";
+import { Service } from "kubernetes-models/v1/Service";
+import type { ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
+import { MANAGED_BY } from "./names";
+import { type ObjectSource, upstreamServiceExport } from "./objects";
+
+/**
+ * The services that run in a cluster, drained ones included: a drained cluster keeps its Service and
+ * export (the front door sends it no traffic, the mesh still finds the endpoints while they drain).
+ */
+export function clusterServices(plan: FleetPlan, cluster: string): ServicePlan[] {
+  return plan.services.filter((s) => s.clusters.some((c) => c.cluster === cluster));
+}
+
+/** The Service a MultiClusterService's template describes, in the service's namespace. */
+export function serviceObject(service: ServicePlan): Service {
+  return new Service({
+    metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } },
+    spec: {
+      type: "ClusterIP",
+      selector: { ...service.selector },
+      ports: service.ports.map((p) => ({ ...(p.name !== undefined ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
+    },
+  });
+}
+
+/** The ServiceExport of a service, of the kind the cluster's MCS implementation reads. */
+export function serviceExportObject(cluster: ClusterPlan, service: ServicePlan): ObjectSource {
+  if (cluster.provider === "gke") return new GkeServiceExport({ metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } } });
+  return upstreamServiceExport(service.namespace, service.name, { ...MANAGED_BY });
+}

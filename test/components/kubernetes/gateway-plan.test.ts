@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { checkParametersRef, gatewayObject, gatewayOptions, gatewaySizing, generatedName, hostRoutes, infrastructureAnnotations, listenerFor, listeners, MAX_LISTENERS, referenceGrants, routeContext, sizingNotes } from "../../../components/kubernetes/gateway-plan";
+import { placeHostRules } from "../../../components/kubernetes/routes";
+import type { ClusterPlan, GatewayPlan } from "../../../spec/plan";
+import { examplePlan } from "../../examples";
+
+const prod = examplePlan("prod");
+const cluster = (name: string) => prod.clusters.find((c) => c.name === name)!;
+const gatewayOf = (name: string) => cluster(name).gateway!;
+
+describe("a cluster's gateway", () => {
+  it("listens for each of the cluster's hosts on the gateway port, accepting routes only from its own namespace", () => {
+    const gw = gatewayOf("gke-eu");
+    const ls = listeners(gw);
+    expect(ls.map((l) => [l.name, l.hostname, l.port, l.protocol])).toEqual(gw.hosts.map((h) => [`http-${h}`, h, 80, "HTTP"]));
+    expect(ls.every((l) => l.allowedRoutes.namespaces.from === "Same")).toBe(true);
+    expect(listenerFor(gw, "shop.example.com")).toBe("http-shop.example.com");
+  });
+
+  it("falls back to one listener for every host when it has more hosts than Gateway API allows listeners", () => {
+    const gw: GatewayPlan = { ...gatewayOf("gke-eu"), hosts: Array.from({ length: MAX_LISTENERS + 1 }, (_, i) => `h${i}.example.com`) };
+    expect(listeners(gw)).toEqual([expect.objectContaining({ name: "http", port: 80 })]);
+    expect(listeners(gw)[0]).not.toHaveProperty("hostname");
+    expect(listenerFor(gw, "h3.example.com")).toBe("http");
+  });
+
+  it("names its zonal NEGs on GKE with the cloud.google.com/neg annotation, on the gateway port", () => {
+    const annotations = infrastructureAnnotations(cluster("gke-us"), gatewayOf("gke-us"));
+    expect(JSON.parse(annotations["cloud.google.com/neg"]!)).toEqual({ exposed_ports: { "80": { name: "fg-prod-gke-us-gw" } } });
+    const gw = gatewayObject(cluster("gke-us"), gatewayOf("gke-us")).toJSON() as { metadata: { annotations: Record<string, string> }; spec: { infrastructure: Record<string, unknown> } };
+    expect(gw.metadata.annotations["networking.istio.io/service-type"]).toBe("ClusterIP");
+    expect(gw.spec.infrastructure.parametersRef).toEqual({ group: "", kind: "ConfigMap", name: "fleetgate-options" });
+    expect(() => checkParametersRef(gw.spec.infrastructure.parametersRef)).not.toThrow();
+    expect(() => checkParametersRef({ group: "", kind: "Secret", name: "x" })).toThrow(/kind must be ConfigMap/);
+  });
+
+  it("asks the AWS Load Balancer Controller for an internet-facing NLB with IP targets on EKS", () => {
+    const eks: ClusterPlan = { ...cluster("gke-us"), provider: "eks" };
+    const { negName: _, ...gateway } = gatewayOf("gke-us");
+    expect(infrastructureAnnotations(eks, gateway)).toMatchObject({
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    });
+    expect((gatewayObject(eks, gateway).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations).not.toHaveProperty("networking.istio.io/service-type");
+  });
+
+  it("sizes the deployment Istio generates: resources always, replicas only without an autoscaler, HPA and PDB from the plan", () => {
+    const gw = gatewayOf("gke-asia");
+    expect(generatedName(gw)).toBe("fleetgate-istio");
+    const data = gatewayOptions(gw).data!;
+    expect(JSON.parse(data.deployment!)).toEqual({ spec: { template: { spec: { containers: [{ name: "istio-proxy", resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } } }] } } } });
+    expect(JSON.parse(data.horizontalPodAutoscaler!).spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    expect(JSON.parse(data.podDisruptionBudget!)).toEqual({ spec: { minAvailable: 2 } });
+
+    const fixed: GatewayPlan = { ...gw, autoscaling: { ...gw.autoscaling, enabled: false } };
+    const fixedData = gatewayOptions(fixed).data!;
+    expect(JSON.parse(fixedData.deployment!).spec.replicas).toBe(2);
+    expect(fixedData).not.toHaveProperty("horizontalPodAutoscaler");
+
+    // What Istio renders with these overlays is valid Kubernetes.
+    for (const g of [gw, fixed]) {
+      const sizing = gatewaySizing(g);
+      sizing.deployment.validate();
+      sizing.horizontalPodAutoscaler?.validate();
+      sizing.podDisruptionBudget.validate();
+    }
+    gatewayOptions(gw).validate();
+  });
+
+  it("warns when the disruption budget leaves no pod evictable at the minimum size", () => {
+    expect(sizingNotes("gke-asia", gatewayOf("gke-asia"))).toEqual([expect.stringContaining("node drains cannot evict")]);
+    expect(sizingNotes("gke-us", gatewayOf("gke-us"))).toEqual([]);
+  });
+
+  it("routes each host in one HTTPRoute on the host's listener, and grants exactly the Services the routes use", () => {
+    const gw = gatewayOf("gke-us");
+    const shop = prod.hosts.find((h) => h.name === "shop.example.com")!;
+    const routes = hostRoutes(gw, shop, placeHostRules(shop), routeContext(prod, "gke-us"));
+    expect(routes.map((r) => r.name)).toEqual(["shop.example.com"]);
+    expect(routes[0]!.model.spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate", namespace: "fleetgate-gateway", sectionName: "http-shop.example.com" }]);
+    routes[0]!.model.validate();
+    const grants = referenceGrants(gw, routes);
+    expect(grants.map((g) => g.toJSON())).toEqual([
+      {
+        apiVersion: "gateway.networking.k8s.io/v1beta1",
+        kind: "ReferenceGrant",
+        metadata: { name: "fleetgate-gateway-routes", namespace: "shop", labels: { "app.kubernetes.io/managed-by": "fleetgate" } },
+        spec: {
+          from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "fleetgate-gateway" }],
+          to: ["cart", "cart-v2", "storefront"].map((name) => ({ group: "", kind: "Service", name })),
+        },
+      },
+    ]);
+    grants.forEach((g) => g.validate());
+  });
+
+  it("splits only between the backends that run in the cluster: eu serves the cart split from cart alone", () => {
+    const shop = prod.hosts.find((h) => h.name === "shop.example.com")!;
+    const placed = placeHostRules(shop);
+    const split = (name: string) => hostRoutes(gatewayOf(name), shop, placed, routeContext(prod, name))[0]!.model.spec.rules![2]!.backendRefs!.map((b) => `${b.name}:${b.weight}`);
+    expect(split("gke-us")).toEqual(["cart-v2:10", "cart:90"]);
+    expect(split("gke-eu")).toEqual(["cart:90"]);
+    // asia is drained for cart but still runs it: it keeps its Service and gets no split to cart-v2.
+    expect(split("gke-asia")).toEqual(["cart:90"]);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { crossNetworkGateway, destinationRule, eastWestValues, istiodValues, istioSettings, localityFailover, meshNotes, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
+import { serviceExportObject, serviceObject, clusterServices } from "../../../components/kubernetes/services-plan";
+import { validateUpstreamServiceExport } from "../../../components/kubernetes/objects";
+import { examplePlan } from "../../examples";
+
+const prod = examplePlan("prod");
+const service = (key: string) => prod.services.find((s) => s.key === key)!;
+
+describe("the mesh, as data", () => {
+  it("configures istiod with the mesh ID, the cluster's name and network, and the trust domain", () => {
+    const us = prod.clusters.find((c) => c.name === "gke-us")!;
+    expect(istiodValues(istioSettings(prod, us))).toEqual({ global: { meshID: "acme-prod", multiCluster: { clusterName: "gke-us" }, network: "fleet-prod" }, meshConfig: { trustDomain: "cluster.local" } });
+  });
+
+  it("fails over in the spec's order: each region to the first other region of the order", () => {
+    expect(localityFailover(["us-central1", "europe-west1", "asia-northeast1"], ["asia-northeast1", "europe-west1", "us-central1", "australia-southeast1"])).toEqual([
+      { from: "us-central1", to: "europe-west1" },
+      { from: "europe-west1", to: "us-central1" },
+      { from: "asia-northeast1", to: "us-central1" },
+      { from: "australia-southeast1", to: "us-central1" },
+    ]);
+    expect(localityFailover(["us-central1"], ["us-central1"])).toEqual([]);
+  });
+
+  it("gives a service with outlier detection a DestinationRule in the root namespace, failing over in its order", () => {
+    const rule = destinationRule(prod, service("shop/storefront"))!;
+    rule.validate();
+    expect(rule.toJSON()).toMatchObject({
+      metadata: { name: "storefront.shop", namespace: "istio-system" },
+      spec: {
+        host: "storefront.shop.svc.cluster.local",
+        trafficPolicy: {
+          outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 },
+          loadBalancer: { localityLbSetting: { enabled: true, failover: [{ from: "us-central1", to: "europe-west1" }, { from: "europe-west1", to: "us-central1" }, { from: "asia-northeast1", to: "us-central1" }] } },
+        },
+      },
+    });
+    expect(destinationRule(prod, service("shop/cart"))).toBeUndefined();
+    const even = { ...service("search/search"), outlierDetection: service("shop/storefront").outlierDetection! };
+    expect(destinationRule(prod, even)!.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: false } });
+  });
+
+  it("says when a failover order cannot work for want of outlier detection", () => {
+    const plan = { ...prod, services: prod.services.map((s) => (s.key === "shop/storefront" ? { ...s, outlierDetection: undefined } : s)) } as typeof prod;
+    expect(meshNotes(plan)).toEqual([expect.stringContaining("shop/storefront: failover us-central1 > europe-west1 > asia-northeast1 has no outlier detection")]);
+  });
+
+  it("writes remote secrets in Istio's format, and discovers every other cluster", () => {
+    expect(remotePeers(prod, "gke-us")).toEqual(["gke-asia", "gke-eu"]);
+    const secret = remoteSecret("gke-eu");
+    secret.validate();
+    expect(secret.toJSON()).toEqual({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "istio-remote-secret-gke-eu", namespace: "istio-system", labels: { "istio/multiCluster": "true", "app.kubernetes.io/managed-by": "fleetgate" }, annotations: { "networking.istio.io/cluster": "gke-eu" } },
+      type: "Opaque",
+    });
+  });
+
+  it("gives peers a read-only identity with an explicit, long-lived token", () => {
+    const reader = readerObjects();
+    Object.values(reader).forEach((o) => o.validate());
+    expect(reader.token.toJSON()).toMatchObject({ type: "kubernetes.io/service-account-token", metadata: { annotations: { "kubernetes.io/service-account.name": "fleetgate-istio-reader" } } });
+    const verbs = new Set(reader.role.rules!.flatMap((r) => r.verbs));
+    expect([...verbs].sort()).toEqual(["create", "get", "list", "watch"]);
+    expect(reader.role.rules!.filter((r) => r.verbs.includes("create")).flatMap((r) => r.resources)).toEqual(["tokenreviews", "subjectaccessreviews"]);
+  });
+
+  it("opens the east-west gateway on 15443 with AUTO_PASSTHROUGH for *.local", () => {
+    const gw = crossNetworkGateway();
+    gw.validate();
+    expect(gw.spec!.servers).toEqual([{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }]);
+    expect(eastWestValues("net-a")).toMatchObject({ networkGateway: "net-a", labels: { "topology.istio.io/network": "net-a" } });
+  });
+});
+
+describe("services, as data", () => {
+  it("runs a service wherever it is placed, drained clusters included", () => {
+    expect(clusterServices(prod, "gke-asia").map((s) => s.key)).toEqual(["shop/cart", "shop/storefront"]);
+    expect(clusterServices(prod, "gke-us").map((s) => s.key)).toContain("shop/cart-v2");
+  });
+
+  it("creates the Service a template describes and exports it with GKE's kind on GKE, the upstream kind elsewhere", () => {
+    const cart = service("shop/cart");
+    const svc = serviceObject(cart);
+    svc.validate();
+    expect(svc.spec).toMatchObject({ selector: { app: "cart" }, ports: [{ name: "web", port: 80, targetPort: 8080, protocol: "TCP" }] });
+    const gke = prod.clusters[0]!;
+    expect(serviceExportObject(gke, cart).toJSON()).toMatchObject({ apiVersion: "net.gke.io/v1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });
+    const upstream = serviceExportObject({ ...gke, provider: "eks" }, cart).toJSON();
+    expect(upstream).toMatchObject({ apiVersion: "multicluster.x-k8s.io/v1alpha1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });
+    expect(() => validateUpstreamServiceExport(upstream)).not.toThrow();
+    expect(() => validateUpstreamServiceExport({ ...(upstream as object), spec: {} })).toThrow(/unknown field "spec"/);
+    expect(() => validateUpstreamServiceExport({ ...(upstream as object), metadata: { name: "9cart", namespace: "shop" } })).toThrow(/RFC 1035/);
+  });
+});

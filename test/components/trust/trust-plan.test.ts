@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { caKeyArgs, cacertsFiles, CACERTS_FILES, joinPems, rootPathLength, splitPems } from "../../../components/trust/trust-plan";
+import { examplePlan } from "../../examples";
+
+const pem = (label: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(label).toString("base64")}\n-----END CERTIFICATE-----`;
+
+describe("the shared root of trust, as data", () => {
+  it("lays out cacerts as Istio's plug-in CA reads it: intermediate, its key, the root bundle, the chain up to the root", () => {
+    const files = cacertsFiles({ intermediateCertPem: pem("intermediate"), intermediateKeyPem: "-----BEGIN RSA PRIVATE KEY-----\nk\n-----END RSA PRIVATE KEY-----", rootCertPem: pem("root"), additionalTrustedRoots: [pem("next root")] });
+    expect(Object.keys(files).sort()).toEqual([...CACERTS_FILES].sort());
+    expect(splitPems(files["ca-cert.pem"])).toEqual([`${pem("intermediate")}\n`]);
+    expect(splitPems(files["cert-chain.pem"])).toEqual([`${pem("intermediate")}\n`, `${pem("root")}\n`]);
+    // Rotation: the bundle holds the current root first and every additional trusted root after it.
+    expect(splitPems(files["root-cert.pem"])).toEqual([`${pem("root")}\n`, `${pem("next root")}\n`]);
+    expect(files["ca-key.pem"]).toContain("PRIVATE KEY");
+  });
+
+  it("joins PEM blocks with exactly one newline each, whatever whitespace they came with", () => {
+    expect(joinPems([`${pem("a")}\n\n`, "  ", `\n${pem("b")}`])).toBe(`${pem("a")}\n${pem("b")}\n`);
+  });
+
+  it("gives the root a path length one above the longest intermediate's, so every intermediate is valid under it", () => {
+    const trust = examplePlan("prod").trust;
+    expect(trust.intermediates.every((i) => i.pathLength === 0)).toBe(true);
+    expect(rootPathLength(trust)).toBe(1);
+    expect(rootPathLength({ ...trust, intermediates: trust.intermediates.map((i, n) => ({ ...i, pathLength: n })) })).toBe(trust.intermediates.length);
+  });
+
+  it("gives the root the stronger key and intermediates the faster one", () => {
+    expect(caKeyArgs("RSA", "root")).toEqual({ algorithm: "RSA", rsaBits: 4096 });
+    expect(caKeyArgs("RSA", "intermediate")).toEqual({ algorithm: "RSA", rsaBits: 2048 });
+    expect(caKeyArgs("ECDSA", "root")).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P384" });
+    expect(caKeyArgs("ECDSA", "intermediate")).toEqual({ algorithm: "ECDSA", ecdsaCurve: "P256" });
+  });
+});
