@@ -42,7 +42,7 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
         if (given === undefined) return `needs a "${issue.discriminator}" field with one of ${listChoices(options)}`;
         return `${describeValue(given)} is not one of ${listChoices(options)}${didYouMean(String(given), options)}`;
       }
-      return undefined;
+      return unionMessage(issue.errors, issue.input);
     case "invalid_format":
       return `${describeValue(issue.input)} is not in the expected format (${issue.format})`;
     case "not_multiple_of":
@@ -51,6 +51,19 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
       return undefined;
   }
 };
+
+/**
+ * A value no option of a union accepts: when its type fits one option, that option's own complaint
+ * (`is number 0; use at least 1`); when it fits none, the types that would do.
+ */
+function unionMessage(options: readonly (readonly z.core.$ZodIssue[])[], input: unknown): string | undefined {
+  const wrongType = (errors: readonly z.core.$ZodIssue[]) => errors.length === 1 && errors[0]!.code === "invalid_type" && errors[0]!.path.length === 0;
+  const fitting = options.filter((errors) => !wrongType(errors));
+  if (fitting.length === 1 && fitting[0]!.length === 1 && fitting[0]![0]!.path.length === 0) return fitting[0]![0]!.message;
+  if (fitting.length > 0) return undefined;
+  const expected = [...new Set(options.map((errors) => article(String((errors[0] as z.core.$ZodIssueInvalidType).expected))))];
+  return `expected ${expected.join(" or ")}, found ${describeValue(input)}`;
+}
 
 function firstSentence(text: string): string {
   const end = text.search(/\.(\s|$)/);

@@ -43,6 +43,14 @@ export function hostName(description: string, allowWildcard = true) {
     .describe(description);
 }
 
+/** A URL path: it starts with `/`. */
+export function absolutePath(description: string) {
+  return z
+    .string()
+    .regex(/^\//, { error: (iss) => `${JSON.stringify(iss.input)} does not start with "/"; write it as ${JSON.stringify(`/${String(iss.input)}`)}` })
+    .describe(description);
+}
+
 /** Durations as Gateway API writes them: 1 to 4 groups of a number and a unit, e.g. `1m30s`, `250ms`. */
 export const DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 

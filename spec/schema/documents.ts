@@ -5,7 +5,7 @@
  * express lives under fields named `fleetgate`, the clearly marked extension points.
  */
 import { z } from "zod";
-import { annotationMap, dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
+import { absolutePath, annotationMap, dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
@@ -117,8 +117,8 @@ export const pathExtensionSchema = strictObject(
       {
         scheme: z.enum(["http", "https"]).optional(),
         host: hostName("Host to redirect to.", false).optional(),
-        path: z.string().startsWith("/").optional().describe("Replace the whole path."),
-        prefix: z.string().startsWith("/").optional().describe("Replace the matched prefix of a `/x/*` path."),
+        path: absolutePath("Replace the whole path.").optional(),
+        prefix: absolutePath("Replace the matched prefix of a `/x/*` path.").optional(),
         statusCode: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]).default(301),
       },
       "Fleetgate extension: answer with a redirect instead of forwarding (the path then has no backend).",
@@ -126,8 +126,8 @@ export const pathExtensionSchema = strictObject(
     rewrite: strictObject(
       {
         host: hostName("Host header sent to the backend.", false).optional(),
-        prefix: z.string().startsWith("/").optional().describe("Replace the matched prefix of a `/x/*` path before forwarding."),
-        path: z.string().startsWith("/").optional().describe("Replace the whole path of an exact path before forwarding."),
+        prefix: absolutePath("Replace the matched prefix of a `/x/*` path before forwarding.").optional(),
+        path: absolutePath("Replace the whole path of an exact path before forwarding.").optional(),
       },
       "Fleetgate extension: rewrite the request before forwarding.",
     ).optional(),
@@ -265,7 +265,7 @@ export const backendConfigSchema = strictObject(
             healthyThreshold: z.number().int().min(1).max(10).optional(),
             unhealthyThreshold: z.number().int().min(1).max(10).optional(),
             type: z.enum(["HTTP", "HTTPS", "HTTP2"]).optional(),
-            requestPath: z.string().startsWith("/").optional(),
+            requestPath: absolutePath("The path the health check requests.").optional(),
             port: port("Fleetgate checks through the gateway; a port here is not used.").optional(),
           },
           "Health check of the service, sent through each cluster's gateway with one of the service's hosts.",

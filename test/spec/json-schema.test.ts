@@ -11,6 +11,8 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 const schemas = Object.fromEntries(Object.entries(generatedSchemas()).map(([path, text]) => [path, JSON.parse(text) as object]));
 const validateDocument = ajv.compile(schemas["schemas/documents.schema.json"]!);
 const validateStack = ajv.compile(schemas["schemas/stack.schema.json"]!);
+// JSON Schema 2020-12, section 7.3.
+const STANDARD_FORMATS = ["date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex"];
 const environments = readdirSync(join(PROJECT_ROOT, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));
 
 describe("the generated JSON Schemas", () => {
@@ -30,6 +32,11 @@ describe("the generated JSON Schemas", () => {
         for (const doc of parseAllDocuments(file.text)) expect(validateDocument(doc.toJS()), `${file.path}: ${JSON.stringify(validateDocument.errors)}`).toBe(true);
     });
   }
+
+  it("use only formats that JSON Schema defines, so that editors check them", () => {
+    const formats = [...Object.values(generatedSchemas()).join("\n").matchAll(/"format": "([^"]+)"/g)].map((m) => m[1]);
+    expect(formats.filter((f) => !STANDARD_FORMATS.includes(f!))).toEqual([]);
+  });
 
   it("reject an unknown field and an unknown fleetgate: key", () => {
     const doc = { apiVersion: "networking.gke.io/v1", kind: "MultiClusterService", metadata: { name: "a" }, spec: { template: { spec: { selector: {}, ports: [{ port: 80 }] } }, colors: [] } };

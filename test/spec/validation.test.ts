@@ -62,6 +62,9 @@ const cases: Case[] = [
   { description: "an invalid host name is explained", mutate: (f) => { shopIngress(f).rules[0].host = "shop..example.com"; }, wantErrors: [{ path: "spec.template.spec.rules[0].host", message: "single dots" }] },
   { description: "a wildcard that is not the leftmost label is rejected", mutate: (f) => { searchIngress(f).rules[1].host = "api.*.example.com"; }, wantErrors: [{ path: "spec.template.spec.rules[1].host", message: "*.example.com" }] },
   { description: "a duration must be written like 30s", mutate: (f) => { doc(f, "search/search.yaml", 0).spec.fleetgate.timeout = "30 seconds"; }, wantErrors: [{ path: "spec.fleetgate.timeout", message: '"30s"' }] },
+  { description: "a rewrite prefix must be an absolute path", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { rewrite: { prefix: "basket/" } }; }, wantErrors: [{ path: "fleetgate.rewrite.prefix", message: '"basket/" does not start with "/"; write it as "/basket/"' }] },
+  { description: "a port given as a map says what a port is", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.template.spec.ports[0].targetPort = { number: 8080 }; }, wantErrors: [{ path: "ports[0].targetPort", message: "expected a number or a string, found a map" }] },
+  { description: "a port number out of range in a number-or-name field says the range", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.template.spec.ports[0].targetPort = 0; }, wantErrors: [{ path: "ports[0].targetPort", message: "is number 0; use at least 1" }] },
   { description: "a cluster entry needs exactly one of link and selector", mutate: (f) => { doc(f, "shop/shop.yaml", 1).spec.clusters[0] = {}; }, wantErrors: [{ path: "spec.clusters[0]", message: "link` and `selector`" }] },
 
   // --- Documents: cross-document checks ------------------------------------------------------
