@@ -8,9 +8,9 @@ import type { StackConfig } from "./stack-config";
 
 export const REDACTED = "[secret]";
 
-/** Shorter pieces are too likely to be ordinary words of a message ("/", "gke") to be masked inside
+/** Secrets shorter than this are too likely to be ordinary words of a message to be masked inside
  * it; a quoted value equal to a whole secret is masked whatever its length. */
-const MIN_PIECE = 4;
+const MIN_UNQUOTED = 4;
 
 export function redactDiagnostics(diagnostics: readonly Diagnostic[], stack: StackConfig): Diagnostic[] {
   const secrets = [...stack.secretKeys].flatMap((key) => stringLeaves(stack.values[key])).filter((s) => s !== "");
@@ -20,15 +20,17 @@ export function redactDiagnostics(diagnostics: readonly Diagnostic[], stack: Sta
 
 export function redact(message: string, secrets: readonly string[]): string {
   const lower = secrets.map((s) => s.toLowerCase());
-  const isSecretPart = (text: string) => {
-    const t = text.toLowerCase();
-    return lower.some((s) => s === t || (t.length >= MIN_PIECE && s.includes(t)));
+  // Quoted values, as describeValue and the schemas write them: a JSON string of the whole value,
+  // possibly lower-cased in a suggestion, or its beginning cut with "...". A quoted word that merely
+  // occurs inside a secret (a cluster name inside a kubeconfig) is not the secret and stays.
+  const isSecret = (quoted: string) => {
+    const text = quoted.toLowerCase();
+    const cut = text.endsWith("...") ? text.slice(0, -3) : undefined;
+    return lower.some((s) => s === text || (cut !== undefined && cut.length >= MIN_UNQUOTED && s.startsWith(cut)));
   };
-  // Quoted values, as describeValue and the schemas write them: JSON strings, possibly cut with "...",
-  // possibly lower-cased in a suggestion.
-  const quotedMasked = message.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => (isSecretPart(quotedText(literal).replace(/\.\.\.$/, "")) ? `"${REDACTED}"` : literal));
+  const quotedMasked = message.replace(/"(?:[^"\\]|\\.)*"/g, (literal) => (isSecret(quotedText(literal)) ? `"${REDACTED}"` : literal));
   return [...secrets]
-    .filter((s) => s.length >= MIN_PIECE)
+    .filter((s) => s.length >= MIN_UNQUOTED)
     .sort((a, b) => b.length - a.length)
     .reduce((text, secret) => text.replace(new RegExp(secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "gi"), REDACTED), quotedMasked);
 }

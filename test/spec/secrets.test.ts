@@ -25,6 +25,16 @@ describe("secret configuration in diagnostics", () => {
     expect(lines.join("\n")).not.toContain("apiVersion");
   });
 
+  it("still names what merely occurs inside a secret, such as a cluster named in its kubeconfig", () => {
+    const fixture = baseFixture();
+    const clusters = fixture.config.clusters as { name: string; access: object }[];
+    clusters[2]!.access = { kind: "kubeconfig" };
+    clusters[1]!.name = "asia";
+    const kubeconfigs = { asia: `apiVersion: v1\nclusters:\n- name: asia\n  cluster: { server: https://asia.example.com }\nusers:\n- user: { token: ${TOKEN} }\n` };
+    const result = planUnderEngine(fixture, { "fleetgate:kubeconfigs": JSON.stringify(kubeconfigs) }, ["fleetgate:kubeconfigs"]);
+    expect(result.diagnostics.map(formatDiagnostic)).toContainEqual(expect.stringContaining('fleetgate:clusters[2].name: "asia" is already the name of clusters[1]'));
+  });
+
   it("never shows a value of a key the admin chose to keep secret, in schema checks or cross-checks", () => {
     const zone = (domain: string) => ({ domain, cloudDns: { managedZone: "example-com" } });
     const schema = planUnderEngine(baseFixture(), { "fleetgate:dns": JSON.stringify({ zones: [zone(`${TOKEN}.Example.com`)] }) }, ["fleetgate:dns"]);
