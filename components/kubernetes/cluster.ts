@@ -57,9 +57,18 @@ export class Cluster extends pulumi.ComponentResource {
     const { kubeconfig, server } = this.access(cluster, args.secrets);
     this.provider = new k8s.Provider(
       name,
-      // A stable identifier: a new endpoint, CA or credential plugin updates the provider instead of
-      // replacing it (and with it every object in the cluster).
-      { kubeconfig, clusterIdentifier: name, enableServerSideApply: true },
+      {
+        kubeconfig,
+        // A stable identifier: a new endpoint, CA or credential plugin updates the provider instead of
+        // replacing it (and with it every object in the cluster).
+        clusterIdentifier: name,
+        enableServerSideApply: true,
+        // Update Secrets and ConfigMaps in place rather than replacing them: a replaced `cacerts` (a root
+        // rotation) or remote secret would be missing for a moment, and an istiod starting then falls back
+        // to a self-signed CA; Istio re-reads the gateway's sizing ConfigMap when it changes.
+        enableSecretMutable: true,
+        enableConfigMapMutable: true,
+      },
       { parent: this },
     );
     const provider = this.provider;

@@ -43,7 +43,7 @@ describe("the clusters side of the prod example", () => {
       const provider = graph.one("pulumi:providers:kubernetes", key(c.name));
       expect(graph.parentOf(provider)).toBe(clusterComponent(c.name));
       expect(provider.secretPaths).toContain("kubeconfig");
-      expect(inputs(provider).clusterIdentifier).toBe(key(c.name));
+      expect(inputs(provider)).toMatchObject({ clusterIdentifier: key(c.name), enableSecretMutable: "true", enableConfigMapMutable: "true" });
       const config = parse(inputs(provider).kubeconfig);
       expect(config.clusters[0].cluster.server).toMatch(/^https:\/\/203\.0\.113\.\d+$/);
       expect(config.clusters[0].cluster["certificate-authority-data"]).toBeTruthy();
