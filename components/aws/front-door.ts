@@ -117,6 +117,22 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
     const provider = regions.global;
     const regionName = (zone: string, region: string) => `${region}.${boundedName(["fg", environment])}.${zone}`;
     const zones = new Map(edge.hosts.map((h) => [h.zone, h.hostedZoneId]));
+    // A cluster outside AWS is reached by its gateway's public name, checked by Route 53 itself: one
+    // check per cluster, shared by its records in every zone.
+    const checks = new Map(
+      edge.regions.flatMap((region) =>
+        region.clusters
+          .filter((cluster) => !nlbs.has(cluster.cluster))
+          .map((cluster) => [
+            cluster.cluster,
+            new aws.route53.HealthCheck(
+              boundedName([environment, cluster.cluster, "health"]),
+              { type: "TCP", fqdn: cluster.publicHostname!, port: cluster.publicPort ?? 443, requestInterval: 10, failureThreshold: 3 },
+              { parent: this, provider },
+            ),
+          ]),
+      ),
+    );
     const regionRecords = new Map<string, aws.route53.Record[]>();
     for (const [zone, zoneId] of [...zones].sort(([a], [b]) => (a < b ? -1 : 1)))
       for (const region of edge.regions) {
@@ -131,13 +147,7 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
           const recordName = boundedName([environment, zone, region.region, cluster.cluster]);
           if (nlb)
             return new aws.route53.Record(recordName, { ...common, type: "A", aliases: [{ name: nlb.dnsName, zoneId: nlb.zoneId, evaluateTargetHealth: true }] }, { parent: this, provider });
-          // A cluster outside AWS is reached by its gateway's public name, checked by Route 53 itself.
-          const check = new aws.route53.HealthCheck(
-            boundedName([environment, cluster.cluster, "health"]),
-            { type: "TCP", fqdn: cluster.publicHostname!, port: cluster.publicPort ?? 443, requestInterval: 10, failureThreshold: 3 },
-            { parent: this, provider },
-          );
-          return new aws.route53.Record(recordName, { ...common, type: "CNAME", ttl, records: [cluster.publicHostname!], healthCheckId: check.id }, { parent: this, provider });
+          return new aws.route53.Record(recordName, { ...common, type: "CNAME", ttl, records: [cluster.publicHostname!], healthCheckId: checks.get(cluster.cluster)!.id }, { parent: this, provider });
         });
         regionRecords.set(`${zone} ${region.region}`, records);
       }

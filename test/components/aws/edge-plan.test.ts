@@ -1,28 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { awsEdgePlan, MAX_NAMES_PER_CERTIFICATE } from "../../../components/aws/edge-plan";
 import { examplePlan } from "../../examples";
-import { baseFixture, planFixture, type SpecFixture } from "../../spec/fixtures";
-
-type Doc = Record<string, any>;
-
-/** The base spec fixture moved to an AWS front door with three EKS clusters. */
-function awsFixture(mode: "accelerator" | "latency-dns" = "accelerator"): SpecFixture {
-  const f = baseFixture();
-  f.config.frontDoor = "aws";
-  delete f.config.gcp;
-  f.config.aws = { mode };
-  f.config.clusters = [
-    { name: "us", provider: "eks", region: "us-east-1", zones: ["us-east-1a"], network: "vpc-us", labels: { region: "us", tier: "gold" }, access: { kind: "eks" } },
-    { name: "eu", provider: "eks", region: "eu-west-1", zones: ["eu-west-1a"], network: "vpc-eu", labels: { region: "eu", tier: "gold" }, access: { kind: "eks" } },
-    { name: "asia", provider: "eks", region: "ap-southeast-1", zones: ["ap-southeast-1a"], network: "vpc-asia", labels: { region: "asia" }, access: { kind: "eks" } },
-  ];
-  (f.config.dns as Doc).zones = [{ domain: "example.com", route53: { hostedZoneId: "Z0123456789ABC" } }];
-  const shop = f.files["shop/shop.yaml"]!;
-  (shop[0] as Doc).spec.clusters = [{ link: "us-east-1/us", fleetgate: { weight: 70 } }, { link: "eu-west-1/eu", fleetgate: { weight: 30 } }];
-  (shop[1] as Doc).spec.clusters = [{ link: "us-east-1/us" }];
-  (f.files["search/search.yaml"]![0] as Doc).spec.fleetgate.failover = ["eu-west-1", "us-east-1"];
-  return f;
-}
+import { planFixture, type SpecFixture } from "../../spec/fixtures";
+import { awsFixture, type Doc } from "./aws-fixture";
 
 function edgeOf(f: SpecFixture) {
   const result = planFixture(f);

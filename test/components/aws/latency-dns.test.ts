@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { awsEdgePlan } from "../../../components/aws/edge-plan";
+import { AwsFrontDoor } from "../../../components/aws/front-door";
+import { AwsRegions } from "../../../components/aws/regions";
+import { runComponent } from "../../harness";
+import { planFixture } from "../../spec/fixtures";
+import { awsFixture, type Doc } from "./aws-fixture";
+
+const RECORD = "aws:route53/record:Record";
+const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+
+/** latency-dns with a cluster outside AWS ("asia", reached by host name) and hosts in two DNS zones. */
+function twoZoneFixture() {
+  const f = awsFixture("latency-dns");
+  (f.config.clusters as Doc[])[2] = { name: "asia", provider: "other", region: "ap-southeast-1", network: "dc", labels: { region: "asia", tier: "gold" }, access: { kind: "kubeconfig" }, gateway: { publicHostname: "gw.asia.example.com" } };
+  f.config.kubeconfigs = { asia: "apiVersion: v1" };
+  f.secure.push("kubeconfigs");
+  (f.config.dns as Doc).zones.push({ domain: "example.org", route53: { hostedZoneId: "Z0ORG456789ABC" } });
+  (f.config.hostOwnership as Doc[]).push({ namespace: "search", domains: ["search.example.org"] });
+  (f.files["search/search.yaml"]![1] as Doc).spec.template.spec.rules.push({ host: "search.example.org", http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] } });
+  return f;
+}
+
+async function frontDoorGraph() {
+  const result = planFixture(twoZoneFixture());
+  expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`)).toEqual([]);
+  const edge = awsEdgePlan(result.plan!);
+  return runComponent(() => {
+    const regions = new AwsRegions("test", { environment: "test", regions: edge.regions.map((r) => r.region), globalRegion: "us-west-2" });
+    new AwsFrontDoor("test", { environment: "test", edge, regions, gateways: {}, ttl: 60 });
+  });
+}
+
+describe("the AWS front door in latency-dns mode, with hosts in two zones", () => {
+  it("checks a cluster outside AWS once, and both zones' records of it use that check", async () => {
+    const graph = await frontDoorGraph();
+    const checks = graph.ofType(HEALTH_CHECK);
+    expect(checks.map((c) => [c.inputs.fqdn, c.inputs.port])).toEqual([["gw.asia.example.com", 443]]);
+    const asia = graph.ofType(RECORD).filter((r) => r.inputs.setIdentifier === "asia");
+    expect(asia.map((r) => r.inputs.name).sort()).toEqual(["ap-southeast-1.fg-test.example.com", "ap-southeast-1.fg-test.example.org"]);
+    for (const record of asia) expect(record.propertyDependencies.healthCheckId).toEqual([checks[0]!.urn]);
+  });
+});
