@@ -26,3 +26,14 @@ export function backendName(environment: string, serviceKey: string, port: numbe
 
 export const GATEWAY_NAME = "fleetgate";
 export const DEFAULT_GATEWAY_NAMESPACE = "fleetgate-gateway";
+
+/** A host as a part of resource names: `*.apps.example.com` becomes `wildcard-apps.example.com`, which
+ * name building turns into `wildcard-apps-example-com`. */
+export function hostNamePart(host: string): string {
+  return host.startsWith("*.") ? `wildcard-${host.slice(2)}` : host;
+}
+
+/** What two hosts must not share: resource names are built from hosts with dots as dashes. */
+export function hostNameKey(host: string): string {
+  return boundedName([hostNamePart(host)], Number.MAX_SAFE_INTEGER);
+}

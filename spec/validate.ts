@@ -9,7 +9,7 @@ import { configPath } from "./environment";
 import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
 import { gkePathToMatch, matchKey } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
-import { addressName } from "./naming";
+import { addressName, hostNameKey } from "./naming";
 import type { RouteMatchPlan } from "./plan";
 import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
@@ -137,6 +137,16 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
   for (const loaded of documents.ingresses)
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates);
+
+  // Resource names are built from hosts, so two hosts must not come to the same name.
+  const hostNames = new Map<string, string>();
+  for (const loaded of documents.ingresses)
+    loaded.doc.spec.template.spec.rules.forEach((rule, r) => {
+      const first = hostNames.get(hostNameKey(rule.host));
+      if (first !== undefined && first !== rule.host)
+        at(loaded, ["spec", "template", "spec", "rules", r, "host"], `"${rule.host}" would be given the same resource names as "${first}" (${hostNameKey(rule.host)}), because resource names write a host's dots as dashes and a leading *. as wildcard-; serve one of them under another name`);
+      else hostNames.set(hostNameKey(rule.host), rule.host);
+    });
 
   const namespacesWithBrokenIngresses = new Set([...documents.invalid].filter((k) => k.startsWith("MultiClusterIngress ")).map((k) => k.split(" ")[1]!.split("/")[0]!));
   for (const [key, loaded] of services)

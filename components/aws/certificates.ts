@@ -10,6 +10,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "../../spec/names";
+import { hostNamePart } from "../../spec/naming";
 import type { AwsEdgePlan } from "./edge-plan";
 import type { AwsRegions } from "./regions";
 
@@ -53,7 +54,7 @@ export class AwsCertificates extends pulumi.ComponentResource {
       records.set(
         domain,
         new aws.route53.Record(
-          boundedName([environment, "acm-validation", domain.replace("*.", "wildcard-")]),
+          boundedName([environment, "acm-validation", hostNamePart(domain)]),
           {
             zoneId: hostedZoneId,
             name: option.apply((o) => o?.resourceRecordName ?? ""),

@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundedName } from "../../spec/names";
+import { hostNamePart } from "../../spec/naming";
 import type { AwsClusterEdge, AwsEdgePlan } from "./edge-plan";
 import type { AwsRegions } from "./regions";
 
@@ -79,7 +80,7 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
       for (const host of edge.hosts)
         for (const type of edge.frontDoor.dualStack ? ["A", "AAAA"] : ["A"])
           new aws.route53.Record(
-            boundedName([environment, host.host.replace("*.", "wildcard-"), type.toLowerCase()]),
+            boundedName([environment, hostNamePart(host.host), type.toLowerCase()]),
             {
               zoneId: host.hostedZoneId,
               name: host.host,
@@ -155,7 +156,7 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
     for (const host of edge.hosts) {
       const target = (region: string) => ({ name: regionName(host.zone, region), zoneId: host.hostedZoneId, evaluateTargetHealth: true });
       const dependsOn = host.regions.flatMap((r) => regionRecords.get(`${host.zone} ${r}`) ?? []);
-      const hostKey = host.host.replace("*.", "wildcard-");
+      const hostKey = hostNamePart(host.host);
       if (host.failover) {
         for (const [role, region] of [["PRIMARY", host.failover.primary], ["SECONDARY", host.failover.secondary]] as const)
           new aws.route53.Record(
