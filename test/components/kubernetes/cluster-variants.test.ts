@@ -91,6 +91,27 @@ describe("clusters the prod example does not have", () => {
   });
 });
 
+describe("a fleet that grows", () => {
+  it("keeps every name and the objects of existing clusters when a cluster is added", async () => {
+    const prod = examplePlan("prod");
+    const before = await runComponent(() => void new FleetClusters("prod", { plan: prod, secrets }));
+    const spare = variantPlan().clusters.find((c) => c.name === "gke-spare")!;
+    const names = [...prod.clusters.map((c) => c.name), "gke-spare"];
+    const grown: FleetPlan = {
+      ...prod,
+      clusters: [...prod.clusters, spare],
+      trust: { ...prod.trust, intermediates: [...prod.trust.intermediates, { ...prod.trust.intermediates[0]!, cluster: "gke-spare", commonName: "Fleetgate prod gke-spare Intermediate CA" }] },
+      mesh: { ...prod.mesh, remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))) },
+    };
+    const after = await runComponent(() => void new FleetClusters("prod", { plan: grown, secrets }));
+    const ids = (g: Graph) => new Set(g.resources.map((r) => `${r.type}::${r.name}`));
+    const afterIds = ids(after);
+    expect([...ids(before)].filter((id) => !afterIds.has(id))).toEqual([]);
+    const kinds = ["kubernetes:gateway.networking.k8s.io/v1:Gateway", "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "kubernetes:core/v1:Service", "kubernetes:net.gke.io/v1:ServiceExport", "kubernetes:helm.sh/v3:Release"];
+    for (const r of before.resources.filter((x) => kinds.includes(x.type))) expect(after.one(r.type, r.name).inputs, r.name).toEqual(r.inputs);
+  });
+});
+
 describe("a plan the clusters side cannot build", () => {
   it("stops when a cluster installs Istio without a pinned version, saying what to set", async () => {
     const plan = examplePlan("prod");
