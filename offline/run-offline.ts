@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
 import type { RegisteredResource } from "./mock-engine";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
@@ -34,23 +34,11 @@ export interface EngineConfig {
  * be decrypted here: they become opaque placeholders, and their keys are secret, as with the CLI.
  */
 export function engineConfigFromStackFile(text: string): EngineConfig {
-  const doc = parseDocument(text);
-  const plain = (doc.toJS() ?? {}) as { config?: Record<string, unknown> | null };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(plain.config ?? {})) {
-    let secret = false;
-    const reveal = (v: unknown, path: string[]): unknown => {
-      if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string") {
-        secret = true;
-        return `[secret ${[key, ...path].join(".")}]`;
-      }
-      if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, String(i)]));
-      if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, reveal(item, [...path, k])]));
-      return v;
-    };
-    const value_ = reveal(value, []);
-    config[key] = typeof value_ === "object" && value_ !== null ? JSON.stringify(value_) : String(value_);
+  for (const [key, raw] of Object.entries(stackFileConfig(parseStackFile("stack file", text).doc))) {
+    const { value, secret } = revealSecureValues(key, raw);
+    config[key] = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
     if (secret) secretKeys.push(key);
   }
   return { config, secretKeys };

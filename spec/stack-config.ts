@@ -20,38 +20,44 @@ export interface StackConfig {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** What an encrypted value reads as offline: opaque, and says where it came from. */
-export function secretPlaceholder(key: string, path: readonly PathSegment[]): string {
-  return `[secret ${CONFIG_NAMESPACE}:${[key, ...path].join(".")}]`;
+/**
+ * A stack file's value with its encrypted leaves (`{ secure: ... }`) replaced by opaque placeholders
+ * that say where they came from (`[secret fleetgate:kubeconfigs.onprem]`), and whether it had any: then
+ * the whole key is secret, as the Pulumi CLI makes structured values. Offline nothing can decrypt them.
+ */
+export function revealSecureValues(fullKey: string, value: unknown): { value: unknown; secret: boolean } {
+  let secret = false;
+  const reveal = (v: unknown, path: PathSegment[]): unknown => {
+    if (isSecureValue(v)) {
+      secret = true;
+      return `[secret ${[fullKey, ...path].join(".")}]`;
+    }
+    if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, i]));
+    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, reveal(item, [...path, k])]));
+    return v;
+  };
+  return { value: reveal(value, []), secret };
 }
 
-/**
- * Reads `stacks/Pulumi.<env>.yaml`. Encrypted leaves (`{ secure: ... }`) become placeholders and make
- * their whole key secret, as the Pulumi CLI does for structured values.
- */
+/** Reads `stacks/Pulumi.<env>.yaml`: the `fleetgate:` keys, encrypted values as placeholders. */
 export function stackConfigFromFile(file: string, text: string): StackConfig {
   const { doc, locate, diagnostics } = parseStackFile(file, text);
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
-  const plain = (doc?.toJS({ maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> | null };
-  for (const [fullKey, value] of Object.entries(plain.config ?? {})) {
+  for (const [fullKey, raw] of Object.entries(stackFileConfig(doc))) {
     const key = shortKey(fullKey);
     if (key === undefined) continue;
-    let secret = false;
-    const reveal = (v: unknown, path: PathSegment[]): unknown => {
-      if (isSecureValue(v)) {
-        secret = true;
-        return secretPlaceholder(key, path);
-      }
-      if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, i]));
-      if (v !== null && typeof v === "object")
-        return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, reveal(item, [...path, k])]));
-      return v;
-    };
-    values[key] = reveal(value, []);
+    const { value, secret } = revealSecureValues(fullKey, raw);
+    values[key] = value;
     if (secret) secretKeys.add(key);
   }
   return { values, secretKeys, locate, diagnostics };
+}
+
+/** The `config:` map of a parsed stack file (empty when the file has none or does not parse). */
+export function stackFileConfig(doc: Document.Parsed | undefined): Record<string, unknown> {
+  const plain = (doc?.toJS({ maxAliasCount: 100 }) ?? {}) as { config?: Record<string, unknown> | null };
+  return plain.config ?? {};
 }
 
 /**
@@ -104,9 +110,9 @@ function isSecureValue(value: unknown): boolean {
   );
 }
 
-function parseStackFile(file: string, text: string) {
+export function parseStackFile(file: string, text: string) {
   const lineCounter = new LineCounter();
-  const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
     const { line, col } = lineCounter.linePos(e.pos[0]);
     return { file, line, column: col, severity: "error", path: "", message: `${e.message.split("\n")[0]}; fix the YAML syntax at this place.` };

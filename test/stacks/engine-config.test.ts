@@ -1,0 +1,33 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { engineConfigFromStackFile, PROJECT_ROOT } from "../../offline/run-offline";
+import { stackConfigFromEngine, stackConfigFromFile } from "../../spec/stack-config";
+
+const withSecrets = `config:
+  gcp:project: acme
+  fleetgate:frontDoor: gcp
+  fleetgate:kubeconfigs:
+    onprem: { secure: v1:abc }
+  fleetgate:defaults: &d { ttl: 60 }
+  fleetgate:dns: { <<: *d, zones: [] }
+`;
+
+describe("the offline engine's configuration", () => {
+  for (const [name, text] of [["a stack file with secrets and merge keys", withSecrets], ["the prod example", readFileSync(join(PROJECT_ROOT, "stacks/Pulumi.prod.yaml"), "utf8")]] as const) {
+    it(`holds what the spec reads from ${name}, with the same secret keys`, () => {
+      const engine = engineConfigFromStackFile(text);
+      const fromEngine = stackConfigFromEngine(engine.config, (key) => engine.secretKeys.includes(key));
+      const fromFile = stackConfigFromFile("stacks/Pulumi.test.yaml", text);
+      expect(fromEngine.values).toEqual(fromFile.values);
+      expect([...fromEngine.secretKeys].sort()).toEqual([...fromFile.secretKeys].sort());
+    });
+  }
+
+  it("keeps encrypted values opaque and marks their keys secret", () => {
+    const engine = engineConfigFromStackFile(withSecrets);
+    expect(engine.config["fleetgate:kubeconfigs"]).toBe(JSON.stringify({ onprem: "[secret fleetgate:kubeconfigs.onprem]" }));
+    expect(engine.secretKeys).toEqual(["fleetgate:kubeconfigs"]);
+    expect(engine.config["gcp:project"]).toBe("acme");
+  });
+});
