@@ -175,6 +175,13 @@ export function placeHostRules(host: HostPlan): PlacedRule[] {
 
   for (const intent of intents) {
     const { prefix } = replacementOf(intent.action);
+    // Istio hands a prefix rewrite of "/" to Envoy as a plain prefix replacement, which would glue the
+    // replacement to the rest of the path ("/x" to "/apix"); the spec means "/api/x".
+    if (prefix !== undefined && isPrefix(intent) && intent.match.path.value === "/")
+      throw new RouteTranslationError(
+        `${host.name}: route ${intent.key} replaces the prefix "/" of every path with ${JSON.stringify(prefix)}, which the gateway cannot do exactly; ` +
+          `rewrite a narrower prefix (such as /v1/*), or rewrite the full path.`,
+      );
     if (prefix !== undefined && isPrefix(intent) && !prefix.endsWith("/"))
       throw new RouteTranslationError(
         `${host.name}: route ${intent.key} replaces the prefix ${intent.match.path.value} with ${JSON.stringify(prefix)}, which does not end in "/"; ` +

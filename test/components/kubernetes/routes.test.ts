@@ -209,9 +209,11 @@ describe("a host's rules in a cluster", () => {
     expect(() => placeHostRules({ ...h, defaultBackend: { service: "ns/d", port: 80, weight: 100 } })).not.toThrow();
   });
 
-  it("refuses a prefix replacement without a trailing slash, which Gateway API would not reproduce", () => {
+  it("refuses a prefix replacement Gateway API would not reproduce: without a trailing slash, or of every path", () => {
     const h = host([{ match: match(prefix("/v1/")), action: forward("ns/a", { rewrite: { prefix: "/api" } }) }], "ns/d");
     expect(() => placeHostRules(h)).toThrow(/does not end in "\/"/);
+    const all = host([{ match: match(prefix("/")), action: forward("ns/a", { rewrite: { prefix: "/api/" } }) }]);
+    expect(() => placeHostRules(all)).toThrow(/replaces the prefix "\/" of every path/);
   });
 
   it("keeps only the backends of a split that run in the cluster, and the spec's backends when none does", () => {
