@@ -125,7 +125,7 @@ export function gatewayNamespace(gateway: GatewayPlan): Namespace {
 }
 
 /** The Gateway object; `toJSON()` adds the parametersRef the model's schema does not know. */
-export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown } {
+export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
   const model = new Gateway({
     metadata: { name: gateway.name, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations: gatewayAnnotations(cluster) },
     spec: {
@@ -141,6 +141,10 @@ export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { mod
     toJSON() {
       const json = model.toJSON() as { spec: { infrastructure?: Record<string, unknown> } };
       return { ...json, spec: { ...json.spec, infrastructure: { ...json.spec.infrastructure, parametersRef } } };
+    },
+    validate() {
+      model.validate();
+      checkParametersRef(parametersRef);
     },
   };
 }

@@ -15,9 +15,11 @@ export interface KubeObject {
   readonly [field: string]: unknown;
 }
 
-/** Anything with a `toJSON()` that yields a Kubernetes object (a model, or a checked plain object). */
+/** Anything with a `toJSON()` that yields a Kubernetes object: a model, or a plain object with its own check. */
 export interface ObjectSource {
   toJSON(): unknown;
+  /** Throws when the object does not match its kind's schema. */
+  validate(): void;
 }
 
 /** API groups whose kinds are custom resources (CRDs installed by Istio, Gateway API, GKE or MCS). */
@@ -29,10 +31,11 @@ const CUSTOM_GROUPS = new Set(["gateway.networking.k8s.io", "networking.istio.io
  */
 export function kubeResource(name: string, source: ObjectSource, opts: pulumi.CustomResourceOptions, extra: Record<string, pulumi.Input<unknown>> = {}): pulumi.CustomResource {
   if (!opts.provider) throw new Error(`${name}: every Kubernetes resource needs its cluster's provider`);
+  // An object that does not match its schema stops the program here, before anything is deployed.
+  source.validate();
   const object = source.toJSON() as KubeObject;
-  // The model already checked the shape; the typed args only restate it.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const args = { ...object, ...extra } as any;
+  // The typed args only restate the object's shape, which the schema has just checked.
+  const args = { ...object, ...extra } as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   switch (`${object.apiVersion} ${object.kind}`) {
     case "v1 Namespace":
       return new k8s.core.v1.Namespace(name, args, opts);
@@ -61,6 +64,7 @@ export function kubeResource(name: string, source: ObjectSource, opts: pulumi.Cu
  */
 export function namespacePatch(name: string, source: ObjectSource, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
   if (!opts.provider) throw new Error(`${name}: every Kubernetes resource needs its cluster's provider`);
+  source.validate();
   const object = source.toJSON() as KubeObject;
   return new k8s.core.v1.NamespacePatch(name, { metadata: object.metadata as k8s.types.input.meta.v1.ObjectMetaPatch }, opts);
 }
@@ -70,7 +74,7 @@ export function namespacePatch(name: string, source: ObjectSource, opts: pulumi.
  * outside GKE. No @kubernetes-models package carries it, so its (tiny) schema is checked here: the kind
  * has no spec, and its name must be that of the Service it exports (an RFC 1035 label).
  */
-export function upstreamServiceExport(namespace: string, name: string, labels: Record<string, string>): ObjectSource & { validate(): void } {
+export function upstreamServiceExport(namespace: string, name: string, labels: Record<string, string>): ObjectSource {
   const object = { apiVersion: "multicluster.x-k8s.io/v1alpha1", kind: "ServiceExport", metadata: { name, namespace, labels } };
   return {
     toJSON: () => object,

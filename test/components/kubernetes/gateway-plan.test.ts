@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkParametersRef, gatewayObject, gatewayOptions, gatewaySizing, generatedName, hostRoutes, infrastructureAnnotations, listenerFor, listeners, MAX_LISTENERS, referenceGrants, routeContext, sizingNotes } from "../../../components/kubernetes/gateway-plan";
+import { kubeResource } from "../../../components/kubernetes/objects";
 import { placeHostRules } from "../../../components/kubernetes/routes";
 import type { ClusterPlan, GatewayPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
@@ -103,5 +104,13 @@ describe("a cluster's gateway", () => {
     expect(split("gke-eu")).toEqual(["cart:90"]);
     // asia is drained for cart but still runs it: it keeps its Service and gets no split to cart-v2.
     expect(split("gke-asia")).toEqual(["cart:90"]);
+  });
+
+  it("refuses to create an object that does not match its schema, or one without its cluster's provider", () => {
+    const gw = gatewayOf("gke-us");
+    const broken = { ...gw, hosts: ["Not_A_Host"] };
+    const provider = {} as never;
+    expect(() => kubeResource("broken", gatewayObject(cluster("gke-us"), broken), { provider })).toThrow();
+    expect(() => kubeResource("no-provider", gatewayOptions(gw), {})).toThrow(/needs its cluster's provider/);
   });
 });
