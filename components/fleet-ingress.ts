@@ -44,8 +44,7 @@ export class FleetIngress extends pulumi.ComponentResource {
       const edge = awsEdgePlan(plan);
       const regions = new AwsRegions(plan.environment, { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion }, { parent: this });
       new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
-      const ttl = plan.dnsZones[0]?.ttl ?? 300;
-      const frontDoor = new AwsFrontDoor(plan.environment, { environment: plan.environment, edge, regions, gateways: clusters.gateways, ttl }, { parent: this });
+      const frontDoor = new AwsFrontDoor(plan.environment, { environment: plan.environment, edge, regions, gateways: clusters.gateways }, { parent: this });
       address = frontDoor.address;
     }
 

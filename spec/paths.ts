@@ -4,7 +4,8 @@
  * whose meaning is exact (see spec/plan.ts), and routes of a host are ordered so that the most specific
  * match wins, as GCE's longest-match does.
  */
-import type { PathMatchPlan, RouteMatchPlan } from "./plan";
+import type { PathMatchPlan, RouteMatchPlan, ValueMatchPlan } from "./plan";
+import type { PathExtension } from "./schema/documents";
 
 export function gkePathToMatch(path: string | undefined): { match: PathMatchPlan } | { problem: string } {
   if (path === undefined || path === "" || path === "/*") return { match: { type: "Prefix", value: "/" } };
@@ -41,4 +42,20 @@ export function compareMatches(a: RouteMatchPlan, b: RouteMatchPlan): number {
   const ka = matchKey(a);
   const kb = matchKey(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * The full match of an ingress path: its path rule and its extra conditions, in a total order (name,
+ * then type, then value), so that the same conditions written in any order are the same match.
+ */
+export function routeMatch(path: PathMatchPlan, ext: PathExtension | undefined): RouteMatchPlan {
+  const conditions = (list: readonly ValueMatchPlan[] | undefined): ValueMatchPlan[] =>
+    (list ?? [])
+      .map((m) => ({ name: m.name, type: m.type, ...(m.value !== undefined && m.type !== "Present" ? { value: m.value } : {}) }))
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.type, b.type) || compareText(a.value ?? "", b.value ?? ""));
+  return { path, headers: conditions(ext?.match?.headers), queryParams: conditions(ext?.match?.queryParams) };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -8,7 +8,7 @@ import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { hostInDomain, wildcardCovers } from "./names";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME, negName } from "./naming";
-import { compareMatches, gkePathToMatch, matchKey } from "./paths";
+import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
 import type * as P from "./plan";
 import type { BackendConfig, MultiClusterIngress, MultiClusterService, PathExtension } from "./schema/documents";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
@@ -202,7 +202,8 @@ function resolveService(
       healthCheck: {
         protocol: hc?.type ?? HEALTH_CHECK_DEFAULTS.protocol,
         path: hc?.requestPath ?? HEALTH_CHECK_DEFAULTS.path,
-        ...(hosts[0] !== undefined ? { host: hosts[0] } : {}),
+        // A wildcard is no host a request can carry: check with a named host when the service has one.
+        ...(healthCheckHost(hosts) !== undefined ? { host: healthCheckHost(hosts) } : {}),
         intervalSeconds: hc?.checkIntervalSec ?? HEALTH_CHECK_DEFAULTS.intervalSeconds,
         timeoutSeconds: hc?.timeoutSec ?? HEALTH_CHECK_DEFAULTS.timeoutSeconds,
         healthyThreshold: hc?.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold,
@@ -248,6 +249,13 @@ function resolveService(
   };
 }
 
+/** The host health checks send: the first named host, else the first wildcard with a label in its place. */
+export function healthCheckHost(hosts: readonly string[]): string | undefined {
+  const named = hosts.find((h) => !h.startsWith("*."));
+  if (named !== undefined) return named;
+  return hosts[0]?.replace(/^\*\./, "fleetgate-health-check.");
+}
+
 function retryPlan(retries: NonNullable<PathExtension["retries"]>): P.RetryPlan {
   return {
     attempts: retries.attempts,
@@ -288,11 +296,7 @@ function resolveHosts(
         const normalised = gkePathToMatch(path.path);
         if (!("match" in normalised)) continue;
         const ext = path.fleetgate;
-        const match: P.RouteMatchPlan = {
-          path: normalised.match,
-          headers: sortBy([...(ext?.match?.headers ?? [])], (m) => m.name).map(valueMatch),
-          queryParams: sortBy([...(ext?.match?.queryParams ?? [])], (m) => m.name).map(valueMatch),
-        };
+        const match = routeMatch(normalised.match, ext);
         const action: P.RouteActionPlan = ext?.redirect
           ? {
               kind: "redirect",
@@ -311,9 +315,8 @@ function resolveHosts(
   return [...drafts.keys()].sort().map((name): P.HostPlan => {
     const draft = drafts.get(name)!;
     const routes = draft.routes.sort((a, b) => compareMatches(a.match, b.match)).map((r, i) => ({ ...r, priority: i + 1 }));
-    const reached = [...routes.flatMap((r) => (r.action.kind === "forward" ? r.action.backends : [])), ...(draft.defaultBackend ? [draft.defaultBackend] : [])];
     const clusters = new Set<string>();
-    for (const b of reached) for (const s of selections.get(b.service) ?? []) clusters.add(s.cluster.name);
+    for (const b of backendsOf({ routes, defaultBackend: draft.defaultBackend })) for (const s of selections.get(b.service) ?? []) clusters.add(s.cluster.name);
     return {
       name,
       wildcard: name.startsWith("*."),
@@ -357,11 +360,7 @@ function forwardAction(
   };
 }
 
-function valueMatch(m: { name: string; type: "Exact" | "RegularExpression" | "Present"; value?: string | undefined }): P.ValueMatchPlan {
-  return { name: m.name, type: m.type, ...(m.value !== undefined && m.type !== "Present" ? { value: m.value } : {}) };
-}
-
-function backendsOf(host: P.HostPlan): P.BackendRefPlan[] {
+function backendsOf(host: Pick<P.HostPlan, "routes" | "defaultBackend">): P.BackendRefPlan[] {
   return [...host.routes.flatMap((r) => (r.action.kind === "forward" ? r.action.backends : [])), ...(host.defaultBackend ? [host.defaultBackend] : [])];
 }
 

@@ -7,10 +7,9 @@ import { formatPath, type Diagnostic, type PathSegment, type Severity } from "./
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { configPath } from "./environment";
 import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
-import { gkePathToMatch, matchKey } from "./paths";
+import { gkePathToMatch, matchKey, routeMatch } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { addressName, hostNameKey } from "./naming";
-import type { RouteMatchPlan } from "./plan";
 import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
@@ -344,12 +343,7 @@ function validateIngress(
       if (normalised.match.type === "Prefix" && ext?.rewrite?.path !== undefined)
         at(loaded, [...pathPath, "fleetgate", "rewrite", "path"], `replaces the whole path of every request under "${entry.path}"; use prefix to keep what follows it`);
 
-      const match: RouteMatchPlan = {
-        path: normalised.match,
-        headers: [...(ext?.match?.headers ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
-        queryParams: [...(ext?.match?.queryParams ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1)),
-      };
-      const claimKey = `${host} ${matchKey(match)}`;
+      const claimKey = `${host} ${matchKey(routeMatch(normalised.match, ext))}`;
       const previous = claims.get(claimKey);
       if (previous) {
         const where = previous.loaded.locate(previous.path);

@@ -13,6 +13,8 @@ import type { AwsFrontDoorPlan, ClusterPlan, FleetPlan, HostPlan } from "../../s
 
 /** ACM's default quota of names per certificate. */
 export const MAX_NAMES_PER_CERTIFICATE = 10;
+/** Names per certificate aimed at when a region needs several: room to grow before a bucket splits. */
+const NAMES_PER_BUCKET = 8;
 
 export interface AwsEdgePlan {
   readonly frontDoor: AwsFrontDoorPlan;
@@ -20,6 +22,8 @@ export interface AwsEdgePlan {
   readonly regions: readonly AwsRegionEdge[];
   /** Hosts, sorted, with their DNS routing. */
   readonly hosts: readonly AwsHostEdge[];
+  /** The hosted zones that hold the hosts' records, sorted by domain, with the TTL of their plain records. */
+  readonly zones: readonly { readonly domain: string; readonly hostedZoneId: string; readonly ttl: number }[];
   /** Every certificate name that needs a DNS validation record, with its hosted zone, sorted. */
   readonly validationDomains: readonly { readonly domain: string; readonly hostedZoneId: string }[];
 }
@@ -86,7 +90,7 @@ export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
       region,
       clusters,
       trafficDial: clusters.some((c) => c.weight > 0) ? 100 : 0,
-      certificates: chunk(domains, MAX_NAMES_PER_CERTIFICATE).map((names) => ({ key: shortHash(names.join(",")), domains: names })),
+      certificates: certificateGroups(domains).map((names) => ({ key: shortHash(names.join(",")), domains: names })),
     };
   });
 
@@ -112,10 +116,12 @@ export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
         validation.set(domain, planned?.kind === "managed" ? (zoneIds.get(planned.zone) ?? "") : "");
       }
 
+  const hostZones = new Set(hosts.map((h) => h.zone));
   return {
     frontDoor: plan.frontDoor,
     regions,
     hosts,
+    zones: plan.dnsZones.filter((z) => hostZones.has(z.domain)).map((z) => ({ domain: z.domain, hostedZoneId: z.hostedZoneId ?? "", ttl: z.ttl })),
     validationDomains: [...validation.keys()].sort().map((domain) => ({ domain, hostedZoneId: validation.get(domain)! })),
   };
 }
@@ -140,6 +146,21 @@ function hostFailover(plan: FleetPlan, host: HostPlan): readonly string[] {
   const service =
     catchAll?.action.kind === "forward" ? [...catchAll.action.backends].sort((a, b) => b.weight - a.weight)[0]?.service : host.defaultBackend?.service;
   return plan.services.find((s) => s.key === service)?.failover ?? [];
+}
+
+/**
+ * Groups a region's certificate names into certificates. While they fit one certificate they share it.
+ * Beyond that each name goes to a bucket chosen by a hash of the name, and the number of buckets is a
+ * power of two, so adding a host changes only its own bucket's certificate — all regroup only when the
+ * number of buckets doubles. A bucket that outgrows ACM's quota is split in name order.
+ */
+export function certificateGroups(domains: readonly string[]): string[][] {
+  const sorted = [...domains].sort();
+  if (sorted.length <= MAX_NAMES_PER_CERTIFICATE) return sorted.length > 0 ? [sorted] : [];
+  const buckets = 2 ** Math.ceil(Math.log2(Math.ceil(sorted.length / NAMES_PER_BUCKET)));
+  const grouped = Array.from({ length: buckets }, () => [] as string[]);
+  for (const name of sorted) grouped[parseInt(shortHash(name), 16) % buckets]!.push(name);
+  return grouped.filter((g) => g.length > 0).flatMap((g) => chunk(g, MAX_NAMES_PER_CERTIFICATE));
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -17,8 +17,6 @@ export interface AwsFrontDoorArgs {
   readonly regions: AwsRegions;
   /** Per serving cluster, the resource whose creation makes its NLB exist (its gateway). */
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
-  /** TTL of the records that are not aliases. */
-  readonly ttl: number;
 }
 
 /** The tags the AWS Load Balancer Controller puts on the NLB of a Service. */
@@ -114,10 +112,10 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
    * order, a primary and a secondary record.
    */
   private latencyRecords(args: AwsFrontDoorArgs, nlbs: Map<string, Nlb>): void {
-    const { environment, edge, regions, ttl } = args;
+    const { environment, edge, regions } = args;
     const provider = regions.global;
     const regionName = (zone: string, region: string) => `${region}.${boundedName(["fg", environment])}.${zone}`;
-    const zones = new Map(edge.hosts.map((h) => [h.zone, h.hostedZoneId]));
+
     // A cluster outside AWS is reached by its gateway's public name, checked by Route 53 itself: one
     // check per cluster, shared by its records in every zone.
     const checks = new Map(
@@ -135,7 +133,7 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
       ),
     );
     const regionRecords = new Map<string, aws.route53.Record[]>();
-    for (const [zone, zoneId] of [...zones].sort(([a], [b]) => (a < b ? -1 : 1)))
+    for (const { domain: zone, hostedZoneId: zoneId, ttl } of edge.zones)
       for (const region of edge.regions) {
         const records = region.clusters.map((cluster) => {
           const nlb = nlbs.get(cluster.cluster);

@@ -9,14 +9,25 @@ import { absolutePath, annotationMap, dnsLabel, duration, hostName, labelMap, po
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
-const metadata = strictObject(
-  {
-    name: dnsLabel("The object's name, unique per kind within its namespace."),
-    namespace: dnsLabel("The namespace of the service owners. Default `default`.").default("default"),
-    labels: labelMap.optional(),
-    annotations: annotationMap.optional(),
-  },
-  "Standard Kubernetes object metadata.",
+function objectMetadata(name: z.ZodType<string>) {
+  return strictObject(
+    {
+      name,
+      namespace: dnsLabel("The namespace of the service owners. Default `default`.").default("default"),
+      labels: labelMap.optional(),
+      annotations: annotationMap.optional(),
+    },
+    "Standard Kubernetes object metadata.",
+  );
+}
+
+const metadata = objectMetadata(dnsLabel("The object's name, unique per kind within its namespace."));
+
+/** A MultiClusterService becomes a Service in each cluster, whose name Kubernetes requires to start with a letter. */
+const serviceMetadata = objectMetadata(
+  dnsLabel("The service's name, unique within its namespace; it MUST start with a letter, as a Kubernetes Service name does.").superRefine((value, ctx) => {
+    if (/^[0-9]/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter; write it like "svc-${value}"` });
+  }),
 );
 
 const servicePort = z
@@ -159,7 +170,7 @@ export const multiClusterServiceSchema = strictObject(
   {
     apiVersion: z.enum(GKE_API_VERSIONS).describe("networking.gke.io/v1 (v1beta1, from older GKE releases, is read the same way)."),
     kind: z.literal("MultiClusterService"),
-    metadata,
+    metadata: serviceMetadata,
     spec: strictObject(
       {
         template: strictObject(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareMatches, gkePathToMatch } from "../../spec/paths";
+import { compareMatches, gkePathToMatch, routeMatch } from "../../spec/paths";
+import { healthCheckHost } from "../../spec/resolve";
 import type { RouteMatchPlan } from "../../spec/plan";
 
 describe("GKE path rules", () => {
@@ -41,5 +42,22 @@ describe("route precedence", () => {
       const longest = Math.max(...candidates.map((r) => r.path.value.length));
       expect(candidates[0]!.path.value.length, path).toBe(longest);
     }
+  });
+});
+
+describe("route conditions", () => {
+  it("are put in one order whatever order they are written in", () => {
+    const a = routeMatch({ type: "Prefix", value: "/" }, { match: { headers: [{ name: "x-b", type: "Exact", value: "2" }, { name: "x-a", type: "Present" }, { name: "x-a", type: "Exact", value: "1" }] } });
+    const b = routeMatch({ type: "Prefix", value: "/" }, { match: { headers: [{ name: "x-a", type: "Exact", value: "1" }, { name: "x-b", type: "Exact", value: "2" }, { name: "x-a", type: "Present" }] } });
+    expect(a).toEqual(b);
+    expect(a.headers.map((h) => `${h.name}:${h.type}`)).toEqual(["x-a:Exact", "x-a:Present", "x-b:Exact"]);
+  });
+});
+
+describe("health check hosts", () => {
+  it("prefer a named host and stand a label in for a wildcard", () => {
+    expect(healthCheckHost(["*.shop.example.com", "shop.example.com"])).toBe("shop.example.com");
+    expect(healthCheckHost(["*.shop.example.com"])).toBe("fleetgate-health-check.shop.example.com");
+    expect(healthCheckHost([])).toBeUndefined();
   });
 });

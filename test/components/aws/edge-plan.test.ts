@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { awsEdgePlan, MAX_NAMES_PER_CERTIFICATE } from "../../../components/aws/edge-plan";
+import { awsEdgePlan, certificateGroups, MAX_NAMES_PER_CERTIFICATE } from "../../../components/aws/edge-plan";
 import { examplePlan } from "../../examples";
 import { planFixture, type SpecFixture } from "../../spec/fixtures";
 import { awsFixture, type Doc } from "./aws-fixture";
@@ -40,8 +40,21 @@ describe("the AWS edge plan", () => {
     const hosts = Array.from({ length: 12 }, (_, i) => `h${String(i).padStart(2, "0")}.shop.example.com`);
     ((f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules as Doc[]).push(...hosts.map((host) => ({ host, http: { paths: [{ path: "/*", backend: { serviceName: "web", servicePort: 80 } }] } })));
     const us = edgeOf(f).regions.find((r) => r.region === "us-east-1")!;
-    expect(us.certificates.map((c) => c.domains.length)).toEqual([MAX_NAMES_PER_CERTIFICATE, 5]);
-    expect(new Set(us.certificates.map((c) => c.key)).size).toBe(2);
+    expect(us.certificates.map((c) => c.domains).flat().sort()).toEqual([...hosts, "api.search.example.com", "search.example.com", "shop.example.com"].sort());
+    for (const cert of us.certificates) expect(cert.domains.length).toBeLessThanOrEqual(MAX_NAMES_PER_CERTIFICATE);
+    expect(us.certificates.length).toBeGreaterThan(1);
+    expect(new Set(us.certificates.map((c) => c.key)).size).toBe(us.certificates.length);
+  });
+
+  it("changes only one certificate when a host joins a region with several", () => {
+    const names = Array.from({ length: 40 }, (_, i) => `h${i}.example.com`);
+    const before = certificateGroups(names);
+    const after = certificateGroups([...names, "new.example.com"]);
+    const key = (g: string[]) => g.join(",");
+    const changed = after.filter((g) => !before.map(key).includes(key(g)));
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toContain("new.example.com");
+    expect(before.length).toBe(after.length);
   });
 
   it("validates each certificate name once, in its zone", () => {

@@ -27,7 +27,7 @@ async function frontDoorGraph() {
   const edge = awsEdgePlan(result.plan!);
   return runComponent(() => {
     const regions = new AwsRegions("test", { environment: "test", regions: edge.regions.map((r) => r.region), globalRegion: "us-west-2" });
-    new AwsFrontDoor("test", { environment: "test", edge, regions, gateways: {}, ttl: 60 });
+    new AwsFrontDoor("test", { environment: "test", edge, regions, gateways: {} });
   });
 }
 
@@ -38,6 +38,8 @@ describe("the AWS front door in latency-dns mode, with hosts in two zones", () =
     expect(checks.map((c) => [c.inputs.fqdn, c.inputs.port])).toEqual([["gw.asia.example.com", 443]]);
     const asia = graph.ofType(RECORD).filter((r) => r.inputs.setIdentifier === "asia");
     expect(asia.map((r) => r.inputs.name).sort()).toEqual(["ap-southeast-1.fg-test.example.com", "ap-southeast-1.fg-test.example.org"]);
+    // Each zone's plain records carry that zone's TTL.
+    expect(asia.map((r) => r.inputs.ttl)).toEqual(asia.map(() => 300));
     for (const record of asia) expect(record.propertyDependencies.healthCheckId).toEqual([checks[0]!.urn]);
   });
 });
