@@ -25,7 +25,13 @@ const fleet = new FleetIngress(environment, { plan: result.plan, secrets: secret
 
 /** The hosts the environment serves. */
 export const hosts = fleet.hosts;
-/** The front door's public address. */
+/** The front door's public address: GCP's IPv4 address, or the AWS accelerator's DNS name. */
 export const address = fleet.address;
+/** Every public IP address of the front door. */
+export const ipAddresses = fleet.ipAddresses;
+/** Per host, the certificates that serve it (and, on GCP, whether they are ACTIVE). */
+export const certificates = fleet.certificates;
+/** GCP: per routed service port, its backend service. */
+export const backendServices = fleet.backendServices;
 /** Per cluster: its gateway's hosts and whether it is drained. */
 export const gateways = fleet.gateways;

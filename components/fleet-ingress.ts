@@ -23,8 +23,14 @@ export interface FleetIngressArgs {
 export class FleetIngress extends pulumi.ComponentResource {
   /** Hosts served by the environment, sorted. */
   readonly hosts: pulumi.Output<string[]>;
-  /** The front door's public IPv4 address (GCP) or DNS name (AWS accelerator). */
+  /** The front door's public IPv4 address (GCP) or DNS name (AWS accelerator; none in latency-dns mode). */
   readonly address: pulumi.Output<string | undefined>;
+  /** Every public IP address of the front door (GCP global addresses, AWS accelerator addresses). */
+  readonly ipAddresses: pulumi.Output<string[]>;
+  /** Per host, the certificates that serve it: GCP certificate map entries and their state, or AWS ACM ARNs. */
+  readonly certificates: pulumi.Output<Record<string, { certificates: string[]; state?: string }>>;
+  /** GCP: per routed service port, its backend service's name. */
+  readonly backendServices: pulumi.Output<Record<string, string>>;
   /** Per cluster: whether it has a gateway, its hosts and whether it is drained. */
   readonly gateways: pulumi.Output<Record<string, ClusterStatus>>;
 
@@ -36,21 +42,27 @@ export class FleetIngress extends pulumi.ComponentResource {
     const clusters = new FleetClusters(plan.environment, { plan, secrets }, { parent: this });
 
     // --- The front door (components/gcp, components/aws).
-    let address: pulumi.Output<string | undefined> = pulumi.output(undefined);
     if (plan.frontDoor.provider === "gcp") {
       const frontDoor = new GcpFrontDoor(plan.environment, { plan, gateways: clusters.gateways }, { parent: this });
-      address = frontDoor.address;
+      this.address = frontDoor.address;
+      this.ipAddresses = pulumi.all([frontDoor.address, frontDoor.ipv6Address]).apply((ips) => ips.filter((ip): ip is string => ip !== undefined));
+      this.certificates = frontDoor.hosts.apply((hosts) => Object.fromEntries(hosts.map((h) => [h.host, { certificates: h.certificates, state: h.certificateState }])));
+      this.backendServices = frontDoor.backendServices;
     } else {
       const edge = awsEdgePlan(plan);
       const regions = new AwsRegions(plan.environment, { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion }, { parent: this });
-      new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
+      const certificates = new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
       const frontDoor = new AwsFrontDoor(plan.environment, { environment: plan.environment, edge, regions, gateways: clusters.gateways }, { parent: this });
-      address = frontDoor.address;
+      this.address = frontDoor.address;
+      this.ipAddresses = frontDoor.ipAddresses;
+      this.certificates = pulumi.all(certificates.arns).apply((arns) =>
+        Object.fromEntries(edge.hosts.map((h) => [h.host, { certificates: h.regions.flatMap((r) => arns[r] ?? []) }])),
+      );
+      this.backendServices = pulumi.output({} as Record<string, string>);
     }
 
     this.hosts = pulumi.output(plan.hosts.map((h) => h.name));
-    this.address = address;
     this.gateways = clusters.status;
-    this.registerOutputs({ hosts: this.hosts, address: this.address, gateways: this.gateways });
+    this.registerOutputs({ hosts: this.hosts, address: this.address, ipAddresses: this.ipAddresses, certificates: this.certificates, backendServices: this.backendServices, gateways: this.gateways });
   }
 }

@@ -76,7 +76,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const byUrn = new Map<string, RegisteredResource>();
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs) } }),
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs, args.provider) } }),
       call: (args) => fakeInvoke(args.token, args.inputs, args.provider),
     },
     options.project ?? "fleetgate",

@@ -23,10 +23,10 @@ function providerRegion(provider: string | undefined): string {
   return /-aws-([a-z]{2}(-gov)?-[a-z]+-\d)$/.exec(name)?.[1] ?? "us-east-1";
 }
 
-fakeOutputsFor("aws:acm/certificate:Certificate", (name, inputs) => {
+fakeOutputsFor("aws:acm/certificate:Certificate", (name, inputs, provider) => {
   const domains = [inputs.domainName as string, ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
   return {
-    arn: `arn:aws:acm:region:${ACCOUNT}:certificate/${hex(name, 8)}-${hex(`${name}/2`, 4)}-${hex(`${name}/3`, 4)}-${hex(`${name}/4`, 12)}`,
+    arn: `arn:aws:acm:${providerRegion(provider)}:${ACCOUNT}:certificate/${hex(name, 8)}-${hex(`${name}/2`, 4)}-${hex(`${name}/3`, 4)}-${hex(`${name}/4`, 12)}`,
     status: "PENDING_VALIDATION",
     // ACM gives a name the same record in every region of an account, so it depends on the name only.
     domainValidationOptions: domains.map((domain) => {

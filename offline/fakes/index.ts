@@ -8,7 +8,8 @@
 import { createHash } from "node:crypto";
 
 type Inputs = Record<string, unknown>;
-type OutputFaker = (name: string, inputs: Inputs) => Inputs;
+/** Computes outputs; `provider` is the explicit provider's reference (`<urn>::<id>`), when there is one. */
+type OutputFaker = (name: string, inputs: Inputs, provider?: string) => Inputs;
 
 const outputsByType: Record<string, OutputFaker> = {};
 /** Answers a lookup; `provider` is the explicit provider's reference (`<urn>::<id>`), when there is one. */
@@ -25,8 +26,8 @@ export function fakeInvokeFor(token: string, answer: InvokeAnswer): void {
   invokesByToken[token] = answer;
 }
 
-export function fakeOutputs(type: string, name: string, inputs: Inputs): Inputs {
-  return outputsByType[type]?.(name, inputs) ?? {};
+export function fakeOutputs(type: string, name: string, inputs: Inputs, provider?: string): Inputs {
+  return outputsByType[type]?.(name, inputs, provider) ?? {};
 }
 
 export function fakeInvoke(token: string, inputs: Inputs, provider?: string): Inputs {
