@@ -4,7 +4,7 @@
  * requests, and certificates signed with the CA key the program passes in.
  *
  * Everything is deterministic, so that two offline plans of the same stack are the same text: keys come
- * from a pseudo-random stream seeded by the resource's name, serial numbers from its name, and validity
+ * from a pool of keys seeded from fixed names, serial numbers from the resource's name, and validity
  * starts at a fixed instant. Seeded RSA generation runs in pure JavaScript (about a second per 2048-bit
  * key), so generated keys are kept in memory and in the system's temporary directory.
  * Known limits: keys are always RSA (node-forge has no ECDSA), at most 2048 bits; `algorithm` and
@@ -143,9 +143,21 @@ function subjectKeyId(key: forge.pki.rsa.PublicKey): string {
   return forge.pki.getPublicKeyFingerprint(key, { type: "RSAPublicKey", encoding: "hex" }) as string;
 }
 
+/**
+ * Keys come from a fixed pool of seeded keys, chosen by the resource's name: a fleet of fifty clusters
+ * would otherwise spend most of an offline run generating keys in JavaScript, which is the fakes' cost,
+ * not Fleetgate's. Two resources may share a pool key; certificates still name their own subject and
+ * issuer, so a chain signed by the wrong CA still fails to verify by name.
+ */
+export const KEY_POOL_SIZE = 32;
+
+export function poolSeed(name: string): string {
+  return `pool-${parseInt(createHash("sha256").update(name).digest("hex").slice(0, 8), 16) % KEY_POOL_SIZE}`;
+}
+
 fake("tls:index/privateKey:PrivateKey", (name, inputs) => {
   const bits = Math.min(Number(inputs.rsaBits ?? 2048), 2048);
-  const pem = seededRsaKeyPem(name, bits);
+  const pem = seededRsaKeyPem(poolSeed(name), bits);
   const key = forge.pki.privateKeyFromPem(pem);
   const publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { RULES } from "../../policies/rules/index";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { poolSeed } from "../../offline/fakes/tls";
 import { runProgram, type RegisteredResource } from "../harness";
 import { fromRegistered, stackViolations, violations } from "../policies/policy-args";
 
@@ -24,6 +25,13 @@ describe.each(EXAMPLES)("the %s example, planned through the real program", (sta
       if ("validateStack" in rule && rule.validateStack) found.push(...stackViolations(rule as StackValidationPolicy, resources).map((m) => `${rule.name}: ${m}`));
     }
     expect(found).toEqual([]);
+  });
+
+  it("draws the root CA's offline key apart from every intermediate's, so chain checks mean something", () => {
+    const keys = graph.ofType("tls:index/privateKey:PrivateKey");
+    const root = keys.filter((k) => k.protect);
+    expect(root).toHaveLength(1);
+    for (const key of keys.filter((k) => !k.protect)) expect(poolSeed(key.name), key.name).not.toBe(poolSeed(root[0]!.name));
   });
 
   it("gives every resource its own type and name", () => {
