@@ -21,6 +21,10 @@ export interface SpeedFigures {
   readonly floorSeconds: number;
   /** seconds / floorSeconds. */
   readonly overhead: number;
+  /** The same resources (types, names, inputs) registered flat through the same SDK classes, seconds. */
+  readonly shapeFloorSeconds: number;
+  /** seconds / shapeFloorSeconds: what Fleetgate's own code adds to what its resources cost the SDK. */
+  readonly shapeOverhead: number;
   /** Module loading before the window (provider SDKs), seconds: the same for every program. */
   readonly loadSeconds: number;
 }
@@ -121,9 +125,13 @@ export async function measureFleet(size: FleetSize, options: { changes: boolean 
   const scratch = mkdtempSync(join(tmpdir(), "fleetgate-bench-"));
   try {
     const base = await runFleet(size, "base", scratch, true);
-    const floor = await runProgramOffline({ stack: "floor", floor: base.resources.length, measure: true });
+    const floor = await runProgramOffline({ stack: "floor", floor: { count: base.resources.length }, measure: true });
+    const replay = join(scratch, "replay.json");
+    writeFileSync(replay, JSON.stringify(base.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))));
+    const shapeFloor = await runProgramOffline({ stack: "floor", floor: { replay }, measure: true });
     const m = base.measurement!;
     const f = floor.measurement!;
+    const s = shapeFloor.measurement!;
     const speed: SpeedFigures = {
       resources: base.resources.length,
       seconds: m.windowMs / 1000,
@@ -131,6 +139,8 @@ export async function measureFleet(size: FleetSize, options: { changes: boolean 
       peakMemoryMb: m.maxRssKb / 1024,
       floorSeconds: f.windowMs / 1000,
       overhead: m.windowMs / f.windowMs,
+      shapeFloorSeconds: s.windowMs / 1000,
+      shapeOverhead: m.windowMs / s.windowMs,
       loadSeconds: m.loadMs / 1000,
     };
     let changes: FleetReport["changes"];

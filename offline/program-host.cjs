@@ -3,11 +3,13 @@
 // the project's tsconfig.json. Only the mock engine is loaded before it (through tsx, which is then
 // unregistered), so every module of the program is compiled by the language host's path.
 //
-// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--measure] [--floor <n>]
+// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--program <dir>] [--measure]
 // --root is the project root the program reads stacks/ from (default: this checkout), as Pulumi's
 // root directory (the folder of Pulumi.yaml) is under `pulumi up`.
+// --program runs another program folder (package.json main + tsconfig.json) the same way: the
+// benchmark's SDK floor (bench/floor) is measured through the same language host as Fleetgate.
 // --measure (for the benchmark) loads the provider SDKs first, then times the program from its start to
-// its exit; --floor <n> instead registers n bare resources under the same engine, the SDK floor.
+// its exit.
 // The engine configuration comes in FLEETGATE_OFFLINE_CONFIG as { config, secretKeys }.
 "use strict";
 const fs = require("node:fs");
@@ -24,8 +26,9 @@ if (!stack || !out) {
   console.error("usage: node offline/program-host.cjs --stack <env> --out <file>");
   process.exit(2);
 }
-const program = path.resolve(__dirname, "..");
-const root = path.resolve(option("root") ?? program);
+const project = path.resolve(__dirname, "..");
+const program = path.resolve(option("program") ?? project);
+const root = path.resolve(option("root") ?? project);
 process.chdir(program);
 
 process.env.PULUMI_NODEJS_ROOT_DIRECTORY = root;
@@ -38,29 +41,13 @@ const { config, secretKeys } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?
 const engine = startMockEngine({ stack, config, secretKeys, preview: true });
 
 const measure = args.includes("--measure");
-const floor = option("floor");
 const loadStart = performance.now();
-// The provider SDKs are loaded before the window in both the program and the floor, so that the
-// comparison is of the work each does, not of module loading, which is the same for any program.
+// The provider SDKs are loaded before the window for the program and the floor alike, so that the
+// comparison is of the work each does, not of loading modules every program loads.
 if (measure) for (const sdk of ["@pulumi/pulumi", "@pulumi/gcp", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/tls"]) require(sdk);
 const windowStart = performance.now();
 const measurement = () =>
   measure ? { loadMs: windowStart - loadStart, windowMs: performance.now() - windowStart, maxRssKb: process.resourceUsage().maxRSS } : undefined;
-
-if (floor !== undefined) {
-  const pulumi = require("@pulumi/pulumi");
-  class Bare extends pulumi.CustomResource {
-    constructor(name, props) {
-      super("bench:index:Bare", name, props);
-    }
-  }
-  for (let i = 0; i < Number(floor); i++) new Bare(`bare-${i}`, { value: `value-${i}` });
-  engine.settle().then(() => {
-    fs.writeFileSync(out, JSON.stringify({ exitCode: 0, resources: [], count: engine.resources.length, measurement: measurement() }));
-    process.exit(0);
-  });
-  return;
-}
 
 process.env.PULUMI_NODEJS_TYPESCRIPT = "true";
 // Type checking is `npm run typecheck`'s job; the language host honours this switch too.

@@ -17,8 +17,6 @@ export interface OfflineRun {
   readonly resources: RegisteredResource[];
   /** With `measure`: module loading before the program, the program's window (start to exit), peak memory. */
   readonly measurement?: { readonly loadMs: number; readonly windowMs: number; readonly maxRssKb: number };
-  /** With `floor`: how many bare resources were registered. */
-  readonly count?: number;
   readonly stdout: string;
   readonly stderr: string;
 }
@@ -52,21 +50,30 @@ export interface OfflineRunOptions {
   readonly config?: EngineConfig;
   /** Time the run (see offline/program-host.cjs). */
   readonly measure?: boolean;
-  /** Register this many bare resources instead of running the program (the SDK floor). */
-  readonly floor?: number;
+  /** Run the benchmark's floor program (bench/floor) instead: `count` bare resources, or the replay of a run's registrations. */
+  readonly floor?: { readonly count: number } | { readonly replay: string };
+}
+
+function floorEnvironment(floor: OfflineRunOptions["floor"]): Record<string, string> {
+  if (floor === undefined) return {};
+  return "count" in floor ? { FLEETGATE_FLOOR_COUNT: String(floor.count) } : { FLEETGATE_FLOOR_REPLAY: floor.replay };
 }
 
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8")));
-  const extra = [...(options.measure ? ["--measure"] : []), ...(options.floor !== undefined ? ["--floor", String(options.floor)] : [])];
+  const extra = [...(options.measure ? ["--measure"] : []), ...(options.floor !== undefined ? ["--program", join(PROJECT_ROOT, "bench", "floor")] : [])];
   const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const out = join(dir, "run.json");
   return new Promise((done, fail) => {
     execFile(
       process.execPath,
       [join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
-      { cwd: PROJECT_ROOT, env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config) }, maxBuffer: 256 * 1024 * 1024 },
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor) },
+        maxBuffer: 256 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         try {
           const result = JSON.parse(readFileSync(out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;

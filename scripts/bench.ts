@@ -23,10 +23,10 @@ const pad = (value: string | number, width: number) => String(value).padStart(wi
 const fixed = (n: number, digits = 2) => n.toFixed(digits);
 
 function printReports(reports: readonly FleetReport[]): void {
-  console.log("\nSpeed (the program's window vs the same number of bare resources under the same engine):");
-  console.log(`${pad("C", 3)} ${pad("S", 4)} ${pad("H", 4)} ${pad("resources", 10)} ${pad("seconds", 8)} ${pad("ms/res", 7)} ${pad("peak MB", 8)} ${pad("floor s", 8)} ${pad("ratio", 6)}`);
+  console.log("\nSpeed (the program's window; floor: as many bare resources; shape floor: the same resources registered flat):");
+  console.log(`${pad("C", 3)} ${pad("S", 4)} ${pad("H", 4)} ${pad("resources", 10)} ${pad("seconds", 8)} ${pad("ms/res", 7)} ${pad("peak MB", 8)} ${pad("floor s", 8)} ${pad("ratio", 6)} ${pad("shape s", 8)} ${pad("ratio", 6)}`);
   for (const r of reports)
-    console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(r.size.hosts, 4)} ${pad(r.speed.resources, 10)} ${pad(fixed(r.speed.seconds), 8)} ${pad(fixed(r.speed.msPerResource, 3), 7)} ${pad(fixed(r.speed.peakMemoryMb, 0), 8)} ${pad(fixed(r.speed.floorSeconds), 8)} ${pad(fixed(r.speed.overhead), 6)}`);
+    console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(r.size.hosts, 4)} ${pad(r.speed.resources, 10)} ${pad(fixed(r.speed.seconds), 8)} ${pad(fixed(r.speed.msPerResource, 3), 7)} ${pad(fixed(r.speed.peakMemoryMb, 0), 8)} ${pad(fixed(r.speed.floorSeconds), 8)} ${pad(fixed(r.speed.overhead), 6)} ${pad(fixed(r.speed.shapeFloorSeconds), 8)} ${pad(fixed(r.speed.shapeOverhead), 6)}`);
   const load = reports.map((r) => r.speed.loadSeconds);
   console.log(`(provider SDK loading before each window: ${fixed(Math.min(...load))}-${fixed(Math.max(...load))} s, the same for any program)`);
 

@@ -21,8 +21,8 @@ describe.each(EXAMPLES)("the %s example, planned through the real program", (sta
     const { resources } = fromRegistered(graph.resources);
     const found: string[] = [];
     for (const rule of RULES) {
-      if ("validateResource" in rule && rule.validateResource) for (const r of resources) found.push(...violations(rule as ResourceValidationPolicy, r).map((m) => `${rule.name}: ${m}`));
-      if ("validateStack" in rule && rule.validateStack) found.push(...stackViolations(rule as StackValidationPolicy, resources).map((m) => `${rule.name}: ${m}`));
+      if ("validateStack" in rule) found.push(...stackViolations(rule as StackValidationPolicy, resources).map((m) => `${rule.name}: ${m}`));
+      else for (const r of resources) found.push(...violations(rule as ResourceValidationPolicy, r).map((m) => `${rule.name}: ${m}`));
     }
     expect(found).toEqual([]);
   });
