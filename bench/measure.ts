@@ -68,20 +68,30 @@ export async function runFleet(size: FleetSize, variant: Variant, scratch: strin
   return run;
 }
 
-/** Compares two runs by logical name (URN). */
-export function compareRuns(before: readonly RegisteredResource[], after: readonly RegisteredResource[]): ChangeFigures {
+/** What a change does to the registered resources, by logical name (URN). */
+export interface RunChanges {
+  /** Present before and after, with different inputs. */
+  readonly changed: RegisteredResource[];
+  /** Present before only: each a delete (or, with an added twin, a replace). */
+  readonly disappeared: RegisteredResource[];
+  /** Present after only. */
+  readonly added: RegisteredResource[];
+}
+
+export function changesBetween(before: readonly RegisteredResource[], after: readonly RegisteredResource[]): RunChanges {
   const index = (list: readonly RegisteredResource[]) => new Map(list.map((r) => [r.urn, r]));
   const a = index(before);
   const b = index(after);
-  let changed = 0;
-  let disappeared = 0;
-  for (const [urn, r] of a) {
-    const other = b.get(urn);
-    if (!other) disappeared++;
-    else if (stableJson(r.inputs) !== stableJson(other.inputs)) changed++;
-  }
-  const added = [...b.keys()].filter((urn) => !a.has(urn)).length;
-  return { changed, disappeared, added };
+  return {
+    changed: [...b.values()].filter((r) => a.has(r.urn) && stableJson(a.get(r.urn)!.inputs) !== stableJson(r.inputs)),
+    disappeared: [...a.values()].filter((r) => !b.has(r.urn)),
+    added: [...b.values()].filter((r) => !a.has(r.urn)),
+  };
+}
+
+export function compareRuns(before: readonly RegisteredResource[], after: readonly RegisteredResource[]): ChangeFigures {
+  const { changed, disappeared, added } = changesBetween(before, after);
+  return { changed: changed.length, disappeared: disappeared.length, added: added.length };
 }
 
 /** Front-door kinds counted for the economy, by resource type. */
