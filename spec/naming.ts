@@ -13,9 +13,22 @@ export function addressName(environment: string): string {
   return boundedName([NAME_PREFIX, environment]);
 }
 
-/** The zonal network endpoint groups of a cluster's gateway Service (one per zone, same name). */
+/**
+ * The zonal network endpoint groups of a cluster's gateway Service (one per zone, same name) on the
+ * host-routing port, where no front door dispatches; also the name of a non-GKE cluster's internet NEG.
+ */
 export function negName(environment: string, cluster: string): string {
   return boundedName([NAME_PREFIX, environment, cluster, "gw"]);
+}
+
+/**
+ * The zonal network endpoint groups of a GKE gateway's dispatch port. A name of their own, not the
+ * host-routing NEGs' name: GKE's NEG controller records in a named NEG which Service port it was made
+ * for, and moving an existing named NEG to another port is not something to rely on; a new name gets new
+ * NEGs, and the controller removes the old ones once no backend service uses them.
+ */
+export function dispatchNegName(environment: string, cluster: string): string {
+  return boundedName([NAME_PREFIX, environment, cluster, "dispatch"]);
 }
 
 /** A cloud-side name for a service port: `fg-<env>-<namespace>-<name>-<port>`. */

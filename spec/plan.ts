@@ -88,8 +88,18 @@ export interface GatewayPlan {
   readonly namespace: string;
   readonly name: string;
   readonly className: "istio";
-  /** Port of the gateway's HTTP listeners, which the front door sends traffic to. */
+  /**
+   * Port of the gateway's host-routing HTTP listeners: one per host, carrying the host's routes. The GCP
+   * front door's health checks use it (with the service's Host header) so they test the gateway's real route.
+   */
   readonly port: number;
+  /**
+   * Port of the dispatch listener (GKE clusters behind the GCP front door): the port the gateway NEGs
+   * expose. The front door tags each request with the backend it chose (components/dispatch.ts), and the
+   * routes on this listener forward a tagged request to that Service without routing it again. Absent:
+   * the gateway has no dispatch listener and the front door reaches its host-routing listeners.
+   */
+  readonly dispatchPort?: number;
   /** Hosts with a listener on this gateway, sorted. */
   readonly hosts: readonly string[];
   /** Keys of the services this cluster serves, sorted. */
@@ -101,7 +111,10 @@ export interface GatewayPlan {
   /** The public name of the gateway's load balancer (non-GKE clusters behind a GCP front door; non-EKS in latency DNS). */
   readonly publicHostname?: string;
   readonly publicPort: number;
-  /** The name of the zonal network endpoint groups of the gateway Service (GKE clusters). */
+  /**
+   * The name of the zonal network endpoint groups of the gateway Service (GKE clusters): they expose the
+   * dispatch port when there is one, else `port`.
+   */
   readonly negName?: string;
 }
 

@@ -7,7 +7,7 @@ import { durationMillis } from "./schema/common";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { hostInDomain, wildcardCovers } from "./names";
-import { addressName, DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME, negName } from "./naming";
+import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName } from "./naming";
 import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
 import type * as P from "./plan";
 import type { BackendConfig, MultiClusterIngress, MultiClusterService, PathExtension } from "./schema/documents";
@@ -25,6 +25,8 @@ export const GATEWAY_DEFAULTS = {
   minAvailable: 1,
   listenerPort: 80,
   publicPort: 443,
+  /** The dispatch listener of a GKE gateway behind the GCP front door (what its NEGs expose). */
+  dispatchPort: 8080,
 } as const;
 
 /** GKE's defaults for a load balancer health check and backend timeout. */
@@ -129,11 +131,14 @@ function resolveCluster(
   const defaults = config.gateway ?? {};
   const own = cluster.gateway ?? {};
   const pick = <K extends "replicas" | "resources" | "autoscaling" | "podDisruptionBudget">(key: K) => own[key] ?? defaults[key];
+  // The GCP front door reaches a GKE gateway by NEG on its dispatch port.
+  const dispatches = cluster.provider === "gke" && config.frontDoor === "gcp";
   const gateway: P.GatewayPlan | undefined = serving && {
     namespace: defaults.namespace ?? DEFAULT_GATEWAY_NAMESPACE,
     name: GATEWAY_NAME,
     className: "istio",
     port: GATEWAY_DEFAULTS.listenerPort,
+    ...(dispatches ? { dispatchPort: GATEWAY_DEFAULTS.dispatchPort } : {}),
     hosts: [...serving.hosts].sort(),
     services: [...serving.services].sort(),
     replicas: pick("replicas") ?? GATEWAY_DEFAULTS.replicas,
@@ -145,7 +150,7 @@ function resolveCluster(
     podDisruptionBudget: { minAvailable: pick("podDisruptionBudget")?.minAvailable ?? GATEWAY_DEFAULTS.minAvailable },
     ...(own.publicHostname !== undefined ? { publicHostname: own.publicHostname } : {}),
     publicPort: own.publicPort ?? GATEWAY_DEFAULTS.publicPort,
-    ...(cluster.provider === "gke" ? { negName: negName(environment, cluster.name) } : {}),
+    ...(cluster.provider === "gke" ? { negName: dispatches ? dispatchNegName(environment, cluster.name) : negName(environment, cluster.name) } : {}),
   };
   return {
     name: cluster.name,

@@ -5,6 +5,10 @@
  * internet NEGs of non-GKE clusters, and the firewall rules that let Google's probes and proxies reach
  * the gateways. Pure data; GcpBackends only creates what this says.
  *
+ * Route once: the NEGs are the gateways' dispatch ports, and each backend service tags what it proxies
+ * with the service port it serves (components/dispatch.ts), so a gateway forwards it to that Service
+ * without routing it again. Health checks go to the gateways' host-routing port with the service's host.
+ *
  * Hybrid fleets. GCP does not let one backend service mix zonal NEGs with an internet NEG, and a global
  * internet NEG holds a single endpoint, takes no balancing mode or capacity scaler and has no health
  * check. So a service port gets one backend service over the zonal NEGs of its GKE clusters and, per
@@ -16,6 +20,7 @@
  */
 import { backendName, negName } from "../../spec/naming";
 import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
+import { assertNoDispatchHeader, CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, routedBackends } from "../dispatch";
 import { assertUniqueNames, cloudName, logicalName } from "./names";
 
 /** Where Google's health checks and global external Application Load Balancer proxies come from. */
@@ -50,7 +55,10 @@ export interface HealthCheckSpec {
   /** Host header: the service's host, so the check goes through the gateway's route to the service. */
   readonly host?: string;
   readonly requestPath: string;
-  /** A fixed port; absent: the NEG endpoint's port (the gateway's listener). */
+  /**
+   * A fixed port; absent: the NEG endpoint's port. A service's check uses the gateways' host-routing port
+   * (the NEGs expose the dispatch port, where an untagged probe would find no route).
+   */
   readonly port?: number;
   readonly checkIntervalSec: number;
   readonly timeoutSec: number;
@@ -204,6 +212,7 @@ export function duration(seconds: number): { seconds: number; nanos?: number } {
 
 export function planBackends(plan: FleetPlan): GcpBackendsPlan {
   const frontDoor = gcpFrontDoor(plan);
+  assertNoDispatchHeader(plan);
   const env = plan.environment;
   const clusters = new Map(plan.clusters.map((c) => [c.name, c]));
   const routed = routedPorts(plan);
@@ -223,6 +232,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       const split: WeightedTarget[] = [];
       if (gke.length > 0) {
         const backends = gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight));
+        const dispatch = dispatchingPorts(key, gke.map((s) => s.plan));
         backendServices.push({
           key,
           logicalName: logicalName(env, "backend", service.namespace, service.name, port.port),
@@ -232,8 +242,9 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
           kind: "zonal",
           protocol: "HTTP",
           backends: withCapacity(backends),
-          healthCheck: serviceHealthCheck(env, service, port),
-          settings,
+          healthCheck: serviceHealthCheck(env, service, port, dispatch?.hostPort),
+          // Tells each gateway's dispatch listener which backend the URL map chose (components/dispatch.ts).
+          settings: dispatch ? { ...settings, customRequestHeaders: [...(settings.customRequestHeaders ?? []), dispatchHeaderEntry(key)] } : settings,
           spread: service.balancing === "even",
           clusters: gke.map((s) => s.cluster),
         });
@@ -273,6 +284,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
     logConfig: logConfig(frontDoor.logSampleRate),
   };
   if (gkeGateways.length > 0) {
+    const dispatch = dispatchingPorts(CATCH_ALL, gkeGateways);
     backendServices.push({
       key: CATCH_ALL,
       logicalName: logicalName(env, "backend", CATCH_ALL),
@@ -292,7 +304,8 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
         healthyThreshold: 2,
         unhealthyThreshold: 2,
       },
-      settings: catchAllSettings,
+      // A tag no dispatch rule matches: the gateways answer 404, whatever tag a client sent.
+      settings: dispatch ? { ...catchAllSettings, customRequestHeaders: [dispatchHeaderEntry(CATCH_ALL_TAG)] } : catchAllSettings,
       spread: false,
       clusters: gkeGateways.map((c) => c.name),
     });
@@ -348,7 +361,9 @@ export function planFirewalls(plan: FleetPlan, frontDoor: GcpFrontDoorPlan = gcp
     const path = networkPath(clusterProject(cluster, frontDoor), cluster.network);
     const [, project, , , network] = path.split("/") as [string, string, string, string, string];
     const entry = byNetwork.get(path) ?? { project, network, ports: new Set<number>([GATEWAY_READINESS.port]), clusters: [] };
+    // The host-routing port for the services' health checks, the dispatch port for proxied requests.
     entry.ports.add(cluster.gateway.port);
+    if (cluster.gateway.dispatchPort !== undefined) entry.ports.add(cluster.gateway.dispatchPort);
     entry.clusters.push(cluster.name);
     byNetwork.set(path, entry);
   }
@@ -367,12 +382,22 @@ export function planFirewalls(plan: FleetPlan, frontDoor: GcpFrontDoorPlan = gcp
 
 /** Every `namespace/name:port` some route or default backend sends traffic to. */
 function routedPorts(plan: FleetPlan): Set<string> {
-  const keys = new Set<string>();
-  for (const host of plan.hosts) {
-    for (const route of host.routes) if (route.action.kind === "forward") for (const b of route.action.backends) keys.add(refKey(b));
-    if (host.defaultBackend) keys.add(refKey(host.defaultBackend));
-  }
-  return keys;
+  return routedBackends(plan);
+}
+
+/**
+ * Whether the GKE gateways behind a backend service dispatch, and the host-routing port its health check
+ * uses. Both sides of the contract must agree for every gateway the backend service attaches: all of
+ * them dispatch or none does, and all route hosts on one port (the health check has one fixed port).
+ */
+function dispatchingPorts(key: string, clusters: readonly ClusterPlan[]): { hostPort: number } | undefined {
+  const dispatching = clusters.filter(dispatches);
+  if (dispatching.length === 0) return undefined;
+  if (dispatching.length !== clusters.length)
+    throw new Error(`backend service ${key} attaches gateways that dispatch (${dispatching.map((c) => c.name).join(", ")}) and gateways that do not; every GKE gateway behind the GCP front door needs a dispatch port`);
+  const ports = [...new Set(dispatching.map((c) => c.gateway!.port))];
+  if (ports.length !== 1) throw new Error(`backend service ${key} attaches gateways that route hosts on different ports (${ports.join(", ")}); its health check has one port`);
+  return { hostPort: ports[0]! };
 }
 
 function zonalBackends(env: string, frontDoor: GcpFrontDoorPlan, cluster: ClusterPlan, weight: number): ZonalBackendSpec[] {
@@ -398,16 +423,19 @@ function withCapacity(backends: ZonalBackendSpec[]): ZonalBackendSpec[] {
   return sorted.every((b) => b.capacityScaler === 0) ? sorted.map((b) => ({ ...b, capacityScaler: 1 })) : sorted;
 }
 
-function serviceHealthCheck(env: string, service: ServicePlan, port: ServicePortPlan): HealthCheckSpec {
+function serviceHealthCheck(env: string, service: ServicePlan, port: ServicePortPlan, hostPort: number | undefined): HealthCheckSpec {
   const hc = port.healthCheck;
   // The front door speaks HTTP to the gateway's listener whatever the service speaks behind it, so the
-  // check is HTTP to the NEG endpoint's port, with the service's host so it takes the service's route.
+  // check is HTTP with the service's host, so it takes the gateway's route to the service. The NEGs expose
+  // the dispatch port, where a probe (which carries no custom headers) matches nothing: the check goes to
+  // the host-routing port of the same gateway pods instead.
   return {
     logicalName: logicalName(env, "health", service.namespace, service.name, port.port),
     name: backendName(env, service.key, port.port),
     description: `Fleetgate ${env}: ${service.key}:${port.port} through each gateway${hc.host !== undefined ? ` as ${hc.host}` : ""}`,
     ...(hc.host !== undefined ? { host: hc.host } : {}),
     requestPath: hc.path,
+    ...(hostPort !== undefined ? { port: hostPort } : {}),
     checkIntervalSec: hc.intervalSeconds,
     timeoutSec: hc.timeoutSeconds,
     healthyThreshold: hc.healthyThreshold,

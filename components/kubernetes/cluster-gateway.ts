@@ -1,13 +1,13 @@
 /**
  * ClusterGateway: the Gateway API gateway of a cluster that serves something (drained clusters keep
  * theirs), in its own namespace: the sizing ConfigMap Istio reads, the Gateway, one HTTPRoute per host
- * (rules in the plan's order, see routes.ts) and the ReferenceGrants that let routes reach the teams'
- * Services.
+ * (rules in the plan's order, see routes.ts), the routes of the dispatch listener where the plan gives
+ * one, and the ReferenceGrants that let routes reach the teams' Services.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../spec/plan";
-import { gatewayHosts, gatewayNamespace, gatewayObject, gatewayOptions, hostRoutes, type NamedRoute, referenceGrants, routeContext } from "./gateway-plan";
+import { assertUniqueRouteNames, dispatchRoutes, gatewayHosts, gatewayNamespace, gatewayObject, gatewayOptions, hostRoutes, type NamedRoute, referenceGrants, routeContext } from "./gateway-plan";
 import { kubeResource } from "./objects";
 import type { PlacedRule } from "./routes";
 
@@ -38,11 +38,15 @@ export class ClusterGateway extends pulumi.ComponentResource {
     const options = kubeResource(`${key}-gateway-options`, gatewayOptions(gateway), { ...child, dependsOn: [namespace] });
 
     const context = routeContext(plan, cluster.name);
-    const routes: NamedRoute[] = gatewayHosts(plan, gateway).flatMap((host) => {
-      const placed = args.placements.get(host.name);
-      if (!placed) throw new Error(`host ${host.name} has no placed rules`);
-      return hostRoutes(gateway, host, placed, context);
-    });
+    const routes: NamedRoute[] = [
+      ...gatewayHosts(plan, gateway).flatMap((host) => {
+        const placed = args.placements.get(host.name);
+        if (!placed) throw new Error(`host ${host.name} has no placed rules`);
+        return hostRoutes(gateway, host, placed, context);
+      }),
+      ...dispatchRoutes(plan, cluster, gateway),
+    ];
+    assertUniqueRouteNames(cluster.name, routes);
     // Routes and grants come first (an HTTPRoute may name a Gateway that does not exist yet), so that
     // once the Gateway is programmed, and the front door starts sending to it, it routes every host.
     const routed = [

@@ -7,7 +7,7 @@
  *   └─ Cluster <env>-<cluster>                provider, istio-system, reader identity
  *      ├─ ClusterMesh <env>-<cluster>         cacerts, istio-base, istiod, east-west, remote secrets, DestinationRules
  *      ├─ ClusterServices <env>-<cluster>     Services and ServiceExports
- *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes, ReferenceGrants (serving clusters)
+ *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes (hosts, dispatch), ReferenceGrants (serving clusters)
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
@@ -17,6 +17,7 @@ import { Cluster, type ClusterStatus } from "./cluster";
 import { ClusterGateway } from "./cluster-gateway";
 import { ClusterMesh } from "./cluster-mesh";
 import { ClusterServices } from "./cluster-services";
+import { dispatchNotes } from "../dispatch";
 import { sizingNotes } from "./gateway-plan";
 import { istioSettings, meshNotes, readClusters, remotePeers } from "./mesh-plan";
 import { clusterKey } from "./names";
@@ -71,7 +72,11 @@ export class FleetClusters extends pulumi.ComponentResource {
         );
         gateways[cluster.name] = gateway.gateway;
         routes = gateway.routes;
-        notes.push(...sizingNotes(cluster.name, cluster.gateway), ...plan.hosts.filter((h) => cluster.gateway!.hosts.includes(h.name)).flatMap(routeNotes));
+        notes.push(
+          ...sizingNotes(cluster.name, cluster.gateway),
+          ...plan.hosts.filter((h) => cluster.gateway!.hosts.includes(h.name)).flatMap(routeNotes),
+          ...dispatchNotes(plan, cluster),
+        );
       }
       const settings = istioSettings(plan, cluster);
       status[cluster.name] = {

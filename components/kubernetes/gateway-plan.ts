@@ -3,6 +3,11 @@
  * the infrastructure annotations the front door relies on, the sizing Istio applies to the deployment it
  * generates, and the HTTPRoutes and ReferenceGrants of the cluster's hosts.
  *
+ * Besides the host listeners, the plan may give a gateway a dispatch listener (GKE behind the GCP front
+ * door, components/dispatch.ts): its NEGs expose it, and one rule per served backend forwards a request
+ * tagged with that backend to the local Service as it arrives; the host listeners keep serving health
+ * checks, in-mesh and direct traffic.
+ *
  * Istio deploys a Gateway itself (a Deployment and Service named `<gateway>-<class>`). Fleetgate shapes
  * them through the Gateway: `spec.infrastructure.annotations` are copied onto the generated Service (the
  * GKE NEG annotation, the AWS Load Balancer Controller annotations), and `spec.infrastructure.parametersRef`
@@ -18,9 +23,11 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/Horizo
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { shortHash } from "../../spec/names";
 import type { ClusterPlan, FleetPlan, GatewayPlan, HostPlan } from "../../spec/plan";
-import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName } from "./names";
-import { chunkRules, type ClusterRouteContext, gatewayRule, type PlacedRule } from "./routes";
+import { DISPATCH_HEADER, dispatchedBackends } from "../dispatch";
+import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName, serviceRef, splitServiceKey } from "./names";
+import { chunkRules, type ClusterRouteContext, gatewayRule, type HttpRouteRule, MAX_RULES_PER_ROUTE, type PlacedRule } from "./routes";
 
 /** Gateway API allows at most this many listeners on a Gateway. */
 export const MAX_LISTENERS = 64;
@@ -36,16 +43,30 @@ export function listenerName(host: string): string {
   return `http-${hostRef(host)}`;
 }
 
+/** The dispatch listener's name (no host listener's: theirs start with `http-`, or are `http`). */
+export const DISPATCH_LISTENER = "dispatch";
+
+/** The listeners of the contract with the front door, beside the host listeners. */
+function contractListeners(gateway: GatewayPlan): { name: string; port: number }[] {
+  return gateway.dispatchPort !== undefined ? [{ name: DISPATCH_LISTENER, port: gateway.dispatchPort }] : [];
+}
+
+/** Whether the gateway has too many hosts for a listener each (beside its contract listeners). */
+function oneHostListener(gateway: GatewayPlan): boolean {
+  return gateway.hosts.length > MAX_LISTENERS - contractListeners(gateway).length;
+}
+
 /** The listener a host's routes attach to: its own, or the single catch-all one of a very large gateway. */
 export function listenerFor(gateway: GatewayPlan, host: string): string {
-  return gateway.hosts.length > MAX_LISTENERS ? "http" : listenerName(host);
+  return oneHostListener(gateway) ? "http" : listenerName(host);
 }
 
 /**
  * The Gateway's listeners: one HTTP listener per host on the gateway port, which only accepts routes from
  * the gateway's own namespace (Fleetgate is the only writer of routes on it). A gateway with more hosts
  * than Gateway API allows listeners gets one listener for every host instead; its routes still name their
- * hosts, so nothing else changes.
+ * hosts, so nothing else changes. Then the dispatch listener, if the plan asks for one, for every host
+ * name: its routes select what they serve by tag.
  */
 export interface Listener {
   readonly name: string;
@@ -57,21 +78,29 @@ export interface Listener {
 
 export function listeners(gateway: GatewayPlan): Listener[] {
   const allowedRoutes = { namespaces: { from: "Same" as const }, kinds: [{ group: GATEWAY_GROUP, kind: "HTTPRoute" }] };
-  if (gateway.hosts.length > MAX_LISTENERS) return [{ name: "http", port: gateway.port, protocol: "HTTP", allowedRoutes }];
-  return gateway.hosts.map((host) => ({ name: listenerName(host), hostname: host, port: gateway.port, protocol: "HTTP", allowedRoutes }));
+  const hosts: Listener[] = oneHostListener(gateway)
+    ? [{ name: "http", port: gateway.port, protocol: "HTTP", allowedRoutes }]
+    : gateway.hosts.map((host) => ({ name: listenerName(host), hostname: host, port: gateway.port, protocol: "HTTP", allowedRoutes }));
+  const ports = new Set(hosts.map((l) => l.port));
+  for (const l of contractListeners(gateway)) {
+    if (ports.has(l.port)) throw new Error(`gateway ${gateway.namespace}/${gateway.name}: the ${l.name} listener's port ${l.port} is already a listener's port; the plan must give it its own`);
+    ports.add(l.port);
+  }
+  return [...hosts, ...contractListeners(gateway).map((l) => ({ ...l, protocol: "HTTP" as const, allowedRoutes }))];
 }
 
 /**
  * Annotations for the Service Istio generates, by where the cluster runs:
- * - GKE: a standalone zonal NEG per zone, named as the plan says, on the gateway port; the GCP front door
- *   attaches these NEGs by name, so no lookup is needed.
+ * - GKE: a standalone zonal NEG per zone, named as the plan says, on the dispatch port (or, where no
+ *   front door dispatches, the host-routing port); the GCP front door attaches these NEGs by name, so no
+ *   lookup is needed.
  * - EKS: an internet-facing NLB with IP targets from the AWS Load Balancer Controller, health-checked on
  *   Istio's readiness endpoint.
  */
 export function infrastructureAnnotations(cluster: ClusterPlan, gateway: GatewayPlan): Record<string, string> {
   if (cluster.provider === "gke") {
     if (!gateway.negName) throw new Error(`cluster ${cluster.name} is on GKE but its gateway plan has no NEG name`);
-    return { "cloud.google.com/neg": JSON.stringify({ exposed_ports: { [String(gateway.port)]: { name: gateway.negName } } }) };
+    return { "cloud.google.com/neg": JSON.stringify({ exposed_ports: { [String(gateway.dispatchPort ?? gateway.port)]: { name: gateway.negName } } }) };
   }
   if (cluster.provider === "eks")
     return {
@@ -207,6 +236,7 @@ export function sizingNotes(cluster: string, gateway: GatewayPlan): string[] {
 
 /** An HTTPRoute of the cluster's gateway, with the name it is created under. */
 export interface NamedRoute {
+  /** The host it serves; empty for a dispatch route, which serves every host name. */
   readonly host: string;
   readonly name: string;
   readonly model: HTTPRoute;
@@ -229,6 +259,66 @@ export function hostRoutes(gateway: GatewayPlan, host: HostPlan, placed: readonl
       }),
     };
   });
+}
+
+/**
+ * The name of a route of the gateway's contract listeners: `<base>.<kind>`. Host routes are named after
+ * their hosts, whose last label is a top-level domain, so a contract route's kind in that place keeps
+ * their names apart; a base too long for an object name is cut and given a hash.
+ */
+function contractRouteName(base: string, kind: "dispatch"): string {
+  const max = 253 - kind.length - 1;
+  const bounded = base.length <= max ? base : `${base.slice(0, max - 9).replace(/[.-]+$/, "")}-${shortHash(base)}`;
+  return `${bounded}.${kind}`;
+}
+
+/** The dispatch rule of a backend: exactly its tag, on every path, to the local Service as it arrives. */
+export function dispatchRule(service: string, port: number, tag: string): HttpRouteRule {
+  const [namespace, name] = splitServiceKey(service);
+  return {
+    matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "Exact", name: DISPATCH_HEADER, value: tag }] }],
+    backendRefs: [{ group: "", kind: "Service", name, namespace, port }],
+  } as HttpRouteRule;
+}
+
+/**
+ * The routes of the dispatch listener: per Service the cluster serves to the front door, one HTTPRoute
+ * with a rule per routed port (more HTTPRoutes past Gateway API's rules per route). Their rules all tie
+ * in Istio's order, and no two match the same request, so their order decides nothing; being attached to
+ * the dispatch listener only, they never compete with the host routes.
+ */
+export function dispatchRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan): NamedRoute[] {
+  if (gateway.dispatchPort === undefined) return [];
+  const byService = new Map<string, ReturnType<typeof dispatchedBackends>>();
+  for (const b of dispatchedBackends(plan, cluster.name)) byService.set(b.service, [...(byService.get(b.service) ?? []), b]);
+  return [...byService].flatMap(([service, backends]) => {
+    const chunks: (typeof backends)[] = [];
+    for (let i = 0; i < backends.length; i += MAX_RULES_PER_ROUTE) chunks.push(backends.slice(i, i + MAX_RULES_PER_ROUTE));
+    return chunks.map((chunk, i) => {
+      const name = contractRouteName(i === 0 ? serviceRef(service) : `${serviceRef(service)}-${i + 1}`, "dispatch");
+      return {
+        host: "",
+        name,
+        model: new HTTPRoute({
+          metadata: { name, namespace: gateway.namespace, labels: { ...MANAGED_BY } },
+          spec: {
+            parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: DISPATCH_LISTENER }],
+            rules: chunk.map((b) => dispatchRule(b.service, b.port, b.tag)),
+          },
+        }),
+      };
+    });
+  });
+}
+
+/** Fails when two of a cluster's routes would share a name (one object would overwrite the other). */
+export function assertUniqueRouteNames(cluster: string, routes: readonly NamedRoute[]): void {
+  const seen = new Map<string, NamedRoute>();
+  for (const route of routes) {
+    const other = seen.get(route.name);
+    if (other) throw new Error(`cluster ${cluster}: two HTTPRoutes would be named ${route.name} (for ${other.host || "a dispatch route"} and ${route.host || "a dispatch route"}); rename one of the hosts`);
+    seen.set(route.name, route);
+  }
 }
 
 /** ReferenceGrant allows at most this many targets; a namespace with more grants all its Services. */

@@ -29,13 +29,13 @@
  * Every translation is checked against a model of Istio's matching before it is used (`verifyHostRules`);
  * a host the gateway cannot serve exactly is an error that names the request that would go astray.
  *
- * Known debt: behind an L7 front door (GCP) that already splits, rewrites and adds headers, the gateway
- * routes what reaches it again: a split whose backends all run in the cluster is applied a second time
- * (the front door's 10% for cart-v2 lands in a cluster that splits 90/10 again), a rewritten path is
- * routed as rewritten, an added header is added twice. The gateway cannot tell which branch the front
- * door took; fixing it needs a contract with the front door (it tags each request with the backend it
- * chose, the gateway dispatches tagged requests without routing them again). Behind a layer-4 front door
- * (AWS) the gateway is the only router and this does not arise.
+ * Who uses these routes. Behind a layer-4 front door (AWS) the gateway is the only router. Behind the GCP
+ * front door, which already routed, split, rewrote and changed headers, a GKE gateway does not route the
+ * front door's requests again: they arrive on its dispatch listener, tagged with the backend the front
+ * door chose, and go to that Service as they are (components/dispatch.ts, `dispatchRoutes` in
+ * gateway-plan.ts). These host routes still serve the front door's health checks (so they test the
+ * gateway's real route to the service), in-mesh and direct traffic. A gateway outside GKE behind the GCP
+ * front door is reached on its public listener and routes by host again (see `dispatchNotes`).
  */
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import type { BackendRefPlan, HeaderActionsPlan, HostPlan, PathMatchPlan, RouteActionPlan, RouteMatchPlan, ValueMatchPlan } from "../../spec/plan";

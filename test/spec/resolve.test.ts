@@ -80,6 +80,15 @@ describe("the resolver on the prod example", () => {
   });
 
   it("names NEGs deterministically from the environment and cluster", () => {
-    expect(plan.clusters.map((c) => c.gateway!.negName)).toEqual(["fg-prod-gke-asia-gw", "fg-prod-gke-eu-gw", "fg-prod-gke-us-gw"]);
+    expect(plan.clusters.map((c) => c.gateway!.negName)).toEqual(["fg-prod-gke-asia-dispatch", "fg-prod-gke-eu-dispatch", "fg-prod-gke-us-dispatch"]);
   });
+
+  it("gives each GKE gateway behind the GCP front door a dispatch port beside its host-routing port", () => {
+    expect(plan.clusters.map((c) => [c.name, c.gateway!.port, c.gateway!.dispatchPort])).toEqual([
+      ["gke-asia", 80, 8080],
+      ["gke-eu", 80, 8080],
+      ["gke-us", 80, 8080],
+    ]);
+  });
+
 });

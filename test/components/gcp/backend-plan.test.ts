@@ -9,7 +9,7 @@ import {
   planBackends,
   type BackendServiceSpec,
 } from "../../../components/gcp/backend-plan";
-import { backendName, negName } from "../../../spec/naming";
+import { backendName, dispatchNegName, negName } from "../../../spec/naming";
 import type { FleetPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 import { addOnPremCluster, planOf, prodInputs, southAmericaCluster } from "./prod-fixture";
@@ -68,22 +68,23 @@ describe("the GCP backend plan", () => {
       for (const x of b.backends) {
         expect(x.balancingMode).toBe("RATE");
         expect(x.maxRatePerEndpoint).toBe(MAX_RATE_PER_ENDPOINT);
-        expect(x.group).toBe(negUrl("acme-fleet-prod", x.zone, negName("prod", x.cluster)));
+        expect(x.group).toBe(negUrl("acme-fleet-prod", x.zone, dispatchNegName("prod", x.cluster)));
       }
     const inputs = prodInputs();
     inputs.config["fleetgate:clusters"].find((c: { name: string }) => c.name === "gke-eu").access.project = "acme-fleet-eu";
     const eu = planBackends(planOf(inputs)).backendServices.find((b) => b.key === "accounts/accounts:8443")!;
-    expect(eu.backends.map((x) => x.group)).toEqual(["b", "c", "d"].map((z) => `https://www.googleapis.com/compute/v1/projects/acme-fleet-eu/zones/europe-west1-${z}/networkEndpointGroups/fg-prod-gke-eu-gw`));
+    expect(eu.backends.map((x) => x.group)).toEqual(["b", "c", "d"].map((z) => `https://www.googleapis.com/compute/v1/projects/acme-fleet-eu/zones/europe-west1-${z}/networkEndpointGroups/fg-prod-gke-eu-dispatch`));
   });
 
   it("gives GCP a capacity scaler it accepts: 0, or 0.1 to 1", () => {
     expect([0, 1, 5, 9, 10, 30, 100].map(capacityScaler)).toEqual([0, 0.1, 0.1, 0.1, 0.1, 0.3, 1]);
   });
 
-  it("health-checks each service through the gateway with the service's host header", () => {
+  it("health-checks each service through the gateway's host-routing port with the service's host header", () => {
     for (const s of prod.services) {
       const hc = service(`${s.key}:${s.ports[0]!.port}`).healthCheck!;
-      expect([hc.host, hc.requestPath, hc.port]).toEqual([s.ports[0]!.healthCheck.host, s.ports[0]!.healthCheck.path, undefined]);
+      // The NEGs expose the dispatch port (8080); the check goes to the same pods' host listeners.
+      expect([hc.host, hc.requestPath, hc.port]).toEqual([s.ports[0]!.healthCheck.host, s.ports[0]!.healthCheck.path, 80]);
     }
     expect(service("shop/storefront:80").healthCheck).toMatchObject({ host: "shop.example.com", requestPath: "/healthz", checkIntervalSec: 10, timeoutSec: 5 });
   });
@@ -104,6 +105,7 @@ describe("the GCP backend plan", () => {
       securityPolicy: "projects/acme-fleet-prod/global/securityPolicies/fleet-edge-armor",
       enableCdn: false,
       logConfig: { enable: true, sampleRate: 0.5 },
+      customRequestHeaders: ["x-fleetgate-backend:shop/storefront:80"],
       outlierDetection: { consecutiveErrors: 5, interval: { seconds: 10 }, baseEjectionTime: { seconds: 30 }, maxEjectionPercent: 50 },
     });
     expect(service("shop/cart:80").settings.timeoutSec).toBe(15);
@@ -127,7 +129,8 @@ describe("the GCP backend plan", () => {
       affinityCookieTtlSec: 600,
       enableCdn: true,
       cdnPolicy: { cacheMode: "USE_ORIGIN_HEADERS" },
-      customRequestHeaders: ["X-Client-Region:{client_region}"],
+      // The team's headers, then the front door's dispatch tag.
+      customRequestHeaders: ["X-Client-Region:{client_region}", "x-fleetgate-backend:shop/storefront:80"],
       customResponseHeaders: ["X-Cache:{cdn_cache_status}"],
       logConfig: { enable: false },
     });
@@ -146,7 +149,8 @@ describe("the GCP backend plan", () => {
         name: "fg-prod-fleet-prod-lb",
         project: "acme-fleet-prod",
         network: "projects/acme-fleet-prod/global/networks/fleet-prod",
-        ports: ["80", String(GATEWAY_READINESS.port)],
+        // Health checks on the host-routing port, proxied requests on the dispatch port, the catch-all's readiness check.
+        ports: ["80", "8080", String(GATEWAY_READINESS.port)],
         sourceRanges: [...GOOGLE_LB_SOURCE_RANGES],
         clusters: ["gke-asia", "gke-eu", "gke-us"],
       },

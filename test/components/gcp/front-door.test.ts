@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GATEWAY_READINESS } from "../../../components/gcp/backend-plan";
 import { sslPolicyFor } from "../../../components/gcp/front-door";
 import { pathMatcherName, ROUTE_PRIORITY_STEP } from "../../../components/gcp/url-map";
-import { backendName, negName } from "../../../spec/naming";
+import { backendName, dispatchNegName } from "../../../spec/naming";
 import { examplePlan } from "../../examples";
 import { runProgram, type RegisteredResource } from "../../harness";
 import { planOf, prodInputs } from "./prod-fixture";
@@ -146,7 +146,7 @@ describe("the GCP front door of prod", () => {
       const backend = graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`);
       expect(inputs(backend)).toMatchObject({ name: backendName("prod", service.key, port.port), loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTP" });
       const expected = service.clusters.flatMap((sc) =>
-        zones.get(sc.cluster)!.map((zone) => ({ group: `https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/zones/${zone}/networkEndpointGroups/${negName("prod", sc.cluster)}`, balancingMode: "RATE", capacityScaler: sc.weight / 100 })),
+        zones.get(sc.cluster)!.map((zone) => ({ group: `https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/zones/${zone}/networkEndpointGroups/${dispatchNegName("prod", sc.cluster)}`, balancingMode: "RATE", capacityScaler: sc.weight / 100 })),
       );
       expect(inputs(backend).backends.map((b: Inputs) => ({ group: b.group, balancingMode: b.balancingMode, capacityScaler: b.capacityScaler })), service.key).toEqual(expected);
     }
@@ -154,15 +154,25 @@ describe("the GCP front door of prod", () => {
     expect(cart.backends.filter((b: Inputs) => b.group.includes("gke-asia")).map((b: Inputs) => b.capacityScaler)).toEqual([0, 0]);
   });
 
-  it("health-checks every service through the gateways with its host header", () => {
+  it("health-checks every service through the gateways' host-routing port with its host header", () => {
     for (const service of plan.services) {
       const port = service.ports[0]!;
       const check = graph.one(T.health, `prod-health-${service.namespace}-${service.name}-${port.port}`);
-      expect(inputs(check).httpHealthCheck, service.key).toEqual({ host: port.healthCheck.host, requestPath: port.healthCheck.path, portSpecification: "USE_SERVING_PORT" });
+      expect(inputs(check).httpHealthCheck, service.key).toEqual({ host: port.healthCheck.host, requestPath: port.healthCheck.path, portSpecification: "USE_FIXED_PORT", port: 80 });
       const backend = graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`);
       expect(inputs(backend).healthChecks).toBe(selfLink("healthChecks", inputs(check).name));
     }
     expect(inputs(graph.one(T.health, "prod-health-gateway")).httpHealthCheck).toEqual({ requestPath: GATEWAY_READINESS.path, port: GATEWAY_READINESS.port, portSpecification: "USE_FIXED_PORT" });
+  });
+
+  it("tags what each backend service proxies with the service port it serves, and the catch-all with a tag no gateway routes", () => {
+    for (const service of plan.services) {
+      const port = service.ports[0]!;
+      expect(inputs(graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`)).customRequestHeaders, service.key).toEqual([`x-fleetgate-backend:${service.key}:${port.port}`]);
+    }
+    expect(inputs(graph.one(T.backend, "prod-backend-catch-all")).customRequestHeaders).toEqual(["x-fleetgate-backend:catch-all"]);
+    // Nothing in the URL map names the tag: a URL map header would take precedence over the backend services'.
+    expect(JSON.stringify(inputs(graph.one(T.urlMap, "prod-url-map"))).toLowerCase()).not.toContain("x-fleetgate-backend");
   });
 
   it("spreads the even-balanced service over all clusters through a SPRAY_TO_WORLD service LB policy", () => {
@@ -189,7 +199,7 @@ describe("the GCP front door of prod", () => {
       network: "projects/acme-fleet-prod/global/networks/fleet-prod",
       direction: "INGRESS",
       sourceRanges: ["130.211.0.0/22", "35.191.0.0/16"],
-      allows: [{ protocol: "tcp", ports: ["80", "15021"] }],
+      allows: [{ protocol: "tcp", ports: ["80", "8080", "15021"] }],
     });
   });
 

@@ -66,8 +66,8 @@ describe("the GCP front door's identity", () => {
       expect(restAfter, key).toEqual(restBefore);
       const groups = (list: unknown) => (list as { group: string }[]).map((b) => b.group);
       expect(groups(now).filter((g) => !groups(old).includes(g)).map((g) => g.split("/zones/")[1]), key).toEqual([
-        "southamerica-east1-a/networkEndpointGroups/fg-prod-gke-sa-gw",
-        "southamerica-east1-b/networkEndpointGroups/fg-prod-gke-sa-gw",
+        "southamerica-east1-a/networkEndpointGroups/fg-prod-gke-sa-dispatch",
+        "southamerica-east1-b/networkEndpointGroups/fg-prod-gke-sa-dispatch",
       ]);
     }
     expect([...after.keys()].filter((k) => !before.has(k))).toEqual([]);
@@ -92,6 +92,8 @@ describe("the GCP front door's identity", () => {
     const internet = graph.one("gcp:compute/backendService:BackendService", "prod-backend-search-search-8080-onprem");
     expect(internet.inputs).toMatchObject({ protocol: "HTTPS", loadBalancingScheme: "EXTERNAL_MANAGED", backends: [{ group: "https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/global/networkEndpointGroups/fg-prod-onprem-gw" }] });
     expect(internet.inputs.healthChecks).toBeUndefined();
+    // The on-premises gateway routes by host on its public listener: nothing is tagged for it.
+    expect(internet.inputs.customRequestHeaders).toBeUndefined();
     expect(internet.dependsOn).toEqual(expect.arrayContaining([graph.one(GATEWAY, "gateway-onprem").urn, graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").urn]));
     const search = (graph.one("gcp:compute/uRLMap:URLMap", "prod-url-map").inputs.pathMatchers as { name: string; routeRules: { routeAction?: { weightedBackendServices?: { weight: number }[] } }[] }[]).find((m) => m.name === "host-search-apps-example-com")!;
     expect(search.routeRules[2]!.routeAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([667, 333]);

@@ -107,7 +107,7 @@ describe("the clusters side of the prod example", () => {
     expect(graph.resources.filter((r) => r.name.endsWith("-istio-eastwestgateway"))).toEqual([]);
   });
 
-  it("gives every serving cluster a Gateway with a listener per host and its NEG name, which the front door waits for", () => {
+  it("gives every serving cluster a Gateway with a listener per host, a dispatch listener its NEGs expose, which the front door waits for", () => {
     const fleet = graph.one("fleetgate:kubernetes:FleetClusters", "prod");
     const inFleet = new Set(graph.descendantsOf(fleet));
     for (const c of plan.clusters) {
@@ -115,8 +115,8 @@ describe("the clusters side of the prod example", () => {
       const spec = inputs(gateway).spec;
       expect(spec.gatewayClassName).toBe("istio");
       expect(inputs(gateway).metadata).toMatchObject({ name: "fleetgate", namespace: "fleetgate-gateway" });
-      expect(spec.listeners.map((l: { hostname: string; port: number }) => `${l.hostname}:${l.port}`)).toEqual(c.gateway!.hosts.map((h) => `${h}:80`));
-      expect(JSON.parse(spec.infrastructure.annotations["cloud.google.com/neg"])).toEqual({ exposed_ports: { "80": { name: c.gateway!.negName } } });
+      expect(spec.listeners.map((l: { name: string; hostname?: string; port: number }) => `${l.hostname ?? l.name}:${l.port}`)).toEqual([...c.gateway!.hosts.map((h) => `${h}:80`), "dispatch:8080"]);
+      expect(JSON.parse(spec.infrastructure.annotations["cloud.google.com/neg"])).toEqual({ exposed_ports: { "8080": { name: c.gateway!.negName } } });
       expect(gateway.dependsOn).toContain(graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`).urn);
       const waiting = graph.resources.filter((r) => r.dependsOn.includes(gateway.urn) && !inFleet.has(r));
       expect(waiting.length, `nothing outside the clusters side waits for ${gateway.name}`).toBeGreaterThan(0);
@@ -129,14 +129,17 @@ describe("the clusters side of the prod example", () => {
 
   it("routes every host of a cluster through one HTTPRoute on its listener, with ReferenceGrants for the teams' namespaces", () => {
     for (const c of plan.clusters) {
-      const routes = graph.ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").filter((r) => r.name.startsWith(`${key(c.name)}-`));
+      const all = graph.ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").filter((r) => r.name.startsWith(`${key(c.name)}-`));
+      const routes = all.filter((r) => inputs(r).spec.parentRefs[0].sectionName !== "dispatch");
       expect(routes.map((r) => inputs(r).spec.hostnames[0]).sort()).toEqual([...c.gateway!.hosts].sort());
+      // The dispatch routes name no host and attach to the dispatch listener only.
+      for (const route of all.filter((r) => !routes.includes(r))) expect([inputs(route).spec.hostnames, inputs(route).spec.parentRefs.length]).toEqual([undefined, 1]);
       for (const route of routes) {
         const spec = inputs(route).spec;
         expect(inputs(route).metadata.namespace).toBe("fleetgate-gateway");
         expect(spec.parentRefs).toEqual([expect.objectContaining({ name: "fleetgate", sectionName: `http-${spec.hostnames[0]}` })]);
       }
-      const used = new Set(routes.flatMap((r) => inputs(r).spec.rules.flatMap((rule: { backendRefs?: { namespace: string }[] }) => (rule.backendRefs ?? []).map((b) => b.namespace))));
+      const used = new Set(all.flatMap((r) => inputs(r).spec.rules.flatMap((rule: { backendRefs?: { namespace: string }[] }) => (rule.backendRefs ?? []).map((b) => b.namespace))));
       const grants = graph.ofType("kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant").filter((r) => r.name.startsWith(`${key(c.name)}-`));
       expect(grants.map((g) => inputs(g).metadata.namespace).sort()).toEqual([...used].sort());
     }
@@ -227,7 +230,7 @@ describe("the clusters side of the prod example", () => {
       drained: false,
       hosts: ["shop.example.com", "www.example.com"],
       istio: { managedByFleetgate: true, meshId: "acme-prod", clusterName: "gke-asia", network: "fleet-prod", version: "1.28.0" },
-      routes: ["shop.example.com", "www.example.com"],
+      routes: ["cart.shop.dispatch", "shop.example.com", "storefront.shop.dispatch", "www.example.com"],
       exports: ["shop/cart", "shop/storefront"],
       discovers: ["gke-eu", "gke-us"],
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkParametersRef, gatewayObject, gatewayOptions, gatewaySizing, generatedName, hostRoutes, infrastructureAnnotations, listenerFor, listeners, MAX_LISTENERS, referenceGrants, routeContext, sizingNotes } from "../../../components/kubernetes/gateway-plan";
+import { assertUniqueRouteNames, checkParametersRef, gatewayObject, gatewayOptions, gatewaySizing, generatedName, hostRoutes, infrastructureAnnotations, listenerFor, listeners, MAX_LISTENERS, referenceGrants, routeContext, sizingNotes } from "../../../components/kubernetes/gateway-plan";
 import { kubeResource } from "../../../components/kubernetes/objects";
 import { placeHostRules } from "../../../components/kubernetes/routes";
 import type { ClusterPlan, GatewayPlan } from "../../../spec/plan";
@@ -10,24 +10,30 @@ const cluster = (name: string) => prod.clusters.find((c) => c.name === name)!;
 const gatewayOf = (name: string) => cluster(name).gateway!;
 
 describe("a cluster's gateway", () => {
-  it("listens for each of the cluster's hosts on the gateway port, accepting routes only from its own namespace", () => {
+  it("listens for each of the cluster's hosts on the gateway port, and on the dispatch port for every host, accepting routes only from its own namespace", () => {
     const gw = gatewayOf("gke-eu");
     const ls = listeners(gw);
-    expect(ls.map((l) => [l.name, l.hostname, l.port, l.protocol])).toEqual(gw.hosts.map((h) => [`http-${h}`, h, 80, "HTTP"]));
+    expect(ls.map((l) => [l.name, l.hostname, l.port, l.protocol])).toEqual([...gw.hosts.map((h) => [`http-${h}`, h, 80, "HTTP"]), ["dispatch", undefined, 8080, "HTTP"]]);
     expect(ls.every((l) => l.allowedRoutes.namespaces.from === "Same")).toBe(true);
     expect(listenerFor(gw, "shop.example.com")).toBe("http-shop.example.com");
+    expect(() => listeners({ ...gw, dispatchPort: 80 })).toThrow(/dispatch listener's port 80 is already a listener's port/);
   });
 
-  it("falls back to one listener for every host when it has more hosts than Gateway API allows listeners", () => {
-    const gw: GatewayPlan = { ...gatewayOf("gke-eu"), hosts: Array.from({ length: MAX_LISTENERS + 1 }, (_, i) => `h${i}.example.com`) };
-    expect(listeners(gw)).toEqual([expect.objectContaining({ name: "http", port: 80 })]);
+  it("falls back to one listener for every host when it has more hosts than Gateway API allows listeners beside the dispatch one", () => {
+    const many = (n: number): GatewayPlan => ({ ...gatewayOf("gke-eu"), hosts: Array.from({ length: n }, (_, i) => `h${i}.example.com`) });
+    expect(listeners(many(MAX_LISTENERS - 1))).toHaveLength(MAX_LISTENERS);
+    const gw = many(MAX_LISTENERS);
+    expect(listeners(gw)).toEqual([expect.objectContaining({ name: "http", port: 80 }), expect.objectContaining({ name: "dispatch", port: 8080 })]);
     expect(listeners(gw)[0]).not.toHaveProperty("hostname");
     expect(listenerFor(gw, "h3.example.com")).toBe("http");
   });
 
-  it("names its zonal NEGs on GKE with the cloud.google.com/neg annotation, on the gateway port", () => {
+  it("names its zonal NEGs on GKE with the cloud.google.com/neg annotation, on the dispatch port", () => {
     const annotations = infrastructureAnnotations(cluster("gke-us"), gatewayOf("gke-us"));
-    expect(JSON.parse(annotations["cloud.google.com/neg"]!)).toEqual({ exposed_ports: { "80": { name: "fg-prod-gke-us-gw" } } });
+    expect(JSON.parse(annotations["cloud.google.com/neg"]!)).toEqual({ exposed_ports: { "8080": { name: "fg-prod-gke-us-dispatch" } } });
+    // Where no front door dispatches, the NEGs expose the host-routing port.
+    const { dispatchPort: _, ...plain } = gatewayOf("gke-us");
+    expect(JSON.parse(infrastructureAnnotations(cluster("gke-us"), plain)["cloud.google.com/neg"]!)).toEqual({ exposed_ports: { "80": { name: "fg-prod-gke-us-dispatch" } } });
     const gw = gatewayObject(cluster("gke-us"), gatewayOf("gke-us")).toJSON() as { metadata: { annotations: Record<string, string> }; spec: { infrastructure: Record<string, unknown> } };
     expect(gw.metadata.annotations["networking.istio.io/service-type"]).toBe("ClusterIP");
     expect(gw.spec.infrastructure.parametersRef).toEqual({ group: "", kind: "ConfigMap", name: "fleetgate-options" });
@@ -37,13 +43,20 @@ describe("a cluster's gateway", () => {
 
   it("asks the AWS Load Balancer Controller for an internet-facing NLB with IP targets on EKS", () => {
     const eks: ClusterPlan = { ...cluster("gke-us"), provider: "eks" };
-    const { negName: _, ...gateway } = gatewayOf("gke-us");
+    const { negName: _, dispatchPort: __, ...gateway } = gatewayOf("gke-us");
     expect(infrastructureAnnotations(eks, gateway)).toMatchObject({
       "service.beta.kubernetes.io/aws-load-balancer-type": "external",
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
       "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
     });
     expect((gatewayObject(eks, gateway).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations).not.toHaveProperty("networking.istio.io/service-type");
+  });
+
+  it("refuses two routes of a cluster with one name", () => {
+    const gw = gatewayOf("gke-us");
+    const shop = prod.hosts.find((h) => h.name === "shop.example.com")!;
+    const route = hostRoutes(gw, shop, placeHostRules(shop), routeContext(prod, "gke-us"))[0]!;
+    expect(() => assertUniqueRouteNames("gke-us", [route, { ...route, host: "other.example.com" }])).toThrow(/two HTTPRoutes would be named shop.example.com/);
   });
 
   it("sizes the deployment Istio generates: resources always, replicas only without an autoscaler, HPA and PDB from the plan", () => {

@@ -1,0 +1,132 @@
+/**
+ * The dispatch contract between the GCP front door and the GKE gateways: route once, not twice.
+ *
+ * The front door's URL map routes every request (priorities, splits, rewrites, redirects, header actions,
+ * timeouts, retries) to a backend service per service port. Each such backend service tags what it
+ * proxies with the service port it serves, `x-fleetgate-backend: <namespace>/<name>:<port>` (a custom
+ * request header of the backend service). Its backends are the gateways' NEGs on the dispatch port, where
+ * one HTTPRoute rule per served backend matches exactly that tag and forwards to the local Service with
+ * no filters: the request arrives as the front door left it and is not routed by host and path again.
+ * The catch-all backend service tags `catch-all`, which no rule matches, so the gateway answers 404.
+ *
+ * Why the tag is set by the backend service, and nothing in the URL map names it: GCP applies both a URL
+ * map's and a backend service's custom headers, but where both set the same header the URL map's wins and
+ * the backend service's is ignored; and a URL map's header actions apply from the weighted backend service
+ * outwards to the URL map, each level after the one inside it. So removing a client-sent tag in the URL
+ * map could remove the front door's own tag too, and every dispatched request would be refused. Instead:
+ * - the URL map never sets, adds or removes the tag, and Fleetgate refuses a spec that would
+ *   (`assertNoDispatchHeader`);
+ * - a client-sent tag cannot select a backend whatever the load balancer does with it: if the backend
+ *   service's header replaces it, only the front door's tag arrives; if it is appended, the gateway's
+ *   Envoy matches a header against all its values joined with "," (since CVE-2020-25017), and a tag holds
+ *   no ",", so the joined value equals no rule's and the gateway answers 404.
+ *
+ * Where the contract does not apply: a cluster outside GKE behind the GCP front door (an internet NEG at
+ * its gateway's public host name) is reached on its public listener, which the internet can reach
+ * directly. A dispatch rule there would let anyone who names a backend skip the front door's routing,
+ * redirects and Cloud Armor, and a dispatch rule cannot outrank exact-path host rules on a shared listener
+ * anyway. So those backend services carry no tag and that gateway routes by host and path, as before
+ * (`dispatchNotes` says which of its hosts are routed twice there).
+ */
+import type { ClusterPlan, FleetPlan, HeaderActionsPlan } from "../spec/plan";
+
+/** The request header that carries the front door's choice. */
+export const DISPATCH_HEADER = "x-fleetgate-backend";
+
+/** The tag of the catch-all: no dispatch rule matches it. */
+export const CATCH_ALL_TAG = "catch-all";
+
+/** The tag of a service port: its backend key `namespace/name:port`. */
+export function dispatchTag(service: string, port: number): string {
+  return `${service}:${port}`;
+}
+
+/** A GCP backend service's custom request header carrying a tag (GCP's `name:value` form). */
+export function dispatchHeaderEntry(tag: string): string {
+  return `${DISPATCH_HEADER}:${tag}`;
+}
+
+/** Whether a gateway dispatches: its plan gives it a dispatch port. */
+export function dispatches(cluster: ClusterPlan): boolean {
+  return cluster.gateway?.dispatchPort !== undefined;
+}
+
+/** Every `namespace/name:port` some route or default backend of the plan sends traffic to. */
+export function routedBackends(plan: FleetPlan): Set<string> {
+  const keys = new Set<string>();
+  for (const host of plan.hosts) {
+    for (const route of host.routes) if (route.action.kind === "forward") for (const b of route.action.backends) keys.add(dispatchTag(b.service, b.port));
+    if (host.defaultBackend) keys.add(dispatchTag(host.defaultBackend.service, host.defaultBackend.port));
+  }
+  return keys;
+}
+
+/** A backend a cluster's dispatch listener serves: a routed port of a service that runs there. */
+export interface DispatchedBackend {
+  /** `namespace/name`. */
+  readonly service: string;
+  readonly port: number;
+  readonly tag: string;
+}
+
+/**
+ * The backends a dispatching cluster's gateway serves by tag: every routed port of every service that
+ * runs in the cluster (drained ones included: the front door keeps them attached at no capacity). These
+ * are exactly the service ports whose backend services attach this cluster's NEGs. Sorted by tag.
+ */
+export function dispatchedBackends(plan: FleetPlan, cluster: string): DispatchedBackend[] {
+  const routed = routedBackends(plan);
+  return plan.services
+    .filter((s) => s.clusters.some((c) => c.cluster === cluster))
+    .flatMap((s) => s.ports.map((p) => ({ service: s.key, port: p.port, tag: dispatchTag(s.key, p.port) })))
+    .filter((b) => routed.has(b.tag))
+    .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+}
+
+const isDispatchHeader = (name: string) => name.trim().toLowerCase() === DISPATCH_HEADER;
+
+/**
+ * Refuses a spec that names the dispatch header in a path's request header actions or a BackendConfig's custom
+ * request headers: the URL map's or backend service's value would replace the front door's tag (and send
+ * the request to whichever backend it names), or remove it (and the gateway would answer 404).
+ */
+export function assertNoDispatchHeader(plan: FleetPlan): void {
+  const problems: string[] = [];
+  const named = (h: HeaderActionsPlan | undefined) => (h ? [...Object.keys(h.set), ...Object.keys(h.add), ...h.remove].some(isDispatchHeader) : false);
+  for (const host of plan.hosts)
+    for (const route of host.routes)
+      if (route.action.kind === "forward" && named(route.action.requestHeaders))
+        problems.push(`${host.name} route ${route.key} (${route.ingress}) changes the header ${DISPATCH_HEADER}`);
+  for (const service of plan.services)
+    for (const port of service.ports)
+      if (port.backend.customRequestHeaders.some((h) => isDispatchHeader(h.split(":")[0] ?? "")))
+        problems.push(`the BackendConfig of ${service.key} port ${port.port} sets the header ${DISPATCH_HEADER}`);
+  if (problems.length)
+    throw new Error(
+      `${problems.join("; ")}. Fleetgate's front door uses ${DISPATCH_HEADER} to tell each gateway which backend it chose, so a spec may not set, add or remove it; use another header name.`,
+    );
+}
+
+/**
+ * What a cluster outside GKE behind the GCP front door does differently: its public listener routes the
+ * front door's requests by host and path again, so the named hosts' splits, rewrites (matched again as
+ * rewritten) and added headers apply a second time there. (Headers set or removed twice end the same.)
+ */
+export function dispatchNotes(plan: FleetPlan, cluster: ClusterPlan): string[] {
+  if (plan.frontDoor.provider !== "gcp" || !cluster.gateway || dispatches(cluster)) return [];
+  const hosts = plan.hosts.filter(
+    (h) =>
+      cluster.gateway!.hosts.includes(h.name) &&
+      h.routes.some(
+        (r) =>
+          r.action.kind === "forward" &&
+          (r.action.backends.length > 1 || r.action.rewrite !== undefined || Object.keys(r.action.requestHeaders?.add ?? {}).length > 0 || Object.keys(r.action.responseHeaders?.add ?? {}).length > 0),
+      ),
+  );
+  return hosts.length
+    ? [
+        `${cluster.name}: the GCP front door reaches this gateway through its public listener, which routes what the front door already routed: ` +
+          `the splits, rewrites and added headers of ${hosts.map((h) => h.name).join(", ")} apply again here`,
+      ]
+    : [];
+}
