@@ -12,25 +12,11 @@ export function resourceId(urn: string): string {
   return `${qualifiedType.split("$").pop()}::${parts.slice(3).join("::")}`;
 }
 
-export interface PlannedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly custom: boolean;
-  readonly parent?: string;
-  /** The provider resource's URN, for explicit providers. */
-  readonly provider?: string;
+/** A registered resource as a plan file holds it: the provider by URN only, secrets masked in inputs. */
+export type PlannedResource = Omit<RegisteredResource, "inputs" | "outputs" | "propertyDependencies" | "additionalSecretOutputs"> & {
   readonly inputs: unknown;
-  readonly secretPaths: readonly string[];
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  readonly deleteBeforeReplace: boolean;
-  readonly dependsOn: readonly string[];
-  readonly ignoreChanges: readonly string[];
-  readonly replaceOnChanges: readonly string[];
-  readonly aliases: readonly string[];
   readonly outputs?: unknown;
-}
+};
 
 export interface PlanDocument {
   readonly project: string;

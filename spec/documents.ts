@@ -43,6 +43,14 @@ export interface LoadedDocuments {
 
 const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
 
+/** The list of LoadedDocuments that holds each kind. */
+const LIST_OF = {
+  MultiClusterService: "services",
+  MultiClusterIngress: "ingresses",
+  BackendConfig: "backendConfigs",
+  FrontendConfig: "frontendConfigs",
+} as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
+
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
   const documents: LoadedDocuments = { invalid: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
   const diagnostics: Diagnostic[] = [];
@@ -93,21 +101,8 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
           documents.invalid.add(`${kind} ${typeof metadata.namespace === "string" ? metadata.namespace : "default"}/${metadata.name}`);
         continue;
       }
-      const base = { file: file.path, team, index: source.index, locate: source.locate };
-      switch (kind as DocumentKind) {
-        case "MultiClusterService":
-          documents.services.push({ ...base, kind: "MultiClusterService", doc: result.data as MultiClusterService });
-          break;
-        case "MultiClusterIngress":
-          documents.ingresses.push({ ...base, kind: "MultiClusterIngress", doc: result.data as MultiClusterIngress });
-          break;
-        case "BackendConfig":
-          documents.backendConfigs.push({ ...base, kind: "BackendConfig", doc: result.data as BackendConfig });
-          break;
-        case "FrontendConfig":
-          documents.frontendConfigs.push({ ...base, kind: "FrontendConfig", doc: result.data as FrontendConfig });
-          break;
-      }
+      const loaded = { file: file.path, team, index: source.index, locate: source.locate, kind, doc: result.data };
+      (documents[LIST_OF[kind as DocumentKind]] as Loaded[]).push(loaded as Loaded);
     }
   }
   return { documents, diagnostics };
