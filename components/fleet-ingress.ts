@@ -38,20 +38,30 @@ export class FleetIngress extends pulumi.ComponentResource {
     super("fleetgate:index:FleetIngress", name, {}, opts);
     const { plan, secrets } = args;
 
+    // --- AWS regions and certificates come first: each EKS gateway's NLB terminates TLS with its region's
+    // validated certificates, so the clusters side needs their ARNs.
+    const aws =
+      plan.frontDoor.provider === "aws"
+        ? (() => {
+            const edge = awsEdgePlan(plan);
+            const regions = new AwsRegions(plan.environment, { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion }, { parent: this });
+            const certificates = new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
+            return { edge, regions, certificates };
+          })()
+        : undefined;
+
     // --- The clusters side: trust, providers, mesh, gateways, routes (components/kubernetes, components/trust).
-    const clusters = new FleetClusters(plan.environment, { plan, secrets }, { parent: this });
+    const clusters = new FleetClusters(plan.environment, { plan, secrets, ...(aws ? { certificateArns: aws.certificates.arns } : {}) }, { parent: this });
 
     // --- The front door (components/gcp, components/aws).
-    if (plan.frontDoor.provider === "gcp") {
+    if (!aws) {
       const frontDoor = new GcpFrontDoor(plan.environment, { plan, gateways: clusters.gateways }, { parent: this });
       this.address = frontDoor.address;
       this.ipAddresses = pulumi.all([frontDoor.address, frontDoor.ipv6Address]).apply((ips) => ips.filter((ip): ip is string => ip !== undefined));
       this.certificates = frontDoor.hosts.apply((hosts) => Object.fromEntries(hosts.map((h) => [h.host, { certificates: h.certificates, state: h.certificateState }])));
       this.backendServices = frontDoor.backendServices;
     } else {
-      const edge = awsEdgePlan(plan);
-      const regions = new AwsRegions(plan.environment, { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion }, { parent: this });
-      const certificates = new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
+      const { edge, regions, certificates } = aws;
       const frontDoor = new AwsFrontDoor(plan.environment, { environment: plan.environment, edge, regions, gateways: clusters.gateways }, { parent: this });
       this.address = frontDoor.address;
       this.ipAddresses = frontDoor.ipAddresses;

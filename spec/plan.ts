@@ -89,8 +89,9 @@ export interface GatewayPlan {
   readonly name: string;
   readonly className: "istio";
   /**
-   * Port of the gateway's host-routing HTTP listeners: one per host, carrying the host's routes. The GCP
-   * front door's health checks use it (with the service's Host header) so they test the gateway's real route.
+   * Port of the gateway's host-routing HTTP listeners: one per host, carrying the host's routes. Behind
+   * an AWS front door (EKS) it is 443, where the NLB sends what it decrypted; otherwise 80. The GCP front
+   * door's health checks use it (with the service's Host header) so they test the gateway's real route.
    */
   readonly port: number;
   /**
@@ -100,6 +101,11 @@ export interface GatewayPlan {
    * the gateway has no dispatch listener and the front door reaches its host-routing listeners.
    */
   readonly dispatchPort?: number;
+  /**
+   * Port of the plain-HTTP listener that only redirects to HTTPS (EKS clusters behind the AWS front door,
+   * whose NLB terminates TLS on `port`). Absent: no such listener.
+   */
+  readonly redirectPort?: number;
   /** Hosts with a listener on this gateway, sorted. */
   readonly hosts: readonly string[];
   /** Keys of the services this cluster serves, sorted. */

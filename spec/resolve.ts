@@ -27,6 +27,9 @@ export const GATEWAY_DEFAULTS = {
   publicPort: 443,
   /** The dispatch listener of a GKE gateway behind the GCP front door (what its NEGs expose). */
   dispatchPort: 8080,
+  /** An EKS gateway behind the AWS front door: host routes where the NLB's TLS listener sends, redirects on 80. */
+  tlsListenerPort: 443,
+  redirectPort: 80,
 } as const;
 
 /** GKE's defaults for a load balancer health check and backend timeout. */
@@ -131,14 +134,17 @@ function resolveCluster(
   const defaults = config.gateway ?? {};
   const own = cluster.gateway ?? {};
   const pick = <K extends "replicas" | "resources" | "autoscaling" | "podDisruptionBudget">(key: K) => own[key] ?? defaults[key];
-  // The GCP front door reaches a GKE gateway by NEG on its dispatch port.
+  // The GCP front door reaches a GKE gateway by NEG on its dispatch port; the AWS front door reaches an
+  // EKS gateway through an NLB that terminates TLS and forwards to 443, with port 80 only redirecting.
   const dispatches = cluster.provider === "gke" && config.frontDoor === "gcp";
+  const tlsAtNlb = cluster.provider === "eks" && config.frontDoor === "aws";
   const gateway: P.GatewayPlan | undefined = serving && {
     namespace: defaults.namespace ?? DEFAULT_GATEWAY_NAMESPACE,
     name: GATEWAY_NAME,
     className: "istio",
-    port: GATEWAY_DEFAULTS.listenerPort,
+    port: tlsAtNlb ? GATEWAY_DEFAULTS.tlsListenerPort : GATEWAY_DEFAULTS.listenerPort,
     ...(dispatches ? { dispatchPort: GATEWAY_DEFAULTS.dispatchPort } : {}),
+    ...(tlsAtNlb ? { redirectPort: GATEWAY_DEFAULTS.redirectPort } : {}),
     hosts: [...serving.hosts].sort(),
     services: [...serving.services].sort(),
     replicas: pick("replicas") ?? GATEWAY_DEFAULTS.replicas,

@@ -5,8 +5,19 @@
  *
  * The accelerator and the NLBs work at layer 4, so they cannot tell services apart: a cluster's edge
  * weight is the highest weight any of its routed services gives it (a cluster drained for every service,
- * or by the admin, takes 0 and stays attached). Per-service weights between clusters are applied by the
- * gateways and the mesh behind the edge.
+ * or by the admin, takes 0 and stays attached).
+ *
+ * Known limit: per-service weights between clusters do not act behind an AWS front door. A request
+ * reaches a cluster by its edge weight, and its gateway sends it to the local Service, whose endpoints
+ * Istio spreads over every cluster that runs it (locality-aware only where the service declares outlier
+ * detection). So a service drained in one cluster still gets requests that land there while other
+ * services keep the cluster's edge weight up, and `balancing: even` with unequal weights spreads by
+ * endpoint count, not by weight. Istio could express the weights in the mesh with a DestinationRule's
+ * `localityLbSetting.distribute` per client region, but not together with `failover` in the same setting,
+ * and only at region granularity; and on the GCP front door weights act as capacity (nearest first, 0
+ * drains, proportions only for `balancing: even`), which a fixed distribution would contradict. A proposal
+ * (README): `distribute` for services without a failover order whose weights differ between regions (by
+ * region totals, 0 for drained regions), outlier detection required as for failover.
  */
 import { shortHash } from "../../spec/names";
 import type { AwsFrontDoorPlan, ClusterPlan, FleetPlan, HostPlan } from "../../spec/plan";
@@ -57,6 +68,12 @@ export interface AwsClusterEdge {
   readonly publicPort?: number;
   /** The namespace and name of the gateway Service the AWS Load Balancer Controller turns into an NLB. */
   readonly gatewayService?: { readonly namespace: string; readonly name: string };
+  /**
+   * The EKS cluster name the cluster's AWS Load Balancer Controller runs with (its `clusterName`), which it
+   * tags the NLB with: the EKS name the cluster is looked up by, or the Fleetgate cluster name where the
+   * cluster is given by kubeconfig (the controller MUST then run with that name).
+   */
+  readonly eksClusterName?: string;
 }
 
 export interface AwsHostEdge {
@@ -136,7 +153,12 @@ function clusterEdge(plan: FleetPlan, cluster: ClusterPlan): AwsClusterEdge {
     weight,
     endpointWeight: Math.round((weight * 255) / 100),
     ...(cluster.gateway?.publicHostname !== undefined ? { publicHostname: cluster.gateway.publicHostname, publicPort: cluster.gateway.publicPort } : {}),
-    ...(cluster.provider === "eks" && cluster.gateway ? { gatewayService: { namespace: cluster.gateway.namespace, name: gatewayServiceName(cluster.gateway.name) } } : {}),
+    ...(cluster.provider === "eks" && cluster.gateway
+      ? {
+          gatewayService: { namespace: cluster.gateway.namespace, name: gatewayServiceName(cluster.gateway.name) },
+          eksClusterName: cluster.access.kind === "eks" ? cluster.access.clusterName : cluster.name,
+        }
+      : {}),
   };
 }
 

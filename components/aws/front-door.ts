@@ -2,7 +2,9 @@
  * The AWS front door: finds each EKS cluster's gateway NLB (created by the AWS Load Balancer Controller
  * from the annotations the clusters side puts on the gateway Service) and puts it behind either one
  * Global Accelerator (`accelerator`) or Route 53 latency records (`latency-dns`), with alias records for
- * every host.
+ * every host. Each NLB terminates TLS on 443 with its region's certificates (AwsCertificates, created
+ * before the clusters side) and passes port 80 to the gateway's listener that only redirects to HTTPS;
+ * the accelerator and DNS pass both ports through at layer 4.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,7 +21,10 @@ export interface AwsFrontDoorArgs {
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
 }
 
-/** The tags the AWS Load Balancer Controller puts on the NLB of a Service. */
+/**
+ * The tags the AWS Load Balancer Controller puts on the NLB of a Service: the EKS cluster name it runs
+ * with (not the Fleetgate cluster name, which may differ), and the Service.
+ */
 export function controllerTags(clusterName: string, service: { namespace: string; name: string }): Record<string, string> {
   return { "elbv2.k8s.aws/cluster": clusterName, "service.k8s.aws/stack": `${service.namespace}/${service.name}` };
 }
@@ -100,7 +105,7 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
   private findNlb(cluster: AwsClusterEdge, region: string, args: AwsFrontDoorArgs): Nlb {
     const gateway = args.gateways[cluster.cluster];
     const nlb = aws.lb.getLoadBalancerOutput(
-      { tags: controllerTags(cluster.cluster, cluster.gatewayService!) },
+      { tags: controllerTags(cluster.eksClusterName ?? cluster.cluster, cluster.gatewayService!) },
       { parent: this, provider: args.regions.providers[region], ...(gateway ? { dependsOn: [gateway] } : {}) },
     );
     return { arn: nlb.arn, dnsName: nlb.dnsName, zoneId: nlb.zoneId };

@@ -7,7 +7,7 @@
  *   └─ Cluster <env>-<cluster>                provider, istio-system, reader identity
  *      ├─ ClusterMesh <env>-<cluster>         cacerts, istio-base, istiod, east-west, remote secrets, DestinationRules
  *      ├─ ClusterServices <env>-<cluster>     Services and ServiceExports
- *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes (hosts, dispatch), ReferenceGrants (serving clusters)
+ *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes (hosts, dispatch or redirect), ReferenceGrants (serving clusters)
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
@@ -30,6 +30,12 @@ export interface FleetClustersArgs {
   readonly plan: FleetPlan;
   /** Kubeconfigs of clusters given by kubeconfig, and an existing root CA (secrets). */
   readonly secrets: FleetSecrets;
+  /**
+   * Per AWS region, the validated ACM certificate ARNs its NLBs present (AwsCertificates.arns). Required
+   * when the front door is AWS: each EKS gateway's NLB terminates TLS with its region's certificates.
+   * Unused otherwise.
+   */
+  readonly certificateArns?: Readonly<Record<string, pulumi.Input<string[]>>>;
 }
 
 export class FleetClusters extends pulumi.ComponentResource {
@@ -65,9 +71,10 @@ export class FleetClusters extends pulumi.ComponentResource {
       let routes: string[] = [];
       const notes = [...fleetNotes];
       if (cluster.gateway) {
+        const certificateArns = args.certificateArns?.[cluster.region];
         const gateway = new ClusterGateway(
           key,
-          { key, plan, cluster, gateway: cluster.gateway, placements, provider: parent.provider, dependsOn: [...mesh.ready, services] },
+          { key, plan, cluster, gateway: cluster.gateway, placements, provider: parent.provider, dependsOn: [...mesh.ready, services], ...(certificateArns !== undefined ? { certificateArns } : {}) },
           { parent },
         );
         gateways[cluster.name] = gateway.gateway;

@@ -3,17 +3,19 @@
  * the infrastructure annotations the front door relies on, the sizing Istio applies to the deployment it
  * generates, and the HTTPRoutes and ReferenceGrants of the cluster's hosts.
  *
- * Besides the host listeners, the plan may give a gateway a dispatch listener (GKE behind the GCP front
- * door, components/dispatch.ts): its NEGs expose it, and one rule per served backend forwards a request
- * tagged with that backend to the local Service as it arrives; the host listeners keep serving health
- * checks, in-mesh and direct traffic.
+ * Besides the host listeners, the plan may give a gateway two listeners of the front door's contract:
+ * - a dispatch listener (GKE behind the GCP front door, components/dispatch.ts): its NEGs expose it, and
+ *   one rule per served backend forwards a request tagged with that backend to the local Service as it
+ *   arrives; the host listeners keep serving health checks, in-mesh and direct traffic;
+ * - a redirect listener (EKS behind the AWS front door): the NLB terminates TLS and sends to the host
+ *   listeners on 443; plain HTTP arrives on 80, where each host's only route redirects to HTTPS.
  *
  * Istio deploys a Gateway itself (a Deployment and Service named `<gateway>-<class>`). Fleetgate shapes
  * them through the Gateway: `spec.infrastructure.annotations` are copied onto the generated Service (the
- * GKE NEG annotation, the AWS Load Balancer Controller annotations), and `spec.infrastructure.parametersRef`
- * names a ConfigMap whose `deployment`, `horizontalPodAutoscaler` and `podDisruptionBudget` keys Istio
- * merges (strategic merge patch) into what it renders; Istio creates the autoscaler and the disruption
- * budget only when those keys are present.
+ * GKE NEG annotation, the AWS Load Balancer Controller annotations; Gateway API allows 8), and
+ * `spec.infrastructure.parametersRef` names a ConfigMap whose `deployment`, `service`,
+ * `horizontalPodAutoscaler` and `podDisruptionBudget` keys Istio merges (strategic merge patch) into what
+ * it renders; Istio creates the autoscaler and the disruption budget only when those keys are present.
  */
 import { Gateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
@@ -45,10 +47,15 @@ export function listenerName(host: string): string {
 
 /** The dispatch listener's name (no host listener's: theirs start with `http-`, or are `http`). */
 export const DISPATCH_LISTENER = "dispatch";
+/** The HTTP-to-HTTPS redirect listener's name. */
+export const REDIRECT_LISTENER = "redirect";
 
 /** The listeners of the contract with the front door, beside the host listeners. */
 function contractListeners(gateway: GatewayPlan): { name: string; port: number }[] {
-  return gateway.dispatchPort !== undefined ? [{ name: DISPATCH_LISTENER, port: gateway.dispatchPort }] : [];
+  return [
+    ...(gateway.dispatchPort !== undefined ? [{ name: DISPATCH_LISTENER, port: gateway.dispatchPort }] : []),
+    ...(gateway.redirectPort !== undefined ? [{ name: REDIRECT_LISTENER, port: gateway.redirectPort }] : []),
+  ];
 }
 
 /** Whether the gateway has too many hosts for a listener each (beside its contract listeners). */
@@ -65,8 +72,8 @@ export function listenerFor(gateway: GatewayPlan, host: string): string {
  * The Gateway's listeners: one HTTP listener per host on the gateway port, which only accepts routes from
  * the gateway's own namespace (Fleetgate is the only writer of routes on it). A gateway with more hosts
  * than Gateway API allows listeners gets one listener for every host instead; its routes still name their
- * hosts, so nothing else changes. Then the dispatch listener, if the plan asks for one, for every host
- * name: its routes select what they serve by tag.
+ * hosts, so nothing else changes. Then the dispatch and redirect listeners the plan asks for, for every
+ * host name: their routes select what they serve by tag, or redirect the cluster's hosts.
  */
 export interface Listener {
   readonly name: string;
@@ -89,29 +96,73 @@ export function listeners(gateway: GatewayPlan): Listener[] {
   return [...hosts, ...contractListeners(gateway).map((l) => ({ ...l, protocol: "HTTP" as const, allowedRoutes }))];
 }
 
+/** TLS at an EKS gateway's NLB: the region's validated ACM certificates and the environment's minimum. */
+export interface GatewayTls {
+  /** ACM certificate ARNs of the cluster's region; the first is the NLB's default, the others go by SNI. */
+  readonly certificateArns: readonly string[];
+  readonly minTlsVersion: "1.2" | "1.3";
+}
+
+const LBC = "service.beta.kubernetes.io/aws-load-balancer-";
+/** The AWS Load Balancer Controller's annotation naming the NLB's certificates (a comma-separated list). */
+export const SSL_CERT_ANNOTATION = `${LBC}ssl-cert`;
+
+/** The NLB security policy for a minimum TLS version: TLS 1.3 and 1.2, or TLS 1.3 only. */
+export const NLB_TLS_POLICIES = { "1.2": "ELBSecurityPolicy-TLS13-1-2-2021-06", "1.3": "ELBSecurityPolicy-TLS13-1-3-2021-06" } as const;
+
+/** Istio's gateway status port and readiness path: what the NLB's health check asks. */
+const ISTIO_STATUS = { port: 15021, path: "/healthz/ready" } as const;
+
+/** Gateway API allows at most this many `spec.infrastructure.annotations`. */
+export const MAX_INFRASTRUCTURE_ANNOTATIONS = 8;
+
 /**
- * Annotations for the Service Istio generates, by where the cluster runs:
+ * Annotations for the Service Istio generates, by where the cluster runs, carried by the Gateway's
+ * `spec.infrastructure` (at most 8; `serviceAnnotations` carries the rest):
  * - GKE: a standalone zonal NEG per zone, named as the plan says, on the dispatch port (or, where no
  *   front door dispatches, the host-routing port); the GCP front door attaches these NEGs by name, so no
  *   lookup is needed.
- * - EKS: an internet-facing NLB with IP targets from the AWS Load Balancer Controller, health-checked on
- *   Istio's readiness endpoint.
+ * - EKS: an internet-facing NLB with IP targets from the AWS Load Balancer Controller. Behind the AWS
+ *   front door (the plan gives a redirect port) the NLB's listener on the host-routing port is TLS with
+ *   the region's certificates and the environment's policy and sends the decrypted stream on as TCP (the
+ *   controller's default target protocol); the redirect port stays plain TCP.
  */
-export function infrastructureAnnotations(cluster: ClusterPlan, gateway: GatewayPlan): Record<string, string> {
+export function infrastructureAnnotations(cluster: ClusterPlan, gateway: GatewayPlan, tls?: GatewayTls): Record<string, string> {
   if (cluster.provider === "gke") {
     if (!gateway.negName) throw new Error(`cluster ${cluster.name} is on GKE but its gateway plan has no NEG name`);
     return { "cloud.google.com/neg": JSON.stringify({ exposed_ports: { [String(gateway.dispatchPort ?? gateway.port)]: { name: gateway.negName } } }) };
   }
-  if (cluster.provider === "eks")
-    return {
-      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
-      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
-      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
+  if (cluster.provider === "eks") {
+    const nlb = {
+      [`${LBC}type`]: "external",
+      [`${LBC}scheme`]: "internet-facing",
+      [`${LBC}nlb-target-type`]: "ip",
     };
+    if (gateway.redirectPort === undefined) return nlb;
+    if (!tls || tls.certificateArns.length === 0)
+      throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS on port ${gateway.port}, but no validated ACM certificate of ${cluster.region} was given; create the region's certificates (AwsCertificates) first and pass their ARNs`);
+    return {
+      ...nlb,
+      [SSL_CERT_ANNOTATION]: tls.certificateArns.join(","),
+      [`${LBC}ssl-ports`]: String(gateway.port),
+      [`${LBC}ssl-negotiation-policy`]: NLB_TLS_POLICIES[tls.minTlsVersion],
+    };
+  }
   return {};
+}
+
+/**
+ * Further annotations for the Service Istio generates, merged in through the sizing ConfigMap's `service`
+ * overlay (Istio applies it as a strategic merge patch) because Gateway API caps the infrastructure
+ * annotations at 8: on EKS, the NLB's health check of each target on Istio's readiness endpoint.
+ */
+export function serviceAnnotations(cluster: ClusterPlan): Record<string, string> {
+  if (cluster.provider !== "eks") return {};
+  return {
+    [`${LBC}healthcheck-protocol`]: "http",
+    [`${LBC}healthcheck-port`]: String(ISTIO_STATUS.port),
+    [`${LBC}healthcheck-path`]: ISTIO_STATUS.path,
+  };
 }
 
 /** Annotations on the Gateway itself (read by Istio and by Pulumi, not copied to what Istio generates). */
@@ -154,12 +205,12 @@ export function gatewayNamespace(gateway: GatewayPlan): Namespace {
 }
 
 /** The Gateway object; `toJSON()` adds the parametersRef the model's schema does not know. */
-export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
+export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan, tls?: GatewayTls): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
   const model = new Gateway({
     metadata: { name: gateway.name, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations: gatewayAnnotations(cluster) },
     spec: {
       gatewayClassName: gateway.className,
-      infrastructure: { annotations: infrastructureAnnotations(cluster, gateway) },
+      infrastructure: { annotations: infrastructureAnnotations(cluster, gateway, tls) },
       listeners: listeners(gateway).map((l) => ({ ...l, allowedRoutes: { ...l.allowedRoutes, kinds: [...l.allowedRoutes.kinds] } })),
     },
   });
@@ -211,8 +262,11 @@ export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; h
   return { deployment, ...(horizontalPodAutoscaler ? { horizontalPodAutoscaler } : {}), podDisruptionBudget };
 }
 
-/** The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets. */
-export function gatewayOptions(gateway: GatewayPlan): ConfigMap {
+/**
+ * The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets,
+ * and the generated Service's further annotations (`serviceAnnotations`), if any.
+ */
+export function gatewayOptions(gateway: GatewayPlan, annotations: Readonly<Record<string, string>> = {}): ConfigMap {
   const sizing = gatewaySizing(gateway);
   const deployment = sizing.deployment.spec!;
   const data: Record<string, string> = {
@@ -223,6 +277,7 @@ export function gatewayOptions(gateway: GatewayPlan): ConfigMap {
     const { minReplicas, maxReplicas, metrics } = sizing.horizontalPodAutoscaler.spec!;
     data.horizontalPodAutoscaler = JSON.stringify({ spec: { minReplicas, maxReplicas, metrics } });
   }
+  if (Object.keys(annotations).length > 0) data.service = JSON.stringify({ metadata: { annotations: { ...annotations } } });
   return new ConfigMap({ metadata: { name: gatewayOptionsName(gateway.name), namespace: gateway.namespace, labels: { ...MANAGED_BY } }, data });
 }
 
@@ -266,7 +321,7 @@ export function hostRoutes(gateway: GatewayPlan, host: HostPlan, placed: readonl
  * their hosts, whose last label is a top-level domain, so a contract route's kind in that place keeps
  * their names apart; a base too long for an object name is cut and given a hash.
  */
-function contractRouteName(base: string, kind: "dispatch"): string {
+function contractRouteName(base: string, kind: "dispatch" | "redirect"): string {
   const max = 253 - kind.length - 1;
   const bounded = base.length <= max ? base : `${base.slice(0, max - 9).replace(/[.-]+$/, "")}-${shortHash(base)}`;
   return `${bounded}.${kind}`;
@@ -308,6 +363,29 @@ export function dispatchRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: G
         }),
       };
     });
+  });
+}
+
+/**
+ * The routes of the redirect listener: per host of the gateway, one rule that answers every request with
+ * a permanent redirect to the same URL over HTTPS (Gateway API then implies port 443).
+ */
+export function redirectRoutes(gateway: GatewayPlan): NamedRoute[] {
+  if (gateway.redirectPort === undefined) return [];
+  return gateway.hosts.map((host) => {
+    const name = contractRouteName(hostRef(host), "redirect");
+    return {
+      host,
+      name,
+      model: new HTTPRoute({
+        metadata: { name, namespace: gateway.namespace, labels: { ...MANAGED_BY } },
+        spec: {
+          parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: REDIRECT_LISTENER }],
+          hostnames: [host],
+          rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        },
+      }),
+    };
   });
 }
 

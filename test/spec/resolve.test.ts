@@ -84,11 +84,15 @@ describe("the resolver on the prod example", () => {
   });
 
   it("gives each GKE gateway behind the GCP front door a dispatch port beside its host-routing port", () => {
-    expect(plan.clusters.map((c) => [c.name, c.gateway!.port, c.gateway!.dispatchPort])).toEqual([
-      ["gke-asia", 80, 8080],
-      ["gke-eu", 80, 8080],
-      ["gke-us", 80, 8080],
+    expect(plan.clusters.map((c) => [c.name, c.gateway!.port, c.gateway!.dispatchPort, c.gateway!.redirectPort])).toEqual([
+      ["gke-asia", 80, 8080, undefined],
+      ["gke-eu", 80, 8080, undefined],
+      ["gke-us", 80, 8080, undefined],
     ]);
   });
 
+  it("routes hosts on 443 behind the AWS front door (TLS ends at the NLB) and only redirects on 80", () => {
+    const aws = examplePlan("aws-prod");
+    for (const c of aws.clusters) expect([c.name, c.gateway!.port, c.gateway!.redirectPort, c.gateway!.dispatchPort]).toEqual([c.name, 443, 80, undefined]);
+  });
 });

@@ -70,8 +70,15 @@ describe("the AWS edge plan", () => {
     const edge = awsEdgePlan(examplePlan("aws-prod"));
     expect(edge.regions.map((r) => [r.region, r.trafficDial])).toEqual([["ap-southeast-1", 100], ["eu-west-1", 100], ["us-east-1", 100]]);
     expect(edge.regions.find((r) => r.region === "ap-southeast-1")!.clusters).toEqual([
-      { cluster: "eks-apse1", provider: "eks", weight: 40, endpointWeight: 102, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-istio" } },
+      { cluster: "eks-apse1", provider: "eks", weight: 40, endpointWeight: 102, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-istio" }, eksClusterName: "eks-apse1" },
     ]);
+  });
+
+  it("finds each NLB under the EKS cluster name its load balancer controller runs with, not the Fleetgate name", () => {
+    const f = awsFixture();
+    (f.config.clusters as Doc[])[0]!.access = { kind: "eks", name: "prod-use1-main" };
+    const us = edgeOf(f).regions.find((r) => r.region === "us-east-1")!.clusters[0]!;
+    expect([us.cluster, us.eksClusterName]).toEqual(["us", "prod-use1-main"]);
   });
 });
 

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineConfigFromStackFile, PROJECT_ROOT } from "../../../offline/run-offline";
+import { tlsMinimumVersion } from "../../../policies/rules/tls";
 import { runProgram, type Graph, type RegisteredResource } from "../../harness";
+import { fromRegistered, violations } from "../../policies/policy-args";
 
 const CERT = "aws:acm/certificate:Certificate";
 const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
@@ -72,6 +74,38 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]!.weight).toBe(102); // storefront's weight 40 of 100, on the 0..255 scale
     expect(endpoints[0]!.endpointId).toMatch(/^arn:aws:elasticloadbalancing:ap-southeast-1:\d+:loadbalancer\/net\//);
+  });
+
+  it("gives each EKS gateway an NLB that terminates TLS on 443 with its region's validated certificates, and a gateway that only redirects on 80", () => {
+    const validated = (region: string) => graph.ofType(VALIDATION).filter((v) => providerName(graph, v) === `aws-prod-aws-${region}`);
+    for (const [cluster, region] of [["eks-use1", "us-east-1"], ["eks-euw1", "eu-west-1"], ["eks-apse1", "ap-southeast-1"]] as const) {
+      const gateway = graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", `aws-prod-${cluster}-gateway`);
+      const spec = gateway.inputs.spec as { listeners: { name: string; port: number; hostname?: string }[]; infrastructure: { annotations: Record<string, string> } };
+      const annotations = spec.infrastructure.annotations;
+      expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], cluster).toBe(validated(region).map((v) => v.inputs.certificateArn).join(","));
+      expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(new RegExp(`^arn:aws:acm:${region}:`));
+      expect(annotations).toMatchObject({
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      });
+      // The Gateway waits for its region's certificate validations.
+      for (const v of validated(region)) expect(gateway.dependsOn).toContain(v.urn);
+      const hosts = spec.listeners.filter((l) => l.hostname !== undefined);
+      expect(hosts.length).toBeGreaterThan(0);
+      expect(hosts.every((l) => l.port === 443)).toBe(true);
+      expect(spec.listeners.filter((l) => l.hostname === undefined).map((l) => [l.name, l.port])).toEqual([["redirect", 80]]);
+      const redirects = graph.ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").filter((r) => r.name.startsWith(`aws-prod-${cluster}-`) && (r.inputs.spec as { parentRefs: { sectionName: string }[] }).parentRefs[0]!.sectionName === "redirect");
+      expect(redirects.map((r) => (r.inputs.spec as { hostnames: string[] }).hostnames[0]).sort()).toEqual(hosts.map((l) => l.hostname).sort());
+      for (const r of redirects) expect((r.inputs.spec as { rules: unknown[] }).rules).toEqual([{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+    }
+  });
+
+  it("passes the policy pack's TLS rule on every generated Gateway", () => {
+    const gateways = fromRegistered(graph.resources).resources.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway");
+    expect(gateways).toHaveLength(3);
+    for (const g of gateways) expect(violations(tlsMinimumVersion, g), g.name).toEqual([]);
   });
 
   it("points every host at the accelerator with A and AAAA alias records", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { awsEdgePlan } from "../../../components/aws/edge-plan";
-import { AwsFrontDoor } from "../../../components/aws/front-door";
+import { AwsFrontDoor, controllerTags } from "../../../components/aws/front-door";
+import { fakeInvoke } from "../../../offline/fakes/all";
 import { AwsRegions } from "../../../components/aws/regions";
 import { runComponent } from "../../harness";
 import { planFixture } from "../../spec/fixtures";
@@ -41,5 +42,23 @@ describe("the AWS front door in latency-dns mode, with hosts in two zones", () =
     // Each zone's plain records carry that zone's TTL.
     expect(asia.map((r) => r.inputs.ttl)).toEqual(asia.map(() => 300));
     for (const record of asia) expect(record.propertyDependencies.healthCheckId).toEqual([checks[0]!.urn]);
+  });
+});
+
+describe("the AWS front door's NLB lookup", () => {
+  it("asks for the tags the load balancer controller gives the NLB: the EKS cluster name, not the Fleetgate one", async () => {
+    const f = awsFixture("latency-dns");
+    (f.config.clusters as Doc[])[0]!.access = { kind: "eks", name: "prod-use1-main" };
+    const result = planFixture(f);
+    const edge = awsEdgePlan(result.plan!);
+    const graph = await runComponent(() => {
+      const regions = new AwsRegions("test", { environment: "test", regions: edge.regions.map((r) => r.region), globalRegion: "us-west-2" });
+      new AwsFrontDoor("test", { environment: "test", edge, regions, gateways: {} });
+    });
+    const service = { namespace: "fleetgate-gateway", name: "fleetgate-istio" };
+    const nlbOf = (cluster: string) => fakeInvoke("aws:lb/getLoadBalancer:getLoadBalancer", { tags: controllerTags(cluster, service) }, "urn:pulumi:test::fleetgate::pulumi:providers:aws::test-aws-us-east-1::id") as { dnsName: string };
+    const us = graph.ofType(RECORD).find((r) => r.inputs.setIdentifier === "us")!;
+    expect((us.inputs.aliases as { name: string }[])[0]!.name).toBe(nlbOf("prod-use1-main").dnsName);
+    expect(nlbOf("prod-use1-main").dnsName).not.toBe(nlbOf("us").dnsName);
   });
 });

@@ -1,5 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { assertUniqueRouteNames, checkParametersRef, gatewayObject, gatewayOptions, gatewaySizing, generatedName, hostRoutes, infrastructureAnnotations, listenerFor, listeners, MAX_LISTENERS, referenceGrants, routeContext, sizingNotes } from "../../../components/kubernetes/gateway-plan";
+import {
+  assertUniqueRouteNames,
+  checkParametersRef,
+  gatewayObject,
+  gatewayOptions,
+  gatewaySizing,
+  generatedName,
+  hostRoutes,
+  infrastructureAnnotations,
+  listenerFor,
+  listeners,
+  MAX_INFRASTRUCTURE_ANNOTATIONS,
+  MAX_LISTENERS,
+  redirectRoutes,
+  referenceGrants,
+  routeContext,
+  serviceAnnotations,
+  sizingNotes,
+} from "../../../components/kubernetes/gateway-plan";
 import { kubeResource } from "../../../components/kubernetes/objects";
 import { placeHostRules } from "../../../components/kubernetes/routes";
 import type { ClusterPlan, GatewayPlan } from "../../../spec/plan";
@@ -41,15 +59,58 @@ describe("a cluster's gateway", () => {
     expect(() => checkParametersRef({ group: "", kind: "Secret", name: "x" })).toThrow(/kind must be ConfigMap/);
   });
 
-  it("asks the AWS Load Balancer Controller for an internet-facing NLB with IP targets on EKS", () => {
+  it("asks the AWS Load Balancer Controller for an internet-facing NLB with IP targets on EKS, health-checked on Istio's readiness endpoint", () => {
     const eks: ClusterPlan = { ...cluster("gke-us"), provider: "eks" };
     const { negName: _, dispatchPort: __, ...gateway } = gatewayOf("gke-us");
-    expect(infrastructureAnnotations(eks, gateway)).toMatchObject({
+    expect(infrastructureAnnotations(eks, gateway)).toEqual({
       "service.beta.kubernetes.io/aws-load-balancer-type": "external",
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
       "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
     });
     expect((gatewayObject(eks, gateway).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations).not.toHaveProperty("networking.istio.io/service-type");
+    // The health check rides on the sizing ConfigMap's Service overlay (Gateway API allows 8 infrastructure annotations).
+    expect(JSON.parse(gatewayOptions(gateway, serviceAnnotations(eks)).data!.service!)).toEqual({
+      metadata: {
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
+        },
+      },
+    });
+    expect(serviceAnnotations(cluster("gke-us"))).toEqual({});
+    expect(gatewayOptions(gateway).data).not.toHaveProperty("service");
+  });
+
+  describe("an EKS gateway behind the AWS front door", () => {
+    const aws = examplePlan("aws-prod");
+    const eks = aws.clusters.find((c) => c.name === "eks-use1")!;
+    const tls = { certificateArns: ["arn:aws:acm:us-east-1:123456789012:certificate/a", "arn:aws:acm:us-east-1:123456789012:certificate/b"], minTlsVersion: "1.2" as const };
+
+    it("terminates TLS at the NLB on 443 with the region's certificates and a TLS 1.2+ policy, within Gateway API's 8 annotations", () => {
+      const annotations = infrastructureAnnotations(eks, eks.gateway!, tls);
+      expect(annotations).toMatchObject({
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/a,arn:aws:acm:us-east-1:123456789012:certificate/b",
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      });
+      expect(Object.keys(annotations).length).toBeLessThanOrEqual(MAX_INFRASTRUCTURE_ANNOTATIONS);
+      expect(infrastructureAnnotations(eks, eks.gateway!, { ...tls, minTlsVersion: "1.3" })["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"]).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+      expect(() => infrastructureAnnotations(eks, eks.gateway!)).toThrow(/no validated ACM certificate of us-east-1/);
+      gatewayObject(eks, eks.gateway!, tls).validate();
+    });
+
+    it("routes hosts on 443 and only redirects to HTTPS on 80, for each of its hosts", () => {
+      const gw = eks.gateway!;
+      expect(listeners(gw).map((l) => [l.name, l.hostname, l.port])).toEqual([...gw.hosts.map((h) => [`http-${h}`, h, 443]), ["redirect", undefined, 80]]);
+      const redirects = redirectRoutes(gw);
+      expect(redirects.map((r) => [r.name, r.model.spec.hostnames, r.model.spec.parentRefs![0]!.sectionName])).toEqual(gw.hosts.map((h) => [`${h}.redirect`, [h], "redirect"]));
+      for (const r of redirects) {
+        r.model.validate();
+        expect(r.model.spec.rules).toEqual([{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+      }
+      expect(redirectRoutes(gatewayOf("gke-us"))).toEqual([]);
+    });
   });
 
   it("refuses two routes of a cluster with one name", () => {
