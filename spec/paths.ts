@@ -7,6 +7,19 @@
 import type { PathMatchPlan, RouteMatchPlan, ValueMatchPlan } from "./plan";
 import type { PathExtension } from "./schema/documents";
 
+/**
+ * The paths Fleetgate keeps for itself on every host: behind the GCP front door, each dispatching
+ * gateway answers the front door's health check of a service port there (components/dispatch.ts). The
+ * front door answers clients' requests under it with 404 itself, so a spec's route may not match,
+ * rewrite or redirect to a path there: it would never be served.
+ */
+export const RESERVED_PATH_PREFIX = "/.well-known/fleetgate/";
+
+/** Whether a path, or a path prefix, lies in the reserved prefix (or is that prefix without its final "/"). */
+export function isReservedPath(path: string): boolean {
+  return path.startsWith(RESERVED_PATH_PREFIX) || path === RESERVED_PATH_PREFIX.slice(0, -1);
+}
+
 export function gkePathToMatch(path: string | undefined): { match: PathMatchPlan } | { problem: string } {
   if (path === undefined || path === "" || path === "/*") return { match: { type: "Prefix", value: "/" } };
   const shown = JSON.stringify(path);

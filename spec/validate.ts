@@ -7,7 +7,7 @@ import { formatPath, type Diagnostic, type PathSegment, type Severity } from "./
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { configPath } from "./environment";
 import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
-import { gkePathToMatch, matchKey, routeMatch } from "./paths";
+import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { addressName, hostNameKey } from "./naming";
 import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
@@ -313,6 +313,12 @@ function validateIngress(
         return;
       }
       const ext = entry.fleetgate;
+      const reserved = `lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host for the front door's health checks through the gateways (the front door answers clients there with 404 itself)`;
+      if (isReservedPath(normalised.match.value)) at(loaded, [...pathPath, "path"], `${JSON.stringify(entry.path)} ${reserved}; serve the route under another path`);
+      for (const [action, field] of [["rewrite", "prefix"], ["rewrite", "path"], ["redirect", "prefix"], ["redirect", "path"]] as const) {
+        const target = ext?.[action]?.[field];
+        if (target !== undefined && isReservedPath(target)) at(loaded, [...pathPath, "fleetgate", action, field], `${JSON.stringify(target)} ${reserved}; ${action} to another path`);
+      }
       if (ext?.redirect && entry.backend) at(loaded, [...pathPath, "fleetgate", "redirect"], `is set together with a backend; a path either redirects or forwards, so remove one`);
       if (!ext?.redirect && !entry.backend) at(loaded, pathPath, `has no backend; add backend: { serviceName, servicePort } (or a fleetgate.redirect)`);
       if (entry.backend) checkBackend([...pathPath, "backend"], entry.backend);
