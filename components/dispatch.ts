@@ -21,6 +21,24 @@
  *   Envoy matches a header against all its values joined with "," (since CVE-2020-25017), and a tag holds
  *   no ",", so the joined value equals no rule's and the gateway answers 404.
  *
+ * Health checks follow the same road. A GCP health check probes each NEG endpoint on its serving port
+ * (the dispatch port) with a Host header and a path, and no custom header, so it carries no tag. Each
+ * served backend therefore also has a health rule on the dispatch listener: an exact path under the
+ * reserved prefix, `/.well-known/fleetgate/health/<namespace>/<name>/<port>`, forwarded to the same
+ * Service port with the path replaced by the service's health path (its query, if any, rides on the
+ * probe's own path and passes through) and the plan's Host kept. So a probe tests exactly this gateway
+ * pod and its route to that Service: nothing that routes by host and path can send it elsewhere.
+ *
+ * Clients never reach a health rule, by two independent means:
+ * - the URL map answers every client request under the reserved prefix with 404 in its first rule on
+ *   every host, before any of the spec's routes (the validator refuses a spec's paths there);
+ * - on the dispatch listener, a guard rule on each health path that also requires the dispatch header
+ *   (any value) forwards nothing. Everything the front door proxies carries a tag, the catch-all's
+ *   included, and a probe carries none; the guard has one header condition more than the health rule
+ *   on the same exact path, so Istio tries it first. This catches what the URL map's rule cannot see:
+ *   an unknown host (the URL map's default, the catch-all), a rewrite whose result lands under the
+ *   prefix (`/api/*` rewritten to `/`), and a path the gateway normalises differently from GCP.
+ *
  * Where the contract does not apply: a cluster outside GKE behind the GCP front door (an internet NEG at
  * its gateway's public host name) is reached on its public listener, which the internet can reach
  * directly. A dispatch rule there would let anyone who names a backend skip the front door's routing,
@@ -28,7 +46,10 @@
  * anyway. So those backend services carry no tag and that gateway routes by host and path, as before
  * (`dispatchNotes` says which of its hosts are routed twice there).
  */
-import type { ClusterPlan, FleetPlan, HeaderActionsPlan } from "../spec/plan";
+import { RESERVED_PATH_PREFIX } from "../spec/paths";
+import type { ClusterPlan, FleetPlan, HeaderActionsPlan, HealthCheckPlan } from "../spec/plan";
+
+export { RESERVED_PATH_PREFIX };
 
 /** The request header that carries the front door's choice. */
 export const DISPATCH_HEADER = "x-fleetgate-backend";
@@ -61,12 +82,38 @@ export function routedBackends(plan: FleetPlan): Set<string> {
   return keys;
 }
 
+/** How the front door's health check of a service port goes through a dispatching gateway. */
+export interface HealthProbe {
+  /** The path the gateway's health rule matches exactly: `/.well-known/fleetgate/health/<namespace>/<name>/<port>`. */
+  readonly path: string;
+  /** The GCP health check's request path: `path`, followed by the query of the service's health path, if any. */
+  readonly requestPath: string;
+  /** The path the Service receives: its health path without the query (which passes through unchanged). */
+  readonly servicePath: string;
+  /** The Host header: the plan's, one of the service's hosts. */
+  readonly host?: string;
+}
+
+/** The health probe of a service port (`service` is `namespace/name`). */
+export function healthProbe(service: string, port: number, check: Pick<HealthCheckPlan, "path" | "host">): HealthProbe {
+  const path = `${RESERVED_PATH_PREFIX}health/${service}/${port}`;
+  const q = check.path.indexOf("?");
+  return {
+    path,
+    requestPath: q < 0 ? path : `${path}${check.path.slice(q)}`,
+    servicePath: q < 0 ? check.path : check.path.slice(0, q) || "/",
+    ...(check.host !== undefined ? { host: check.host } : {}),
+  };
+}
+
 /** A backend a cluster's dispatch listener serves: a routed port of a service that runs there. */
 export interface DispatchedBackend {
   /** `namespace/name`. */
   readonly service: string;
   readonly port: number;
   readonly tag: string;
+  /** Where the front door's health check of this service port arrives, and what the Service receives. */
+  readonly health: HealthProbe;
 }
 
 /**
@@ -78,7 +125,7 @@ export function dispatchedBackends(plan: FleetPlan, cluster: string): Dispatched
   const routed = routedBackends(plan);
   return plan.services
     .filter((s) => s.clusters.some((c) => c.cluster === cluster))
-    .flatMap((s) => s.ports.map((p) => ({ service: s.key, port: p.port, tag: dispatchTag(s.key, p.port) })))
+    .flatMap((s) => s.ports.map((p) => ({ service: s.key, port: p.port, tag: dispatchTag(s.key, p.port), health: healthProbe(s.key, p.port, p.healthCheck) })))
     .filter((b) => routed.has(b.tag))
     .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
 }

@@ -90,14 +90,14 @@ export interface GatewayPlan {
   readonly className: "istio";
   /**
    * Port of the gateway's host-routing HTTP listeners: one per host, carrying the host's routes. Behind
-   * an AWS front door (EKS) it is 443, where the NLB sends what it decrypted; otherwise 80. The GCP front
-   * door's health checks use it (with the service's Host header) so they test the gateway's real route.
+   * an AWS front door (EKS) it is 443, where the NLB sends what it decrypted; otherwise 80.
    */
   readonly port: number;
   /**
    * Port of the dispatch listener (GKE clusters behind the GCP front door): the port the gateway NEGs
    * expose. The front door tags each request with the backend it chose (components/dispatch.ts), and the
-   * routes on this listener forward a tagged request to that Service without routing it again. Absent:
+   * routes on this listener forward a tagged request to that Service without routing it again; the
+   * front door's health checks arrive here too, each on its service port's reserved path. Absent:
    * the gateway has no dispatch listener and the front door reaches its host-routing listeners.
    */
   readonly dispatchPort?: number;
@@ -179,8 +179,12 @@ export interface ServiceClusterPlan {
 
 export interface HealthCheckPlan {
   readonly protocol: "HTTP" | "HTTPS" | "HTTP2";
+  /** The path the service answers health checks on (may carry a query); default "/". */
   readonly path: string;
-  /** Host header: the first host that routes to the service, so the check goes through the gateway's route. */
+  /**
+   * Host header: the first named host that routes to the service. Behind the GCP front door the check
+   * reaches the service on a reserved path of the gateway's dispatch listener, which keeps this header.
+   */
   readonly host?: string;
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;

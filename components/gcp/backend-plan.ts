@@ -7,7 +7,8 @@
  *
  * Route once: the NEGs are the gateways' dispatch ports, and each backend service tags what it proxies
  * with the service port it serves (components/dispatch.ts), so a gateway forwards it to that Service
- * without routing it again. Health checks go to the gateways' host-routing port with the service's host.
+ * without routing it again. Health checks go to the same port, on the service port's reserved health
+ * path with the service's host, which the gateway forwards to that Service's health path.
  *
  * Hybrid fleets. GCP does not let one backend service mix zonal NEGs with an internet NEG, and a global
  * internet NEG holds a single endpoint, takes no balancing mode or capacity scaler and has no health
@@ -20,7 +21,7 @@
  */
 import { backendName, negName } from "../../spec/naming";
 import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
-import { assertNoDispatchHeader, CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, routedBackends } from "../dispatch";
+import { assertNoDispatchHeader, CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, healthProbe, routedBackends } from "../dispatch";
 import { assertUniqueNames, cloudName, logicalName } from "./names";
 
 /** Where Google's health checks and global external Application Load Balancer proxies come from. */
@@ -52,12 +53,13 @@ export interface HealthCheckSpec {
   readonly logicalName: string;
   readonly name: string;
   readonly description: string;
-  /** Host header: the service's host, so the check goes through the gateway's route to the service. */
+  /** Host header: the service's host (the gateway passes it on to the service). */
   readonly host?: string;
+  /** A service's check: its reserved health path on the gateways' dispatch listener (components/dispatch.ts). */
   readonly requestPath: string;
   /**
-   * A fixed port; absent: the NEG endpoint's port. A service's check uses the gateways' host-routing port
-   * (the NEGs expose the dispatch port, where an untagged probe would find no route).
+   * A fixed port; absent: the NEG endpoint's serving port. A service's check uses the serving port (the
+   * dispatch port); the catch-all's uses Istio's readiness port.
    */
   readonly port?: number;
   readonly checkIntervalSec: number;
@@ -232,7 +234,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       const split: WeightedTarget[] = [];
       if (gke.length > 0) {
         const backends = gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight));
-        const dispatch = dispatchingPorts(key, gke.map((s) => s.plan));
+        const dispatch = dispatching(key, gke.map((s) => s.plan));
         backendServices.push({
           key,
           logicalName: logicalName(env, "backend", service.namespace, service.name, port.port),
@@ -242,7 +244,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
           kind: "zonal",
           protocol: "HTTP",
           backends: withCapacity(backends),
-          healthCheck: serviceHealthCheck(env, service, port, dispatch?.hostPort),
+          healthCheck: serviceHealthCheck(env, service, port, dispatch),
           // Tells each gateway's dispatch listener which backend the URL map chose (components/dispatch.ts).
           settings: dispatch ? { ...settings, customRequestHeaders: [...(settings.customRequestHeaders ?? []), dispatchHeaderEntry(key)] } : settings,
           spread: service.balancing === "even",
@@ -284,7 +286,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
     logConfig: logConfig(frontDoor.logSampleRate),
   };
   if (gkeGateways.length > 0) {
-    const dispatch = dispatchingPorts(CATCH_ALL, gkeGateways);
+    const dispatch = dispatching(CATCH_ALL, gkeGateways);
     backendServices.push({
       key: CATCH_ALL,
       logicalName: logicalName(env, "backend", CATCH_ALL),
@@ -361,9 +363,9 @@ export function planFirewalls(plan: FleetPlan, frontDoor: GcpFrontDoorPlan = gcp
     const path = networkPath(clusterProject(cluster, frontDoor), cluster.network);
     const [, project, , , network] = path.split("/") as [string, string, string, string, string];
     const entry = byNetwork.get(path) ?? { project, network, ports: new Set<number>([GATEWAY_READINESS.port]), clusters: [] };
-    // The host-routing port for the services' health checks, the dispatch port for proxied requests.
-    entry.ports.add(cluster.gateway.port);
-    if (cluster.gateway.dispatchPort !== undefined) entry.ports.add(cluster.gateway.dispatchPort);
+    // The port the NEGs expose (the dispatch port, else the host-routing port): proxied requests and the
+    // services' health checks. The host-routing port of a dispatching gateway is not reached from Google.
+    entry.ports.add(cluster.gateway.dispatchPort ?? cluster.gateway.port);
     entry.clusters.push(cluster.name);
     byNetwork.set(path, entry);
   }
@@ -386,18 +388,15 @@ function routedPorts(plan: FleetPlan): Set<string> {
 }
 
 /**
- * Whether the GKE gateways behind a backend service dispatch, and the host-routing port its health check
- * uses. Both sides of the contract must agree for every gateway the backend service attaches: all of
- * them dispatch or none does, and all route hosts on one port (the health check has one fixed port).
+ * Whether the GKE gateways behind a backend service dispatch. Both sides of the contract must agree for
+ * every gateway the backend service attaches: all of them dispatch or none does (the tag and the health
+ * check's path are the backend service's, one for all its gateways).
  */
-function dispatchingPorts(key: string, clusters: readonly ClusterPlan[]): { hostPort: number } | undefined {
+function dispatching(key: string, clusters: readonly ClusterPlan[]): boolean {
   const dispatching = clusters.filter(dispatches);
-  if (dispatching.length === 0) return undefined;
-  if (dispatching.length !== clusters.length)
+  if (dispatching.length > 0 && dispatching.length !== clusters.length)
     throw new Error(`backend service ${key} attaches gateways that dispatch (${dispatching.map((c) => c.name).join(", ")}) and gateways that do not; every GKE gateway behind the GCP front door needs a dispatch port`);
-  const ports = [...new Set(dispatching.map((c) => c.gateway!.port))];
-  if (ports.length !== 1) throw new Error(`backend service ${key} attaches gateways that route hosts on different ports (${ports.join(", ")}); its health check has one port`);
-  return { hostPort: ports[0]! };
+  return dispatching.length > 0;
 }
 
 function zonalBackends(env: string, frontDoor: GcpFrontDoorPlan, cluster: ClusterPlan, weight: number): ZonalBackendSpec[] {
@@ -423,19 +422,19 @@ function withCapacity(backends: ZonalBackendSpec[]): ZonalBackendSpec[] {
   return sorted.every((b) => b.capacityScaler === 0) ? sorted.map((b) => ({ ...b, capacityScaler: 1 })) : sorted;
 }
 
-function serviceHealthCheck(env: string, service: ServicePlan, port: ServicePortPlan, hostPort: number | undefined): HealthCheckSpec {
+function serviceHealthCheck(env: string, service: ServicePlan, port: ServicePortPlan, dispatch: boolean): HealthCheckSpec {
   const hc = port.healthCheck;
-  // The front door speaks HTTP to the gateway's listener whatever the service speaks behind it, so the
-  // check is HTTP with the service's host, so it takes the gateway's route to the service. The NEGs expose
-  // the dispatch port, where a probe (which carries no custom headers) matches nothing: the check goes to
-  // the host-routing port of the same gateway pods instead.
+  // The front door speaks HTTP to the gateway's listener whatever the service speaks behind it. On the
+  // serving (dispatch) port a probe carries no tag, so it asks for the service port's reserved health
+  // path, which the gateway forwards to exactly that local Service on its own health path, as the plan's
+  // host. (A gateway that does not dispatch routes the probe by host and path, as any request.)
+  const probe = healthProbe(service.key, port.port, hc);
   return {
     logicalName: logicalName(env, "health", service.namespace, service.name, port.port),
     name: backendName(env, service.key, port.port),
     description: `Fleetgate ${env}: ${service.key}:${port.port} through each gateway${hc.host !== undefined ? ` as ${hc.host}` : ""}`,
     ...(hc.host !== undefined ? { host: hc.host } : {}),
-    requestPath: hc.path,
-    ...(hostPort !== undefined ? { port: hostPort } : {}),
+    requestPath: dispatch ? probe.requestPath : hc.path,
     checkIntervalSec: hc.intervalSeconds,
     timeoutSec: hc.timeoutSeconds,
     healthyThreshold: hc.healthyThreshold,

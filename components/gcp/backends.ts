@@ -58,10 +58,14 @@ export class GcpBackends extends pulumi.ComponentResource {
     );
 
     const services: Record<string, gcp.compute.BackendService> = {};
+    const healthChecks: gcp.compute.HealthCheck[] = [];
     for (const spec of backends.backendServices) {
-      const healthCheck = spec.healthCheck ? this.healthCheck(project, spec.healthCheck) : undefined;
+      const attached = spec.clusters.flatMap((c) => (gateways[c] ? [gateways[c]] : []));
+      // A check changes only once the gateways it asks (and their routes, which each Gateway waits for) are in place.
+      const healthCheck = spec.healthCheck ? this.healthCheck(project, spec.healthCheck, attached) : undefined;
+      if (healthCheck) healthChecks.push(healthCheck);
       const neg = spec.internetCluster !== undefined ? internet.get(spec.internetCluster) : undefined;
-      const dependsOn = [...spec.clusters.flatMap((c) => (gateways[c] ? [gateways[c]] : [])), ...(neg ? [neg.endpoint] : [])];
+      const dependsOn = [...attached, ...(neg ? [neg.endpoint] : [])];
       services[spec.key] = new gcp.compute.BackendService(
         spec.logicalName,
         {
@@ -82,7 +86,8 @@ export class GcpBackends extends pulumi.ComponentResource {
 
     // Without these rules NEG endpoints never become healthy. They have no target tags because the
     // node tags of GKE node pools are not in the plan: they admit only Google's ranges, only to the
-    // gateway ports, on every instance of the network.
+    // gateway ports, on every instance of the network. They change after the health checks, so a port
+    // the checks leave is closed only once no check asks it.
     for (const rule of backends.firewalls)
       new gcp.compute.Firewall(
         rule.logicalName,
@@ -95,7 +100,7 @@ export class GcpBackends extends pulumi.ComponentResource {
           sourceRanges: [...rule.sourceRanges],
           allows: [{ protocol: "tcp", ports: [...rule.ports] }],
         },
-        { parent: this },
+        { parent: this, dependsOn: healthChecks },
       );
 
     this.registerOutputs({ backendServices: pulumi.output(Object.fromEntries(Object.entries(services).map(([key, s]) => [key, s.name]))) });
@@ -108,7 +113,7 @@ export class GcpBackends extends pulumi.ComponentResource {
     return service.selfLink;
   }
 
-  private healthCheck(project: string, spec: HealthCheckSpec): gcp.compute.HealthCheck {
+  private healthCheck(project: string, spec: HealthCheckSpec, dependsOn: pulumi.Resource[]): gcp.compute.HealthCheck {
     return new gcp.compute.HealthCheck(
       spec.logicalName,
       {
@@ -125,7 +130,7 @@ export class GcpBackends extends pulumi.ComponentResource {
           ...(spec.port !== undefined ? { portSpecification: "USE_FIXED_PORT", port: spec.port } : { portSpecification: "USE_SERVING_PORT" }),
         },
       },
-      { parent: this },
+      { parent: this, dependsOn },
     );
   }
 }

@@ -10,13 +10,25 @@
  *   temporary rule can sit between two of Fleetgate's without renumbering.
  * - Splits become weighted backend services: the plan's percentages, or per mille when a service is
  *   also served by non-GKE clusters (see backend-plan.ts) and its share is split further.
+ * - Before them all, at priority 0, every path matcher answers requests under the reserved prefix
+ *   (`/.well-known/fleetgate/`, where the gateways answer the front door's health checks) with 404 by
+ *   aborting them at the load balancer: no client request for it reaches a cluster through a host's
+ *   routes. (Unknown hosts go to the catch-all unchanged; the gateways' guard rules keep those, and
+ *   anything else tagged by the front door, off the health rules: components/dispatch.ts.)
  */
 import { boundedName } from "../../spec/names";
+import { RESERVED_PATH_PREFIX } from "../../spec/paths";
 import type { HeaderActionsPlan, HostPlan, RetryPlan, RouteActionPlan, RoutePlan, RouteMatchPlan, ValueMatchPlan } from "../../spec/plan";
 import { compare, refKey, type GcpBackendsPlan, type WeightedTarget } from "./backend-plan";
 import { hostPart } from "./names";
 
 export const ROUTE_PRIORITY_STEP = 10;
+
+/** The priority of the rule that keeps the reserved prefix: GCP's first, before every route of the plan. */
+export const RESERVED_PRIORITY = 0;
+
+/** What a client gets for a path under the reserved prefix. */
+export const RESERVED_STATUS = 404;
 
 /** GCP's redirect response codes by HTTP status. */
 export const REDIRECT_CODES = {
@@ -73,6 +85,8 @@ export interface RouteAction<R> {
   readonly timeout?: Duration;
   readonly retryPolicy?: { readonly numRetries: number; readonly perTryTimeout?: Duration; readonly retryConditions: readonly string[] };
   readonly urlRewrite?: { readonly hostRewrite?: string; readonly pathPrefixRewrite?: string };
+  /** Answers every matching request itself (the reserved prefix's rule); nothing is forwarded. */
+  readonly faultInjectionPolicy?: { readonly abort: { readonly httpStatus: number; readonly percentage: number } };
 }
 
 export interface UrlRedirect {
@@ -126,13 +140,26 @@ export function buildUrlMap<R>(hosts: readonly HostPlan[], backends: Pick<GcpBac
       name: pathMatcherName(host.name),
       description: `${host.name}: ${host.routes.length} route${host.routes.length === 1 ? "" : "s"} of ${host.owners.join(", ")}`,
       ...defaultFields(fallback),
-      routeRules: [...host.routes].sort((a, b) => a.priority - b.priority).map((route) => routeRule(host, route, backends.targets, ref)),
+      routeRules: [reservedPathRule(catchAll), ...[...host.routes].sort((a, b) => a.priority - b.priority).map((route) => routeRule(host, route, backends.targets, ref))],
     };
   });
   return {
     ...defaultFields(catchAll),
     hostRules: [...hosts].sort((a, b) => compare(a.name, b.name)).map((host) => ({ hosts: [host.name], pathMatcher: pathMatcherName(host.name) })),
     pathMatchers: pathMatchers.sort((a, b) => compare(a.name, b.name)),
+  };
+}
+
+/**
+ * The first rule of every path matcher: requests under the reserved prefix are aborted with 404 at the
+ * load balancer. GCP wants a backend on the rule even so: the catch-all, which never sees them.
+ */
+export function reservedPathRule<R>(catchAll: DefaultTarget<R>): RouteRule<R> {
+  const abort = { faultInjectionPolicy: { abort: { httpStatus: RESERVED_STATUS, percentage: 100 } } };
+  return {
+    priority: RESERVED_PRIORITY,
+    matchRules: [{ prefixMatch: RESERVED_PATH_PREFIX }],
+    ...("service" in catchAll ? { service: catchAll.service, routeAction: abort } : { routeAction: { weightedBackendServices: catchAll.weightedBackendServices, ...abort } }),
   };
 }
 

@@ -5,8 +5,9 @@
  *
  * Besides the host listeners, the plan may give a gateway two listeners of the front door's contract:
  * - a dispatch listener (GKE behind the GCP front door, components/dispatch.ts): its NEGs expose it, and
- *   one rule per served backend forwards a request tagged with that backend to the local Service as it
- *   arrives; the host listeners keep serving health checks, in-mesh and direct traffic;
+ *   per served backend one rule forwards a request tagged with that backend to the local Service as it
+ *   arrives, and one answers the front door's health check of that backend on a reserved path (with a
+ *   guard that keeps proxied requests off it); the host listeners serve in-mesh and direct traffic;
  * - a redirect listener (EKS behind the AWS front door): the NLB terminates TLS and sends to the host
  *   listeners on 443; plain HTTP arrives on 80, where each host's only route redirects to HTTPS.
  *
@@ -27,7 +28,7 @@ import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { shortHash } from "../../spec/names";
 import type { ClusterPlan, FleetPlan, GatewayPlan, HostPlan } from "../../spec/plan";
-import { DISPATCH_HEADER, dispatchedBackends } from "../dispatch";
+import { DISPATCH_HEADER, type DispatchedBackend, dispatchedBackends } from "../dispatch";
 import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName, serviceRef, splitServiceKey } from "./names";
 import { chunkRules, type ClusterRouteContext, gatewayRule, type HttpRouteRule, MAX_RULES_PER_ROUTE, type PlacedRule } from "./routes";
 
@@ -337,18 +338,54 @@ export function dispatchRule(service: string, port: number, tag: string): HttpRo
 }
 
 /**
+ * The health rule of a backend: its reserved health path exactly, to the same local Service port with
+ * the path replaced by the service's health path. The Host header is kept (it is the plan's), and so is
+ * the query (the probe carries the service's own).
+ */
+export function healthRule(backend: DispatchedBackend): HttpRouteRule {
+  const [namespace, name] = splitServiceKey(backend.service);
+  return {
+    matches: [{ path: { type: "Exact", value: backend.health.path } }],
+    filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplaceFullPath", replaceFullPath: backend.health.servicePath } } }],
+    backendRefs: [{ group: "", kind: "Service", name, namespace, port: backend.port }],
+  } as HttpRouteRule;
+}
+
+/**
+ * The guard of a backend's health path: the same exact path with the dispatch header present (any
+ * value), forwarding nothing (Gateway API answers a rule without backends with an error status). What the
+ * front door proxies always carries a tag and a health probe never does; with one header condition more
+ * than the health rule on the same path, Istio tries the guard first.
+ */
+export function healthGuardRule(backend: DispatchedBackend): HttpRouteRule {
+  return { matches: [{ path: { type: "Exact", value: backend.health.path }, headers: [{ type: "RegularExpression", name: DISPATCH_HEADER, value: ".*" }] }] } as HttpRouteRule;
+}
+
+/**
+ * The rules of one backend on the dispatch listener: its dispatch rule, its health rule's guard and its
+ * health rule (written in that order too, so the guard would win even a tie).
+ */
+export function dispatchedBackendRules(backend: DispatchedBackend): HttpRouteRule[] {
+  return [dispatchRule(backend.service, backend.port, backend.tag), healthGuardRule(backend), healthRule(backend)];
+}
+
+/** How many backends' rules one dispatch HTTPRoute holds: a backend's rules stay together. */
+const BACKENDS_PER_DISPATCH_ROUTE = Math.floor(MAX_RULES_PER_ROUTE / 3);
+
+/**
  * The routes of the dispatch listener: per Service the cluster serves to the front door, one HTTPRoute
- * with a rule per routed port (more HTTPRoutes past Gateway API's rules per route). Their rules all tie
- * in Istio's order, and no two match the same request, so their order decides nothing; being attached to
- * the dispatch listener only, they never compete with the host routes.
+ * with the rules of each routed port (more HTTPRoutes past Gateway API's rules per route). Istio tries the
+ * exact health paths (guard, then health rule) before the tag rules, which all tie: no two rules of one
+ * tier match the same request, and a tagged request for a health path is the guard's, so their order
+ * decides nothing. Attached to the dispatch listener only, they never compete with the host routes.
  */
 export function dispatchRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan): NamedRoute[] {
   if (gateway.dispatchPort === undefined) return [];
-  const byService = new Map<string, ReturnType<typeof dispatchedBackends>>();
+  const byService = new Map<string, DispatchedBackend[]>();
   for (const b of dispatchedBackends(plan, cluster.name)) byService.set(b.service, [...(byService.get(b.service) ?? []), b]);
   return [...byService].flatMap(([service, backends]) => {
     const chunks: (typeof backends)[] = [];
-    for (let i = 0; i < backends.length; i += MAX_RULES_PER_ROUTE) chunks.push(backends.slice(i, i + MAX_RULES_PER_ROUTE));
+    for (let i = 0; i < backends.length; i += BACKENDS_PER_DISPATCH_ROUTE) chunks.push(backends.slice(i, i + BACKENDS_PER_DISPATCH_ROUTE));
     return chunks.map((chunk, i) => {
       const name = contractRouteName(i === 0 ? serviceRef(service) : `${serviceRef(service)}-${i + 1}`, "dispatch");
       return {
@@ -358,7 +395,7 @@ export function dispatchRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: G
           metadata: { name, namespace: gateway.namespace, labels: { ...MANAGED_BY } },
           spec: {
             parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: DISPATCH_LISTENER }],
-            rules: chunk.map((b) => dispatchRule(b.service, b.port, b.tag)),
+            rules: chunk.flatMap(dispatchedBackendRules),
           },
         }),
       };

@@ -33,9 +33,9 @@
  * front door, which already routed, split, rewrote and changed headers, a GKE gateway does not route the
  * front door's requests again: they arrive on its dispatch listener, tagged with the backend the front
  * door chose, and go to that Service as they are (components/dispatch.ts, `dispatchRoutes` in
- * gateway-plan.ts). These host routes still serve the front door's health checks (so they test the
- * gateway's real route to the service), in-mesh and direct traffic. A gateway outside GKE behind the GCP
- * front door is reached on its public listener and routes by host again (see `dispatchNotes`).
+ * gateway-plan.ts), and so do the front door's health checks, each on its service's reserved health path.
+ * These host routes serve in-mesh and direct traffic. A gateway outside GKE behind the GCP front door is
+ * reached on its public listener and routes by host again (see `dispatchNotes`).
  */
 import type { IHTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import type { BackendRefPlan, HeaderActionsPlan, HostPlan, PathMatchPlan, RouteActionPlan, RouteMatchPlan, ValueMatchPlan } from "../../spec/plan";

@@ -80,13 +80,19 @@ describe("the GCP backend plan", () => {
     expect([0, 1, 5, 9, 10, 30, 100].map(capacityScaler)).toEqual([0, 0.1, 0.1, 0.1, 0.1, 0.3, 1]);
   });
 
-  it("health-checks each service through the gateway's host-routing port with the service's host header", () => {
+  it("health-checks each service port on the NEGs' serving port, at its reserved path, with the service's host header", () => {
     for (const s of prod.services) {
       const hc = service(`${s.key}:${s.ports[0]!.port}`).healthCheck!;
-      // The NEGs expose the dispatch port (8080); the check goes to the same pods' host listeners.
-      expect([hc.host, hc.requestPath, hc.port]).toEqual([s.ports[0]!.healthCheck.host, s.ports[0]!.healthCheck.path, 80]);
+      // The NEGs expose the dispatch port (8080), where the gateway answers this path for this Service only.
+      expect([hc.host, hc.requestPath, hc.port]).toEqual([s.ports[0]!.healthCheck.host, `/.well-known/fleetgate/health/${s.key}/${s.ports[0]!.port}`, undefined]);
     }
-    expect(service("shop/storefront:80").healthCheck).toMatchObject({ host: "shop.example.com", requestPath: "/healthz", checkIntervalSec: 10, timeoutSec: 5 });
+    // The BackendConfig's path is what the gateway asks the Service for (dispatch.test.ts); its timing stays.
+    expect(service("shop/storefront:80").healthCheck).toMatchObject({ host: "shop.example.com", requestPath: "/.well-known/fleetgate/health/shop/storefront/80", checkIntervalSec: 10, timeoutSec: 5 });
+    // A query in the service's health path rides on the probe's path: the gateway matches the path and keeps the query.
+    const inputs = prodInputs();
+    const config = inputs.files.find((f) => f.path.endsWith("shop/storefront.yaml"))!.docs.find((d) => d.kind === "BackendConfig")!;
+    config.spec.healthCheck.requestPath = "/healthz?deep=1";
+    expect(planBackends(planOf(inputs)).backendServices.find((b) => b.key === "shop/storefront:80")!.healthCheck!.requestPath).toBe("/.well-known/fleetgate/health/shop/storefront/80?deep=1");
   });
 
   it("checks the catch-all on the gateways' own readiness endpoint, over every gateway", () => {
@@ -149,8 +155,8 @@ describe("the GCP backend plan", () => {
         name: "fg-prod-fleet-prod-lb",
         project: "acme-fleet-prod",
         network: "projects/acme-fleet-prod/global/networks/fleet-prod",
-        // Health checks on the host-routing port, proxied requests on the dispatch port, the catch-all's readiness check.
-        ports: ["80", "8080", String(GATEWAY_READINESS.port)],
+        // Proxied requests and the services' health checks on the dispatch port, the catch-all's readiness check.
+        ports: ["8080", String(GATEWAY_READINESS.port)],
         sourceRanges: [...GOOGLE_LB_SOURCE_RANGES],
         clusters: ["gke-asia", "gke-eu", "gke-us"],
       },

@@ -124,7 +124,9 @@ describe("the GCP front door of prod", () => {
       const matcher = (map.pathMatchers as Inputs[]).find((m) => m.name === pathMatcherName(host.name))!;
       expect(map.hostRules).toContainEqual({ hosts: [host.name], pathMatcher: matcher.name });
       expect(matcher.defaultService).toBe(host.defaultBackend ? bs(`${host.defaultBackend.service}:${host.defaultBackend.port}`) : selfLink("backendServices", "fg-prod-catch-all"));
-      const rules = matcher.routeRules as Inputs[];
+      // First the reserved prefix's rule (url-map.test.ts), then one rule per route.
+      expect(matcher.routeRules[0]).toMatchObject({ priority: 0, matchRules: [{ prefixMatch: "/.well-known/fleetgate/" }], routeAction: { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } } });
+      const rules = (matcher.routeRules as Inputs[]).slice(1);
       expect(rules.map((r) => r.priority)).toEqual(host.routes.map((r) => r.priority * ROUTE_PRIORITY_STEP));
       host.routes.forEach((route, i) => {
         const rule = rules[i]!;
@@ -154,11 +156,13 @@ describe("the GCP front door of prod", () => {
     expect(cart.backends.filter((b: Inputs) => b.group.includes("gke-asia")).map((b: Inputs) => b.capacityScaler)).toEqual([0, 0]);
   });
 
-  it("health-checks every service through the gateways' host-routing port with its host header", () => {
+  it("health-checks every service on the NEGs' serving port, at its reserved path with its host header, once its gateways are in place", () => {
+    const gatewayOf = (cluster: string) => graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", `prod-${cluster}-gateway`).urn;
     for (const service of plan.services) {
       const port = service.ports[0]!;
       const check = graph.one(T.health, `prod-health-${service.namespace}-${service.name}-${port.port}`);
-      expect(inputs(check).httpHealthCheck, service.key).toEqual({ host: port.healthCheck.host, requestPath: port.healthCheck.path, portSpecification: "USE_FIXED_PORT", port: 80 });
+      expect(inputs(check).httpHealthCheck, service.key).toEqual({ host: port.healthCheck.host, requestPath: `/.well-known/fleetgate/health/${service.key}/${port.port}`, portSpecification: "USE_SERVING_PORT" });
+      expect(check.dependsOn, service.key).toEqual(expect.arrayContaining(service.clusters.map((c) => gatewayOf(c.cluster))));
       const backend = graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`);
       expect(inputs(backend).healthChecks).toBe(selfLink("healthChecks", inputs(check).name));
     }
@@ -192,15 +196,17 @@ describe("the GCP front door of prod", () => {
     expect(inputs(graph.one(T.urlMap, "prod-http-redirect"))).toMatchObject({ defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false } });
   });
 
-  it("opens the clusters' VPC to Google's health-check and proxy ranges on the gateway ports", () => {
+  it("opens the clusters' VPC to Google's health-check and proxy ranges on the NEGs' port and Istio's readiness port only, after the health checks", () => {
     const [rule, ...others] = graph.ofType(T.firewall);
     expect(others).toEqual([]);
     expect(inputs(rule!)).toMatchObject({
       network: "projects/acme-fleet-prod/global/networks/fleet-prod",
       direction: "INGRESS",
       sourceRanges: ["130.211.0.0/22", "35.191.0.0/16"],
-      allows: [{ protocol: "tcp", ports: ["80", "8080", "15021"] }],
+      allows: [{ protocol: "tcp", ports: ["8080", "15021"] }],
     });
+    // A port the checks leave closes only after they have moved.
+    expect(rule!.dependsOn).toEqual(expect.arrayContaining(graph.ofType(T.health).map((h) => h.urn)));
   });
 
   it("reports the address, every host's certificate state and each service's backend service", () => {

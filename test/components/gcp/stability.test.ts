@@ -96,7 +96,8 @@ describe("the GCP front door's identity", () => {
     expect(internet.inputs.customRequestHeaders).toBeUndefined();
     expect(internet.dependsOn).toEqual(expect.arrayContaining([graph.one(GATEWAY, "gateway-onprem").urn, graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").urn]));
     const search = (graph.one("gcp:compute/uRLMap:URLMap", "prod-url-map").inputs.pathMatchers as { name: string; routeRules: { routeAction?: { weightedBackendServices?: { weight: number }[] } }[] }[]).find((m) => m.name === "host-search-apps-example-com")!;
-    expect(search.routeRules[2]!.routeAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([667, 333]);
+    // The reserved prefix's rule comes first, then the host's routes.
+    expect(search.routeRules[3]!.routeAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([667, 333]);
   });
 
   it("registers identical inputs whatever the order of documents, files, clusters and zones", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CATCH_ALL, planBackends, type GcpBackendsPlan } from "../../../components/gcp/backend-plan";
-import { buildUrlMap, httpsRedirectMap, pathMatcherName, ROUTE_PRIORITY_STEP, type RouteRule } from "../../../components/gcp/url-map";
+import { buildUrlMap, httpsRedirectMap, type PathMatcher, pathMatcherName, RESERVED_PRIORITY, ROUTE_PRIORITY_STEP, type RouteRule } from "../../../components/gcp/url-map";
 import type { HostPlan, RouteActionPlan, RoutePlan, RouteMatchPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 import { addOnPremCluster, planOf, prodInputs } from "./prod-fixture";
@@ -8,7 +8,9 @@ import { addOnPremCluster, planOf, prodInputs } from "./prod-fixture";
 const prod = examplePlan("prod");
 const prodBackends = planBackends(prod);
 const prodMap = buildUrlMap(prod.hosts, prodBackends, (key) => key);
-const matcher = (host: string) => prodMap.pathMatchers.find((m) => m.name === pathMatcherName(host))!;
+/** A path matcher with the rules of the plan's routes only (after the reserved prefix's rule). */
+const routesOnly = <R>(m: PathMatcher<R>): PathMatcher<R> => ({ ...m, routeRules: m.routeRules.filter((r) => r.priority !== RESERVED_PRIORITY) });
+const matcher = (host: string) => routesOnly(prodMap.pathMatchers.find((m) => m.name === pathMatcherName(host))!);
 
 /** Backends for synthetic hosts: each service port is served by one backend service of the same key. */
 const simpleBackends: Pick<GcpBackendsPlan, "targets" | "catchAll"> = {
@@ -30,7 +32,7 @@ function host(routes: { match: RouteMatchPlan; action: RouteActionPlan }[], extr
 }
 const forwardA: RouteActionPlan = { kind: "forward", backends: [{ service: "ns/a", port: 80, weight: 100 }] };
 function onlyRule(h: HostPlan): RouteRule<string> {
-  return buildUrlMap([h], simpleBackends, (k) => k).pathMatchers[0]!.routeRules[0]!;
+  return routesOnly(buildUrlMap([h], simpleBackends, (k) => k).pathMatchers[0]!).routeRules[0]!;
 }
 
 describe("the GCP URL map", () => {
@@ -155,14 +157,14 @@ describe("the GCP URL map", () => {
     addOnPremCluster(inputs);
     const plan = planOf(inputs);
     const map = buildUrlMap(plan.hosts, planBackends(plan), (key) => key);
-    const search = map.pathMatchers.find((m) => m.name === pathMatcherName("search.apps.example.com"))!;
+    const search = routesOnly(map.pathMatchers.find((m) => m.name === pathMatcherName("search.apps.example.com"))!);
     // gke-eu and gke-us (100 each) share one backend service; onprem (100) has its own.
     expect(search.routeRules[2]!.routeAction?.weightedBackendServices).toEqual([
       { backendService: "search/search:8080", weight: 667 },
       { backendService: "search/search:8080@onprem", weight: 333 },
     ]);
     // Services without a non-GKE cluster keep their percentages.
-    const shop = map.pathMatchers.find((m) => m.name === pathMatcherName("shop.example.com"))!;
+    const shop = routesOnly(map.pathMatchers.find((m) => m.name === pathMatcherName("shop.example.com"))!);
     expect(shop.routeRules[2]!.routeAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([10, 90]);
   });
 
@@ -174,12 +176,30 @@ describe("the GCP URL map", () => {
       },
       catchAll: simpleBackends.catchAll,
     };
-    const rule = buildUrlMap([host([{ match: noConditions({ type: "Prefix", value: "/" }), action: { kind: "forward", backends: [{ service: "ns/a", port: 80, weight: 70 }, { service: "ns/b", port: 80, weight: 30 }] } }])], backends, (k) => k).pathMatchers[0]!.routeRules[0]!;
+    const rule = buildUrlMap([host([{ match: noConditions({ type: "Prefix", value: "/" }), action: { kind: "forward", backends: [{ service: "ns/a", port: 80, weight: 70 }, { service: "ns/b", port: 80, weight: 30 }] } }])], backends, (k) => k).pathMatchers[0]!.routeRules[1]!;
     expect(rule.routeAction?.weightedBackendServices).toEqual([
       { backendService: "ns/a:80", weight: 525 },
       { backendService: "ns/a:80@dc", weight: 175 },
       { backendService: "ns/b:80", weight: 300 },
     ]);
+  });
+
+  it("answers the reserved prefix with 404 itself, first on every host, before any of the spec's routes", () => {
+    for (const m of prodMap.pathMatchers) {
+      expect(m.routeRules[0], m.name).toEqual({
+        priority: RESERVED_PRIORITY,
+        matchRules: [{ prefixMatch: "/.well-known/fleetgate/" }],
+        service: CATCH_ALL,
+        routeAction: { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } },
+      });
+      expect(m.routeRules.slice(1).every((r) => r.priority > RESERVED_PRIORITY)).toBe(true);
+    }
+    // Where the catch-all is a split (no GKE cluster), the rule names the split; it forwards nothing either way.
+    const split = { ...simpleBackends, catchAll: [{ backendService: "catch-all@a", weight: 1 }, { backendService: "catch-all@b", weight: 1 }] };
+    expect(buildUrlMap([host([])], split, (k) => k).pathMatchers[0]!.routeRules[0]!.routeAction).toEqual({
+      weightedBackendServices: [{ backendService: "catch-all@a", weight: 500 }, { backendService: "catch-all@b", weight: 500 }],
+      faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } },
+    });
   });
 
   it("has a second map that redirects every HTTP request to HTTPS", () => {

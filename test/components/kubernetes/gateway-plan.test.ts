@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   assertUniqueRouteNames,
   checkParametersRef,
+  dispatchRoutes,
   gatewayObject,
   gatewayOptions,
   gatewaySizing,
@@ -19,8 +20,8 @@ import {
   sizingNotes,
 } from "../../../components/kubernetes/gateway-plan";
 import { kubeResource } from "../../../components/kubernetes/objects";
-import { placeHostRules } from "../../../components/kubernetes/routes";
-import type { ClusterPlan, GatewayPlan } from "../../../spec/plan";
+import { MAX_RULES_PER_ROUTE, placeHostRules } from "../../../components/kubernetes/routes";
+import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 
 const prod = examplePlan("prod");
@@ -111,6 +112,34 @@ describe("a cluster's gateway", () => {
       }
       expect(redirectRoutes(gatewayOf("gke-us"))).toEqual([]);
     });
+  });
+
+  it("gives each served backend on the dispatch listener its tag rule, its health rule's guard and its health rule, valid and within Gateway API's rules per route", () => {
+    const us = cluster("gke-us");
+    const cartV2 = dispatchRoutes(prod, us, us.gateway!).find((r) => r.name === "cart-v2.shop.dispatch")!;
+    cartV2.model.validate();
+    const service = { group: "", kind: "Service", name: "cart-v2", namespace: "shop", port: 80 };
+    const health = "/.well-known/fleetgate/health/shop/cart-v2/80";
+    expect(cartV2.model.spec.rules).toEqual([
+      { matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "Exact", name: "x-fleetgate-backend", value: "shop/cart-v2:80" }] }], backendRefs: [service] },
+      { matches: [{ path: { type: "Exact", value: health }, headers: [{ type: "RegularExpression", name: "x-fleetgate-backend", value: ".*" }] }] },
+      { matches: [{ path: { type: "Exact", value: health } }], filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplaceFullPath", replaceFullPath: "/" } } }], backendRefs: [service] },
+    ]);
+    // A Service with many routed ports: more HTTPRoutes, a port's three rules always in one of them.
+    const ports = Array.from({ length: 7 }, (_, i) => 81 + i);
+    const plan: FleetPlan = {
+      ...prod,
+      services: prod.services.map((s) => (s.key === "shop/cart" ? { ...s, ports: [...s.ports, ...ports.map((port) => ({ ...s.ports[0]!, port, backendKey: `shop/cart:${port}` }))] } : s)),
+      hosts: prod.hosts.map((h) =>
+        h.name === "shop.example.com" ? { ...h, routes: [...h.routes, ...ports.map((port, i) => ({ ...h.routes[0]!, key: `p${port}`, priority: 100 + i, action: { kind: "forward" as const, backends: [{ service: "shop/cart", port, weight: 100 }] } }))] } : h,
+      ),
+    };
+    const routes = dispatchRoutes(plan, us, us.gateway!).filter((r) => r.name.startsWith("cart.shop"));
+    expect(routes.map((r) => [r.name, r.model.spec.rules!.length])).toEqual([["cart.shop.dispatch", 15], ["cart.shop-2.dispatch", 9]]);
+    for (const r of routes) {
+      r.model.validate();
+      expect(r.model.spec.rules!.length).toBeLessThanOrEqual(MAX_RULES_PER_ROUTE);
+    }
   });
 
   it("refuses two routes of a cluster with one name", () => {
