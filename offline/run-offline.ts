@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
+import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
@@ -50,6 +51,8 @@ export interface OfflineRunOptions {
   readonly config?: EngineConfig;
   /** Time the run (see offline/program-host.cjs). */
   readonly measure?: boolean;
+  /** Skip source-mapping stack traces, for runs whose speed and error positions do not matter. */
+  readonly plainStacks?: boolean;
   /** Run the benchmark's floor program (bench/floor) instead: `count` bare resources, or the replay of a run's registrations. */
   readonly floor?: { readonly count: number } | { readonly replay: string };
 }
@@ -59,16 +62,22 @@ function floorEnvironment(floor: OfflineRunOptions["floor"]): Record<string, str
   return "count" in floor ? { FLEETGATE_FLOOR_COUNT: String(floor.count) } : { FLEETGATE_FLOOR_REPLAY: floor.replay };
 }
 
+/** The Node.js arguments Pulumi.yaml gives the language host (`runtime.options.nodeargs`). */
+export function projectNodeArgs(root = PROJECT_ROOT): string[] {
+  const project = parseDocument(readFileSync(join(root, "Pulumi.yaml"), "utf8")).toJS() as { runtime?: { options?: { nodeargs?: string } } };
+  return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((arg) => arg !== "");
+}
+
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8")));
-  const extra = [...(options.measure ? ["--measure"] : []), ...(options.floor !== undefined ? ["--program", join(PROJECT_ROOT, "bench", "floor")] : [])];
+  const extra = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(options.floor !== undefined ? ["--program", join(PROJECT_ROOT, "bench", "floor")] : [])];
   const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const out = join(dir, "run.json");
   return new Promise((done, fail) => {
     execFile(
       process.execPath,
-      [join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
+      [...projectNodeArgs(), join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
       {
         cwd: PROJECT_ROOT,
         env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor) },

@@ -31,3 +31,14 @@ describe("the offline engine's configuration", () => {
     expect(engine.config["gcp:project"]).toBe("acme");
   });
 });
+
+describe("the offline engine's Node.js arguments", () => {
+  it("are the ones Pulumi.yaml gives the language host", async () => {
+    const { projectNodeArgs } = await import("../../offline/run-offline");
+    const { parseDocument } = await import("yaml");
+    const { readFileSync } = await import("node:fs");
+    const project = parseDocument(readFileSync("Pulumi.yaml", "utf8")).toJS() as { runtime: { options: { nodeargs: string } } };
+    expect(projectNodeArgs()).toEqual(project.runtime.options.nodeargs.split(" "));
+    expect(projectNodeArgs()).toContain("--max-semi-space-size=128");
+  });
+});
