@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { engineConfigFromStackFile, PROJECT_ROOT } from "../../offline/run-offline";
+import { parseDocument } from "yaml";
+import { engineConfigFromStackFile, PROJECT_ROOT, projectNodeArgs } from "../../offline/run-offline";
 import { stackConfigFromEngine, stackConfigFromFile } from "../../spec/stack-config";
 
 const withSecrets = `config:
@@ -33,11 +34,8 @@ describe("the offline engine's configuration", () => {
 });
 
 describe("the offline engine's Node.js arguments", () => {
-  it("are the ones Pulumi.yaml gives the language host", async () => {
-    const { projectNodeArgs } = await import("../../offline/run-offline");
-    const { parseDocument } = await import("yaml");
-    const { readFileSync } = await import("node:fs");
-    const project = parseDocument(readFileSync("Pulumi.yaml", "utf8")).toJS() as { runtime: { options: { nodeargs: string } } };
+  it("are the ones Pulumi.yaml gives the language host", () => {
+    const project = parseDocument(readFileSync(join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")).toJS() as { runtime: { options: { nodeargs: string } } };
     expect(projectNodeArgs()).toEqual(project.runtime.options.nodeargs.split(" "));
     expect(projectNodeArgs()).toContain("--max-semi-space-size=128");
   });
