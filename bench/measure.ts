@@ -21,10 +21,10 @@ export interface SpeedFigures {
   readonly floorSeconds: number;
   /** seconds / floorSeconds. */
   readonly overhead: number;
-  /** The same resources (types, names, inputs) registered flat through the same SDK classes, seconds. */
-  readonly shapeFloorSeconds: number;
+  /** With the shape floor: the same resources (types, names, inputs) registered flat through the same SDK classes, seconds. */
+  readonly shapeFloorSeconds?: number;
   /** seconds / shapeFloorSeconds: what Fleetgate's own code adds to what its resources cost the SDK. */
-  readonly shapeOverhead: number;
+  readonly shapeOverhead?: number;
   /** Module loading before the window (provider SDKs), seconds: the same for every program. */
   readonly loadSeconds: number;
 }
@@ -55,7 +55,7 @@ export interface FleetReport {
 }
 
 /** Writes a fleet (or a variant) into a scratch project root and runs the program on it. */
-export async function runFleet(size: FleetSize, variant: Variant, scratch: string, measure = false): Promise<OfflineRun> {
+export async function runFleet(size: FleetSize, variant: Variant, scratch: string, mode: "measure" | "fast" = "fast"): Promise<OfflineRun> {
   const fleet = fleetFiles(size, variant);
   const root = join(scratch, variant);
   rmSync(root, { recursive: true, force: true });
@@ -63,7 +63,7 @@ export async function runFleet(size: FleetSize, variant: Variant, scratch: strin
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
-  const run = await runProgramOffline({ stack: fleet.environment, root, config: engineConfigFromStackFile(fleet.stack), measure });
+  const run = await runProgramOffline({ stack: fleet.environment, root, config: engineConfigFromStackFile(fleet.stack), measure: mode === "measure", plainStacks: mode === "fast" });
   if (run.exitCode !== 0) throw new Error(`the ${variant} variant of ${fleet.environment} failed:\n${run.stderr}`);
   return run;
 }
@@ -131,17 +131,19 @@ export function economy(size: FleetSize, resources: readonly RegisteredResource[
   return { fleetgate, perIngress, fleetgateTotal: total(fleetgate), perIngressTotal: total(perIngress) };
 }
 
-export async function measureFleet(size: FleetSize, options: { changes: boolean }): Promise<FleetReport> {
+export async function measureFleet(size: FleetSize, options: { changes: boolean; shapeFloor: boolean }): Promise<FleetReport> {
   const scratch = mkdtempSync(join(tmpdir(), "fleetgate-bench-"));
   try {
-    const base = await runFleet(size, "base", scratch, true);
+    const base = await runFleet(size, "base", scratch, "measure");
     const floor = await runProgramOffline({ stack: "floor", floor: { count: base.resources.length }, measure: true });
-    const replay = join(scratch, "replay.json");
-    writeFileSync(replay, JSON.stringify(base.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))));
-    const shapeFloor = await runProgramOffline({ stack: "floor", floor: { replay }, measure: true });
+    let s: { windowMs: number } | undefined;
+    if (options.shapeFloor) {
+      const replay = join(scratch, "replay.json");
+      writeFileSync(replay, JSON.stringify(base.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))));
+      s = (await runProgramOffline({ stack: "floor", floor: { replay }, measure: true })).measurement!;
+    }
     const m = base.measurement!;
     const f = floor.measurement!;
-    const s = shapeFloor.measurement!;
     const speed: SpeedFigures = {
       resources: base.resources.length,
       seconds: m.windowMs / 1000,
@@ -149,14 +151,19 @@ export async function measureFleet(size: FleetSize, options: { changes: boolean 
       peakMemoryMb: m.maxRssKb / 1024,
       floorSeconds: f.windowMs / 1000,
       overhead: m.windowMs / f.windowMs,
-      shapeFloorSeconds: s.windowMs / 1000,
-      shapeOverhead: m.windowMs / s.windowMs,
+      ...(s ? { shapeFloorSeconds: s.windowMs / 1000, shapeOverhead: m.windowMs / s.windowMs } : {}),
       loadSeconds: m.loadMs / 1000,
     };
     let changes: FleetReport["changes"];
     if (options.changes) {
       const entries: [Exclude<Variant, "base">, ChangeFigures][] = [];
-      for (const variant of VARIANTS as Exclude<Variant, "base">[]) entries.push([variant, compareRuns(base.resources, (await runFleet(size, variant, scratch)).resources)]);
+      // The variants are not timed: two at a time, one per core.
+      const variants = VARIANTS as Exclude<Variant, "base">[];
+      for (let i = 0; i < variants.length; i += 2) {
+        const pair = variants.slice(i, i + 2);
+        const runs = await Promise.all(pair.map((v) => runFleet(size, v, scratch)));
+        pair.forEach((v, k) => entries.push([v, compareRuns(base.resources, runs[k]!.resources)]));
+      }
       changes = Object.fromEntries(entries) as FleetReport["changes"];
     }
     return { size: { ...size, hosts: ingressCount(size) }, speed, economy: economy(size, base.resources), ...(changes ? { changes } : {}) };
