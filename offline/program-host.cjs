@@ -3,13 +3,16 @@
 // the project's tsconfig.json. Only the mock engine is loaded before it (through tsx, which is then
 // unregistered), so every module of the program is compiled by the language host's path.
 //
-// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--program <dir>] [--measure]
+// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--program <dir>] [--measure] [--plain-stacks]
 // --root is the project root the program reads stacks/ from (default: this checkout), as Pulumi's
 // root directory (the folder of Pulumi.yaml) is under `pulumi up`.
 // --program runs another program folder (package.json main + tsconfig.json) the same way: the
 // benchmark's SDK floor (bench/floor) is measured through the same language host as Fleetgate.
 // --measure (for the benchmark) loads the provider SDKs first, then times the program from its start to
 // its exit.
+// --plain-stacks keeps V8's own stack traces: the language host's source-map support maps every frame
+// of the stack the SDK captures for each resource and promise, half of a run's time. For runs whose
+// registrations matter but whose speed and error positions do not (the benchmark's change variants).
 // The engine configuration comes in FLEETGATE_OFFLINE_CONFIG as { config, secretKeys }.
 "use strict";
 const fs = require("node:fs");
@@ -41,6 +44,8 @@ const { config, secretKeys } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?
 const engine = startMockEngine({ stack, config, secretKeys, preview: true });
 
 const measure = args.includes("--measure");
+if (args.includes("--plain-stacks"))
+  Object.defineProperty(Error, "prepareStackTrace", { configurable: false, get: () => undefined, set: () => {} });
 const loadStart = performance.now();
 // The provider SDKs are loaded before the window for the program and the floor alike, so that the
 // comparison is of the work each does, not of loading modules every program loads.
