@@ -435,6 +435,18 @@ function valueMatch(m: ValueMatchPlan): { name: string; type: "Exact" | "Regular
   return { name: m.name, type: m.type, value: m.value ?? "" };
 }
 
+/**
+ * A Gateway API duration: whole units only (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`), so a fractional second
+ * is written as seconds and milliseconds: 2.5 -> `2s500ms`, 0.25 -> `250ms`.
+ */
+export function gatewayDuration(seconds: number): string {
+  const millis = Math.round(seconds * 1000);
+  const whole = Math.floor(millis / 1000);
+  const rest = millis % 1000;
+  if (rest === 0) return `${whole}s`;
+  return whole === 0 ? `${rest}ms` : `${whole}s${rest}ms`;
+}
+
 /** One Gateway API rule of a placed rule, with the cluster's backends. */
 export function gatewayRule(rule: PlacedRule, context: ClusterRouteContext): HttpRouteRule {
   const { match, action } = rule.intent;
@@ -469,8 +481,8 @@ export function gatewayRule(rule: PlacedRule, context: ClusterRouteContext): Htt
   const timeout = action.timeoutSeconds ?? (backends.length === 1 ? context.serviceTimeout(backends[0]!.service) : undefined);
   const perTry = action.retries?.perTryTimeoutSeconds;
   const timeouts = {
-    ...(timeout !== undefined ? { request: `${timeout}s` } : {}),
-    ...(perTry !== undefined && (timeout === undefined || perTry <= timeout) ? { backendRequest: `${perTry}s` } : {}),
+    ...(timeout !== undefined ? { request: gatewayDuration(timeout) } : {}),
+    ...(perTry !== undefined && (timeout === undefined || perTry <= timeout) ? { backendRequest: gatewayDuration(perTry) } : {}),
   };
   return {
     matches,

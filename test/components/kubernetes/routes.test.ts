@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   chunkRules,
   escapeRegex,
+  gatewayDuration,
   gatewayPathMatches,
   gatewayReplacePrefix,
   gatewayRule,
@@ -229,6 +230,17 @@ describe("a host's rules in a cluster", () => {
     const inEu = placeHostRules(byName("shop.example.com")).map((r) => gatewayRule(r, eu));
     expect(inEu[2]!.backendRefs).toEqual([{ group: "", kind: "Service", name: "cart", namespace: "shop", port: 80, weight: 90 }]);
     expect(inEu[1]!.backendRefs).toEqual([{ group: "", kind: "Service", name: "cart-v2", namespace: "shop", port: 80, weight: 100 }]);
+  });
+
+  it("writes timeouts as Gateway API durations, whole units only", () => {
+    const pattern = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
+    const cases: [number, string][] = [[30, "30s"], [2.5, "2s500ms"], [0.25, "250ms"], [86400, "86400s"]];
+    for (const [seconds, written] of cases) {
+      expect(gatewayDuration(seconds)).toBe(written);
+      expect(written).toMatch(pattern);
+    }
+    const rule = placeHostRules(host([{ match: match(prefix("/a/")), action: forward("ns/a", { timeoutSeconds: 1.5, retries: { attempts: 2, perTryTimeoutSeconds: 0.5, on: [] } }) }]))[0]!;
+    expect(gatewayRule(rule, { localServices: new Set(["ns/a"]), serviceTimeout: () => undefined }).timeouts).toEqual({ request: "1s500ms", backendRequest: "500ms" });
   });
 
   it("splits a host with more rules than one HTTPRoute holds, never separating rules that tie", () => {
