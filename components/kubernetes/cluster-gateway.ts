@@ -7,23 +7,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../spec/plan";
-import {
-  assertUniqueRouteNames,
-  dispatchRoutes,
-  gatewayHosts,
-  gatewayNamespace,
-  gatewayObject,
-  gatewayOptions,
-  hostRoutes,
-  type NamedRoute,
-  redirectRoutes,
-  referenceGrants,
-  routeContext,
-  serviceAnnotations,
-  SSL_CERT_ANNOTATION,
-} from "./gateway-plan";
+import { gatewayNamespace, gatewayObject, gatewayOptions, type NamedRoute, referenceGrants, serviceAnnotations, SSL_CERT_ANNOTATION } from "./gateway-plan";
 import { kubeResource } from "./objects";
-import type { PlacedRule } from "./routes";
 
 /** Stands in for the certificate ARNs while the Gateway is checked against its schema (they are Outputs). */
 const PENDING_CERTIFICATE = "arn:aws:acm:pending";
@@ -33,8 +18,8 @@ export interface ClusterGatewayArgs {
   readonly plan: FleetPlan;
   readonly cluster: ClusterPlan;
   readonly gateway: GatewayPlan;
-  /** Every host's rules, placed once for the fleet (only the backends differ per cluster). */
-  readonly placements: ReadonlyMap<string, readonly PlacedRule[]>;
+  /** The gateway's HTTPRoutes (clusterRoutes). */
+  readonly routes: readonly NamedRoute[];
   readonly provider: k8s.Provider;
   /** What must exist before the gateway takes traffic (istiod, the cluster's Services). */
   readonly dependsOn: readonly pulumi.Resource[];
@@ -54,23 +39,12 @@ export class ClusterGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:ClusterGateway", name, {}, opts);
-    const { key, plan, cluster, gateway, provider } = args;
+    const { key, plan, cluster, gateway, provider, routes } = args;
     const child = { parent: this, provider };
 
     const namespace = kubeResource(`${key}-gateway-namespace`, gatewayNamespace(gateway), child);
     const options = kubeResource(`${key}-gateway-options`, gatewayOptions(gateway, serviceAnnotations(cluster)), { ...child, dependsOn: [namespace] });
 
-    const context = routeContext(plan, cluster.name);
-    const routes: NamedRoute[] = [
-      ...gatewayHosts(plan, gateway).flatMap((host) => {
-        const placed = args.placements.get(host.name);
-        if (!placed) throw new Error(`host ${host.name} has no placed rules`);
-        return hostRoutes(gateway, host, placed, context);
-      }),
-      ...dispatchRoutes(plan, cluster, gateway),
-      ...redirectRoutes(gateway),
-    ];
-    assertUniqueRouteNames(cluster.name, routes);
     // Routes and grants come first (an HTTPRoute may name a Gateway that does not exist yet), so that
     // once the Gateway is programmed, and the front door starts sending to it, it routes every host.
     const routed = [

@@ -52,7 +52,7 @@ export class ClusterMesh extends pulumi.ComponentResource {
       crds = [base];
       this.ready = [istiod];
       if (plan.mesh.multiNetwork) {
-        chart("istio-eastwestgateway", "gateway", eastWestValues(cluster.istio.network), [istiod]);
+        chart("istio-eastwestgateway", "gateway", eastWestValues(cluster), [istiod]);
         kubeResource(`${key}-cross-network-gateway`, crossNetworkGateway(), { ...child, dependsOn: [istiod] });
       }
     } else if (plan.mesh.multiNetwork) {

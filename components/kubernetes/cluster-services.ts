@@ -1,25 +1,32 @@
 /**
  * ClusterServices: the Services a cluster runs (from the MultiClusterServices' templates) and their
- * ServiceExports. They live in the teams' namespaces, which must exist in every cluster that runs the
- * team's services (MCS namespace sameness); Fleetgate does not own those namespaces.
+ * ServiceExports, and the Services its gateway reaches through the mesh (no export: the cluster runs no
+ * endpoints of them). They live in the teams' namespaces, which must exist in every cluster that runs or
+ * routes to the team's services (MCS namespace sameness); Fleetgate does not own those namespaces.
+ * A Service keeps its logical name whichever of the two it is, so a service that starts or stops running
+ * in the cluster updates the Service in place and only adds or removes the export.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan } from "../../spec/plan";
 import { serviceRef } from "./names";
 import { kubeResource } from "./objects";
-import { clusterServices, serviceExportObject, serviceObject } from "./services-plan";
+import { clusterServices, meshReachedServices, serviceExportObject, serviceObject } from "./services-plan";
 
 export interface ClusterServicesArgs {
   readonly key: string;
   readonly plan: FleetPlan;
   readonly cluster: ClusterPlan;
   readonly provider: k8s.Provider;
+  /** The services the cluster's gateway routes send to (routedServices), sorted. */
+  readonly routed: readonly string[];
 }
 
 export class ClusterServices extends pulumi.ComponentResource {
   /** Keys of the services exported from this cluster, sorted. */
   readonly exported: string[];
+  /** Keys of the services the gateway reaches through the mesh, sorted. */
+  readonly meshReached: string[];
 
   constructor(name: string, args: ClusterServicesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:ClusterServices", name, {}, opts);
@@ -30,7 +37,10 @@ export class ClusterServices extends pulumi.ComponentResource {
       const created = kubeResource(`${key}-service-${ref}`, serviceObject(service), { parent: this, provider });
       kubeResource(`${key}-export-${ref}`, serviceExportObject(cluster, service), { parent: this, provider, dependsOn: [created] });
     }
+    const reached = meshReachedServices(plan, cluster.name, args.routed);
+    for (const service of reached) kubeResource(`${key}-service-${serviceRef(service.key)}`, serviceObject(service), { parent: this, provider });
     this.exported = services.map((s) => s.key).sort();
-    this.registerOutputs({ exported: this.exported });
+    this.meshReached = reached.map((s) => s.key).sort();
+    this.registerOutputs({ exported: this.exported, meshReached: this.meshReached });
   }
 }

@@ -18,7 +18,7 @@ import { ClusterGateway } from "./cluster-gateway";
 import { ClusterMesh } from "./cluster-mesh";
 import { ClusterServices } from "./cluster-services";
 import { dispatchNotes } from "../dispatch";
-import { sizingNotes } from "./gateway-plan";
+import { clusterRoutes, routedServices, sizingNotes } from "./gateway-plan";
 import { istioSettings, meshNotes, readClusters, remotePeers } from "./mesh-plan";
 import { clusterKey } from "./names";
 import { placeHostRules, routeNotes } from "./routes";
@@ -67,14 +67,15 @@ export class FleetClusters extends pulumi.ComponentResource {
     for (const [cluster, parent] of clusters) {
       const key = clusterKey(environment, cluster.name);
       const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers }, { parent });
-      const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider }, { parent });
+      const gatewayRoutes = cluster.gateway ? clusterRoutes(plan, cluster, cluster.gateway, placements) : [];
+      const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed: routedServices(gatewayRoutes) }, { parent });
       let routes: string[] = [];
       const notes = [...fleetNotes];
       if (cluster.gateway) {
         const certificateArns = args.certificateArns?.[cluster.region];
         const gateway = new ClusterGateway(
           key,
-          { key, plan, cluster, gateway: cluster.gateway, placements, provider: parent.provider, dependsOn: [...mesh.ready, services], ...(certificateArns !== undefined ? { certificateArns } : {}) },
+          { key, plan, cluster, gateway: cluster.gateway, routes: gatewayRoutes, provider: parent.provider, dependsOn: [...mesh.ready, services], ...(certificateArns !== undefined ? { certificateArns } : {}) },
           { parent },
         );
         gateways[cluster.name] = gateway.gateway;

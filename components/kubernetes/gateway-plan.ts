@@ -464,6 +464,33 @@ export function referenceGrants(gateway: GatewayPlan, routes: readonly NamedRout
   });
 }
 
+/**
+ * Every HTTPRoute of a cluster's gateway: one per host (more for hosts with many rules), then the routes
+ * of the dispatch or redirect listener. Names are checked to be unique.
+ */
+export function clusterRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan, placements: ReadonlyMap<string, readonly PlacedRule[]>): NamedRoute[] {
+  const context = routeContext(plan, cluster.name);
+  const routes: NamedRoute[] = [
+    ...gatewayHosts(plan, gateway).flatMap((host) => {
+      const placed = placements.get(host.name);
+      if (!placed) throw new Error(`host ${host.name} has no placed rules`);
+      return hostRoutes(gateway, host, placed, context);
+    }),
+    ...dispatchRoutes(plan, cluster, gateway),
+    ...redirectRoutes(gateway),
+  ];
+  assertUniqueRouteNames(cluster.name, routes);
+  return routes;
+}
+
+/** The services (`namespace/name`) the routes send to, sorted. */
+export function routedServices(routes: readonly NamedRoute[]): string[] {
+  const keys = new Set<string>();
+  for (const route of routes)
+    for (const rule of route.model.spec.rules ?? []) for (const ref of rule.backendRefs ?? []) keys.add(`${ref.namespace ?? route.model.metadata?.namespace}/${ref.name}`);
+  return [...keys].sort();
+}
+
 /** The route context of a cluster: which services run there, and their own timeouts. */
 export function routeContext(plan: FleetPlan, cluster: string): ClusterRouteContext {
   const local = new Set(plan.services.filter((s) => s.clusters.some((c) => c.cluster === cluster)).map((s) => s.key));

@@ -62,19 +62,27 @@ export function istiodValues(settings: IstioSettings): Record<string, unknown> {
   };
 }
 
-/** The east-west gateway's values: a network gateway exposing 15443 to the other networks. */
-export function eastWestValues(network: string): Record<string, unknown> {
+/**
+ * The east-west gateway's values. `networkGateway` makes Istio's gateway chart a network gateway: it
+ * labels the Service with the network, asks for the network view, and exposes 15021, 15443 (and istiod's
+ * 15012 and 15017) in place of any ports given, so only the selector label and the load balancer's
+ * annotations are added here. On EKS the AWS Load Balancer Controller would make an internal NLB by
+ * default, out of reach of peers in other VPCs and regions: the east-west NLB is internet-facing (mTLS
+ * end to end, passed through by SNI), with IP targets.
+ */
+export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">): Record<string, unknown> {
+  const annotations =
+    cluster.provider === "eks"
+      ? {
+          "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        }
+      : {};
   return {
-    networkGateway: network,
-    labels: { istio: "eastwestgateway", app: "istio-eastwestgateway", [NETWORK_LABEL]: network },
-    env: { ISTIO_META_REQUESTED_NETWORK_VIEW: network },
-    service: {
-      type: "LoadBalancer",
-      ports: [
-        { name: "status-port", port: 15021, targetPort: 15021, protocol: "TCP" },
-        { name: "tls", port: 15443, targetPort: 15443, protocol: "TCP" },
-      ],
-    },
+    networkGateway: cluster.istio.network,
+    labels: { istio: "eastwestgateway" },
+    service: { type: "LoadBalancer", ...(Object.keys(annotations).length ? { annotations } : {}) },
   };
 }
 

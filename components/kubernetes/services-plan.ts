@@ -1,6 +1,7 @@
 /**
- * The services a cluster runs, as pure data: the Kubernetes Service each MultiClusterService template
- * describes, and its ServiceExport so the service is reachable across the fleet.
+ * The services of a cluster, as pure data: the Kubernetes Service each MultiClusterService template
+ * describes, and its ServiceExport so the service is reachable across the fleet; and the Services the
+ * cluster's gateway routes to through the mesh.
  *
  * ServiceExport kind: on GKE, Multi-cluster Services reads `net.gke.io/v1` ServiceExports (and creates
  * the ServiceImports and `clusterset.local` names); elsewhere the upstream MCS API
@@ -18,6 +19,17 @@ import { type ObjectSource, upstreamServiceExport } from "./objects";
  */
 export function clusterServices(plan: FleetPlan, cluster: string): ServicePlan[] {
   return plan.services.filter((s) => s.clusters.some((c) => c.cluster === cluster));
+}
+
+/**
+ * The services a cluster's gateway routes to without running them (a rule whose backends all run
+ * elsewhere): Istio routes only to a Service that exists in its own cluster, and then reaches the
+ * endpoints the peers' istiods report, so the Service is created here too, without an export.
+ */
+export function meshReachedServices(plan: FleetPlan, cluster: string, routed: readonly string[]): ServicePlan[] {
+  const local = new Set(clusterServices(plan, cluster).map((s) => s.key));
+  const wanted = new Set(routed.filter((key) => !local.has(key)));
+  return plan.services.filter((s) => wanted.has(s.key));
 }
 
 /** The Service a MultiClusterService's template describes, in the service's namespace. */

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { IntermediateCaPlan, TrustPlan } from "../../spec/plan";
-import { CA_ALLOWED_USES, CACERTS_FILES, caKeyArgs, type CacertsFile, cacertsFiles, intermediateSubject, rootPathLength, trustNames } from "./trust-plan";
+import { CA_ALLOWED_USES, CACERTS_FILES, caKeyArgs, type CacertsFile, cacertsFiles, intermediateRenewalHours, intermediateSubject, rootPathLength, trustNames } from "./trust-plan";
 
 /** Outputs of a private key that hold key material; the provider marks them secret, Fleetgate insists. */
 const KEY_SECRET_OUTPUTS = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"];
@@ -110,6 +110,7 @@ export class IntermediateCa extends pulumi.ComponentResource {
         caCertPem: args.rootCertPem,
         caPrivateKeyPem: args.rootKeyPem,
         validityPeriodHours: plan.validityHours,
+        earlyRenewalHours: intermediateRenewalHours(plan.validityHours),
         isCaCertificate: true,
         maxPathLength: plan.pathLength,
         allowedUses: [...CA_ALLOWED_USES],

@@ -154,10 +154,27 @@ describe("the clusters side of the prod example", () => {
       const expected = plan.services.filter((s) => s.clusters.some((x) => x.cluster === c)).map((s) => `${s.namespace}/${s.name}`).sort();
       const exports = graph.ofType("kubernetes:net.gke.io/v1:ServiceExport").filter((r) => r.name.startsWith(`${key(c)}-`));
       expect(exports.map((r) => `${inputs(r).metadata.namespace}/${inputs(r).metadata.name}`).sort()).toEqual(expected);
-      const services = graph.ofType("kubernetes:core/v1:Service").filter((r) => r.name.startsWith(`${key(c)}-`));
-      expect(services.map((r) => `${inputs(r).metadata.namespace}/${inputs(r).metadata.name}`).sort()).toEqual(expected);
     }
     expect(graph.find("kubernetes:net.gke.io/v1:ServiceExport", "prod-gke-asia-export-cart.shop")).toBeDefined();
+  });
+
+  it("has a Service for every backend its gateway routes to, exporting only those it runs (Istio routes only to local Services)", () => {
+    const nameOf = (r: RegisteredResource) => `${inputs(r).metadata.namespace}/${inputs(r).metadata.name}`;
+    for (const c of clusters) {
+      const running = plan.services.filter((s) => s.clusters.some((x) => x.cluster === c)).map((s) => `${s.namespace}/${s.name}`);
+      const routed = graph
+        .ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+        .filter((r) => r.name.startsWith(`${key(c)}-`))
+        .flatMap((r) => (inputs(r).spec.rules as any[]).flatMap((rule) => (rule.backendRefs ?? []).map((b: any) => `${b.namespace}/${b.name}`)));
+      const services = graph.ofType("kubernetes:core/v1:Service").filter((r) => r.name.startsWith(`${key(c)}-service-`)).map(nameOf).sort();
+      expect(services).toEqual([...new Set([...running, ...routed])].sort());
+    }
+    // The cart-v2 canary runs in the US only; the other gateways route its header match through the mesh.
+    expect(plan.services.find((s) => s.key === "shop/cart-v2")!.clusters.map((x) => x.cluster)).toEqual(["gke-us"]);
+    for (const c of ["gke-asia", "gke-eu"]) {
+      expect(graph.find("kubernetes:core/v1:Service", `${key(c)}-service-cart-v2.shop`)).toBeDefined();
+      expect(graph.find("kubernetes:net.gke.io/v1:ServiceExport", `${key(c)}-export-cart-v2.shop`)).toBeUndefined();
+    }
   });
 
   it("puts a remote secret for every other cluster in each, holding a kubeconfig with the peer's API server and reader token", () => {

@@ -71,7 +71,15 @@ describe("the mesh, as data", () => {
     const gw = crossNetworkGateway();
     gw.validate();
     expect(gw.spec!.servers).toEqual([{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }]);
-    expect(eastWestValues("net-a")).toMatchObject({ networkGateway: "net-a", labels: { "topology.istio.io/network": "net-a" } });
+  });
+
+  it("makes the east-west gateway a network gateway, whose chart sets its network and ports; on EKS behind an internet-facing NLB", () => {
+    const istio = { ...prod.clusters[0]!.istio, network: "net-a" };
+    expect(eastWestValues({ provider: "gke", istio })).toEqual({ networkGateway: "net-a", labels: { istio: "eastwestgateway" }, service: { type: "LoadBalancer" } });
+    expect(eastWestValues({ provider: "eks", istio })).toMatchObject({
+      networkGateway: "net-a",
+      service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" } },
+    });
   });
 });
 

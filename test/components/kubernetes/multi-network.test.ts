@@ -32,7 +32,7 @@ describe("the clusters side of a fleet on several networks (aws-prod)", () => {
       const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`);
       expect(inputs(istiod).values.global.network).toBe(c.network);
       const eastWest = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istio-eastwestgateway`);
-      expect(inputs(eastWest)).toMatchObject({ name: "istio-eastwestgateway", chart: "gateway", version: "1.28.0", values: { networkGateway: c.network, labels: { "topology.istio.io/network": c.network } } });
+      expect(inputs(eastWest)).toMatchObject({ name: "istio-eastwestgateway", chart: "gateway", version: "1.28.0", values: { networkGateway: c.network, labels: { istio: "eastwestgateway" }, service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } } } });
       expect(eastWest.dependsOn).toContain(istiod.urn);
       const cross = graph.one("kubernetes:networking.istio.io/v1beta1:Gateway", `${key(c.name)}-cross-network-gateway`);
       expect(inputs(cross).spec.servers).toEqual([{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }]);

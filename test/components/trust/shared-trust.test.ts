@@ -37,7 +37,7 @@ describe("SharedTrust", () => {
       const name = `prod-${plan.cluster}-intermediate-ca`;
       const cert = graph.one("tls:index/locallySignedCert:LocallySignedCert", name);
       expect(graph.parentOf(cert)?.type).toBe("fleetgate:trust:IntermediateCa");
-      expect(cert.inputs).toMatchObject({ isCaCertificate: true, maxPathLength: plan.pathLength, validityPeriodHours: plan.validityHours, allowedUses: ["cert_signing", "crl_signing", "digital_signature"] });
+      expect(cert.inputs).toMatchObject({ isCaCertificate: true, maxPathLength: plan.pathLength, validityPeriodHours: plan.validityHours, earlyRenewalHours: 720, allowedUses: ["cert_signing", "crl_signing", "digital_signature"] });
       expect(cert.secretPaths).toContain("caPrivateKeyPem");
       expect(graph.one("tls:index/privateKey:PrivateKey", name).protect).toBe(false);
 

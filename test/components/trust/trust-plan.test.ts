@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { caKeyArgs, cacertsFiles, CACERTS_FILES, joinPems, rootPathLength, splitPems } from "../../../components/trust/trust-plan";
+import { caKeyArgs, cacertsFiles, CACERTS_FILES, intermediateRenewalHours, joinPems, rootPathLength, splitPems } from "../../../components/trust/trust-plan";
 import { examplePlan } from "../../examples";
 
 const pem = (label: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(label).toString("base64")}\n-----END CERTIFICATE-----`;
@@ -24,6 +24,12 @@ describe("the shared root of trust, as data", () => {
     expect(trust.intermediates.every((i) => i.pathLength === 0)).toBe(true);
     expect(rootPathLength(trust)).toBe(1);
     expect(rootPathLength({ ...trust, intermediates: trust.intermediates.map((i, n) => ({ ...i, pathLength: n })) })).toBe(trust.intermediates.length);
+  });
+
+  it("re-issues an intermediate a month before it expires, or a quarter of a shorter validity before", () => {
+    expect(intermediateRenewalHours(365 * 24)).toBe(720);
+    expect(intermediateRenewalHours(30 * 24)).toBe(180);
+    expect(intermediateRenewalHours(24)).toBe(6);
   });
 
   it("gives the root the stronger key and intermediates the faster one", () => {
