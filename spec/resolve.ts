@@ -215,8 +215,9 @@ function resolveService(
         path: hc?.requestPath ?? HEALTH_CHECK_DEFAULTS.path,
         // A wildcard is no host a request can carry: check with a named host when the service has one.
         ...(healthCheckHost(hosts) !== undefined ? { host: healthCheckHost(hosts) } : {}),
-        intervalSeconds: hc?.checkIntervalSec ?? HEALTH_CHECK_DEFAULTS.intervalSeconds,
-        timeoutSeconds: hc?.timeoutSec ?? HEALTH_CHECK_DEFAULTS.timeoutSeconds,
+        // A default never makes the timeout longer than the interval (GCP refuses that).
+        intervalSeconds: hc?.checkIntervalSec ?? Math.max(HEALTH_CHECK_DEFAULTS.intervalSeconds, hc?.timeoutSec ?? 0),
+        timeoutSeconds: hc?.timeoutSec ?? Math.min(HEALTH_CHECK_DEFAULTS.timeoutSeconds, hc?.checkIntervalSec ?? Infinity),
         healthyThreshold: hc?.healthyThreshold ?? HEALTH_CHECK_DEFAULTS.healthyThreshold,
         unhealthyThreshold: hc?.unhealthyThreshold ?? HEALTH_CHECK_DEFAULTS.unhealthyThreshold,
       },

@@ -79,6 +79,12 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
       env(["clusters", i, "access", "kind"], `is "gke" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "eks" ? "eks" : "kubeconfig"}"`);
     if (access.kind === "eks" && cluster.provider !== "eks")
       env(["clusters", i, "access", "kind"], `is "eks" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "gke" ? "gke" : "kubeconfig"}"`);
+    // GCP attaches network endpoint groups only to backend services of their own project.
+    if (access.kind === "gke" && config.frontDoor === "gcp" && config.gcp !== undefined && access.project !== config.gcp.project)
+      env(
+        ["clusters", i, "access", "project"],
+        `is "${access.project}", but the front door's backend services are in "${config.gcp.project}" and GCP attaches a cluster's network endpoint groups only within one project; run the front door in "${access.project}" or the cluster in "${config.gcp.project}"`,
+      );
     if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
   });

@@ -183,9 +183,9 @@ export function capacityScaler(weight: number): number {
 
 /**
  * The project of a cluster's GKE resources (its NEGs and VPC): the GKE access project, else the front
- * door's. Known limit: GCP attaches NEGs to a backend service of the same project only, so a GKE cluster
- * in another project than the front door cannot be a backend until the spec can say so (e.g. by a
- * backend service per project and cross-project service referencing in the URL map).
+ * door's. GCP attaches NEGs to a backend service of the same project only, so the validator refuses a GKE
+ * cluster in another project than the front door (serving one would need a backend service per project
+ * and cross-project service referencing in the URL map).
  */
 export function clusterProject(cluster: ClusterPlan, frontDoor: GcpFrontDoorPlan): string {
   return cluster.access.kind === "gke" ? cluster.access.project : frontDoor.project;

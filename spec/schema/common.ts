@@ -85,3 +85,59 @@ export const annotationMap = z.record(z.string(), z.string()).describe("Kubernet
 export function port(description: string) {
   return z.number().int().min(1).max(65535).describe(description);
 }
+
+/** An HTTP header name: an RFC 7230 token. */
+const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+/** Headers the Google front end and Envoy own: a URL map that sets one is refused for every host. */
+const OWNED_HEADERS = new Set(["host", ":authority", "authority", "x-user-ip", "cdn-loop", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const OWNED_PREFIXES = ["x-google", "x-goog-", "x-gfe", "x-amz-"];
+
+/** What is wrong with a header name a route or backend adds, sets or removes; undefined when nothing. */
+export function headerNameProblem(name: string): string | undefined {
+  if (!HEADER_TOKEN.test(name)) return `${JSON.stringify(name)} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  const lower = name.toLowerCase();
+  if (OWNED_HEADERS.has(lower)) return `${JSON.stringify(name)} is a header the load balancer or the proxy owns; it cannot be changed by a route`;
+  const prefix = OWNED_PREFIXES.find((p) => lower.startsWith(p));
+  if (prefix) return `${JSON.stringify(name)} starts with ${JSON.stringify(prefix)}, which the cloud load balancers reserve; choose another name`;
+  return undefined;
+}
+
+/** A map of header names to values, each name checked (a bad one would fail the one shared URL map). */
+export function headerMap(description: string) {
+  return z
+    .record(z.string(), z.string())
+    .superRefine((headers, ctx) => {
+      for (const name of Object.keys(headers)) {
+        const problem = headerNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
+      }
+    })
+    .describe(description);
+}
+
+/** A header name a route or backend changes. */
+export function headerName(description: string) {
+  return z
+    .string()
+    .superRefine((name, ctx) => {
+      const problem = headerNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe(description);
+}
+
+/** A header line, `Name: value`, whose name is checked as headerName's. */
+export function headerLine(description: string) {
+  return z
+    .string()
+    .superRefine((line, ctx) => {
+      const colon = line.indexOf(":");
+      if (colon <= 0) {
+        ctx.addIssue({ code: "custom", message: `${JSON.stringify(line)} is not a header line; write it as "Name: value"` });
+        return;
+      }
+      const problem = headerNameProblem(line.slice(0, colon).trim());
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .describe(description);
+}

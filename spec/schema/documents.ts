@@ -5,7 +5,7 @@
  * express lives under fields named `fleetgate`, the clearly marked extension points.
  */
 import { z } from "zod";
-import { absolutePath, annotationMap, dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
+import { absolutePath, annotationMap, dnsLabel, duration, headerLine, headerMap, headerName, hostName, labelMap, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
@@ -105,9 +105,9 @@ const queryParamMatch = strictObject(
 
 const headerActions = strictObject(
   {
-    set: z.record(z.string(), z.string()).optional().describe("Headers set, replacing any existing value."),
-    add: z.record(z.string(), z.string()).optional().describe("Headers added."),
-    remove: z.array(z.string()).optional().describe("Headers removed."),
+    set: headerMap("Headers set, replacing any existing value.").optional(),
+    add: headerMap("Headers added.").optional(),
+    remove: z.array(headerName("A header removed.")).optional().describe("Headers removed."),
   },
   "Header changes.",
 );
@@ -280,7 +280,13 @@ export const backendConfigSchema = strictObject(
             port: port("Fleetgate checks through the gateway; a port here is not used.").optional(),
           },
           "Health check of the service, sent through each cluster's gateway with one of the service's hosts.",
-        ).optional(),
+        )
+          .superRefine((check, ctx) => {
+            // GCP refuses a health check whose timeout is longer than its interval.
+            if (check.timeoutSec !== undefined && check.checkIntervalSec !== undefined && check.timeoutSec > check.checkIntervalSec)
+              ctx.addIssue({ code: "custom", path: ["timeoutSec"], message: `${check.timeoutSec} is longer than checkIntervalSec (${check.checkIntervalSec}); a check must time out within its interval: lower timeoutSec or raise checkIntervalSec` });
+          })
+          .optional(),
         securityPolicy: strictObject({ name: z.string().min(1) }, "A Cloud Armor policy.").optional(),
         sessionAffinity: strictObject(
           {
@@ -291,8 +297,8 @@ export const backendConfigSchema = strictObject(
         ).optional(),
         cdn: strictObject({ enabled: z.boolean(), cachePolicy: z.record(z.string(), z.unknown()).optional() }, "Cloud CDN.").optional(),
         logging: strictObject({ enable: z.boolean(), sampleRate: z.number().min(0).max(1).optional() }, "Request logging.").optional(),
-        customRequestHeaders: strictObject({ headers: z.array(z.string().regex(/^[^:]+:.*$/)) }, "Headers added to requests, as `Name: value`.").optional(),
-        customResponseHeaders: strictObject({ headers: z.array(z.string().regex(/^[^:]+:.*$/)) }, "Headers added to responses, as `Name: value`.").optional(),
+        customRequestHeaders: strictObject({ headers: z.array(headerLine("A header added to requests, `Name: value`.")) }, "Headers added to requests, as `Name: value`.").optional(),
+        customResponseHeaders: strictObject({ headers: z.array(headerLine("A header added to responses, `Name: value`.")) }, "Headers added to responses, as `Name: value`.").optional(),
       },
       "The BackendConfig fields Fleetgate supports (IAP and per-Service NEG settings are not).",
     ),

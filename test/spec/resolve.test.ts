@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { examplePlan } from "../examples";
+import { baseFixture, planFixture } from "./fixtures";
 
 describe("the resolver on the prod example", () => {
   const plan = examplePlan("prod");
@@ -94,5 +95,23 @@ describe("the resolver on the prod example", () => {
   it("routes hosts on 443 behind the AWS front door (TLS ends at the NLB) and only redirects on 80", () => {
     const aws = examplePlan("aws-prod");
     for (const c of aws.clusters) expect([c.name, c.gateway!.port, c.gateway!.redirectPort, c.gateway!.dispatchPort]).toEqual([c.name, 443, 80, undefined]);
+  });
+});
+
+describe("health-check defaults", () => {
+  const withCheck = (healthCheck: Record<string, number>) => {
+    const f = baseFixture();
+    const web = f.files["shop/shop.yaml"]![0]! as Record<string, any>;
+    web.metadata.annotations = { "cloud.google.com/backend-config": '{"default": "web-bc"}' };
+    f.files["shop/shop.yaml"]!.push({ apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "web-bc", namespace: "shop" }, spec: { healthCheck } });
+    const result = planFixture(f);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    return result.plan!.services.find((s) => s.key === `shop/${web.metadata.name}`)!.ports[0]!.healthCheck;
+  };
+
+  it("never time a check out after its interval: a short interval shortens the default timeout, a long timeout lengthens the default interval", () => {
+    expect(withCheck({ checkIntervalSec: 2 })).toMatchObject({ intervalSeconds: 2, timeoutSeconds: 2 });
+    expect(withCheck({ timeoutSec: 8 })).toMatchObject({ intervalSeconds: 8, timeoutSeconds: 8 });
+    expect(withCheck({})).toMatchObject({ intervalSeconds: 5, timeoutSeconds: 5 });
   });
 });
