@@ -94,8 +94,18 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
         continue;
       }
       const result = DOCUMENT_SCHEMAS[kind as DocumentKind].safeParse(value, { error: issueMessages });
+      const folderProblem = namespaceProblem(value, `${root}${team}/`, team);
+      if (folderProblem) {
+        diagnostics.push({ ...source.locate(folderProblem.path), severity: "error", path: folderProblem.path.join("."), message: folderProblem.message });
+        const name = (value as { metadata?: { name?: unknown } }).metadata?.name;
+        // Left out of the cross-document checks, and references to it are not reported again.
+        if (typeof name === "string") documents.invalid.add(`${kind} ${folderProblem.namespace}/${name}`);
+        if (result.success) continue;
+      }
       if (!result.success) {
-        diagnostics.push(...issuesToDiagnostics(result.error, source.locate));
+        // A missing namespace is reported once, with the folder's namespace to write.
+        const missingNamespace = folderProblem?.path.length === 1;
+        diagnostics.push(...issuesToDiagnostics(result.error, source.locate).filter((d) => !(missingNamespace && d.path === "metadata.namespace")));
         const metadata = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
         if (typeof metadata?.name === "string")
           documents.invalid.add(`${kind} ${typeof metadata.namespace === "string" ? metadata.namespace : "default"}/${metadata.name}`);
@@ -106,6 +116,27 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
     }
   }
   return { documents, diagnostics };
+}
+
+/**
+ * A document's namespace is its team folder's: CODEOWNERS gives each folder to the team that owns the
+ * namespace (and the admin's hostOwnership gives hosts to namespaces), so a document in another team's
+ * namespace would escape the review of that namespace's owners. A missing namespace is not taken to be
+ * `default`, which no team owns.
+ */
+function namespaceProblem(value: object, folder: string, team: string): { path: string[]; message: string; namespace: string } | undefined {
+  const metadata = (value as { metadata?: unknown }).metadata;
+  if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) return undefined; // the schema says what is wrong
+  const namespace = (metadata as { namespace?: unknown }).namespace;
+  if (namespace === undefined)
+    return { path: ["metadata"], namespace: team, message: `has no namespace; documents in ${folder} belong to namespace "${team}": add \`namespace: ${team}\`` };
+  if (typeof namespace === "string" && namespace !== team)
+    return {
+      path: ["metadata", "namespace"],
+      namespace,
+      message: `"${namespace}" is not the namespace of ${folder}, whose documents belong to namespace "${team}" (each team folder is reviewed by its namespace's owners); move the document to ${folder.slice(0, -team.length - 1)}${namespace}/ or write \`namespace: ${team}\``,
+    };
+  return undefined;
 }
 
 /** `namespace/name` of a document. */

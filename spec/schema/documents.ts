@@ -13,7 +13,7 @@ function objectMetadata(name: z.ZodType<string>) {
   return strictObject(
     {
       name,
-      namespace: dnsLabel("The namespace of the service owners. Default `default`.").default("default"),
+      namespace: dnsLabel("The namespace of the service owners: the name of the team folder the document is in, stacks/<env>/<namespace>/."),
       labels: labelMap.optional(),
       annotations: annotationMap.optional(),
     },
