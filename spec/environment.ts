@@ -12,13 +12,15 @@ import { CONFIG_NAMESPACE, type StackConfig } from "./stack-config";
 
 export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [...stack.diagnostics];
+  // A stack file that does not parse has no values to check: every key would be reported missing.
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const known = Object.keys(ENVIRONMENT_KEYS);
   const parsed: Record<string, unknown> = {};
 
   for (const key of Object.keys(stack.values).sort()) {
     if (!(key in ENVIRONMENT_KEYS)) {
       diagnostics.push({
-        ...stack.locate([key]),
+        ...stack.locate([key], "key"),
         severity: "error",
         path: `${CONFIG_NAMESPACE}:${key}`,
         message: `is not a Fleetgate setting${didYouMean(key, known)}; the settings are ${known.map((k) => `${CONFIG_NAMESPACE}:${k}`).join(", ")}.`,

@@ -62,6 +62,7 @@ function unionMessage(options: readonly (readonly z.core.$ZodIssue[])[], input: 
   if (fitting.length === 1 && fitting[0]!.length === 1 && fitting[0]![0]!.path.length === 0) return fitting[0]![0]!.message;
   if (fitting.length > 0) return undefined;
   const expected = [...new Set(options.map((errors) => article(String((errors[0] as z.core.$ZodIssueInvalidType).expected))))];
+  if (input === undefined) return `is required; give ${expected.join(" or ")}`;
   return `expected ${expected.join(" or ")}, found ${describeValue(input)}`;
 }
 
@@ -95,8 +96,9 @@ export function issuesToDiagnostics(
   return error.issues.map((issue) => {
     let path: PathSegment[] = [...prefix, ...(issue.path as PathSegment[])];
     // An unknown key is reported at the key itself, so the position points at the offending line.
-    if (issue.code === "unrecognized_keys" && issue.keys.length > 0) path = [...path, issue.keys[0]!];
-    return { ...locate(path), severity: "error" as const, path: formatPath(path), message: sentence(issue.message) };
+    const unknownKey = issue.code === "unrecognized_keys" && issue.keys.length > 0;
+    if (unknownKey) path = [...path, issue.keys[0]!];
+    return { ...locate(path, unknownKey ? "key" : "value"), severity: "error" as const, path: formatPath(path), message: sentence(issue.message) };
   });
 }
 

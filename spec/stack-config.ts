@@ -6,6 +6,7 @@
  */
 import { LineCounter, parseDocument, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
+import { keyOffset } from "./yaml-source";
 
 export const CONFIG_NAMESPACE = "fleetgate";
 
@@ -15,7 +16,7 @@ export interface StackConfig {
   /** Keys (without namespace) whose values are secrets. */
   readonly secretKeys: ReadonlySet<string>;
   /** Locates `[key, ...path]` in the stack file. */
-  readonly locate: (path: readonly PathSegment[]) => SourceLocation;
+  readonly locate: (path: readonly PathSegment[], place?: "value" | "key") => SourceLocation;
   /** Problems found while reading (YAML syntax errors in the stack file). */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -117,9 +118,14 @@ export function parseStackFile(file: string, text: string) {
     const { line, col } = lineCounter.linePos(e.pos[0]);
     return { file, line, column: col, severity: "error", path: "", message: `${e.message.split("\n")[0]}; fix the YAML syntax at this place.` };
   });
-  const locate = (path: readonly PathSegment[]): SourceLocation => {
+  const locate = (path: readonly PathSegment[], place: "value" | "key" = "value"): SourceLocation => {
     const [key, ...rest] = path;
     const full = ["config", `${CONFIG_NAMESPACE}:${String(key)}`, ...rest];
+    const keyAt = place === "key" && path.length > 0 ? keyOffset(doc, doc.contents, full) : undefined;
+    if (keyAt !== undefined) {
+      const { line, col } = lineCounter.linePos(keyAt);
+      return { file, line, column: col };
+    }
     for (let depth = full.length; depth >= 1; depth--) {
       const node = doc.getIn(full.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
       if (node && Array.isArray(node.range)) {

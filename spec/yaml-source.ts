@@ -2,11 +2,15 @@
  * YAML parsing that keeps positions. Each parsed document can locate any field path in its source, so
  * that a diagnostic raised far away (a zod issue, a cross-document check) still names file:line:column.
  */
-import { isCollection, isScalar, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
+import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
 
 /** Finds where a field path sits in a source; falls back to the nearest enclosing node that exists. */
-export type Locator = (path: readonly PathSegment[]) => SourceLocation;
+/**
+ * Finds a path in a YAML source: at its value, or with `"key"` at the key that names it (for a key that
+ * is itself the mistake, such as an unknown field, whose value may start on the next line).
+ */
+export type Locator = (path: readonly PathSegment[], place?: "value" | "key") => SourceLocation;
 
 export interface SourceDocument {
   /** Path of the file relative to the project root, with forward slashes. */
@@ -96,7 +100,9 @@ function locatorFor(
   at: (offset: number) => { file: string; line: number; column: number },
   file: string,
 ): Locator {
-  return (path) => {
+  return (path, place = "value") => {
+    const key = place === "key" ? keyOffset(doc, doc.contents, path) : undefined;
+    if (key !== undefined) return at(key);
     for (let depth = path.length; depth >= 0; depth--) {
       const prefix = path.slice(0, depth);
       const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
@@ -107,4 +113,15 @@ function locatorFor(
     }
     return { file };
   };
+}
+
+/** The offset of the key that names the last segment of a path in a map, when there is one. */
+export function keyOffset(doc: Document.Parsed, root: unknown, path: readonly PathSegment[]): number | undefined {
+  if (path.length === 0) return undefined;
+  const parent = path.length === 1 ? root : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const last = String(path[path.length - 1]);
+  const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === last);
+  const range = pair && isScalar(pair.key) ? pair.key.range : undefined;
+  return range ? range[0] : undefined;
 }

@@ -74,6 +74,21 @@ describe("diagnostics", () => {
     expect(syntax?.message).toContain("fix the YAML syntax");
   });
 
+  it("place an unknown key at the key, not at its value on the next line", () => {
+    const result = plan({ "stacks/prod/shop/ingress.yaml": ingress.replace("shop..example.com", "shop.example.com").replace("            paths:", "            pathz:") }, stack.replace("  fleetgate:hostOwnership:", "  fleetgate:hostOwnerships:"));
+    const place = (path: string) => result.diagnostics.find((d) => d.path === path);
+    expect(place("spec.template.spec.rules[0].http.pathz")).toMatchObject({ file: "stacks/prod/shop/ingress.yaml", line: 19, column: 13 });
+    expect(place("fleetgate:hostOwnerships")).toMatchObject({ file: "stacks/Pulumi.prod.yaml", line: 13, column: 3 });
+  });
+
+  it("report only the syntax error of a stack file that does not parse, not every key as missing", () => {
+    const result = plan({}, stack.replace("network: vpc", "network: vpc\n      network: vpc2"));
+    const errors = result.diagnostics.filter((d) => d.severity === "error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ file: "stacks/Pulumi.prod.yaml", line: 10 });
+    expect(result.plan).toBeUndefined();
+  });
+
   it("report every error of a run together, across files and the stack file", () => {
     const second = ingress.replace("shop..example.com", "shop.example.com").replace("name: shop, namespace: shop", "name: other, namespace: shop").replace("path: /cart", "path: /cart/*/x");
     const result = plan({ "stacks/prod/shop/a.yaml": ingress, "stacks/prod/shop/b.yaml": second.split("---")[1]! }, stack.replace("kind: gke, project: acme }", "kind: gcloud }"));
