@@ -41,9 +41,21 @@ export function generatedName(gateway: Pick<GatewayPlan, "name" | "className">):
   return `${gateway.name}-${gateway.className}`;
 }
 
-/** The listener of a host (listener names allow dots; a wildcard's `*` becomes `wildcard`). */
+/**
+ * The longest listener name kept whole. Istio names the Service port of a gateway's port after the first
+ * listener on it, dots as dashes, cut at 63 characters: a longer name could be cut to one that ends in
+ * a dash, which no Service accepts.
+ */
+const MAX_LISTENER_NAME = 63;
+
+/**
+ * The listener of a host (listener names allow dots; a wildcard's `*` becomes `wildcard`). A name that
+ * would be too long is cut and ends in a hash of the host, so it stays unique and a valid port name.
+ */
 export function listenerName(host: string): string {
-  return `http-${hostRef(host)}`;
+  const name = `http-${hostRef(host)}`;
+  if (name.length <= MAX_LISTENER_NAME) return name;
+  return `${name.slice(0, MAX_LISTENER_NAME - 9).replace(/[.-]+$/, "")}-${shortHash(host)}`;
 }
 
 /** The dispatch listener's name (no host listener's: theirs start with `http-`, or are `http`). */

@@ -10,6 +10,7 @@ import {
   hostRoutes,
   infrastructureAnnotations,
   listenerFor,
+  listenerName,
   listeners,
   MAX_INFRASTRUCTURE_ANNOTATIONS,
   MAX_LISTENERS,
@@ -36,6 +37,15 @@ describe("a cluster's gateway", () => {
     expect(ls.every((l) => l.allowedRoutes.namespaces.from === "Same")).toBe(true);
     expect(listenerFor(gw, "shop.example.com")).toBe("http-shop.example.com");
     expect(() => listeners({ ...gw, dispatchPort: 80 })).toThrow(/dispatch listener's port 80 is already a listener's port/);
+  });
+
+  it("keeps a long host's listener name a valid port name for the Service Istio generates: cut, ending in the host's hash", () => {
+    const long = `${"a".repeat(40)}.${"b".repeat(20)}.example.com`;
+    const name = listenerName(long);
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name.replaceAll(".", "-")).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    expect(name).not.toBe(listenerName(`${"a".repeat(40)}.${"b".repeat(20)}.example.org`));
+    expect(listenerName("shop.example.com")).toBe("http-shop.example.com");
   });
 
   it("falls back to one listener for every host when it has more hosts than Gateway API allows listeners beside the dispatch one", () => {
