@@ -76,7 +76,7 @@ const outlierDetection = strictObject(
 
 export const serviceExtensionSchema = strictObject(
   {
-    balancing: z.enum(["nearest", "even"]).default("nearest").describe("`nearest`: each request goes to the closest healthy cluster with capacity, spilling over by weight. `even`: traffic is spread over all clusters in proportion to their weights, wherever the client is."),
+    balancing: z.enum(["nearest", "even"]).default("nearest").describe("`nearest`: each request goes to the closest healthy cluster; a weight of 0 drains a cluster, other weights do not split traffic (clusters declare no capacity to spill over from). `even`: traffic is spread over all clusters in proportion to their weights (at the GCP front door: weight times the gateway endpoints in each zone; weights below 10 count as 10), wherever the client is."),
     failover: z.array(z.string().min(1)).default([]).describe("Regions in failover order: when the clusters of one region fail, traffic moves to the next region in this list. Requires outlierDetection."),
     outlierDetection: outlierDetection.optional(),
     timeout: duration("Request timeout towards this service. Default 30s.").optional(),
