@@ -11,7 +11,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
+import type { BackendSettingsPlan, ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
 import { CACERTS_SECRET } from "../trust/trust-plan";
 import { ISTIO_SYSTEM, MANAGED_BY, NETWORK_LABEL, READER_ACCOUNT, READER_TOKEN, remoteSecretName, serviceRef, splitServiceKey } from "./names";
 
@@ -183,21 +183,48 @@ const seconds = (s: number) => `${s}s`;
  * namespace), so it applies to every client in the cluster, whichever namespaces exist there.
  */
 export function destinationRule(plan: FleetPlan, service: ServicePlan): DestinationRule | undefined {
-  if (!service.outlierDetection) return undefined;
+  const sticky = service.ports.flatMap((p) => {
+    const consistentHash = affinityHash(p.backend.sessionAffinity);
+    return consistentHash ? [{ port: p.port, consistentHash }] : [];
+  });
+  if (!service.outlierDetection && sticky.length === 0) return undefined;
   const [namespace, name] = splitServiceKey(service.key);
   const o = service.outlierDetection;
   const failover = localityFailover(service.failover, plan.clusters.map((c) => c.region));
   const localityLbSetting = service.balancing === "even" ? { enabled: false } : failover.length ? { enabled: true, failover } : undefined;
+  const outlierDetection = o ? { outlierDetection: { consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent } } : {};
   return new DestinationRule({
     metadata: { name: serviceRef(service.key), namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
     spec: {
       host: `${name}.${namespace}.svc.cluster.local`,
       trafficPolicy: {
-        outlierDetection: { consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent },
+        ...outlierDetection,
         ...(localityLbSetting ? { loadBalancer: { localityLbSetting } } : {}),
+        // A port's settings replace the service's whole policy for that port (Istio inherits nothing), so
+        // each sticky port repeats the outlier detection and locality settings beside its hash.
+        ...(sticky.length
+          ? { portLevelSettings: sticky.map((s) => ({ port: { number: s.port }, ...outlierDetection, loadBalancer: { consistentHash: s.consistentHash, ...(localityLbSetting ? { localityLbSetting } : {}) } })) }
+          : {}),
       },
     },
   });
+}
+
+/** The cookie the gateways set for a service port with cookie affinity. */
+export const AFFINITY_COOKIE = "fleetgate-affinity";
+
+/**
+ * A BackendConfig's session affinity as the gateways apply it. The front door's own affinity only
+ * pins a client to a cluster's gateway pod (its endpoints are gateways, not the service's pods), so the
+ * gateway keeps the client on one pod of the service by a consistent hash: of a cookie it sets itself
+ * (GENERATED_COOKIE; a TTL of 0 makes it a session cookie), or of X-Forwarded-For, which carries the
+ * client's address (CLIENT_IP: the connection's own source is the front door's proxy). Behind the AWS
+ * front door nothing adds that header, and requests without it are spread as without affinity.
+ */
+export function affinityHash(affinity: BackendSettingsPlan["sessionAffinity"]): { httpCookie: { name: string; ttl: string } } | { httpHeaderName: string } | undefined {
+  if (affinity?.type === "GENERATED_COOKIE") return { httpCookie: { name: AFFINITY_COOKIE, ttl: seconds(affinity.cookieTtlSeconds ?? 0) } };
+  if (affinity?.type === "CLIENT_IP") return { httpHeaderName: "x-forwarded-for" };
+  return undefined;
 }
 
 /** Notes on mesh settings that do nothing as written. */

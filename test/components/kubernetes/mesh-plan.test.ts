@@ -41,6 +41,21 @@ describe("the mesh, as data", () => {
     expect(destinationRule(prod, even)!.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: false } });
   });
 
+  it("keeps a client on one pod of a service with session affinity: a consistent hash per port, repeating the service's policy", () => {
+    const storefront = service("shop/storefront");
+    const withAffinity = (type: "GENERATED_COOKIE" | "CLIENT_IP", s = storefront) => ({ ...s, ports: s.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type, cookieTtlSeconds: 3600 } } })) });
+    const cookie = destinationRule(prod, withAffinity("GENERATED_COOKIE"))!;
+    cookie.validate();
+    const policy = cookie.spec!.trafficPolicy!;
+    expect(policy.portLevelSettings).toEqual(
+      storefront.ports.map((p) => ({ port: { number: p.port }, outlierDetection: policy.outlierDetection, loadBalancer: { consistentHash: { httpCookie: { name: "fleetgate-affinity", ttl: "3600s" } }, localityLbSetting: policy.loadBalancer!.localityLbSetting } })),
+    );
+    // Affinity alone is enough for a DestinationRule; by client address it hashes X-Forwarded-For.
+    const cart = destinationRule(prod, withAffinity("CLIENT_IP", service("shop/cart")))!;
+    cart.validate();
+    expect(cart.spec!.trafficPolicy).toEqual({ portLevelSettings: service("shop/cart").ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { httpHeaderName: "x-forwarded-for" } } })) });
+  });
+
   it("says when a failover order cannot work for want of outlier detection", () => {
     const plan = { ...prod, services: prod.services.map((s) => (s.key === "shop/storefront" ? { ...s, outlierDetection: undefined } : s)) } as typeof prod;
     expect(meshNotes(plan)).toEqual([expect.stringContaining("shop/storefront: failover us-central1 > europe-west1 > asia-northeast1 has no outlier detection")]);
