@@ -7,17 +7,20 @@ export interface IngressAnnotations {
   readonly staticIp?: string;
   /** Certificate Manager certificate names, in the order given. */
   readonly preSharedCerts?: readonly string[];
+  /** GKE's pre-shared-certs annotation is present (its Compute Engine certificates are not used). */
+  readonly gkePreSharedCerts: boolean;
   readonly frontendConfig?: { readonly key: string; readonly name: string };
 }
 
 export function ingressAnnotations(ingress: MultiClusterIngress): IngressAnnotations {
   const annotations = ingress.metadata.annotations ?? {};
   const frontendKey = ANNOTATIONS.frontendConfig.find((k) => annotations[k] !== undefined);
-  const certs = annotations[ANNOTATIONS.preSharedCerts];
+  const certs = annotations[ANNOTATIONS.certificateManagerCerts];
   return {
     ...(annotations[ANNOTATIONS.staticIp] !== undefined ? { staticIp: annotations[ANNOTATIONS.staticIp]! } : {}),
     ...(certs !== undefined ? { preSharedCerts: certs.split(",").map((c) => c.trim()).filter((c) => c !== "") } : {}),
     ...(frontendKey !== undefined ? { frontendConfig: { key: frontendKey, name: annotations[frontendKey]! } } : {}),
+    gkePreSharedCerts: annotations[ANNOTATIONS.gkePreSharedCerts] !== undefined,
   };
 }
 

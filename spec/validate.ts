@@ -264,7 +264,7 @@ function validateIngress(
     at(loaded, [...base], spec.backend
       ? `has a default backend but no rules; Fleetgate serves every team from one load balancer, so name the hosts this ingress serves in rules`
       : `has neither rules nor a backend; add rules with a host and paths`);
-  if (spec.tls) at(loaded, [...base, "tls"], `is ignored: Fleetgate issues a managed certificate for every host (or uses pre-shared certificates named in ${ANNOTATIONS.preSharedCerts})`, "warning");
+  if (spec.tls) at(loaded, [...base, "tls"], `is ignored: Fleetgate issues a managed certificate for every host (or uses the Certificate Manager certificates named in ${ANNOTATIONS.certificateManagerCerts})`, "warning");
 
   const annotations = ingressAnnotations(ingress);
   const annotationPath = (key: string): PathSegment[] => ["metadata", "annotations", key];
@@ -275,7 +275,14 @@ function validateIngress(
       at(loaded, annotationPath(ANNOTATIONS.staticIp), `names static IP "${annotations.staticIp}", but every host of the environment is served from the environment's address "${expected}"; remove the annotation or set it to "${expected}"`);
   }
   if (annotations.preSharedCerts !== undefined && config.frontDoor === "aws")
-    at(loaded, annotationPath(ANNOTATIONS.preSharedCerts), `names Certificate Manager certificates, but the front door is AWS, where Fleetgate issues ACM certificates; remove the annotation`);
+    at(loaded, annotationPath(ANNOTATIONS.certificateManagerCerts), `names Certificate Manager certificates, but the front door is AWS, where Fleetgate issues ACM certificates; remove the annotation`);
+  if (annotations.gkePreSharedCerts)
+    at(
+      loaded,
+      annotationPath(ANNOTATIONS.gkePreSharedCerts),
+      `names Compute Engine SSL certificates, which the environment's front door (one certificate map for every host) cannot serve, so its hosts get ${config.frontDoor === "gcp" ? "managed certificates" : "ACM certificates"} instead; to serve a certificate of your own, import it into Certificate Manager and name it in ${ANNOTATIONS.certificateManagerCerts}`,
+      "warning",
+    );
   if (annotations.frontendConfig !== undefined) {
     const fc = frontendConfigs.get(`${namespace}/${annotations.frontendConfig.name}`) as Loaded<"FrontendConfig", { spec: { sslPolicy?: string; redirectToHttps?: { enabled: boolean } } }> | undefined;
     if (!fc && input.documents.invalid.has(`FrontendConfig ${namespace}/${annotations.frontendConfig.name}`)) {

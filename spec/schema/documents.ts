@@ -342,7 +342,10 @@ export type ServiceExtension = z.output<typeof serviceExtensionSchema>;
 /** GKE annotations Fleetgate understands. */
 export const ANNOTATIONS = {
   staticIp: "networking.gke.io/static-ip",
-  preSharedCerts: "networking.gke.io/pre-shared-certs",
+  /** GKE's: Compute Engine SSL certificates, which a certificate map cannot serve (read to say so). */
+  gkePreSharedCerts: "networking.gke.io/pre-shared-certs",
+  /** Fleetgate's: Certificate Manager certificates (names in the front door's project, or full paths). */
+  certificateManagerCerts: "fleetgate.io/certificate-manager-certs",
   frontendConfig: ["networking.gke.io/frontend-config", "networking.gke.io/v1beta1.FrontendConfig"],
   backendConfig: ["cloud.google.com/backend-config", "beta.cloud.google.com/backend-config"],
 } as const;

@@ -137,4 +137,16 @@ describe("diagnostics", () => {
     expect(result.plan).toBeDefined();
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/ingress.yaml:\d+:\d+: warning: spec.template.spec.tls: is ignored: Fleetgate issues a managed certificate/)]);
   });
+
+  it("warn that GKE's pre-shared certificates (Compute Engine's) are replaced by managed ones, and say how to keep one's own", () => {
+    const withCerts = ingress
+      .replace("shop..example.com", "shop.example.com")
+      .replace("servicePort: 8080", "servicePort: 80")
+      .replace("metadata: { name: shop, namespace: shop }", "metadata:\n  name: shop\n  namespace: shop\n  annotations: { networking.gke.io/pre-shared-certs: shop-ev }");
+    const result = plan({ "stacks/prod/shop/ingress.yaml": withCerts });
+    expect(result.plan!.certificates.find((c) => c.domain === "shop.example.com")?.kind).toBe("managed");
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/ingress.yaml:\d+:\d+: warning: metadata\.annotations\["networking\.gke\.io\/pre-shared-certs"\]: names Compute Engine SSL certificates.*name it in fleetgate.io\/certificate-manager-certs/),
+    ]);
+  });
 });

@@ -51,10 +51,10 @@ describe("the GCP certificate plan", () => {
     expect(certs.map).toEqual({ logicalName: "prod-certificate-map", name: "fg-prod" });
   });
 
-  it("uses pre-shared certificates named in an ingress as given, and issues none for their hosts", () => {
+  it("uses the Certificate Manager certificates an ingress names as given, and issues none for their hosts", () => {
     const inputs = prodInputs();
     const accounts = inputs.files.find((f) => f.path.endsWith("accounts/accounts.yaml"))!.docs.find((d) => d.kind === "MultiClusterIngress")!;
-    accounts.metadata.annotations = { "networking.gke.io/pre-shared-certs": "accounts-ev,projects/acme-pki/locations/global/certificates/accounts-backup" };
+    accounts.metadata.annotations = { "fleetgate.io/certificate-manager-certs": "accounts-ev,projects/acme-pki/locations/global/certificates/accounts-backup" };
     const plan = planCertificates(planOf(inputs));
     expect(plan.entries.find((e) => e.host === "accounts.example.com")).toMatchObject({
       preShared: ["projects/acme-fleet-prod/locations/global/certificates/accounts-ev", "projects/acme-pki/locations/global/certificates/accounts-backup"],
