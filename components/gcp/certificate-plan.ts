@@ -72,6 +72,12 @@ export interface GcpCertificatesPlan {
   readonly certificates: readonly ManagedCertificateSpec[];
   /** Sorted by host. */
   readonly entries: readonly CertificateMapEntrySpec[];
+  /**
+   * The entry for clients that send no server name, or one no entry matches (a probe of the bare
+   * address, an old client): without it their handshake fails. It serves the certificate of a host,
+   * the first named one in order, so it is stable while that host is.
+   */
+  readonly primary?: { readonly logicalName: string; readonly name: string; readonly host: string };
 }
 
 export function planCertificates(plan: FleetPlan): GcpCertificatesPlan {
@@ -118,6 +124,8 @@ export function planCertificates(plan: FleetPlan): GcpCertificatesPlan {
     certificates: certificates.sort((a, b) => compare(a.domain, b.domain)),
     entries: entries.sort((a, b) => compare(a.host, b.host)),
   };
+  const primaryHost = (result.entries.find((e) => !e.host.startsWith("*.")) ?? result.entries[0])?.host;
+  if (primaryHost !== undefined) (result as { primary?: GcpCertificatesPlan["primary"] }).primary = { logicalName: logicalName(env, "certificate-entry-primary"), name: cloudName(env, "primary"), host: primaryHost };
   assertUniqueNames("DNS authorizations", result.authorizations.map((a) => [a.domain, a.name] as const));
   assertUniqueNames("certificates", result.certificates.map((c) => [c.domain, c.logicalName] as const));
   assertUniqueNames("certificate map entries", result.entries.map((e) => [e.host, e.name] as const));

@@ -84,6 +84,12 @@ export class GcpCertificates extends pulumi.ComponentResource {
       );
       certificatesOf[spec.host] = pulumi.all(refs);
     }
+    if (plan.primary)
+      new gcp.certificatemanager.CertificateMapEntry(
+        plan.primary.logicalName,
+        { name: plan.primary.name, project, map: map.name, matcher: "PRIMARY", certificates: certificatesOf[plan.primary.host]!, description: `Fleetgate: for clients without a known server name, the certificate of ${plan.primary.host}` },
+        { parent: this },
+      );
     this.entries = entries;
     this.certificatesOf = certificatesOf;
     this.registerOutputs({ mapReference: this.mapReference });

@@ -83,7 +83,7 @@ describe("the GCP front door of prod", () => {
   });
 
   it("has a certificate map entry and an A and AAAA record per host, each record waiting for its host's entry", () => {
-    const entries = graph.ofType(T.entry);
+    const entries = graph.ofType(T.entry).filter((e) => inputs(e).matcher === undefined);
     expect(entries.map((e) => inputs(e).hostname).sort()).toEqual(plan.hosts.map((h) => h.name));
     const records = graph.ofType(T.record).filter((r) => ["A", "AAAA"].includes(inputs(r).type));
     expect(records.map((r) => [inputs(r).name, inputs(r).type]).sort()).toEqual(plan.hosts.flatMap((h) => [[`${h.name}.`, "A"], [`${h.name}.`, "AAAA"]]));
@@ -93,6 +93,14 @@ describe("the GCP front door of prod", () => {
       expect(inputs(r).rrdatas).toEqual([inputs(r).type === "A" ? frontDoor.outputs?.address : frontDoor.outputs?.ipv6Address]);
       expect(r.dependsOn).toContain(entries.find((e) => inputs(e).hostname === host)!.urn);
     }
+  });
+
+  it("answers clients without a known server name with the first named host's certificate (the PRIMARY entry)", () => {
+    const primary = graph.ofType(T.entry).filter((e) => inputs(e).matcher === "PRIMARY");
+    expect(primary.map((e) => e.name)).toEqual(["prod-certificate-entry-primary"]);
+    expect(inputs(primary[0]!).hostname).toBeUndefined();
+    const accounts = graph.ofType(T.entry).find((e) => inputs(e).hostname === "accounts.example.com")!;
+    expect(inputs(primary[0]!).certificates).toEqual(inputs(accounts).certificates);
   });
 
   it("protects certificates and DNS authorizations, and replaces certificates create-before-delete", () => {
