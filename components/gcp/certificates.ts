@@ -3,6 +3,10 @@
  * (certificate-plan.ts): DNS authorizations and their CNAME records in Cloud DNS, one managed
  * certificate per certificate domain, and the certificate map with an entry per host.
  *
+ * Authorizations are per-project records (`_acme-challenge_<id>.<domain>`), not the fixed
+ * `_acme-challenge.<domain>`: that name would clash with an ACME client's TXT records for the same domain
+ * and with another project (a second environment, a migration) authorizing the domain too.
+ *
  * DNS authorizations and certificates are protected: losing one means re-validating the domain or
  * serving without a certificate. A certificate that must change is replaced create-before-delete under
  * a new name, so the map entry moves to a certificate that exists.
@@ -32,7 +36,7 @@ export class GcpCertificates extends pulumi.ComponentResource {
       plan.authorizations.map((spec) => {
         const authorization = new gcp.certificatemanager.DnsAuthorization(
           spec.logicalName,
-          { name: spec.name, project, location: "global", domain: spec.domain, type: "FIXED_RECORD", description: `Fleetgate: proves control of ${spec.domain} for its certificates` },
+          { name: spec.name, project, location: "global", domain: spec.domain, type: "PER_PROJECT_RECORD", description: `Fleetgate: proves control of ${spec.domain} for its certificates` },
           { parent: this, protect: true },
         );
         const record = authorization.dnsResourceRecords.apply((records) => {

@@ -39,12 +39,14 @@ fakeOutputsFor("gcp:compute/globalAddress:GlobalAddress", (name, inputs) => ({
   ...(inputs.ipVersion === "IPV6" ? { prefixLength: 64 } : {}),
 }));
 
-// Certificate Manager answers a FIXED_RECORD authorization with one CNAME under _acme-challenge.
+// Certificate Manager answers a DNS authorization with one CNAME: under _acme-challenge for FIXED_RECORD,
+// under a name of its own per project for PER_PROJECT_RECORD.
 fakeOutputsFor("gcp:certificatemanager/dnsAuthorization:DnsAuthorization", (_name, inputs) => {
   const domain = String(inputs.domain ?? "example.com");
+  const label = inputs.type === "PER_PROJECT_RECORD" ? `_acme-challenge_${hex(`${projectOf(inputs)}/${domain}`, 16)}` : "_acme-challenge";
   return {
     dnsResourceRecords: [
-      { name: `_acme-challenge.${domain}.`, type: "CNAME", data: `${hex(`${domain}/a`, 8)}-${hex(`${domain}/b`, 4)}-${hex(`${domain}/c`, 4)}.${stableNumber(domain, 16)}.authorize.certificatemanager.goog.` },
+      { name: `${label}.${domain}.`, type: "CNAME", data: `${hex(`${domain}/a`, 8)}-${hex(`${domain}/b`, 4)}-${hex(`${domain}/c`, 4)}.${stableNumber(domain, 16)}.authorize.certificatemanager.goog.` },
     ],
   };
 });

@@ -118,8 +118,10 @@ describe("the GCP front door of prod", () => {
     const wildcard = graph.ofType(T.cert).find((c) => inputs(c).managed.domains[0] === "*.apps.example.com")!;
     expect(inputs(wildcard).managed.dnsAuthorizations).toEqual(["projects/acme-fleet-prod/locations/global/dnsAuthorizations/fg-prod-apps-example-com"]);
     const cname = graph.one(T.record, "prod-dns-authorization-apps-example-com-cname");
-    expect(inputs(cname)).toMatchObject({ type: "CNAME", name: "_acme-challenge.apps.example.com.", managedZone: "apps-example-com", rrdatas: [expect.stringMatching(/\.authorize\.certificatemanager\.goog\.$/)] });
+    expect(inputs(cname)).toMatchObject({ type: "CNAME", name: expect.stringMatching(/^_acme-challenge_[0-9a-f]{16}\.apps\.example\.com\.$/), managedZone: "apps-example-com", rrdatas: [expect.stringMatching(/\.authorize\.certificatemanager\.goog\.$/)] });
     expect(wildcard.dependsOn).toContain(cname.urn);
+    // A per-project record: no clash with an ACME client's _acme-challenge TXT records, or another project's.
+    expect(inputs(graph.one(T.auth, "prod-dns-authorization-apps-example-com")).type).toBe("PER_PROJECT_RECORD");
   });
 
   it("has URL map rules equal to the spec's routes: match kinds, priorities and weights", () => {
