@@ -41,8 +41,18 @@ export function validateFleet(input: ValidationInput): Diagnostic[] {
   if (nameProblem) out.push({ ...input.stack.locate([]), severity: "error", path: "", message: sentence(`the environment (stack) name "${input.environment}" ${nameProblem}; it becomes part of every resource name`) });
 
   validateEnvironment(input, env);
-  validateDocuments(input, at, report, env);
+  // Documents are checked against the admin's clusters and zones only where those are sound: against a
+  // misspelt region or a duplicate cluster name, a team's correct document would be reported wrong, and
+  // told to copy the admin's mistake.
+  const adminErrorUnder = (prefix: string) => out.some((d) => d.severity === "error" && d.path.startsWith(prefix));
+  const sound: Soundness = { clusters: !adminErrorUnder(configPath("clusters")) };
+  validateDocuments(input, at, report, env, sound);
   return out;
+}
+
+/** Which parts of the admin's configuration passed their own checks. */
+interface Soundness {
+  readonly clusters: boolean;
 }
 
 type EnvReport = (path: PathSegment[], message: string, severity?: Severity) => void;
@@ -100,6 +110,12 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
     const twin = config.dns.zones.findIndex((other) => other.domain === zone.domain);
     if (twin < z) env(["dns", "zones", z, "domain"], `"${zone.domain}" is already zones[${twin}]; list each zone once`);
   });
+  config.hostOwnership.forEach((owner, i) =>
+    owner.domains.forEach((domain, d) => {
+      if (!config.dns.zones.some((zone) => hostInDomain(domain, zone.domain)))
+        env(["hostOwnership", i, "domains", d], `"${domain}" is in none of the DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); no host under it could get records or a certificate, so fix the domain or add its zone`);
+    }),
+  );
   config.tls?.wildcardCertificates.forEach((w, i) => {
     if (!config.dns.zones.some((zone) => hostInDomain(w, zone.domain)))
       env(["tls", "wildcardCertificates", i], `"${w}" is in none of the DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); its certificate could not be DNS-authorized`);
@@ -115,7 +131,7 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
     env(["mesh"], `does not pin an Istio version, but Fleetgate installs Istio; set fleetgate:mesh.istio.version to a chart version such as 1.28.0`);
 }
 
-function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport): void {
+function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport, sound: Soundness): void {
   const { config, documents } = input;
   const duplicates = (list: readonly Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>[], kind: string) => {
     const first = new Map<string, Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>>();
@@ -134,14 +150,14 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
   duplicates(documents.ingresses, "MultiClusterIngress");
 
-  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents.invalid);
+  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents.invalid, sound);
 
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
   const defaults = new Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
   const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
   for (const loaded of documents.ingresses)
-    validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates);
+    validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
 
   // Resource names are built from hosts, so two hosts must not come to the same name.
   const hostNames = new Map<string, string>();
@@ -197,12 +213,13 @@ function validateService(
   report: (doc: { locate: Locator }, problems: Problem[]) => void,
   backendConfigs: Map<string, unknown>,
   invalid: Set<string>,
+  sound: Soundness,
 ): void {
   const service = loaded.doc;
   const key = keyOf(service);
   const { selected, problems } = selectClusters(service, config.clusters);
-  report(loaded, problems);
-  if (selected.length > 0 && selected.every((s) => s.drained)) {
+  if (sound.clusters) report(loaded, problems);
+  if (sound.clusters && selected.length > 0 && selected.every((s) => s.drained)) {
     const byAdmin = selected.filter((s) => s.cluster.drain).map((s) => s.cluster.name);
     at(loaded, service.spec.clusters ? ["spec", "clusters"] : ["spec"], `drains every cluster that serves ${key} (${selected.map((s) => s.cluster.name).join(", ")})${byAdmin.length > 0 ? `; ${byAdmin.join(", ")} drained by the admin` : ""}; keep at least one cluster with a weight above 0 so someone serves`);
   }
@@ -211,7 +228,7 @@ function validateService(
     const regions = new Set(selected.map((s) => s.cluster.region));
     const seen = new Set<string>();
     ext.failover.forEach((region, i) => {
-      if (!regions.has(region)) at(loaded, ["spec", "fleetgate", "failover", i], `"${region}" is not a region of any cluster that serves ${key}${didYouMean(region, regions)}; the regions are ${[...regions].sort().join(", ")}`);
+      if (sound.clusters && !regions.has(region)) at(loaded, ["spec", "fleetgate", "failover", i], `"${region}" is not a region of any cluster that serves ${key}${didYouMean(region, regions)}; the regions are ${[...regions].sort().join(", ")}`);
       if (seen.has(region)) at(loaded, ["spec", "fleetgate", "failover", i], `"${region}" is listed twice; list each region once`);
       seen.add(region);
     });
@@ -237,6 +254,7 @@ function validateIngress(
   claims: Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>,
   defaults: Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
   certificates: Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
+  sound: Soundness,
 ): void {
   const { config, environment } = input;
   const ingress = loaded.doc;
@@ -297,12 +315,13 @@ function validateIngress(
   spec.rules.forEach((rule, r) => {
     const rulePath = [...base, "rules", r];
     const host = rule.host;
-    if (!owned.some((pattern) => hostMatchesPattern(host, pattern)))
+    // A claim the namespace may not make takes nothing from the host's owners: it is reported once, and
+    // no conflict with their rules (default backend, certificate, paths) is reported against them.
+    const claimable = owned.some((pattern) => hostMatchesPattern(host, pattern));
+    if (!claimable)
       at(loaded, [...rulePath, "host"], `namespace ${namespace} may not claim "${host}"; ${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`);
-    if (!config.dns.zones.some((zone) => hostInDomain(host, zone.domain)))
-      at(loaded, [...rulePath, "host"], `"${host}" is in none of the environment's DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); use a host in one of them or ask the admin to add its zone`);
 
-    if (spec.backend) {
+    if (claimable && spec.backend) {
       const previous = defaults.get(host);
       const service = `${spec.backend.serviceName}:${spec.backend.servicePort}`;
       if (previous && (previous.service !== service || previous.loaded.doc !== ingress)) {
@@ -314,7 +333,9 @@ function validateIngress(
     }
     const certNames = annotations.preSharedCerts?.join(",") ?? "managed";
     const previousCert = certificates.get(host);
-    if (previousCert && previousCert.names !== certNames && previousCert.loaded.doc !== ingress)
+    if (!claimable) {
+      // Nothing to compare: see above.
+    } else if (previousCert && previousCert.names !== certNames && previousCert.loaded.doc !== ingress)
       at(loaded, [...rulePath, "host"], `is served with ${certNames === "managed" ? "a managed certificate" : `pre-shared certificates ${certNames}`} here but with ${previousCert.names === "managed" ? "a managed certificate" : `pre-shared certificates ${previousCert.names}`} by ${keyOf(previousCert.loaded.doc)}; a host has one certificate, so agree on one`);
     else if (!previousCert) certificates.set(host, { names: certNames, loaded });
 
@@ -362,6 +383,7 @@ function validateIngress(
       if (normalised.match.type === "Prefix" && ext?.rewrite?.path !== undefined)
         at(loaded, [...pathPath, "fleetgate", "rewrite", "path"], `replaces the whole path of every request under "${entry.path}"; use prefix to keep what follows it`);
 
+      if (!claimable) return;
       const claimKey = `${host} ${matchKey(routeMatch(normalised.match, ext))}`;
       const previous = claims.get(claimKey);
       if (previous) {

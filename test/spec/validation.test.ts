@@ -88,7 +88,7 @@ const cases: Case[] = [
   { description: "a wildcard host is not covered by an exact host the admin allows", mutate: (f) => { f.config.hostOwnership = [{ namespace: "shop", domains: ["shop.example.com"] }, { namespace: "search", domains: ["search.example.com", "api.search.example.com"] }]; searchIngress(f).rules[1].host = "*.search.example.com"; }, wantErrors: [{ path: "rules[1].host", message: "namespace search may not claim \"*.search.example.com\"" }] },
   { description: "two hosts that differ only in dots and dashes are rejected, since resource names are made from hosts", mutate: (f) => { searchIngress(f).rules.push(...["eu.api.search.example.com", "eu-api.search.example.com"].map((host) => ({ host, http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] } }))); }, wantErrors: [{ path: "rules[3].host", message: '"eu-api.search.example.com" would be given the same resource names as "eu.api.search.example.com"' }] },
   { description: "a wildcard host and a host named wildcard are told apart", mutate: (f) => { searchIngress(f).rules.push(...["*.search.example.com", "wildcard.search.example.com"].map((host) => ({ host, http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] } }))); }, wantErrors: [{ path: "rules[3].host", message: "same resource names" }] },
-  { description: "a host in no DNS zone is rejected", mutate: (f) => { f.config.hostOwnership = [{ namespace: "shop", domains: ["shop.example.org"] }, ...(f.config.hostOwnership as Doc[]).slice(1)]; shopIngress(f).rules[0].host = "shop.example.org"; }, wantErrors: [{ path: "rules[0].host", message: "none of the environment's DNS zones" }] },
+  { description: "a host domain the admin gives outside every DNS zone is rejected in the stack file", mutate: (f) => { f.config.hostOwnership = [{ namespace: "shop", domains: ["shop.example.org"] }, ...(f.config.hostOwnership as Doc[]).slice(1)]; shopIngress(f).rules[0].host = "shop.example.org"; }, wantErrors: [{ file: "Pulumi.test.yaml", path: "fleetgate:hostOwnership[0].domains[0]", message: "none of the DNS zones (example.com)" }] },
   { description: "two default backends for one host are rejected", mutate: (f) => { f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["search.example.com"] }]; shopIngress(f).rules.push({ host: "search.example.com", http: { paths: [{ path: "/shop/*", backend: { serviceName: "web", servicePort: 80 } }] } }); searchIngress(f).backend = { serviceName: "search", servicePort: 8080 }; }, wantErrors: [{ path: "spec.template.spec.backend", message: "second default backend for host search.example.com" }] },
   { description: "two services of the same name are rejected", mutate: (f) => { doc(f, "shop/shop.yaml", 1).metadata.name = "web"; shopIngress(f).rules[0].http.paths[0].backend.serviceName = "web"; }, wantErrors: [{ path: "metadata.name", message: "MultiClusterService shop/web is already defined" }] },
   { description: "a BackendConfig reference must resolve", mutate: (f) => { doc(f, "shop/shop.yaml", 0).metadata.annotations = { "cloud.google.com/backend-config": '{"default": "web-bc"}' }; }, wantErrors: [{ path: "cloud.google.com/backend-config", message: 'BackendConfig "web-bc"' }] },
@@ -128,4 +128,28 @@ describe("spec validation", () => {
       }
     });
   }
+});
+
+describe("one mistake, one error", () => {
+  const errorsOf = (mutate: (f: SpecFixture) => void) => {
+    const fixture = baseFixture();
+    mutate(fixture);
+    return planFixture(fixture).diagnostics.filter((d) => d.severity === "error");
+  };
+
+  it("reports an admin's misspelt region in the stack file only, not as the teams' links being wrong", () => {
+    const errors = errorsOf((f) => { cluster(f, 1).region = "europe-wst1"; cluster(f, 1).zones = []; });
+    expect(errors.map((e) => e.file)).toEqual(errors.map(() => "stacks/Pulumi.test.yaml"));
+    expect(errors.find((e) => e.path === "fleetgate:clusters[1].region")?.message).toContain('did you mean "europe-west1"');
+  });
+
+  it("reports a duplicate cluster name once, at the admin's second cluster", () => {
+    const errors = errorsOf((f) => { cluster(f, 1).name = "us"; });
+    expect(errors.map((e) => `${e.file} ${e.path}`)).toEqual(["stacks/Pulumi.test.yaml fleetgate:clusters[1].name"]);
+  });
+
+  it("reports a host claimed by a namespace that may not claim it at the claim only, not against the host's owner", () => {
+    const errors = errorsOf((f) => { searchIngress(f).rules[0].host = "shop.example.com"; searchIngress(f).backend = { serviceName: "search", servicePort: 8080 }; });
+    expect(errors.map((e) => `${e.file.split("/").pop()} ${e.path}`)).toEqual(["search.yaml spec.template.spec.rules[0].host"]);
+  });
 });
