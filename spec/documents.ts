@@ -35,6 +35,9 @@ export interface LoadedDocuments {
   /** `Kind namespace/name` of documents that failed their schema, so references to them are not
    * reported a second time as references to something missing. */
   readonly invalid: Set<string>;
+  /** Namespaces (team folders) with a file or document that could not be read at all (YAML syntax, no
+   * known kind): any document of theirs may be in it, so a missing one is not reported. */
+  readonly unreadable: Set<string>;
   readonly services: Loaded<"MultiClusterService", MultiClusterService>[];
   readonly ingresses: Loaded<"MultiClusterIngress", MultiClusterIngress>[];
   readonly backendConfigs: Loaded<"BackendConfig", BackendConfig>[];
@@ -52,7 +55,7 @@ const LIST_OF = {
 } as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { invalid: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
+  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 
@@ -73,11 +76,13 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
     const team = relative.slice(0, slash);
     const parsed = parseYamlDocuments(file.path, file.text);
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.diagnostics.some((d) => d.severity === "error")) documents.unreadable.add(team);
 
     for (const source of parsed.documents) {
       const value = source.value as { apiVersion?: unknown; kind?: unknown } | null;
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
         diagnostics.push({ ...source.locate([]), severity: "error", path: "", message: "is not a Kubernetes-style document; a document is a map with apiVersion, kind, metadata and spec." });
+        documents.unreadable.add(team);
         continue;
       }
       const kind = value.kind;
@@ -91,6 +96,7 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
               ? `"${kind}" is not a kind Fleetgate reads${didYouMean(kind, KINDS)}; use ${listChoices(KINDS)}.`
               : `is missing; every document names its kind: ${listChoices(KINDS)}.`,
         });
+        documents.unreadable.add(team);
         continue;
       }
       const result = DOCUMENT_SCHEMAS[kind as DocumentKind].safeParse(value, { error: issueMessages });
@@ -137,6 +143,14 @@ function namespaceProblem(value: object, folder: string, team: string): { path: 
       message: `"${namespace}" is not the namespace of ${folder}, whose documents belong to namespace "${team}" (each team folder is reviewed by its namespace's owners); move the document to ${folder.slice(0, -team.length - 1)}${namespace}/ or write \`namespace: ${team}\``,
     };
   return undefined;
+}
+
+/**
+ * Whether a document that was not found may be one that failed to load (its schema, or an unreadable
+ * file of its namespace): then the reference to it is not reported, the failure already is.
+ */
+export function failedToLoad(documents: Pick<LoadedDocuments, "invalid" | "unreadable">, kind: DocumentKind, namespace: string, name: string): boolean {
+  return documents.invalid.has(`${kind} ${namespace}/${name}`) || documents.unreadable.has(namespace);
 }
 
 /** `namespace/name` of a document. */

@@ -4,7 +4,7 @@
  * places each at the field it is about.
  */
 import { formatPath, type Diagnostic, type PathSegment, type Severity } from "./diagnostics";
-import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
+import { failedToLoad, keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { configPath } from "./environment";
 import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
 import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
@@ -150,7 +150,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
   duplicates(documents.ingresses, "MultiClusterIngress");
 
-  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents.invalid, sound);
+  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound);
 
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
@@ -169,7 +169,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
       else hostNames.set(hostNameKey(rule.host), rule.host);
     });
 
-  const namespacesWithBrokenIngresses = new Set([...documents.invalid].filter((k) => k.startsWith("MultiClusterIngress ")).map((k) => k.split(" ")[1]!.split("/")[0]!));
+  const namespacesWithBrokenIngresses = new Set([...[...documents.invalid].filter((k) => k.startsWith("MultiClusterIngress ")).map((k) => k.split(" ")[1]!.split("/")[0]!), ...documents.unreadable]);
   for (const [key, loaded] of services)
     if (!routed.has(key) && !namespacesWithBrokenIngresses.has(loaded.doc.metadata.namespace))
       at(loaded, ["metadata", "name"], `${key} is routed by no MultiClusterIngress: it is exported in the mesh but the front door does not serve it`, "warning");
@@ -212,7 +212,7 @@ function validateService(
   at: DocReport,
   report: (doc: { locate: Locator }, problems: Problem[]) => void,
   backendConfigs: Map<string, unknown>,
-  invalid: Set<string>,
+  documents: LoadedDocuments,
   sound: Soundness,
 ): void {
   const service = loaded.doc;
@@ -238,7 +238,7 @@ function validateService(
   const names = backendConfigNames(service);
   report(loaded, names.problems);
   for (const name of new Set(names.byPort.values())) {
-    if (!backendConfigs.has(`${service.metadata.namespace}/${name}`) && !invalid.has(`BackendConfig ${service.metadata.namespace}/${name}`)) {
+    if (!backendConfigs.has(`${service.metadata.namespace}/${name}`) && !failedToLoad(documents, "BackendConfig", service.metadata.namespace, name)) {
       const key = ANNOTATIONS.backendConfig.find((k) => service.metadata.annotations?.[k] !== undefined)!;
       at(loaded, ["metadata", "annotations", key], `names BackendConfig "${name}", which is not defined in namespace ${service.metadata.namespace}; add it to the team's folder or fix the name`);
     }
@@ -265,7 +265,7 @@ function validateIngress(
 
   const checkBackend = (path: PathSegment[], ref: { serviceName: string; servicePort: number | string }) => {
     const service = services.get(`${namespace}/${ref.serviceName}`);
-    if (!service && input.documents.invalid.has(`MultiClusterService ${namespace}/${ref.serviceName}`)) return;
+    if (!service && failedToLoad(input.documents, "MultiClusterService", namespace, ref.serviceName)) return;
     if (!service) {
       const names = [...services.values()].filter((s) => s.doc.metadata.namespace === namespace).map((s) => s.doc.metadata.name);
       at(loaded, [...path, "serviceName"], `"${ref.serviceName}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.serviceName, names)}${names.length ? `; the services there are ${names.sort().join(", ")}` : "; define it in the team's folder"}`);
@@ -303,7 +303,7 @@ function validateIngress(
     );
   if (annotations.frontendConfig !== undefined) {
     const fc = frontendConfigs.get(`${namespace}/${annotations.frontendConfig.name}`) as Loaded<"FrontendConfig", { spec: { sslPolicy?: string; redirectToHttps?: { enabled: boolean } } }> | undefined;
-    if (!fc && input.documents.invalid.has(`FrontendConfig ${namespace}/${annotations.frontendConfig.name}`)) {
+    if (!fc && failedToLoad(input.documents, "FrontendConfig", namespace, annotations.frontendConfig.name)) {
       // Reported at the FrontendConfig itself.
     } else if (!fc) at(loaded, annotationPath(annotations.frontendConfig.key), `names FrontendConfig "${annotations.frontendConfig.name}", which is not defined in namespace ${namespace}; add it to the team's folder or fix the name`);
     else {

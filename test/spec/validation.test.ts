@@ -148,6 +148,15 @@ describe("one mistake, one error", () => {
     expect(errors.map((e) => `${e.file} ${e.path}`)).toEqual(["stacks/Pulumi.test.yaml fleetgate:clusters[1].name"]);
   });
 
+  it("reports a team file that cannot be read once, not as the documents it holds being missing elsewhere", () => {
+    for (const broken of ["kind: MultiClusterService\nmetadata: { name: web, namespace: shop\n", "kind: MultiClusterServise\nmetadata: { name: web, namespace: shop }\n"]) {
+      const fixture = baseFixture();
+      fixture.files["shop/shop.yaml"]!.splice(0, 1); // web now lives in the unreadable file
+      const diagnostics = planFixture(fixture, [{ path: "stacks/test/shop/web.yaml", text: broken }]).diagnostics;
+      expect(diagnostics.map((d) => `${d.severity} ${d.file}`), diagnostics.map(formatDiagnostic).join("\n")).toEqual(["error stacks/test/shop/web.yaml"]);
+    }
+  });
+
   it("reports a host claimed by a namespace that may not claim it at the claim only, not against the host's owner", () => {
     const errors = errorsOf((f) => { searchIngress(f).rules[0].host = "shop.example.com"; searchIngress(f).backend = { serviceName: "search", servicePort: 8080 }; });
     expect(errors.map((e) => `${e.file.split("/").pop()} ${e.path}`)).toEqual(["search.yaml spec.template.spec.rules[0].host"]);
