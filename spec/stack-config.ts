@@ -6,7 +6,7 @@
  */
 import { LineCounter, parseDocument, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
-import { keyOffset } from "./yaml-source";
+import { keyOffset, syntaxDiagnostics } from "./yaml-source";
 
 export const CONFIG_NAMESPACE = "fleetgate";
 
@@ -114,9 +114,9 @@ function isSecureValue(value: unknown): boolean {
 export function parseStackFile(file: string, text: string) {
   const lineCounter = new LineCounter();
   const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    return { file, line, column: col, severity: "error", path: "", message: `${e.message.split("\n")[0]}; fix the YAML syntax at this place.` };
+  const diagnostics: Diagnostic[] = syntaxDiagnostics(doc, text, (offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col };
   });
   const locate = (path: readonly PathSegment[], place: "value" | "key" = "value"): SourceLocation => {
     const [key, ...rest] = path;

@@ -41,15 +41,7 @@ export function parseYamlDocuments(
   };
 
   docs.forEach((doc, index) => {
-    const problems = [...doc.errors, ...doc.warnings];
-    for (const problem of problems) {
-      diagnostics.push({
-        ...at(problem.pos[0]),
-        severity: doc.errors.includes(problem as never) ? "error" : "warning",
-        path: "",
-        message: `${yamlProblemText(problem.message)}; fix the YAML syntax at this place.`,
-      });
-    }
+    diagnostics.push(...syntaxDiagnostics(doc, text, at));
     if (doc.errors.length > 0) return;
     // Nothing between two `---`, or after a final one: not a document anyone meant to write.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
@@ -88,6 +80,39 @@ function unresolvedAliases(doc: Document.Parsed): { name: string; offset: number
     },
   });
   return found;
+}
+
+/**
+ * A document's syntax problems. Only the first error is reported: the parser's later complaints mostly
+ * follow from it (one mis-indented key gives several), and the document is read again once it is fixed.
+ */
+export function syntaxDiagnostics(
+  doc: Pick<Document.Parsed, "errors" | "warnings">,
+  text: string,
+  at: (offset: number) => { file: string; line: number; column: number },
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const [firstError] = doc.errors;
+  if (firstError) {
+    const more = doc.errors.length - 1;
+    out.push({
+      ...at(firstError.pos[0]),
+      severity: "error",
+      path: "",
+      message: `${syntaxProblemText(firstError, text)}; fix the YAML syntax at this place${more > 0 ? ` (the parser reports ${more} more problem${more === 1 ? "" : "s"} after it in this document, most of them caused by it)` : ""}.`,
+    });
+  }
+  for (const warning of doc.warnings) out.push({ ...at(warning.pos[0]), severity: "warning", path: "", message: `${yamlProblemText(warning.message)}; fix the YAML syntax at this place.` });
+  return out;
+}
+
+/** A syntax error's text; a duplicate key is named, since the parser's own text does not say which. */
+function syntaxProblemText(error: { code: string; message: string; pos: [number, number] }, text: string): string {
+  if (error.code === "DUPLICATE_KEY") {
+    const key = /^[^:\n]+/.exec(text.slice(error.pos[0]))?.[0].trim().replace(/^["']|["']$/g, "");
+    if (key) return `${JSON.stringify(key)} is a key this map already has (map keys must be unique); remove or rename one`;
+  }
+  return yamlProblemText(error.message);
 }
 
 /** The yaml library's messages end with a source excerpt when prettyErrors is on; we keep only the sentence. */

@@ -67,6 +67,13 @@ describe("diagnostics", () => {
     expect(region!.message).toContain('did you mean "us-central1"');
   });
 
+  it("report the first YAML syntax error of a document, and how many more the parser found after it", () => {
+    const misindented = "apiVersion: networking.gke.io/v1\nkind: MultiClusterService\nmetadata: { name: web, namespace: shop }\nspec:\n  template:\n    spec:\n      selector: { app: web }\n     ports: [{ port: 80 }]\n";
+    const errors = plan({ "stacks/prod/shop/web.yaml": misindented }).diagnostics.filter((d) => d.file === "stacks/prod/shop/web.yaml");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ severity: "error", line: 8 });
+  });
+
   it("report YAML syntax errors at their place", () => {
     const result = plan({ "stacks/prod/shop/bad.yaml": "kind: MultiClusterService\nmetadata: { name: web\n" });
     const syntax = result.diagnostics.find((d) => d.file === "stacks/prod/shop/bad.yaml");
@@ -86,6 +93,7 @@ describe("diagnostics", () => {
     const errors = result.diagnostics.filter((d) => d.severity === "error");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ file: "stacks/Pulumi.prod.yaml", line: 10 });
+    expect(errors[0]!.message).toContain('"network" is a key this map already has');
     expect(result.plan).toBeUndefined();
   });
 
