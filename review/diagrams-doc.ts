@@ -2,20 +2,10 @@
  * docs/diagrams.md: the pictures of the example stacks, generated so that the README can show what each
  * example builds and a test can tell when a spec change left them stale.
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import type { FleetPlan } from "../spec/plan";
 import { fleetDiagramMarkdown } from "./mermaid";
 
 export const DIAGRAMS_FILE = "docs/diagrams.md";
-
-/** The environments with a stack file under `stacks/`, sorted. */
-export function exampleEnvironments(root: string): string[] {
-  return readdirSync(join(root, "stacks"))
-    .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
-    .map((f) => f.slice("Pulumi.".length, -".yaml".length))
-    .sort();
-}
 
 export function diagramsDocument(plans: readonly FleetPlan[]): string {
   const sections = plans.map((plan) =>

@@ -8,11 +8,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic, planEnvironment, stackConfigFromFile, type FleetPlan } from "../spec";
-import { readEnvironmentFiles, stackFilePath } from "../spec/read-files";
+import { readEnvironmentFiles, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { PROJECT_ROOT } from "../offline/run-offline";
 import { stableJson } from "../offline/render";
 import { fleetDiagramMarkdown } from "../review/mermaid";
-import { DIAGRAMS_FILE, diagramsDocument, exampleEnvironments } from "../review/diagrams-doc";
+import { DIAGRAMS_FILE, diagramsDocument } from "../review/diagrams-doc";
 
 function fleetPlanOf(root: string, environment: string): FleetPlan | undefined {
   let text: string;
@@ -35,7 +35,7 @@ function main(argv: readonly string[]): number {
   };
   const root = option("root") ?? PROJECT_ROOT;
   if (argv.includes("--docs")) {
-    const plans = exampleEnvironments(root).map((environment) => fleetPlanOf(root, environment));
+    const plans = stackEnvironments(root).map((environment) => fleetPlanOf(root, environment));
     if (plans.some((p) => p === undefined)) return 1;
     writeFileSync(join(root, DIAGRAMS_FILE), diagramsDocument(plans as FleetPlan[]));
     console.log(`Wrote ${DIAGRAMS_FILE}.`);

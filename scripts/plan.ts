@@ -6,8 +6,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { formatDiagnostic, planEnvironment, stackConfigFromFile } from "../spec";
-import { readEnvironmentFiles, stackFilePath } from "../spec/read-files";
+import { readEnvironmentFiles, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
 import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
 
@@ -17,21 +18,22 @@ function usage(message: string): never {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const option = (name: string) => {
-    const i = argv.indexOf(`--${name}`);
-    if (i === -1) return undefined;
-    return argv[i + 1] ?? usage(`--${name} needs a value`);
-  };
-  const stack = option("stack") ?? usage("--stack is required");
-  const jsonFile = option("json");
-  // --root points at another project root's stacks/ (used by tests); the program is always this one.
-  const root = option("root") ?? PROJECT_ROOT;
+  let values: { stack?: string; json?: string; root?: string };
+  try {
+    // --root points at another project root's stacks/ (used by tests); the program is always this one.
+    ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" } }, strict: true }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  const root = values.root ?? PROJECT_ROOT;
+  const stack = values.stack ?? usage(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
+  const jsonFile = values.json;
 
   let stackText: string;
   try {
     stackText = readFileSync(join(root, stackFilePath(stack)), "utf8");
   } catch {
-    console.error(`${stackFilePath(stack)}: there is no stack file for "${stack}"; create it or pick an existing stack.`);
+    console.error(`${stackFilePath(stack)}: there is no stack file for "${stack}"; create it or pick one of ${stackEnvironments(root).join(", ")}.`);
     return 1;
   }
   const result = planEnvironment({ environment: stack, stack: stackConfigFromFile(stackFilePath(stack), stackText), files: readEnvironmentFiles(root, stack) });

@@ -8,10 +8,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../offline/run-offline";
-import { exampleEnvironments } from "../review/diagrams-doc";
+import { stackEnvironments } from "../spec/read-files";
 import { deploymentWaves, touchedStacks } from "../review/stacks";
 
-const known = exampleEnvironments(PROJECT_ROOT);
+const known = stackEnvironments(PROJECT_ROOT);
 const command = process.argv[2];
 if (command === "touched") {
   const touched = touchedStacks(readFileSync(0, "utf8").split("\n"), known);

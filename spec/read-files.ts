@@ -10,6 +10,14 @@ export function stackFilePath(environment: string): string {
   return `stacks/Pulumi.${environment}.yaml`;
 }
 
+/** The environments with a stack file under `stacks/`, sorted. */
+export function stackEnvironments(root: string): string[] {
+  return readdirSync(join(root, "stacks"))
+    .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+    .map((f) => f.slice("Pulumi.".length, -".yaml".length))
+    .sort();
+}
+
 export function readStackFile(root: string, environment: string): SourceFile | undefined {
   const path = stackFilePath(environment);
   const full = join(root, path);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../offline/run-offline";
 import { planEnvironment, stackConfigFromFile, type FleetPlan } from "../../spec";
 import { readEnvironmentFiles, stackFilePath } from "../../spec/read-files";
-import { DIAGRAMS_FILE, diagramsDocument, exampleEnvironments } from "../../review/diagrams-doc";
+import { DIAGRAMS_FILE, diagramsDocument } from "../../review/diagrams-doc";
+import { stackEnvironments } from "../../spec/read-files";
 import { fleetDiagram, label } from "../../review/mermaid";
 
 function examplePlan(environment: string): FleetPlan {
@@ -13,7 +14,7 @@ function examplePlan(environment: string): FleetPlan {
   if (!result.plan) throw new Error(`the ${environment} example does not resolve`);
   return result.plan;
 }
-const environments = exampleEnvironments(PROJECT_ROOT);
+const environments = stackEnvironments(PROJECT_ROOT);
 
 /**
  * A cheap check of the flowchart subset fleetDiagram writes: every statement is a node with a quoted
