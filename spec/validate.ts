@@ -69,8 +69,12 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
     const cloud = cluster.provider === "gke" ? "GCP" : "AWS";
     const knownRegion = !regions || regions.includes(cluster.region);
     if (!knownRegion) {
-      const hint = didYouMean(cluster.region, regions!);
-      env(["clusters", i, "region"], `"${cluster.region}" is not a ${cloud} region${hint || `; use one such as ${cluster.provider === "gke" ? "us-central1" : "us-east-1"}`}`);
+      // A region of the other cloud is a wrong provider more often than a wrong region.
+      const otherProvider = cluster.provider === "gke" ? "eks" : "gke";
+      const hint = regionsOf(otherProvider)?.includes(cluster.region)
+        ? `; it is ${cloud === "GCP" ? "an AWS" : "a GCP"} region: is the cluster's provider "${otherProvider}"?`
+        : didYouMean(cluster.region, regions!) || `; use one such as ${cluster.provider === "gke" ? "us-central1" : "us-east-1"}`;
+      env(["clusters", i, "region"], `"${cluster.region}" is not a ${cloud} region${hint}`);
     }
     // Zones are checked against a known region only; an unknown region is the one error to fix.
     const pattern = knownRegion ? zonePattern(cluster.provider, cluster.region) : undefined;
