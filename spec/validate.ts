@@ -24,6 +24,9 @@ export interface ValidationInput {
   readonly documents: LoadedDocuments;
 }
 
+/** The oldest Istio whose gateway controller reads a Gateway's `infrastructure.parametersRef`. */
+const MIN_ISTIO = [1, 24] as const;
+
 /** The longest environment name: it is part of every cloud resource name. */
 export const MAX_ENVIRONMENT_LENGTH = 20;
 
@@ -133,6 +136,9 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
   const istio = config.mesh?.istio ?? { install: true };
   if (istio.install && installs && istio.version === undefined)
     env(["mesh"], `does not pin an Istio version, but Fleetgate installs Istio; set fleetgate:mesh.istio.version to a chart version such as 1.28.0`);
+  const [major = 0, minor = 0] = (istio.version ?? "").split(".").map(Number);
+  if (istio.version !== undefined && (major < MIN_ISTIO[0] || (major === MIN_ISTIO[0] && minor < MIN_ISTIO[1])))
+    env(["mesh", "istio", "version"], `is ${istio.version}, older than ${MIN_ISTIO.join(".")}: Istio reads the gateways' sizing and load balancer settings (the Gateway's infrastructure.parametersRef) from ${MIN_ISTIO.join(".")} on, so older gateways would run unsized and without them; pin ${MIN_ISTIO.join(".")} or later`);
 }
 
 function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport, sound: Soundness): void {
