@@ -47,12 +47,13 @@
  * (`dispatchNotes` says which of its hosts are routed twice there).
  */
 import { RESERVED_PATH_PREFIX } from "../spec/paths";
+import { RESERVED_HEADER_PREFIX } from "../spec/schema/common";
 import type { ClusterPlan, FleetPlan, HeaderActionsPlan, HealthCheckPlan } from "../spec/plan";
 
 export { RESERVED_PATH_PREFIX };
 
 /** The request header that carries the front door's choice. */
-export const DISPATCH_HEADER = "x-fleetgate-backend";
+export const DISPATCH_HEADER = `${RESERVED_HEADER_PREFIX}backend`;
 
 /** The tag of the catch-all: no dispatch rule matches it. */
 export const CATCH_ALL_TAG = "catch-all";
@@ -128,30 +129,6 @@ export function dispatchedBackends(plan: FleetPlan, cluster: string): Dispatched
     .flatMap((s) => s.ports.map((p) => ({ service: s.key, port: p.port, tag: dispatchTag(s.key, p.port), health: healthProbe(s.key, p.port, p.healthCheck) })))
     .filter((b) => routed.has(b.tag))
     .sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-}
-
-const isDispatchHeader = (name: string) => name.trim().toLowerCase() === DISPATCH_HEADER;
-
-/**
- * Refuses a spec that names the dispatch header in a path's request header actions or a BackendConfig's custom
- * request headers: the URL map's or backend service's value would replace the front door's tag (and send
- * the request to whichever backend it names), or remove it (and the gateway would answer 404).
- */
-export function assertNoDispatchHeader(plan: FleetPlan): void {
-  const problems: string[] = [];
-  const named = (h: HeaderActionsPlan | undefined) => (h ? [...Object.keys(h.set), ...Object.keys(h.add), ...h.remove].some(isDispatchHeader) : false);
-  for (const host of plan.hosts)
-    for (const route of host.routes)
-      if (route.action.kind === "forward" && named(route.action.requestHeaders))
-        problems.push(`${host.name} route ${route.key} (${route.ingress}) changes the header ${DISPATCH_HEADER}`);
-  for (const service of plan.services)
-    for (const port of service.ports)
-      if (port.backend.customRequestHeaders.some((h) => isDispatchHeader(h.split(":")[0] ?? "")))
-        problems.push(`the BackendConfig of ${service.key} port ${port.port} sets the header ${DISPATCH_HEADER}`);
-  if (problems.length)
-    throw new Error(
-      `${problems.join("; ")}. Fleetgate's front door uses ${DISPATCH_HEADER} to tell each gateway which backend it chose, so a spec may not set, add or remove it; use another header name.`,
-    );
 }
 
 /**

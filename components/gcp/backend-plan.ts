@@ -21,7 +21,7 @@
  */
 import { backendName, negName } from "../../spec/naming";
 import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
-import { assertNoDispatchHeader, CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, healthProbe, routedBackends } from "../dispatch";
+import { CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, healthProbe, routedBackends } from "../dispatch";
 import { assertUniqueNames, cloudName, logicalName } from "./names";
 
 /** Where Google's health checks and global external Application Load Balancer proxies come from. */
@@ -214,7 +214,6 @@ export function duration(seconds: number): { seconds: number; nanos?: number } {
 
 export function planBackends(plan: FleetPlan): GcpBackendsPlan {
   const frontDoor = gcpFrontDoor(plan);
-  assertNoDispatchHeader(plan);
   const env = plan.environment;
   const clusters = new Map(plan.clusters.map((c) => [c.name, c]));
   const routed = routedPorts(plan);

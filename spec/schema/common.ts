@@ -91,6 +91,13 @@ const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 /** Headers the Google front end and Envoy own: a URL map that sets one is refused for every host. */
 const OWNED_HEADERS = new Set(["host", ":authority", "authority", "x-user-ip", "cdn-loop", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
 const OWNED_PREFIXES = ["x-google", "x-goog-", "x-gfe", "x-amz-"];
+/**
+ * Fleetgate's own headers: the GCP front door tells each gateway which backend it chose in one of them,
+ * so a spec that set, added or removed it would send requests elsewhere or nowhere.
+ */
+export const RESERVED_HEADER_PREFIX = "x-fleetgate-";
+/** Control characters a header value may not hold (tab is allowed): a newline would split the header. */
+const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 
 /** What is wrong with a header name a route or backend adds, sets or removes; undefined when nothing. */
 export function headerNameProblem(name: string): string | undefined {
@@ -99,6 +106,14 @@ export function headerNameProblem(name: string): string | undefined {
   if (OWNED_HEADERS.has(lower)) return `${JSON.stringify(name)} is a header the load balancer or the proxy owns; it cannot be changed by a route`;
   const prefix = OWNED_PREFIXES.find((p) => lower.startsWith(p));
   if (prefix) return `${JSON.stringify(name)} starts with ${JSON.stringify(prefix)}, which the cloud load balancers reserve; choose another name`;
+  if (lower.startsWith(RESERVED_HEADER_PREFIX))
+    return `${JSON.stringify(name)} starts with ${JSON.stringify(RESERVED_HEADER_PREFIX)}, which Fleetgate reserves: its front door tells the gateways which backend it chose in such a header; choose another name`;
+  return undefined;
+}
+
+/** What is wrong with a header value a route or backend adds or sets; undefined when nothing. */
+export function headerValueProblem(value: string): string | undefined {
+  if (HEADER_VALUE_CONTROL.test(value)) return `${JSON.stringify(value)} holds a line break or another control character, which would split or corrupt the header; write the value on one line`;
   return undefined;
 }
 
@@ -107,8 +122,8 @@ export function headerMap(description: string) {
   return z
     .record(z.string(), z.string())
     .superRefine((headers, ctx) => {
-      for (const name of Object.keys(headers)) {
-        const problem = headerNameProblem(name);
+      for (const [name, value] of Object.entries(headers)) {
+        const problem = headerNameProblem(name) ?? headerValueProblem(value);
         if (problem) ctx.addIssue({ code: "custom", path: [name], message: problem });
       }
     })
@@ -136,7 +151,7 @@ export function headerLine(description: string) {
         ctx.addIssue({ code: "custom", message: `${JSON.stringify(line)} is not a header line; write it as "Name: value"` });
         return;
       }
-      const problem = headerNameProblem(line.slice(0, colon).trim());
+      const problem = headerNameProblem(line.slice(0, colon).trim()) ?? headerValueProblem(line.slice(colon + 1));
       if (problem) ctx.addIssue({ code: "custom", message: problem });
     })
     .describe(description);

@@ -5,7 +5,7 @@
  * are written from GCP's, Gateway API's and Istio's rules, independently of the code under test.
  */
 import { describe, expect, it } from "vitest";
-import { assertNoDispatchHeader, CATCH_ALL_TAG, DISPATCH_HEADER, dispatchedBackends, dispatchNotes, healthProbe, RESERVED_PATH_PREFIX } from "../../components/dispatch";
+import { CATCH_ALL_TAG, DISPATCH_HEADER, dispatchedBackends, dispatchNotes, healthProbe, RESERVED_PATH_PREFIX } from "../../components/dispatch";
 import { type BackendServiceSpec, CATCH_ALL, planBackends } from "../../components/gcp/backend-plan";
 import { buildUrlMap, type UrlMapSpec } from "../../components/gcp/url-map";
 import { dispatchRoutes, gatewayHosts, gatewayObject, hostRoutes, routeContext } from "../../components/kubernetes/gateway-plan";
@@ -331,18 +331,6 @@ describe("the dispatch contract of the GCP front door and the GKE gateways", () 
       const attached = prodBackends.backendServices.filter((b) => b.key !== CATCH_ALL && b.backends.some((x) => x.cluster === cluster.name)).map((b) => b.backendKey);
       expect(dispatchedBackends(prod, cluster.name).map((b) => b.tag), cluster.name).toEqual(attached.sort());
     }
-  });
-
-  it("refuses a spec that would set, add or remove the dispatch header", () => {
-    const plan = structuredClone(prod) as FleetPlan;
-    const route = plan.hosts.find((h) => h.name === "accounts.example.com")!.routes[0]!;
-    (route.action as { requestHeaders: unknown }).requestHeaders = { set: { "X-Fleetgate-Backend": "shop/cart:80" }, add: {}, remove: [] };
-    expect(() => assertNoDispatchHeader(plan)).toThrow(/accounts.example.com route .* changes the header x-fleetgate-backend.*may not set, add or remove it/);
-    expect(() => planBackends(plan)).toThrow(/x-fleetgate-backend/);
-    const inputs = prodInputs();
-    const config = inputs.files.find((f) => f.path.endsWith("shop/storefront.yaml"))!.docs.find((d) => d.kind === "BackendConfig")!;
-    config.spec.customRequestHeaders = { headers: ["x-fleetgate-backend:shop/cart:80"] };
-    expect(() => planBackends(planOf(inputs))).toThrow(/BackendConfig of shop\/storefront port 80 sets the header x-fleetgate-backend/);
   });
 });
 
