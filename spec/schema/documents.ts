@@ -50,7 +50,10 @@ const clusterExtension = strictObject(
     drain: z.boolean().optional().describe("Fleetgate extension: drain the cluster(s) for this service (same as weight 0); the gateway stays and the backend stays attached with zero capacity."),
   },
   "Fleetgate extension for a cluster entry of a MultiClusterService.",
-);
+).superRefine((ext, ctx) => {
+  if (ext.drain === true && ext.weight !== undefined && ext.weight > 0)
+    ctx.addIssue({ code: "custom", path: ["weight"], message: `is ${ext.weight} beside drain: true, which means weight 0; keep drain to drain the cluster, or the weight to serve from it` });
+});
 
 const retries = strictObject(
   {
@@ -198,7 +201,7 @@ export const multiClusterServiceSchema = strictObject(
           },
           "The template of the Service created in each selected cluster.",
         ),
-        clusters: z.array(clusterSelection).optional().describe("Which clusters serve the service. Absent: every cluster of the fleet."),
+        clusters: z.array(clusterSelection).min(1, { error: "lists no cluster; leave clusters out to serve from every cluster of the fleet, or name at least one" }).optional().describe("Which clusters serve the service. Absent: every cluster of the fleet."),
         fleetgate: serviceExtensionSchema.optional(),
       },
       "The MultiClusterService spec.",
