@@ -114,6 +114,11 @@ function resolveFrontDoor(environment: string, config: EnvironmentConfig, cluste
   };
 }
 
+/** A cluster's gateway autoscaling: the defaults, refined by the environment's, refined by the cluster's. */
+export function gatewayAutoscaling(config: EnvironmentConfig, cluster: Pick<ClusterConfig, "gateway">): P.GatewayPlan["autoscaling"] {
+  return { ...GATEWAY_DEFAULTS.autoscaling, ...definedOnly(config.gateway?.autoscaling ?? {}), ...definedOnly(cluster.gateway?.autoscaling ?? {}) };
+}
+
 function resolveCluster(
   environment: string,
   config: EnvironmentConfig,
@@ -133,7 +138,9 @@ function resolveCluster(
           };
   const defaults = config.gateway ?? {};
   const own = cluster.gateway ?? {};
-  const pick = <K extends "replicas" | "resources" | "autoscaling" | "podDisruptionBudget">(key: K) => own[key] ?? defaults[key];
+  // A cluster's gateway settings refine the environment's field by field: a cluster that raises only
+  // maxReplicas keeps the environment's CPU target.
+  const pick = <K extends "replicas" | "podDisruptionBudget">(key: K) => own[key] ?? defaults[key];
   // The GCP front door reaches a GKE gateway by NEG on its dispatch port; the AWS front door reaches an
   // EKS gateway through an NLB that terminates TLS and forwards to 443, with port 80 only redirecting.
   const dispatches = cluster.provider === "gke" && config.frontDoor === "gcp";
@@ -149,10 +156,10 @@ function resolveCluster(
     services: [...serving.services].sort(),
     replicas: pick("replicas") ?? GATEWAY_DEFAULTS.replicas,
     resources: {
-      requests: sortKeys({ ...GATEWAY_DEFAULTS.requests, ...(pick("resources")?.requests ?? {}) }),
-      limits: sortKeys({ ...GATEWAY_DEFAULTS.limits, ...(pick("resources")?.limits ?? {}) }),
+      requests: sortKeys({ ...GATEWAY_DEFAULTS.requests, ...defaults.resources?.requests, ...own.resources?.requests }),
+      limits: sortKeys({ ...GATEWAY_DEFAULTS.limits, ...defaults.resources?.limits, ...own.resources?.limits }),
     },
-    autoscaling: { ...GATEWAY_DEFAULTS.autoscaling, ...definedOnly(pick("autoscaling") ?? {}) },
+    autoscaling: gatewayAutoscaling(config, cluster),
     podDisruptionBudget: { minAvailable: pick("podDisruptionBudget")?.minAvailable ?? GATEWAY_DEFAULTS.minAvailable },
     ...(own.publicHostname !== undefined ? { publicHostname: own.publicHostname } : {}),
     publicPort: own.publicPort ?? GATEWAY_DEFAULTS.publicPort,

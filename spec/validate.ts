@@ -11,6 +11,7 @@ import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMa
 import { ingressAnnotations, routedServices } from "./ingress";
 import { addressName, hostNameKey } from "./naming";
 import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
+import { gatewayAutoscaling } from "./resolve";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
 import type { EnvironmentConfig } from "./schema/environment";
@@ -62,6 +63,13 @@ type EnvReport = (path: PathSegment[], message: string, severity?: Severity) => 
 type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 function validateEnvironment({ config }: ValidationInput, env: EnvReport): void {
+  // Autoscaling bounds are combined from the defaults, the environment and the cluster: each place that
+  // sets a bound is checked once, with what it combines to.
+  const reportScaling = (scaling: { enabled: boolean; minReplicas: number; maxReplicas: number }, path: PathSegment[], whose: string) => {
+    if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
+      env(path, `gives ${whose} minReplicas ${scaling.minReplicas}, above its maxReplicas ${scaling.maxReplicas} (defaults, environment and cluster combined); the autoscaler would be refused, so raise maxReplicas or lower minReplicas`);
+  };
+  reportScaling(gatewayAutoscaling(config, { gateway: {} }), ["gateway", "autoscaling"], "the gateways");
   const seen = new Map<string, number>();
   config.clusters.forEach((cluster, i) => {
     const first = seen.get(cluster.name);
@@ -102,6 +110,8 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
         ["clusters", i, "access", "project"],
         `is "${access.project}", but the front door's backend services are in "${config.gcp.project}" and GCP attaches a cluster's network endpoint groups only within one project; run the front door in "${access.project}" or the cluster in "${config.gcp.project}"`,
       );
+    const own = cluster.gateway?.autoscaling;
+    if (own?.minReplicas !== undefined || own?.maxReplicas !== undefined) reportScaling(gatewayAutoscaling(config, cluster), ["clusters", i, "gateway", "autoscaling"], `the gateway of ${cluster.name}`);
     if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
   });

@@ -20,6 +20,14 @@ describe("the resolver on the prod example", () => {
     expect(service("accounts/accounts").clusters.map((c) => c.cluster)).toEqual(["gke-eu"]);
   });
 
+  it("refines the environment's gateway settings field by field with a cluster's own", () => {
+    const asia = plan.clusters.find((c) => c.name === "gke-asia")!.gateway!;
+    const eu = plan.clusters.find((c) => c.name === "gke-eu")!.gateway!;
+    expect(asia.autoscaling.maxReplicas).not.toBe(eu.autoscaling.maxReplicas);
+    expect(asia.autoscaling.targetCPUUtilizationPercentage).toBe(eu.autoscaling.targetCPUUtilizationPercentage);
+    expect(asia.autoscaling.targetCPUUtilizationPercentage).not.toBe(70);
+  });
+
   it("keeps a drained cluster's gateway", () => {
     const asia = plan.clusters.find((c) => c.name === "gke-asia")!;
     expect(asia.gateway!.services).toContain("shop/cart");
