@@ -302,7 +302,10 @@ export interface HostPlan {
   readonly routes: readonly RoutePlan[];
   /** Serves every path no route matches; absent: the environment's catch-all (the gateways' 404). */
   readonly defaultBackend?: BackendRefPlan;
-  /** Clusters that must have a listener for this host (they serve one of its backends), sorted. */
+  /**
+   * Clusters that serve one of its backends, sorted. Their gateways have a listener for the host (behind
+   * Global Accelerator, every serving cluster's gateway has one for every host).
+   */
   readonly clusters: readonly string[];
 }
 

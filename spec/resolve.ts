@@ -71,6 +71,11 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     }
   }
 
+  // Global Accelerator picks a region, and a region's NLB a cluster, without seeing the host name: every
+  // serving cluster's gateway then receives every host, and serves what does not run there through the mesh.
+  if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator")
+    for (const entry of servingClusters.values()) hosts.forEach((h) => entry.hosts.add(h.name));
+
   const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name)));
   const certificates = resolveCertificates(config, hosts);
   return {

@@ -101,8 +101,9 @@ export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
 
   const regions = [...byRegion.keys()].sort().map((region): AwsRegionEdge => {
     const clusters = byRegion.get(region)!.map((c) => edges.get(c.name)!);
-    const eks = new Set(byRegion.get(region)!.filter((c) => c.provider === "eks").map((c) => c.name));
-    const domains = [...new Set(plan.hosts.filter((h) => h.clusters.some((c) => eks.has(c))).map((h) => h.certificate))].sort();
+    // A region's certificates cover the hosts its EKS gateways listen for: what its NLBs can receive.
+    const listened = new Set(byRegion.get(region)!.flatMap((c) => (c.provider === "eks" ? c.gateway!.hosts : [])));
+    const domains = [...new Set(plan.hosts.filter((h) => listened.has(h.name)).map((h) => h.certificate))].sort();
     return {
       region,
       clusters,

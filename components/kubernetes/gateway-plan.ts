@@ -507,7 +507,7 @@ export function routedServices(routes: readonly NamedRoute[]): string[] {
 export function routeContext(plan: FleetPlan, cluster: string): ClusterRouteContext {
   const local = new Set(plan.services.filter((s) => s.clusters.some((c) => c.cluster === cluster)).map((s) => s.key));
   const timeouts = new Map(plan.services.map((s) => [s.key, s.timeoutSeconds]));
-  return { localServices: local, serviceTimeout: (key) => timeouts.get(key) };
+  return { localServices: local, splitAtFrontDoor: plan.frontDoor.provider === "gcp", serviceTimeout: (key) => timeouts.get(key) };
 }
 
 /** The hosts of a cluster's gateway, as plan entries. */

@@ -392,6 +392,11 @@ type Filter = NonNullable<HttpRouteRule["filters"]>[number];
 export interface ClusterRouteContext {
   /** Keys of the services that run in this cluster (drained ones included). */
   readonly localServices: ReadonlySet<string>;
+  /**
+   * Whether the front door already chose a backend of each split (the GCP URL map does; the AWS front
+   * door works at layer 4 and splits nothing).
+   */
+  readonly splitAtFrontDoor: boolean;
   /** A service's own request timeout (seconds), used when a route sends to it alone. */
   readonly serviceTimeout: (serviceKey: string) => number | undefined;
 }
@@ -402,14 +407,16 @@ export function redirectStatus(code: 301 | 302 | 303 | 307 | 308): 301 | 302 {
 }
 
 /**
- * The backends of a forward rule in this cluster. A split keeps only the backends that run here, at their
- * relative weights: the front door already chose this cluster for the request, and a backend that does
- * not run here is served by the front door's own split to the clusters that run it; re-splitting across
- * clusters here would apply the canary twice. When no backend of the rule runs here (a header-matched
- * canary that only one cluster runs, say), the rule keeps the spec's backends: the mesh reaches them in
- * the clusters that run them, so the request still goes where the spec says.
+ * The backends of a forward rule in this cluster. Where the front door splits, a split keeps only the
+ * backends that run here, at their relative weights: the front door already chose this cluster for the
+ * request, and a backend that does not run here is served by the front door's own split to the clusters
+ * that run it; re-splitting across clusters here would apply the canary twice. When no backend of the
+ * rule runs here (a header-matched canary that only one cluster runs, say), or the front door splits
+ * nothing, the rule keeps the spec's backends: the mesh reaches them in the clusters that run them, so
+ * the request still goes where the spec says.
  */
 export function localBackends(backends: readonly BackendRefPlan[], context: ClusterRouteContext): readonly BackendRefPlan[] {
+  if (!context.splitAtFrontDoor) return backends;
   const local = backends.filter((b) => context.localServices.has(b.service));
   return local.length > 0 ? local : backends;
 }

@@ -33,10 +33,10 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     for (const r of awsResources(graph)) expect(providerName(graph, r), `${r.type} ${r.name}`).toBeDefined();
   });
 
-  it("issues a DNS-validated certificate per region for the hosts served there, gated by a validation", () => {
+  it("issues a DNS-validated certificate per region for every host, since the accelerator sends any host to any region, gated by a validation", () => {
     const certs = graph.ofType(CERT).map((c) => [providerName(graph, c), c.inputs.domainName, c.inputs.subjectAlternativeNames, c.inputs.validationMethod, c.retainOnDelete]);
     expect(certs.sort()).toEqual([
-      ["aws-prod-aws-ap-southeast-1", "shop.example.net", [], "DNS", true],
+      ["aws-prod-aws-ap-southeast-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
       ["aws-prod-aws-eu-west-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
       ["aws-prod-aws-us-east-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
     ]);
@@ -102,6 +102,21 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     }
   });
 
+  it("lets every EKS gateway serve every host, reaching through the mesh what does not run in its cluster", () => {
+    for (const cluster of ["eks-use1", "eks-euw1", "eks-apse1"]) {
+      const gateway = graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", `aws-prod-${cluster}-gateway`);
+      const hostnames = (gateway.inputs.spec as { listeners: { hostname?: string }[] }).listeners.flatMap((l) => (l.hostname ? [l.hostname] : []));
+      expect(hostnames.sort(), cluster).toEqual(["api.search.example.net", "shop.example.net"]);
+    }
+    // Search does not run in ap-southeast-1: its route there sends to a Service that exists for the
+    // mesh, without an export.
+    const route = graph.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "aws-prod-eks-apse1-route-api.search.example.net");
+    const refs = (route.inputs.spec as { rules: { backendRefs?: { name: string; namespace: string }[] }[] }).rules.flatMap((r) => r.backendRefs ?? []);
+    expect(refs.map((r) => `${r.namespace}/${r.name}`)).toContain("search/search");
+    expect(graph.resources.some((r) => r.name === "aws-prod-eks-apse1-service-search.search")).toBe(true);
+    expect(graph.resources.some((r) => r.name === "aws-prod-eks-apse1-export-search.search")).toBe(false);
+  });
+
   it("passes the policy pack's TLS rule on every generated Gateway", () => {
     const gateways = fromRegistered(graph.resources).resources.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway");
     expect(gateways).toHaveLength(3);
@@ -126,6 +141,15 @@ describe("the AWS front door in latency-dns mode", () => {
 
   it("has no accelerator", () => {
     expect(graph.ofType("aws:globalaccelerator/accelerator:Accelerator")).toEqual([]);
+  });
+
+  it("issues each region a certificate for the hosts served there, since DNS sends a host only to its regions", () => {
+    const certs = graph.ofType(CERT).map((c) => [providerName(graph, c), c.inputs.domainName, c.inputs.subjectAlternativeNames]);
+    expect(certs.sort()).toEqual([
+      ["aws-prod-aws-ap-southeast-1", "shop.example.net", []],
+      ["aws-prod-aws-eu-west-1", "api.search.example.net", ["shop.example.net"]],
+      ["aws-prod-aws-us-east-1", "api.search.example.net", ["shop.example.net"]],
+    ]);
   });
 
   it("keeps per zone and region a weighted set of the region's NLBs, health-evaluated", () => {

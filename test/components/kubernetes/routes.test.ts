@@ -97,7 +97,7 @@ function istioResult(rules: readonly HttpRouteRule[], r: Request): string {
   return "404";
 }
 
-const everywhere = { localServices: { has: () => true } as unknown as ReadonlySet<string>, serviceTimeout: () => undefined };
+const everywhere = { localServices: { has: () => true } as unknown as ReadonlySet<string>, splitAtFrontDoor: true, serviceTimeout: () => undefined };
 const rulesOf = (h: HostPlan) => placeHostRules(h).map((r) => gatewayRule(r, everywhere));
 const req = (path: string, headers: Record<string, string> = {}, query: Record<string, string> = {}): Request => ({ path, headers, query });
 
@@ -222,9 +222,11 @@ describe("a host's rules in a cluster", () => {
       { service: "shop/cart-v2", port: 80, weight: 10 },
       { service: "shop/cart", port: 80, weight: 90 },
     ];
-    const eu = { localServices: new Set(["shop/cart", "shop/storefront"]), serviceTimeout: () => undefined };
+    const eu = { localServices: new Set(["shop/cart", "shop/storefront"]), splitAtFrontDoor: true, serviceTimeout: () => undefined };
     expect(localBackends(split, eu)).toEqual([split[1]]);
     expect(localBackends([split[0]!], eu)).toEqual([split[0]]);
+    // Behind a front door that splits nothing, the gateway applies the whole split.
+    expect(localBackends(split, { ...eu, splitAtFrontDoor: false })).toEqual(split);
     const rules = rulesOf(byName("shop.example.com"));
     expect(rules).toHaveLength(4);
     const inEu = placeHostRules(byName("shop.example.com")).map((r) => gatewayRule(r, eu));
@@ -240,7 +242,7 @@ describe("a host's rules in a cluster", () => {
       expect(written).toMatch(pattern);
     }
     const rule = placeHostRules(host([{ match: match(prefix("/a/")), action: forward("ns/a", { timeoutSeconds: 1.5, retries: { attempts: 2, perTryTimeoutSeconds: 0.5, on: [] } }) }]))[0]!;
-    expect(gatewayRule(rule, { localServices: new Set(["ns/a"]), serviceTimeout: () => undefined }).timeouts).toEqual({ request: "1s500ms", backendRequest: "500ms" });
+    expect(gatewayRule(rule, { localServices: new Set(["ns/a"]), splitAtFrontDoor: true, serviceTimeout: () => undefined }).timeouts).toEqual({ request: "1s500ms", backendRequest: "500ms" });
   });
 
   it("splits a host with more rules than one HTTPRoute holds, never separating rules that tie", () => {
