@@ -10,7 +10,8 @@ import { hostInDomain, wildcardCovers } from "./names";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName } from "./naming";
 import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
 import type * as P from "./plan";
-import type { BackendConfig, MultiClusterIngress, MultiClusterService, PathExtension } from "./schema/documents";
+import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
+import type { z } from "zod";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
 import { AWS_REGIONS } from "./regions";
@@ -35,6 +36,13 @@ export const GATEWAY_DEFAULTS = {
 /** GKE's defaults for a load balancer health check and backend timeout. */
 export const HEALTH_CHECK_DEFAULTS = { protocol: "HTTP", path: "/", intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
 export const DEFAULT_BACKEND_TIMEOUT_SECONDS = 30;
+
+function outlierDetectionPlan(o: z.output<typeof outlierDetectionSchema>): P.OutlierDetectionPlan {
+  return { consecutive5xxErrors: o.consecutive5xxErrors, intervalSeconds: durationMillis(o.interval) / 1000, baseEjectionSeconds: durationMillis(o.baseEjectionTime) / 1000, maxEjectionPercent: o.maxEjectionPercent };
+}
+
+/** Outlier detection with the spec's defaults: what the mesh uses for a service that declares none. */
+export const DEFAULT_OUTLIER_DETECTION: P.OutlierDetectionPlan = outlierDetectionPlan(outlierDetectionSchema.parse({}));
 
 export function resolveFleet(environment: string, config: EnvironmentConfig, documents: LoadedDocuments): P.FleetPlan {
   const clusters = sortBy([...config.clusters], (c) => c.name);
@@ -257,16 +265,7 @@ function resolveService(
     clusters: selected.map((s) => ({ cluster: s.cluster.name, region: s.cluster.region, weight: s.drained ? 0 : s.weight, drained: s.drained })),
     balancing: ext?.balancing ?? "nearest",
     failover: [...(ext?.failover ?? [])],
-    ...(ext?.outlierDetection
-      ? {
-          outlierDetection: {
-            consecutive5xxErrors: ext.outlierDetection.consecutive5xxErrors,
-            intervalSeconds: durationMillis(ext.outlierDetection.interval) / 1000,
-            baseEjectionSeconds: durationMillis(ext.outlierDetection.baseEjectionTime) / 1000,
-            maxEjectionPercent: ext.outlierDetection.maxEjectionPercent,
-          },
-        }
-      : {}),
+    ...(ext?.outlierDetection ? { outlierDetection: outlierDetectionPlan(ext.outlierDetection) } : {}),
     ...(ext?.timeout !== undefined ? { timeoutSeconds: durationMillis(ext.timeout) / 1000 } : {}),
     ...(ext?.retries ? { retries: retryPlan(ext.retries) } : {}),
     hosts,

@@ -252,8 +252,6 @@ function validateService(
       if (seen.has(region)) at(loaded, ["spec", "fleetgate", "failover", i], `"${region}" is listed twice; list each region once`);
       seen.add(region);
     });
-    if (ext.failover.length > 0 && ext.outlierDetection === undefined)
-      at(loaded, ["spec", "fleetgate", "failover"], `is set without outlierDetection; locality failover does nothing unless unhealthy endpoints are ejected, so add fleetgate.outlierDetection (e.g. consecutive5xxErrors: 5)`);
   }
   const names = backendConfigNames(service);
   report(loaded, names.problems);

@@ -19,7 +19,7 @@ import { ClusterMesh } from "./cluster-mesh";
 import { ClusterServices } from "./cluster-services";
 import { dispatchNotes } from "../dispatch";
 import { clusterRoutes, routedServices, sizingNotes } from "./gateway-plan";
-import { istioSettings, meshNotes, readClusters, remotePeers } from "./mesh-plan";
+import { istioSettings, readClusters, remotePeers } from "./mesh-plan";
 import { clusterKey } from "./names";
 import { placeHostRules, routeNotes } from "./routes";
 
@@ -63,14 +63,13 @@ export class FleetClusters extends pulumi.ComponentResource {
 
     const gateways: Record<string, pulumi.Resource> = {};
     const status: Record<string, ClusterStatus> = {};
-    const fleetNotes = meshNotes(plan);
     for (const [cluster, parent] of clusters) {
       const key = clusterKey(environment, cluster.name);
       const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers }, { parent });
       const gatewayRoutes = cluster.gateway ? clusterRoutes(plan, cluster, cluster.gateway, placements) : [];
       const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed: routedServices(gatewayRoutes) }, { parent });
       let routes: string[] = [];
-      const notes = [...fleetNotes];
+      const notes: string[] = [];
       if (cluster.gateway) {
         const certificateArns = args.certificateArns?.[cluster.region];
         const gateway = new ClusterGateway(

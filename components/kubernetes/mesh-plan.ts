@@ -12,6 +12,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { BackendSettingsPlan, ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
+import { DEFAULT_OUTLIER_DETECTION } from "../../spec/resolve";
 import { CACERTS_SECRET } from "../trust/trust-plan";
 import { ISTIO_SYSTEM, MANAGED_BY, NETWORK_LABEL, READER_ACCOUNT, READER_TOKEN, remoteSecretName, serviceRef, splitServiceKey } from "./names";
 
@@ -177,19 +178,22 @@ export function localityFailover(order: readonly string[], regions: readonly str
 const seconds = (s: number) => `${s}s`;
 
 /**
- * The DestinationRule of a service that declares outlier detection (which Istio's locality load
- * balancing needs to notice a failing cluster): ejection settings, and locality failover in the spec's
- * order, or locality load balancing off for `even` balancing. It lives in istio-system (the root
- * namespace), so it applies to every client in the cluster, whichever namespaces exist there.
+ * The DestinationRule of a service that runs in more than one cluster, declares outlier detection or
+ * sticks clients to pods: ejection settings, and locality failover in the spec's order, or locality load
+ * balancing off for `even` balancing. Istio keeps a client's requests in its own locality only while
+ * outlier detection can eject failing endpoints (without it, every cluster's endpoints are equal), so a
+ * `nearest` service gets the spec's default ejection when it declares none. It lives in istio-system
+ * (the root namespace), so it applies to every client in the cluster, whichever namespaces exist there.
  */
 export function destinationRule(plan: FleetPlan, service: ServicePlan): DestinationRule | undefined {
   const sticky = service.ports.flatMap((p) => {
     const consistentHash = affinityHash(p.backend.sessionAffinity);
     return consistentHash ? [{ port: p.port, consistentHash }] : [];
   });
-  if (!service.outlierDetection && sticky.length === 0) return undefined;
+  const spread = service.clusters.length > 1;
+  if (!service.outlierDetection && sticky.length === 0 && !spread) return undefined;
   const [namespace, name] = splitServiceKey(service.key);
-  const o = service.outlierDetection;
+  const o = service.outlierDetection ?? (service.balancing === "nearest" && spread ? DEFAULT_OUTLIER_DETECTION : undefined);
   const failover = localityFailover(service.failover, plan.clusters.map((c) => c.region));
   const localityLbSetting = service.balancing === "even" ? { enabled: false } : failover.length ? { enabled: true, failover } : undefined;
   const outlierDetection = o ? { outlierDetection: { consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent } } : {};
@@ -225,11 +229,4 @@ export function affinityHash(affinity: BackendSettingsPlan["sessionAffinity"]): 
   if (affinity?.type === "GENERATED_COOKIE") return { httpCookie: { name: AFFINITY_COOKIE, ttl: seconds(affinity.cookieTtlSeconds ?? 0) } };
   if (affinity?.type === "CLIENT_IP") return { httpHeaderName: "x-forwarded-for" };
   return undefined;
-}
-
-/** Notes on mesh settings that do nothing as written. */
-export function meshNotes(plan: FleetPlan): string[] {
-  return plan.services
-    .filter((s) => s.failover.length > 0 && !s.outlierDetection)
-    .map((s) => `${s.key}: failover ${s.failover.join(" > ")} has no outlier detection, so the mesh cannot notice a failing cluster and does not fail over`);
 }

@@ -67,21 +67,21 @@ const retries = strictObject(
   "Fleetgate extension: retry policy.",
 );
 
-const outlierDetection = strictObject(
+export const outlierDetectionSchema = strictObject(
   {
     consecutive5xxErrors: z.number().int().min(1).default(5).describe("Errors in a row that eject an endpoint. Default 5."),
     interval: duration("How often endpoints are evaluated. Default 10s.").default("10s"),
     baseEjectionTime: duration("How long an ejected endpoint stays out at first. Default 30s.").default("30s"),
     maxEjectionPercent: z.number().int().min(1).max(100).default(50).describe("The most endpoints that may be ejected, in percent. Default 50."),
   },
-  "Fleetgate extension: outlier detection. Locality failover needs it: without it, Istio never notices a failed locality.",
+  "Fleetgate extension: outlier detection, at the GCP front door and in the mesh. Without it the mesh still ejects failing endpoints with these defaults, so that nearest balancing and failover work.",
 );
 
 export const serviceExtensionSchema = strictObject(
   {
     balancing: z.enum(["nearest", "even"]).default("nearest").describe("`nearest`: each request goes to the closest healthy cluster; a weight of 0 drains a cluster, other weights do not split traffic (clusters declare no capacity to spill over from). `even`: traffic is spread over all clusters in proportion to their weights (at the GCP front door: weight times the gateway endpoints in each zone; weights below 10 count as 10), wherever the client is."),
-    failover: z.array(z.string().min(1)).default([]).describe("Regions in failover order: when the clusters of one region fail, traffic moves to the next region in this list. Requires outlierDetection."),
-    outlierDetection: outlierDetection.optional(),
+    failover: z.array(z.string().min(1)).default([]).describe("Regions in failover order: when the clusters of one region fail, traffic moves to the next region in this list."),
+    outlierDetection: outlierDetectionSchema.optional(),
     timeout: duration("Request timeout towards this service. Default 30s.").optional(),
     retries: retries.optional(),
   },

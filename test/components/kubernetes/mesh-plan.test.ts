@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossNetworkGateway, destinationRule, eastWestValues, istiodValues, istioSettings, localityFailover, meshNotes, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
+import { crossNetworkGateway, destinationRule, eastWestValues, istiodValues, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
 import { serviceExportObject, serviceObject, clusterServices } from "../../../components/kubernetes/services-plan";
 import { validateUpstreamServiceExport } from "../../../components/kubernetes/objects";
 import { examplePlan } from "../../examples";
@@ -36,9 +36,22 @@ describe("the mesh, as data", () => {
         },
       },
     });
-    expect(destinationRule(prod, service("shop/cart"))).toBeUndefined();
     const even = { ...service("search/search"), outlierDetection: service("shop/storefront").outlierDetection! };
     expect(destinationRule(prod, even)!.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: false } });
+  });
+
+  it("keeps a multi-cluster service's requests in the client's locality with default ejection when it declares none, and leaves a one-cluster service alone", () => {
+    const cart = service("shop/cart");
+    expect(cart.outlierDetection).toBeUndefined();
+    expect(cart.clusters.length).toBeGreaterThan(1);
+    const rule = destinationRule(prod, cart)!;
+    rule.validate();
+    // Locality load balancing stays on (Istio's default) and now has ejection to act on.
+    expect(rule.spec!.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 } });
+    const alone = { ...cart, clusters: cart.clusters.slice(0, 1) };
+    expect(destinationRule(prod, alone)).toBeUndefined();
+    // Even balancing spreads on purpose: locality off, nothing ejected that the spec did not ask for.
+    expect(destinationRule(prod, { ...cart, balancing: "even" })!.spec!.trafficPolicy).toEqual({ loadBalancer: { localityLbSetting: { enabled: false } } });
   });
 
   it("keeps a client on one pod of a service with session affinity: a consistent hash per port, repeating the service's policy", () => {
@@ -51,14 +64,11 @@ describe("the mesh, as data", () => {
       storefront.ports.map((p) => ({ port: { number: p.port }, outlierDetection: policy.outlierDetection, loadBalancer: { consistentHash: { httpCookie: { name: "fleetgate-affinity", ttl: "3600s" } }, localityLbSetting: policy.loadBalancer!.localityLbSetting } })),
     );
     // Affinity alone is enough for a DestinationRule; by client address it hashes X-Forwarded-For.
-    const cart = destinationRule(prod, withAffinity("CLIENT_IP", service("shop/cart")))!;
-    cart.validate();
-    expect(cart.spec!.trafficPolicy).toEqual({ portLevelSettings: service("shop/cart").ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { httpHeaderName: "x-forwarded-for" } } })) });
-  });
-
-  it("says when a failover order cannot work for want of outlier detection", () => {
-    const plan = { ...prod, services: prod.services.map((s) => (s.key === "shop/storefront" ? { ...s, outlierDetection: undefined } : s)) } as typeof prod;
-    expect(meshNotes(plan)).toEqual([expect.stringContaining("shop/storefront: failover us-central1 > europe-west1 > asia-northeast1 has no outlier detection")]);
+    const accounts = service("accounts/accounts");
+    expect(accounts.clusters).toHaveLength(1);
+    const sticky = destinationRule(prod, withAffinity("CLIENT_IP", accounts))!;
+    sticky.validate();
+    expect(sticky.spec!.trafficPolicy).toEqual({ portLevelSettings: accounts.ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { httpHeaderName: "x-forwarded-for" } } })) });
   });
 
   it("writes remote secrets in Istio's format, and discovers every other cluster", () => {
