@@ -108,6 +108,13 @@ export interface GatewayPlan {
   readonly redirectPort?: number;
   /** Hosts with a listener on this gateway, sorted. */
   readonly hosts: readonly string[];
+  /**
+   * What the gateway takes from the front door's X-Forwarded-* headers: how many proxies' X-Forwarded-For
+   * entries to trust (Envoy then also keeps their X-Forwarded-Proto, and takes the client's address from
+   * X-Forwarded-For), and the scheme its host routes set where a front door that adds no headers
+   * terminated TLS.
+   */
+  readonly forwarded: { readonly trustedProxies: number; readonly proto?: "https" };
   /** Keys of the services this cluster serves, sorted. */
   readonly services: readonly string[];
   readonly replicas: number;

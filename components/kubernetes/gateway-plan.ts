@@ -279,11 +279,15 @@ export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; h
  * The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets,
  * and the generated Service's further annotations (`serviceAnnotations`), if any.
  */
+export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
+
 export function gatewayOptions(gateway: GatewayPlan, annotations: Readonly<Record<string, string>> = {}): ConfigMap {
   const sizing = gatewaySizing(gateway);
   const deployment = sizing.deployment.spec!;
+  // Istio reads a gateway pod's proxy settings from this annotation when it injects the proxy.
+  const proxyConfig = gateway.forwarded.trustedProxies > 0 ? { metadata: { annotations: { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ gatewayTopology: { numTrustedProxies: gateway.forwarded.trustedProxies } }) } } } : {};
   const data: Record<string, string> = {
-    deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { spec: { containers: deployment.template.spec!.containers } } } }),
+    deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { ...proxyConfig, spec: { containers: deployment.template.spec!.containers } } } }),
     podDisruptionBudget: JSON.stringify({ spec: { minAvailable: sizing.podDisruptionBudget.spec!.minAvailable } }),
   };
   if (sizing.horizontalPodAutoscaler) {
@@ -481,7 +485,7 @@ export function referenceGrants(gateway: GatewayPlan, routes: readonly NamedRout
  * of the dispatch or redirect listener. Names are checked to be unique.
  */
 export function clusterRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan, placements: ReadonlyMap<string, readonly PlacedRule[]>): NamedRoute[] {
-  const context = routeContext(plan, cluster.name);
+  const context = { ...routeContext(plan, cluster.name), ...(gateway.forwarded.proto ? { forwardedProto: gateway.forwarded.proto } : {}) };
   const routes: NamedRoute[] = [
     ...gatewayHosts(plan, gateway).flatMap((host) => {
       const placed = placements.get(host.name);

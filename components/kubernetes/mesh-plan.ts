@@ -221,12 +221,12 @@ export const AFFINITY_COOKIE = "fleetgate-affinity";
  * A BackendConfig's session affinity as the gateways apply it. The front door's own affinity only
  * pins a client to a cluster's gateway pod (its endpoints are gateways, not the service's pods), so the
  * gateway keeps the client on one pod of the service by a consistent hash: of a cookie it sets itself
- * (GENERATED_COOKIE; a TTL of 0 makes it a session cookie), or of X-Forwarded-For, which carries the
- * client's address (CLIENT_IP: the connection's own source is the front door's proxy). Behind the AWS
- * front door nothing adds that header, and requests without it are spread as without affinity.
+ * (GENERATED_COOKIE; a TTL of 0 makes it a session cookie), or of the client's address (CLIENT_IP). Behind
+ * the GCP front door that address is the client's, taken from the X-Forwarded-For entries the gateway
+ * trusts (GatewayPlan.forwarded); behind the AWS front door it is the NLB's, which hides its clients.
  */
-export function affinityHash(affinity: BackendSettingsPlan["sessionAffinity"]): { httpCookie: { name: string; ttl: string } } | { httpHeaderName: string } | undefined {
+export function affinityHash(affinity: BackendSettingsPlan["sessionAffinity"]): { httpCookie: { name: string; ttl: string } } | { useSourceIp: true } | undefined {
   if (affinity?.type === "GENERATED_COOKIE") return { httpCookie: { name: AFFINITY_COOKIE, ttl: seconds(affinity.cookieTtlSeconds ?? 0) } };
-  if (affinity?.type === "CLIENT_IP") return { httpHeaderName: "x-forwarded-for" };
+  if (affinity?.type === "CLIENT_IP") return { useSourceIp: true };
   return undefined;
 }

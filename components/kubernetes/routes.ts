@@ -397,6 +397,8 @@ export interface ClusterRouteContext {
    * door works at layer 4 and splits nothing).
    */
   readonly splitAtFrontDoor: boolean;
+  /** The scheme forwarded requests are marked with where the front door adds no X-Forwarded-Proto. */
+  readonly forwardedProto?: "https";
   /** A service's own request timeout (seconds), used when a route sends to it alone. */
   readonly serviceTimeout: (serviceKey: string) => number | undefined;
 }
@@ -419,6 +421,14 @@ export function localBackends(backends: readonly BackendRefPlan[], context: Clus
   if (!context.splitAtFrontDoor) return backends;
   const local = backends.filter((b) => context.localServices.has(b.service));
   return local.length > 0 ? local : backends;
+}
+
+/** A rule's request headers with X-Forwarded-Proto set to the front door's scheme, unless the spec sets it. */
+function withForwardedProto(actions: HeaderActionsPlan | undefined, proto: "https" | undefined): HeaderActionsPlan | undefined {
+  if (proto === undefined) return actions;
+  const own = actions ?? { set: {}, add: {}, remove: [] };
+  if ([...Object.keys(own.set), ...Object.keys(own.add), ...own.remove].some((name) => name.toLowerCase() === "x-forwarded-proto")) return actions;
+  return { ...own, set: { ...own.set, "x-forwarded-proto": proto } };
 }
 
 function headerFilter(actions: HeaderActionsPlan | undefined): { set?: { name: string; value: string }[]; add?: { name: string; value: string }[]; remove?: string[] } | undefined {
@@ -478,7 +488,7 @@ export function gatewayRule(rule: PlacedRule, context: ClusterRouteContext): Htt
     });
     return { matches, filters } as HttpRouteRule;
   }
-  const request = headerFilter(action.requestHeaders);
+  const request = headerFilter(withForwardedProto(action.requestHeaders, context.forwardedProto));
   if (request) filters.push({ type: "RequestHeaderModifier", requestHeaderModifier: request });
   const response = headerFilter(action.responseHeaders);
   if (response) filters.push({ type: "ResponseHeaderModifier", responseHeaderModifier: response });

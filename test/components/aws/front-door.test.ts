@@ -117,6 +117,15 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     expect(graph.resources.some((r) => r.name === "aws-prod-eks-apse1-export-search.search")).toBe(false);
   });
 
+  it("tells the services their requests came in over HTTPS, which the NLB does not, and trusts no forwarded addresses", () => {
+    const route = graph.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "aws-prod-eks-use1-route-shop.example.net");
+    const rules = (route.inputs.spec as { rules: { filters?: { type: string; requestHeaderModifier?: { set?: { name: string; value: string }[] } }[] }[] }).rules;
+    for (const rule of rules)
+      expect(rule.filters?.find((f) => f.type === "RequestHeaderModifier")?.requestHeaderModifier?.set).toContainEqual({ name: "x-forwarded-proto", value: "https" });
+    const options = graph.one("kubernetes:core/v1:ConfigMap", "aws-prod-eks-use1-gateway-options");
+    expect((options.inputs.data as Record<string, string>).deployment).not.toContain("numTrustedProxies");
+  });
+
   it("passes the policy pack's TLS rule on every generated Gateway", () => {
     const gateways = fromRegistered(graph.resources).resources.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway");
     expect(gateways).toHaveLength(3);

@@ -163,7 +163,15 @@ describe("a cluster's gateway", () => {
     const gw = gatewayOf("gke-asia");
     expect(generatedName(gw)).toBe("fleetgate-istio");
     const data = gatewayOptions(gw).data!;
-    expect(JSON.parse(data.deployment!)).toEqual({ spec: { template: { spec: { containers: [{ name: "istio-proxy", resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } } }] } } } });
+    expect(JSON.parse(data.deployment!)).toEqual({
+      spec: {
+        template: {
+          // Behind the GCP front door the pods trust the two X-Forwarded-For entries Google's front end appends.
+          metadata: { annotations: { "proxy.istio.io/config": JSON.stringify({ gatewayTopology: { numTrustedProxies: 2 } }) } },
+          spec: { containers: [{ name: "istio-proxy", resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "1Gi" } } }] },
+        },
+      },
+    });
     expect(JSON.parse(data.horizontalPodAutoscaler!).spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
     expect(JSON.parse(data.podDisruptionBudget!)).toEqual({ spec: { minAvailable: 2 } });
 

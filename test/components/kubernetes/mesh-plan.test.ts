@@ -63,12 +63,13 @@ describe("the mesh, as data", () => {
     expect(policy.portLevelSettings).toEqual(
       storefront.ports.map((p) => ({ port: { number: p.port }, outlierDetection: policy.outlierDetection, loadBalancer: { consistentHash: { httpCookie: { name: "fleetgate-affinity", ttl: "3600s" } }, localityLbSetting: policy.loadBalancer!.localityLbSetting } })),
     );
-    // Affinity alone is enough for a DestinationRule; by client address it hashes X-Forwarded-For.
+    // Affinity alone is enough for a DestinationRule; by client address it hashes the source address,
+    // which the gateway takes from the X-Forwarded-For entries it trusts.
     const accounts = service("accounts/accounts");
     expect(accounts.clusters).toHaveLength(1);
     const sticky = destinationRule(prod, withAffinity("CLIENT_IP", accounts))!;
     sticky.validate();
-    expect(sticky.spec!.trafficPolicy).toEqual({ portLevelSettings: accounts.ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { httpHeaderName: "x-forwarded-for" } } })) });
+    expect(sticky.spec!.trafficPolicy).toEqual({ portLevelSettings: accounts.ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { useSourceIp: true } } })) });
   });
 
   it("writes remote secrets in Istio's format, and discovers every other cluster", () => {

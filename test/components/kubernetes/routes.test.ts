@@ -245,6 +245,21 @@ describe("a host's rules in a cluster", () => {
     expect(gatewayRule(rule, { localServices: new Set(["ns/a"]), splitAtFrontDoor: true, serviceTimeout: () => undefined }).timeouts).toEqual({ request: "1s500ms", backendRequest: "500ms" });
   });
 
+  it("marks forwarded requests with the front door's scheme where it adds no X-Forwarded-Proto, unless the route sets it", () => {
+    const behindNlb = { ...everywhere, forwardedProto: "https" as const };
+    const modifier = (action: RouteActionPlan) => {
+      const rule = gatewayRule(placeHostRules(host([{ match: match(prefix("/a/")), action }]))[0]!, behindNlb);
+      return rule.filters?.find((f) => f.type === "RequestHeaderModifier")?.requestHeaderModifier;
+    };
+    expect(modifier(forward("ns/a"))).toEqual({ set: [{ name: "x-forwarded-proto", value: "https" }] });
+    expect(modifier(forward("ns/a", { requestHeaders: { set: { "x-tenant": "a" }, add: {}, remove: ["x-debug"] } }))).toEqual({
+      set: [{ name: "x-forwarded-proto", value: "https" }, { name: "x-tenant", value: "a" }],
+      remove: ["x-debug"],
+    });
+    expect(modifier(forward("ns/a", { requestHeaders: { set: { "X-Forwarded-Proto": "http" }, add: {}, remove: [] } }))).toEqual({ set: [{ name: "X-Forwarded-Proto", value: "http" }] });
+    expect(gatewayRule(placeHostRules(host([{ match: match(prefix("/a/")), action: forward("ns/a") }]))[0]!, everywhere).filters).toBeUndefined();
+  });
+
   it("splits a host with more rules than one HTTPRoute holds, never separating rules that tie", () => {
     const routes = Array.from({ length: 20 }, (_, i) => ({ match: match(exact(`/p${String(i).padStart(2, "0")}`)), action: forward("ns/a") }));
     // Three routes on one exact path with one header each tie in Istio's order: only their order written decides.
