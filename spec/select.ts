@@ -100,13 +100,28 @@ export function backendConfigNames(service: MultiClusterService): { byPort: Map<
     problems.push({ path, message: `is not JSON; write it as '{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'` });
     return { byPort, problems };
   }
-  const { default: fallback, ports } = (value ?? {}) as { default?: unknown; ports?: Record<string, unknown> };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.push({ path, message: `is ${JSON.stringify(value)}, not an object; write it as '{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'` });
+    return { byPort, problems };
+  }
+  const shape = `'{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'`;
+  for (const field of Object.keys(value).filter((k) => k !== "default" && k !== "ports"))
+    problems.push({ path, message: `has the field "${field}", which GKE does not read${didYouMean(field, ["default", "ports"])}; write it as ${shape}` });
+  const { default: fallback, ports } = value as { default?: unknown; ports?: unknown };
+  if (fallback !== undefined && typeof fallback !== "string") problems.push({ path, message: `has "default": ${JSON.stringify(fallback)}, not a BackendConfig name; write it as ${shape}` });
+  if (ports !== undefined && (typeof ports !== "object" || ports === null || Array.isArray(ports))) {
+    problems.push({ path, message: `has "ports": ${JSON.stringify(ports)}, not a map of ports to BackendConfig names; write it as ${shape}` });
+    return { byPort, problems };
+  }
+  const portMap = ports as Record<string, unknown> | undefined;
+  for (const [ref, name] of Object.entries(portMap ?? {}))
+    if (typeof name !== "string") problems.push({ path, message: `maps port "${ref}" to ${JSON.stringify(name)}, not a BackendConfig name; write it as ${shape}` });
   const servicePorts = service.spec.template.spec.ports;
   for (const port of servicePorts) {
-    const named = ports?.[String(port.port)] ?? (port.name !== undefined ? ports?.[port.name] : undefined) ?? fallback;
+    const named = portMap?.[String(port.port)] ?? (port.name !== undefined ? portMap?.[port.name] : undefined) ?? fallback;
     if (typeof named === "string") byPort.set(port.port, named);
   }
-  for (const ref of Object.keys(ports ?? {})) {
+  for (const ref of Object.keys(portMap ?? {})) {
     if (!servicePorts.some((p) => String(p.port) === ref || p.name === ref))
       problems.push({ path, message: `names port "${ref}", which the service does not have; use one of ${servicePorts.map((p) => p.name ?? String(p.port)).join(", ")}` });
   }
