@@ -151,6 +151,16 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
     env(["mesh", "istio", "version"], `is ${istio.version}, older than ${MIN_ISTIO.join(".")}: Istio reads the gateways' sizing and load balancer settings (the Gateway's infrastructure.parametersRef) from ${MIN_ISTIO.join(".")} on, so older gateways would run unsized and without them; pin ${MIN_ISTIO.join(".")} or later`);
 }
 
+/**
+ * The AWS front door works at layer 4 and has no per-service backend: of a BackendConfig only session
+ * affinity, which the gateways apply in the mesh, takes effect. A team that asked for Cloud Armor or
+ * CDN must not believe it has them.
+ */
+function warnUnappliedOnAws(loaded: LoadedDocuments["backendConfigs"][number], at: DocReport): void {
+  for (const field of Object.keys(loaded.doc.spec).filter((f) => f !== "sessionAffinity").sort())
+    at(loaded, ["spec", field], `is not applied: the environment's front door is AWS, whose accelerator and NLBs have no per-service backend settings ; only sessionAffinity takes effect (in the gateways), and a timeout is set with the service's fleetgate.timeout`, "warning");
+}
+
 function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport, sound: Soundness): void {
   const { config, documents } = input;
   const duplicates = (list: readonly Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>[], kind: string) => {
@@ -171,6 +181,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   duplicates(documents.ingresses, "MultiClusterIngress");
 
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound);
+  if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, at);
 
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();

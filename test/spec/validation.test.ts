@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { PROJECT_ROOT } from "../../offline/run-offline";
 import { formatDiagnostic } from "../../spec/diagnostics";
+import { planEnvironment, stackConfigFromFile } from "../../spec/index";
+import { readEnvironmentFiles } from "../../spec/read-files";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
 type Doc = Record<string, any>;
@@ -163,6 +167,15 @@ describe("one mistake, one error", () => {
       const diagnostics = planFixture(fixture, [{ path: "stacks/test/shop/web.yaml", text: broken }]).diagnostics;
       expect(diagnostics.map((d) => `${d.severity} ${d.file}`), diagnostics.map(formatDiagnostic).join("\n")).toEqual(["error stacks/test/shop/web.yaml"]);
     }
+  });
+
+  it("warns that behind the AWS front door a BackendConfig's settings other than session affinity are not applied", () => {
+    const path = "stacks/Pulumi.aws-prod.yaml";
+    const extra = { path: "stacks/aws-prod/shop/backend.yaml", text: "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata: { name: web-bc, namespace: shop }\nspec:\n  securityPolicy: { name: armor }\n  cdn: { enabled: true }\n  sessionAffinity: { affinityType: GENERATED_COOKIE }\n" };
+    const result = planEnvironment({ environment: "aws-prod", stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files: [...readEnvironmentFiles(PROJECT_ROOT, "aws-prod"), extra] });
+    expect(result.plan).toBeDefined();
+    expect(result.diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.path}`)).toEqual(["warning 5:19 spec.securityPolicy", "warning 6:8 spec.cdn"]);
+    for (const d of result.diagnostics) expect(d.message).toContain("front door is AWS");
   });
 
   it("reports a host claimed by a namespace that may not claim it at the claim only, not against the host's owner", () => {
