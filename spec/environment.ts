@@ -45,7 +45,10 @@ export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConf
         ...stack.locate([key]),
         severity: "error",
         path: `${CONFIG_NAMESPACE}:${key}`,
-        message: `holds credentials in plain text; remove it and set it again with \`pulumi config set --secret\` (for one entry: \`pulumi config set --secret --path '${CONFIG_NAMESPACE}:${key}.<name>' <value>\`).`,
+        message:
+          typeof value === "object" && value !== null
+            ? `holds credentials in plain text; remove it and set each entry again as a secret: \`pulumi config set --secret --path '${CONFIG_NAMESPACE}:${key}.${Object.keys(value)[0] ?? "<name>"}' "$(cat <file>)"\`.`
+            : `holds credentials in plain text; remove it and set it again as a secret: \`pulumi config set --secret ${CONFIG_NAMESPACE}:${key} < <file>\`.`,
       });
     }
     const result = schema.safeParse(value, { error: issueMessages });
