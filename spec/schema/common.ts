@@ -56,7 +56,7 @@ export const DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
 export function duration(description: string) {
   return z
-    .string()
+    .string({ error: (iss) => (typeof iss.input === "number" ? `${iss.input} has no unit; write a duration like "${iss.input}s" or "${iss.input}ms"` : undefined) })
     .regex(DURATION_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration; write it like "30s", "1m30s" or "250ms"` })
     .describe(description);
 }
