@@ -406,6 +406,10 @@ function validateIngress(
         if (m.type === "Present" && m.value !== undefined) at(loaded, [...path, "value"], `is set for a Present match, which ignores values; remove it or use type Exact`);
         if (m.type !== "Present" && m.value === undefined) at(loaded, path, `has no value; give the value to match, or use type Present`);
         if (m.type === "RegularExpression" && m.value !== undefined && !compiles(m.value)) at(loaded, [...path, "value"], `${JSON.stringify(m.value)} is not a valid regular expression`);
+        // Google's global load balancer refuses regular expressions in header and query matches (they are
+        // for regional and internal ones), and the environment's one URL map would fail for every host.
+        if (m.type === "RegularExpression" && config.frontDoor === "gcp")
+          at(loaded, [...path, "type"], `is RegularExpression, which the GCP front door's global load balancer cannot match; use Exact or Present`);
       }
       if (normalised.match.type === "Exact" && (ext?.rewrite?.prefix !== undefined || ext?.redirect?.prefix !== undefined))
         at(loaded, [...pathPath, "fleetgate"], `replaces a prefix, but "${entry.path}" is an exact path; use path instead of prefix, or make the path "${entry.path}/*"`);

@@ -205,6 +205,11 @@ export function securityPolicyPath(project: string, policy: string): string {
   return policy.includes("/") ? policy.replace(/^https:\/\/www\.googleapis\.com\/compute\/v1\//, "") : `projects/${project}/global/securityPolicies/${policy}`;
 }
 
+function withoutOutlierDetection(settings: BackendServiceSettings): BackendServiceSettings {
+  const { outlierDetection: _ejection, ...rest } = settings;
+  return rest;
+}
+
 /** A duration in seconds as GCP's { seconds, nanos }. */
 export function duration(seconds: number): { seconds: number; nanos?: number } {
   const whole = Math.floor(seconds);
@@ -264,7 +269,8 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
           protocol: internetProtocol(other.plan),
           backends: [],
           internetCluster: other.cluster,
-          settings,
+          // Outlier detection applies to NEGs of endpoints GCP can eject, which excludes internet NEGs.
+          settings: withoutOutlierDetection(settings),
           spread: false,
           clusters: [other.cluster],
         });

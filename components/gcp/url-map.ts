@@ -171,7 +171,7 @@ export function httpsRedirectMap(): { defaultUrlRedirect: UrlRedirect } {
 export function routeRule<R>(host: HostPlan, route: RoutePlan, targets: GcpBackendsPlan["targets"], ref: (key: string) => R): RouteRule<R> {
   const base = { priority: route.priority * ROUTE_PRIORITY_STEP, matchRules: [matchRule(route.match)] };
   const action = route.action;
-  if (action.kind === "redirect") return { ...base, urlRedirect: urlRedirect(host, route, action) };
+  if (action.kind === "redirect") return { ...base, urlRedirect: urlRedirect(action) };
 
   const weighted = forwardTo(action.backends, targets);
   const single = weighted.length === 1 ? weighted[0]! : undefined;
@@ -215,12 +215,9 @@ function valueMatch(m: ValueMatchPlan): ValueMatch {
   return { exactMatch: m.value ?? "" };
 }
 
-function urlRedirect(host: HostPlan, route: RoutePlan, action: Extract<RouteActionPlan, { kind: "redirect" }>): UrlRedirect {
-  // The HTTPS map only sees HTTPS requests: "https" changes nothing, and GCP cannot redirect to plain HTTP.
-  if (action.scheme === "http")
-    throw new Error(`${host.name} route ${route.key} (${route.ingress}) redirects to http, which the GCP front door cannot do (its URL map only upgrades to https); remove the scheme or use https`);
-  if (action.path !== undefined && action.prefix !== undefined)
-    throw new Error(`${host.name} route ${route.key} (${route.ingress}) redirects with both a path and a prefix; a redirect replaces one of them, so keep one`);
+function urlRedirect(action: Extract<RouteActionPlan, { kind: "redirect" }>): UrlRedirect {
+  // The HTTPS map only sees HTTPS requests, so the scheme stays https (the validator refuses http, and a
+  // redirect that changes neither host nor path).
   return {
     ...(action.host !== undefined ? { hostRedirect: action.host } : {}),
     ...(action.path !== undefined ? { pathRedirect: action.path } : {}),

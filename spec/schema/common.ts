@@ -58,6 +58,7 @@ export function duration(description: string) {
   return z
     .string({ error: (iss) => (typeof iss.input === "number" ? `${iss.input} has no unit; write a duration like "${iss.input}s" or "${iss.input}ms"` : undefined) })
     .regex(DURATION_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration; write it like "30s", "1m30s" or "250ms"` })
+    .refine((value) => !DURATION_PATTERN.test(value) || durationMillis(value) > 0, { error: (iss) => `${JSON.stringify(iss.input)} is no time at all; a timeout or interval must be longer than 0` })
     .describe(description);
 }
 

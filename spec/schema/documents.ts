@@ -136,7 +136,18 @@ export const pathExtensionSchema = strictObject(
         statusCode: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]).default(301),
       },
       "Fleetgate extension: answer with a redirect instead of forwarding (the path then has no backend).",
-    ).optional(),
+    )
+      .superRefine((redirect, ctx) => {
+        // Every host is served over HTTPS only (port 80 only upgrades), so a redirect must change the host
+        // or the path, and cannot go to plain HTTP.
+        if (redirect.scheme === "http")
+          ctx.addIssue({ code: "custom", path: ["scheme"], message: `is http, but every host is served over HTTPS only and port 80 redirects back to HTTPS, so the client would loop; remove scheme` });
+        if (redirect.path !== undefined && redirect.prefix !== undefined)
+          ctx.addIssue({ code: "custom", path: ["prefix"], message: `is set beside path; a redirect replaces the whole path or the matched prefix, so keep one` });
+        if (redirect.host === undefined && redirect.path === undefined && redirect.prefix === undefined && redirect.scheme !== "http")
+          ctx.addIssue({ code: "custom", message: `changes neither the host nor the path, so it would send every request back to the same URL; give host, path or prefix` });
+      })
+      .optional(),
     rewrite: strictObject(
       {
         host: hostName("Host header sent to the backend.", false).optional(),
@@ -294,7 +305,7 @@ export const backendConfigSchema = strictObject(
         sessionAffinity: strictObject(
           {
             affinityType: z.enum(["NONE", "CLIENT_IP", "GENERATED_COOKIE"]),
-            affinityCookieTtlSec: z.number().int().min(0).optional(),
+            affinityCookieTtlSec: z.number().int().min(0).max(1_209_600).optional().describe("Lifetime of the affinity cookie, in seconds: at most two weeks (1209600), as GCP allows; 0 makes it a session cookie."),
           },
           "Session affinity.",
         ).optional(),

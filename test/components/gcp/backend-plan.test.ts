@@ -173,6 +173,8 @@ describe("the GCP backend plan", () => {
   it("reaches a non-GKE cluster through its own internet NEG backend service, split from the GKE one by weight", () => {
     const inputs = prodInputs();
     addOnPremCluster(inputs);
+    const search = inputs.files.flatMap((f) => f.docs).find((d) => d.kind === "MultiClusterService" && d.metadata.name === "search")!;
+    search.spec.fleetgate = { ...search.spec.fleetgate, outlierDetection: { consecutive5xxErrors: 3 } };
     const hybrid = planBackends(planOf(inputs));
     expect(hybrid.internetNegs).toEqual([{ cluster: "onprem", logicalName: "prod-internet-neg-onprem", name: negName("prod", "onprem"), fqdn: "gw.onprem.example.net", port: 443 }]);
     const internet = hybrid.backendServices.filter((b) => b.kind === "internet");
@@ -188,6 +190,9 @@ describe("the GCP backend plan", () => {
     expect([...new Set(hybrid.backendServices.find((b) => b.key === "search/search:8080")!.backends.map((b) => b.cluster))]).toEqual(["gke-eu", "gke-us"]);
     expect(hybrid.catchAll).toEqual([{ backendService: CATCH_ALL, weight: 1 }]);
     expect(hybrid.firewalls.flatMap((f) => f.clusters)).not.toContain("onprem");
+    // Outlier detection stays with the NEGs GCP can eject endpoints from.
+    expect(hybrid.backendServices.find((b) => b.key === "search/search:8080")!.settings.outlierDetection).toBeDefined();
+    for (const b of internet) expect(b.settings.outlierDetection, b.key).toBeUndefined();
   });
 
   it("answers unmatched requests through the public gateways when no cluster is on GKE", () => {

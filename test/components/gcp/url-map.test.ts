@@ -104,10 +104,6 @@ describe("the GCP URL map", () => {
       expect(onlyRule(host([{ match: noConditions({ type: "Exact", value: "/a" }), action: { kind: "redirect", path: "/b", statusCode: code } }])).urlRedirect?.redirectResponseCode).toBe(name);
   });
 
-  it("refuses a redirect to plain http, which the HTTPS URL map cannot express", () => {
-    expect(() => onlyRule(host([{ match: noConditions({ type: "Exact", value: "/a" }), action: { kind: "redirect", scheme: "http", statusCode: 302 } }]))).toThrow(/redirects to http, which the GCP front door cannot do/);
-  });
-
   it("rewrites the matched prefix, the whole exact path, and the host", () => {
     expect(matcher("search.apps.example.com").routeRules[1]!.routeAction?.urlRewrite).toEqual({ pathPrefixRewrite: "/api/v1/" });
     const exact = onlyRule(host([{ match: noConditions({ type: "Exact", value: "/old" }), action: { ...forwardA, rewrite: { path: "/new", host: "internal.example.com" } } }]));
