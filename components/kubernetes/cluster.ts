@@ -50,11 +50,14 @@ export class Cluster extends pulumi.ComponentResource {
   readonly istioSystem: pulumi.CustomResource;
   /** The kubeconfig peers' istiods read this cluster with (secret); only when some peer does. */
   readonly readerKubeconfig?: pulumi.Output<string>;
+  /** The pod range of a GKE cluster Fleetgate looks up: the mesh's firewall admits it. */
+  readonly podRange?: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:Cluster", name, {}, opts);
     const { cluster } = args;
-    const { kubeconfig, server } = this.access(cluster, args.secrets);
+    const { kubeconfig, server, podRange } = this.access(cluster, args.secrets);
+    if (podRange) this.podRange = podRange;
     this.provider = new k8s.Provider(
       name,
       {
@@ -99,7 +102,7 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /** The kubeconfig Fleetgate deploys with, and the API server peers reach the cluster at. */
-  private access(cluster: ClusterPlan, secrets: FleetSecrets): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string> } {
+  private access(cluster: ClusterPlan, secrets: FleetSecrets): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string>; podRange?: pulumi.Output<string> } {
     const access = cluster.access;
     if (access.kind === "kubeconfig") {
       const kubeconfig = pulumi.secret(secrets.kubeconfig(access.entry));
@@ -107,15 +110,17 @@ export class Cluster extends pulumi.ComponentResource {
     }
     let api: pulumi.Output<ApiServer>;
     let exec;
+    let podRange: pulumi.Output<string> | undefined;
     if (access.kind === "gke") {
       const found = gcp.container.getClusterOutput({ name: access.clusterName, location: access.location, project: access.project }, { parent: this });
       api = found.apply((c) => ({ server: gkeServer(c.endpoint), certificateAuthorityData: c.masterAuths[0]?.clusterCaCertificate ?? "" }));
+      podRange = found.clusterIpv4Cidr;
       exec = gkeExec();
     } else {
       const found = aws.eks.getClusterOutput({ name: access.clusterName, region: access.region }, { parent: this });
       api = found.apply((c) => ({ server: c.endpoint, certificateAuthorityData: c.certificateAuthorities[0]?.data ?? "" }));
       exec = eksExec(access.clusterName, access.region, access.roleArn);
     }
-    return { kubeconfig: pulumi.secret(api.apply((a) => execKubeconfig(cluster.name, a, exec))), server: api.apply((a) => a.server) };
+    return { kubeconfig: pulumi.secret(api.apply((a) => execKubeconfig(cluster.name, a, exec))), server: api.apply((a) => a.server), ...(podRange ? { podRange } : {}) };
   }
 }

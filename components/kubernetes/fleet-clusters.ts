@@ -9,6 +9,7 @@
  *      ├─ ClusterServices <env>-<cluster>     Services and ServiceExports
  *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes (hosts, dispatch or redirect), ReferenceGrants (serving clusters)
  */
+import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
 import type { FleetSecrets } from "../secrets";
@@ -20,6 +21,7 @@ import { ClusterServices } from "./cluster-services";
 import { dispatchNotes } from "../dispatch";
 import { clusterRoutes, routedServices, sizingNotes } from "./gateway-plan";
 import { istioSettings, readClusters, remotePeers } from "./mesh-plan";
+import { MESH_FIREWALL_PRIORITY, MESH_PROTOCOLS, planMeshFirewalls } from "../gcp/mesh-firewall-plan";
 import { clusterKey } from "./names";
 import { placeHostRules, routeNotes } from "./routes";
 
@@ -60,6 +62,24 @@ export class FleetClusters extends pulumi.ComponentResource {
       (cluster) => [cluster, new Cluster(clusterKey(environment, cluster.name), { environment, cluster, secrets, readByPeers: read.has(cluster.name) }, { parent: this })] as const,
     );
     const peers = Object.fromEntries(clusters.flatMap(([plan, c]) => (c.readerKubeconfig ? [[plan.name, c.readerKubeconfig]] : [])));
+
+    // Pods of the GKE clusters on one network reach each other directly once their VPC admits them.
+    const podRanges = new Map(clusters.flatMap(([plan, c]) => (c.podRange ? [[plan.name, c.podRange] as const] : [])));
+    for (const rule of planMeshFirewalls(plan))
+      new gcp.compute.Firewall(
+        rule.logicalName,
+        {
+          name: rule.name,
+          project: rule.project,
+          network: rule.network,
+          direction: "INGRESS",
+          priority: MESH_FIREWALL_PRIORITY,
+          allows: MESH_PROTOCOLS.map((protocol) => ({ protocol })),
+          sourceRanges: pulumi.all(rule.clusters.map((c) => podRanges.get(c)!)),
+          description: `Fleetgate ${environment}: the pods of ${rule.clusters.join(", ")} reach each other across clusters`,
+        },
+        { parent: this },
+      );
 
     const gateways: Record<string, pulumi.Resource> = {};
     const status: Record<string, ClusterStatus> = {};

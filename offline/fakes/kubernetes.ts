@@ -26,6 +26,8 @@ fakeInvokeFor("gcp:container/getCluster:getCluster", (inputs) => {
     project: inputs.project,
     // 203.0.113.0/24 is TEST-NET-3, reserved for documentation.
     endpoint: `203.0.113.${stableNumber(key, 250) + 1}`,
+    // A /14 pod range of its own per cluster, as GKE gives by default.
+    clusterIpv4Cidr: `10.${stableNumber(key, 63) * 4}.0.0/14`,
     masterAuths: [{ clusterCaCertificate: base64(fakeCaPem(name)), clientCertificate: "", clientKey: "", clientCertificateConfigs: [] }],
   };
 });

@@ -26,7 +26,7 @@ describe("the clusters side of the prod example", () => {
   it("builds a tree per cluster under FleetClusters: access, mesh, services and gateway", () => {
     const fleet = graph.one("fleetgate:kubernetes:FleetClusters", "prod");
     expect(graph.childrenOf(fleet).map((r) => `${r.type} ${r.name}`).sort()).toEqual(
-      ["fleetgate:trust:SharedTrust prod", ...clusters.map((c) => `fleetgate:kubernetes:Cluster ${key(c)}`)].sort(),
+      ["fleetgate:trust:SharedTrust prod", "gcp:compute/firewall:Firewall prod-mesh-firewall-acme-fleet-prod-fleet-prod", ...clusters.map((c) => `fleetgate:kubernetes:Cluster ${key(c)}`)].sort(),
     );
     for (const c of clusters)
       expect(graph.childrenOf(clusterComponent(c)).filter((r) => !r.custom).map((r) => r.type).sort()).toEqual([
@@ -208,6 +208,17 @@ describe("the clusters side of the prod example", () => {
       const rule = graph.one("kubernetes:networking.istio.io/v1beta1:DestinationRule", `${key(c)}-destination-storefront.shop`);
       expect(inputs(rule).spec.trafficPolicy.loadBalancer.localityLbSetting.failover[0]).toEqual({ from: "us-central1", to: "europe-west1" });
     }
+  });
+
+  it("admits every GKE cluster's pods to the others on their shared VPC network, from the looked-up pod ranges", () => {
+    const [rule, ...others] = graph.ofType("gcp:compute/firewall:Firewall").filter((r) => r.name.includes("mesh-firewall"));
+    expect(others).toEqual([]);
+    expect(rule!.inputs).toMatchObject({ project: "acme-fleet-prod", network: "projects/acme-fleet-prod/global/networks/fleet-prod", direction: "INGRESS", priority: 900 });
+    expect((rule!.inputs.allows as { protocol: string }[]).map((a) => a.protocol)).toEqual(["tcp", "udp", "icmp", "esp", "ah", "sctp"]);
+    const ranges = rule!.inputs.sourceRanges as string[];
+    expect(ranges).toHaveLength(clusters.length);
+    expect(new Set(ranges).size).toBe(clusters.length);
+    for (const range of ranges) expect(range).toMatch(/^10\.\d+\.0\.0\/14$/);
   });
 
   it("validates every Kubernetes object it registers against its upstream schema", () => {
