@@ -6,9 +6,10 @@
 /**
  * Files of the program itself: a change to any of them can change what every stack registers, so every
  * stack is planned. (`offline/` changes what the offline plan shows, not what is deployed, but a reviewer
- * still wants to see that effect.)
+ * still wants to see that effect; `policies/` changes what gates every stack's preview and up, so every
+ * stack's preview runs the new pack.)
  */
-const PROGRAM_FILES = [/^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/, /^components\//, /^spec\//, /^offline\//];
+const PROGRAM_FILES = [/^index\.ts$/, /^Pulumi\.yaml$/, /^package(-lock)?\.json$/, /^tsconfig\.json$/, /^components\//, /^spec\//, /^offline\//, /^policies\//];
 
 /**
  * The stacks to plan for a change: those whose stack file (`stacks/Pulumi.<env>.yaml`) or documents
@@ -29,10 +30,11 @@ export function touchedStacks(changedFiles: readonly string[], knownStacks: read
 
 /**
  * Production stacks deploy only after a reviewer approves (their GitHub environment requires it):
- * `prod`, and any stack whose name has `prod` as a dash-separated word (`aws-prod`, `prod-eu`).
+ * any stack whose name has `prod` or `production` as a dash-separated word (`prod`, `aws-prod`,
+ * `prod-eu`, `production`).
  */
 export function isProduction(stack: string): boolean {
-  return stack.split("-").includes("prod");
+  return stack.split("-").some((word) => word === "prod" || word === "production");
 }
 
 /** The stacks of a deployment in the order the workflow runs them: the others first, then production. */

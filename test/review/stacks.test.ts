@@ -10,6 +10,7 @@ describe("the stacks a change touches", () => {
     { description: "a stack file touches its environment", files: ["stacks/Pulumi.prod.yaml"], want: ["prod"] },
     { description: "a deleted or new stack is touched even if it is not known here", files: ["stacks/Pulumi.staging.yaml", "stacks/staging/shop/a.yaml"], want: ["staging"] },
     { description: "the program touches every stack", files: ["components/gcp/front-door.ts"], want: known },
+    { description: "the policy pack gates every stack, so it touches every stack", files: ["policies/rules/tls.ts"], want: known },
     { description: "documentation and tests touch none", files: ["README.md", "docs/diagrams.md", "test/spec/paths.test.ts", ""], want: [] },
     { description: "several files give each stack once, sorted", files: ["stacks/prod/shop/cart.yaml", "stacks/dev/shop/shop.yaml", "stacks/prod/search/search.yaml"], want: ["dev", "prod"] },
   ];
@@ -17,8 +18,8 @@ describe("the stacks a change touches", () => {
 });
 
 describe("deployment order", () => {
-  it("treats stacks with prod as a word of their name as production", () => {
-    expect(["prod", "aws-prod", "prod-eu", "dev", "product", "preprod"].filter(isProduction)).toEqual(["prod", "aws-prod", "prod-eu"]);
+  it("treats stacks with prod or production as a word of their name as production", () => {
+    expect(["prod", "aws-prod", "prod-eu", "production", "eu-production", "dev", "product", "preprod", "productions"].filter(isProduction)).toEqual(["prod", "aws-prod", "prod-eu", "production", "eu-production"]);
   });
 
   it("deploys the other stacks first and production after", () => {

@@ -24,6 +24,8 @@ interface Job {
   readonly permissions?: Record<string, string>;
   readonly environment?: string;
   readonly uses?: string;
+  readonly if?: string;
+  readonly secrets?: unknown;
   readonly steps?: Step[];
 }
 const jobs = (file: string) => (parse(text(file)) as { jobs: Record<string, Job> }).jobs;
@@ -68,7 +70,9 @@ describe("the GitHub Actions workflows", () => {
     expect(steps[pulumi]!.with).toMatchObject({ command: "preview", "comment-on-pr": true, diff: true, refresh: true });
     expect(String(steps[pulumi]!.with!["stack-name"])).toMatch(/\/fleetgate\/\$\{\{ matrix\.stack \}\}$/);
     expect(String(steps[pulumi]!.with!.policyPacks)).toContain("'policies'");
-    expect(steps[pulumi]!.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+    // A pull request runs its own code: it gets the preview token and preview identities, never the deployment ones.
+    expect(steps[pulumi]!.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_PREVIEW_ACCESS_TOKEN }}" });
+    expect(text("pull-request.yml")).not.toMatch(/secrets\.PULUMI_ACCESS_TOKEN|vars\.GCP_SERVICE_ACCOUNT|vars\.AWS_ROLE_ARN/);
   });
 
   it("on main, deploys every stack with pulumi up, production after the others and each in its own environment", () => {
@@ -79,7 +83,14 @@ describe("the GitHub Actions workflows", () => {
     const up = jobs("pulumi-up.yml").up!;
     expect(up.environment).toBe("${{ inputs.stack }}");
     const pulumi = up.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-    expect(pulumi.with).toMatchObject({ command: "up" });
+    expect(pulumi.with).toMatchObject({ command: "up", upsert: true });
     expect(stepIndex(up.steps!, (s) => s.run === "npm ci")).toBeLessThan(up.steps!.indexOf(pulumi));
+    // Deployments come from main only, when the repository opts in, with the environment's own credentials.
+    for (const job of [deploy.up!, deploy["up-production"]!]) {
+      expect(String(job.if)).toContain("github.ref == 'refs/heads/main'");
+      expect(String(job.if)).toContain("vars.FLEETGATE_DEPLOY == 'true'");
+      expect(job.secrets).toBeUndefined();
+    }
+    expect(String(up.steps![0]!.run)).toContain("exit 1");
   });
 });
