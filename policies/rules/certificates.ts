@@ -4,7 +4,7 @@
  * whose names cover it.
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
-import { asArray, nameCovers, TYPES } from "./resources";
+import { asArray, nameCovers, readKnown, TYPES, UNKNOWN } from "./resources";
 
 export const hostsHaveCertificates: StackValidationPolicy = {
   name: "hosts-have-certificates",
@@ -14,7 +14,11 @@ export const hostsHaveCertificates: StackValidationPolicy = {
     const gcpHosts = new Set(
       args.resources
         .filter((r) => r.type === TYPES.certificateMapEntry)
-        .filter((r) => asArray(r.props.certificates).length > 0)
+        // A new entry's certificates are ids a preview does not know yet: the entry names them all the same.
+        .filter((r) => {
+          const certificates = readKnown(() => asArray(r.props.certificates));
+          return certificates === UNKNOWN || certificates.length > 0;
+        })
         .map((r) => String(r.props.hostname ?? "")),
     );
     for (const record of args.resources.filter((r) => r.type === TYPES.recordSet && ["A", "AAAA"].includes(r.props.type))) {

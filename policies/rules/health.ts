@@ -4,7 +4,7 @@
  * load balancer.)
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, TYPES } from "./resources";
+import { asArray, readKnown, TYPES } from "./resources";
 
 export const backendsHealthChecked: ResourceValidationPolicy = {
   name: "backends-health-checked",
@@ -14,7 +14,8 @@ export const backendsHealthChecked: ResourceValidationPolicy = {
     if (args.type !== TYPES.backendService) return;
     const groups = asArray<{ group?: string }>(args.props.backends).map((b) => String(b.group ?? ""));
     const internetOnly = groups.length > 0 && groups.every((g) => g.includes("/global/networkEndpointGroups/"));
-    const checks = args.props.healthChecks;
+    // New health checks' links are not known during a preview: an unknown list is a list all the same.
+    const checks = readKnown(() => args.props.healthChecks);
     if (!internetOnly && (checks === undefined || (Array.isArray(checks) && checks.length === 0)))
       reportViolation(`backend service ${args.name} has no health check; without one the front door keeps sending traffic to dead gateways.`);
   },

@@ -2,6 +2,24 @@
  * The resource types the rules look at, and small readers shared by them. Rules read plain properties
  * (the inputs a preview knows); a value unknown during preview is skipped, never guessed.
  */
+import { UnknownValueError } from "@pulumi/policy";
+
+/** What `readKnown` gives for a value a preview does not know yet. */
+export const UNKNOWN: unique symbol = Symbol("unknown during preview");
+
+/**
+ * Reads a property, or UNKNOWN where the preview does not know it yet. The policy runtime throws on an
+ * unknown value and then skips the whole rule as advisory; reading through this keeps the rest of the
+ * rule at work, with the unknown value left alone.
+ */
+export function readKnown<T>(read: () => T): T | typeof UNKNOWN {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UnknownValueError) return UNKNOWN;
+    throw error;
+  }
+}
 export const TYPES = {
   sslPolicy: "gcp:compute/sSLPolicy:SSLPolicy",
   httpsProxy: "gcp:compute/targetHttpsProxy:TargetHttpsProxy",

@@ -5,7 +5,7 @@
  * a ConfigMap, a description) they would be stored and shown in plain text.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "./resources";
+import { readKnown, TYPES, UNKNOWN } from "./resources";
 
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const KUBECONFIG_CREDENTIAL = /(client-key-data|client-certificate-data|^\s*token:\s*\S)/m;
@@ -25,17 +25,23 @@ export const credentialsInSecretFields: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     const allowed = SECRET_FIELDS[args.type] ?? [];
-    for (const [field, value] of Object.entries(args.props as Record<string, unknown>)) {
+    const props = args.props as Record<string, unknown>;
+    for (const field of Object.keys(props)) {
       if (allowed.includes(field)) continue;
-      for (const path of credentialPaths(value, field))
+      for (const path of credentialPaths(readKnown(() => props[field]), field))
         reportViolation(`${args.type} ${args.name} holds a credential in ${path}, which is not kept secret; put it in a Kubernetes Secret or a secret config value.`);
     }
   },
 };
 
+/** The paths under `value` that hold a credential; values a preview does not know yet are skipped. */
 function credentialPaths(value: unknown, path: string): string[] {
+  if (value === UNKNOWN) return [];
   if (typeof value === "string") return PRIVATE_KEY.test(value) || KUBECONFIG_CREDENTIAL.test(value) ? [path] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => credentialPaths(v, `${path}[${i}]`));
-  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => credentialPaths(v, `${path}.${k}`));
+  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => credentialPaths(readKnown(() => value[i]), `${path}[${i}]`)).flat();
+  if (value !== null && typeof value === "object") {
+    const object = value as Record<string, unknown>;
+    return Object.keys(object).flatMap((k) => credentialPaths(readKnown(() => object[k]), `${path}.${k}`));
+  }
   return [];
 }

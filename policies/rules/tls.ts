@@ -4,7 +4,7 @@
  * Controller makes from a gateway's annotations (its default policy accepts TLS 1.0 too).
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES } from "./resources";
+import { readKnown, TYPES } from "./resources";
 
 const SSL_CERT = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
 const SSL_POLICY = "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy";
@@ -19,13 +19,15 @@ export const tlsMinimumVersion: ResourceValidationPolicy = {
     const props = args.props as Record<string, any>;
     if (args.type === TYPES.sslPolicy && props.minTlsVersion !== undefined && !["TLS_1_2", "TLS_1_3"].includes(props.minTlsVersion))
       reportViolation(`SSL policy ${args.name} allows ${props.minTlsVersion}; set minTlsVersion to TLS_1_2 or TLS_1_3.`);
-    if (args.type === TYPES.httpsProxy && props.sslPolicy === undefined)
+    // A new SSL policy's link is not known during a preview; the proxy names it all the same.
+    if (args.type === TYPES.httpsProxy && readKnown(() => props.sslPolicy) === undefined)
       reportViolation(`HTTPS proxy ${args.name} names no SSL policy, so GCP's default (TLS 1.0) applies; attach an SSL policy with TLS 1.2 minimum.`);
     if (args.type === TYPES.awsListener && ["TLS", "HTTPS"].includes(props.protocol) && typeof props.sslPolicy === "string" && !MODERN_AWS_POLICY.test(props.sslPolicy))
       reportViolation(`listener ${args.name} uses ${props.sslPolicy}; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06.`);
     if (args.type.startsWith("kubernetes:")) {
       for (const annotations of kubernetesAnnotations(props)) {
-        if (annotations[SSL_CERT] === undefined) continue;
+        // The certificate ARNs are not known during a preview; that the annotation is there is what counts.
+        if (readKnown(() => annotations[SSL_CERT]) === undefined) continue;
         const policy = annotations[SSL_POLICY];
         if (policy === undefined) reportViolation(`${args.name} asks for a TLS NLB without ${SSL_POLICY}, so AWS's default (TLS 1.0) applies; set it to ELBSecurityPolicy-TLS13-1-2-2021-06.`);
         else if (!MODERN_AWS_POLICY.test(policy)) reportViolation(`${args.name} asks for NLB policy ${policy}; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06.`);

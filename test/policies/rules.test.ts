@@ -1,3 +1,5 @@
+import { unknownCheckingProxy } from "@pulumi/policy";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { cloudArmorRequired } from "../../policies/rules/armor";
 import { hostsHaveCertificates } from "../../policies/rules/certificates";
@@ -12,6 +14,8 @@ import { acceleratorServes, backendsNotAllDrained } from "../../policies/rules/s
 import { tlsMinimumVersion } from "../../policies/rules/tls";
 import { stackViolations, violations, type FakeResource } from "./policy-args";
 
+// The sentinels the policy runtime puts where a preview does not know a value (not in its typings).
+const { unknownArrayValue, unknownBooleanValue, unknownStringValue } = createRequire(__filename)("@pulumi/policy/proxy") as Record<string, string>;
 const K8S_PROVIDER = "urn:pulumi:prod::fleetgate::pulumi:providers:kubernetes::prod-gke-us";
 const zonal = (scaler: number) => ({ group: "projects/p/zones/us-central1-a/networkEndpointGroups/fg-prod-us-gw", capacityScaler: scaler });
 
@@ -19,6 +23,17 @@ describe("tls-minimum-version", () => {
   it("passes a TLS 1.2 SSL policy and an HTTPS proxy that names it", () => {
     expect(violations(tlsMinimumVersion, { type: TYPES.sslPolicy, name: "ok", props: { minTlsVersion: "TLS_1_2", profile: "MODERN" } })).toEqual([]);
     expect(violations(tlsMinimumVersion, { type: TYPES.httpsProxy, name: "ok", props: { sslPolicy: "projects/p/global/sslPolicies/fg" } })).toEqual([]);
+  });
+  it("judges a preview's new proxy and NLB gateway by what is known: a policy named, the certificate annotation present", () => {
+    expect(violations(tlsMinimumVersion, { type: TYPES.httpsProxy, name: "new", props: unknownCheckingProxy({ sslPolicy: unknownStringValue }) })).toEqual([]);
+    const gateway = (policy?: string) =>
+      violations(tlsMinimumVersion, {
+        type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+        name: "gw",
+        props: unknownCheckingProxy({ spec: { infrastructure: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": unknownStringValue, ...(policy ? { "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": policy } : {}) } } } }),
+      });
+    expect(gateway("ELBSecurityPolicy-TLS13-1-2-2021-06")).toEqual([]);
+    expect(gateway()).toEqual([expect.stringContaining("without service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy")]);
   });
   it("fails a TLS 1.0 SSL policy and an HTTPS proxy without a policy", () => {
     expect(violations(tlsMinimumVersion, { type: TYPES.sslPolicy, name: "old", props: { minTlsVersion: "TLS_1_0" } })).toEqual([expect.stringContaining("allows TLS_1_0")]);
@@ -53,6 +68,10 @@ describe("hosts-have-certificates", () => {
   it("fails a host that DNS points at the front door without a certificate", () => {
     expect(stackViolations(hostsHaveCertificates, [record("shop.example.com"), entry("www.example.com")])).toEqual([expect.stringContaining("shop.example.com points at the front door")]);
   });
+  it("runs in a preview, where a new entry's certificate ids are not known yet", () => {
+    const pending: FakeResource = { type: TYPES.certificateMapEntry, name: "entry-new", props: unknownCheckingProxy({ hostname: "new.example.com", certificates: unknownArrayValue }) };
+    expect(stackViolations(hostsHaveCertificates, [record("new.example.com"), pending, record("bare.example.com")])).toEqual([expect.stringContaining("bare.example.com points at the front door")]);
+  });
   it("checks AWS alias records against ACM certificate names", () => {
     const alias: FakeResource = { type: TYPES.route53Record, name: "a", props: { name: "shop.example.net", type: "A", aliases: [{}] } };
     const cert: FakeResource = { type: TYPES.acmCertificate, name: "c", props: { domainName: "api.example.net", subjectAlternativeNames: ["shop.example.net"], validationMethod: "DNS" } };
@@ -70,6 +89,10 @@ describe("credentials-in-secret-fields", () => {
   it("fails a key in a ConfigMap and a token in an annotation", () => {
     expect(violations(credentialsInSecretFields, { type: "kubernetes:core/v1:ConfigMap", name: "cm", props: { data: { key } } })).toEqual([expect.stringContaining("in data.key")]);
     expect(violations(credentialsInSecretFields, { type: "kubernetes:core/v1:Service", name: "svc", props: { metadata: { annotations: { kc: "users:\n- user:\n    token: abc" } } } })).toEqual([expect.stringContaining("metadata.annotations.kc")]);
+  });
+  it("still finds a key in a preview, where other fields are not known yet", () => {
+    const props = unknownCheckingProxy({ metadata: { name: "cm", namespace: unknownStringValue }, data: { key, other: unknownStringValue }, immutable: unknownBooleanValue });
+    expect(violations(credentialsInSecretFields, { type: "kubernetes:core/v1:ConfigMap", name: "cm", props })).toEqual([expect.stringContaining("in data.key")]);
   });
 });
 
@@ -117,6 +140,8 @@ describe("backends-health-checked", () => {
   it("passes a NEG backend service with a health check and an internet NEG one without", () => {
     expect(violations(backendsHealthChecked, { type: TYPES.backendService, name: "b", props: { backends: [zonal(1)], healthChecks: "projects/p/global/healthChecks/h" } })).toEqual([]);
     expect(violations(backendsHealthChecked, { type: TYPES.backendService, name: "i", props: { backends: [{ group: "projects/p/global/networkEndpointGroups/fg-onprem" }] } })).toEqual([]);
+    // In a preview, a new health check's link is not known yet.
+    expect(violations(backendsHealthChecked, { type: TYPES.backendService, name: "p", props: unknownCheckingProxy({ backends: [zonal(1)], healthChecks: unknownArrayValue }) })).toEqual([]);
   });
   it("fails a NEG backend service without a health check", () => {
     expect(violations(backendsHealthChecked, { type: TYPES.backendService, name: "b", props: { backends: [zonal(1)] } })).toEqual([expect.stringContaining("has no health check")]);
