@@ -202,19 +202,27 @@ function describe(r: PlannedResource, where: Placement) {
 /**
  * Where a resource sits: its component ancestors (the stack itself left out) and the cluster it belongs
  * to. Fleetgate's logical names carry their cluster (`dev-gke-us-gateway`) and every Kubernetes resource
- * has its cluster's provider, so the longest cluster name found in the resource's, its ancestors' or its
- * provider's name is its cluster.
+ * has its cluster's provider. So a resource's cluster is its provider's, else the cluster named first in
+ * its own or its nearest ancestor's name (`prod-gke-eu-remote-secret-gke-us2` lives in gke-eu; of names
+ * that start at the same place, the longest).
  */
 function placer(plan: PlanDocument, clusters: readonly string[]): (r: PlannedResource) => Placement {
   const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
   const longestFirst = [...clusters].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const clusterIn = (name: string) => longestFirst.find((c) => new RegExp(`(^|[^a-z0-9])${escapeRegExp(c)}($|[^a-z0-9])`).test(name));
+  const clusterIn = (name: string) => {
+    let found: { cluster: string; at: number } | undefined;
+    for (const c of longestFirst) {
+      const match = new RegExp(`(^|[^a-z0-9])${escapeRegExp(c)}($|[^a-z0-9])`).exec(name);
+      if (match && (found === undefined || match.index < found.at)) found = { cluster: c, at: match.index };
+    }
+    return found?.cluster;
+  };
   return (r) => {
     const ancestors: PlannedResource[] = [];
     for (let p = r.parent ? byUrn.get(r.parent) : undefined; p; p = p.parent ? byUrn.get(p.parent) : undefined) ancestors.unshift(p);
     const components = ancestors.filter((a) => !a.custom && a.type !== "pulumi:pulumi:Stack").map((a) => ({ type: a.type, name: a.name }));
     const provider = r.provider ? byUrn.get(r.provider) : undefined;
-    const names = [r.name, ...[...ancestors].reverse().map((a) => a.name), ...(provider ? [provider.name] : [])];
+    const names = [...(provider ? [provider.name] : []), r.name, ...[...ancestors].reverse().map((a) => a.name)];
     const cluster = names.map(clusterIn).find((c) => c !== undefined);
     return { components, ...(cluster ? { cluster } : {}) };
   };

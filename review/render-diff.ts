@@ -5,7 +5,7 @@
  */
 import type { ComponentRef, OptionChange, PlanDiff, ResourceChange } from "./plan-diff";
 import { replacementRule } from "./replacement";
-import { code, formatPath, formatValue, type LeafChange } from "./values";
+import { code, formatChange, formatPath, formatValue, type LeafChange } from "./values";
 
 /** More changed fields than this per resource are summarised, so one big change cannot bury the rest. */
 export const MAX_FIELDS_PER_RESOURCE = 25;
@@ -97,7 +97,8 @@ function optionLine(o: OptionChange, custom: boolean): string {
 function fieldLines(changes: readonly LeafChange[], forcing: ReadonlySet<string>): string[] {
   const shown = changes.slice(0, MAX_FIELDS_PER_RESOURCE).map((f) => {
     const path = formatPath(f.path);
-    return `  - ${code(path)}: ${code(formatValue(f.before))} → ${code(formatValue(f.after))}${forcing.has(path) ? " **(forces replacement)**" : ""}`;
+    const [before, after] = formatChange(f.before, f.after);
+    return `  - ${code(path)}: ${code(before)} → ${code(after)}${forcing.has(path) ? " **(forces replacement)**" : ""}`;
   });
   const more = changes.length - shown.length;
   return more > 0 ? [...shown, `  - … and ${more} more changed field${more === 1 ? "" : "s"}`] : shown;

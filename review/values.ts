@@ -62,7 +62,7 @@ export function changedLeaves(before: unknown, after: unknown, path: Path = []):
 }
 
 /** Keys that name an element in the lists Fleetgate's resources hold, most telling first. */
-const IDENTITY_KEYS = ["name", "hostname", "host", "group", "backendService", "service", "cluster", "key", "priority", "port"];
+const IDENTITY_KEYS = ["name", "hostname", "host", "group", "backendService", "service", "cluster", "key", "pathMatcher", "priority", "port"];
 
 /** A key whose scalar value is present and unique in every element of both arrays, if there is one. */
 function identityKey(before: unknown[], after: unknown[]): string | undefined {
@@ -129,6 +129,30 @@ export function formatValue(value: unknown, maxChars = MAX_VALUE_CHARS): string 
   const text = JSON.stringify(value) ?? String(value);
   if (text.length <= maxChars) return text;
   return `${text.slice(0, maxChars - 1)}… (${text.length} chars)`;
+}
+
+/** Characters shown before the first difference when a long value is cut around it. */
+const CONTEXT_CHARS = 20;
+
+/**
+ * A change as two short texts. Where both sides are long and share a beginning, each is cut around the
+ * first place they differ, so the difference stays visible: `…/certificates/fg-dev-shop… (94 chars)`.
+ */
+export function formatChange(before: unknown, after: unknown, maxChars = MAX_VALUE_CHARS): [string, string] {
+  const plain = (v: unknown) => v !== undefined && v !== SECRET_MASK && !(typeof v === "string" && v.startsWith("-----BEGIN "));
+  if (!plain(before) || !plain(after)) return [formatValue(before, maxChars), formatValue(after, maxChars)];
+  const [a, b] = [JSON.stringify(before) ?? String(before), JSON.stringify(after) ?? String(after)];
+  if (a.length <= maxChars && b.length <= maxChars) return [a, b];
+  let first = 0;
+  while (first < a.length && first < b.length && a[first] === b[first]) first++;
+  const start = Math.max(0, first - CONTEXT_CHARS);
+  const window = (text: string) => {
+    if (text.length <= maxChars) return text;
+    const from = Math.min(start, Math.max(0, text.length - maxChars));
+    const end = from + maxChars - 1;
+    return `${from > 0 ? "…" : ""}${text.slice(from, end)}${end < text.length ? "…" : ""} (${text.length} chars)`;
+  };
+  return [window(a), window(b)];
 }
 
 /** Text inside a Markdown code span, whatever backticks it holds. */

@@ -128,6 +128,22 @@ const render = (base: PlanDocument, head: PlanDocument) => renderPlanDiff(diffPl
 const RECORD = "gcp:dns/recordSet:RecordSet";
 const record = (inputs: Record<string, unknown>, options: Partial<PlannedResource> = {}) => resource(RECORD, "t-shop-a", { name: "shop.example.com.", type: "A", managedZone: "zone-a", ttl: 60, rrdatas: ["192.0.2.1"], ...inputs }, options);
 
+describe("the cluster a change is filed under", () => {
+  it("is the resource's provider's cluster, else the cluster its name starts with, not the longest it mentions", () => {
+    const stack = resource("pulumi:pulumi:Stack", "fleetgate-t", {}, { custom: false, parent: undefined, urn: STACK_URN, outputs: { gateways: { "gke-eu": {}, "gke-us2": {} } } } as Partial<PlannedResource>);
+    const provider = resource("pulumi:providers:kubernetes", "t-gke-eu", {});
+    const secret = (data: string) => resource("kubernetes:core/v1:Secret", "t-gke-eu-remote-secret-gke-us2", { data }, { provider: provider.urn });
+    const firewall = (ranges: string[]) => resource("gcp:compute/firewall:Firewall", "t-gke-us2-mesh-from-gke-eu", { sourceRanges: ranges });
+    const diff = diffPlans(plan(stack, provider, secret("a"), firewall(["10.0.0.0/14"])), plan(stack, provider, secret("b"), firewall(["10.4.0.0/14"])));
+    expect(diff.changes.map((c) => [c.name, c.cluster])).toEqual(
+      expect.arrayContaining([
+        ["t-gke-eu-remote-secret-gke-us2", "gke-eu"],
+        ["t-gke-us2-mesh-from-gke-eu", "gke-us2"],
+      ]),
+    );
+  });
+});
+
 describe("plan:diff on hand-made plans", () => {
   const cases: { description: string; base: PlanDocument; head: PlanDocument; kinds: string[]; contains: string[]; absent?: string[] }[] = [
     {
@@ -179,6 +195,13 @@ describe("plan:diff on hand-made plans", () => {
       head: plan({ ...record({}), urn: "urn:pulumi:t::fleetgate::gcp:dns/recordSet:RecordSet::t-shop-apex", name: "t-shop-apex" }),
       kinds: ["replace"],
       contains: ["renamed from `t-shop-a` without an alias: Pulumi deletes `t-shop-a` and creates `t-shop-apex`"],
+    },
+    {
+      description: "a long value is cut around its first difference, so the difference shows",
+      base: plan(resource("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "e", { certificates: ["projects/acme-fleet-prod/locations/global/certificates/fg-prod-shop-example-com-7f3a"] })),
+      head: plan(resource("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "e", { certificates: ["projects/acme-fleet-prod/locations/global/certificates/fg-prod-shop-example-com-9b21"] })),
+      kinds: ["update"],
+      contains: ["-7f3a", "-9b21"],
     },
     {
       description: "deleting a protected resource is called out in a caution block",
