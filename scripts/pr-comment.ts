@@ -1,7 +1,8 @@
 /**
  * `npm run --silent pr-comment -- <dir>` prints the pull-request comment from what the workflow left in
  * `<dir>/<stack>/`: `diff.md` (plan:diff), `diagram.md` (the head's picture), `error.md` (what failed).
- * The head commit and run link come from GITHUB_SHA and the GitHub run variables when present.
+ * The head commit comes from HEAD_SHA (the pull request's head), else GITHUB_SHA; the run link from the
+ * GitHub run variables when present.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,6 @@ const reviews: StackReview[] = readdirSync(dir)
     const error = optional(join(dir, stack, "error.md"));
     return { stack, ...(diff ? { diff } : {}), ...(diagram ? { diagram } : {}), ...(error ? { error } : {}) };
   });
-const { GITHUB_SHA, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
+const { HEAD_SHA, GITHUB_SHA, GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID } = process.env;
 const runUrl = GITHUB_SERVER_URL && GITHUB_REPOSITORY && GITHUB_RUN_ID ? `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}` : undefined;
-process.stdout.write(composeComment(reviews, { headSha: GITHUB_SHA ?? "HEAD", ...(runUrl ? { runUrl } : {}) }));
+process.stdout.write(composeComment(reviews, { headSha: HEAD_SHA || GITHUB_SHA || "HEAD", ...(runUrl ? { runUrl } : {}) }));
