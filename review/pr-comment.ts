@@ -30,17 +30,44 @@ export function composeComment(reviews: readonly StackReview[], context: Comment
   head.push(`Planned offline at ${context.headSha.slice(0, 12)} against the base branch${context.runUrl ? ` ([run and plans](${context.runUrl}))` : ""}. What \`pulumi up\` would register, without cloud calls: a real \`pulumi preview\` follows where the repository has cloud credentials.`, "");
   if (reviews.length === 0) return `${[...head, "This change touches no stack."].join("\n")}\n`;
 
-  const budget = Math.floor((MAX_COMMENT_CHARS - head.join("\n").length) / reviews.length) - 200;
-  const sections = reviews.map((r) => {
+  // What every section takes besides its diff: its frame, its error, and its picture where the picture
+  // is small beside an even share. The diffs share the rest, the small ones whole first.
+  const available = MAX_COMMENT_CHARS - head.join("\n").length - reviews.length * SECTION_FRAME_CHARS;
+  const share = available / reviews.length;
+  const diagrams = reviews.map((r) => (r.diagram && r.diagram.length < share / 2 ? r.diagram.trimEnd() : undefined));
+  const errors = reviews.map((r) => (r.error ? ["> [!WARNING]", ...r.error.trimEnd().split("\n").map((l) => `> ${l}`), ""].join("\n") : ""));
+  const fixed = diagrams.reduce((sum, d) => sum + (d?.length ?? 0), 0) + errors.reduce((sum, e) => sum + e.length, 0);
+  const allowances = shareOut(reviews.map((r) => r.diff?.trimEnd().length ?? 0), available - fixed);
+
+  const sections = reviews.map((r, i) => {
     const parts = [`<details open><summary><b>Stack <code>${r.stack}</code></b>${r.error ? " — plan failed" : ""}</summary>`, ""];
-    if (r.error) parts.push("> [!WARNING]", ...r.error.trimEnd().split("\n").map((l) => `> ${l}`), "");
-    if (r.diff) parts.push(cut(r.diff.trimEnd(), Math.max(1000, budget - (r.diagram?.length ?? 0))), "");
-    if (r.diagram && r.diagram.length < budget / 2) parts.push(`<details><summary>The picture of <code>${r.stack}</code> after this change</summary>`, "", r.diagram.trimEnd(), "", "</details>", "");
+    if (errors[i]) parts.push(errors[i]!);
+    if (r.diff) parts.push(cut(r.diff.trimEnd(), allowances[i]!), "");
+    if (diagrams[i]) parts.push(`<details><summary>The picture of <code>${r.stack}</code> after this change</summary>`, "", diagrams[i]!, "", "</details>", "");
     else if (r.diagram) parts.push(`The picture of \`${r.stack}\` is too large for the comment; it is in the run's artifact.`, "");
     parts.push("</details>", "");
     return parts.join("\n");
   });
   return `${[...head, ...sections].join("\n").trimEnd()}\n`;
+}
+
+/** A section's frame: its summary line, folds and the note where its diff or picture is cut. */
+const SECTION_FRAME_CHARS = 400;
+
+/**
+ * Shares `total` characters out among texts of the given lengths: a text shorter than an even share of
+ * what is left gets all it needs, and what it leaves over goes to the longer ones.
+ */
+function shareOut(lengths: readonly number[], total: number): number[] {
+  const out = lengths.map(() => 0);
+  let left = Math.max(0, total);
+  const order = lengths.map((length, i) => ({ length, i })).sort((a, b) => a.length - b.length);
+  order.forEach(({ length, i }, n) => {
+    const even = Math.floor(left / (order.length - n));
+    out[i] = Math.min(length, even);
+    left -= out[i]!;
+  });
+  return out;
 }
 
 /** Text cut at a line end, saying how much was left out. */

@@ -47,4 +47,13 @@ describe("the pull-request comment", () => {
     expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
     expect(body).toContain("the whole diff is in the run's artifact");
   });
+
+  it("gives what small stacks leave over to a large one, and does not charge it for a picture left out", () => {
+    const large = Array.from({ length: 8000 }, (_, i) => `- change ${i} ${"x".repeat(40)}`).join("\n");
+    const hugePicture = `\`\`\`mermaid\n${"a --> b\n".repeat(20000)}\`\`\`\n`;
+    const body = composeComment([{ stack: "a", diff: "- one change" }, { stack: "b", diff: "- one change" }, { stack: "prod", diff: large, diagram: hugePicture }], { headSha: "abc" });
+    expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_CHARS);
+    expect(body.length).toBeGreaterThan(MAX_COMMENT_CHARS * 0.9);
+    expect(body).toContain("The picture of `prod` is too large");
+  });
 });
