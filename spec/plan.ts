@@ -353,7 +353,7 @@ export interface DnsZonePlan {
 export interface TrustPlan {
   readonly trustDomain: string;
   readonly root:
-    | { readonly source: "generate"; readonly commonName: string; readonly organization: string; readonly validityHours: number; readonly algorithm: "RSA" | "ECDSA" }
+    | { readonly source: "generate"; readonly commonName: string; readonly organization: string; readonly validityHours: number; readonly algorithm: "RSA" | "ECDSA"; readonly maxPathLength: number }
     | { readonly source: "existing"; readonly certConfigKey: string; readonly keyConfigKey: string };
   /** Further roots every cluster trusts (rotation); PEM. */
   readonly additionalTrustedRoots: readonly string[];

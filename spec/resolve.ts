@@ -430,13 +430,13 @@ function resolveZones(config: EnvironmentConfig, hosts: readonly P.HostPlan[]): 
 }
 
 function resolveTrust(environment: string, config: EnvironmentConfig, clusters: readonly ClusterConfig[]): P.TrustPlan {
-  const trust = config.trust ?? { trustDomain: "cluster.local", root: { source: "generate" as const, organization: "Fleetgate", validityDays: 3650, algorithm: "RSA" as const }, intermediate: { validityDays: 365, pathLength: 0, algorithm: "RSA" as const }, additionalTrustedRoots: [] };
+  const trust = config.trust ?? { trustDomain: "cluster.local", root: { source: "generate" as const, organization: "Fleetgate", validityDays: 3650, algorithm: "RSA" as const, maxPathLength: 1 }, intermediate: { validityDays: 365, pathLength: 0, algorithm: "RSA" as const }, additionalTrustedRoots: [] };
   const organization = trust.root.source === "generate" ? trust.root.organization : "Fleetgate";
   return {
     trustDomain: trust.trustDomain,
     root:
       trust.root.source === "generate"
-        ? { source: "generate", commonName: trust.root.commonName ?? `Fleetgate ${environment} Root CA`, organization, validityHours: trust.root.validityDays * 24, algorithm: trust.root.algorithm }
+        ? { source: "generate", commonName: trust.root.commonName ?? `Fleetgate ${environment} Root CA`, organization, validityHours: trust.root.validityDays * 24, algorithm: trust.root.algorithm, maxPathLength: trust.root.maxPathLength }
         : { source: "existing", certConfigKey: `${CONFIG_NAMESPACE}:rootCaCert`, keyConfigKey: `${CONFIG_NAMESPACE}:rootCaKey` },
     additionalTrustedRoots: [...trust.additionalTrustedRoots],
     intermediates: clusters.map((c) => ({

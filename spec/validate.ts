@@ -138,6 +138,12 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
       env(["tls", "wildcardCertificates", i], `"${w}" is in none of the DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); its certificate could not be DNS-authorized`);
   });
 
+  const trust = config.trust;
+  if (trust?.root.source === "generate" && trust.intermediate.pathLength >= trust.root.maxPathLength)
+    env(
+      ["trust", "intermediate", "pathLength"],
+      `is ${trust.intermediate.pathLength}, but the root allows ${trust.root.maxPathLength} CA${trust.root.maxPathLength === 1 ? "" : "s"} below it (fleetgate:trust.root.maxPathLength), so intermediates may have a path length of at most ${trust.root.maxPathLength - 1}; a longer chain needs a new root, made by a root rotation`,
+    );
   if (config.trust?.root.source === "existing") {
     if (config.rootCaCert === undefined) env(["trust", "root", "source"], `is "existing" but fleetgate:rootCaCert is not set; set it to the root CA certificate (PEM)`);
     if (config.rootCaKey === undefined) env(["trust", "root", "source"], `is "existing" but fleetgate:rootCaKey is not set; set it with \`pulumi config set --secret fleetgate:rootCaKey < root-key.pem\``);

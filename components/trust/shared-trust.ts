@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import type { IntermediateCaPlan, TrustPlan } from "../../spec/plan";
-import { CA_ALLOWED_USES, CACERTS_FILES, caKeyArgs, type CacertsFile, cacertsFiles, intermediateRenewalHours, intermediateSubject, rootPathLength, trustNames } from "./trust-plan";
+import { CA_ALLOWED_USES, CACERTS_FILES, caKeyArgs, type CacertsFile, cacertsFiles, intermediateRenewalHours, intermediateSubject, trustNames } from "./trust-plan";
 
 /** Outputs of a private key that hold key material; the provider marks them secret, Fleetgate insists. */
 const KEY_SECRET_OUTPUTS = ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"];
@@ -43,7 +43,10 @@ export class SharedTrust extends pulumi.ComponentResource {
           subject: { commonName: trust.root.commonName, organization: trust.root.organization },
           validityPeriodHours: trust.root.validityHours,
           isCaCertificate: true,
-          maxPathLength: rootPathLength(trust),
+          // The root's constraint bounds the chain (the TLS provider may leave an intermediate's pathLen 0
+          // out). It is set from config, not derived from the intermediates, whose changes would otherwise
+          // replace the root.
+          maxPathLength: trust.root.maxPathLength,
           allowedUses: [...CA_ALLOWED_USES],
           setSubjectKeyId: true,
         },

@@ -36,13 +36,6 @@ export function caKeyArgs(algorithm: "RSA" | "ECDSA", role: "root" | "intermedia
 }
 
 /**
- * The root's path length: one more than the longest intermediate's, so that every intermediate Fleetgate
- * issues is valid under it and nothing longer is. (@pulumi/tls expresses the basic-constraints path length
- * as `maxPathLength` on SelfSignedCert and LocallySignedCert.) The root's constraint is the one that
- * bounds the chain: an intermediate's path length of 0 may be left out of its certificate by the TLS
- * provider (Go writes pathLen 0 only when asked explicitly), and the root's still forbids a CA below it.
- */
-/**
  * How long before an intermediate expires it is re-issued: a month, or a quarter of a shorter validity.
  * The TLS provider marks a certificate for renewal only inside this window (0 = once expired), and the
  * next `pulumi up` replaces it; without a window every cluster's CA would lapse before anyone acted.
@@ -51,9 +44,6 @@ export function intermediateRenewalHours(validityHours: number): number {
   return Math.min(30 * 24, Math.floor(validityHours / 4));
 }
 
-export function rootPathLength(trust: TrustPlan): number {
-  return Math.max(0, ...trust.intermediates.map((i) => i.pathLength)) + 1;
-}
 
 /** Logical names of the trust resources; they derive from the environment and the cluster only. */
 export const trustNames = {

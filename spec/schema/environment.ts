@@ -187,6 +187,13 @@ export const trustSchema = strictObject(
             organization: z.string().min(1).default("Fleetgate"),
             validityDays: z.number().int().min(30).max(36500).default(3650).describe("Default 3650."),
             algorithm: z.enum(["RSA", "ECDSA"]).default("RSA").describe("RSA (4096 bits) or ECDSA (P-256). Default RSA."),
+            maxPathLength: z
+              .number()
+              .int()
+              .min(1)
+              .max(4)
+              .default(1)
+              .describe("How many CAs may stand below the root (its path length constraint): intermediates' path lengths must be below it. Fixed when the root is made; changing it makes a new root. Default 1."),
           },
           "Fleetgate generates the root CA with @pulumi/tls and keeps its key in state as a secret.",
         ),
@@ -195,7 +202,7 @@ export const trustSchema = strictObject(
           "The root CA comes from config: its certificate from `fleetgate:rootCaCert`, its key from the secret `fleetgate:rootCaKey`.",
         ),
       ])
-      .default({ source: "generate", organization: "Fleetgate", validityDays: 3650, algorithm: "RSA" }),
+      .default({ source: "generate", organization: "Fleetgate", validityDays: 3650, algorithm: "RSA", maxPathLength: 1 }),
     intermediate: strictObject(
       {
         validityDays: z.number().int().min(1).max(3650).default(365).describe("Validity of each cluster's intermediate CA. Default 365."),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { caKeyArgs, cacertsFiles, CACERTS_FILES, intermediateRenewalHours, joinPems, rootPathLength, splitPems } from "../../../components/trust/trust-plan";
+import { caKeyArgs, cacertsFiles, CACERTS_FILES, intermediateRenewalHours, joinPems, splitPems } from "../../../components/trust/trust-plan";
 import { examplePlan } from "../../examples";
 
 const pem = (label: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(label).toString("base64")}\n-----END CERTIFICATE-----`;
@@ -19,11 +19,10 @@ describe("the shared root of trust, as data", () => {
     expect(joinPems([`${pem("a")}\n\n`, "  ", `\n${pem("b")}`])).toBe(`${pem("a")}\n${pem("b")}\n`);
   });
 
-  it("gives the root a path length one above the longest intermediate's, so every intermediate is valid under it", () => {
+  it("gives a generated root the configured path length, above every intermediate's, so every intermediate is valid under it", () => {
     const trust = examplePlan("prod").trust;
+    expect(trust.root).toMatchObject({ source: "generate", maxPathLength: 1 });
     expect(trust.intermediates.every((i) => i.pathLength === 0)).toBe(true);
-    expect(rootPathLength(trust)).toBe(1);
-    expect(rootPathLength({ ...trust, intermediates: trust.intermediates.map((i, n) => ({ ...i, pathLength: n })) })).toBe(trust.intermediates.length);
   });
 
   it("re-issues an intermediate a month before it expires, or a quarter of a shorter validity before", () => {
