@@ -69,7 +69,9 @@ export function istiodValues(settings: IstioSettings): Record<string, unknown> {
  * 15012 and 15017) in place of any ports given, so only the selector label and the load balancer's
  * annotations are added here. On EKS the AWS Load Balancer Controller would make an internal NLB by
  * default, out of reach of peers in other VPCs and regions: the east-west NLB is internet-facing (mTLS
- * end to end, passed through by SNI), with IP targets.
+ * end to end, passed through by SNI), with IP targets, and checks every port's targets on the gateway's
+ * readiness endpoint (15021): by default it would probe each port itself, and 15012 and 15017 have no
+ * listener on a network gateway, so those target groups would never turn healthy.
  */
 export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">): Record<string, unknown> {
   const annotations =
@@ -78,6 +80,9 @@ export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">)
           "service.beta.kubernetes.io/aws-load-balancer-type": "external",
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
           "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "HTTP",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
         }
       : {};
   return {

@@ -104,7 +104,15 @@ describe("the mesh, as data", () => {
     expect(eastWestValues({ provider: "gke", istio })).toEqual({ networkGateway: "net-a", labels: { istio: "eastwestgateway" }, service: { type: "LoadBalancer" } });
     expect(eastWestValues({ provider: "eks", istio })).toMatchObject({
       networkGateway: "net-a",
-      service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" } },
+      service: {
+        annotations: {
+          "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+          "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+          // Every port's targets are checked on the gateway's readiness endpoint: 15012 and 15017 have no listener.
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
+        },
+      },
     });
   });
 });
