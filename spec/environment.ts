@@ -10,7 +10,11 @@ import { didYouMean } from "./names";
 import { ENVIRONMENT_KEYS, SECRET_KEYS, type EnvironmentConfig, type EnvironmentKey } from "./schema/environment";
 import { CONFIG_NAMESPACE, type StackConfig } from "./stack-config";
 
-export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConfig; diagnostics: Diagnostic[] } {
+/**
+ * `config` when every setting passed; otherwise `clusters` when the cluster list alone did, so that its
+ * own checks can still run.
+ */
+export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConfig; clusters?: EnvironmentConfig["clusters"]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [...stack.diagnostics];
   // A stack file that does not parse has no values to check: every key would be reported missing.
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
@@ -57,7 +61,9 @@ export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConf
   }
 
   const failed = diagnostics.some((d) => d.severity === "error");
-  return { config: failed ? undefined : (parsed as EnvironmentConfig), diagnostics };
+  if (!failed) return { config: parsed as EnvironmentConfig, diagnostics };
+  const clusters = parsed.clusters as EnvironmentConfig["clusters"] | undefined;
+  return { ...(clusters ? { clusters } : {}), diagnostics };
 }
 
 /** Formats a config path for messages: `fleetgate:clusters[0].region`. */

@@ -9,7 +9,7 @@ import type { FleetPlan } from "./plan";
 import { redactDiagnostics } from "./redact";
 import { resolveFleet } from "./resolve";
 import type { StackConfig } from "./stack-config";
-import { validateFleet } from "./validate";
+import { validateClusterList, validateFleet } from "./validate";
 
 export interface PlanInput {
   /** The environment name: the Pulumi stack name. */
@@ -31,9 +31,11 @@ export function planEnvironment(input: PlanInput): PlanResult {
   const loaded = loadDocuments(input.environment, input.files);
   const diagnostics = [...environment.diagnostics, ...loaded.diagnostics];
   // Cross-document checks need a well-formed environment; documents that failed their schema are left
-  // out of them (and references to those are not reported again).
+  // out of them (and references to those are not reported again). Where only other settings failed, the
+  // cluster list still gets its own checks.
   if (environment.config)
     diagnostics.push(...validateFleet({ environment: input.environment, config: environment.config, stack: input.stack, documents: loaded.documents }));
+  else if (environment.clusters) diagnostics.push(...validateClusterList(input.stack, environment.clusters));
   const reported = sortDiagnostics(redactDiagnostics(diagnostics, input.stack));
   if (!environment.config || hasErrors(diagnostics)) return { diagnostics: reported };
   return { plan: resolveFleet(input.environment, environment.config, loaded.documents), diagnostics: reported };

@@ -14,7 +14,7 @@ import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
-import type { EnvironmentConfig } from "./schema/environment";
+import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
 import type { StackConfig } from "./stack-config";
 
@@ -33,10 +33,7 @@ export const MAX_ENVIRONMENT_LENGTH = 20;
 
 export function validateFleet(input: ValidationInput): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const env = (path: PathSegment[], message: string, severity: Severity = "error") => {
-    const [key, ...rest] = path;
-    out.push({ ...input.stack.locate(path), severity, path: configPath(String(key), ...(rest as (string | number)[])), message: sentence(message) });
-  };
+  const env = envReporter(input.stack, out);
   const at = (doc: { locate: Locator }, path: PathSegment[], message: string, severity: Severity = "error") =>
     out.push({ ...doc.locate(path), severity, path: formatPath(path), message: sentence(message) });
   const report = (doc: { locate: Locator }, problems: Problem[]) => problems.forEach((p) => at(doc, p.path, p.message, p.severity));
@@ -62,16 +59,15 @@ interface Soundness {
 type EnvReport = (path: PathSegment[], message: string, severity?: Severity) => void;
 type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
-function validateEnvironment({ config }: ValidationInput, env: EnvReport): void {
-  // Autoscaling bounds are combined from the defaults, the environment and the cluster: each place that
-  // sets a bound is checked once, with what it combines to.
-  const reportScaling = (scaling: { enabled: boolean; minReplicas: number; maxReplicas: number }, path: PathSegment[], whose: string) => {
-    if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
-      env(path, `gives ${whose} minReplicas ${scaling.minReplicas}, above its maxReplicas ${scaling.maxReplicas} (defaults, environment and cluster combined); the autoscaler would be refused, so raise maxReplicas or lower minReplicas`);
-  };
-  reportScaling(gatewayAutoscaling(config, { gateway: {} }), ["gateway", "autoscaling"], "the gateways");
+/**
+ * The checks of the cluster list that need nothing else of the environment: unique names, regions and
+ * zones of the provider, access that fits the provider. They also run when other settings of the stack
+ * file failed their schema, so one wrong value there does not hide a misspelt region. Returns the index
+ * of each cluster name.
+ */
+function checkClusterList(clusters: readonly ClusterConfig[], env: EnvReport): Map<string, number> {
   const seen = new Map<string, number>();
-  config.clusters.forEach((cluster, i) => {
+  clusters.forEach((cluster, i) => {
     const first = seen.get(cluster.name);
     if (first !== undefined) env(["clusters", i, "name"], `"${cluster.name}" is already the name of clusters[${first}]; give every cluster its own name`);
     else seen.set(cluster.name, i);
@@ -96,24 +92,54 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
       if (zonesSeen.has(zone)) env(["clusters", i, "zones", z], `"${zone}" is listed twice; list each zone once`);
       zonesSeen.add(zone);
     });
-    if (cluster.provider === "gke" && config.frontDoor === "gcp" && cluster.zones.length === 0)
-      env(["clusters", i, "zones"], `is empty; a GKE cluster behind the GCP front door MUST list its zones, one network endpoint group is attached per zone (e.g. [${exampleZone("gke", cluster.region)}])`);
 
     const access = cluster.access;
     if (access.kind === "gke" && cluster.provider !== "gke")
       env(["clusters", i, "access", "kind"], `is "gke" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "eks" ? "eks" : "kubeconfig"}"`);
     if (access.kind === "eks" && cluster.provider !== "eks")
       env(["clusters", i, "access", "kind"], `is "eks" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "gke" ? "gke" : "kubeconfig"}"`);
+  });
+  return seen;
+}
+
+/** The cluster-list checks alone, for a stack file whose other settings failed their schema. */
+export function validateClusterList(stack: StackConfig, clusters: readonly ClusterConfig[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  checkClusterList(clusters, envReporter(stack, out));
+  return out;
+}
+
+/** Reports a problem of the stack file at its `fleetgate:` path. */
+function envReporter(stack: StackConfig, out: Diagnostic[]): EnvReport {
+  return (path, message, severity = "error") => {
+    const [key, ...rest] = path;
+    out.push({ ...stack.locate(path), severity, path: configPath(String(key), ...(rest as (string | number)[])), message: sentence(message) });
+  };
+}
+
+function validateEnvironment({ config }: ValidationInput, env: EnvReport): void {
+  // Autoscaling bounds are combined from the defaults, the environment and the cluster: each place that
+  // sets a bound is checked once, with what it combines to.
+  const reportScaling = (scaling: { enabled: boolean; minReplicas: number; maxReplicas: number }, path: PathSegment[], whose: string) => {
+    if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
+      env(path, `gives ${whose} minReplicas ${scaling.minReplicas}, above its maxReplicas ${scaling.maxReplicas} (defaults, environment and cluster combined); the autoscaler would be refused, so raise maxReplicas or lower minReplicas`);
+  };
+  reportScaling(gatewayAutoscaling(config, { gateway: {} }), ["gateway", "autoscaling"], "the gateways");
+  const seen = checkClusterList(config.clusters, env);
+  config.clusters.forEach((cluster, i) => {
+    if (cluster.provider === "gke" && config.frontDoor === "gcp" && cluster.zones.length === 0)
+      env(["clusters", i, "zones"], `is empty; a GKE cluster behind the GCP front door MUST list its zones, one network endpoint group is attached per zone (e.g. [${exampleZone("gke", cluster.region)}])`);
+    const access = cluster.access;
     // GCP attaches network endpoint groups only to backend services of their own project.
     if (access.kind === "gke" && config.frontDoor === "gcp" && config.gcp !== undefined && access.project !== config.gcp.project)
       env(
         ["clusters", i, "access", "project"],
         `is "${access.project}", but the front door's backend services are in "${config.gcp.project}" and GCP attaches a cluster's network endpoint groups only within one project; run the front door in "${access.project}" or the cluster in "${config.gcp.project}"`,
       );
-    const own = cluster.gateway?.autoscaling;
-    if (own?.minReplicas !== undefined || own?.maxReplicas !== undefined) reportScaling(gatewayAutoscaling(config, cluster), ["clusters", i, "gateway", "autoscaling"], `the gateway of ${cluster.name}`);
     if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
+    const own = cluster.gateway?.autoscaling;
+    if (own?.minReplicas !== undefined || own?.maxReplicas !== undefined) reportScaling(gatewayAutoscaling(config, cluster), ["clusters", i, "gateway", "autoscaling"], `the gateway of ${cluster.name}`);
   });
 
   for (const name of Object.keys(config.kubeconfigs ?? {}))

@@ -162,6 +162,12 @@ describe("one mistake, one error", () => {
     expect(errors.find((e) => e.path === "fleetgate:clusters[1].region")?.message).toContain('did you mean "europe-west1"');
   });
 
+  it("checks the cluster list even when another setting of the stack file fails its schema", () => {
+    const errors = errorsOf((f) => { (f.config.dns as Doc).ttl = "60"; cluster(f, 1).region = "europe-wst1"; });
+    expect(errors.map((e) => e.path).sort()).toEqual(["fleetgate:clusters[1].region", "fleetgate:dns.ttl"]);
+    expect(errors.find((e) => e.path === "fleetgate:clusters[1].region")?.message).toContain('did you mean "europe-west1"');
+  });
+
   it("reports a duplicate cluster name once, at the admin's second cluster", () => {
     const errors = errorsOf((f) => { cluster(f, 1).name = "us"; });
     expect(errors.map((e) => `${e.file} ${e.path}`)).toEqual(["stacks/Pulumi.test.yaml fleetgate:clusters[1].name"]);
