@@ -3,7 +3,7 @@
  * form (sorted, secrets masked, no timestamps) that pull requests diff.
  */
 import type { FleetPlan } from "../spec/plan";
-import { maskPaths, SECRET_MASK, type RegisteredResource } from "./mock-engine";
+import { fingerprintMask, maskPaths, SECRET_MASK, type RegisteredResource } from "./mock-engine";
 
 /** `type::name`, the part of a URN that identifies a resource within its stack. */
 export function resourceId(urn: string): string {
@@ -24,8 +24,12 @@ export interface PlanDocument {
   readonly resources: readonly PlannedResource[];
 }
 
-/** The stable JSON form of a run: resources sorted by URN, keys sorted, secret values masked. */
-export function planDocument(project: string, stack: string, resources: readonly RegisteredResource[]): PlanDocument {
+/**
+ * The stable JSON form of a run: resources sorted by URN, keys sorted, secret values masked; with a
+ * fingerprint key, masked by keyed hashes, so that plans made with the same key show which secrets differ.
+ */
+export function planDocument(project: string, stack: string, resources: readonly RegisteredResource[], fingerprintKey?: string): PlanDocument {
+  const mask = fingerprintKey ? fingerprintMask(fingerprintKey) : undefined;
   const planned = [...resources]
     .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))
     .map((r): PlannedResource => ({
@@ -35,7 +39,7 @@ export function planDocument(project: string, stack: string, resources: readonly
       custom: r.custom,
       ...(r.parent ? { parent: r.parent } : {}),
       ...(r.provider ? { provider: r.provider.split("::").slice(0, -1).join("::") } : {}),
-      inputs: maskPaths(r.inputs, r.secretPaths),
+      inputs: maskPaths(r.inputs, r.secretPaths, mask),
       secretPaths: r.secretPaths,
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,

@@ -50,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`\nthe program failed under the offline engine (exit ${run.exitCode}).`);
     return 1;
   }
-  const plan = planDocument("fleetgate", stack, run.resources);
+  // The pull-request workflow plans base and head with one random key per run (see pull-request.yml).
+  const plan = planDocument("fleetgate", stack, run.resources, process.env.FLEETGATE_SECRET_FINGERPRINT_KEY || undefined);
   console.log(`Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`);
   console.log(renderClusters(result.plan));
   console.log(renderTree(plan));

@@ -4,6 +4,7 @@
  * positions). Two sources build it: the Pulumi engine's config (under `pulumi up`) and the stack file
  * itself (the offline plan, where encrypted values cannot be read and stay opaque placeholders).
  */
+import { createHash } from "node:crypto";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
 import { keyOffset, syntaxDiagnostics } from "./yaml-source";
@@ -23,15 +24,18 @@ export interface StackConfig {
 
 /**
  * A stack file's value with its encrypted leaves (`{ secure: ... }`) replaced by opaque placeholders
- * that say where they came from (`[secret fleetgate:kubeconfigs.onprem]`), and whether it had any: then
- * the whole key is secret, as the Pulumi CLI makes structured values. Offline nothing can decrypt them.
+ * that say where they came from and which ciphertext they stand for (`[secret
+ * fleetgate:kubeconfigs.onprem 5d41402a]`, a hash of the ciphertext the file already shows), and whether
+ * it had any: then the whole key is secret, as the Pulumi CLI makes structured values. Offline nothing can
+ * decrypt them; a secret set again gets a new placeholder, so plans show what it reaches as changed.
  */
 export function revealSecureValues(fullKey: string, value: unknown): { value: unknown; secret: boolean } {
   let secret = false;
   const reveal = (v: unknown, path: PathSegment[]): unknown => {
     if (isSecureValue(v)) {
       secret = true;
-      return `[secret ${[fullKey, ...path].join(".")}]`;
+      const ciphertext = (v as { secure: string }).secure;
+      return `[secret ${[fullKey, ...path].join(".")} ${createHash("sha256").update(ciphertext).digest("hex").slice(0, 8)}]`;
     }
     if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, i]));
     if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, item]) => [k, reveal(item, [...path, k])]));

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { PlanDocument, PlannedResource } from "../../offline/render";
+import type { RegisteredResource } from "../../offline/mock-engine";
+import { planDocument, type PlanDocument, type PlannedResource } from "../../offline/render";
 import { PROJECT_ROOT } from "../../offline/run-offline";
 import type { FleetPlan } from "../../spec/plan";
 import { diffFleets, renderFleetDiff } from "../../review/fleet-diff";
@@ -81,6 +82,39 @@ describe("the committed fixture pairs", () => {
     const text = renderPlanDiff(diffPlans(leak(base, "OLD-PRIVATE-KEY-TEXT"), leak(base, "NEW-PRIVATE-KEY-TEXT")));
     expect(text).not.toMatch(/PRIVATE-KEY-TEXT/);
     expect(text).toContain('`stringData["ca-key.pem"]`: `[secret]` → `[secret]`');
+  });
+});
+
+describe("secrets in plans made with a fingerprint key", () => {
+  const secretResource = (value: string) => ({
+    urn: "urn:pulumi:t::fleetgate::kubernetes:core/v1:Secret::t-cacerts",
+    type: "kubernetes:core/v1:Secret",
+    name: "t-cacerts",
+    custom: true,
+    inputs: { stringData: { "ca-key.pem": value }, metadata: { name: "cacerts" } },
+    secretPaths: ["stringData"],
+    protect: false,
+    retainOnDelete: false,
+    deleteBeforeReplace: false,
+    dependsOn: [],
+    propertyDependencies: {},
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    additionalSecretOutputs: [],
+    aliases: [],
+  }) as unknown as RegisteredResource;
+  const planned = (value: string, key?: string) => planDocument("fleetgate", "t", [secretResource(value)], key);
+
+  it("show a changed secret as changed, and never its value", () => {
+    const text = renderPlanDiff(diffPlans(planned("OLD-KEY-MATERIAL", "job-key"), planned("NEW-KEY-MATERIAL", "job-key")));
+    expect(text).toContain("`stringData`: `[secret]` → `[secret]`");
+    expect(text).not.toMatch(/KEY-MATERIAL/);
+    expect(JSON.stringify(planned("OLD-KEY-MATERIAL", "job-key"))).not.toMatch(/KEY-MATERIAL/);
+  });
+
+  it("show an unchanged secret as unchanged, and without a key every secret alike", () => {
+    expect(diffPlans(planned("SAME", "job-key"), planned("SAME", "job-key")).changes).toEqual([]);
+    expect(diffPlans(planned("OLD"), planned("NEW")).changes).toEqual([]);
   });
 });
 

@@ -27,7 +27,12 @@ describe("the offline engine's configuration", () => {
 
   it("keeps encrypted values opaque and marks their keys secret", () => {
     const engine = engineConfigFromStackFile(withSecrets);
-    expect(engine.config["fleetgate:kubeconfigs"]).toBe(JSON.stringify({ onprem: "[secret fleetgate:kubeconfigs.onprem]" }));
+    const placeholder = JSON.parse(engine.config["fleetgate:kubeconfigs"]!).onprem as string;
+    expect(placeholder).toMatch(/^\[secret fleetgate:kubeconfigs\.onprem [0-9a-f]{8}\]$/);
+    expect(placeholder).not.toContain("v1:abc");
+    // A secret set again (new ciphertext) gets a new placeholder, so what it reaches shows as changed.
+    const again = engineConfigFromStackFile(withSecrets.replace("v1:abc", "v1:abd"));
+    expect(JSON.parse(again.config["fleetgate:kubeconfigs"]!).onprem).not.toBe(placeholder);
     expect(engine.secretKeys).toEqual(["fleetgate:kubeconfigs"]);
     expect(engine.config["gcp:project"]).toBe("acme");
   });
