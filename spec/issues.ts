@@ -29,11 +29,11 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
     case "too_small":
       if (issue.origin === "array") return `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}`;
       if (issue.origin === "string") return issue.minimum === 1 ? "is empty; give a value" : `must be at least ${issue.minimum} characters long`;
-      return `is ${describeValue(issue.input)}; use ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}`;
+      return `is ${bound(issue.input)}; use ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}`;
     case "too_big":
       if (issue.origin === "array") return `has too many items; use at most ${issue.maximum}`;
       if (issue.origin === "string") return `is too long; use at most ${issue.maximum} characters`;
-      return `is ${describeValue(issue.input)}; use ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
+      return `is ${bound(issue.input)}; use ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
     case "invalid_union":
       if ("discriminator" in issue && typeof issue.discriminator === "string") {
         const options = ((issue.inst as { options?: { _zod: { propValues?: Record<string, Set<unknown>> } }[] } | undefined)?.options ?? [])
@@ -54,7 +54,7 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
 
 /**
  * A value no option of a union accepts: when its type fits one option, that option's own complaint
- * (`is number 0; use at least 1`); when it fits none, the types that would do.
+ * (`is 0; use at least 1`); when it fits none, the types that would do.
  */
 function unionMessage(options: readonly (readonly z.core.$ZodIssue[])[], input: unknown): string | undefined {
   const wrongType = (errors: readonly z.core.$ZodIssue[]) => errors.length === 1 && errors[0]!.code === "invalid_type" && errors[0]!.path.length === 0;
@@ -64,6 +64,11 @@ function unionMessage(options: readonly (readonly z.core.$ZodIssue[])[], input: 
   const expected = [...new Set(options.map((errors) => article(String((errors[0] as z.core.$ZodIssueInvalidType).expected))))];
   if (input === undefined) return `is required; give ${expected.join(" or ")}`;
   return `expected ${expected.join(" or ")}, found ${describeValue(input)}`;
+}
+
+/** A value out of range, as the message names it: a number as written, anything else with its type. */
+function bound(input: unknown): string {
+  return typeof input === "number" ? String(input) : describeValue(input);
 }
 
 function firstSentence(text: string): string {

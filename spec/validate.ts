@@ -334,7 +334,10 @@ function validateIngress(
     }
     if (!findPort(service.doc, ref.servicePort)) {
       const ports = service.doc.spec.template.spec.ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port)));
-      at(loaded, [...path, "servicePort"], `${JSON.stringify(ref.servicePort)} is not a port of ${namespace}/${ref.serviceName}; its ports are ${ports.join(", ")}`);
+      // YAML reads a quoted number as text, and text names a port by its name.
+      const quotedNumber = typeof ref.servicePort === "string" && /^[0-9]+$/.test(ref.servicePort) && findPort(service.doc, Number(ref.servicePort));
+      const hint = quotedNumber ? `; a quoted number is read as a port name, so write ${ref.servicePort} without quotes` : "";
+      at(loaded, [...path, "servicePort"], `${JSON.stringify(ref.servicePort)} is not a port of ${namespace}/${ref.serviceName}; its ports are ${ports.join(", ")}${hint}`);
     }
   };
 
