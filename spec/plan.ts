@@ -45,6 +45,8 @@ export interface GcpFrontDoorPlan {
   readonly securityPolicy?: string;
   readonly requireSecurityPolicy: boolean;
   readonly logSampleRate: number;
+  /** How long an update waits for each managed certificate to be ACTIVE before its host's records; absent: no wait. */
+  readonly awaitCertificatesSeconds?: number;
 }
 
 export interface AwsFrontDoorPlan {

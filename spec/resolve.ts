@@ -118,6 +118,7 @@ function resolveFrontDoor(environment: string, config: EnvironmentConfig, cluste
       ...(gcp.securityPolicy !== undefined ? { securityPolicy: gcp.securityPolicy } : {}),
       requireSecurityPolicy: gcp.requireSecurityPolicy,
       logSampleRate: gcp.logSampleRate,
+      ...(gcp.awaitCertificates !== undefined ? { awaitCertificatesSeconds: durationMillis(gcp.awaitCertificates) / 1000 } : {}),
     };
   }
   const aws = config.aws ?? { mode: "accelerator" as const, dualStack: false, clientAffinity: "NONE" as const, globalRegion: "us-west-2" };

@@ -14,10 +14,16 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpCertificatesPlan } from "./certificate-plan";
+import { certificateState, waitUntilActive } from "./certificate-wait";
 
 export interface GcpCertificatesArgs {
   readonly certificates: GcpCertificatesPlan;
+  /** How long an update waits for each managed certificate to be ACTIVE (certificate-wait.ts); absent: no wait. */
+  readonly awaitSeconds?: number;
 }
+
+/** How often a waiting update asks Certificate Manager again. */
+const POLL_INTERVAL_MS = 30_000;
 
 export class GcpCertificates extends pulumi.ComponentResource {
   /** The certificate map as a target HTTPS proxy names it. */
@@ -26,6 +32,8 @@ export class GcpCertificates extends pulumi.ComponentResource {
   readonly entries: Readonly<Record<string, gcp.certificatemanager.CertificateMapEntry>>;
   /** Per host, the cloud names of the certificates that serve it. */
   readonly certificatesOf: Readonly<Record<string, pulumi.Output<string[]>>>;
+  /** Per host, resolved once its managed certificate may serve (at once unless told to wait). */
+  readonly ready: Readonly<Record<string, pulumi.Output<unknown>>>;
 
   constructor(name: string, args: GcpCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:gcp:GcpCertificates", name, {}, opts);
@@ -77,8 +85,22 @@ export class GcpCertificates extends pulumi.ComponentResource {
     const map = new gcp.certificatemanager.CertificateMap(plan.map.logicalName, { name: plan.map.name, project, description: "Fleetgate: a certificate per host of the environment" }, { parent: this });
     this.mapReference = pulumi.interpolate`//certificatemanager.googleapis.com/projects/${project}/locations/global/certificateMaps/${map.name}`;
 
+    // Reading a certificate's state needs the front door's project, whatever the default provider's is.
+    const reader = args.awaitSeconds !== undefined ? new gcp.Provider(`${plan.map.logicalName}-reader`, { project }, { parent: this }) : undefined;
+    const readyOf = (certificate: pulumi.Output<string>): pulumi.Output<unknown> =>
+      !reader || args.awaitSeconds === undefined
+        ? certificate
+        : certificate.apply(async (id) => {
+            // A preview knows no certificate yet; only an update waits.
+            if (pulumi.runtime.isDryRun()) return id;
+            const read = () => gcp.certificatemanager.getCertificates({ region: "global", filter: `name:${id}` }, { provider: reader, parent: this }).then(certificateState);
+            await waitUntilActive(id, read, { timeoutMs: args.awaitSeconds! * 1000, intervalMs: POLL_INTERVAL_MS, now: Date.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
+            return id;
+          });
+
     const entries: Record<string, gcp.certificatemanager.CertificateMapEntry> = {};
     const certificatesOf: Record<string, pulumi.Output<string[]>> = {};
+    const ready: Record<string, pulumi.Output<unknown>> = {};
     for (const spec of plan.entries) {
       const refs = spec.managed !== undefined ? [certificates.get(spec.managed)!] : [...(spec.preShared ?? [])].map((p) => pulumi.output(p));
       entries[spec.host] = new gcp.certificatemanager.CertificateMapEntry(
@@ -87,6 +109,8 @@ export class GcpCertificates extends pulumi.ComponentResource {
         { parent: this },
       );
       certificatesOf[spec.host] = pulumi.all(refs);
+      // Certificates named by the spec are the team's to have issued; managed ones may be waited for.
+      ready[spec.host] = spec.managed !== undefined ? readyOf(certificates.get(spec.managed)!) : pulumi.all(refs);
     }
     if (plan.primary)
       new gcp.certificatemanager.CertificateMapEntry(
@@ -96,6 +120,7 @@ export class GcpCertificates extends pulumi.ComponentResource {
       );
     this.entries = entries;
     this.certificatesOf = certificatesOf;
+    this.ready = ready;
     this.registerOutputs({ mapReference: this.mapReference });
   }
 }

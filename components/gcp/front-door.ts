@@ -66,7 +66,8 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
 
     const backendPlan = planBackends(plan);
     const backends = new GcpBackends(env, { backends: backendPlan, gateways }, { parent: this });
-    const certificates = new GcpCertificates(env, { certificates: planCertificates(plan) }, { parent: this });
+    const awaitSeconds = gcpFrontDoor(plan).awaitCertificatesSeconds;
+    const certificates = new GcpCertificates(env, { certificates: planCertificates(plan), ...(awaitSeconds !== undefined ? { awaitSeconds } : {}) }, { parent: this });
 
     // The addresses are what every DNS record and every client points at: never lost by mistake.
     const addresses = [
@@ -123,14 +124,15 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
         );
     }
 
-    // Records move traffic to the load balancer: each waits for its host's certificate map entry. Pulumi
-    // does not wait for the certificate to be ACTIVE; DNS authorization lets Certificate Manager issue it
-    // whether or not the host points here yet, and `hosts` reports each entry's state.
+    // Records move traffic to the load balancer: each waits for its host's certificate map entry and, where
+    // the admin asks (fleetgate:gcp.awaitCertificates), for its managed certificate to be ACTIVE. DNS
+    // authorization lets Certificate Manager issue it whether or not the host points here yet, and `hosts`
+    // reports each entry's state.
     for (const record of planAddressRecords(plan)) {
       const address = record.type === "A" ? addresses[0]! : addresses[1]!;
       new gcp.dns.RecordSet(
         record.logicalName,
-        { project: record.zone.project, managedZone: record.zone.managedZone, name: `${record.host}.`, type: record.type, ttl: record.zone.ttl, rrdatas: [address.address] },
+        { project: record.zone.project, managedZone: record.zone.managedZone, name: `${record.host}.`, type: record.type, ttl: record.zone.ttl, rrdatas: pulumi.all([address.address, certificates.ready[record.host]!]).apply(([ip]) => [ip]) },
         { parent: this, dependsOn: [certificates.entries[record.host]!] },
       );
     }

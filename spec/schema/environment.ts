@@ -4,7 +4,7 @@
  * lists them all, so that an unknown or misspelt key is an error rather than a silently ignored value.
  */
 import { z } from "zod";
-import { dnsLabel, hostName, labelMap, port, strictObject } from "./common";
+import { dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
 
 const clusterName = dnsLabel("The cluster's name in Fleetgate, unique in the environment. It becomes part of resource names, so it MUST be a DNS label of at most 30 characters.", 30);
 
@@ -108,6 +108,9 @@ export const gcpSchema = strictObject(
     securityPolicy: z.string().min(1).optional().describe("A Cloud Armor security policy attached to every backend service that does not name its own."),
     requireSecurityPolicy: z.boolean().default(false).describe("Every backend service MUST have a Cloud Armor policy; the policy pack enforces it."),
     logSampleRate: z.number().min(0).max(1).default(1).describe("Fraction of requests logged by backend services that do not set their own."),
+    awaitCertificates: duration(
+      "How long `pulumi up` waits for each host's managed certificate to be ACTIVE before writing the host's DNS records (e.g. 60m), so that a host moved from another load balancer never meets a certificate still being issued. Absent: records are written at once.",
+    ).optional(),
   },
   "Settings of the GCP front door (used when `fleetgate:frontDoor` is `gcp`).",
 );
