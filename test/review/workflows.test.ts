@@ -89,8 +89,12 @@ describe("the GitHub Actions workflows", () => {
     for (const job of [deploy.up!, deploy["up-production"]!]) {
       expect(String(job.if)).toContain("github.ref == 'refs/heads/main'");
       expect(String(job.if)).toContain("vars.FLEETGATE_DEPLOY == 'true'");
-      expect(job.secrets).toBeUndefined();
+      // Environment secrets reach the reusable workflow only when inherited.
+      expect(job.secrets).toBe("inherit");
     }
     expect(String(up.steps![0]!.run)).toContain("exit 1");
+    // The deployment token has a name of its own, which no repository secret has.
+    expect(text("pulumi-up.yml")).not.toContain("secrets.PULUMI_ACCESS_TOKEN");
+    expect(up.steps!.find((s) => s.uses?.startsWith("pulumi/actions@"))!.env).toEqual({ PULUMI_ACCESS_TOKEN: "${{ secrets.FLEETGATE_DEPLOY_TOKEN }}" });
   });
 });
