@@ -29,8 +29,8 @@ export const GATEWAY_DEFAULTS = {
   /** The dispatch listener of a GKE gateway behind the GCP front door (what its NEGs expose). */
   dispatchPort: 8080,
   /**
-   * Proxies in front of a gateway behind the GCP front door that write X-Forwarded-For: Google's front
-   * end appends the client's address and the load balancer's (`<client>, <load balancer>`).
+   * Proxies in front of a dispatching gateway (GKE behind the GCP front door) that write X-Forwarded-For:
+   * Google's front end appends the client's address and the load balancer's (`<client>, <load balancer>`).
    */
   gcpTrustedProxies: 2,
   /** An EKS gateway behind the AWS front door: host routes where the NLB's TLS listener sends, redirects on 80. */
@@ -172,9 +172,11 @@ function resolveCluster(
     ...(dispatches ? { dispatchPort: GATEWAY_DEFAULTS.dispatchPort } : {}),
     ...(tlsAtNlb ? { redirectPort: GATEWAY_DEFAULTS.redirectPort } : {}),
     hosts: [...serving.hosts].sort(),
-    // The NLB adds no X-Forwarded-* headers: the gateway would tell the services their requests came in
-    // over plain HTTP, so its routes say https, which is all the NLB forwards to them.
-    forwarded: config.frontDoor === "gcp" ? { trustedProxies: GATEWAY_DEFAULTS.gcpTrustedProxies } : tlsAtNlb ? { trustedProxies: 0, proto: "https" } : { trustedProxies: 0 },
+    // Only a dispatching gateway is reached by Google's front end alone (through its NEGs), so only it
+    // trusts the headers Google appends; a public gateway would let any client name its own address. The
+    // NLB adds no X-Forwarded-* headers: the gateway would tell the services their requests came in over
+    // plain HTTP, so its routes say https, which is all the NLB forwards to them.
+    forwarded: dispatches ? { trustedProxies: GATEWAY_DEFAULTS.gcpTrustedProxies } : tlsAtNlb ? { trustedProxies: 0, proto: "https" } : { trustedProxies: 0 },
     services: [...serving.services].sort(),
     replicas: pick("replicas") ?? GATEWAY_DEFAULTS.replicas,
     resources: {

@@ -189,8 +189,10 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
  * CDN must not believe it has them.
  */
 function warnUnappliedOnAws(loaded: LoadedDocuments["backendConfigs"][number], at: DocReport): void {
+  if (loaded.doc.spec.sessionAffinity?.affinityType === "CLIENT_IP")
+    at(loaded, ["spec", "sessionAffinity", "affinityType"], `is CLIENT_IP, but behind the AWS front door the gateways see the NLB's address, not the client's, and would pin every client of one NLB node to one pod; use GENERATED_COOKIE`, "warning");
   for (const field of Object.keys(loaded.doc.spec).filter((f) => f !== "sessionAffinity").sort())
-    at(loaded, ["spec", field], `is not applied: the environment's front door is AWS, whose accelerator and NLBs have no per-service backend settings ; only sessionAffinity takes effect (in the gateways), and a timeout is set with the service's fleetgate.timeout`, "warning");
+    at(loaded, ["spec", field], `is not applied: the environment's front door is AWS, whose accelerator and NLBs have no per-service backend settings; only sessionAffinity takes effect (in the gateways), and a timeout is set with the service's fleetgate.timeout`, "warning");
 }
 
 function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport, sound: Soundness): void {
@@ -418,6 +420,12 @@ function validateIngress(
         if (target !== undefined && isReservedPath(target)) at(loaded, [...pathPath, "fleetgate", action, field], `${JSON.stringify(target)} ${reserved}; ${action} to another path`);
       }
       if (ext?.redirect && entry.backend) at(loaded, [...pathPath, "fleetgate", "redirect"], `is set together with a backend; a path either redirects or forwards, so remove one`);
+      if (ext?.redirect?.scheme === "http") {
+        if (config.frontDoor === "gcp")
+          at(loaded, [...pathPath, "fleetgate", "redirect", "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
+        else if (ext.redirect.host === undefined)
+          at(loaded, [...pathPath, "fleetgate", "redirect", "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
+      }
       if (!ext?.redirect && !entry.backend) at(loaded, pathPath, `has no backend; add backend: { serviceName, servicePort } (or a fleetgate.redirect)`);
       if (entry.backend) checkBackend([...pathPath, "backend"], entry.backend);
       if (ext?.split) {

@@ -138,10 +138,8 @@ export const pathExtensionSchema = strictObject(
       "Fleetgate extension: answer with a redirect instead of forwarding (the path then has no backend).",
     )
       .superRefine((redirect, ctx) => {
-        // Every host is served over HTTPS only (port 80 only upgrades), so a redirect must change the host
-        // or the path, and cannot go to plain HTTP.
-        if (redirect.scheme === "http")
-          ctx.addIssue({ code: "custom", path: ["scheme"], message: `is http, but every host is served over HTTPS only and port 80 redirects back to HTTPS, so the client would loop; remove scheme` });
+        // Every host is served over HTTPS (port 80 only upgrades), so a redirect must change the host or the
+        // path; where a redirect may go to plain HTTP depends on the front door (spec/validate.ts).
         if (redirect.path !== undefined && redirect.prefix !== undefined)
           ctx.addIssue({ code: "custom", path: ["prefix"], message: `is set beside path; a redirect replaces the whole path or the matched prefix, so keep one` });
         if (redirect.host === undefined && redirect.path === undefined && redirect.prefix === undefined && redirect.scheme !== "http")

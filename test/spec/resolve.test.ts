@@ -28,6 +28,11 @@ describe("the resolver on the prod example", () => {
     expect(asia.autoscaling.targetCPUUtilizationPercentage).not.toBe(70);
   });
 
+  it("lets only gateways that Google's front end alone reaches trust its forwarded headers; behind AWS, routes mark requests https", () => {
+    for (const c of plan.clusters) expect(c.gateway!.forwarded, c.name).toEqual({ trustedProxies: 2 });
+    for (const c of examplePlan("aws-prod").clusters.filter((c) => c.gateway)) expect(c.gateway!.forwarded, c.name).toEqual({ trustedProxies: 0, proto: "https" });
+  });
+
   it("keeps a drained cluster's gateway", () => {
     const asia = plan.clusters.find((c) => c.name === "gke-asia")!;
     expect(asia.gateway!.services).toContain("shop/cart");

@@ -109,7 +109,8 @@ const cases: Case[] = [
   { description: "a backend-config annotation must be a JSON object", mutate: (f) => { doc(f, "shop/shop.yaml", 0).metadata.annotations = { "cloud.google.com/backend-config": '"web-bc"' }; }, wantErrors: [{ path: "cloud.google.com/backend-config", message: "not an object" }] },
   { description: "a BackendConfig reference must resolve", mutate: (f) => { doc(f, "shop/shop.yaml", 0).metadata.annotations = { "cloud.google.com/backend-config": '{"default": "web-bc"}' }; }, wantErrors: [{ path: "cloud.google.com/backend-config", message: 'BackendConfig "web-bc"' }] },
   { description: "a static IP that is not the environment's address is rejected", mutate: (f) => { doc(f, "shop/shop.yaml", 2).metadata.annotations = { "networking.gke.io/static-ip": "my-ip" }; }, wantErrors: [{ path: "networking.gke.io/static-ip", message: 'set it to "fg-test"' }] },
-  { description: "a redirect must change the host or the path, and cannot go to plain http or replace both path and prefix", mutate: (f) => { const paths = searchIngress(f).rules[1].http.paths; paths.push({ path: "/same", fleetgate: { redirect: { scheme: "https" } } }, { path: "/plain", fleetgate: { redirect: { scheme: "http", host: "example.com" } } }, { path: "/both/*", fleetgate: { redirect: { path: "/x", prefix: "/y/" } } }); }, wantErrors: [{ path: "fleetgate.redirect", message: "back to the same URL" }, { path: "fleetgate.redirect.scheme", message: "served over HTTPS only" }, { path: "fleetgate.redirect.prefix", message: "keep one" }] },
+  { description: "a redirect must change the host or the path, and cannot replace both path and prefix", mutate: (f) => { const paths = searchIngress(f).rules[1].http.paths; paths.push({ path: "/same", fleetgate: { redirect: { scheme: "https" } } }, { path: "/both/*", fleetgate: { redirect: { path: "/x", prefix: "/y/" } } }); }, wantErrors: [{ path: "fleetgate.redirect", message: "back to the same URL" }, { path: "fleetgate.redirect.prefix", message: "keep one" }] },
+  { description: "the GCP front door cannot redirect to plain http", mutate: (f) => { searchIngress(f).rules[1].http.paths.push({ path: "/plain", fleetgate: { redirect: { scheme: "http", host: "example.com" } } }); }, wantErrors: [{ path: "fleetgate.redirect.scheme", message: "which the GCP front door cannot answer with" }] },
   { description: "the GCP front door cannot match a regular expression", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { match: { headers: [{ name: "x-user", type: "RegularExpression", value: "^bot" }] } }; }, wantErrors: [{ path: "fleetgate.match.headers[0].type", message: "cannot match; use Exact or Present" }] },
   { description: "a path cannot both redirect and forward", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { redirect: { path: "/basket" } }; }, wantErrors: [{ path: "fleetgate.redirect", message: "either redirects or forwards" }] },
   { description: "a Present match takes no value", mutate: (f) => { shopIngress(f).rules[0].http.paths[0].fleetgate = { match: { headers: [{ name: "x-beta", type: "Present", value: "1" }] } }; }, wantErrors: [{ path: "headers[0].value", message: "Present match" }] },
@@ -190,6 +191,11 @@ describe("one mistake, one error", () => {
     expect(result.plan).toBeDefined();
     expect(result.diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.path}`)).toEqual(["warning 5:19 spec.securityPolicy", "warning 6:8 spec.cdn"]);
     for (const d of result.diagnostics) expect(d.message).toContain("front door is AWS");
+
+    const byClient = { path: "stacks/aws-prod/shop/backend.yaml", text: "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata: { name: web-bc, namespace: shop }\nspec:\n  sessionAffinity: { affinityType: CLIENT_IP }\n" };
+    const sticky = planEnvironment({ environment: "aws-prod", stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files: [...readEnvironmentFiles(PROJECT_ROOT, "aws-prod"), byClient] });
+    expect(sticky.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(["warning spec.sessionAffinity.affinityType"]);
+    expect(sticky.diagnostics[0]!.message).toContain("use GENERATED_COOKIE");
   });
 
   it("reports a host claimed by a namespace that may not claim it at the claim only, not against the host's owner", () => {
