@@ -14,8 +14,8 @@
  * the backend service's is ignored; and a URL map's header actions apply from the weighted backend service
  * outwards to the URL map, each level after the one inside it. So removing a client-sent tag in the URL
  * map could remove the front door's own tag too, and every dispatched request would be refused. Instead:
- * - the URL map never sets, adds or removes the tag, and Fleetgate refuses a spec that would
- *   (`assertNoDispatchHeader`);
+ * - the URL map never sets, adds or removes the tag, and the validator refuses a spec that would (every
+ *   `x-fleetgate-` header is reserved: spec/schema/common.ts);
  * - a client-sent tag cannot select a backend whatever the load balancer does with it: if the backend
  *   service's header replaces it, only the front door's tag arrives; if it is appended, the gateway's
  *   Envoy matches a header against all its values joined with "," (since CVE-2020-25017), and a tag holds
@@ -48,7 +48,7 @@
  */
 import { RESERVED_PATH_PREFIX } from "../spec/paths";
 import { RESERVED_HEADER_PREFIX } from "../spec/schema/common";
-import type { ClusterPlan, FleetPlan, HeaderActionsPlan, HealthCheckPlan } from "../spec/plan";
+import type { ClusterPlan, FleetPlan, HealthCheckPlan } from "../spec/plan";
 
 export { RESERVED_PATH_PREFIX };
 

@@ -118,13 +118,13 @@ function envReporter(stack: StackConfig, out: Diagnostic[]): EnvReport {
 }
 
 function validateEnvironment({ config }: ValidationInput, env: EnvReport): void {
-  // Autoscaling bounds are combined from the defaults, the environment and the cluster: each place that
-  // sets a bound is checked once, with what it combines to.
-  const reportScaling = (scaling: { enabled: boolean; minReplicas: number; maxReplicas: number }, path: PathSegment[], whose: string) => {
-    if (scaling.enabled && scaling.minReplicas > scaling.maxReplicas)
-      env(path, `gives ${whose} minReplicas ${scaling.minReplicas}, above its maxReplicas ${scaling.maxReplicas} (defaults, environment and cluster combined); the autoscaler would be refused, so raise maxReplicas or lower minReplicas`);
-  };
-  reportScaling(gatewayAutoscaling(config, { gateway: {} }), ["gateway", "autoscaling"], "the gateways");
+  // Autoscaling is combined from the defaults, the environment and the cluster, and checked per cluster as
+  // combined: at the cluster where it sets autoscaling of its own, else once at the environment's.
+  const badScaling = (s: { enabled: boolean; minReplicas: number; maxReplicas: number }) => s.enabled && s.minReplicas > s.maxReplicas;
+  const scalingMessage = (whose: string, s: { minReplicas: number; maxReplicas: number }) =>
+    `gives ${whose} minReplicas ${s.minReplicas}, above its maxReplicas ${s.maxReplicas} (defaults, environment and cluster combined); the autoscaler would be refused, so raise maxReplicas or lower minReplicas`;
+  const inheriting = config.clusters.filter((c) => Object.keys(c.gateway?.autoscaling ?? {}).length === 0 && badScaling(gatewayAutoscaling(config, c)));
+  if (inheriting.length > 0) env(["gateway", "autoscaling"], scalingMessage(`the gateways of ${inheriting.map((c) => c.name).join(", ")}`, gatewayAutoscaling(config, inheriting[0]!)));
   const seen = checkClusterList(config.clusters, env);
   config.clusters.forEach((cluster, i) => {
     if (cluster.provider === "gke" && config.frontDoor === "gcp" && cluster.zones.length === 0)
@@ -138,8 +138,8 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
       );
     if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
-    const own = cluster.gateway?.autoscaling;
-    if (own?.minReplicas !== undefined || own?.maxReplicas !== undefined) reportScaling(gatewayAutoscaling(config, cluster), ["clusters", i, "gateway", "autoscaling"], `the gateway of ${cluster.name}`);
+    const combined = gatewayAutoscaling(config, cluster);
+    if (Object.keys(cluster.gateway?.autoscaling ?? {}).length > 0 && badScaling(combined)) env(["clusters", i, "gateway", "autoscaling"], scalingMessage(`the gateway of ${cluster.name}`, combined));
   });
 
   for (const name of Object.keys(config.kubeconfigs ?? {}))

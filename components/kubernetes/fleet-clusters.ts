@@ -75,7 +75,9 @@ export class FleetClusters extends pulumi.ComponentResource {
           direction: "INGRESS",
           priority: MESH_FIREWALL_PRIORITY,
           allows: MESH_PROTOCOLS.map((protocol) => ({ protocol })),
+          // From pods to pods only: the same ranges are the only sources and the only destinations.
           sourceRanges: pulumi.all(rule.clusters.map((c) => podRanges.get(c)!)),
+          destinationRanges: pulumi.all(rule.clusters.map((c) => podRanges.get(c)!)),
           description: `Fleetgate ${environment}: the pods of ${rule.clusters.join(", ")} reach each other across clusters`,
         },
         { parent: this },

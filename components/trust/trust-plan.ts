@@ -11,7 +11,7 @@
  * other. `root-cert.pem` may hold more than one root so that a rotation can trust the old and the new root
  * at once: add the new root to `additionalTrustedRoots`, roll the intermediates over, then drop the old one.
  */
-import type { IntermediateCaPlan, TrustPlan } from "../../spec/plan";
+import type { IntermediateCaPlan } from "../../spec/plan";
 
 /** What a CA certificate may do: sign certificates and revocation lists (and its own OCSP answers). */
 export const CA_ALLOWED_USES = ["cert_signing", "crl_signing", "digital_signature"] as const;
@@ -43,7 +43,6 @@ export function caKeyArgs(algorithm: "RSA" | "ECDSA", role: "root" | "intermedia
 export function intermediateRenewalHours(validityHours: number): number {
   return Math.min(30 * 24, Math.floor(validityHours / 4));
 }
-
 
 /** Logical names of the trust resources; they derive from the environment and the cluster only. */
 export const trustNames = {

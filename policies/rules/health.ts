@@ -4,7 +4,7 @@
  * load balancer.)
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, readKnown, TYPES } from "./resources";
+import { asArray, readKnown, TYPES, UNKNOWN } from "./resources";
 
 export const backendsHealthChecked: ResourceValidationPolicy = {
   name: "backends-health-checked",
@@ -12,8 +12,9 @@ export const backendsHealthChecked: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args, reportViolation) => {
     if (args.type !== TYPES.backendService) return;
-    const groups = asArray<{ group?: string }>(args.props.backends).map((b) => String(b.group ?? ""));
-    const internetOnly = groups.length > 0 && groups.every((g) => g.includes("/global/networkEndpointGroups/"));
+    // A new NEG's link is not known during a preview: it counts as a network endpoint group of a cluster.
+    const groups = asArray<{ group?: string }>(args.props.backends).map((b) => readKnown(() => String(b.group ?? "")));
+    const internetOnly = groups.length > 0 && groups.every((g) => g !== UNKNOWN && g.includes("/global/networkEndpointGroups/"));
     // New health checks' links are not known during a preview: an unknown list is a list all the same.
     const checks = readKnown(() => args.props.healthChecks);
     if (!internetOnly && (checks === undefined || (Array.isArray(checks) && checks.length === 0)))

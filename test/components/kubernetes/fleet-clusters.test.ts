@@ -219,6 +219,8 @@ describe("the clusters side of the prod example", () => {
     expect(ranges).toHaveLength(clusters.length);
     expect(new Set(ranges).size).toBe(clusters.length);
     for (const range of ranges) expect(range).toMatch(/^10\.\d+\.0\.0\/14$/);
+    // Pods to pods only, not to every machine of the network.
+    expect(rule!.inputs.destinationRanges).toEqual(ranges);
   });
 
   it("validates every Kubernetes object it registers against its upstream schema", () => {
