@@ -49,7 +49,7 @@ export function selectClusters(
         problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}" in region ${region}, but it is in ${cluster.region}; write "${cluster.region}/${name}"` });
       } else matched = [cluster];
     } else if (entry.selector !== undefined) {
-      const wanted = Object.entries(entry.selector.matchLabels);
+      const wanted = Object.entries(entry.selector.matchLabels ?? {});
       matched = clusters.filter((c) => wanted.every(([k, v]) => c.labels[k] === v));
       if (matched.length === 0)
         problems.push({

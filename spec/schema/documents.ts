@@ -5,6 +5,7 @@
  * express lives under fields named `fleetgate`, the clearly marked extension points.
  */
 import { z } from "zod";
+import { listChoices } from "../names";
 import { absolutePath, annotationMap, dnsLabel, duration, headerLine, headerMap, headerName, hostName, labelMap, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
@@ -162,6 +163,29 @@ export const pathExtensionSchema = strictObject(
 
 // --- MultiClusterService -----------------------------------------------------------------------
 
+/**
+ * A label selector. Labels written straight under `selector` (GKE's Service selector form) are the
+ * common slip: they get one error that shows where they go, not a missing matchLabels beside it.
+ */
+const clusterSelector = z
+  .strictObject(
+    { matchLabels: labelMap.optional() },
+    {
+      error: (issue) => {
+        if (issue.code !== "unrecognized_keys") return undefined;
+        const labels = issue.keys.map((k) => `${k}: ${String((issue.input as Record<string, unknown> | undefined)?.[k] ?? "…")}`).join(", ");
+        return `puts ${listChoices(issue.keys, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels} } }`;
+      },
+    },
+  )
+  // Only when nothing else is wrong with the selector: labels put beside matchLabels already said it.
+  .refine((selector) => selector.matchLabels !== undefined, {
+    path: ["matchLabels"],
+    message: "is required; give the labels a cluster must have, e.g. matchLabels: { region: eu }",
+    when: (payload) => (payload.issues ?? []).length === 0,
+  })
+  .describe("Selects every fleet cluster whose labels include all of these.");
+
 const clusterSelection = strictObject(
   {
     link: z
@@ -169,7 +193,7 @@ const clusterSelection = strictObject(
       .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <region>/<cluster>, e.g. us-central1/gke-us` })
       .optional()
       .describe("A cluster as GKE links it: `<region>/<cluster name>`."),
-    selector: strictObject({ matchLabels: labelMap }, "Selects every fleet cluster whose labels include all of these.").optional(),
+    selector: clusterSelector.optional(),
     fleetgate: clusterExtension.optional(),
   },
   "One entry of the clusters list: a GKE link or a label selector.",
