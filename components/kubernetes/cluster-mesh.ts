@@ -24,6 +24,8 @@ export interface ClusterMeshArgs {
   readonly cacerts: Readonly<Record<CacertsFile, pulumi.Output<string>>>;
   /** Reader kubeconfigs of the peers (secret), by cluster name. */
   readonly peers: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Keys of the services that have a Service in this cluster: the ones its clients can call. */
+  readonly services: readonly string[];
 }
 
 export class ClusterMesh extends pulumi.ComponentResource {
@@ -66,7 +68,8 @@ export class ClusterMesh extends pulumi.ComponentResource {
       kubeResource(`${key}-remote-secret-${peer}`, remoteSecret(peer), { ...child, dependsOn: [args.istioSystem] }, { stringData: { [peer]: kubeconfig } });
     }
 
-    for (const service of plan.services) {
+    const present = new Set(args.services);
+    for (const service of plan.services.filter((s) => present.has(s.key))) {
       const rule = destinationRule(plan, service);
       if (rule) kubeResource(`${key}-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: crds });
     }

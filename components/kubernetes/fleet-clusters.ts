@@ -24,6 +24,7 @@ import { istioSettings, readClusters, remotePeers } from "./mesh-plan";
 import { MESH_FIREWALL_PRIORITY, MESH_PROTOCOLS, planMeshFirewalls } from "../gcp/mesh-firewall-plan";
 import { clusterKey } from "./names";
 import { placeHostRules, routeNotes } from "./routes";
+import { clusterServices, meshReachedServices } from "./services-plan";
 
 export type { ClusterStatus };
 
@@ -87,9 +88,12 @@ export class FleetClusters extends pulumi.ComponentResource {
     const status: Record<string, ClusterStatus> = {};
     for (const [cluster, parent] of clusters) {
       const key = clusterKey(environment, cluster.name);
-      const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers }, { parent });
       const gatewayRoutes = cluster.gateway ? clusterRoutes(plan, cluster, cluster.gateway, placements) : [];
-      const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed: routedServices(gatewayRoutes) }, { parent });
+      const routed = routedServices(gatewayRoutes);
+      // The services with a Service here: only their names resolve here, so only their rules matter here.
+      const present = [...clusterServices(plan, cluster.name), ...meshReachedServices(plan, cluster.name, routed)].map((s) => s.key);
+      const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers, services: present }, { parent });
+      const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed }, { parent });
       let routes: string[] = [];
       const notes: string[] = [];
       if (cluster.gateway) {

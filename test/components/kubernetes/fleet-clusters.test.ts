@@ -203,6 +203,18 @@ describe("the clusters side of the prod example", () => {
     }
   });
 
+  it("gives a service's DestinationRule only to the clusters with its Service, whose clients can call it", () => {
+    const search = plan.services.find((s) => s.key === "search/search")!;
+    const serving = search.clusters.map((c) => c.cluster);
+    expect(serving.length).toBeGreaterThan(1);
+    expect(serving.length).toBeLessThan(clusters.length);
+    for (const c of clusters) {
+      const rule = graph.find("kubernetes:networking.istio.io/v1beta1:DestinationRule", `${key(c)}-destination-search.search`);
+      const service = graph.find("kubernetes:core/v1:Service", `${key(c)}-service-search.search`);
+      expect(rule !== undefined, c).toBe(service !== undefined);
+    }
+  });
+
   it("gives every cluster the DestinationRule of each service with outlier detection, failing over in the spec's order", () => {
     for (const c of clusters) {
       const rule = graph.one("kubernetes:networking.istio.io/v1beta1:DestinationRule", `${key(c)}-destination-storefront.shop`);
