@@ -8,8 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan } from "../../spec/plan";
 import type { CacertsFile } from "../trust/trust-plan";
-import { ISTIO_SYSTEM, serviceRef } from "./names";
-import { cacertsSecret, crossNetworkGateway, destinationRule, eastWestValues, ISTIO_CHARTS, istioChartVersion, istiodValues, istioSettings, remotePeers, remoteSecret } from "./mesh-plan";
+import { ISTIO_SYSTEM, serviceRef, splitServiceKey } from "./names";
+import { cacertsSecret, crossNetworkGateway, destinationRule, eastWestValues, namespaceDestinationRule, ISTIO_CHARTS, istioChartVersion, istiodValues, istioSettings, remotePeers, remoteSecret } from "./mesh-plan";
 import { kubeResource } from "./objects";
 
 export interface ClusterMeshArgs {
@@ -69,6 +69,8 @@ export class ClusterMesh extends pulumi.ComponentResource {
     }
 
     const present = new Set(args.services);
+    for (const namespace of [...new Set(args.services.map((key) => splitServiceKey(key)[0]))].sort())
+      kubeResource(`${key}-destination-defaults-${namespace}`, namespaceDestinationRule(namespace), { ...child, dependsOn: crds });
     for (const service of plan.services.filter((s) => present.has(s.key))) {
       const rule = destinationRule(plan, service);
       if (rule) kubeResource(`${key}-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: crds });

@@ -11,7 +11,7 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { BackendSettingsPlan, ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
+import type { BackendSettingsPlan, ClusterPlan, FleetPlan, OutlierDetectionPlan, ServicePlan } from "../../spec/plan";
 import { DEFAULT_OUTLIER_DETECTION } from "../../spec/resolve";
 import { CACERTS_SECRET } from "../trust/trust-plan";
 import { ISTIO_SYSTEM, MANAGED_BY, NETWORK_LABEL, READER_ACCOUNT, READER_TOKEN, remoteSecretName, serviceRef, splitServiceKey } from "./names";
@@ -182,13 +182,29 @@ export function localityFailover(order: readonly string[], regions: readonly str
 
 const seconds = (s: number) => `${s}s`;
 
+const outlierPolicy = (o: OutlierDetectionPlan) => ({ consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent });
+
 /**
- * The DestinationRule of a service that runs in more than one cluster, declares outlier detection or
- * sticks clients to pods: ejection settings, and locality failover in the spec's order, or locality load
- * balancing off for `even` balancing. Istio keeps a client's requests in its own locality only while
- * outlier detection can eject failing endpoints (without it, every cluster's endpoints are equal), so a
- * `nearest` service gets the spec's default ejection when it declares none. It lives in istio-system
- * (the root namespace), so it applies to every client in the cluster, whichever namespaces exist there.
+ * The default DestinationRule of a team namespace: the spec's default ejection for every service in it.
+ * Istio keeps a client's requests in its own locality only while outlier detection can eject failing
+ * endpoints (without it, every cluster's endpoints are equal), so this is what makes `nearest` hold for
+ * services that say nothing more. One rule per namespace and cluster, not per service: a service's own
+ * rule (destinationRule) is more specific and replaces it. Its name has two dots, which no service's
+ * rule name (`<name>.<namespace>`) has.
+ */
+export function namespaceDestinationRule(namespace: string): DestinationRule {
+  return new DestinationRule({
+    metadata: { name: `${namespace}.defaults.fleetgate`, namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
+    spec: { host: `*.${namespace}.svc.cluster.local`, trafficPolicy: { outlierDetection: outlierPolicy(DEFAULT_OUTLIER_DETECTION) } },
+  });
+}
+
+/**
+ * The DestinationRule of a service that says more than its namespace's default: its own outlier
+ * detection, clients stuck to pods, a failover order, or `even` balancing across clusters (locality off).
+ * It replaces the namespace's rule for the service, so a `nearest` service keeps the default ejection
+ * where it declares none. It lives in istio-system (the root namespace), so it applies to every client in
+ * the cluster, whichever namespaces exist there.
  */
 export function destinationRule(plan: FleetPlan, service: ServicePlan): DestinationRule | undefined {
   const sticky = service.ports.flatMap((p) => {
@@ -196,12 +212,13 @@ export function destinationRule(plan: FleetPlan, service: ServicePlan): Destinat
     return consistentHash ? [{ port: p.port, consistentHash }] : [];
   });
   const spread = service.clusters.length > 1;
-  if (!service.outlierDetection && sticky.length === 0 && !spread) return undefined;
+  const even = service.balancing === "even" && spread;
+  if (!service.outlierDetection && sticky.length === 0 && service.failover.length === 0 && !even) return undefined;
   const [namespace, name] = splitServiceKey(service.key);
   const o = service.outlierDetection ?? (service.balancing === "nearest" && spread ? DEFAULT_OUTLIER_DETECTION : undefined);
   const failover = localityFailover(service.failover, plan.clusters.map((c) => c.region));
   const localityLbSetting = service.balancing === "even" ? { enabled: false } : failover.length ? { enabled: true, failover } : undefined;
-  const outlierDetection = o ? { outlierDetection: { consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent } } : {};
+  const outlierDetection = o ? { outlierDetection: outlierPolicy(o) } : {};
   return new DestinationRule({
     metadata: { name: serviceRef(service.key), namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
     spec: {

@@ -212,6 +212,10 @@ describe("the clusters side of the prod example", () => {
       const rule = graph.find("kubernetes:networking.istio.io/v1beta1:DestinationRule", `${key(c)}-destination-search.search`);
       const service = graph.find("kubernetes:core/v1:Service", `${key(c)}-service-search.search`);
       expect(rule !== undefined, c).toBe(service !== undefined);
+      // The namespace's default rule goes wherever one of its services has a Service.
+      expect(graph.find("kubernetes:networking.istio.io/v1beta1:DestinationRule", `${key(c)}-destination-defaults-search`) !== undefined, c).toBe(
+        graph.resources.some((r) => r.type === "kubernetes:core/v1:Service" && r.name.startsWith(`${key(c)}-service-`) && r.name.endsWith(".search")),
+      );
     }
   });
 

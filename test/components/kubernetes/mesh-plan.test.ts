@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossNetworkGateway, destinationRule, eastWestValues, istiodValues, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
+import { crossNetworkGateway, destinationRule, eastWestValues, istiodValues, namespaceDestinationRule, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
 import { serviceExportObject, serviceObject, clusterServices } from "../../../components/kubernetes/services-plan";
 import { validateUpstreamServiceExport } from "../../../components/kubernetes/objects";
 import { examplePlan } from "../../examples";
@@ -40,18 +40,23 @@ describe("the mesh, as data", () => {
     expect(destinationRule(prod, even)!.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: false } });
   });
 
-  it("keeps a multi-cluster service's requests in the client's locality with default ejection when it declares none, and leaves a one-cluster service alone", () => {
+  it("keeps a namespace's services in the client's locality with one default rule, which a service's own replaces", () => {
+    const defaults = namespaceDestinationRule("shop");
+    defaults.validate();
+    expect(defaults.toJSON()).toMatchObject({
+      metadata: { name: "shop.defaults.fleetgate", namespace: "istio-system" },
+      spec: { host: "*.shop.svc.cluster.local", trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 } } },
+    });
+    // A nearest service that says nothing more needs no rule of its own.
     const cart = service("shop/cart");
     expect(cart.outlierDetection).toBeUndefined();
     expect(cart.clusters.length).toBeGreaterThan(1);
-    const rule = destinationRule(prod, cart)!;
-    rule.validate();
-    // Locality load balancing stays on (Istio's default) and now has ejection to act on.
-    expect(rule.spec!.trafficPolicy).toEqual({ outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 } });
-    const alone = { ...cart, clusters: cart.clusters.slice(0, 1) };
-    expect(destinationRule(prod, alone)).toBeUndefined();
-    // Even balancing spreads on purpose: locality off, nothing ejected that the spec did not ask for.
+    expect(destinationRule(prod, cart)).toBeUndefined();
+    // Even balancing spreads on purpose: its own rule turns locality off, with no ejection it did not ask for.
     expect(destinationRule(prod, { ...cart, balancing: "even" })!.spec!.trafficPolicy).toEqual({ loadBalancer: { localityLbSetting: { enabled: false } } });
+    // A sticky nearest service's own rule keeps the default ejection, since it replaces the namespace's.
+    const sticky = { ...cart, ports: cart.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type: "GENERATED_COOKIE" as const, cookieTtlSeconds: 0 } } })) };
+    expect(destinationRule(prod, sticky)!.spec!.trafficPolicy!.outlierDetection).toEqual(defaults.spec!.trafficPolicy!.outlierDetection);
   });
 
   it("keeps a client on one pod of a service with session affinity: a consistent hash per port, repeating the service's policy", () => {
