@@ -93,18 +93,18 @@ export function backendConfigNames(service: MultiClusterService): { byPort: Map<
   const key = ANNOTATIONS.backendConfig.find((k) => annotations[k] !== undefined);
   if (key === undefined) return { byPort, problems };
   const path: PathSegment[] = ["metadata", "annotations", key];
+  const shape = `'{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'`;
   let value: unknown;
   try {
     value = JSON.parse(annotations[key]!);
   } catch {
-    problems.push({ path, message: `is not JSON; write it as '{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'` });
+    problems.push({ path, message: `is not JSON; write it as ${shape}` });
     return { byPort, problems };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    problems.push({ path, message: `is ${JSON.stringify(value)}, not an object; write it as '{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'` });
+    problems.push({ path, message: `is ${JSON.stringify(value)}, not an object; write it as ${shape}` });
     return { byPort, problems };
   }
-  const shape = `'{"default": "<backendconfig>"}' or '{"ports": {"80": "<backendconfig>"}}'`;
   for (const field of Object.keys(value).filter((k) => k !== "default" && k !== "ports"))
     problems.push({ path, message: `has the field "${field}", which GKE does not read${didYouMean(field, ["default", "ports"])}; write it as ${shape}` });
   const { default: fallback, ports } = value as { default?: unknown; ports?: unknown };

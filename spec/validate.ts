@@ -123,7 +123,8 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
   const badScaling = (s: { enabled: boolean; minReplicas: number; maxReplicas: number }) => s.enabled && s.minReplicas > s.maxReplicas;
   const scalingMessage = (whose: string, s: { minReplicas: number; maxReplicas: number }) =>
     `gives ${whose} minReplicas ${s.minReplicas}, above its maxReplicas ${s.maxReplicas} (defaults, environment and cluster combined); the autoscaler would be refused, so raise maxReplicas or lower minReplicas`;
-  const inheriting = config.clusters.filter((c) => Object.keys(c.gateway?.autoscaling ?? {}).length === 0 && badScaling(gatewayAutoscaling(config, c)));
+  const ownsScaling = (c: ClusterConfig) => Object.keys(c.gateway?.autoscaling ?? {}).length > 0;
+  const inheriting = config.clusters.filter((c) => !ownsScaling(c) && badScaling(gatewayAutoscaling(config, c)));
   if (inheriting.length > 0) env(["gateway", "autoscaling"], scalingMessage(`the gateways of ${inheriting.map((c) => c.name).join(", ")}`, gatewayAutoscaling(config, inheriting[0]!)));
   const seen = checkClusterList(config.clusters, env);
   config.clusters.forEach((cluster, i) => {
@@ -139,7 +140,7 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
     if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
     const combined = gatewayAutoscaling(config, cluster);
-    if (Object.keys(cluster.gateway?.autoscaling ?? {}).length > 0 && badScaling(combined)) env(["clusters", i, "gateway", "autoscaling"], scalingMessage(`the gateway of ${cluster.name}`, combined));
+    if (ownsScaling(cluster) && badScaling(combined)) env(["clusters", i, "gateway", "autoscaling"], scalingMessage(`the gateway of ${cluster.name}`, combined));
   });
 
   for (const name of Object.keys(config.kubeconfigs ?? {}))

@@ -360,30 +360,46 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
   };
 }
 
+/** A VPC network of GKE clusters: its path, its project and name, and its clusters sorted by name. */
+export interface ClusterNetwork {
+  /** `projects/<project>/global/networks/<network>`. */
+  readonly path: string;
+  readonly project: string;
+  readonly network: string;
+  readonly clusters: readonly ClusterPlan[];
+}
+
+/** The given clusters grouped by the VPC network they are on (in the project `projectOf` names), by path. */
+export function clustersByNetwork(clusters: readonly ClusterPlan[], projectOf: (cluster: ClusterPlan) => string): ClusterNetwork[] {
+  const byPath = new Map<string, ClusterPlan[]>();
+  for (const cluster of clusters) {
+    const path = networkPath(projectOf(cluster), cluster.network);
+    byPath.set(path, [...(byPath.get(path) ?? []), cluster]);
+  }
+  return [...byPath].map(([path, members]) => {
+    const [, project, , , network] = path.split("/") as [string, string, string, string, string];
+    return { path, project, network, clusters: [...members].sort((a, b) => compare(a.name, b.name)) };
+  });
+}
+
 /** Per VPC network of the GKE gateways: admit Google's probe and proxy ranges to the gateway pods. */
 export function planFirewalls(plan: FleetPlan, frontDoor: GcpFrontDoorPlan = gcpFrontDoor(plan)): FirewallSpec[] {
-  const byNetwork = new Map<string, { project: string; network: string; ports: Set<number>; clusters: string[] }>();
-  for (const cluster of plan.clusters) {
-    if (cluster.provider !== "gke" || cluster.gateway === undefined) continue;
-    const path = networkPath(clusterProject(cluster, frontDoor), cluster.network);
-    const [, project, , , network] = path.split("/") as [string, string, string, string, string];
-    const entry = byNetwork.get(path) ?? { project, network, ports: new Set<number>([GATEWAY_READINESS.port]), clusters: [] };
+  const env = plan.environment;
+  const gateways = plan.clusters.filter((c) => c.provider === "gke" && c.gateway !== undefined);
+  const rules = clustersByNetwork(gateways, (c) => clusterProject(c, frontDoor)).map((net): FirewallSpec => {
     // The port the NEGs expose (the dispatch port, else the host-routing port): proxied requests and the
     // services' health checks. The host-routing port of a dispatching gateway is not reached from Google.
-    entry.ports.add(cluster.gateway.dispatchPort ?? cluster.gateway.port);
-    entry.clusters.push(cluster.name);
-    byNetwork.set(path, entry);
-  }
-  const env = plan.environment;
-  const rules = [...byNetwork].map(([path, entry]): FirewallSpec => ({
-    logicalName: logicalName(env, "firewall", entry.project, entry.network),
-    name: cloudName(env, entry.network, "lb"),
-    project: entry.project,
-    network: path,
-    ports: [...entry.ports].sort((a, b) => a - b).map(String),
-    sourceRanges: [...GOOGLE_LB_SOURCE_RANGES],
-    clusters: entry.clusters.sort(),
-  }));
+    const ports = new Set([GATEWAY_READINESS.port, ...net.clusters.map((c) => c.gateway!.dispatchPort ?? c.gateway!.port)]);
+    return {
+      logicalName: logicalName(env, "firewall", net.project, net.network),
+      name: cloudName(env, net.network, "lb"),
+      project: net.project,
+      network: net.path,
+      ports: [...ports].sort((a, b) => a - b).map(String),
+      sourceRanges: [...GOOGLE_LB_SOURCE_RANGES],
+      clusters: net.clusters.map((c) => c.name),
+    };
+  });
   return rules.sort((a, b) => compare(a.logicalName, b.logicalName));
 }
 

@@ -86,15 +86,15 @@ export class GcpCertificates extends pulumi.ComponentResource {
     this.mapReference = pulumi.interpolate`//certificatemanager.googleapis.com/projects/${project}/locations/global/certificateMaps/${map.name}`;
 
     // Reading a certificate's state needs the front door's project, whatever the default provider's is.
-    const reader = args.awaitSeconds !== undefined ? new gcp.Provider(`${plan.map.logicalName}-reader`, { project }, { parent: this }) : undefined;
+    const wait = args.awaitSeconds !== undefined ? { timeoutMs: args.awaitSeconds * 1000, reader: new gcp.Provider(`${plan.map.logicalName}-reader`, { project }, { parent: this }) } : undefined;
     const readyOf = (certificate: pulumi.Output<string>): pulumi.Output<unknown> =>
-      !reader || args.awaitSeconds === undefined
+      !wait
         ? certificate
         : certificate.apply(async (id) => {
             // A preview knows no certificate yet; only an update waits.
             if (pulumi.runtime.isDryRun()) return id;
-            const read = () => gcp.certificatemanager.getCertificates({ region: "global", filter: `name:${id}` }, { provider: reader, parent: this }).then(certificateState);
-            await waitUntilActive(id, read, { timeoutMs: args.awaitSeconds! * 1000, intervalMs: POLL_INTERVAL_MS, now: Date.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
+            const read = () => gcp.certificatemanager.getCertificates({ region: "global", filter: `name:${id}` }, { provider: wait.reader, parent: this }).then(certificateState);
+            await waitUntilActive(id, read, { timeoutMs: wait.timeoutMs, intervalMs: POLL_INTERVAL_MS, now: Date.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
             return id;
           });
 

@@ -66,7 +66,7 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
 
     const backendPlan = planBackends(plan);
     const backends = new GcpBackends(env, { backends: backendPlan, gateways }, { parent: this });
-    const awaitSeconds = gcpFrontDoor(plan).awaitCertificatesSeconds;
+    const awaitSeconds = frontDoor.awaitCertificatesSeconds;
     const certificates = new GcpCertificates(env, { certificates: planCertificates(plan), ...(awaitSeconds !== undefined ? { awaitSeconds } : {}) }, { parent: this });
 
     // The addresses are what every DNS record and every client points at: never lost by mistake.

@@ -5,7 +5,7 @@
  * time out. One rule per VPC network, from the pod ranges of the GKE clusters on it.
  */
 import type { FleetPlan } from "../../spec/plan";
-import { networkPath } from "./backend-plan";
+import { clustersByNetwork, compare } from "./backend-plan";
 import { cloudName, logicalName } from "./names";
 
 /** What the mesh carries between pods: Istio's own documentation opens these for multi-cluster GKE. */
@@ -29,23 +29,15 @@ export interface MeshFirewallSpec {
  * kubeconfig has no known pod range: its operator admits it).
  */
 export function planMeshFirewalls(plan: FleetPlan): MeshFirewallSpec[] {
-  const byNetwork = new Map<string, { project: string; network: string; clusters: string[] }>();
-  for (const cluster of plan.clusters) {
-    if (cluster.provider !== "gke" || cluster.access.kind !== "gke") continue;
-    const path = networkPath(cluster.access.project, cluster.network);
-    const [, project, , , network] = path.split("/") as [string, string, string, string, string];
-    const entry = byNetwork.get(path) ?? { project, network, clusters: [] };
-    entry.clusters.push(cluster.name);
-    byNetwork.set(path, entry);
-  }
-  return [...byNetwork]
-    .filter(([, entry]) => entry.clusters.length > 1)
-    .map(([path, entry]) => ({
-      logicalName: logicalName(plan.environment, "mesh-firewall", entry.project, entry.network),
-      name: cloudName(plan.environment, entry.network, "mesh"),
-      project: entry.project,
-      network: path,
-      clusters: entry.clusters.sort(),
+  const lookedUp = plan.clusters.filter((c) => c.provider === "gke" && c.access.kind === "gke");
+  return clustersByNetwork(lookedUp, (c) => (c.access.kind === "gke" ? c.access.project : ""))
+    .filter((net) => net.clusters.length > 1)
+    .map((net) => ({
+      logicalName: logicalName(plan.environment, "mesh-firewall", net.project, net.network),
+      name: cloudName(plan.environment, net.network, "mesh"),
+      project: net.project,
+      network: net.path,
+      clusters: net.clusters.map((c) => c.name),
     }))
-    .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
+    .sort((a, b) => compare(a.logicalName, b.logicalName));
 }

@@ -66,7 +66,8 @@ export class FleetClusters extends pulumi.ComponentResource {
 
     // Pods of the GKE clusters on one network reach each other directly once their VPC admits them.
     const podRanges = new Map(clusters.flatMap(([plan, c]) => (c.podRange ? [[plan.name, c.podRange] as const] : [])));
-    for (const rule of planMeshFirewalls(plan))
+    for (const rule of planMeshFirewalls(plan)) {
+      const ranges = pulumi.all(rule.clusters.map((c) => podRanges.get(c)!));
       new gcp.compute.Firewall(
         rule.logicalName,
         {
@@ -77,12 +78,13 @@ export class FleetClusters extends pulumi.ComponentResource {
           priority: MESH_FIREWALL_PRIORITY,
           allows: MESH_PROTOCOLS.map((protocol) => ({ protocol })),
           // From pods to pods only: the same ranges are the only sources and the only destinations.
-          sourceRanges: pulumi.all(rule.clusters.map((c) => podRanges.get(c)!)),
-          destinationRanges: pulumi.all(rule.clusters.map((c) => podRanges.get(c)!)),
+          sourceRanges: ranges,
+          destinationRanges: ranges,
           description: `Fleetgate ${environment}: the pods of ${rule.clusters.join(", ")} reach each other across clusters`,
         },
         { parent: this },
       );
+    }
 
     const gateways: Record<string, pulumi.Resource> = {};
     const status: Record<string, ClusterStatus> = {};

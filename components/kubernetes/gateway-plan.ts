@@ -275,16 +275,17 @@ export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; h
   return { deployment, ...(horizontalPodAutoscaler ? { horizontalPodAutoscaler } : {}), podDisruptionBudget };
 }
 
-/**
- * The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets,
- * and the generated Service's further annotations (`serviceAnnotations`), if any.
- */
+/** The pod annotation Istio reads a gateway's proxy settings from when it injects the proxy. */
 export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
 
+/**
+ * The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets,
+ * the proxy settings its front door needs, and the generated Service's further annotations
+ * (`serviceAnnotations`), if any.
+ */
 export function gatewayOptions(gateway: GatewayPlan, annotations: Readonly<Record<string, string>> = {}): ConfigMap {
   const sizing = gatewaySizing(gateway);
   const deployment = sizing.deployment.spec!;
-  // Istio reads a gateway pod's proxy settings from this annotation when it injects the proxy.
   const proxyConfig = gateway.forwarded.trustedProxies > 0 ? { metadata: { annotations: { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ gatewayTopology: { numTrustedProxies: gateway.forwarded.trustedProxies } }) } } } : {};
   const data: Record<string, string> = {
     deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { ...proxyConfig, spec: { containers: deployment.template.spec!.containers } } } }),
