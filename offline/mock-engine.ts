@@ -1,13 +1,15 @@
 /**
  * An engine stand-in for running Fleetgate offline: it installs Pulumi's mocks, answers the program's
- * lookups, and records every resource registration with what a reviewer or a test needs to see —
- * type, name, parent, provider, inputs (with which of them are secret), and resource options.
+ * registrations and lookups through a Cloud (the instant one of offline plans, or the simulated clouds
+ * of `--simulate`), and records every resource registration with what a reviewer or a test needs to see
+ * — type, name, parent, provider, inputs (with which of them are secret), and resource options.
  * Used by the test harness and by the offline plan, so both see the graph the same way.
  */
 import { createHmac } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
+import { assertRegistration } from "../contracts";
 import { fakeInvoke, fakeOutputs } from "./fakes/all";
 
 export interface RegisteredResource {
@@ -45,7 +47,39 @@ export interface MockEngineOptions {
   /** Full config keys (`fleetgate:clusters`) to raw values as the CLI passes them (objects as JSON). */
   readonly config?: Readonly<Record<string, string>>;
   readonly secretKeys?: readonly string[];
+  /** Who answers: default, the instant cloud of offline plans (instantCloud). */
+  readonly cloud?: Cloud;
 }
+
+/** A registration as the cloud sees it: the record below, and the inputs as the SDK sent them (secrets wrapped). */
+export interface Registration {
+  readonly resource: RegisteredResource;
+  readonly wireInputs: Record<string, unknown>;
+}
+
+/**
+ * What answers in place of the clouds: the outputs of each registration (or the provider's refusal), the
+ * results of lookups, and the engine's own work after the program ends (deleting what it no longer
+ * registers). Answers may take time: the simulated clouds answer on a virtual clock.
+ */
+export interface Cloud {
+  register(registration: Registration, provider: RegisteredResource | undefined): Promise<Record<string, unknown>> | Record<string, unknown>;
+  invoke(token: string, inputs: Record<string, unknown>, provider: string | undefined): Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Runs once the program has ended, before the engine reports it done. */
+  finish?(): Promise<void>;
+}
+
+/**
+ * The clouds of an offline plan (a preview): every registration is checked against the providers'
+ * registration contracts (contracts/) and answered at once with the fakes' outputs.
+ */
+export const instantCloud: Cloud = {
+  register({ resource, wireInputs }, provider) {
+    if (resource.custom) assertRegistration(resource.type, resource.name, resource.inputs, { ...(provider ? { provider: provider.inputs } : {}) });
+    return fakeOutputs(resource.type, resource.name, wireInputs, resource.provider);
+  },
+  invoke: (token, inputs, provider) => fakeInvoke(token, inputs, provider),
+};
 
 export interface MockEngine {
   /** Resources in registration order. */
@@ -75,10 +109,18 @@ type RawRequest = {
 export function startMockEngine(options: MockEngineOptions): MockEngine {
   const resources: RegisteredResource[] = [];
   const byUrn = new Map<string, RegisteredResource>();
+  const cloud = options.cloud ?? instantCloud;
+  // The registration being answered: the monitor hands it to `newResource` synchronously.
+  let answering: { registration: Registration; provider: RegisteredResource | undefined } | undefined;
   pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fakeOutputs(args.type, args.name, args.inputs, args.provider) } }),
-      call: (args) => fakeInvoke(args.token, args.inputs, args.provider),
+      newResource: async (args) => {
+        const current = answering;
+        answering = undefined;
+        const outputs = current ? await cloud.register(current.registration, current.provider) : fakeOutputs(args.type, args.name, args.inputs, args.provider);
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...outputs } };
+      },
+      call: (args) => cloud.invoke(args.token, args.inputs, args.provider),
     },
     options.project ?? "fleetgate",
     options.stack,
@@ -92,31 +134,35 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     signalAndWaitForShutdown?: (req: unknown, callback: (err: unknown, resp?: unknown) => void) => void;
   };
   const registerResource = monitor.registerResource.bind(monitor);
+  const project = options.project ?? "fleetgate";
   monitor.registerResource = (req, callback) => {
-    const raw = req.getObject()?.toJavaScript() ?? {};
+    const wireInputs = req.getObject()?.toJavaScript() ?? {};
     const secretPaths: string[] = [];
-    const inputs = reveal(raw, [], secretPaths) as Record<string, unknown>;
+    const inputs = reveal(wireInputs, [], secretPaths) as Record<string, unknown>;
+    const resource: RegisteredResource = {
+      urn: resourceUrn(options.stack, project, req.getParent(), req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      ...(req.getParent() ? { parent: req.getParent() } : {}),
+      ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+      inputs,
+      secretPaths: secretPaths.sort(),
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      dependsOn: [...req.getDependenciesList()].sort(),
+      propertyDependencies: propertyDependencies(req),
+      ignoreChanges: [...req.getIgnorechangesList()],
+      replaceOnChanges: [...req.getReplaceonchangesList()],
+      additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
+      aliases: [...req.getAliasurnsList()],
+    };
+    const providerUrn = resource.provider?.split("::").slice(0, -1).join("::");
+    answering = { registration: { resource, wireInputs }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
     registerResource(req, (err, resp) => {
       if (!err && resp) {
-        const resource: RegisteredResource = {
-          urn: resp.getUrn(),
-          type: req.getType(),
-          name: req.getName(),
-          custom: req.getCustom(),
-          ...(req.getParent() ? { parent: req.getParent() } : {}),
-          ...(req.getProvider() ? { provider: req.getProvider() } : {}),
-          inputs,
-          secretPaths: secretPaths.sort(),
-          protect: req.getProtect(),
-          retainOnDelete: req.getRetainondelete(),
-          deleteBeforeReplace: req.getDeletebeforereplace(),
-          dependsOn: [...req.getDependenciesList()].sort(),
-          propertyDependencies: propertyDependencies(req),
-          ignoreChanges: [...req.getIgnorechangesList()],
-          replaceOnChanges: [...req.getReplaceonchangesList()],
-          additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
-          aliases: [...req.getAliasurnsList()],
-        };
+        if (resp.getUrn() !== resource.urn) throw new Error(`the mock engine named ${resource.urn}, the monitor ${resp.getUrn()}`);
         resources.push(resource);
         byUrn.set(resource.urn, resource);
       }
@@ -133,8 +179,14 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     }
     registerOutputs(req, callback);
   };
-  // The run entry signals shutdown when the program ends; the mock monitor has nothing to wait for.
-  monitor.signalAndWaitForShutdown ??= (_req, callback) => callback(null, {});
+  // The run entry signals shutdown when the program ends: the cloud then does the engine's own work.
+  monitor.signalAndWaitForShutdown = (_req, callback) => {
+    if (!cloud.finish) return callback(null, {});
+    cloud.finish().then(
+      () => callback(null, {}),
+      (error: unknown) => callback(error, undefined),
+    );
+  };
 
   return {
     resources,
@@ -142,6 +194,12 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     // registration the program started has been answered.
     settle: () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),
   };
+}
+
+/** The URN the mock monitor gives a registration: a child's type is prefixed with its parent's. */
+function resourceUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+  const parentType = parent ? parent.split("::")[2]!.split("$").pop()! : "";
+  return `urn:pulumi:${stack}::${project}::${parentType ? `${parentType}$` : ""}${type}::${name}`;
 }
 
 function propertyDependencies(req: RawRequest): Record<string, string[]> {

@@ -39,6 +39,9 @@ const { register } = require("tsx/cjs/api");
 const unregister = register();
 const { startMockEngine } = require("./mock-engine.ts");
 unregister();
+// The engine's contracts are the program's too (the validator reads them): forget the copies tsx
+// compiled, so that the program loads them through the language host like every module of its own.
+for (const file of Object.keys(require.cache)) if (file.startsWith(path.join(project, "contracts") + path.sep)) delete require.cache[file];
 
 const { config, secretKeys } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?? '{"config":{},"secretKeys":[]}');
 const engine = startMockEngine({ stack, config, secretKeys, preview: true });

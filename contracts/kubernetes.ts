@@ -1,0 +1,133 @@
+/**
+ * What the clusters accept and do: the Kubernetes API, the Pulumi Kubernetes provider's waits, Istio's
+ * gateway controller, and the CRDs others install. The simulated `pulumi up` (offline/simulation) acts
+ * these out with time; the checks below run on every registration.
+ */
+import { lbcAnnotations } from "./aws";
+import { asRecord, type Contract, type RegistrationCheck } from "./contract";
+
+const PULUMI_KUBERNETES = { title: "pulumi/pulumi-kubernetes: provider/pkg/await/await.go" };
+const ISTIO_TOPOLOGY = { title: "Istio: Configuring Gateway Network Topology", url: "https://istio.io/latest/docs/ops/configuration/traffic-management/network-topologies/" };
+
+export const crdRequired: Contract = {
+  id: "kubernetes.crd-required",
+  party: "Kubernetes",
+  subject: "Custom resources",
+  rule: "a custom resource can be created only where its CustomResourceDefinition is installed; the Pulumi Kubernetes provider retries for about 31 seconds, then fails with \"no matches for kind\"",
+  source: { ...PULUMI_KUBERNETES, section: "create: retries on NotFound and NoMatch" },
+  checkedIn: { engine: "every custom resource creation in the simulated clusters" },
+};
+
+export const namespaceRequired: Contract = {
+  id: "kubernetes.namespace-required",
+  party: "Kubernetes",
+  subject: "Namespaced objects",
+  rule: "an object can be created only in a namespace that exists",
+  source: { title: "Kubernetes: Namespaces", url: "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/" },
+  checkedIn: { engine: "every namespaced object creation in the simulated clusters (teams' namespaces exist there, as the README requires)" },
+};
+
+export const gatewayApiCrds: Contract = {
+  id: "kubernetes.gateway-api-crds",
+  party: "Istio",
+  subject: "Gateway API CRDs",
+  rule: "Istio does not install the Gateway API CRDs (GKE does when its Gateway controller is enabled); istio-base installs only Istio's own CRDs",
+  source: { title: "Istio: Kubernetes Gateway API", section: "Setup", url: "https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/" },
+  checkedIn: { engine: "the simulated clusters start with the Gateway API CRDs (a prerequisite) and gain Istio's from istio-base" },
+};
+
+export const mcsCrds: Contract = {
+  id: "kubernetes.mcs-crds",
+  party: "Kubernetes",
+  subject: "Multi-cluster ServiceExports",
+  rule: "GKE has the net.gke.io ServiceExport CRD only in fleets with multi-cluster Services enabled; the multicluster.x-k8s.io CRDs come with an MCS implementation installed by the operator (no EKS add-on and no Istio chart installs them)",
+  source: { title: "GKE: Configuring multi-cluster Services; Istio: pilot/pkg/features (ENABLE_MCS_*)", url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services" },
+  checkedIn: {
+    engine: "the simulated clusters have these CRDs only where fleetgate:clusters[].multiClusterServices says",
+    validator: "fleetgate:clusters[].multiClusterServices fits the cluster's provider",
+    program: "ServiceExports only in clusters that declare an implementation (components/kubernetes/services-plan.ts)",
+  },
+};
+
+export const istioProgrammed: Contract = {
+  id: "istio.gateway-programmed",
+  party: "Istio",
+  subject: "Gateway controller",
+  rule: "Istio creates a Gateway's Deployment and Service and marks the Gateway Programmed once the Service has an address (a LoadBalancer's external address, or a ClusterIP Service's endpoints), not when its load balancer can carry traffic",
+  source: { title: "istio/istio: pilot/pkg/config/kube/gateway", section: "conversion.go, SetProgrammedCondition" },
+  checkedIn: { engine: "the simulated Istio gateway controller", wait: "pulumi.com/waitFor: condition=Programmed on every Gateway, then the NEG and NLB waits" },
+};
+
+/** The oldest Istio whose gateway controller reads a Gateway's infrastructure.parametersRef. */
+export const MIN_ISTIO_PARAMETERS_REF = [1, 26] as const;
+
+export const istioParametersRef: Contract = {
+  id: "istio.parameters-ref",
+  party: "Istio",
+  subject: "Gateway controller",
+  rule: `Istio reads a Gateway's spec.infrastructure.parametersRef (a ConfigMap of deployment, service, autoscaler and disruption budget overlays) from ${MIN_ISTIO_PARAMETERS_REF.join(".")} on, and its infrastructure labels and annotations from 1.21`,
+  source: { title: "Istio 1.26 change notes", section: "Gateway customization", url: "https://istio.io/latest/news/releases/1.26.x/announcing-1.26/change-notes/" },
+  checkedIn: { validator: "fleetgate:mesh.istio.version" },
+};
+
+export const proxyProtocol: Contract = {
+  id: "istio.proxy-protocol",
+  party: "Istio",
+  subject: "Gateway",
+  rule: "with gatewayTopology.proxyProtocol every TCP listener of the gateway requires the PROXY header and closes connections without it; the status port (15021) takes the header only with ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL=true, and then also accepts connections without it",
+  source: { ...ISTIO_TOPOLOGY, section: "PROXY Protocol" },
+  checkedIn: { engine: "the simulated NLB's health checks of targets behind proxy protocol", program: "gateway pods behind proxy protocol set the status port's switch (components/kubernetes/gateway-plan.ts)" },
+};
+
+export const eastWestPorts: Contract = {
+  id: "istio.east-west-ports",
+  party: "Istio",
+  subject: "East-west gateway",
+  rule: "in a multi-primary mesh on several networks only the east-west gateway's 15443 must be reachable from the other networks; 15012 and 15017 serve remote clusters of a primary-remote mesh",
+  source: { title: "Istio: Install Multi-Primary on different networks", url: "https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/" },
+  checkedIn: { program: "the east-west Service exposes 15443 only (components/kubernetes/mesh-plan.ts)", engine: "the simulated load balancers' listeners" },
+};
+
+export const pulumiAwaits: Contract = {
+  id: "pulumi.kubernetes-await",
+  party: "Pulumi",
+  subject: "Kubernetes provider",
+  rule: "a create waits up to 10 minutes (pulumi.com/timeoutSeconds) for what pulumi.com/waitFor names; a custom resource without it is ready at once; a LoadBalancer Service waits for its ingress address; a Helm release (helm.v3.Release) waits for its resources to be ready",
+  source: { ...PULUMI_KUBERNETES, section: "await timeouts; metadata/overrides.go (pulumi.com/waitFor)" },
+  checkedIn: { engine: "every Kubernetes create in the simulated pulumi up" },
+};
+
+// --- Checks on registrations -----------------------------------------------------------------------
+
+const LBC = "service.beta.kubernetes.io/aws-load-balancer-";
+const ANNOTATION_VALUES: Readonly<Record<string, readonly string[]>> = {
+  [`${LBC}type`]: ["external", "nlb-ip"],
+  [`${LBC}scheme`]: ["internal", "internet-facing"],
+  [`${LBC}nlb-target-type`]: ["ip", "instance"],
+  [`${LBC}proxy-protocol`]: ["*"],
+  [`${LBC}ip-address-type`]: ["ipv4", "dualstack"],
+  [`${LBC}healthcheck-protocol`]: ["tcp", "http", "https", "TCP", "HTTP", "HTTPS"],
+};
+
+/** The load balancer controller's annotations a Service (or a Gateway's infrastructure) carries, checked. */
+export function loadBalancerAnnotationProblems(annotations: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  for (const [key, allowed] of Object.entries(ANNOTATION_VALUES)) {
+    const value = annotations[key];
+    if (value !== undefined && !allowed.includes(String(value))) problems.push(`${key} is "${String(value)}", not one of ${allowed.join(", ")}`);
+  }
+  const port = annotations[`${LBC}healthcheck-port`];
+  if (port !== undefined && port !== "traffic-port" && !/^[0-9]+$/.test(String(port))) problems.push(`${LBC}healthcheck-port is "${String(port)}", not traffic-port or a port number`);
+  if (annotations[`${LBC}type`] === "external" && annotations[`${LBC}nlb-target-type`] === undefined) problems.push(`${LBC}type is external without ${LBC}nlb-target-type`);
+  return problems;
+}
+
+export const registrationChecks: readonly RegistrationCheck[] = [
+  {
+    contract: lbcAnnotations,
+    types: ["kubernetes:core/v1:Service"],
+    check: (inputs) => loadBalancerAnnotationProblems(asRecord(asRecord(inputs.metadata).annotations)),
+  },
+];
+
+export const contracts: readonly Contract[] = [crdRequired, namespaceRequired, gatewayApiCrds, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits];

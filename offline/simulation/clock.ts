@@ -1,0 +1,143 @@
+/**
+ * Simulated time for the offline `pulumi up`. Creating a load balancer takes minutes and a controller
+ * answers seconds after an object appears; a simulation that slept for real would take as long as the
+ * real thing. Instead every delay (a resource's creation, an actor's reaction, the program's own
+ * `setTimeout` while it polls) is an event on one clock, and the clock jumps to the next event only when
+ * the program has nothing left to do at the current instant.
+ *
+ * "Nothing left to do" is measured, not guessed: the Pulumi SDK does its work in promise chains, which
+ * run to completion before the next macrotask, so the driver moves time only after several macrotask
+ * turns in which nothing touched the engine (no registration, invoke or new event). The SDK's own code
+ * uses no timers on this path (checked against @pulumi/pulumi 3.248), so a run is deterministic.
+ */
+
+export interface ScheduledEvent {
+  readonly at: number;
+  readonly seq: number;
+  readonly label: string;
+  readonly run: () => void;
+  cancelled: boolean;
+}
+
+/** How many quiet macrotask turns count as "the program is waiting for time to pass". */
+const QUIET_TURNS = 3;
+
+export class VirtualClock {
+  /** Milliseconds since the simulation started. */
+  private current = 0;
+  private seq = 0;
+  private readonly queue: ScheduledEvent[] = [];
+  private activity = 0;
+  private seenActivity = -1;
+  private quietTurns = 0;
+  private driving = false;
+  /** Called when the clock has nothing left to run and the program has gone quiet. */
+  onIdle?: () => void;
+
+  get now(): number {
+    return this.current;
+  }
+
+  /** Runs `run` after `delayMs` of simulated time. */
+  schedule(delayMs: number, label: string, run: () => void): ScheduledEvent {
+    const event: ScheduledEvent = { at: this.current + Math.max(0, delayMs), seq: this.seq++, label, run, cancelled: false };
+    this.queue.push(event);
+    this.touch();
+    return event;
+  }
+
+  /** A promise that resolves after `delayMs` of simulated time. */
+  sleep(delayMs: number, label = "sleep"): Promise<void> {
+    return new Promise((done) => this.schedule(delayMs, label, done));
+  }
+
+  cancel(event: ScheduledEvent): void {
+    event.cancelled = true;
+  }
+
+  /** Marks that the program did something: time must not move until it settles again. */
+  touch(): void {
+    this.activity++;
+    if (!this.driving) {
+      this.driving = true;
+      setImmediate(() => this.turn());
+    }
+  }
+
+  /** Events still to run, earliest first (for reports of what a stuck run was waiting for). */
+  pending(): readonly ScheduledEvent[] {
+    return this.queue.filter((e) => !e.cancelled).sort(byTime);
+  }
+
+  private turn(): void {
+    if (this.activity !== this.seenActivity) {
+      this.seenActivity = this.activity;
+      this.quietTurns = 0;
+      setImmediate(() => this.turn());
+      return;
+    }
+    if (++this.quietTurns < QUIET_TURNS) {
+      setImmediate(() => this.turn());
+      return;
+    }
+    const next = this.popNext();
+    if (!next) {
+      this.driving = false;
+      this.onIdle?.();
+      return;
+    }
+    this.current = Math.max(this.current, next.at);
+    this.activity++;
+    next.run();
+    setImmediate(() => this.turn());
+  }
+
+  private popNext(): ScheduledEvent | undefined {
+    let best = -1;
+    for (let i = 0; i < this.queue.length; i++) {
+      const e = this.queue[i]!;
+      if (e.cancelled) continue;
+      if (best === -1 || byTime(e, this.queue[best]!) < 0) best = i;
+    }
+    if (best === -1) {
+      this.queue.length = 0;
+      return undefined;
+    }
+    const [event] = this.queue.splice(best, 1);
+    return event;
+  }
+}
+
+function byTime(a: ScheduledEvent, b: ScheduledEvent): number {
+  return a.at - b.at || a.seq - b.seq;
+}
+
+/** The instant simulated time 0 stands for, so that `Date.now()` in the program reads a fixed calendar. */
+export const SIMULATION_EPOCH = Date.UTC(2026, 0, 1);
+
+/**
+ * Puts the clock in place of the process's timers and `Date.now`, so that a program that polls with
+ * `setTimeout` (the waits of components/waits.ts) polls in simulated time. `setImmediate` and
+ * `process.nextTick` stay real: the driver and the SDK's shutdown run on them.
+ */
+export function installVirtualTimers(clock: VirtualClock): void {
+  type Handle = { event: ScheduledEvent; ref(): Handle; unref(): Handle; hasRef(): boolean; refresh(): Handle; [Symbol.toPrimitive](): number };
+  const handle = (event: ScheduledEvent): Handle => {
+    const h: Handle = { event, ref: () => h, unref: () => h, hasRef: () => true, refresh: () => h, [Symbol.toPrimitive]: () => event.seq };
+    return h;
+  };
+  const timeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => handle(clock.schedule(Number(ms ?? 0), "timer", () => fn(...args)));
+  const interval = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    const every = Math.max(1, Number(ms ?? 0));
+    const h = handle(clock.schedule(every, "interval", function tick() {
+      fn(...args);
+      if (!h.event.cancelled) h.event = clock.schedule(every, "interval", tick);
+    }));
+    return h;
+  };
+  const clear = (h: unknown) => {
+    if (h && typeof h === "object" && "event" in h) clock.cancel((h as Handle).event);
+  };
+  Object.assign(globalThis, { setTimeout: timeout, setInterval: interval, clearTimeout: clear, clearInterval: clear });
+  Date.now = () => SIMULATION_EPOCH + clock.now;
+}
