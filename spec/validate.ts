@@ -17,6 +17,9 @@ import type { Locator } from "./yaml-source";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
 import type { StackConfig } from "./stack-config";
+import { cite } from "../contracts/contract";
+import { customHeaders, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, nearestFirst, urlMapRules } from "../contracts/gcp";
+import { istioParametersRef, MIN_ISTIO_PARAMETERS_REF } from "../contracts/kubernetes";
 
 export interface ValidationInput {
   readonly environment: string;
@@ -26,7 +29,7 @@ export interface ValidationInput {
 }
 
 /** The oldest Istio whose gateway controller reads a Gateway's `infrastructure.parametersRef`. */
-const MIN_ISTIO = [1, 24] as const;
+const MIN_ISTIO = MIN_ISTIO_PARAMETERS_REF;
 
 /** The longest environment name: it is part of every cloud resource name. */
 export const MAX_ENVIRONMENT_LENGTH = 20;
@@ -181,7 +184,7 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
     env(["mesh"], `does not pin an Istio version, but Fleetgate installs Istio; set fleetgate:mesh.istio.version to a chart version such as 1.28.0`);
   const [major = 0, minor = 0] = (istio.version ?? "").split(".").map(Number);
   if (istio.version !== undefined && (major < MIN_ISTIO[0] || (major === MIN_ISTIO[0] && minor < MIN_ISTIO[1])))
-    env(["mesh", "istio", "version"], `is ${istio.version}, older than ${MIN_ISTIO.join(".")}: Istio reads the gateways' sizing and load balancer settings (the Gateway's infrastructure.parametersRef) from ${MIN_ISTIO.join(".")} on, so older gateways would run unsized and without them; pin ${MIN_ISTIO.join(".")} or later`);
+    env(["mesh", "istio", "version"], `is ${istio.version}, older than ${MIN_ISTIO.join(".")}: Istio reads the gateways' sizing and proxy settings (the Gateway's infrastructure.parametersRef) from ${MIN_ISTIO.join(".")} on ${cite(istioParametersRef)}, so older gateways would run unsized and without them; pin ${MIN_ISTIO.join(".")} or later`);
 }
 
 /**
@@ -215,10 +218,10 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
   duplicates(documents.ingresses, "MultiClusterIngress");
 
-  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound);
-  if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, at);
-
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
+  for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
+  if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, at);
+  if (config.frontDoor === "gcp") for (const loaded of documents.backendConfigs) checkCustomHeaders(loaded, at);
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
   const defaults = new Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
   const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
@@ -280,10 +283,12 @@ function validateService(
   backendConfigs: Map<string, unknown>,
   documents: LoadedDocuments,
   sound: Soundness,
+  routed: ReadonlySet<string>,
 ): void {
   const service = loaded.doc;
   const key = keyOf(service);
   const { selected, problems } = selectClusters(service, config.clusters);
+  if (sound.clusters && routed.has(key)) checkFrontDoorBalancing(loaded, config, selected, at);
   if (sound.clusters) report(loaded, problems);
   if (sound.clusters && selected.length > 0 && selected.every((s) => s.drained)) {
     const byAdmin = selected.filter((s) => s.cluster.drain).map((s) => s.cluster.name);
@@ -307,6 +312,53 @@ function validateService(
       at(loaded, ["metadata", "annotations", key], `names BackendConfig "${name}", which is not defined in namespace ${service.metadata.namespace}; add it to the team's folder or fix the name`);
     }
   }
+}
+
+/**
+ * What the front door does with a service's clusters: GCP attaches one NEG per zone of its GKE clusters
+ * to one backend service, within its limit; and no front door splits a `nearest` service by weight (say
+ * so where a spec asks it to). A failover order is the mesh's: the front doors send each client to the
+ * nearest healthy gateway, and its DestinationRule follows the order from there (the schema says so).
+ */
+function checkFrontDoorBalancing(loaded: Loaded<"MultiClusterService", MultiClusterService>, config: EnvironmentConfig, selected: ReturnType<typeof selectClusters>["selected"], at: DocReport): void {
+  const service = loaded.doc;
+  const clustersPath = service.spec.clusters ? ["spec", "clusters"] : ["spec"];
+  const ext = service.spec.fleetgate;
+  const balancing = ext?.balancing ?? "nearest";
+  if (config.frontDoor === "gcp") {
+    const gke = selected.filter((s) => s.cluster.provider === "gke");
+    const negs = gke.reduce((sum, s) => sum + s.cluster.zones.length, 0);
+    if (negs > MAX_NEG_BACKENDS)
+      at(loaded, clustersPath, `selects GKE clusters with ${negs} zones in all (${gke.map((s) => `${s.cluster.name}: ${s.cluster.zones.length}`).join(", ")}), but the front door attaches one NEG per zone to the service's backend service, and GCP allows at most ${MAX_NEG_BACKENDS} ${cite(negBackends)}; select fewer clusters (or split the service in two)`);
+  }
+  if (ext?.failover.length && balancing === "even")
+    at(loaded, ["spec", "fleetgate", "failover"], `is set beside balancing: even, which spreads every request by weight over all regions; Istio cannot combine a spread with a failover order (a DestinationRule's distribute and failover exclude each other), so remove one of them`);
+  if (balancing !== "nearest") return;
+  const entries = service.spec.clusters ?? [];
+  entries.forEach((entry, i) => {
+    const weight = entry.fleetgate?.weight;
+    if (weight === undefined || weight === 0 || weight === 100) return;
+    const sharesRegion = (cluster: ClusterConfig) => selected.some((s) => s.cluster.name !== cluster.name && s.cluster.region === cluster.region);
+    const wanted = Object.entries(entry.selector?.matchLabels ?? {});
+    const matched = selected.map((s) => s.cluster).filter((c) => (entry.link !== undefined ? entry.link.endsWith(`/${c.name}`) : wanted.every(([k, v]) => c.labels[k] === v)));
+    if (config.frontDoor === "aws" && matched.some(sharesRegion)) return;
+    const edge =
+      config.frontDoor === "gcp"
+        ? `the GCP front door sends each client to the nearest healthy cluster whatever its weight ${cite(nearestFirst)}`
+        : "the AWS front door weighs clusters only against others of their region, and this one has none";
+    at(loaded, ["spec", "clusters", i, "fleetgate", "weight"], `is ${weight} under balancing: nearest, where it has no effect: ${edge}, and the mesh too serves from the nearest cluster; only 0 drains. To split traffic by weight set spec.fleetgate.balancing: even`, "warning");
+  });
+}
+
+/** GCP's limit of custom headers per backend service, of which the front door's dispatch tag takes one. */
+function checkCustomHeaders(loaded: LoadedDocuments["backendConfigs"][number], at: DocReport): void {
+  const spec = loaded.doc.spec as { customRequestHeaders?: { headers: string[] }; customResponseHeaders?: { headers: string[] } };
+  const requests = spec.customRequestHeaders?.headers.length ?? 0;
+  if (requests > MAX_CUSTOM_HEADERS - 1)
+    at(loaded, ["spec", "customRequestHeaders", "headers"], `adds ${requests} request headers; GCP allows ${MAX_CUSTOM_HEADERS} per backend service ${cite(customHeaders)} and the front door's dispatch tag takes one, so add at most ${MAX_CUSTOM_HEADERS - 1}`);
+  const responses = spec.customResponseHeaders?.headers.length ?? 0;
+  if (responses > MAX_CUSTOM_HEADERS)
+    at(loaded, ["spec", "customResponseHeaders", "headers"], `adds ${responses} response headers; GCP allows at most ${MAX_CUSTOM_HEADERS} per backend service ${cite(customHeaders)}`);
 }
 
 function validateIngress(
@@ -421,6 +473,10 @@ function validateIngress(
         if (target !== undefined && isReservedPath(target)) at(loaded, [...pathPath, "fleetgate", action, field], `${JSON.stringify(target)} ${reserved}; ${action} to another path`);
       }
       if (ext?.redirect && entry.backend) at(loaded, [...pathPath, "fleetgate", "redirect"], `is set together with a backend; a path either redirects or forwards, so remove one`);
+      for (const [field, max] of [["prefix", 1024], ["path", 1024], ["host", 255]] as const) {
+        const value = ext?.rewrite?.[field];
+        if (value !== undefined && value.length > max) at(loaded, [...pathPath, "fleetgate", "rewrite", field], `has ${value.length} characters; the front door rewrites to at most ${max} ${cite(urlMapRules)}`);
+      }
       if (ext?.redirect?.scheme === "http") {
         if (config.frontDoor === "gcp")
           at(loaded, [...pathPath, "fleetgate", "redirect", "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);

@@ -12,16 +12,25 @@
  *
  * Hybrid fleets. GCP does not let one backend service mix zonal NEGs with an internet NEG, and a global
  * internet NEG holds a single endpoint, takes no balancing mode or capacity scaler and has no health
- * check. So a service port gets one backend service over the zonal NEGs of its GKE clusters and, per
- * non-GKE cluster that serves it, one backend service over that cluster's internet NEG (the gateway's
- * public host name and port). The URL map splits each route's traffic between them in proportion to
- * the clusters' weights (see `targets`): inside the GKE share requests still go nearest-first (or
- * spread, for `balancing: even`); a non-GKE cluster gets a fixed share that does not fail over,
- * because no GCP health check watches it.
+ * check [gcp.backend-kinds]. So a service port gets one backend service over the zonal NEGs of its GKE
+ * clusters and, per non-GKE cluster that serves it, one backend service over that cluster's internet NEG
+ * (the gateway's public host name and port). The URL map splits each route's traffic between them in
+ * proportion to the clusters' weights (see `targets`): inside the GKE share requests go nearest-first;
+ * a non-GKE cluster gets a fixed share that does not fail over, because no GCP health check watches it.
+ *
+ * `balancing: even`. The global external Application Load Balancer always serves a client from the
+ * nearest region with capacity [gcp.nearest-first]; spreading over every region (SPRAY_TO_WORLD) is not
+ * one of its algorithms [gcp.lb-algorithms]. So the front door treats an even service like any other
+ * (nearest healthy gateway, 0 drains), and the mesh behind the gateways spreads it by the clusters'
+ * weights (components/kubernetes/mesh-plan.ts, destinationRule).
+ *
+ * The catch-all answers requests no host or route matches with the gateways' 404: one cluster per region
+ * is plenty, and keeps it within GCP's 50 NEG backends per backend service [gcp.neg-backends].
  */
 import { backendName, negName } from "../../spec/naming";
 import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
 import { CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, healthProbe, routedBackends } from "../dispatch";
+import { MAX_NEG_BACKENDS } from "../../contracts/gcp";
 import { assertUniqueNames, cloudName, logicalName } from "./names";
 
 /** Where Google's health checks and global external Application Load Balancer proxies come from. */
@@ -35,9 +44,8 @@ export const GATEWAY_READINESS = { port: 15021, path: "/healthz/ready" } as cons
 
 /**
  * The spec declares no gateway capacity, so every gateway endpoint gets a rate no gateway reaches:
- * traffic then goes nearest-first by proximity and health (not by load), a scaler of 0 drains, and with
- * `balancing: even` the spread is proportional to scaler times endpoints. Known debt: a per-cluster
- * capacity in the spec would let traffic spill over by load.
+ * traffic then goes nearest-first by proximity and health (not by load), and a scaler of 0 drains
+ * [gcp.nearest-first]. Known debt: a per-cluster capacity in the spec would let traffic spill over by load.
  */
 export const MAX_RATE_PER_ENDPOINT = 100_000_000;
 
@@ -116,10 +124,9 @@ export interface BackendServiceSpec {
   readonly backends: readonly ZonalBackendSpec[];
   /** The non-GKE cluster whose internet NEG is the only backend (`internet`). */
   readonly internetCluster?: string;
+  /** Shared by the backend services of one service port (its GKE one; internet NEG ones have none). */
   readonly healthCheck?: HealthCheckSpec;
   readonly settings: BackendServiceSettings;
-  /** Spread over every cluster in proportion to capacity (`balancing: even`), through a service LB policy. */
-  readonly spread: boolean;
   /** The clusters whose gateways must exist first, sorted. */
   readonly clusters: readonly string[];
 }
@@ -163,8 +170,6 @@ export interface GcpBackendsPlan {
   readonly targets: Readonly<Record<string, readonly WeightedTarget[]>>;
   /** What answers requests no host or route matches: the gateways' 404. */
   readonly catchAll: readonly WeightedTarget[];
-  /** Whether any backend service spreads traffic (one shared service LB policy serves them all). */
-  readonly spreadPolicy?: { readonly logicalName: string; readonly name: string };
 }
 
 /** `namespace/name:port` of a backend reference. */
@@ -236,9 +241,11 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       const others = serving.filter((s) => s.plan.provider !== "gke");
       const settings = serviceSettings(frontDoor, service, port.backend);
       const split: WeightedTarget[] = [];
+      const dispatch = gke.length > 0 && dispatching(key, gke.map((s) => s.plan));
+      const healthCheck = serviceHealthCheck(env, service, port, dispatch);
+      // Tells each gateway's dispatch listener which backend the URL map chose (components/dispatch.ts).
+      const zonalSettings = dispatch ? { ...settings, customRequestHeaders: [...(settings.customRequestHeaders ?? []), dispatchHeaderEntry(key)] } : settings;
       if (gke.length > 0) {
-        const backends = gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight));
-        const dispatch = dispatching(key, gke.map((s) => s.plan));
         backendServices.push({
           key,
           logicalName: logicalName(env, "backend", service.namespace, service.name, port.port),
@@ -247,11 +254,9 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
           backendKey: key,
           kind: "zonal",
           protocol: "HTTP",
-          backends: withCapacity(backends),
-          healthCheck: serviceHealthCheck(env, service, port, dispatch),
-          // Tells each gateway's dispatch listener which backend the URL map chose (components/dispatch.ts).
-          settings: dispatch ? { ...settings, customRequestHeaders: [...(settings.customRequestHeaders ?? []), dispatchHeaderEntry(key)] } : settings,
-          spread: service.balancing === "even",
+          backends: withCapacity(gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight))),
+          healthCheck,
+          settings: zonalSettings,
           clusters: gke.map((s) => s.cluster),
         });
         split.push({ backendService: key, weight: gke.reduce((sum, s) => sum + s.weight, 0) });
@@ -271,7 +276,6 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
           internetCluster: other.cluster,
           // Outlier detection applies to NEGs of endpoints GCP can eject, which excludes internet NEGs.
           settings: withoutOutlierDetection(settings),
-          spread: false,
           clusters: [other.cluster],
         });
         split.push({ backendService: internetKey, weight: other.weight });
@@ -279,8 +283,8 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       targets[key] = split;
     }
 
-  // The catch-all: every GKE gateway answers what no route matches with 404 (a drained cluster keeps
-  // its gateway attached with no capacity). Without GKE clusters, the non-GKE gateways answer it.
+  // The catch-all: the gateways answer what no route matches with 404. Without GKE clusters, the non-GKE
+  // gateways answer it.
   const gateways = plan.clusters.filter((c) => c.gateway !== undefined);
   const gkeGateways = gateways.filter((c) => c.provider === "gke");
   const catchAll: WeightedTarget[] = [];
@@ -292,14 +296,15 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
   };
   if (gkeGateways.length > 0) {
     const dispatch = dispatching(CATCH_ALL, gkeGateways);
+    const members = catchAllBackends(env, frontDoor, gkeGateways);
     backendServices.push({
       key: CATCH_ALL,
       logicalName: logicalName(env, "backend", CATCH_ALL),
       name: cloudName(env, CATCH_ALL),
-      description: `Fleetgate ${env}: requests no host or route matches, answered by the gateways`,
+      description: `Fleetgate ${env}: requests no host or route matches, answered by one gateway per region`,
       kind: "zonal",
       protocol: "HTTP",
-      backends: withCapacity(gkeGateways.flatMap((c) => zonalBackends(env, frontDoor, c, c.drained ? 0 : 100))),
+      backends: members,
       healthCheck: {
         logicalName: logicalName(env, "health", "gateway"),
         name: cloudName(env, "gateway"),
@@ -313,8 +318,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       },
       // A tag no dispatch rule matches: the gateways answer 404, whatever tag a client sent.
       settings: dispatch ? { ...catchAllSettings, customRequestHeaders: [dispatchHeaderEntry(CATCH_ALL_TAG)] } : catchAllSettings,
-      spread: false,
-      clusters: gkeGateways.map((c) => c.name),
+      clusters: [...new Set(members.map((b) => b.cluster))],
     });
     catchAll.push({ backendService: CATCH_ALL, weight: 1 });
   } else
@@ -331,7 +335,6 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
         backends: [],
         internetCluster: cluster.name,
         settings: catchAllSettings,
-        spread: false,
         clusters: [cluster.name],
       });
       catchAll.push({ backendService: key, weight: cluster.drained ? 0 : 1 });
@@ -347,8 +350,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
   const sorted = backendServices.sort((a, b) => compare(a.key, b.key));
   assertUniqueNames("backend services", sorted.map((b) => [b.key, b.name] as const));
   assertUniqueNames("backend services (logical names)", sorted.map((b) => [b.key, b.logicalName] as const));
-  assertUniqueNames("health checks", sorted.flatMap((b) => (b.healthCheck ? [[b.key, b.healthCheck.name] as const] : [])));
-  const spread = sorted.some((b) => b.spread);
+  assertUniqueNames("health checks", sorted.flatMap((b) => (b.healthCheck ? [[b.backendKey ?? b.key, b.healthCheck.name] as const] : [])));
   return {
     project: frontDoor.project,
     backendServices: sorted,
@@ -356,7 +358,6 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
     firewalls: planFirewalls(plan, frontDoor),
     targets: Object.fromEntries(Object.entries(targets).sort(([a], [b]) => compare(a, b))),
     catchAll,
-    ...(spread ? { spreadPolicy: { logicalName: logicalName(env, "spread"), name: cloudName(env, "spread") } } : {}),
   };
 }
 
@@ -431,6 +432,24 @@ function zonalBackends(env: string, frontDoor: GcpFrontDoorPlan, cluster: Cluste
     maxRatePerEndpoint: MAX_RATE_PER_ENDPOINT,
     capacityScaler: capacityScaler(weight),
   }));
+}
+
+/**
+ * The catch-all's backends: per region, the gateway NEGs of one cluster (the first by name that is not
+ * drained, else the first), so that every client is answered from nearby. Were there more than 50 NEGs,
+ * each region keeps one zone [gcp.neg-backends]. A cluster added in a region that already answers
+ * changes nothing.
+ */
+export function catchAllBackends(env: string, frontDoor: GcpFrontDoorPlan, gateways: readonly ClusterPlan[]): ZonalBackendSpec[] {
+  const byRegion = new Map<string, ClusterPlan[]>();
+  for (const c of [...gateways].sort((a, b) => compare(a.name, b.name))) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
+  const chosen = [...byRegion.keys()].sort(compare).map((region) => {
+    const members = byRegion.get(region)!;
+    return members.find((c) => !c.drained) ?? members[0]!;
+  });
+  const all = chosen.flatMap((c) => zonalBackends(env, frontDoor, c, 100));
+  const within = all.length <= MAX_NEG_BACKENDS ? all : chosen.flatMap((c) => zonalBackends(env, frontDoor, c, 100).slice(0, 1)).slice(0, MAX_NEG_BACKENDS);
+  return within.sort((a, b) => compare(`${a.cluster} ${a.zone}`, `${b.cluster} ${b.zone}`));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * GcpBackends: the backend side of the GCP front door, created from a GcpBackendsPlan (backend-plan.ts):
- * health checks, EXTERNAL_MANAGED backend services over the gateways' NEGs, internet NEGs for non-GKE
- * clusters, the service LB policy that spreads `balancing: even` services, and the firewall rules.
+ * health checks (one per service port, shared by its backend services), EXTERNAL_MANAGED backend
+ * services over the gateways' NEGs, internet NEGs for non-GKE clusters, and the firewall rules.
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -27,20 +27,6 @@ export class GcpBackends extends pulumi.ComponentResource {
     const { backends, gateways } = args;
     const project = backends.project;
 
-    const spread = backends.spreadPolicy
-      ? new gcp.networkservices.ServiceLbPolicies(
-          backends.spreadPolicy.logicalName,
-          {
-            name: backends.spreadPolicy.name,
-            project,
-            location: "global",
-            description: "Fleetgate: spread traffic over every cluster in proportion to capacity (balancing: even)",
-            loadBalancingAlgorithm: "SPRAY_TO_WORLD",
-          },
-          { parent: this },
-        )
-      : undefined;
-
     const internet = new Map(
       backends.internetNegs.map((spec) => {
         const neg = new gcp.compute.GlobalNetworkEndpointGroup(
@@ -57,13 +43,21 @@ export class GcpBackends extends pulumi.ComponentResource {
       }),
     );
 
+    // A health check serves every backend service of its service port, so it waits for all their gateways.
+    const checkSpecs = new Map<string, { spec: HealthCheckSpec; attached: Set<pulumi.Resource> }>();
+    for (const spec of backends.backendServices) {
+      if (!spec.healthCheck) continue;
+      const entry = checkSpecs.get(spec.healthCheck.logicalName) ?? { spec: spec.healthCheck, attached: new Set<pulumi.Resource>() };
+      for (const c of spec.clusters) if (gateways[c]) entry.attached.add(gateways[c]);
+      checkSpecs.set(spec.healthCheck.logicalName, entry);
+    }
+    // A check changes only once the gateways it asks (and their routes, which each Gateway waits for) are in place.
+    const healthChecks = new Map([...checkSpecs].map(([logical, { spec, attached }]) => [logical, this.healthCheck(project, spec, [...attached])] as const));
+
     const services: Record<string, gcp.compute.BackendService> = {};
-    const healthChecks: gcp.compute.HealthCheck[] = [];
     for (const spec of backends.backendServices) {
       const attached = spec.clusters.flatMap((c) => (gateways[c] ? [gateways[c]] : []));
-      // A check changes only once the gateways it asks (and their routes, which each Gateway waits for) are in place.
-      const healthCheck = spec.healthCheck ? this.healthCheck(project, spec.healthCheck, attached) : undefined;
-      if (healthCheck) healthChecks.push(healthCheck);
+      const healthCheck = spec.healthCheck ? healthChecks.get(spec.healthCheck.logicalName) : undefined;
       const neg = spec.internetCluster !== undefined ? internet.get(spec.internetCluster) : undefined;
       const dependsOn = [...attached, ...(neg ? [neg.endpoint] : [])];
       services[spec.key] = new gcp.compute.BackendService(
@@ -76,7 +70,6 @@ export class GcpBackends extends pulumi.ComponentResource {
           protocol: spec.protocol,
           backends: backendsOf(spec, neg?.neg),
           ...(healthCheck ? { healthChecks: healthCheck.selfLink } : {}),
-          ...(spec.spread && spread ? { serviceLbPolicy: pulumi.interpolate`//networkservices.googleapis.com/projects/${project}/locations/global/serviceLbPolicies/${spread.name}` } : {}),
           ...mutable(spec.settings),
         },
         { parent: this, dependsOn },
@@ -100,7 +93,7 @@ export class GcpBackends extends pulumi.ComponentResource {
           sourceRanges: [...rule.sourceRanges],
           allows: [{ protocol: "tcp", ports: [...rule.ports] }],
         },
-        { parent: this, dependsOn: healthChecks },
+        { parent: this, dependsOn: [...healthChecks.values()] },
       );
 
     this.registerOutputs({ backendServices: pulumi.output(Object.fromEntries(Object.entries(services).map(([key, s]) => [key, s.name]))) });

@@ -200,8 +200,31 @@ export function namespaceDestinationRule(namespace: string): DestinationRule {
 }
 
 /**
+ * `balancing: even` in the mesh: from every client locality, the share of each region by the weights of
+ * the service's clusters there, as whole percents that add up to 100 (Istio's rule for `distribute`);
+ * a region whose clusters are all drained gets none. Istio places endpoints by their nodes' region label,
+ * which is the cluster's region on GKE and EKS. Every client follows it, the gateways included, so the
+ * spread holds whichever gateway a front door picks.
+ */
+export function regionShares(service: Pick<ServicePlan, "clusters">): Record<string, number> {
+  const byRegion = new Map<string, number>();
+  for (const c of service.clusters) byRegion.set(c.region, (byRegion.get(c.region) ?? 0) + c.weight);
+  const weighted = [...byRegion].filter(([, w]) => w > 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const total = weighted.reduce((sum, [, w]) => sum + w, 0);
+  const shares = weighted.map(([region, w]) => ({ region, exact: (100 * w) / total, value: Math.max(1, Math.floor((100 * w) / total)) }));
+  let left = 100 - shares.reduce((sum, s) => sum + s.value, 0);
+  for (const s of [...shares].sort((a, b) => b.exact - b.value - (a.exact - a.value) || (a.region < b.region ? -1 : 1))) {
+    if (left === 0) break;
+    const step = left > 0 ? 1 : s.value > 1 ? -1 : 0;
+    s.value += step;
+    left -= step;
+  }
+  return Object.fromEntries(shares.map((s) => [`${s.region}/*`, s.value]));
+}
+
+/**
  * The DestinationRule of a service that says more than its namespace's default: its own outlier
- * detection, clients stuck to pods, a failover order, or `even` balancing across clusters (locality off).
+ * detection, clients stuck to pods, a failover order, or `even` balancing across clusters (regionShares).
  * It replaces the namespace's rule for the service, so a `nearest` service keeps the default ejection
  * where it declares none. It lives in istio-system (the root namespace), so it applies to every client in
  * the cluster, whichever namespaces exist there.
@@ -217,7 +240,7 @@ export function destinationRule(plan: FleetPlan, service: ServicePlan): Destinat
   const [namespace, name] = splitServiceKey(service.key);
   const o = service.outlierDetection ?? (service.balancing === "nearest" && spread ? DEFAULT_OUTLIER_DETECTION : undefined);
   const failover = localityFailover(service.failover, plan.clusters.map((c) => c.region));
-  const localityLbSetting = service.balancing === "even" ? { enabled: false } : failover.length ? { enabled: true, failover } : undefined;
+  const localityLbSetting = even ? { enabled: true, distribute: [{ from: "*", to: regionShares(service) }] } : failover.length ? { enabled: true, failover } : undefined;
   const outlierDetection = o ? { outlierDetection: outlierPolicy(o) } : {};
   return new DestinationRule({
     metadata: { name: serviceRef(service.key), namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },

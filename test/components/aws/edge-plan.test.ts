@@ -70,8 +70,13 @@ describe("the AWS edge plan", () => {
     const edge = awsEdgePlan(examplePlan("aws-prod"));
     expect(edge.regions.map((r) => [r.region, r.trafficDial])).toEqual([["ap-southeast-1", 100], ["eu-west-1", 100], ["us-east-1", 100]]);
     expect(edge.regions.find((r) => r.region === "ap-southeast-1")!.clusters).toEqual([
-      { cluster: "eks-apse1", provider: "eks", weight: 40, endpointWeight: 102, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-istio" }, eksClusterName: "eks-apse1" },
+      { cluster: "eks-apse1", provider: "eks", weight: 100, endpointWeight: 255, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-istio" }, eksClusterName: "eks-apse1" },
     ]);
+    // A weight is carried to Global Accelerator's and Route 53's 0..255 scale.
+    const weighted = examplePlan("aws-prod");
+    const storefront = weighted.services.find((s) => s.key === "shop/storefront")!;
+    const reweighed = { ...weighted, services: weighted.services.map((s) => (s === storefront ? { ...s, clusters: s.clusters.map((c) => (c.cluster === "eks-apse1" ? { ...c, weight: 40 } : c)) } : s)) };
+    expect(awsEdgePlan(reweighed).regions.find((r) => r.region === "ap-southeast-1")!.clusters[0]).toMatchObject({ weight: 40, endpointWeight: 102 });
   });
 
   it("finds each NLB under the EKS cluster name its load balancer controller runs with, not the Fleetgate name", () => {

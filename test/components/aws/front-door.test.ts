@@ -72,7 +72,7 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     expect(asia.inputs).toMatchObject({ endpointGroupRegion: "ap-southeast-1", trafficDialPercentage: 100 });
     const endpoints = asia.inputs.endpointConfigurations as { endpointId: string; weight: number }[];
     expect(endpoints).toHaveLength(1);
-    expect(endpoints[0]!.weight).toBe(102); // storefront's weight 40 of 100, on the 0..255 scale
+    expect(endpoints[0]!.weight).toBe(255); // the cluster's weight of 100, on the 0..255 scale
     expect(endpoints[0]!.endpointId).toMatch(/^arn:aws:elasticloadbalancing:ap-southeast-1:\d+:loadbalancer\/net\//);
   });
 
@@ -164,7 +164,7 @@ describe("the AWS front door in latency-dns mode", () => {
   it("keeps per zone and region a weighted set of the region's NLBs, health-evaluated", () => {
     const regional = graph.ofType(RECORD).filter((r) => r.inputs.weightedRoutingPolicies);
     expect(regional.map((r) => [r.inputs.name, r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies]).sort()).toEqual([
-      ["ap-southeast-1.fg-aws-prod.example.net", "eks-apse1", [{ weight: 102 }]],
+      ["ap-southeast-1.fg-aws-prod.example.net", "eks-apse1", [{ weight: 255 }]],
       ["eu-west-1.fg-aws-prod.example.net", "eks-euw1", [{ weight: 255 }]],
       ["us-east-1.fg-aws-prod.example.net", "eks-use1", [{ weight: 255 }]],
     ]);

@@ -1,3 +1,4 @@
+import { MAX_NEG_BACKENDS } from "../../../contracts/gcp";
 import { describe, expect, it } from "vitest";
 import {
   capacityScaler,
@@ -44,14 +45,14 @@ describe("the GCP backend plan", () => {
   it("attaches the gateway NEG of exactly every serving cluster in each of its zones, weighted by capacity scaler", () => {
     for (const s of prod.services) expect(attached(service(`${s.key}:${s.ports[0]!.port}`)), s.key).toEqual(expectedBackends(prod, s.key));
     expect(attached(service("shop/storefront:80"))).toEqual([
-      ["gke-asia", "asia-northeast1-a", 0.2],
-      ["gke-asia", "asia-northeast1-b", 0.2],
-      ["gke-eu", "europe-west1-b", 0.3],
-      ["gke-eu", "europe-west1-c", 0.3],
-      ["gke-eu", "europe-west1-d", 0.3],
-      ["gke-us", "us-central1-a", 0.5],
-      ["gke-us", "us-central1-b", 0.5],
-      ["gke-us", "us-central1-c", 0.5],
+      ["gke-asia", "asia-northeast1-a", 1],
+      ["gke-asia", "asia-northeast1-b", 1],
+      ["gke-eu", "europe-west1-b", 1],
+      ["gke-eu", "europe-west1-c", 1],
+      ["gke-eu", "europe-west1-d", 1],
+      ["gke-us", "us-central1-a", 1],
+      ["gke-us", "us-central1-b", 1],
+      ["gke-us", "us-central1-c", 1],
     ]);
     expect(attached(service("accounts/accounts:8443")).map(([cluster]) => cluster)).toEqual(["gke-eu", "gke-eu", "gke-eu"]);
   });
@@ -139,9 +140,15 @@ describe("the GCP backend plan", () => {
     expect(service("shop/storefront:80").settings.cdnPolicy).toBeUndefined();
   });
 
-  it("spreads only the services that ask for even balancing, through one shared policy", () => {
-    expect(backends.backendServices.filter((b) => b.spread).map((b) => b.key)).toEqual(["search/search:8080"]);
-    expect(backends.spreadPolicy).toEqual({ logicalName: "prod-spread", name: "fg-prod-spread" });
+  it("answers unmatched requests from one gateway per region, within GCP's 50 NEG backends", () => {
+    const inputs = prodInputs();
+    const base = inputs.config["fleetgate:clusters"][0];
+    // Twenty more three-zone clusters in one region beside the three regions of prod: 69 zones in all.
+    for (let i = 0; i < 20; i++) inputs.config["fleetgate:clusters"].push({ ...base, name: `gke-us-${String(i).padStart(2, "0")}`, labels: { region: "us" } });
+    const wide = planBackends(planOf(inputs));
+    const catchAll = wide.backendServices.find((b) => b.key === CATCH_ALL)!;
+    expect([...new Set(catchAll.backends.map((b) => b.cluster))]).toEqual(["gke-asia", "gke-eu", "gke-us"]);
+    expect(catchAll.backends.length).toBeLessThanOrEqual(MAX_NEG_BACKENDS);
   });
 
   it("admits Google's probe and proxy ranges to the gateway ports on the clusters' network", () => {
@@ -178,9 +185,9 @@ describe("the GCP backend plan", () => {
     const hybrid = planBackends(planOf(inputs));
     expect(hybrid.internetNegs).toEqual([{ cluster: "onprem", logicalName: "prod-internet-neg-onprem", name: negName("prod", "onprem"), fqdn: "gw.onprem.example.net", port: 443 }]);
     const internet = hybrid.backendServices.filter((b) => b.kind === "internet");
-    expect(internet.map((b) => [b.key, b.internetCluster, b.protocol, b.healthCheck, b.backends, b.spread])).toEqual([
-      ["search/search:8080@onprem", "onprem", "HTTPS", undefined, [], false],
-      ["search/suggest:8080@onprem", "onprem", "HTTPS", undefined, [], false],
+    expect(internet.map((b) => [b.key, b.internetCluster, b.protocol, b.healthCheck, b.backends])).toEqual([
+      ["search/search:8080@onprem", "onprem", "HTTPS", undefined, []],
+      ["search/suggest:8080@onprem", "onprem", "HTTPS", undefined, []],
     ]);
     expect(hybrid.targets["search/search:8080"]).toEqual([
       { backendService: "search/search:8080", weight: 200 },

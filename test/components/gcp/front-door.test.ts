@@ -190,11 +190,9 @@ describe("the GCP front door of prod", () => {
     expect(JSON.stringify(inputs(graph.one(T.urlMap, "prod-url-map"))).toLowerCase()).not.toContain("x-fleetgate-backend");
   });
 
-  it("spreads the even-balanced service over all clusters through a SPRAY_TO_WORLD service LB policy", () => {
-    const policy = graph.one(T.lbPolicy, "prod-spread");
-    expect(inputs(policy)).toMatchObject({ name: "fg-prod-spread", location: "global", loadBalancingAlgorithm: "SPRAY_TO_WORLD" });
-    const spread = graph.ofType(T.backend).filter((b) => inputs(b).serviceLbPolicy !== undefined).map((b) => [b.name, inputs(b).serviceLbPolicy]);
-    expect(spread).toEqual([["prod-backend-search-search-8080", "//networkservices.googleapis.com/projects/acme-fleet-prod/locations/global/serviceLbPolicies/fg-prod-spread"]]);
+  it("sends the even-balanced service nearest-first like any other, through no service LB policy (the mesh spreads it)", () => {
+    expect(graph.ofType(T.lbPolicy)).toEqual([]);
+    expect(inputs(graph.one(T.backend, "prod-backend-search-search-8080")).serviceLbPolicy).toBeUndefined();
   });
 
   it("redirects HTTP to HTTPS on port 80 of every address", () => {

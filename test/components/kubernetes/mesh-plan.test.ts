@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { crossNetworkGateway, destinationRule, eastWestValues, istiodValues, namespaceDestinationRule, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
+import { crossNetworkGateway, destinationRule, regionShares, eastWestValues, istiodValues, namespaceDestinationRule, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
 import { serviceExportObject, serviceObject, clusterServices } from "../../../components/kubernetes/services-plan";
 import { validateUpstreamServiceExport } from "../../../components/kubernetes/objects";
 import { examplePlan } from "../../examples";
@@ -37,7 +37,9 @@ describe("the mesh, as data", () => {
       },
     });
     const even = { ...service("search/search"), outlierDetection: service("shop/storefront").outlierDetection! };
-    expect(destinationRule(prod, even)!.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: false } });
+    const spread = destinationRule(prod, even)!;
+    spread.validate();
+    expect(spread.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: true, distribute: [{ from: "*", to: { "europe-west1/*": 50, "us-central1/*": 50 } }] } });
   });
 
   it("keeps a namespace's services in the client's locality with one default rule, which a service's own replaces", () => {
@@ -52,11 +54,26 @@ describe("the mesh, as data", () => {
     expect(cart.outlierDetection).toBeUndefined();
     expect(cart.clusters.length).toBeGreaterThan(1);
     expect(destinationRule(prod, cart)).toBeUndefined();
-    // Even balancing spreads on purpose: its own rule turns locality off, with no ejection it did not ask for.
-    expect(destinationRule(prod, { ...cart, balancing: "even" })!.spec!.trafficPolicy).toEqual({ loadBalancer: { localityLbSetting: { enabled: false } } });
+    // Even balancing spreads on purpose, by the clusters' weights per region (a drained region gets none),
+    // with no ejection it did not ask for.
+    expect(cart.clusters.map((c) => [c.region, c.weight])).toEqual([["asia-northeast1", 0], ["europe-west1", 100], ["us-central1", 100]]);
+    expect(destinationRule(prod, { ...cart, balancing: "even" })!.spec!.trafficPolicy).toEqual({ loadBalancer: { localityLbSetting: { enabled: true, distribute: [{ from: "*", to: { "europe-west1/*": 50, "us-central1/*": 50 } }] } } });
     // A sticky nearest service's own rule keeps the default ejection, since it replaces the namespace's.
     const sticky = { ...cart, ports: cart.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type: "GENERATED_COOKIE" as const, cookieTtlSeconds: 0 } } })) };
     expect(destinationRule(prod, sticky)!.spec!.trafficPolicy!.outlierDetection).toEqual(defaults.spec!.trafficPolicy!.outlierDetection);
+  });
+
+  it("splits an even service by region in whole percents that add up to 100, each at least 1", () => {
+    const shares = (weights: [string, number][]) => regionShares({ clusters: weights.map(([region, weight], i) => ({ cluster: `c${i}`, region, weight, drained: weight === 0 })) });
+    expect(shares([["a", 1], ["b", 1], ["c", 1]])).toEqual({ "a/*": 34, "b/*": 33, "c/*": 33 });
+    expect(shares([["a", 60], ["a", 20], ["b", 20]])).toEqual({ "a/*": 80, "b/*": 20 });
+    expect(shares([["a", 100], ["b", 1]])).toEqual({ "a/*": 99, "b/*": 1 });
+    expect(shares([["a", 100], ["b", 0]])).toEqual({ "a/*": 100 });
+    for (const weights of [[1, 1, 1, 1, 1, 1, 1], [100, 1, 1, 1], [3, 7, 11, 13]]) {
+      const result = shares(weights.map((w, i) => [`r${i}`, w]));
+      expect(Object.values(result).reduce((a, b) => a + b, 0)).toBe(100);
+      expect(Math.min(...Object.values(result))).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it("keeps a client on one pod of a service with session affinity: a consistent hash per port, repeating the service's policy", () => {
