@@ -119,9 +119,12 @@ export const routeRecords: Contract = {
   id: "aws.route53-records",
   party: "AWS",
   subject: "Route 53 record",
-  rule: "a latency record's region is an AWS region; a weight is 0 to 255; a set identifier is 1 to 128 characters and unique within its name and type; records of one name and type share one routing policy; a failover alias record evaluates target health; a CNAME cannot stand beside other records of its name",
+  rule: "a latency record's region is an AWS region; a weight is 0 to 255; a set identifier is 1 to 128 characters and unique within its name and type; records of one name and type share one routing policy; a failover alias record evaluates target health; an alias to another record of the zone has that record's type (an A alias cannot route to CNAME records); a CNAME cannot stand beside other records of its name, nor at the zone's apex",
   source: { ...ROUTE53_API, url: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html" },
-  checkedIn: { engine: "record registrations, and record creation in the simulated world", validator: "clusters outside AWS behind latency-dns: their latency region (fleetgate:clusters[].latencyRegion), and regions mixing EKS and other clusters" },
+  checkedIn: {
+    engine: "record registrations, and record creation in the simulated world",
+    validator: "clusters outside AWS behind latency-dns: their latency region (fleetgate:clusters[].latencyRegion), regions mixing EKS and other clusters, and hosts served by both",
+  },
 };
 
 export const routeHealthChecks: Contract = {

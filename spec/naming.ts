@@ -38,6 +38,8 @@ export function backendName(environment: string, serviceKey: string, port: numbe
 }
 
 export const GATEWAY_NAME = "fleetgate";
+/** The LoadBalancer Service of an EKS gateway, from which the AWS Load Balancer Controller makes its NLB. */
+export const NLB_SERVICE_NAME = `${GATEWAY_NAME}-nlb`;
 export const DEFAULT_GATEWAY_NAMESPACE = "fleetgate-gateway";
 
 /** A host as a part of resource names: `*.apps.example.com` becomes `wildcard-apps.example.com`, which

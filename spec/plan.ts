@@ -84,6 +84,31 @@ export interface ClusterPlan {
   /** The front doors that can send traffic to this cluster's gateway, whichever the environment uses. */
   readonly reachableBy: readonly FrontDoorMode[];
   readonly istio: ClusterIstioPlan;
+  /** The multi-cluster Services implementation that runs here; ServiceExports only where one does. */
+  readonly multiClusterServices: "none" | "gke-fleet" | "mcs-api";
+  /**
+   * The AWS region the AWS front door places the cluster in: its own for EKS, else its latency region
+   * (the admin's, its region when that is an AWS region, or the AWS region nearest to its GCP region).
+   * Absent when the front door is not AWS.
+   */
+  readonly awsRegion?: string;
+}
+
+/**
+ * The NLB the AWS Load Balancer Controller makes for an EKS gateway, from a LoadBalancer Service of
+ * Fleetgate's own that selects the gateway's pods: only these ports are listeners (the Service Istio
+ * makes for the Gateway also has Istio's status port, and stays ClusterIP).
+ */
+export interface NlbPlan {
+  /** The Service's name, in the gateway's namespace; the NLB is found by it. */
+  readonly serviceName: string;
+  /** Listener ports; TLS on `tlsPort` (with the region's certificates), plain TCP on the others. */
+  readonly ports: readonly { readonly name: string; readonly port: number }[];
+  readonly tlsPort?: number;
+  /** Dual-stack NLB (latency-dns with dualStack). */
+  readonly dualStack: boolean;
+  /** Proxy protocol v2 to the gateway pods, which then learn the client's address. */
+  readonly proxyProtocol: boolean;
 }
 
 export interface GatewayPlan {
@@ -116,7 +141,7 @@ export interface GatewayPlan {
    * X-Forwarded-For), and the scheme its host routes set where a front door that adds no headers
    * terminated TLS.
    */
-  readonly forwarded: { readonly trustedProxies: number; readonly proto?: "https" };
+  readonly forwarded: { readonly trustedProxies: number; readonly proto?: "https"; readonly proxyProtocol?: true };
   /** Keys of the services this cluster serves, sorted. */
   readonly services: readonly string[];
   readonly replicas: number;
@@ -131,6 +156,8 @@ export interface GatewayPlan {
    * dispatch port when there is one, else `port`.
    */
   readonly negName?: string;
+  /** EKS: the gateway's NLB. */
+  readonly nlb?: NlbPlan;
 }
 
 export interface ClusterIstioPlan {

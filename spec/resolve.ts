@@ -7,14 +7,14 @@ import { durationMillis } from "./schema/common";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { hostInDomain, wildcardCovers } from "./names";
-import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName } from "./naming";
+import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName, NLB_SERVICE_NAME } from "./naming";
 import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
 import type { z } from "zod";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
-import { AWS_REGIONS } from "./regions";
+import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
 
 /** Defaults of the gateway deployment, overridden by `fleetgate:gateway` and then by each cluster. */
@@ -129,7 +129,7 @@ function resolveFrontDoor(environment: string, config: EnvironmentConfig, cluste
     clientAffinity: aws.clientAffinity,
     globalRegion: aws.globalRegion,
     minTlsVersion,
-    regions: [...new Set(clusters.filter((c) => c.gateway).map((c) => c.region))].sort(),
+    regions: [...new Set(clusters.filter((c) => c.gateway).map((c) => c.awsRegion ?? c.region))].sort(),
   };
 }
 
@@ -164,6 +164,22 @@ function resolveCluster(
   // EKS gateway through an NLB that terminates TLS and forwards to 443, with port 80 only redirecting.
   const dispatches = cluster.provider === "gke" && config.frontDoor === "gcp";
   const tlsAtNlb = cluster.provider === "eks" && config.frontDoor === "aws";
+  // Only without an accelerator does the NLB see the client's address (the accelerator cannot preserve it
+  // for an NLB that terminates TLS), and only proxy protocol hands it on to ip targets.
+  const latencyDns = config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "latency-dns";
+  const proxyProtocol = tlsAtNlb && latencyDns;
+  const nlb: P.NlbPlan | undefined =
+    cluster.provider === "eks"
+      ? {
+          serviceName: NLB_SERVICE_NAME,
+          ports: tlsAtNlb
+            ? [{ name: "https", port: GATEWAY_DEFAULTS.tlsListenerPort }, { name: "http", port: GATEWAY_DEFAULTS.redirectPort }]
+            : [{ name: "http", port: GATEWAY_DEFAULTS.listenerPort }],
+          ...(tlsAtNlb ? { tlsPort: GATEWAY_DEFAULTS.tlsListenerPort } : {}),
+          dualStack: latencyDns && (config.aws?.dualStack ?? false),
+          proxyProtocol,
+        }
+      : undefined;
   const gateway: P.GatewayPlan | undefined = serving && {
     namespace: defaults.namespace ?? DEFAULT_GATEWAY_NAMESPACE,
     name: GATEWAY_NAME,
@@ -176,7 +192,11 @@ function resolveCluster(
     // trusts the headers Google appends; a public gateway would let any client name its own address. The
     // NLB adds no X-Forwarded-* headers: the gateway would tell the services their requests came in over
     // plain HTTP, so its routes say https, which is all the NLB forwards to them.
-    forwarded: dispatches ? { trustedProxies: GATEWAY_DEFAULTS.gcpTrustedProxies } : tlsAtNlb ? { trustedProxies: 0, proto: "https" } : { trustedProxies: 0 },
+    forwarded: dispatches
+      ? { trustedProxies: GATEWAY_DEFAULTS.gcpTrustedProxies }
+      : tlsAtNlb
+        ? { trustedProxies: 0, proto: "https", ...(proxyProtocol ? { proxyProtocol: true as const } : {}) }
+        : { trustedProxies: 0 },
     services: [...serving.services].sort(),
     replicas: pick("replicas") ?? GATEWAY_DEFAULTS.replicas,
     resources: {
@@ -188,7 +208,9 @@ function resolveCluster(
     ...(own.publicHostname !== undefined ? { publicHostname: own.publicHostname } : {}),
     publicPort: own.publicPort ?? GATEWAY_DEFAULTS.publicPort,
     ...(cluster.provider === "gke" ? { negName: dispatches ? dispatchNegName(environment, cluster.name) : negName(environment, cluster.name) } : {}),
+    ...(nlb ? { nlb } : {}),
   };
+  const awsRegion = config.frontDoor === "aws" ? awsRegionOf(cluster) : undefined;
   return {
     name: cluster.name,
     provider: cluster.provider,
@@ -205,6 +227,8 @@ function resolveCluster(
       network: cluster.network,
       clusterId: cluster.name,
     },
+    multiClusterServices: cluster.multiClusterServices,
+    ...(awsRegion !== undefined ? { awsRegion } : {}),
   };
 }
 
@@ -214,7 +238,7 @@ export function reachableBy(cluster: ClusterConfig): P.FrontDoorMode[] {
   const modes: P.FrontDoorMode[] = [];
   if (cluster.provider === "gke" || hostname) modes.push("gcp");
   if (cluster.provider === "eks") modes.push("aws-accelerator");
-  if (cluster.provider === "eks" || (hostname && AWS_REGIONS.includes(cluster.region))) modes.push("aws-latency-dns");
+  if (cluster.provider === "eks" || (hostname && awsRegionOf(cluster) !== undefined)) modes.push("aws-latency-dns");
   return modes;
 }
 

@@ -10,7 +10,7 @@ import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from ".
 import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { addressName, hostNameKey } from "./naming";
-import { AWS_REGIONS, exampleZone, regionsOf, zonePattern } from "./regions";
+import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
@@ -19,7 +19,8 @@ import { backendConfigNames, findPort, selectClusters, type Problem } from "./se
 import type { StackConfig } from "./stack-config";
 import { cite } from "../contracts/contract";
 import { customHeaders, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, nearestFirst, urlMapRules } from "../contracts/gcp";
-import { istioParametersRef, MIN_ISTIO_PARAMETERS_REF } from "../contracts/kubernetes";
+import { istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF } from "../contracts/kubernetes";
+import { acceleratorLimits, acmCertificates, dualStack, GA_LIMITS, GLOBAL_ACCELERATOR_REGION, preservation, routeRecords } from "../contracts/aws";
 
 export interface ValidationInput {
   readonly environment: string;
@@ -144,7 +145,18 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
     const combined = gatewayAutoscaling(config, cluster);
     if (ownsScaling(cluster) && badScaling(combined)) env(["clusters", i, "gateway", "autoscaling"], scalingMessage(`the gateway of ${cluster.name}`, combined));
+    if (cluster.multiClusterServices === "gke-fleet" && cluster.provider !== "gke")
+      env(["clusters", i, "multiClusterServices"], `is "gke-fleet", which only GKE clusters in a fleet have ${cite(mcsCrds)}; use "mcs-api" where an implementation of the upstream API is installed, or "none"`);
+    if (cluster.latencyRegion !== undefined && !AWS_REGIONS.includes(cluster.latencyRegion))
+      env(["clusters", i, "latencyRegion"], `"${cluster.latencyRegion}" is not an AWS region${didYouMean(cluster.latencyRegion, AWS_REGIONS)}; Route 53's latency records name AWS regions ${cite(routeRecords)}`);
   });
+
+  if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator") {
+    if (config.aws?.dualStack)
+      env(["aws", "dualStack"], `is true in accelerator mode, but a dual-stack accelerator takes only endpoints that preserve the client's address ${cite(dualStack)}, and the gateways' NLBs terminate TLS, which rules that out ${cite(preservation)}; serve IPv6 with mode "latency-dns" (dual-stack NLBs and AAAA records), or remove dualStack`);
+    if (config.aws !== undefined && config.aws.globalRegion !== GLOBAL_ACCELERATOR_REGION)
+      env(["aws", "globalRegion"], `is "${config.aws.globalRegion}", but Global Accelerator's API is served from ${GLOBAL_ACCELERATOR_REGION} only ${cite(acceleratorLimits)}; remove it or set it to ${GLOBAL_ACCELERATOR_REGION}`);
+  }
 
   for (const name of Object.keys(config.kubeconfigs ?? {}))
     if (!seen.has(name)) env(["kubeconfigs", name], `is a kubeconfig for "${name}", which is not a cluster of the fleet${didYouMean(name, seen.keys())}; remove it or fix the name`, "warning");
@@ -192,9 +204,10 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
  * affinity, which the gateways apply in the mesh, takes effect. A team that asked for Cloud Armor or
  * CDN must not believe it has them.
  */
-function warnUnappliedOnAws(loaded: LoadedDocuments["backendConfigs"][number], at: DocReport): void {
-  if (loaded.doc.spec.sessionAffinity?.affinityType === "CLIENT_IP")
-    at(loaded, ["spec", "sessionAffinity", "affinityType"], `is CLIENT_IP, but behind the AWS front door the gateways see the NLB's address, not the client's, and would pin every client of one NLB node to one pod; use GENERATED_COOKIE`, "warning");
+function warnUnappliedOnAws(loaded: LoadedDocuments["backendConfigs"][number], config: EnvironmentConfig, at: DocReport): void {
+  // Without an accelerator the NLB hands the client's address on by proxy protocol; through one it cannot.
+  if (loaded.doc.spec.sessionAffinity?.affinityType === "CLIENT_IP" && (config.aws?.mode ?? "accelerator") === "accelerator")
+    at(loaded, ["spec", "sessionAffinity", "affinityType"], `is CLIENT_IP, but behind Global Accelerator the gateways cannot learn the client's address: the accelerator preserves it only for NLBs without TLS listeners ${cite(preservation)}, and these terminate TLS; use GENERATED_COOKIE, or the accelerator's own fleetgate:aws.clientAffinity SOURCE_IP`);
   for (const field of Object.keys(loaded.doc.spec).filter((f) => f !== "sessionAffinity").sort())
     at(loaded, ["spec", field], `is not applied: the environment's front door is AWS, whose accelerator and NLBs have no per-service backend settings; only sessionAffinity takes effect (in the gateways), and a timeout is set with the service's fleetgate.timeout`, "warning");
 }
@@ -220,7 +233,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
 
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
-  if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, at);
+  if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, config, at);
   if (config.frontDoor === "gcp") for (const loaded of documents.backendConfigs) checkCustomHeaders(loaded, at);
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
   const defaults = new Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
@@ -258,20 +271,56 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
       else {
         if (cluster.gateway?.publicHostname === undefined)
           env(["clusters", i, "gateway"], `needs publicHostname: in latency-dns mode Fleetgate points DNS at the public name of "${cluster.name}"'s gateway`);
-        if (!AWS_REGIONS.includes(cluster.region))
-          env(["clusters", i, "region"], `is "${cluster.region}", but in latency-dns mode a cluster outside AWS is placed in DNS by an AWS region; set its region to the nearest one${didYouMean(cluster.region, AWS_REGIONS)}`);
+        if (awsRegionOf(cluster) === undefined)
+          env(["clusters", i], `needs latencyRegion: in latency-dns mode a cluster outside AWS is placed in DNS by an AWS region ${cite(routeRecords)}, and "${cluster.region}" is neither an AWS region nor a GCP region Fleetgate knows the nearest AWS region of; set latencyRegion to the AWS region nearest to it, e.g. "eu-central-1"`);
       }
     }
   });
+  // Global Accelerator's fixed limits: one endpoint group per region and listener (two listeners), and
+  // endpoints per group.
+  if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator") {
+    const byRegion = new Map<string, number[]>();
+    config.clusters.forEach((c, i) => serving.has(c.name) && c.provider === "eks" && byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), i]));
+    for (const [region, indexes] of byRegion)
+      if (indexes.length > GA_LIMITS.endpointsPerGroup)
+        env(["clusters", indexes[GA_LIMITS.endpointsPerGroup]!, "region"], `puts ${indexes.length} serving EKS clusters in ${region}, but an accelerator's endpoint group holds at most ${GA_LIMITS.endpointsPerGroup} load balancers by default ${cite(acceleratorLimits)}; raise the quota with AWS and split the region, or serve from fewer clusters there`);
+    const groups = byRegion.size * 2;
+    if (groups > GA_LIMITS.endpointGroupsPerAccelerator)
+      env(["clusters"], `spreads serving EKS clusters over ${byRegion.size} regions, which needs ${groups} endpoint groups (one per region for each of the two listeners), and an accelerator holds at most ${GA_LIMITS.endpointGroupsPerAccelerator} ${cite(acceleratorLimits)}; serve from at most ${GA_LIMITS.endpointGroupsPerAccelerator / 2} regions`);
+  }
   // In latency-dns mode a region's clusters share one weighted record name: AWS load balancers are
   // aliases and other clusters CNAMEs, and DNS forbids a CNAME beside other records of the same name.
   if (config.frontDoor === "aws" && config.aws?.mode === "latency-dns") {
     const kinds = new Map<string, Set<boolean>>();
-    for (const c of config.clusters.filter((c) => serving.has(c.name))) kinds.set(c.region, (kinds.get(c.region) ?? new Set()).add(c.provider === "eks"));
+    const regionOf = (c: ClusterConfig) => awsRegionOf(c) ?? c.region;
+    for (const c of config.clusters.filter((c) => serving.has(c.name))) kinds.set(regionOf(c), (kinds.get(regionOf(c)) ?? new Set()).add(c.provider === "eks"));
     config.clusters.forEach((cluster, i) => {
-      if (serving.has(cluster.name) && cluster.provider !== "eks" && kinds.get(cluster.region)?.has(true))
-        env(["clusters", i, "region"], `puts "${cluster.name}" in ${cluster.region} beside EKS clusters; in latency-dns mode a region's clusters are either all EKS or all reached by host name, so place it in another region`);
+      if (serving.has(cluster.name) && cluster.provider !== "eks" && kinds.get(regionOf(cluster))?.has(true))
+        env(["clusters", i, cluster.latencyRegion !== undefined ? "latencyRegion" : "region"], `puts "${cluster.name}" in ${regionOf(cluster)} beside EKS clusters; in latency-dns mode a region's clusters are either all EKS (alias records) or all reached by host name (CNAMEs), and a CNAME cannot stand beside other records of its name ${cite(routeRecords)}; set latencyRegion to another AWS region near it`);
     });
+    // A host's latency records alias its regions' records, and an alias has their type: A for NLBs,
+    // CNAME for public names. So a host is served by one kind, and a CNAME host is not a zone's apex.
+    const byHost = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; rule: number; clusters: Set<string> }>();
+    for (const loaded of documents.ingresses)
+      loaded.doc.spec.template.spec.rules.forEach((rule, r) => {
+        const refs = [loaded.doc.spec.template.spec.backend, ...rule.http.paths.flatMap((p) => [p.backend, ...(p.fleetgate?.split ?? [])])].filter((ref) => ref !== undefined);
+        const entry = byHost.get(rule.host) ?? { loaded, rule: r, clusters: new Set<string>() };
+        for (const ref of refs) {
+          const service = services.get(`${loaded.doc.metadata.namespace}/${ref!.serviceName}`);
+          if (service) for (const s of selectClusters(service.doc, config.clusters).selected) entry.clusters.add(s.cluster.name);
+        }
+        byHost.set(rule.host, entry);
+      });
+    const providerOf = new Map(config.clusters.map((c) => [c.name, c.provider]));
+    for (const [host, { loaded, rule, clusters }] of byHost) {
+      const eks = [...clusters].filter((c) => providerOf.get(c) === "eks").sort();
+      const others = [...clusters].filter((c) => providerOf.get(c) !== "eks").sort();
+      const path = ["spec", "template", "spec", "rules", rule, "host"];
+      if (eks.length > 0 && others.length > 0)
+        at(loaded, path, `is served by EKS clusters (${eks.join(", ")}) and by clusters outside AWS (${others.join(", ")}); in latency-dns mode its records alias either NLBs (A records) or public names (CNAMEs), never both, since an alias has the type of the records it routes to ${cite(routeRecords)}; serve the host from one kind of cluster`);
+      else if (others.length > 0 && config.dns.zones.some((z) => z.domain === host))
+        at(loaded, path, `is the apex of its DNS zone and is served by clusters outside AWS, which latency-dns reaches by CNAME, and a zone's apex cannot hold a CNAME ${cite(routeRecords)}; serve a name below the apex, or serve the apex from EKS clusters`);
+    }
   }
 }
 
@@ -437,6 +486,8 @@ function validateIngress(
     // A claim the namespace may not make takes nothing from the host's owners: it is reported once, and
     // no conflict with their rules (default backend, certificate, paths) is reported against them.
     const claimable = owned.some((pattern) => hostMatchesPattern(host, pattern));
+    if (config.frontDoor === "aws" && host.length > 64)
+      at(loaded, [...rulePath, "host"], `has ${host.length} characters; ACM gives a certificate's domain name at most 64 ${cite(acmCertificates)}, and the AWS front door's certificates may put any host first; serve it under a shorter name`);
     if (!claimable)
       at(loaded, [...rulePath, "host"], `namespace ${namespace} may not claim "${host}"; ${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`);
 

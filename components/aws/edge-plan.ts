@@ -66,7 +66,7 @@ export interface AwsClusterEdge {
   /** Where DNS reaches a non-EKS cluster's gateway, and on which port. */
   readonly publicHostname?: string;
   readonly publicPort?: number;
-  /** The namespace and name of the gateway Service the AWS Load Balancer Controller turns into an NLB. */
+  /** The namespace and name of the gateway's NLB Service, which the AWS Load Balancer Controller turns into an NLB. */
   readonly gatewayService?: { readonly namespace: string; readonly name: string };
   /**
    * The EKS cluster name the cluster's AWS Load Balancer Controller runs with (its `clusterName`), which it
@@ -84,11 +84,12 @@ export interface AwsHostEdge {
   readonly regions: readonly string[];
   /** DNS failover between two regions, from the failover order of the service behind the host's catch-all. */
   readonly failover?: { readonly primary: string; readonly secondary: string };
-}
-
-/** The Service Istio creates for a Gateway: `<gateway name>-istio`, in the gateway's namespace. */
-export function gatewayServiceName(gatewayName: string): string {
-  return `${gatewayName}-istio`;
+  /**
+   * latency-dns: what the host's records alias to, which fixes their type (an alias has the type of the
+   * records it routes to [aws.route53-records]): NLBs (A, and AAAA with dual stack), or the public names
+   * of clusters outside AWS (CNAME).
+   */
+  readonly reachedBy: "load-balancers" | "public-names";
 }
 
 export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
@@ -97,7 +98,9 @@ export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
   const serving = plan.clusters.filter((c) => c.gateway !== undefined);
   const edges = new Map(serving.map((c) => [c.name, clusterEdge(plan, c)]));
   const byRegion = new Map<string, ClusterPlan[]>();
-  for (const c of serving) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
+  // Clusters outside AWS stand in an AWS region of their own choosing (ClusterPlan.awsRegion).
+  const edgeRegion = (c: ClusterPlan) => c.awsRegion ?? c.region;
+  for (const c of serving) byRegion.set(edgeRegion(c), [...(byRegion.get(edgeRegion(c)) ?? []), c]);
 
   const regions = [...byRegion.keys()].sort().map((region): AwsRegionEdge => {
     const clusters = byRegion.get(region)!.map((c) => edges.get(c.name)!);
@@ -112,16 +115,21 @@ export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
     };
   });
 
-  const regionOf = new Map(serving.map((c) => [c.name, c.region]));
+  const regionOf = new Map(serving.map((c) => [c.name, edgeRegion(c)]));
+  const providerOf = new Map(serving.map((c) => [c.name, c.provider]));
   const hosts = plan.hosts.map((h): AwsHostEdge => {
     const hostRegions = [...new Set(h.clusters.map((c) => regionOf.get(c)!).filter((r) => r !== undefined))].sort();
     const failover = hostFailover(plan, h).filter((r) => hostRegions.includes(r));
+    const kinds = new Set(h.clusters.map((c) => (providerOf.get(c) === "eks" ? "load-balancers" : "public-names")));
+    if (plan.frontDoor.provider === "aws" && plan.frontDoor.mode === "latency-dns" && kinds.size > 1)
+      throw new Error(`host ${h.name} is served by EKS clusters and by clusters outside AWS; Route 53 cannot route one name to both (the validator says so at the host)`);
     return {
       host: h.name,
       zone: h.zone,
       hostedZoneId: zoneIds.get(h.zone) ?? "",
       regions: hostRegions,
       ...(failover.length >= 2 ? { failover: { primary: failover[0]!, secondary: failover[1]! } } : {}),
+      reachedBy: kinds.has("public-names") ? "public-names" : "load-balancers",
     };
   });
 
@@ -154,9 +162,9 @@ function clusterEdge(plan: FleetPlan, cluster: ClusterPlan): AwsClusterEdge {
     weight,
     endpointWeight: Math.round((weight * 255) / 100),
     ...(cluster.gateway?.publicHostname !== undefined ? { publicHostname: cluster.gateway.publicHostname, publicPort: cluster.gateway.publicPort } : {}),
-    ...(cluster.provider === "eks" && cluster.gateway
+    ...(cluster.provider === "eks" && cluster.gateway?.nlb
       ? {
-          gatewayService: { namespace: cluster.gateway.namespace, name: gatewayServiceName(cluster.gateway.name) },
+          gatewayService: { namespace: cluster.gateway.namespace, name: cluster.gateway.nlb.serviceName },
           eksClusterName: cluster.access.kind === "eks" ? cluster.access.clusterName : cluster.name,
         }
       : {}),

@@ -5,8 +5,10 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { afterWait } from "../waits";
 import { LOAD_BALANCING_SCHEME, type BackendServiceSpec, type GcpBackendsPlan, type HealthCheckSpec } from "./backend-plan";
 import { mutable } from "./names";
+import { negParts, waitForNeg } from "./neg-wait";
 
 export interface GcpBackendsArgs {
   /** What to create; every decision is in it. */
@@ -54,6 +56,19 @@ export class GcpBackends extends pulumi.ComponentResource {
     // A check changes only once the gateways it asks (and their routes, which each Gateway waits for) are in place.
     const healthChecks = new Map([...checkSpecs].map(([logical, { spec, attached }]) => [logical, this.healthCheck(project, spec, [...attached])] as const));
 
+    // Each NEG is waited for once, after its cluster's gateway, however many backend services attach it.
+    const negs = new Map<string, pulumi.Output<string>>();
+    const negReady = (b: BackendServiceSpec["backends"][number]): pulumi.Output<string> => {
+      let ready = negs.get(b.group);
+      if (!ready) {
+        const { project: negProject, zone, name: negName } = negParts(b.group);
+        const read = () => gcp.compute.getNetworkEndpointGroup({ project: negProject, zone, name: negName }, { parent: this });
+        ready = afterWait(b.group, gateways[b.cluster]?.urn ?? b.group, () => waitForNeg({ cluster: b.cluster, zone: b.zone, group: b.group }, read));
+        negs.set(b.group, ready);
+      }
+      return ready;
+    };
+
     const services: Record<string, gcp.compute.BackendService> = {};
     for (const spec of backends.backendServices) {
       const attached = spec.clusters.flatMap((c) => (gateways[c] ? [gateways[c]] : []));
@@ -68,7 +83,7 @@ export class GcpBackends extends pulumi.ComponentResource {
           description: spec.description,
           loadBalancingScheme: LOAD_BALANCING_SCHEME,
           protocol: spec.protocol,
-          backends: backendsOf(spec, neg?.neg),
+          backends: backendsOf(spec, neg?.neg, negReady),
           ...(healthCheck ? { healthChecks: healthCheck.selfLink } : {}),
           ...mutable(spec.settings),
         },
@@ -128,8 +143,13 @@ export class GcpBackends extends pulumi.ComponentResource {
   }
 }
 
-function backendsOf(spec: BackendServiceSpec, neg: gcp.compute.GlobalNetworkEndpointGroup | undefined): gcp.types.input.compute.BackendServiceBackend[] {
+function backendsOf(
+  spec: BackendServiceSpec,
+  neg: gcp.compute.GlobalNetworkEndpointGroup | undefined,
+  ready: (b: BackendServiceSpec["backends"][number]) => pulumi.Output<string>,
+): gcp.types.input.compute.BackendServiceBackend[] {
   // A global internet NEG takes no balancing mode or capacity scaler.
   if (spec.kind === "internet") return neg ? [{ group: neg.selfLink }] : [];
-  return spec.backends.map((b) => ({ group: b.group, balancingMode: b.balancingMode, maxRatePerEndpoint: b.maxRatePerEndpoint, capacityScaler: b.capacityScaler }));
+  // A zonal NEG is named once GKE has made it (neg-wait.ts).
+  return spec.backends.map((b) => ({ group: ready(b), balancingMode: b.balancingMode, maxRatePerEndpoint: b.maxRatePerEndpoint, capacityScaler: b.capacityScaler }));
 }

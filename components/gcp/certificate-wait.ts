@@ -3,8 +3,9 @@
  * door (opt-in: `fleetgate:gcp.awaitCertificates`). Certificate Manager issues a DNS-authorized
  * certificate whether or not the host points here, so a host moved from another load balancer can keep
  * its old address until its certificate is ACTIVE instead of meeting one that is still provisioning.
- * Pure: the reading of the state, the clock and the sleep are given.
+ * The reading of the state is given; the waiting is components/waits.ts's [gcp.certificate-issuance].
  */
+import { type Observation, type PollOptions, pollUntil } from "../waits";
 
 /** A managed certificate's state as Certificate Manager reports it, with the reasons when it is stuck. */
 export interface CertificateState {
@@ -12,28 +13,19 @@ export interface CertificateState {
   readonly issues?: string;
 }
 
-export interface WaitOptions {
-  readonly timeoutMs: number;
-  readonly intervalMs: number;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-}
-
 /** Resolves once the certificate is ACTIVE; fails at once when it FAILED, or when the time is up. */
-export async function waitUntilActive(certificate: string, read: () => Promise<CertificateState>, options: WaitOptions): Promise<void> {
-  const deadline = options.now() + options.timeoutMs;
-  for (;;) {
-    const { state, issues } = await read();
-    if (state === "ACTIVE") return;
-    const why = issues ? ` (${issues})` : "";
-    if (state === "FAILED")
-      throw new Error(`certificate ${certificate} failed to be issued${why}; its host's DNS record was not changed. Fix the DNS authorization or CAA records and run pulumi up again.`);
-    if (options.now() >= deadline)
-      throw new Error(
-        `certificate ${certificate} is still ${state || "not reported"}${why} after ${Math.round(options.timeoutMs / 60_000)} minutes; its host's DNS record was not changed. Run pulumi up again later, or raise fleetgate:gcp.awaitCertificates.`,
-      );
-    await options.sleep(Math.min(options.intervalMs, Math.max(0, deadline - options.now())));
-  }
+export function waitUntilActive(certificate: string, read: () => Promise<CertificateState>, options: PollOptions): Promise<void> {
+  return pollUntil(
+    async (): Promise<Observation<void>> => {
+      const { state, issues } = await read();
+      const why = issues ? ` (${issues})` : "";
+      if (state === "ACTIVE") return { done: true, value: undefined };
+      if (state === "FAILED") return { failed: `certificate ${certificate} failed to be issued${why}; its host's DNS record was not changed. Fix the DNS authorization or CAA records and run pulumi up again.` };
+      return { done: false, state: `${state || "not reported"}${why}` };
+    },
+    options,
+    (state, minutes) => `certificate ${certificate} is still ${state} after ${minutes} minutes; its host's DNS record was not changed. Run pulumi up again later, or raise fleetgate:gcp.awaitCertificates.`,
+  );
 }
 
 /** The state of the first managed certificate in a getCertificates answer, with its provisioning issues. */

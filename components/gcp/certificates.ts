@@ -14,6 +14,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpCertificatesPlan } from "./certificate-plan";
+import { afterWait } from "../waits";
 import { certificateState, waitUntilActive } from "./certificate-wait";
 
 export interface GcpCertificatesArgs {
@@ -90,12 +91,9 @@ export class GcpCertificates extends pulumi.ComponentResource {
     const readyOf = (certificate: pulumi.Output<string>): pulumi.Output<unknown> =>
       !wait
         ? certificate
-        : certificate.apply(async (id) => {
-            // A preview knows no certificate yet; only an update waits.
-            if (pulumi.runtime.isDryRun()) return id;
+        : afterWait(certificate, certificate, (id) => {
             const read = () => gcp.certificatemanager.getCertificates({ region: "global", filter: `name:${id}` }, { provider: wait.reader, parent: this }).then(certificateState);
-            await waitUntilActive(id, read, { timeoutMs: wait.timeoutMs, intervalMs: POLL_INTERVAL_MS, now: Date.now, sleep: (ms) => new Promise((done) => setTimeout(done, ms)) });
-            return id;
+            return waitUntilActive(id, read, { timeoutMs: wait.timeoutMs, intervalMs: POLL_INTERVAL_MS });
           });
 
     const entries: Record<string, gcp.certificatemanager.CertificateMapEntry> = {};

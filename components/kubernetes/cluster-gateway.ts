@@ -2,12 +2,13 @@
  * ClusterGateway: the Gateway API gateway of a cluster that serves something (drained clusters keep
  * theirs), in its own namespace: the sizing ConfigMap Istio reads, the Gateway, one HTTPRoute per host
  * (rules in the plan's order, see routes.ts), the routes of the dispatch or redirect listener where the
- * plan gives one, and the ReferenceGrants that let routes reach the teams' Services.
+ * plan gives one, the ReferenceGrants that let routes reach the teams' Services, and on EKS the Service
+ * the gateway's NLB is made from.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../spec/plan";
-import { gatewayNamespace, gatewayObject, gatewayOptions, type NamedRoute, referenceGrants, serviceAnnotations, SSL_CERT_ANNOTATION } from "./gateway-plan";
+import { gatewayNamespace, gatewayObject, gatewayOptions, type NamedRoute, nlbService, referenceGrants, SSL_CERT_ANNOTATION } from "./gateway-plan";
 import { kubeResource } from "./objects";
 
 /** Stands in for the certificate ARNs while the Gateway is checked against its schema (they are Outputs). */
@@ -25,15 +26,20 @@ export interface ClusterGatewayArgs {
   readonly dependsOn: readonly pulumi.Resource[];
   /**
    * The validated ACM certificate ARNs of the cluster's region, for an NLB that terminates TLS (an EKS
-   * gateway behind the AWS front door, whose plan gives a redirect port); required there, unused
-   * elsewhere. The Gateway waits for them, so its NLB never presents a certificate still being validated.
+   * gateway behind the AWS front door); required there, unused elsewhere. The NLB's Service waits for
+   * them, so its NLB never presents a certificate still being validated.
    */
   readonly certificateArns?: pulumi.Input<string[]>;
 }
 
 export class ClusterGateway extends pulumi.ComponentResource {
-  /** The Gateway resource; the front door waits for it. */
+  /** The Gateway resource. */
   readonly gateway: pulumi.CustomResource;
+  /**
+   * What a front door waits for before sending traffic here: the Gateway, programmed; on EKS the NLB's
+   * Service, which Pulumi holds until the load balancer controller has given it the NLB's name.
+   */
+  readonly entry: pulumi.CustomResource;
   /** The HTTPRoutes' names, sorted. */
   readonly routes: string[];
 
@@ -43,7 +49,7 @@ export class ClusterGateway extends pulumi.ComponentResource {
     const child = { parent: this, provider };
 
     const namespace = kubeResource(`${key}-gateway-namespace`, gatewayNamespace(gateway), child);
-    const options = kubeResource(`${key}-gateway-options`, gatewayOptions(gateway, serviceAnnotations(cluster)), { ...child, dependsOn: [namespace] });
+    const options = kubeResource(`${key}-gateway-options`, gatewayOptions(gateway), { ...child, dependsOn: [namespace] });
 
     // Routes and grants come first (an HTTPRoute may name a Gateway that does not exist yet), so that
     // once the Gateway is programmed, and the front door starts sending to it, it routes every host.
@@ -51,23 +57,29 @@ export class ClusterGateway extends pulumi.ComponentResource {
       ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: [namespace] })),
       ...referenceGrants(gateway, routes).map((grant) => kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, child)),
     ];
-    const tlsAtNlb = gateway.redirectPort !== undefined && cluster.provider === "eks";
-    if (tlsAtNlb && args.certificateArns === undefined)
-      throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS, but no certificate ARNs of ${cluster.region} were given; pass FleetClusters the AwsCertificates' arns`);
-    const object = gatewayObject(cluster, gateway, tlsAtNlb ? { certificateArns: [PENDING_CERTIFICATE], minTlsVersion: plan.frontDoor.minTlsVersion } : undefined);
-    // The object is checked with a stand-in ARN; the resource gets the region's validated ARNs.
-    const extra = tlsAtNlb ? { spec: withAnnotation(object.toJSON(), SSL_CERT_ANNOTATION, pulumi.output(args.certificateArns!).apply((arns) => nlbCertificates(cluster, arns))) } : {};
-    this.gateway = kubeResource(`${key}-gateway`, object, { ...child, dependsOn: [namespace, options, ...routed, ...args.dependsOn] }, extra);
+    this.gateway = kubeResource(`${key}-gateway`, gatewayObject(cluster, gateway), { ...child, dependsOn: [namespace, options, ...routed, ...args.dependsOn] });
+    this.entry = gateway.nlb ? this.nlb(key, plan, cluster, gateway, args.certificateArns, child) : this.gateway;
 
     this.routes = routes.map((r) => r.name).sort();
     this.registerOutputs({ routes: this.routes });
   }
+
+  /** The EKS gateway's NLB Service, after the Gateway (whose pods it selects) is programmed. */
+  private nlb(key: string, plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan, certificateArns: pulumi.Input<string[]> | undefined, child: pulumi.CustomResourceOptions): pulumi.CustomResource {
+    const tls = gateway.nlb!.tlsPort !== undefined;
+    if (tls && certificateArns === undefined)
+      throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS, but no certificate ARNs of ${cluster.region} were given; pass FleetClusters the AwsCertificates' arns`);
+    // The object is checked with a stand-in ARN; the resource gets the region's validated ARNs.
+    const service = nlbService(cluster, gateway, tls ? { certificateArns: [PENDING_CERTIFICATE], minTlsVersion: plan.frontDoor.minTlsVersion } : undefined);
+    const extra = tls ? { metadata: withAnnotation(service.toJSON(), SSL_CERT_ANNOTATION, pulumi.output(certificateArns!).apply((arns) => nlbCertificates(cluster, arns))) } : {};
+    return kubeResource(`${key}-gateway-nlb`, service, { ...child, dependsOn: [this.gateway] }, extra);
+  }
 }
 
-/** The Gateway's spec with one infrastructure annotation's value replaced (by an Output). */
+/** An object's metadata with one annotation's value replaced (by an Output). */
 function withAnnotation(json: unknown, name: string, value: pulumi.Input<string>): Record<string, unknown> {
-  const spec = (json as { spec: { infrastructure: { annotations: Record<string, string> } & Record<string, unknown> } & Record<string, unknown> }).spec;
-  return { ...spec, infrastructure: { ...spec.infrastructure, annotations: { ...spec.infrastructure.annotations, [name]: value } } };
+  const metadata = (json as { metadata: { annotations: Record<string, string> } & Record<string, unknown> }).metadata;
+  return { ...metadata, annotations: { ...metadata.annotations, [name]: value } };
 }
 
 /** The NLB's certificate list; an empty one would give it a TLS listener without a certificate. */

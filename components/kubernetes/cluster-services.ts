@@ -1,7 +1,7 @@
 /**
- * ClusterServices: the Services a cluster runs (from the MultiClusterServices' templates) and their
- * ServiceExports, and the Services its gateway reaches through the mesh (no export: the cluster runs no
- * endpoints of them). They live in the teams' namespaces, which must exist in every cluster that runs or
+ * ClusterServices: the Services a cluster runs (from the MultiClusterServices' templates) and, where a
+ * multi-cluster Services implementation runs, their ServiceExports; and the Services its gateway reaches
+ * through the mesh (no export: the cluster runs no endpoints of them). They live in the teams' namespaces, which must exist in every cluster that runs or
  * routes to the team's services (MCS namespace sameness); Fleetgate does not own those namespaces.
  * A Service keeps its logical name whichever of the two it is, so a service that starts or stops running
  * in the cluster updates the Service in place and only adds or removes the export.
@@ -35,11 +35,12 @@ export class ClusterServices extends pulumi.ComponentResource {
     for (const service of services) {
       const ref = serviceRef(service.key);
       const created = kubeResource(`${key}-service-${ref}`, serviceObject(service), { parent: this, provider });
-      kubeResource(`${key}-export-${ref}`, serviceExportObject(cluster, service), { parent: this, provider, dependsOn: [created] });
+      const exported = serviceExportObject(cluster, service);
+      if (exported) kubeResource(`${key}-export-${ref}`, exported, { parent: this, provider, dependsOn: [created] });
     }
     const reached = meshReachedServices(plan, cluster.name, args.routed);
     for (const service of reached) kubeResource(`${key}-service-${serviceRef(service.key)}`, serviceObject(service), { parent: this, provider });
-    this.exported = services.map((s) => s.key).sort();
+    this.exported = cluster.multiClusterServices === "none" ? [] : services.map((s) => s.key).sort();
     this.meshReached = reached.map((s) => s.key).sort();
     this.registerOutputs({ exported: this.exported, meshReached: this.meshReached });
   }

@@ -42,7 +42,7 @@ export interface FleetClustersArgs {
 }
 
 export class FleetClusters extends pulumi.ComponentResource {
-  /** Per serving cluster, the resource a front door must wait for (the cluster's Gateway). */
+  /** Per serving cluster, the resource a front door must wait for (ClusterGateway.entry). */
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
   /** Per cluster: gateway, hosts, drain, Istio settings, routes, exports, discovered peers, notes. */
   readonly status: pulumi.Output<Record<string, ClusterStatus>>;
@@ -105,7 +105,7 @@ export class FleetClusters extends pulumi.ComponentResource {
           { key, plan, cluster, gateway: cluster.gateway, routes: gatewayRoutes, provider: parent.provider, dependsOn: [...mesh.ready, services], ...(certificateArns !== undefined ? { certificateArns } : {}) },
           { parent },
         );
-        gateways[cluster.name] = gateway.gateway;
+        gateways[cluster.name] = gateway.entry;
         routes = gateway.routes;
         notes.push(
           ...sizingNotes(cluster.name, cluster.gateway),

@@ -13,10 +13,15 @@
  *
  * Istio deploys a Gateway itself (a Deployment and Service named `<gateway>-<class>`). Fleetgate shapes
  * them through the Gateway: `spec.infrastructure.annotations` are copied onto the generated Service (the
- * GKE NEG annotation, the AWS Load Balancer Controller annotations; Gateway API allows 8), and
- * `spec.infrastructure.parametersRef` names a ConfigMap whose `deployment`, `service`,
- * `horizontalPodAutoscaler` and `podDisruptionBudget` keys Istio merges (strategic merge patch) into what
- * it renders; Istio creates the autoscaler and the disruption budget only when those keys are present.
+ * GKE NEG annotation; Gateway API allows 8), and `spec.infrastructure.parametersRef` names a ConfigMap
+ * whose `deployment`, `horizontalPodAutoscaler` and `podDisruptionBudget` keys Istio merges (strategic
+ * merge patch) into what it renders; Istio creates the autoscaler and the disruption budget only when
+ * those keys are present [istio.parameters-ref].
+ *
+ * On EKS the gateway's NLB comes from a LoadBalancer Service of Fleetgate's own (nlbService): the AWS Load
+ * Balancer Controller makes a listener of every Service port [eks.load-balancer-annotations], and the
+ * Service Istio generates always carries Istio's status port, which must not face the internet. Istio's
+ * Service stays ClusterIP.
  */
 import { Gateway } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/Gateway";
 import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
@@ -26,6 +31,7 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/Horizo
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Service } from "kubernetes-models/v1/Service";
 import { shortHash } from "../../spec/names";
 import type { ClusterPlan, FleetPlan, GatewayPlan, HostPlan } from "../../spec/plan";
 import { DISPATCH_HEADER, type DispatchedBackend, dispatchedBackends } from "../dispatch";
@@ -124,58 +130,61 @@ export const SSL_CERT_ANNOTATION = `${LBC}ssl-cert`;
 export const NLB_TLS_POLICIES = { "1.2": "ELBSecurityPolicy-TLS13-1-2-2021-06", "1.3": "ELBSecurityPolicy-TLS13-1-3-2021-06" } as const;
 
 /** Istio's gateway status port and readiness path: what the NLB's health check asks. */
-const ISTIO_STATUS = { port: 15021, path: "/healthz/ready" } as const;
+export const ISTIO_STATUS = { port: 15021, path: "/healthz/ready" } as const;
 
 /** Gateway API allows at most this many `spec.infrastructure.annotations`. */
 export const MAX_INFRASTRUCTURE_ANNOTATIONS = 8;
 
+/** The label Istio puts on a Gateway's pods: what the NLB Service selects. */
+const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
 /**
- * Annotations for the Service Istio generates, by where the cluster runs, carried by the Gateway's
- * `spec.infrastructure` (at most 8; `serviceAnnotations` carries the rest):
- * - GKE: a standalone zonal NEG per zone, named as the plan says, on the dispatch port (or, where no
- *   front door dispatches, the host-routing port); the GCP front door attaches these NEGs by name, so no
- *   lookup is needed.
- * - EKS: an internet-facing NLB with IP targets from the AWS Load Balancer Controller. Behind the AWS
- *   front door (the plan gives a redirect port) the NLB's listener on the host-routing port is TLS with
- *   the region's certificates and the environment's policy and sends the decrypted stream on as TCP (the
- *   controller's default target protocol); the redirect port stays plain TCP.
+ * Annotations for the Service Istio generates, carried by the Gateway's `spec.infrastructure` (at most 8):
+ * on GKE, a standalone zonal NEG per zone, named as the plan says, on the dispatch port (or, where no
+ * front door dispatches, the host-routing port); the GCP front door attaches these NEGs by name, so no
+ * lookup is needed [gke.neg-controller].
  */
-export function infrastructureAnnotations(cluster: ClusterPlan, gateway: GatewayPlan, tls?: GatewayTls): Record<string, string> {
-  if (cluster.provider === "gke") {
-    if (!gateway.negName) throw new Error(`cluster ${cluster.name} is on GKE but its gateway plan has no NEG name`);
-    return { "cloud.google.com/neg": JSON.stringify({ exposed_ports: { [String(gateway.dispatchPort ?? gateway.port)]: { name: gateway.negName } } }) };
-  }
-  if (cluster.provider === "eks") {
-    const nlb = {
-      [`${LBC}type`]: "external",
-      [`${LBC}scheme`]: "internet-facing",
-      [`${LBC}nlb-target-type`]: "ip",
-    };
-    if (gateway.redirectPort === undefined) return nlb;
-    if (!tls || tls.certificateArns.length === 0)
-      throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS on port ${gateway.port}, but no validated ACM certificate of ${cluster.region} was given; create the region's certificates (AwsCertificates) first and pass their ARNs`);
-    return {
-      ...nlb,
-      [SSL_CERT_ANNOTATION]: tls.certificateArns.join(","),
-      [`${LBC}ssl-ports`]: String(gateway.port),
-      [`${LBC}ssl-negotiation-policy`]: NLB_TLS_POLICIES[tls.minTlsVersion],
-    };
-  }
-  return {};
+export function infrastructureAnnotations(cluster: ClusterPlan, gateway: GatewayPlan): Record<string, string> {
+  if (cluster.provider !== "gke") return {};
+  if (!gateway.negName) throw new Error(`cluster ${cluster.name} is on GKE but its gateway plan has no NEG name`);
+  return { "cloud.google.com/neg": JSON.stringify({ exposed_ports: { [String(gateway.dispatchPort ?? gateway.port)]: { name: gateway.negName } } }) };
 }
 
 /**
- * Further annotations for the Service Istio generates, merged in through the sizing ConfigMap's `service`
- * overlay (Istio applies it as a strategic merge patch) because Gateway API caps the infrastructure
- * annotations at 8: on EKS, the NLB's health check of each target on Istio's readiness endpoint.
+ * The LoadBalancer Service an EKS gateway's NLB is made from: an internet-facing NLB with IP targets (the
+ * gateway's pods), listening on exactly the plan's ports, its targets checked on Istio's readiness
+ * endpoint. Behind the AWS front door the NLB terminates TLS on the TLS port with the region's
+ * certificates and the environment's policy, and sends the decrypted stream on as TCP; in latency-dns
+ * mode it also speaks proxy protocol to the pods (the client's address) and may be dual-stack.
  */
-export function serviceAnnotations(cluster: ClusterPlan): Record<string, string> {
-  if (cluster.provider !== "eks") return {};
-  return {
+export function nlbService(cluster: ClusterPlan, gateway: GatewayPlan, tls?: GatewayTls): Service {
+  const nlb = gateway.nlb;
+  if (!nlb) throw new Error(`cluster ${cluster.name}: its gateway plan has no NLB`);
+  if (nlb.tlsPort !== undefined && (!tls || tls.certificateArns.length === 0))
+    throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS on port ${nlb.tlsPort}, but no validated ACM certificate of ${cluster.region} was given; create the region's certificates (AwsCertificates) first and pass their ARNs`);
+  const annotations: Record<string, string> = {
+    [`${LBC}type`]: "external",
+    [`${LBC}scheme`]: "internet-facing",
+    [`${LBC}nlb-target-type`]: "ip",
     [`${LBC}healthcheck-protocol`]: "http",
     [`${LBC}healthcheck-port`]: String(ISTIO_STATUS.port),
     [`${LBC}healthcheck-path`]: ISTIO_STATUS.path,
+    ...(nlb.tlsPort !== undefined && tls
+      ? { [SSL_CERT_ANNOTATION]: tls.certificateArns.join(","), [`${LBC}ssl-ports`]: String(nlb.tlsPort), [`${LBC}ssl-negotiation-policy`]: NLB_TLS_POLICIES[tls.minTlsVersion] }
+      : {}),
+    ...(nlb.proxyProtocol ? { [`${LBC}proxy-protocol`]: "*" } : {}),
+    ...(nlb.dualStack ? { [`${LBC}ip-address-type`]: "dualstack" } : {}),
   };
+  return new Service({
+    metadata: { name: nlb.serviceName, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations },
+    spec: {
+      type: "LoadBalancer",
+      // The controller's own class: no other load balancer controller acts on the Service.
+      loadBalancerClass: "service.k8s.aws/nlb",
+      selector: { [GATEWAY_NAME_LABEL]: gateway.name },
+      ports: nlb.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
+    },
+  });
 }
 
 /** Annotations on the Gateway itself (read by Istio and by Pulumi, not copied to what Istio generates). */
@@ -184,8 +193,9 @@ export function gatewayAnnotations(cluster: ClusterPlan): Record<string, string>
     // Pulumi waits until Istio reports the gateway programmed (deployed and addressed), so that what depends
     // on it (the front door's backends, NEGs, the NLB lookup) finds it in place.
     "pulumi.com/waitFor": "condition=Programmed",
-    // Behind a GCP front door the NEGs are the only way in: no extra load balancer beside Cloud Armor.
-    ...(cluster.provider === "gke" ? { "networking.istio.io/service-type": "ClusterIP" } : {}),
+    // Behind a GCP front door the NEGs are the only way in (no extra load balancer beside Cloud Armor); on
+    // EKS the NLB comes from a Service of Fleetgate's own, without Istio's status port.
+    ...(cluster.provider === "gke" || cluster.provider === "eks" ? { "networking.istio.io/service-type": "ClusterIP" } : {}),
   };
 }
 
@@ -218,12 +228,12 @@ export function gatewayNamespace(gateway: GatewayPlan): Namespace {
 }
 
 /** The Gateway object; `toJSON()` adds the parametersRef the model's schema does not know. */
-export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan, tls?: GatewayTls): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
+export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
   const model = new Gateway({
     metadata: { name: gateway.name, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations: gatewayAnnotations(cluster) },
     spec: {
       gatewayClassName: gateway.className,
-      infrastructure: { annotations: infrastructureAnnotations(cluster, gateway, tls) },
+      infrastructure: { annotations: infrastructureAnnotations(cluster, gateway) },
       listeners: listeners(gateway).map((l) => ({ ...l, allowedRoutes: { ...l.allowedRoutes, kinds: [...l.allowedRoutes.kinds] } })),
     },
   });
@@ -279,23 +289,40 @@ export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; h
 export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
 
 /**
- * The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets,
- * the proxy settings its front door needs, and the generated Service's further annotations
- * (`serviceAnnotations`), if any.
+ * Istio's switch that lets the gateway's status port read a PROXY header, which an NLB with proxy
+ * protocol sends on its health checks too [aws.proxy-protocol-health-checks]; the port then still accepts
+ * connections without one (the kubelet's probes) [istio.proxy-protocol].
  */
-export function gatewayOptions(gateway: GatewayPlan, annotations: Readonly<Record<string, string>> = {}): ConfigMap {
+export const STATUS_PORT_PROXY_PROTOCOL = "ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL";
+
+/** The gateway's network topology as Istio reads it from the pod's proxy config, if the front door needs one. */
+function gatewayTopology(forwarded: GatewayPlan["forwarded"]): Record<string, unknown> | undefined {
+  const topology = {
+    ...(forwarded.trustedProxies > 0 ? { numTrustedProxies: forwarded.trustedProxies } : {}),
+    // Every listener of the gateway then requires the header: only the NLB reaches these pods.
+    ...(forwarded.proxyProtocol ? { proxyProtocol: {} } : {}),
+  };
+  return Object.keys(topology).length > 0 ? topology : undefined;
+}
+
+/**
+ * The ConfigMap Istio merges into the gateway it deploys: the parts of `gatewaySizing` Fleetgate sets,
+ * and the proxy settings its front door needs.
+ */
+export function gatewayOptions(gateway: GatewayPlan): ConfigMap {
   const sizing = gatewaySizing(gateway);
   const deployment = sizing.deployment.spec!;
-  const proxyConfig = gateway.forwarded.trustedProxies > 0 ? { metadata: { annotations: { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ gatewayTopology: { numTrustedProxies: gateway.forwarded.trustedProxies } }) } } } : {};
+  const topology = gatewayTopology(gateway.forwarded);
+  const proxyConfig = topology ? { metadata: { annotations: { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ gatewayTopology: topology }) } } } : {};
+  const containers = deployment.template.spec!.containers.map((c) => (gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: "true" }] } : c));
   const data: Record<string, string> = {
-    deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { ...proxyConfig, spec: { containers: deployment.template.spec!.containers } } } }),
+    deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { ...proxyConfig, spec: { containers } } } }),
     podDisruptionBudget: JSON.stringify({ spec: { minAvailable: sizing.podDisruptionBudget.spec!.minAvailable } }),
   };
   if (sizing.horizontalPodAutoscaler) {
     const { minReplicas, maxReplicas, metrics } = sizing.horizontalPodAutoscaler.spec!;
     data.horizontalPodAutoscaler = JSON.stringify({ spec: { minReplicas, maxReplicas, metrics } });
   }
-  if (Object.keys(annotations).length > 0) data.service = JSON.stringify({ metadata: { annotations: { ...annotations } } });
   return new ConfigMap({ metadata: { name: gatewayOptionsName(gateway.name), namespace: gateway.namespace, labels: { ...MANAGED_BY } }, data });
 }
 

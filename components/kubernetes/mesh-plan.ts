@@ -63,15 +63,17 @@ export function istiodValues(settings: IstioSettings): Record<string, unknown> {
   };
 }
 
+/** The port peers on other networks reach the east-west gateway on: mTLS passed through by SNI. */
+export const EAST_WEST_PORT = 15443;
+
 /**
- * The east-west gateway's values. `networkGateway` makes Istio's gateway chart a network gateway: it
- * labels the Service with the network, asks for the network view, and exposes 15021, 15443 (and istiod's
- * 15012 and 15017) in place of any ports given, so only the selector label and the load balancer's
- * annotations are added here. On EKS the AWS Load Balancer Controller would make an internal NLB by
- * default, out of reach of peers in other VPCs and regions: the east-west NLB is internet-facing (mTLS
- * end to end, passed through by SNI), with IP targets, and checks every port's targets on the gateway's
- * readiness endpoint (15021): by default it would probe each port itself, and 15012 and 15017 have no
- * listener on a network gateway, so those target groups would never turn healthy.
+ * The east-west gateway's values. In a multi-primary mesh only 15443 must be reachable from the other
+ * networks [istio.east-west-ports]; the gateway chart's `networkGateway` would also put Istio's status
+ * port and istiod's 15012 and 15017 on the load balancer, so its parts are given one by one instead: the
+ * network label on the pods and the Service (istiod finds a network's gateway by it), the network view,
+ * and the one port. On EKS the AWS Load Balancer Controller would make an internal NLB by default, out of
+ * reach of peers in other VPCs and regions: the east-west NLB is internet-facing (mTLS end to end), with
+ * IP targets checked on the gateway's readiness endpoint, which needs no listener of its own.
  */
 export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">): Record<string, unknown> {
   const annotations =
@@ -81,14 +83,18 @@ export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">)
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
           "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "HTTP",
+          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
         }
       : {};
   return {
-    networkGateway: cluster.istio.network,
-    labels: { istio: "eastwestgateway" },
-    service: { type: "LoadBalancer", ...(Object.keys(annotations).length ? { annotations } : {}) },
+    labels: { istio: "eastwestgateway", [NETWORK_LABEL]: cluster.istio.network },
+    env: { ISTIO_META_REQUESTED_NETWORK_VIEW: cluster.istio.network },
+    service: {
+      type: "LoadBalancer",
+      ports: [{ name: "tls", port: EAST_WEST_PORT, targetPort: EAST_WEST_PORT, protocol: "TCP" }],
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+    },
   };
 }
 
@@ -101,7 +107,7 @@ export function crossNetworkGateway(): IstioGateway {
     metadata: { name: "cross-network-gateway", namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
     spec: {
       selector: { istio: "eastwestgateway" },
-      servers: [{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }],
+      servers: [{ port: { number: EAST_WEST_PORT, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }],
     },
   });
 }

@@ -1,11 +1,13 @@
 /**
  * The services of a cluster, as pure data: the Kubernetes Service each MultiClusterService template
- * describes, and its ServiceExport so the service is reachable across the fleet; and the Services the
+ * describes, its ServiceExport where a multi-cluster Services implementation runs, and the Services the
  * cluster's gateway routes to through the mesh.
  *
- * ServiceExport kind: on GKE, Multi-cluster Services reads `net.gke.io/v1` ServiceExports (and creates
- * the ServiceImports and `clusterset.local` names); elsewhere the upstream MCS API
- * `multicluster.x-k8s.io/v1alpha1` is the one an MCS controller (and Istio's MCS support) reads.
+ * ServiceExports exist only where the admin says an implementation runs [kubernetes.mcs-crds]: GKE fleet
+ * multi-cluster Services reads `net.gke.io/v1` ServiceExports (and creates the ServiceImports and
+ * `clusterset.local` names); an implementation of the upstream MCS API reads
+ * `multicluster.x-k8s.io/v1alpha1`. Neither EKS nor Istio installs their CRDs, and Istio's own discovery
+ * across clusters needs neither.
  */
 import { ServiceExport as GkeServiceExport } from "@kubernetes-models/gke/net.gke.io/v1/ServiceExport";
 import { Service } from "kubernetes-models/v1/Service";
@@ -44,8 +46,9 @@ export function serviceObject(service: ServicePlan): Service {
   });
 }
 
-/** The ServiceExport of a service, of the kind the cluster's MCS implementation reads. */
-export function serviceExportObject(cluster: ClusterPlan, service: ServicePlan): ObjectSource {
-  if (cluster.provider === "gke") return new GkeServiceExport({ metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } } });
-  return upstreamServiceExport(service.namespace, service.name, { ...MANAGED_BY });
+/** The ServiceExport of a service, of the kind the cluster's MCS implementation reads; none without one. */
+export function serviceExportObject(cluster: ClusterPlan, service: ServicePlan): ObjectSource | undefined {
+  if (cluster.multiClusterServices === "gke-fleet") return new GkeServiceExport({ metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } } });
+  if (cluster.multiClusterServices === "mcs-api") return upstreamServiceExport(service.namespace, service.name, { ...MANAGED_BY });
+  return undefined;
 }

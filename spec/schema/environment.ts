@@ -87,6 +87,19 @@ export const clusterSchema = strictObject(
       { preinstalled: z.boolean().default(false).describe("Istio is already installed in this cluster by other means: Fleetgate installs nothing and only reports the settings it expects.") },
       "Istio in this cluster.",
     ).optional(),
+    multiClusterServices: z
+      .enum(["none", "gke-fleet", "mcs-api"])
+      .default("none")
+      .describe(
+        "Which multi-cluster Services implementation runs in the cluster, so that Fleetgate exports its services for `clusterset.local` names: `gke-fleet` (GKE fleet multi-cluster Services, net.gke.io ServiceExports), `mcs-api` (an implementation of the upstream API installed by the operator, multicluster.x-k8s.io ServiceExports), or `none` (the default: no exports; Istio's discovery across clusters needs none). Neither EKS nor Istio installs the CRDs; a ServiceExport applied where they are missing fails.",
+      ),
+    latencyRegion: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The AWS region a cluster outside AWS is placed in by the AWS `latency-dns` front door, whose latency records name AWS regions. Default: the cluster's region when it is an AWS region, else the AWS region nearest to its GCP region. Required for other clusters behind that front door whose region is neither.",
+      ),
   },
   "A Kubernetes cluster of the fleet.",
 );
@@ -118,9 +131,14 @@ export const gcpSchema = strictObject(
 export const awsSchema = strictObject(
   {
     mode: z.enum(["accelerator", "latency-dns"]).default("accelerator").describe("`accelerator`: one Global Accelerator with anycast addresses in front of regional NLBs. `latency-dns`: no accelerator; Route 53 latency records per region."),
-    dualStack: z.boolean().default(false).describe("Make the accelerator dual-stack (IPv4 and IPv6)."),
+    dualStack: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Serve IPv6 clients too. In `latency-dns` mode each EKS gateway gets a dual-stack NLB (its VPC and subnets MUST have IPv6) and every host gets AAAA records beside its A records. Not in `accelerator` mode: a dual-stack accelerator takes only endpoints that preserve the client's address, which NLBs that terminate TLS cannot.",
+      ),
     clientAffinity: z.enum(["NONE", "SOURCE_IP"]).default("NONE").describe("Accelerator client affinity."),
-    globalRegion: z.string().default("us-west-2").describe("The region whose API serves global resources (Global Accelerator is managed from us-west-2)."),
+    globalRegion: z.string().default("us-west-2").describe("The region whose API serves global resources: Global Accelerator's API is served from us-west-2 only, so this MUST stay us-west-2 in accelerator mode."),
   },
   "Settings of the AWS front door (used when `fleetgate:frontDoor` is `aws`).",
 );

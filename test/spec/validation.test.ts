@@ -197,8 +197,11 @@ describe("one mistake, one error", () => {
 
     const byClient = { path: "stacks/aws-prod/shop/backend.yaml", text: "apiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata: { name: web-bc, namespace: shop }\nspec:\n  sessionAffinity: { affinityType: CLIENT_IP }\n" };
     const sticky = planEnvironment({ environment: "aws-prod", stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files: [...readEnvironmentFiles(PROJECT_ROOT, "aws-prod"), byClient] });
-    expect(sticky.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(["warning spec.sessionAffinity.affinityType"]);
+    // Behind the accelerator no client address reaches the gateways: refused. In latency-dns mode proxy protocol carries it.
+    expect(sticky.diagnostics.map((d) => `${d.severity} ${d.path}`)).toEqual(["error spec.sessionAffinity.affinityType"]);
     expect(sticky.diagnostics[0]!.message).toContain("use GENERATED_COOKIE");
+    const latency = planEnvironment({ environment: "aws-prod", stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8").replace("mode: accelerator", "mode: latency-dns")), files: [...readEnvironmentFiles(PROJECT_ROOT, "aws-prod"), byClient] });
+    expect(latency.diagnostics).toEqual([]);
   });
 
   it("reports a host claimed by a namespace that may not claim it at the claim only, not against the host's owner", () => {

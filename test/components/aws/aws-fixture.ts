@@ -21,3 +21,17 @@ export function awsFixture(mode: "accelerator" | "latency-dns" = "accelerator"):
   (f.files["search/search.yaml"]![0] as Doc).spec.fleetgate.failover = ["eu-west-1", "us-east-1"];
   return f;
 }
+
+/**
+ * Puts a cluster outside AWS (reached by its gateway's public name) in place of "asia", serving the search
+ * hosts alone: in latency-dns mode a host is served by EKS clusters or by public names, never both.
+ */
+export function withOnPremSearch(f: SpecFixture, extra: Doc = {}): void {
+  const cluster = { name: "asia", provider: "other", region: "ap-southeast-1", network: "dc", labels: { region: "asia", tier: "gold" }, access: { kind: "kubeconfig" }, ...extra };
+  (f.config.clusters as Doc[])[2] = cluster;
+  f.config.kubeconfigs = { asia: "apiVersion: v1" };
+  f.secure.push("kubeconfigs");
+  const search = (f.files["search/search.yaml"]![0] as Doc).spec;
+  search.clusters = [{ link: `${cluster.region}/asia` }];
+  delete search.fleetgate.failover;
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { awsEdgePlan, certificateGroups, MAX_NAMES_PER_CERTIFICATE } from "../../../components/aws/edge-plan";
 import { examplePlan } from "../../examples";
 import { planFixture, type SpecFixture } from "../../spec/fixtures";
-import { awsFixture, type Doc } from "./aws-fixture";
+import { awsFixture, type Doc, withOnPremSearch } from "./aws-fixture";
 
 function edgeOf(f: SpecFixture) {
   const result = planFixture(f);
@@ -70,7 +70,7 @@ describe("the AWS edge plan", () => {
     const edge = awsEdgePlan(examplePlan("aws-prod"));
     expect(edge.regions.map((r) => [r.region, r.trafficDial])).toEqual([["ap-southeast-1", 100], ["eu-west-1", 100], ["us-east-1", 100]]);
     expect(edge.regions.find((r) => r.region === "ap-southeast-1")!.clusters).toEqual([
-      { cluster: "eks-apse1", provider: "eks", weight: 100, endpointWeight: 255, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-istio" }, eksClusterName: "eks-apse1" },
+      { cluster: "eks-apse1", provider: "eks", weight: 100, endpointWeight: 255, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-nlb" }, eksClusterName: "eks-apse1" },
     ]);
     // A weight is carried to Global Accelerator's and Route 53's 0..255 scale.
     const weighted = examplePlan("aws-prod");
@@ -89,11 +89,7 @@ describe("the AWS edge plan", () => {
 
 describe("the validator's AWS cross-checks", () => {
   const errors = (f: SpecFixture) => planFixture(f).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
-  const onprem = (f: SpecFixture, extra: Doc = {}) => {
-    (f.config.clusters as Doc[])[2] = { name: "asia", provider: "other", region: "ap-southeast-1", network: "dc", labels: { region: "asia", tier: "gold" }, access: { kind: "kubeconfig" }, ...extra };
-    f.config.kubeconfigs = { asia: "apiVersion: v1" };
-    f.secure.push("kubeconfigs");
-  };
+  const onprem = withOnPremSearch;
 
   it("rejects an accelerator in front of a cluster outside AWS", () => {
     const f = awsFixture();
@@ -107,10 +103,33 @@ describe("the validator's AWS cross-checks", () => {
     expect(errors(f)).toContainEqual(expect.stringContaining("fleetgate:clusters[2].gateway: needs publicHostname"));
   });
 
-  it("places a cluster outside AWS by an AWS region in latency-dns mode", () => {
+  it("places a cluster outside AWS by an AWS region in latency-dns mode: its own, the one nearest its GCP region, or the admin's", () => {
+    const placed = (extra: Doc) => {
+      const f = awsFixture("latency-dns");
+      onprem(f, { gateway: { publicHostname: "gw.asia.example.com" }, ...extra });
+      expect(errors(f)).toEqual([]);
+      return planFixture(f).plan!.clusters.find((c) => c.name === "asia")!.awsRegion;
+    };
+    expect(placed({})).toBe("ap-southeast-1");
+    expect(placed({ provider: "gke", region: "us-central1", zones: ["us-central1-a"], access: { kind: "gke", project: "p" } })).toBe("us-east-2");
+    expect(placed({ region: "frankfurt-dc", latencyRegion: "eu-central-1" })).toBe("eu-central-1");
+    // A region that is neither AWS's nor GCP's needs the admin's choice, which must be an AWS region.
     const f = awsFixture("latency-dns");
     onprem(f, { region: "frankfurt-dc", gateway: { publicHostname: "gw.asia.example.com" } });
-    expect(errors(f)).toContainEqual(expect.stringContaining("fleetgate:clusters[2].region: is \"frankfurt-dc\", but in latency-dns mode"));
+    expect(errors(f)).toEqual([expect.stringContaining('fleetgate:clusters[2]: needs latencyRegion: in latency-dns mode a cluster outside AWS is placed in DNS by an AWS region')]);
+    const g = awsFixture("latency-dns");
+    onprem(g, { region: "frankfurt-dc", latencyRegion: "eu-centrl-1", gateway: { publicHostname: "gw.asia.example.com" } });
+    expect(errors(g)).toEqual([expect.stringContaining('fleetgate:clusters[2].latencyRegion: "eu-centrl-1" is not an AWS region; did you mean "eu-central-1"?')]);
+  });
+
+  it("refuses a host served by EKS clusters and by clusters outside AWS in latency-dns mode, whose records could not alias both", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
+    (f.files["search/search.yaml"]![0] as Doc).spec.clusters = [{ link: "ap-southeast-1/asia" }, { link: "us-east-1/us" }];
+    expect(errors(f)).toEqual([
+      expect.stringContaining("spec.template.spec.rules[0].host: is served by EKS clusters (us) and by clusters outside AWS (asia)"),
+      expect.stringContaining("spec.template.spec.rules[1].host: is served by EKS clusters (us) and by clusters outside AWS (asia)"),
+    ]);
   });
 
   it("keeps EKS and host-name clusters in different regions in latency-dns mode", () => {

@@ -55,7 +55,9 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
   it("puts a protected accelerator with TCP listeners on 443 and 80 in front", () => {
     const accelerator = graph.one("aws:globalaccelerator/accelerator:Accelerator", "aws-prod-accelerator");
     expect(accelerator.protect).toBe(true);
-    expect(accelerator.inputs).toMatchObject({ ipAddressType: "DUAL_STACK", enabled: true });
+    // IPv4 only: a dual-stack accelerator takes only endpoints that preserve the client's address, which
+    // NLBs with TLS listeners cannot (the validator refuses dualStack here).
+    expect(accelerator.inputs).toMatchObject({ ipAddressType: "IPV4", enabled: true });
     const listeners = graph.ofType("aws:globalaccelerator/listener:Listener").map((l) => [l.inputs.portRanges, l.inputs.protocol, l.inputs.clientAffinity]);
     expect(listeners).toEqual([
       [[{ fromPort: 443, toPort: 443 }], "TCP", "SOURCE_IP"],
@@ -74,6 +76,12 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     expect(endpoints).toHaveLength(1);
     expect(endpoints[0]!.weight).toBe(255); // the cluster's weight of 100, on the 0..255 scale
     expect(endpoints[0]!.endpointId).toMatch(/^arn:aws:elasticloadbalancing:ap-southeast-1:\d+:loadbalancer\/net\//);
+    for (const group of groups) {
+      // No client address can be preserved through an NLB that terminates TLS.
+      for (const e of group.inputs.endpointConfigurations as { clientIpPreservationEnabled: boolean }[]) expect(e.clientIpPreservationEnabled, group.name).toBe(false);
+      // The accelerator judges an NLB endpoint by the NLB's own health checks; group settings would do nothing.
+      for (const field of ["healthCheckProtocol", "healthCheckPort", "healthCheckPath", "healthCheckIntervalSeconds", "thresholdCount"]) expect(group.inputs, `${group.name} ${field}`).not.toHaveProperty(field);
+    }
   });
 
   it("gives each EKS gateway an NLB that terminates TLS on 443 with its region's validated certificates, and a gateway that only redirects on 80", () => {
@@ -81,7 +89,12 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     for (const [cluster, region] of [["eks-use1", "us-east-1"], ["eks-euw1", "eu-west-1"], ["eks-apse1", "ap-southeast-1"]] as const) {
       const gateway = graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", `aws-prod-${cluster}-gateway`);
       const spec = gateway.inputs.spec as { listeners: { name: string; port: number; hostname?: string }[]; infrastructure: { annotations: Record<string, string> } };
-      const annotations = spec.infrastructure.annotations;
+      const nlb = graph.one("kubernetes:core/v1:Service", `aws-prod-${cluster}-gateway-nlb`);
+      const annotations = (nlb.inputs.metadata as { annotations: Record<string, string> }).annotations;
+      // The NLB listens on 443 and 80 only: not on Istio's status port, which its targets are checked on.
+      expect((nlb.inputs.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual([443, 80]);
+      expect(spec.infrastructure.annotations).toEqual({});
+      expect(nlb.dependsOn).toContain(gateway.urn);
       expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], cluster).toBe(validated(region).map((v) => v.inputs.certificateArn).join(","));
       expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(new RegExp(`^arn:aws:acm:${region}:`));
       expect(annotations).toMatchObject({
@@ -90,8 +103,8 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
       });
-      // The Gateway waits for its region's certificate validations.
-      for (const v of validated(region)) expect(gateway.dependsOn).toContain(v.urn);
+      // The NLB's Service waits for its region's certificate validations.
+      for (const v of validated(region)) expect(nlb.propertyDependencies.metadata).toContain(v.urn);
       const hosts = spec.listeners.filter((l) => l.hostname !== undefined);
       expect(hosts.length).toBeGreaterThan(0);
       expect(hosts.every((l) => l.port === 443)).toBe(true);
@@ -126,24 +139,24 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     expect((options.inputs.data as Record<string, string>).deployment).not.toContain("numTrustedProxies");
   });
 
-  it("passes the policy pack's TLS rule on every generated Gateway", () => {
-    const gateways = fromRegistered(graph.resources).resources.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway");
-    expect(gateways).toHaveLength(3);
-    for (const g of gateways) expect(violations(tlsMinimumVersion, g), g.name).toEqual([]);
+  it("passes the policy pack's TLS rule on every NLB Service", () => {
+    const services = fromRegistered(graph.resources).resources.filter((r) => r.type === "kubernetes:core/v1:Service" && r.name.endsWith("-gateway-nlb"));
+    expect(services).toHaveLength(3);
+    for (const s of services) expect(violations(tlsMinimumVersion, s), s.name).toEqual([]);
   });
 
-  it("points every host at the accelerator with A and AAAA alias records", () => {
+  it("points every host at the accelerator with an A alias record", () => {
     const aliases = graph.ofType(RECORD).filter((r) => !r.name.includes("acm-validation")).map((r) => [r.inputs.name, r.inputs.type]);
-    expect(aliases.sort()).toEqual([["api.search.example.net", "A"], ["api.search.example.net", "AAAA"], ["shop.example.net", "A"], ["shop.example.net", "AAAA"]]);
+    expect(aliases.sort()).toEqual([["api.search.example.net", "A"], ["shop.example.net", "A"]]);
     for (const r of graph.ofType(RECORD).filter((r) => r.inputs.aliases))
-      expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/\.dualstack\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: true }]);
+      expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/^a[0-9a-f]+\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: true }]);
   });
 });
 
 describe("the AWS front door in latency-dns mode", () => {
   let graph: Awaited<ReturnType<typeof runProgram>>;
   beforeAll(async () => {
-    const config = engineConfigFromStackFile(stackText.replace("mode: accelerator", "mode: latency-dns"));
+    const config = engineConfigFromStackFile(stackText.replace("mode: accelerator", "mode: latency-dns\n    dualStack: true"));
     graph = await runProgram("aws-prod", { config });
     expect(graph.exitCode, graph.stderr).toBe(0);
   });
@@ -161,29 +174,48 @@ describe("the AWS front door in latency-dns mode", () => {
     ]);
   });
 
-  it("keeps per zone and region a weighted set of the region's NLBs, health-evaluated", () => {
+  it("keeps per zone and region a weighted set of the region's NLBs, health-evaluated, for IPv4 and IPv6 (dualStack)", () => {
     const regional = graph.ofType(RECORD).filter((r) => r.inputs.weightedRoutingPolicies);
-    expect(regional.map((r) => [r.inputs.name, r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies]).sort()).toEqual([
-      ["ap-southeast-1.fg-aws-prod.example.net", "eks-apse1", [{ weight: 255 }]],
-      ["eu-west-1.fg-aws-prod.example.net", "eks-euw1", [{ weight: 255 }]],
-      ["us-east-1.fg-aws-prod.example.net", "eks-use1", [{ weight: 255 }]],
+    expect(regional.map((r) => [r.inputs.name, r.inputs.type, r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies]).sort()).toEqual([
+      ["ap-southeast-1.fg-aws-prod.example.net", "A", "eks-apse1", [{ weight: 255 }]],
+      ["ap-southeast-1.fg-aws-prod.example.net", "AAAA", "eks-apse1", [{ weight: 255 }]],
+      ["eu-west-1.fg-aws-prod.example.net", "A", "eks-euw1", [{ weight: 255 }]],
+      ["eu-west-1.fg-aws-prod.example.net", "AAAA", "eks-euw1", [{ weight: 255 }]],
+      ["us-east-1.fg-aws-prod.example.net", "A", "eks-use1", [{ weight: 255 }]],
+      ["us-east-1.fg-aws-prod.example.net", "AAAA", "eks-use1", [{ weight: 255 }]],
     ]);
     for (const r of regional) expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/\.elb\.[a-z0-9-]+\.amazonaws\.com$/), zoneId: expect.any(String), evaluateTargetHealth: true }]);
   });
 
-  it("routes a host by latency to each region that serves it", () => {
+  it("routes a host by latency to each region that serves it, with AAAA records beside the A records", () => {
     const latency = graph.ofType(RECORD).filter((r) => r.inputs.latencyRoutingPolicies && r.inputs.name === "api.search.example.net");
-    expect(latency.map((r) => [r.inputs.setIdentifier, r.inputs.latencyRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort()).toEqual([
-      ["eu-west-1", [{ region: "eu-west-1" }], "eu-west-1.fg-aws-prod.example.net"],
-      ["us-east-1", [{ region: "us-east-1" }], "us-east-1.fg-aws-prod.example.net"],
+    expect(latency.map((r) => [r.inputs.type, r.inputs.setIdentifier, r.inputs.latencyRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort()).toEqual([
+      ["A", "eu-west-1", [{ region: "eu-west-1" }], "eu-west-1.fg-aws-prod.example.net"],
+      ["A", "us-east-1", [{ region: "us-east-1" }], "us-east-1.fg-aws-prod.example.net"],
+      ["AAAA", "eu-west-1", [{ region: "eu-west-1" }], "eu-west-1.fg-aws-prod.example.net"],
+      ["AAAA", "us-east-1", [{ region: "us-east-1" }], "us-east-1.fg-aws-prod.example.net"],
     ]);
+  });
+
+  it("asks for dual-stack NLBs that hand the client's address to the gateways by proxy protocol", () => {
+    for (const cluster of ["eks-use1", "eks-euw1", "eks-apse1"]) {
+      const nlb = graph.one("kubernetes:core/v1:Service", `aws-prod-${cluster}-gateway-nlb`);
+      expect((nlb.inputs.metadata as { annotations: Record<string, string> }).annotations).toMatchObject({
+        "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*",
+        "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack",
+      });
+      const deployment = JSON.parse((graph.one("kubernetes:core/v1:ConfigMap", `aws-prod-${cluster}-gateway-options`).inputs.data as Record<string, string>).deployment!);
+      expect(JSON.parse(deployment.spec.template.metadata.annotations["proxy.istio.io/config"])).toEqual({ gatewayTopology: { proxyProtocol: {} } });
+    }
   });
 
   it("fails a host over from primary to secondary when its service names a failover order", () => {
     const failover = graph.ofType(RECORD).filter((r) => r.inputs.failoverRoutingPolicies);
-    expect(failover.map((r) => [r.inputs.name, r.inputs.failoverRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name])).toEqual([
-      ["shop.example.net", [{ type: "PRIMARY" }], "us-east-1.fg-aws-prod.example.net"],
-      ["shop.example.net", [{ type: "SECONDARY" }], "eu-west-1.fg-aws-prod.example.net"],
+    expect(failover.map((r) => [r.inputs.name, r.inputs.type, r.inputs.failoverRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort()).toEqual([
+      ["shop.example.net", "A", [{ type: "SECONDARY" }], "eu-west-1.fg-aws-prod.example.net"],
+      ["shop.example.net", "A", [{ type: "PRIMARY" }], "us-east-1.fg-aws-prod.example.net"],
+      ["shop.example.net", "AAAA", [{ type: "SECONDARY" }], "eu-west-1.fg-aws-prod.example.net"],
+      ["shop.example.net", "AAAA", [{ type: "PRIMARY" }], "us-east-1.fg-aws-prod.example.net"],
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadBalancerAnnotationProblems } from "../../../contracts/kubernetes";
 import {
   assertUniqueRouteNames,
   checkParametersRef,
@@ -17,7 +18,7 @@ import {
   redirectRoutes,
   referenceGrants,
   routeContext,
-  serviceAnnotations,
+  nlbService,
   sizingNotes,
 } from "../../../components/kubernetes/gateway-plan";
 import { kubeResource } from "../../../components/kubernetes/objects";
@@ -70,27 +71,29 @@ describe("a cluster's gateway", () => {
     expect(() => checkParametersRef({ group: "", kind: "Secret", name: "x" })).toThrow(/kind must be ConfigMap/);
   });
 
-  it("asks the AWS Load Balancer Controller for an internet-facing NLB with IP targets on EKS, health-checked on Istio's readiness endpoint", () => {
-    const eks: ClusterPlan = { ...cluster("gke-us"), provider: "eks" };
-    const { negName: _, dispatchPort: __, ...gateway } = gatewayOf("gke-us");
-    expect(infrastructureAnnotations(eks, gateway)).toEqual({
+  it("makes an EKS gateway's NLB from a Service of its own: internet-facing, IP targets, exactly the plan's ports, checked on Istio's readiness endpoint", () => {
+    const aws = examplePlan("aws-prod");
+    const eks = aws.clusters.find((c) => c.name === "eks-use1")!;
+    // Istio's own Service for the Gateway stays ClusterIP: it carries Istio's status port, which must not face the internet.
+    expect(infrastructureAnnotations(eks, eks.gateway!)).toEqual({});
+    expect((gatewayObject(eks, eks.gateway!).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations["networking.istio.io/service-type"]).toBe("ClusterIP");
+    const plain = { ...eks.gateway!, nlb: { ...eks.gateway!.nlb!, ports: [{ name: "http", port: 80 }], tlsPort: undefined } };
+    delete (plain.nlb as { tlsPort?: number }).tlsPort;
+    const service = nlbService(eks, plain);
+    service.validate();
+    expect(service.metadata!.annotations).toEqual({
       "service.beta.kubernetes.io/aws-load-balancer-type": "external",
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
       "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
     });
-    expect((gatewayObject(eks, gateway).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations).not.toHaveProperty("networking.istio.io/service-type");
-    // The health check rides on the sizing ConfigMap's Service overlay (Gateway API allows 8 infrastructure annotations).
-    expect(JSON.parse(gatewayOptions(gateway, serviceAnnotations(eks)).data!.service!)).toEqual({
-      metadata: {
-        annotations: {
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
-          "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
-        },
-      },
-    });
-    expect(serviceAnnotations(cluster("gke-us"))).toEqual({});
-    expect(gatewayOptions(gateway).data).not.toHaveProperty("service");
+    expect(service.spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", selector: { "gateway.networking.k8s.io/gateway-name": "fleetgate" } });
+    expect(service.spec!.ports!.map((p) => p.port)).toEqual([80]);
+    expect(() => loadBalancerAnnotationProblems(service.metadata!.annotations!)).not.toThrow();
+    expect(loadBalancerAnnotationProblems(service.metadata!.annotations!)).toEqual([]);
+    expect(gatewayOptions(eks.gateway!).data).not.toHaveProperty("service");
   });
 
   describe("an EKS gateway behind the AWS front door", () => {
@@ -98,17 +101,31 @@ describe("a cluster's gateway", () => {
     const eks = aws.clusters.find((c) => c.name === "eks-use1")!;
     const tls = { certificateArns: ["arn:aws:acm:us-east-1:123456789012:certificate/a", "arn:aws:acm:us-east-1:123456789012:certificate/b"], minTlsVersion: "1.2" as const };
 
-    it("terminates TLS at the NLB on 443 with the region's certificates and a TLS 1.2+ policy, within Gateway API's 8 annotations", () => {
-      const annotations = infrastructureAnnotations(eks, eks.gateway!, tls);
-      expect(annotations).toMatchObject({
+    it("terminates TLS at the NLB on 443 with the region's certificates and a TLS 1.2+ policy, and listens on 443 and 80 only", () => {
+      const service = nlbService(eks, eks.gateway!, tls);
+      service.validate();
+      expect(service.metadata!.annotations).toMatchObject({
         "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/a,arn:aws:acm:us-east-1:123456789012:certificate/b",
         "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
         "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
       });
-      expect(Object.keys(annotations).length).toBeLessThanOrEqual(MAX_INFRASTRUCTURE_ANNOTATIONS);
-      expect(infrastructureAnnotations(eks, eks.gateway!, { ...tls, minTlsVersion: "1.3" })["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"]).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
-      expect(() => infrastructureAnnotations(eks, eks.gateway!)).toThrow(/no validated ACM certificate of us-east-1/);
-      gatewayObject(eks, eks.gateway!, tls).validate();
+      expect(service.spec!.ports!.map((p) => [p.name, p.port, p.targetPort])).toEqual([["https", 443, 443], ["http", 80, 80]]);
+      expect(nlbService(eks, eks.gateway!, { ...tls, minTlsVersion: "1.3" }).metadata!.annotations!["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"]).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+      expect(() => nlbService(eks, eks.gateway!)).toThrow(/no validated ACM certificate of us-east-1/);
+      // Behind the accelerator the client's address cannot reach the gateway: no proxy protocol, no dual stack.
+      expect(service.metadata!.annotations).not.toHaveProperty("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol");
+      expect(service.metadata!.annotations).not.toHaveProperty("service.beta.kubernetes.io/aws-load-balancer-ip-address-type");
+      expect(gatewayOptions(eks.gateway!).data!.deployment).not.toContain("proxyProtocol");
+    });
+
+    it("in latency-dns mode hands the client's address to the gateway by proxy protocol, which its status port accepts too, on a dual-stack NLB when asked", () => {
+      const gateway = { ...eks.gateway!, nlb: { ...eks.gateway!.nlb!, proxyProtocol: true, dualStack: true }, forwarded: { ...eks.gateway!.forwarded, proxyProtocol: true as const } };
+      const service = nlbService(eks, gateway, tls);
+      service.validate();
+      expect(service.metadata!.annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*", "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack" });
+      const deployment = JSON.parse(gatewayOptions(gateway).data!.deployment!);
+      expect(JSON.parse(deployment.spec.template.metadata.annotations["proxy.istio.io/config"])).toEqual({ gatewayTopology: { proxyProtocol: {} } });
+      expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: "ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL", value: "true" }]);
     });
 
     it("routes hosts on 443 and only redirects to HTTPS on 80, for each of its hosts", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { loadBalancerAnnotationProblems } from "../../../contracts/kubernetes";
 import { crossNetworkGateway, destinationRule, regionShares, eastWestValues, istiodValues, namespaceDestinationRule, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
 import { serviceExportObject, serviceObject, clusterServices } from "../../../components/kubernetes/services-plan";
 import { validateUpstreamServiceExport } from "../../../components/kubernetes/objects";
@@ -121,21 +122,27 @@ describe("the mesh, as data", () => {
     expect(gw.spec!.servers).toEqual([{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }]);
   });
 
-  it("makes the east-west gateway a network gateway, whose chart sets its network and ports; on EKS behind an internet-facing NLB", () => {
+  it("makes the east-west gateway its network's gateway, reachable on 15443 alone; on EKS behind an internet-facing NLB", () => {
     const istio = { ...prod.clusters[0]!.istio, network: "net-a" };
-    expect(eastWestValues({ provider: "gke", istio })).toEqual({ networkGateway: "net-a", labels: { istio: "eastwestgateway" }, service: { type: "LoadBalancer" } });
+    // Not the chart's networkGateway, which would also put the status port and istiod's 15012 and 15017 on the load balancer.
+    expect(eastWestValues({ provider: "gke", istio })).toEqual({
+      labels: { istio: "eastwestgateway", "topology.istio.io/network": "net-a" },
+      env: { ISTIO_META_REQUESTED_NETWORK_VIEW: "net-a" },
+      service: { type: "LoadBalancer", ports: [{ name: "tls", port: 15443, targetPort: 15443, protocol: "TCP" }] },
+    });
     expect(eastWestValues({ provider: "eks", istio })).toMatchObject({
-      networkGateway: "net-a",
       service: {
+        ports: [{ name: "tls", port: 15443, targetPort: 15443, protocol: "TCP" }],
         annotations: {
           "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
           "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-          // Every port's targets are checked on the gateway's readiness endpoint: 15012 and 15017 have no listener.
+          // Targets are checked on the gateway's readiness endpoint, which needs no listener.
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
           "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
         },
       },
     });
+    expect(loadBalancerAnnotationProblems((eastWestValues({ provider: "eks", istio }).service as { annotations: Record<string, string> }).annotations)).toEqual([]);
   });
 });
 
@@ -145,14 +152,16 @@ describe("services, as data", () => {
     expect(clusterServices(prod, "gke-us").map((s) => s.key)).toContain("shop/cart-v2");
   });
 
-  it("creates the Service a template describes and exports it with GKE's kind on GKE, the upstream kind elsewhere", () => {
+  it("creates the Service a template describes and exports it with the kind of the cluster's multi-cluster Services, or not at all", () => {
     const cart = service("shop/cart");
     const svc = serviceObject(cart);
     svc.validate();
     expect(svc.spec).toMatchObject({ selector: { app: "cart" }, ports: [{ name: "web", port: 80, targetPort: 8080, protocol: "TCP" }] });
     const gke = prod.clusters[0]!;
-    expect(serviceExportObject(gke, cart).toJSON()).toMatchObject({ apiVersion: "net.gke.io/v1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });
-    const upstream = serviceExportObject({ ...gke, provider: "eks" }, cart).toJSON();
+    expect(gke.multiClusterServices).toBe("gke-fleet");
+    expect(serviceExportObject(gke, cart)!.toJSON()).toMatchObject({ apiVersion: "net.gke.io/v1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });
+    expect(serviceExportObject({ ...gke, multiClusterServices: "none" }, cart)).toBeUndefined();
+    const upstream = serviceExportObject({ ...gke, provider: "eks", multiClusterServices: "mcs-api" }, cart)!.toJSON();
     expect(upstream).toMatchObject({ apiVersion: "multicluster.x-k8s.io/v1alpha1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });
     expect(() => validateUpstreamServiceExport(upstream)).not.toThrow();
     expect(() => validateUpstreamServiceExport({ ...(upstream as object), spec: {} })).toThrow(/unknown field "spec"/);

@@ -32,23 +32,26 @@ describe("the clusters side of a fleet on several networks (aws-prod)", () => {
       const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`);
       expect(inputs(istiod).values.global.network).toBe(c.network);
       const eastWest = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istio-eastwestgateway`);
-      expect(inputs(eastWest)).toMatchObject({ name: "istio-eastwestgateway", chart: "gateway", version: "1.28.0", values: { networkGateway: c.network, labels: { istio: "eastwestgateway" }, service: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } } } });
+      expect(inputs(eastWest)).toMatchObject({ name: "istio-eastwestgateway", chart: "gateway", version: "1.28.0", values: { labels: { istio: "eastwestgateway", "topology.istio.io/network": c.network }, service: { ports: [{ port: 15443 }], annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } } } });
       expect(eastWest.dependsOn).toContain(istiod.urn);
       const cross = graph.one("kubernetes:networking.istio.io/v1beta1:Gateway", `${key(c.name)}-cross-network-gateway`);
       expect(inputs(cross).spec.servers).toEqual([{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }]);
     }
   });
 
-  it("asks the AWS Load Balancer Controller for an internet-facing NLB for each gateway, which the AWS front door waits for", () => {
+  it("asks the AWS Load Balancer Controller for an internet-facing NLB for each gateway, from a Service the AWS front door waits for", () => {
     for (const c of plan.clusters.filter((x) => x.gateway)) {
       const gateway = graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", `${key(c.name)}-gateway`);
-      expect(inputs(gateway).spec.infrastructure.annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" });
-      expect(inputs(gateway).spec.infrastructure.annotations).not.toHaveProperty("cloud.google.com/neg");
-      expect(inputs(gateway).metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Programmed" });
+      expect(inputs(gateway).spec.infrastructure.annotations).toEqual({});
+      expect(inputs(gateway).metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Programmed", "networking.istio.io/service-type": "ClusterIP" });
+      const nlb = graph.one("kubernetes:core/v1:Service", `${key(c.name)}-gateway-nlb`);
+      expect(inputs(nlb).metadata.annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" });
+      expect(inputs(nlb).spec).toMatchObject({ type: "LoadBalancer", selector: { "gateway.networking.k8s.io/gateway-name": "fleetgate" } });
     }
   });
 
-  it("exports services with the upstream MCS kind outside GKE", () => {
+  it("exports services with the upstream MCS kind where the admin says an implementation runs", () => {
+    expect(plan.clusters.map((c) => c.multiClusterServices)).toEqual(["mcs-api", "mcs-api", "mcs-api"]);
     expect(graph.ofType("kubernetes:net.gke.io/v1:ServiceExport")).toEqual([]);
     const exports = graph.ofType("kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport");
     const expected = plan.services.flatMap((s) => s.clusters.map((c) => `${c.cluster} ${s.namespace}/${s.name}`)).sort();
