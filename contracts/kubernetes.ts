@@ -92,9 +92,9 @@ export const pulumiAwaits: Contract = {
   id: "pulumi.kubernetes-await",
   party: "Pulumi",
   subject: "Kubernetes provider",
-  rule: "a create waits up to 10 minutes (pulumi.com/timeoutSeconds) for what pulumi.com/waitFor names; a custom resource without it is ready at once; a LoadBalancer Service waits for its ingress address; a Helm release (helm.v3.Release) waits for its resources to be ready",
-  source: { ...PULUMI_KUBERNETES, section: "await timeouts; metadata/overrides.go (pulumi.com/waitFor)" },
-  checkedIn: { engine: "every Kubernetes create in the simulated pulumi up" },
+  rule: "a create waits up to 10 minutes (pulumi.com/timeoutSeconds) for what pulumi.com/waitFor names; a custom resource without it is ready at once; a Service with a selector waits until it selects a ready pod, and a LoadBalancer Service for its ingress address, unless pulumi.com/skipAwait is true; a Helm release (helm.v3.Release) waits for its resources to be ready",
+  source: { ...PULUMI_KUBERNETES, section: "await timeouts; service.go (serviceInitAwaiter); metadata/overrides.go (pulumi.com/waitFor)" },
+  checkedIn: { engine: "every Kubernetes create in the simulated pulumi up", program: "the teams' Services skip the await: a cluster that reaches a service through the mesh runs no pod of it (components/kubernetes/services-plan.ts)" },
 };
 
 // --- Checks on registrations -----------------------------------------------------------------------

@@ -84,6 +84,8 @@ export const instantCloud: Cloud = {
 export interface MockEngine {
   /** Resources in registration order. */
   readonly resources: RegisteredResource[];
+  /** Registrations asked for and not answered yet, by URN. */
+  readonly pending: ReadonlySet<string>;
   /** Waits until every pending registration has been answered. */
   settle(): Promise<void>;
 }
@@ -109,6 +111,7 @@ type RawRequest = {
 export function startMockEngine(options: MockEngineOptions): MockEngine {
   const resources: RegisteredResource[] = [];
   const byUrn = new Map<string, RegisteredResource>();
+  const pending = new Set<string>();
   const cloud = options.cloud ?? instantCloud;
   // The registration being answered: the monitor hands it to `newResource` synchronously.
   let answering: { registration: Registration; provider: RegisteredResource | undefined } | undefined;
@@ -160,7 +163,9 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     };
     const providerUrn = resource.provider?.split("::").slice(0, -1).join("::");
     answering = { registration: { resource, wireInputs }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
+    pending.add(resource.urn);
     registerResource(req, (err, resp) => {
+      pending.delete(resource.urn);
       if (!err && resp) {
         if (resp.getUrn() !== resource.urn) throw new Error(`the mock engine named ${resource.urn}, the monitor ${resp.getUrn()}`);
         resources.push(resource);
@@ -190,6 +195,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
 
   return {
     resources,
+    pending,
     // waitForRPCs is internal to the SDK, but it is the one reliable way to know that every
     // registration the program started has been answered.
     settle: () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),

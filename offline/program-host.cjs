@@ -3,7 +3,7 @@
 // the project's tsconfig.json. Only the mock engine is loaded before it (through tsx, which is then
 // unregistered), so every module of the program is compiled by the language host's path.
 //
-// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--program <dir>] [--measure] [--plain-stacks]
+// Usage: node offline/program-host.cjs --stack <env> --out <file> [--root <dir>] [--program <dir>] [--measure] [--plain-stacks] [--simulate <input.json>]
 // --root is the project root the program reads stacks/ from (default: this checkout), as Pulumi's
 // root directory (the folder of Pulumi.yaml) is under `pulumi up`.
 // --program runs another program folder (package.json main + tsconfig.json) the same way: the
@@ -13,6 +13,9 @@
 // --plain-stacks keeps V8's own stack traces: the language host's source-map support maps every frame
 // of the stack the SDK captures for each resource and promise, half of a run's time. For runs whose
 // registrations matter but whose speed and error positions do not (the benchmark's change variants).
+// --simulate runs an update instead of a preview, against the simulated clouds and controllers of
+// offline/simulation, starting from the world and state in the input file; the result carries what the
+// simulation did.
 // The engine configuration comes in FLEETGATE_OFFLINE_CONFIG as { config, secretKeys }.
 "use strict";
 const fs = require("node:fs");
@@ -38,13 +41,17 @@ process.env.PULUMI_NODEJS_ROOT_DIRECTORY = root;
 const { register } = require("tsx/cjs/api");
 const unregister = register();
 const { startMockEngine } = require("./mock-engine.ts");
+const simulateInput = option("simulate");
+const simulated = simulateInput ? require("./simulation/simulate.ts").startSimulation(JSON.parse(fs.readFileSync(simulateInput, "utf8"))) : undefined;
 unregister();
 // The engine's contracts are the program's too (the validator reads them): forget the copies tsx
 // compiled, so that the program loads them through the language host like every module of its own.
 for (const file of Object.keys(require.cache)) if (file.startsWith(path.join(project, "contracts") + path.sep)) delete require.cache[file];
 
 const { config, secretKeys } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?? '{"config":{},"secretKeys":[]}');
-const engine = startMockEngine({ stack, config, secretKeys, preview: true });
+const engine = startMockEngine({ stack, config, secretKeys, preview: !simulated, ...(simulated ? { cloud: simulated.simulation } : {}) });
+// A registration in flight holds the update open while only the actors' own work is left.
+if (simulated) simulated.clock.busy = () => engine.pending.size > 0;
 
 const measure = args.includes("--measure");
 if (args.includes("--plain-stacks"))
@@ -64,5 +71,9 @@ process.argv = [process.argv[0], "pulumi-language-nodejs", "--monitor=offline", 
 require("@pulumi/pulumi/cmd/run");
 // Registered after the language host's own exit handler, which turns unhandled errors into an exit code.
 process.on("exit", (code) => {
-  fs.writeFileSync(out, JSON.stringify({ exitCode: process.exitCode ?? code, resources: engine.resources, measurement: measurement() }));
+  // A registration never answered means the run stopped waiting for something that never came.
+  const stuck = [...engine.pending];
+  if (simulated && stuck.length > 0) simulated.simulation.fail(`the update never finished: ${stuck.length} registration(s) still waiting, e.g. ${stuck.slice(0, 3).map((urn) => urn.split("::").pop()).join(", ")}`);
+  const exitCode = stuck.length > 0 ? 1 : (process.exitCode ?? code);
+  fs.writeFileSync(out, JSON.stringify({ exitCode, resources: engine.resources, measurement: measurement(), ...(simulated ? { simulation: simulated.simulation.result() } : {}) }));
 });

@@ -4,12 +4,14 @@
  * runtime, as `pulumi up` does, and keeps the language host's process-wide hooks out of the caller.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
 import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
+import type { SimulationResult } from "./simulation/engine";
+import type { SimulationInput } from "./simulation/simulate";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
 
@@ -20,6 +22,8 @@ export interface OfflineRun {
   readonly measurement?: { readonly loadMs: number; readonly windowMs: number; readonly maxRssKb: number };
   readonly stdout: string;
   readonly stderr: string;
+  /** With `simulate`: what the simulated update did. */
+  readonly simulation?: SimulationResult;
 }
 
 export interface EngineConfig {
@@ -55,6 +59,10 @@ export interface OfflineRunOptions {
   readonly plainStacks?: boolean;
   /** Run the benchmark's floor program (bench/floor) instead: `count` bare resources, or the replay of a run's registrations. */
   readonly floor?: { readonly count: number } | { readonly replay: string };
+  /** Run a simulated update (offline/simulation) from this world and state, instead of a preview. */
+  readonly simulate?: SimulationInput;
+  /** Run the program of another folder (a copy of this one, changed by a test). */
+  readonly program?: string;
 }
 
 function floorEnvironment(floor: OfflineRunOptions["floor"]): Record<string, string> {
@@ -71,9 +79,12 @@ export function projectNodeArgs(root = PROJECT_ROOT): string[] {
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8")));
-  const extra = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(options.floor !== undefined ? ["--program", join(PROJECT_ROOT, "bench", "floor")] : [])];
   const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const out = join(dir, "run.json");
+  const input = join(dir, "simulate.json");
+  if (options.simulate) writeFileSync(input, JSON.stringify(options.simulate));
+  const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
+  const extra = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(program !== undefined ? ["--program", program] : []), ...(options.simulate ? ["--simulate", input] : [])];
   return new Promise((done, fail) => {
     execFile(
       process.execPath,

@@ -34,10 +34,14 @@ export function meshReachedServices(plan: FleetPlan, cluster: string, routed: re
   return plan.services.filter((s) => wanted.has(s.key));
 }
 
-/** The Service a MultiClusterService's template describes, in the service's namespace. */
+/**
+ * The Service a MultiClusterService's template describes, in the service's namespace. Pulumi would wait
+ * for it to select a ready pod [pulumi.kubernetes-await]: the team's pods are theirs to deploy, and a
+ * cluster that reaches the service through the mesh never runs one, so Fleetgate does not wait.
+ */
 export function serviceObject(service: ServicePlan): Service {
   return new Service({
-    metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } },
+    metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY }, annotations: { "pulumi.com/skipAwait": "true" } },
     spec: {
       type: "ClusterIP",
       selector: { ...service.selector },

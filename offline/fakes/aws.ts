@@ -60,16 +60,26 @@ fakeOutputsFor("aws:globalaccelerator/accelerator:Accelerator", (name, inputs) =
 fakeOutputsFor("aws:globalaccelerator/listener:Listener", (name) => ({ arn: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/x/listener/${hex(name, 8)}` }));
 fakeOutputsFor("aws:globalaccelerator/endpointGroup:EndpointGroup", (name) => ({ arn: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/x/listener/y/endpoint-group/${hex(name, 12)}` }));
 
-fakeInvokeFor("aws:lb/getLoadBalancer:getLoadBalancer", (inputs, provider) => {
-  const region = providerRegion(provider);
-  const tags = (inputs.tags ?? {}) as Record<string, string>;
+/**
+ * The NLB the AWS Load Balancer Controller makes for a Service, by the tags it gives it: the EKS cluster
+ * name it runs with and the Service. The lookup answers with it, and the simulated controller makes it.
+ */
+export function nlbIdentity(region: string, tags: Readonly<Record<string, string>>): { arn: string; dnsName: string; zoneId: string; name: string } {
   const key = `${tags["elbv2.k8s.aws/cluster"]}/${tags["service.k8s.aws/stack"]}`;
   const name = `k8s-${hex(key, 10)}`;
   return {
+    name,
     arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT}:loadbalancer/net/${name}/${hex(`${key}/id`, 16)}`,
     dnsName: `${name}-${hex(`${key}/dns`, 16)}.elb.${region}.amazonaws.com`,
     zoneId: NLB_ZONES[region] ?? "Z0000000000000",
-    loadBalancerType: "network",
-    tags,
   };
+}
+
+/** The region of an explicit AWS provider reference. */
+export { providerRegion };
+
+fakeInvokeFor("aws:lb/getLoadBalancer:getLoadBalancer", (inputs, provider) => {
+  const tags = (inputs.tags ?? {}) as Record<string, string>;
+  const { name: _, ...nlb } = nlbIdentity(providerRegion(provider), tags);
+  return { ...nlb, loadBalancerType: "network", tags };
 });

@@ -9,6 +9,11 @@
  * run to completion before the next macrotask, so the driver moves time only after several macrotask
  * turns in which nothing touched the engine (no registration, invoke or new event). The SDK's own code
  * uses no timers on this path (checked against @pulumi/pulumi 3.248), so a run is deterministic.
+ *
+ * Some events are background: what actors do on their own (a certificate issued, an NLB becoming
+ * active). They run while the program or the engine waits for something, but do not keep an update
+ * going by themselves: when only they are left and nothing is `busy`, the driver stops and the update
+ * ends, as a real `pulumi up` ends before a certificate is issued. `settle` then runs them to the end.
  */
 
 export interface ScheduledEvent {
@@ -16,6 +21,7 @@ export interface ScheduledEvent {
   readonly seq: number;
   readonly label: string;
   readonly run: () => void;
+  readonly background: boolean;
   cancelled: boolean;
 }
 
@@ -31,8 +37,9 @@ export class VirtualClock {
   private seenActivity = -1;
   private quietTurns = 0;
   private driving = false;
-  /** Called when the clock has nothing left to run and the program has gone quiet. */
-  onIdle?: () => void;
+  /** Whether something waits for time to pass though only background events are left (a registration in flight). */
+  busy: () => boolean = () => false;
+  private settling = false;
 
   get now(): number {
     return this.current;
@@ -40,10 +47,29 @@ export class VirtualClock {
 
   /** Runs `run` after `delayMs` of simulated time. */
   schedule(delayMs: number, label: string, run: () => void): ScheduledEvent {
-    const event: ScheduledEvent = { at: this.current + Math.max(0, delayMs), seq: this.seq++, label, run, cancelled: false };
+    return this.enqueue(delayMs, label, run, false);
+  }
+
+  /** Runs `run` after `delayMs`, as something an actor does on its own (see above). */
+  later(delayMs: number, label: string, run: () => void): ScheduledEvent {
+    return this.enqueue(delayMs, label, run, true);
+  }
+
+  private enqueue(delayMs: number, label: string, run: () => void, background: boolean): ScheduledEvent {
+    const event: ScheduledEvent = { at: this.current + Math.max(0, delayMs), seq: this.seq++, label, run, background, cancelled: false };
     this.queue.push(event);
     this.touch();
     return event;
+  }
+
+  /** Runs every event left, background ones too, and resolves when none is left. */
+  settle(): Promise<void> {
+    this.settling = true;
+    return new Promise((done) => {
+      const check = () => (this.pending().length === 0 && !this.driving ? done() : setImmediate(check));
+      this.touch();
+      setImmediate(check);
+    });
   }
 
   /** A promise that resolves after `delayMs` of simulated time. */
@@ -80,10 +106,10 @@ export class VirtualClock {
       setImmediate(() => this.turn());
       return;
     }
-    const next = this.popNext();
+    const waiting = this.settling || this.busy() || this.queue.some((e) => !e.cancelled && !e.background);
+    const next = waiting ? this.popNext() : undefined;
     if (!next) {
       this.driving = false;
-      this.onIdle?.();
       return;
     }
     this.current = Math.max(this.current, next.at);

@@ -1,0 +1,69 @@
+/**
+ * Runs simulated `pulumi up`s of a stack: the real program, in the language host's own entry, against
+ * the simulated clouds (offline/simulation), one after another from the world and state the previous
+ * run left, as an environment lives through its updates.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { planEnvironment, stackConfigFromFile } from "../../spec";
+import type { FleetPlan } from "../../spec/plan";
+import { readEnvironmentFiles, stackFilePath } from "../../spec/read-files";
+import { PROJECT_ROOT, runProgramOffline } from "../run-offline";
+import type { RegisteredResource } from "../mock-engine";
+import type { PulumiState, SimulationResult } from "./engine";
+import { upReport, type UpReport } from "./report";
+import { initialWorld, withNewClusters, type World } from "./world";
+
+export interface SimulatedUp {
+  readonly exitCode: number;
+  readonly stderr: string;
+  readonly resources: readonly RegisteredResource[];
+  readonly result: SimulationResult;
+  readonly report: UpReport;
+  /** Failed, or left a problem outside Pulumi's view. */
+  readonly ok: boolean;
+}
+
+/** The FleetPlan of a stack in a project root; throws with the diagnostics when the spec is invalid. */
+export function planOfStack(stack: string, root = PROJECT_ROOT): FleetPlan {
+  const path = stackFilePath(stack);
+  const result = planEnvironment({ environment: stack, stack: stackConfigFromFile(path, readFileSync(join(root, path), "utf8")), files: readEnvironmentFiles(root, stack) });
+  if (!result.plan) throw new Error(`the spec of ${stack} is invalid:\n${result.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
+  return result.plan;
+}
+
+export interface UpOptions {
+  readonly stack: string;
+  /** The project root whose stacks/ to read; default this checkout. */
+  readonly root?: string;
+  /** The world to start from; default: the stack's fresh world (initialWorld), or the previous world with the plan's new clusters added. */
+  readonly world?: World;
+  readonly state?: PulumiState;
+  /** The program to run: another folder's copy (a test's changed program). */
+  readonly program?: string;
+}
+
+/** One simulated `pulumi up`. */
+export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
+  const root = options.root ?? PROJECT_ROOT;
+  const plan = planOfStack(options.stack, root);
+  const world = options.world ? withNewClusters(options.world, plan) : initialWorld(plan);
+  const run = await runProgramOffline({ stack: options.stack, root, simulate: { environment: options.stack, world, state: options.state ?? {} }, ...(options.program ? { program: options.program } : {}), plainStacks: true });
+  if (!run.simulation) throw new Error(`the simulated update of ${options.stack} left no result:\n${run.stderr}`);
+  const report = upReport(run.simulation);
+  return { exitCode: run.exitCode, stderr: run.stderr, resources: run.resources, result: run.simulation, report, ok: run.exitCode === 0 && report.failure === undefined && report.violations.length === 0 };
+}
+
+/** Runs the steps one after another, each from the world and state the one before left. */
+export async function simulateUps(steps: readonly Omit<UpOptions, "world" | "state">[], start: { world?: World; state?: PulumiState } = {}): Promise<SimulatedUp[]> {
+  const out: SimulatedUp[] = [];
+  let world = start.world;
+  let state = start.state;
+  for (const step of steps) {
+    const up = await simulateUp({ ...step, ...(world ? { world } : {}), ...(state ? { state } : {}) });
+    out.push(up);
+    world = up.result.world;
+    state = up.result.state;
+  }
+  return out;
+}
