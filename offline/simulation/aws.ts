@@ -13,6 +13,7 @@ import type { RegisteredResource } from "../mock-engine";
 import { fakeInvoke } from "../fakes/all";
 import { providerRegion } from "../fakes/aws";
 import type { Context, Handler, LookupHandler, StateEntry } from "./engine";
+import { expectGatewayReady } from "./kubernetes";
 import { LATENCIES } from "./latencies";
 import type { Nlb } from "./world";
 
@@ -88,7 +89,12 @@ async function writeRecord(ctx: Context, resource: RegisteredResource, wireInput
   const alias = ((inputs.aliases ?? []) as { name: string }[])[0]?.name;
   if (alias !== undefined) {
     const target = bare(alias);
-    if (/\.elb\.[a-z0-9-]+\.amazonaws\.com$/.test(target) && !Object.values(ctx.world.aws.loadBalancers).some((nlb) => nlb.dnsName === target)) refuse(`Tried to create an alias that targets ${target}, which does not exist`);
+    if (/\.elb\.[a-z0-9-]+\.amazonaws\.com$/.test(target)) {
+      const nlb = Object.values(ctx.world.aws.loadBalancers).find((n) => n.dnsName === target);
+      if (!nlb) refuse(`Tried to create an alias that targets ${target}, which does not exist`);
+      expectGatewayReady(ctx, clusterOfNlb(ctx, nlb!), `record ${name}`);
+      if (nlb!.state !== "active") ctx.violation(`record ${name} sends clients to NLB ${nlb!.dnsName} while it is still ${nlb!.state}`);
+    }
     const inZone = Object.entries(ctx.world.aws.records).filter(([k]) => k.startsWith(`${zone}|${target}|`));
     if (inZone.length > 0 && !inZone.some(([k]) => k.split("|")[2] === type)) refuse(`an alias of type ${type} cannot route to ${target}, whose records are ${[...new Set(inZone.map(([k]) => k.split("|")[2]))].join(", ")}: an alias has the type of the records it routes to`);
   }
@@ -138,6 +144,7 @@ function checkEndpoints(ctx: Context, resource: RegisteredResource): string[] {
     const preserving = e.clientIpPreservationEnabled === true;
     if (preserving && (nlb!.securityGroups.length === 0 || nlb!.listeners.some((l) => l.protocol === "TLS")))
       ctx.refuse(preservation, `${resource.name}: InvalidArgumentException: client IP address preservation for ${e.endpointId}, which ${nlb!.securityGroups.length === 0 ? "has no security groups" : "has a TLS listener"}`);
+    expectGatewayReady(ctx, clusterOfNlb(ctx, nlb!), `endpoint group ${resource.name}`);
     if (dualStackAccelerator && (!preserving || nlb!.ipAddressType !== "dualstack" || nlb!.targetType === "ip"))
       ctx.refuse(dualStack, `${resource.name}: InvalidArgumentException: ${e.endpointId} on a dual-stack accelerator (${!preserving ? "it does not preserve the client's address" : nlb!.ipAddressType !== "dualstack" ? "it is not dual-stack" : "its targets are of type ip"})`);
   }
@@ -197,6 +204,12 @@ export const awsLookups: readonly LookupHandler[] = [
   },
   { token: "aws:eks/getCluster:getCluster", label: (inputs) => `EKS cluster ${String(inputs.name)}`, answer: (_ctx, inputs) => fakeInvoke("aws:eks/getCluster:getCluster", inputs) },
 ];
+
+/** The cluster whose load balancer controller made an NLB, by the EKS name it tags it with. */
+function clusterOfNlb(ctx: Context, nlb: Nlb): string {
+  const tag = nlb.tags["elbv2.k8s.aws/cluster"];
+  return Object.values(ctx.world.clusters).find((c) => (c.eksName ?? c.name) === tag)?.name ?? tag ?? "";
+}
 
 /** The NLB state read the program makes outside Pulumi's providers (components/aws/nlb-wait.ts). */
 export function loadBalancerState(ctx: Context, arn: string): string {

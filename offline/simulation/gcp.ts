@@ -10,6 +10,7 @@ import { certificateIssuance, dnsRecords, negReferences, perProjectRecords } fro
 import type { RegisteredResource } from "../mock-engine";
 import { fakeInvoke } from "../fakes/all";
 import type { Context, Handler, LookupHandler, StateEntry } from "./engine";
+import { expectGatewayReady } from "./kubernetes";
 import { LATENCIES, type LatencyKind } from "./latencies";
 
 const BACKEND_SERVICE = "gcp:compute/backendService:BackendService";
@@ -45,10 +46,29 @@ async function computeWrite(ctx: Context, resource: RegisteredResource, wireInpu
   const inputs = resource.inputs as Record<string, unknown>;
   const missing = references(resource.type, inputs).filter((link) => !exists(ctx, link));
   if (missing.length > 0) ctx.refuse(negReferences, `${resource.name}: The resource '${missing[0]!.replace("https://www.googleapis.com/compute/v1/", "")}' was not found${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ""}`);
+  if (resource.type === BACKEND_SERVICE) for (const cluster of attachedClusters(ctx, inputs)) expectGatewayReady(ctx, cluster, `backend service ${String(inputs.name)}`);
   const outputs = ctx.fakeOutputs(resource, wireInputs);
   const link = String(outputs.selfLink ?? resource.urn);
   ctx.world.gcp.resources[link] = { type: resource.type, inputs };
   return outputs;
+}
+
+/** The clusters a backend service sends to: the owners of its zonal NEGs, or its internet NEG's gateway. */
+function attachedClusters(ctx: Context, inputs: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  for (const { group } of (inputs.backends ?? []) as { group: string }[]) {
+    const neg = zonalNeg.exec(group);
+    if (neg) {
+      const owner = ctx.world.gcp.negs[`${neg[1]}/${neg[2]}/${neg[3]}`]?.owner;
+      if (owner) out.add(owner.split("/")[0]!);
+      continue;
+    }
+    const name = group.split("/").pop();
+    const endpoint = Object.values(ctx.world.gcp.resources).find((r) => r.type === "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint" && r.inputs.globalNetworkEndpointGroup === name);
+    const cluster = Object.values(ctx.world.clusters).find((c) => c.publicHostname !== undefined && c.publicHostname === endpoint?.inputs.fqdn);
+    if (cluster) out.add(cluster.name);
+  }
+  return [...out].sort();
 }
 
 export const computeHandler: Handler = {
@@ -106,10 +126,13 @@ export const certificateManagerHandler: Handler = {
     if (resource.type === "gcp:certificatemanager/dnsAuthorization:DnsAuthorization") {
       const record = ((outputs.dnsResourceRecords ?? []) as { name: string }[])[0]?.name ?? "";
       ctx.world.gcp.resources[`${resource.urn}`] = { type: resource.type, inputs: { ...inputs, record } };
-    } else if (resource.type === "gcp:certificatemanager/certificate:Certificate") {
-      const id = certificateId(inputs);
-      ctx.world.gcp.certificates[id] = { state: "PROVISIONING", authorizationRecords: authorizationRecords(ctx, inputs) };
-      issueWhenAuthorized(ctx, id);
+    } else {
+      ctx.world.gcp.resources[resource.urn] = { type: resource.type, inputs };
+      if (resource.type === "gcp:certificatemanager/certificate:Certificate") {
+        const id = certificateId(inputs);
+        ctx.world.gcp.certificates[id] = { state: "PROVISIONING", authorizationRecords: authorizationRecords(ctx, inputs) };
+        issueWhenAuthorized(ctx, id);
+      }
     }
     return outputs;
   },
@@ -138,6 +161,14 @@ async function writeRecord(ctx: Context, resource: RegisteredResource, wireInput
   const siblings = Object.keys(ctx.world.gcp.dns).filter((k) => k !== key && k.startsWith(`${zone}|${name}|`));
   if (!updating && siblings.length > 0 && (inputs.type === "CNAME" || siblings.some((k) => k.endsWith("|CNAME"))))
     ctx.refuse(dnsRecords, `${resource.name}: a CNAME at ${name} cannot stand beside its other records`);
+  if (inputs.type === "A" || inputs.type === "AAAA") {
+    const host = name.replace(/\.$/, "");
+    const entry = Object.values(ctx.world.gcp.resources).find((r) => r.type === "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry" && r.inputs.hostname === host);
+    for (const id of ((entry?.inputs.certificates ?? []) as string[]).map(String)) {
+      const state = ctx.world.gcp.certificates[id]?.state;
+      if (state !== undefined && state !== "ACTIVE") ctx.event(`host ${host} points at the front door while its certificate ${id} is ${state} ${cite(certificateIssuance)}`);
+    }
+  }
   ctx.world.gcp.dns[key] = { type: String(inputs.type), values: ((inputs.rrdatas ?? []) as unknown[]).map(String), owner };
   ctx.changed();
   return ctx.fakeOutputs(resource, wireInputs);

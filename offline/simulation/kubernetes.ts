@@ -370,6 +370,17 @@ function targetsAnswer(cluster: ClusterWorld, service: KubeObject, proxyProtocol
   return true;
 }
 
+/**
+ * A front door may send a cluster traffic only once the cluster's gateway is programmed (and so has its
+ * routes): otherwise clients meet a gateway that is not there yet. Checked wherever traffic is attached.
+ */
+export function expectGatewayReady(ctx: Context, clusterName: string, by: string): void {
+  const cluster = ctx.world.clusters[clusterName];
+  if (!cluster) return;
+  const ready = objectsOf(cluster, "Gateway").some((g) => ((g.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === "Programmed" && c.status === "True"));
+  if (!ready) ctx.violation(`${by} sends traffic to ${clusterName} before its gateway is programmed`);
+}
+
 // --- The provider's handler ---------------------------------------------------------------------------
 
 export const kubernetesHandler: Handler = {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { planEnvironment, stackConfigFromFile } from "../../spec";
 import type { FleetPlan } from "../../spec/plan";
 import { readEnvironmentFiles, stackFilePath } from "../../spec/read-files";
-import { PROJECT_ROOT, runProgramOffline } from "../run-offline";
+import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../run-offline";
 import type { RegisteredResource } from "../mock-engine";
 import type { PulumiState, SimulationResult } from "./engine";
 import { upReport, type UpReport } from "./report";
@@ -41,6 +41,13 @@ export interface UpOptions {
   readonly state?: PulumiState;
   /** The program to run: another folder's copy (a test's changed program). */
   readonly program?: string;
+  /**
+   * Values of secret config keys as the Pulumi CLI would decrypt them (full keys, plain values); the offline
+   * engine otherwise hands the program opaque placeholders, which a kubeconfig cannot be.
+   */
+  readonly decrypted?: Readonly<Record<string, unknown>>;
+  /** Changes the world before the run: what the admin's prerequisites do not hold to (a zone without nodes, a missing CRD). */
+  readonly prepare?: (world: World) => void;
 }
 
 /** One simulated `pulumi up`. */
@@ -48,7 +55,13 @@ export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
   const root = options.root ?? PROJECT_ROOT;
   const plan = planOfStack(options.stack, root);
   const world = options.world ? withNewClusters(options.world, plan) : initialWorld(plan);
-  const run = await runProgramOffline({ stack: options.stack, root, simulate: { environment: options.stack, world, state: options.state ?? {} }, ...(options.program ? { program: options.program } : {}), plainStacks: true });
+  options.prepare?.(world);
+  const config = engineConfigFromStackFile(readFileSync(join(root, stackFilePath(options.stack)), "utf8"));
+  for (const [key, value] of Object.entries(options.decrypted ?? {})) {
+    config.config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    if (!config.secretKeys.includes(key)) config.secretKeys.push(key);
+  }
+  const run = await runProgramOffline({ stack: options.stack, root, config, simulate: { environment: options.stack, world, state: options.state ?? {} }, ...(options.program ? { program: options.program } : {}), plainStacks: true });
   if (!run.simulation) throw new Error(`the simulated update of ${options.stack} left no result:\n${run.stderr}`);
   const report = upReport(run.simulation);
   return { exitCode: run.exitCode, stderr: run.stderr, resources: run.resources, result: run.simulation, report, ok: run.exitCode === 0 && report.failure === undefined && report.violations.length === 0 };

@@ -30,6 +30,8 @@ export interface ClusterWorld {
   readonly project?: string;
   /** EKS: the name its load balancer controller tags NLBs with. */
   readonly eksName?: string;
+  /** A cluster reached on its gateway's public name (behind the GCP front door's internet NEGs, or latency DNS). */
+  readonly publicHostname?: string;
   /** Zones that have nodes: GKE makes NEGs only there. */
   zonesWithNodes: string[];
   /** API groups whose CRDs are installed. */
@@ -153,6 +155,7 @@ export function initialWorld(plan: FleetPlan): World {
       region: c.region,
       ...(c.access.kind === "gke" ? { project: c.access.project } : {}),
       ...(c.provider === "eks" ? { eksName: c.access.kind === "eks" ? c.access.clusterName : c.name } : {}),
+      ...(c.gateway?.publicHostname !== undefined ? { publicHostname: c.gateway.publicHostname } : {}),
       zonesWithNodes: [...c.zones],
       crds,
       istiod: preinstalled,
