@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetIngress } from "./components/fleet-ingress";
 import { secretsFromConfig } from "./components/secrets";
-import { formatDiagnostic, InvalidSpecError, planEnvironment, stackConfigFromEngine } from "./spec";
+import { formatDiagnostic, InvalidSpecError, planEnvironment, repositoryNeighbours, stackConfigFromEngine } from "./spec";
 import { readEnvironmentFiles, readStackFile } from "./spec/read-files";
 
 // Which config keys are secret is known to the SDK but not exported in its typings.
@@ -15,7 +15,9 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 const environment = pulumi.getStack();
 const root = pulumi.runtime.getRootDirectory() || process.cwd();
 const stack = stackConfigFromEngine(pulumi.runtime.allConfig(), isConfigSecret, readStackFile(root, environment));
-const result = planEnvironment({ environment, stack, files: readEnvironmentFiles(root, environment) });
+// The repository's other stacks: a GCP project's DNS authorizations are shared between the stacks in it.
+const neighbours = repositoryNeighbours(root, environment, planEnvironment);
+const result = planEnvironment({ environment, stack, files: readEnvironmentFiles(root, environment), neighbours });
 
 for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) pulumi.log.warn(formatDiagnostic(warning));
 // An invalid spec stops the program before any resource is registered.

@@ -76,8 +76,12 @@ export const nlbSecurityGroups: Contract = {
   checkedIn: { engine: "the simulated load balancer controller (its version decides whether an NLB has security groups)" },
 };
 
-/** The oldest AWS Load Balancer Controller whose NLBs Fleetgate's annotations and waits are written for. */
-export const MIN_LOAD_BALANCER_CONTROLLER = "2.6.0";
+/**
+ * The oldest AWS Load Balancer Controller Fleetgate's Services are written for: it reconciles Services of
+ * class service.k8s.aws/nlb (2.5 on). Fleetgate needs no NLB security groups (2.6 on): with TLS at the
+ * NLB nothing preserves the client's address through an accelerator.
+ */
+export const MIN_LOAD_BALANCER_CONTROLLER = "2.5.0";
 
 export const lbcAnnotations: Contract = {
   id: "eks.load-balancer-annotations",

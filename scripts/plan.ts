@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatDiagnostic, planEnvironment, stackConfigFromFile } from "../spec";
+import { formatDiagnostic, planEnvironment, repositoryNeighbours, stackConfigFromFile } from "../spec";
 import { readEnvironmentFiles, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
 import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${stackFilePath(stack)}: there is no stack file for "${stack}"; create it or pick one of ${stackEnvironments(root).join(", ")}.`);
     return 1;
   }
-  const result = planEnvironment({ environment: stack, stack: stackConfigFromFile(stackFilePath(stack), stackText), files: readEnvironmentFiles(root, stack) });
+  const neighbours = repositoryNeighbours(root, stack, planEnvironment);
+  const result = planEnvironment({ environment: stack, stack: stackConfigFromFile(stackFilePath(stack), stackText), files: readEnvironmentFiles(root, stack), neighbours });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.plan) {

@@ -3,11 +3,13 @@
  * is none) out. Pure and synchronous: file reading happens in the caller.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics";
-import { loadDocuments, type SourceFile } from "./documents";
+import { loadDocuments, type LoadedDocuments, type SourceFile } from "./documents";
 import { parseEnvironment } from "./environment";
 import type { FleetPlan } from "./plan";
 import { redactDiagnostics } from "./redact";
+import { planLimits } from "./plan-limits";
 import { resolveFleet } from "./resolve";
+import { type Neighbour, sharedAuthorizations } from "./neighbours";
 import type { StackConfig } from "./stack-config";
 import { validateClusterList, validateFleet } from "./validate";
 
@@ -17,6 +19,8 @@ export interface PlanInput {
   readonly stack: StackConfig;
   /** The YAML files under `stacks/<environment>/`. */
   readonly files: readonly SourceFile[];
+  /** The other environments of the repository, for what stacks share (spec/neighbours.ts). */
+  readonly neighbours?: readonly Neighbour[];
 }
 
 export interface PlanResult {
@@ -36,12 +40,31 @@ export function planEnvironment(input: PlanInput): PlanResult {
   if (environment.config)
     diagnostics.push(...validateFleet({ environment: input.environment, config: environment.config, stack: input.stack, documents: loaded.documents }));
   else if (environment.clusters) diagnostics.push(...validateClusterList(input.stack, environment.clusters));
+  if (!environment.config || hasErrors(diagnostics)) return { diagnostics: sortDiagnostics(redactDiagnostics(diagnostics, input.stack)) };
+  const plan = resolveFleet(input.environment, environment.config, loaded.documents);
+  // What the whole environment adds up to, and what it shares with the repository's other stacks.
+  const places = {
+    host: (host: string) => hostPlace(loaded.documents, host),
+    frontDoor: () => ({ ...input.stack.locate(["gcp"]), path: "fleetgate:gcp" }),
+  };
+  diagnostics.push(...planLimits(plan, places), ...sharedAuthorizations(plan, input.neighbours ?? [], places));
   const reported = sortDiagnostics(redactDiagnostics(diagnostics, input.stack));
-  if (!environment.config || hasErrors(diagnostics)) return { diagnostics: reported };
-  return { plan: resolveFleet(input.environment, environment.config, loaded.documents), diagnostics: reported };
+  return hasErrors(diagnostics) ? { diagnostics: reported } : { plan, diagnostics: reported };
+}
+
+/** Where a host is first claimed: its first ingress rule. */
+function hostPlace(documents: LoadedDocuments, host: string): Omit<Diagnostic, "severity" | "message"> | undefined {
+  for (const loaded of documents.ingresses) {
+    const index = loaded.doc.spec.template.spec.rules.findIndex((r) => r.host === host);
+    if (index === -1) continue;
+    const path = ["spec", "template", "spec", "rules", index, "host"];
+    return { ...loaded.locate(path), path: `spec.template.spec.rules[${index}].host` };
+  }
+  return undefined;
 }
 
 export type { FleetPlan } from "./plan";
+export { type Neighbour, repositoryNeighbours } from "./neighbours";
 export { formatDiagnostic, InvalidSpecError, type Diagnostic } from "./diagnostics";
 export type { SourceFile } from "./documents";
 export { stackConfigFromEngine, stackConfigFromFile, type StackConfig } from "./stack-config";

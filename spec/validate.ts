@@ -18,7 +18,7 @@ import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
 import type { StackConfig } from "./stack-config";
 import { cite } from "../contracts/contract";
-import { customHeaders, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, nearestFirst, urlMapRules } from "../contracts/gcp";
+import { customHeaders, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst, noRegex, urlMapRules } from "../contracts/gcp";
 import { istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF } from "../contracts/kubernetes";
 import { acceleratorLimits, acmCertificates, dualStack, GA_LIMITS, GLOBAL_ACCELERATOR_REGION, preservation, routeRecords } from "../contracts/aws";
 
@@ -133,7 +133,7 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
   const seen = checkClusterList(config.clusters, env);
   config.clusters.forEach((cluster, i) => {
     if (cluster.provider === "gke" && config.frontDoor === "gcp" && cluster.zones.length === 0)
-      env(["clusters", i, "zones"], `is empty; a GKE cluster behind the GCP front door MUST list its zones, one network endpoint group is attached per zone (e.g. [${exampleZone("gke", cluster.region)}])`);
+      env(["clusters", i, "zones"], `is empty; a GKE cluster behind the GCP front door MUST list its zones: GKE makes the gateway's NEGs only in zones with nodes ${cite(negController)}, and one is attached per zone (e.g. [${exampleZone("gke", cluster.region)}])`);
     const access = cluster.access;
     // GCP attaches network endpoint groups only to backend services of their own project.
     if (access.kind === "gke" && config.frontDoor === "gcp" && config.gcp !== undefined && access.project !== config.gcp.project)
@@ -560,7 +560,7 @@ function validateIngress(
         // Google's global load balancer refuses regular expressions in header and query matches (they are
         // for regional and internal ones), and the environment's one URL map would fail for every host.
         if (m.type === "RegularExpression" && config.frontDoor === "gcp")
-          at(loaded, [...path, "type"], `is RegularExpression, which the GCP front door's global load balancer cannot match; use Exact or Present`);
+          at(loaded, [...path, "type"], `is RegularExpression, which the GCP front door's global load balancer cannot match ${cite(noRegex)}; use Exact or Present`);
       }
       if (normalised.match.type === "Exact" && (ext?.rewrite?.prefix !== undefined || ext?.redirect?.prefix !== undefined))
         at(loaded, [...pathPath, "fleetgate"], `replaces a prefix, but "${entry.path}" is an exact path; use path instead of prefix, or make the path "${entry.path}/*"`);

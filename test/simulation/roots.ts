@@ -18,25 +18,28 @@ export interface StackChange {
   readonly add?: Readonly<Record<string, readonly Doc[]>>;
   /** Changes the documents of a file below stacks/<env>/. */
   readonly edit?: Readonly<Record<string, (docs: Doc[]) => void>>;
+  /** Names the environment anew (the stack file and the team folder follow, and so do the documents' folder). */
+  readonly as?: string;
 }
 
 /** A new project root holding the example stack, changed. */
 export function changedRoot(stack: string, change: StackChange = {}): string {
   const root = mkdtempSync(join(tmpdir(), `fleetgate-${stack}-`));
+  const name = change.as ?? stack;
   mkdirSync(join(root, "stacks"), { recursive: true });
   const stackFile = join(PROJECT_ROOT, "stacks", `Pulumi.${stack}.yaml`);
   const parsed = parseDocument(readFileSync(stackFile, "utf8")).toJS() as { config: Record<string, any> };
   change.config?.(parsed.config);
-  writeFileSync(join(root, "stacks", `Pulumi.${stack}.yaml`), stringify(parsed));
-  cpSync(join(PROJECT_ROOT, "stacks", stack), join(root, "stacks", stack), { recursive: true });
+  writeFileSync(join(root, "stacks", `Pulumi.${name}.yaml`), stringify(parsed));
+  cpSync(join(PROJECT_ROOT, "stacks", stack), join(root, "stacks", name), { recursive: true });
   for (const [path, edit] of Object.entries(change.edit ?? {})) {
-    const file = join(root, "stacks", stack, path);
+    const file = join(root, "stacks", name, path);
     const docs = parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS() as Doc);
     edit(docs);
     writeFileSync(file, docs.map((d) => stringify(d)).join("---\n"));
   }
   for (const [path, docs] of Object.entries(change.add ?? {})) {
-    const file = join(root, "stacks", stack, path);
+    const file = join(root, "stacks", name, path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, docs.map((d) => stringify(d)).join("---\n"));
   }

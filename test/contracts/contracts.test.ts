@@ -1,0 +1,181 @@
+/**
+ * The contracts hold to account: every place a rule says it is checked is proven by a test. The fakes
+ * refuse a registration that breaks a rule (citing it), the validator reports a spec that would break it
+ * (citing it, where it can), and the simulated update's refusals, waits and the program's own choices
+ * are each named here by the test that shows them, which must exist. docs/contracts.md is the table of
+ * them all, and is up to date.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { assertRegistration, CONTRACTS } from "../../contracts";
+import type { Inputs } from "../../contracts/contract";
+import { CONTRACTS_DOC, contractsTable } from "../../contracts/table";
+import { PROJECT_ROOT } from "../../offline/run-offline";
+import { awsFixture, type Doc } from "../components/aws/aws-fixture";
+import { baseFixture, planFixture, type SpecFixture } from "../spec/fixtures";
+
+const neg = (zone: string, i = 0) => `https://www.googleapis.com/compute/v1/projects/p/zones/${zone}/networkEndpointGroups/n${i}`;
+const zonal = (count: number) => Array.from({ length: count }, (_, i) => ({ group: neg("us-central1-a", i), balancingMode: "RATE", maxRatePerEndpoint: 1, capacityScaler: 1 }));
+const backendService = (extra: Inputs = {}): Inputs => ({ name: "fg-x", backends: zonal(2), healthChecks: "https://hc", loadBalancingScheme: "EXTERNAL_MANAGED", ...extra });
+
+/** A registration each registration check refuses, by contract. */
+const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; provider?: Inputs }> = {
+  "gcp.resource-names": { type: "gcp:compute/healthCheck:HealthCheck", inputs: { name: "Fleetgate_Check" } },
+  "gcp.neg-backends": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ backends: zonal(51) }) },
+  "gcp.backend-kinds": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ backends: [...zonal(1), { group: "https://www.googleapis.com/compute/v1/projects/p/global/networkEndpointGroups/internet" }] }) },
+  "gcp.health-check-by-backend": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ healthChecks: undefined }) },
+  "gcp.backend-balancing": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ backends: [{ ...zonal(1)[0], capacityScaler: 0.05 }, ...zonal(1)] }) },
+  "gcp.backend-settings": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ connectionDrainingTimeoutSec: 4000 }) },
+  "gcp.custom-headers": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ customRequestHeaders: Array.from({ length: 17 }, (_, i) => `x-h${i}:v`) }) },
+  "gcp.lb-algorithms": { type: "gcp:networkservices/serviceLbPolicies:ServiceLbPolicies", inputs: { name: "spread", loadBalancingAlgorithm: "SPRAY_TO_WORLD" } },
+  "gcp.url-map-size": { type: "gcp:compute/uRLMap:URLMap", inputs: { name: "fg-x", description: "x".repeat(1_100_000) } },
+  "gcp.url-map-limits": { type: "gcp:compute/uRLMap:URLMap", inputs: { name: "fg-x", hostRules: Array.from({ length: 1001 }, (_, i) => ({ hosts: [`h${i}.example.com`], pathMatcher: `m${i}` })) } },
+  "gcp.url-map-rules": { type: "gcp:compute/uRLMap:URLMap", inputs: { name: "fg-x", pathMatchers: [{ name: "m", routeRules: [1, 2].map(() => ({ priority: 10, matchRules: [{ prefixMatch: "/" }] })) }] } },
+  "gcp.no-regex": { type: "gcp:compute/uRLMap:URLMap", inputs: { name: "fg-x", pathMatchers: [{ name: "m", routeRules: [{ priority: 1, matchRules: [{ prefixMatch: "/", headerMatches: [{ headerName: "x-a", regexMatch: ".*" }] }] }] }] } },
+  "gcp.health-checks": { type: "gcp:compute/healthCheck:HealthCheck", inputs: { name: "fg-x", checkIntervalSec: 5, timeoutSec: 10 } },
+  "gcp.firewall-priority": { type: "gcp:compute/firewall:Firewall", inputs: { name: "fg-x", priority: 70_000 } },
+  "gcp.certificate-limits": { type: "gcp:certificatemanager/certificate:Certificate", inputs: { name: "c", managed: { domains: Array.from({ length: 101 }, (_, i) => `h${i}.example.com`), dnsAuthorizations: ["a"] } } },
+  "aws.accelerator-limits": { type: "aws:globalaccelerator/endpointGroup:EndpointGroup", inputs: { endpointConfigurations: [{ endpointId: "arn:nlb", weight: 300 }] }, provider: { region: "us-east-1" } },
+  "aws.route53-records": { type: "aws:route53/record:Record", inputs: { name: "shop.example.net", type: "A", setIdentifier: "us-central1", latencyRoutingPolicies: [{ region: "us-central1" }] } },
+  "aws.route53-health-checks": { type: "aws:route53/healthCheck:HealthCheck", inputs: { type: "TCP", fqdn: "gw.example.net", port: 443, requestInterval: 15 } },
+  "aws.acm-certificates": { type: "aws:acm/certificate:Certificate", inputs: { domainName: "a.example.net", subjectAlternativeNames: Array.from({ length: 10 }, (_, i) => `h${i}.example.net`) } },
+  "eks.load-balancer-annotations": { type: "kubernetes:core/v1:Service", inputs: { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "true" } } } },
+};
+
+const cluster = (f: SpecFixture, i: number): Doc => (f.config.clusters as Doc[])[i]!;
+const backendConfig = (spec: Doc): Doc => ({ apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "web-bc", namespace: "shop" }, spec });
+
+/** A spec the validator refuses (or warns about), by contract: the diagnostic cites the contract, or says `says`. */
+const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: SpecFixture) => void; says?: string; severity?: "warning" }> = {
+  "gcp.neg-backends": {
+    fixture: baseFixture,
+    mutate: (f) => {
+      for (const name of ["us2", "us3", "us4"]) (f.config.clusters as Doc[]).push({ ...cluster(f, 0), name, zones: "abcdefghijklmnopqrst".split("").map((z) => `us-central1-${z}`) });
+    },
+  },
+  "gcp.custom-headers": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ customRequestHeaders: { headers: Array.from({ length: 16 }, (_, i) => `X-H${i}: v`) } })) },
+  "gcp.nearest-first": { fixture: baseFixture, mutate: () => {}, severity: "warning" },
+  "gcp.url-map-limits": {
+    fixture: baseFixture,
+    mutate: (f) => {
+      const spec = (f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec;
+      spec.rules[0].http.paths.push(...Array.from({ length: 1000 }, (_, i) => ({ path: `/p${i}`, backend: { serviceName: "web", servicePort: 80 } })));
+    },
+  },
+  "gcp.url-map-rules": { fixture: baseFixture, mutate: (f) => void ((f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths[0].fleetgate = { rewrite: { prefix: `/${"x".repeat(1100)}/` } }) },
+  "gcp.no-regex": { fixture: baseFixture, mutate: (f) => void ((f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths[0].fleetgate = { match: { headers: [{ name: "x-a", type: "RegularExpression", value: "a.*" }] } }) },
+  "gcp.backend-settings": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: 2_000_000 } })), says: "1209600" },
+  "gcp.health-checks": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ healthCheck: { checkIntervalSec: 2, timeoutSec: 5 } })), says: "longer than checkIntervalSec" },
+  "gke.neg-controller": { fixture: baseFixture, mutate: (f) => void (cluster(f, 2).zones = []) },
+  "aws.client-ip-preservation": { fixture: awsFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ sessionAffinity: { affinityType: "CLIENT_IP" } })) },
+  "aws.dual-stack-accelerator": { fixture: awsFixture, mutate: (f) => void (f.config.aws = { mode: "accelerator", dualStack: true }) },
+  "aws.accelerator-limits": { fixture: awsFixture, mutate: (f) => void (f.config.aws = { mode: "accelerator", globalRegion: "us-east-1" }) },
+  "aws.route53-records": {
+    fixture: () => awsFixture("latency-dns"),
+    mutate: (f) => {
+      (f.config.clusters as Doc[])[2] = { name: "asia", provider: "other", region: "dc-singapore", latencyRegion: "ap-southeast-9", network: "dc", labels: {}, access: { kind: "kubeconfig" }, gateway: { publicHostname: "gw.asia.example.com" } };
+      f.config.kubeconfigs = { asia: "apiVersion: v1" };
+      f.secure.push("kubeconfigs");
+    },
+  },
+  "aws.acm-certificates": { fixture: awsFixture, mutate: (f) => void ((f.files["search/search.yaml"]![1] as Doc).spec.template.spec.rules[1].host = `${"a".repeat(30)}.${"b".repeat(30)}.search.example.com`) },
+  "kubernetes.mcs-crds": { fixture: awsFixture, mutate: (f) => void (cluster(f, 0).multiClusterServices = "gke-fleet") },
+  "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
+};
+
+/** The tests that show the other places a contract names: the simulated update's, waits and the program's own. */
+const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
+  "gcp.resource-names": [["test/components/gcp/stability.test.ts", "renames and replaces nothing when a cluster is added"]],
+  "gcp.neg-backends": [["test/components/gcp/backend-plan.test.ts", "answers unmatched requests from one gateway per region, within GCP's 50 NEG backends"]],
+  "gcp.backend-kinds": [["test/components/gcp/backend-plan.test.ts", "reaches a non-GKE cluster through its own internet NEG backend service"]],
+  "gcp.backend-balancing": [["test/components/gcp/backend-plan.test.ts", "gives GCP a capacity scaler it accepts"]],
+  "gcp.lb-algorithms": [["test/components/gcp/front-door.test.ts", "sends the even-balanced service nearest-first like any other"], ["test/components/kubernetes/mesh-plan.test.ts", "splits an even service by region"]],
+  "gcp.url-map-size": [["test/spec/plan-limits.test.ts", "refuses an environment whose URL map would outgrow GCP's size"]],
+  "gcp.neg-references": [["test/simulation/waits.test.ts", "needs the NEG wait"], ["test/simulation/updates.test.ts", "GKE removes the cluster's NEGs once no backend service attaches them"]],
+  "gke.neg-controller": [["test/simulation/first-up.test.ts", "naming the cluster and zone where GKE makes no NEG"], ["test/simulation/waits.test.ts", "needs the NEG wait"]],
+  "gke.neg-names": [["test/simulation/refusals.test.ts", "refuses a NEG name another Service's controller owns"]],
+  "gcp.per-project-dns-authorization": [["test/simulation/refusals.test.ts", "refuses a second stack's DNS authorization record"], ["test/spec/plan-limits.test.ts", "refuses a domain another stack of the same project authorizes"]],
+  "gcp.certificate-limits": [["test/spec/plan-limits.test.ts", "refuses more certificate map entries than a project holds"]],
+  "gcp.certificate-issuance": [["test/simulation/first-up.test.ts", "awaitCertificates points no host at the front door before its certificate is active"], ["test/simulation/waits.test.ts", "needs the certificate wait"]],
+  "gcp.dns-records": [["test/simulation/refusals.test.ts", "refuses a second stack's DNS authorization record"]],
+  "aws.client-ip-preservation": [["test/simulation/refusals.test.ts", "refuses client IP preservation for an NLB with a TLS listener"], ["test/components/aws/front-door.test.ts", "gives every region an endpoint group per listener"]],
+  "aws.dual-stack-accelerator": [["test/simulation/refusals.test.ts", "refuses a dual-stack accelerator"]],
+  "aws.endpoint-active": [["test/simulation/waits.test.ts", "needs the NLB wait"]],
+  "aws.endpoint-group-health": [["test/components/aws/front-door.test.ts", "gives every region an endpoint group per listener"]],
+  "aws.nlb-security-groups": [["test/simulation/refusals.test.ts", "gives NLBs security groups only from load balancer controller 2.6 on"]],
+  "eks.load-balancer-annotations": [["test/components/kubernetes/gateway-plan.test.ts", "makes an EKS gateway's NLB from a Service of its own"], ["test/simulation/refusals.test.ts", "exactly the listeners Fleetgate asks for"]],
+  "eks.load-balancer-status": [["test/simulation/waits.test.ts", "needs the NLB wait"], ["test/simulation/waits.test.ts", "needs the NLB lookup to wait for its Service"]],
+  "aws.proxy-protocol-health-checks": [["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"], ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"]],
+  "aws.dual-stack-nlb": [["test/components/aws/front-door.test.ts", "asks for dual-stack NLBs that hand the client's address to the gateways by proxy protocol"], ["test/simulation/first-up.test.ts", "converges in latency-dns mode, and with IPv6 on dual-stack NLBs"]],
+  "aws.route53-records": [["test/components/aws/latency-dns.test.ts", "aliases a host reached by public names with CNAME records"], ["test/simulation/first-up.test.ts", "a GKE cluster behind the AWS front door"]],
+  "aws.acm-certificates": [["test/components/aws/front-door.test.ts", "issues a DNS-validated certificate per region for every host"]],
+  "aws.acm-validation": [["test/simulation/waits.test.ts", "needs the certificate validations before the NLBs"]],
+  "kubernetes.crd-required": [["test/simulation/first-up.test.ts", "fails to export services where the admin says an implementation runs but its CRDs are missing"]],
+  "kubernetes.namespace-required": [["test/simulation/refusals.test.ts", "refuse an object in a namespace that does not exist"]],
+  "kubernetes.gateway-api-crds": [["test/simulation/refusals.test.ts", "refuse Gateway API objects where its CRDs are not installed"]],
+  "kubernetes.mcs-crds": [["test/components/kubernetes/mesh-plan.test.ts", "exports it with the kind of the cluster's multi-cluster Services, or not at all"], ["test/simulation/first-up.test.ts", "fails to export services where the admin says"]],
+  "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
+  "istio.proxy-protocol": [["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"], ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"]],
+  "istio.east-west-ports": [["test/components/kubernetes/mesh-plan.test.ts", "reachable on 15443 alone"], ["test/simulation/refusals.test.ts", "15443 for east-west"]],
+  "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
+};
+
+const byId = new Map(CONTRACTS.map((c) => [c.id, c]));
+
+describe("the contracts", () => {
+  it("have unique ids, a source and at least one place each", () => {
+    expect(new Set(CONTRACTS.map((c) => c.id)).size).toBe(CONTRACTS.length);
+    for (const c of CONTRACTS) {
+      expect(c.source.title, c.id).not.toBe("");
+      expect(Object.keys(c.checkedIn).length, c.id).toBeGreaterThan(0);
+    }
+  });
+
+  it("are the table in docs/contracts.md (run `npm run contracts` after changing contracts/)", () => {
+    expect(readFileSync(join(PROJECT_ROOT, CONTRACTS_DOC), "utf8")).toBe(contractsTable());
+  });
+
+  it.each(Object.entries(REFUSED_REGISTRATIONS))("%s: the fakes refuse a registration that breaks it, citing it", (id, { type, inputs, provider }) => {
+    expect(byId.has(id)).toBe(true);
+    expect(() => assertRegistration(type, "r", inputs, provider ? { provider } : undefined)).toThrow(`[${id}]`);
+  });
+
+  it.each(Object.entries(VALIDATOR_CASES))("%s: the validator reports a spec that would break it", (id, { fixture, mutate, says, severity }) => {
+    expect(byId.get(id)?.checkedIn.validator, id).toBeDefined();
+    const f = fixture();
+    mutate(f);
+    const found = planFixture(f).diagnostics.filter((d) => d.severity === (severity ?? "error") && d.message.includes(says ?? `[${id}]`));
+    expect(found.length, planFixture(f).diagnostics.map((d) => `${d.path}: ${d.message}`).join("\n")).toBeGreaterThan(0);
+    for (const d of found) expect(d.line, d.message).toBeGreaterThan(0);
+  });
+
+  it("are each proven where they say they are checked", () => {
+    const unproven: string[] = [];
+    const shown = new Set(Object.keys(SHOWN_BY));
+    for (const c of CONTRACTS) {
+      if (c.checkedIn.validator !== undefined && !VALIDATOR_CASES[c.id] && !shown.has(c.id)) unproven.push(`${c.id}: validator`);
+      const registration = REFUSED_REGISTRATIONS[c.id] !== undefined;
+      for (const place of ["engine", "wait", "program"] as const)
+        if (c.checkedIn[place] !== undefined && !(place === "engine" && registration) && !shown.has(c.id)) unproven.push(`${c.id}: ${place}`);
+    }
+    expect(unproven).toEqual([]);
+    for (const [id, tests] of Object.entries(SHOWN_BY)) {
+      expect(byId.has(id), id).toBe(true);
+      for (const [file, title] of tests) expect(readFileSync(join(PROJECT_ROOT, file), "utf8"), `${id}: ${file} has no test "${title}"`).toContain(title);
+    }
+  });
+
+  it("are the only ones the code cites", () => {
+    const cited = new Set<string>();
+    for (const file of ["components", "spec", "offline", "contracts"].flatMap((dir) => readdirTs(join(PROJECT_ROOT, dir))))
+      for (const match of readFileSync(file, "utf8").matchAll(/\[((?:gcp|gke|aws|eks|istio|kubernetes|pulumi)\.[a-z0-9.-]+)\]/g)) cited.add(match[1]!);
+    expect([...cited].filter((id) => !byId.has(id)).sort()).toEqual([]);
+  });
+});
+
+function readdirTs(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts"))
+    .map((e) => join(e.parentPath, e.name));
+}
