@@ -40,8 +40,9 @@ export function planLimits(plan: FleetPlan, places: LimitPlaces): Diagnostic[] {
     atFrontDoor(`the environment serves ${map.hostRules.length} hosts, one host rule and path matcher each, and a URL map holds at most ${URL_MAP_LIMITS.hostRules} ${cite(urlMapLimits)}; serve some hosts from another environment.`);
   if (backends.backendServices.length > URL_MAP_LIMITS.backendServicesPerUrlMap)
     atFrontDoor(`the environment's URL map would reference ${backends.backendServices.length} backend services, and GCP allows ${URL_MAP_LIMITS.backendServicesPerUrlMap} ${cite(urlMapLimits)}; serve some services from another environment.`);
+  const matchers = new Map(map.pathMatchers.map((m) => [m.name, m]));
   for (const host of plan.hosts) {
-    const matcher = map.pathMatchers.find((m) => m.name === pathMatcherName(host.name));
+    const matcher = matchers.get(pathMatcherName(host.name));
     if (!matcher) continue;
     const predicates = matcher.routeRules.reduce((sum, r) => sum + r.matchRules.reduce((n, m) => n + 1 + (m.headerMatches?.length ?? 0) + (m.queryParameterMatches?.length ?? 0), 0), 0);
     const problems = [

@@ -103,8 +103,8 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "aws.dual-stack-accelerator": [["test/simulation/refusals.test.ts", "refuses a dual-stack accelerator"]],
   "aws.endpoint-active": [["test/simulation/waits.test.ts", "needs the NLB wait"]],
   "aws.endpoint-group-health": [["test/components/aws/front-door.test.ts", "gives every region an endpoint group per listener"]],
-  "aws.nlb-security-groups": [["test/simulation/refusals.test.ts", "gives NLBs security groups only from load balancer controller 2.6 on"]],
-  "eks.load-balancer-annotations": [["test/components/kubernetes/gateway-plan.test.ts", "makes an EKS gateway's NLB from a Service of its own"], ["test/simulation/refusals.test.ts", "exactly the listeners Fleetgate asks for"]],
+  "aws.nlb-security-groups": [["test/simulation/refusals.test.ts", "gives NLBs security groups only from load balancer controller 2.6 on"], ["test/simulation/first-up.test.ts", "gives NLBs no security groups, and needs none"]],
+  "eks.load-balancer-annotations": [["test/components/kubernetes/gateway-plan.test.ts", "makes an EKS gateway's NLB from a Service of its own"], ["test/simulation/refusals.test.ts", "Exactly the listeners Fleetgate asks for"]],
   "eks.load-balancer-status": [["test/simulation/waits.test.ts", "needs the NLB wait"], ["test/simulation/waits.test.ts", "needs the NLB lookup to wait for its Service"]],
   "aws.proxy-protocol-health-checks": [["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"], ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"]],
   "aws.dual-stack-nlb": [["test/components/aws/front-door.test.ts", "asks for dual-stack NLBs that hand the client's address to the gateways by proxy protocol"], ["test/simulation/first-up.test.ts", "converges in latency-dns mode, and with IPv6 on dual-stack NLBs"]],
@@ -117,7 +117,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "kubernetes.mcs-crds": [["test/components/kubernetes/mesh-plan.test.ts", "exports it with the kind of the cluster's multi-cluster Services, or not at all"], ["test/simulation/first-up.test.ts", "fails to export services where the admin says"]],
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
   "istio.proxy-protocol": [["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"], ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"]],
-  "istio.east-west-ports": [["test/components/kubernetes/mesh-plan.test.ts", "reachable on 15443 alone"], ["test/simulation/refusals.test.ts", "15443 for east-west"]],
+  "istio.east-west-ports": [["test/components/kubernetes/mesh-plan.test.ts", "reachable on 15443 alone"], ["test/simulation/refusals.test.ts", "15443 for east-west [istio.east-west-ports]"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 

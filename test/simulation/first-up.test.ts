@@ -26,6 +26,8 @@ describe.each(["dev", "prod", "aws-prod"])("a first pulumi up of %s", (stack) =>
     expect(kinds(second!)).toEqual(["same"]);
     expect(first!.report.wallMs).toBeGreaterThan(0);
     expect(first!.report.criticalPath.length).toBeGreaterThan(1);
+    // The stated minimum of the AWS Load Balancer Controller (2.5) gives NLBs no security groups, and needs none.
+    for (const nlb of Object.values(first!.result.world.aws.loadBalancers)) expect(nlb.securityGroups).toEqual([]);
   });
 });
 

@@ -39,27 +39,21 @@ describe("the simulated AWS", () => {
     expect(up.report.failure).toMatch(/on a dual-stack accelerator \(it does not preserve the client's address\).*\[aws\.dual-stack-accelerator\]/);
   });
 
-  it("gives NLBs security groups only from load balancer controller 2.6 on [aws.nlb-security-groups]", async () => {
-    const groups = async (version: string) => {
-      const up = await simulateUp({ stack: "aws-prod", prepare: (world) => Object.values(world.clusters).forEach((c) => (c.loadBalancerController = version)) });
-      expect(up.ok).toBe(true);
-      return Object.values(up.result.world.aws.loadBalancers).map((n) => n.securityGroups.length > 0);
-    };
-    expect(new Set(await groups("2.5.0"))).toEqual(new Set([false]));
-    expect(new Set(await groups("2.6.0"))).toEqual(new Set([true]));
+  it("gives NLBs security groups only from load balancer controller 2.6 on, which Fleetgate needs none of [aws.nlb-security-groups]", async () => {
+    // The stated minimum, 2.5, gives none (first-up.test.ts); 2.6 does, and the update converges all the same.
+    const up = await simulateUp({ stack: "aws-prod", prepare: (world) => Object.values(world.clusters).forEach((c) => (c.loadBalancerController = "2.6.0")) });
+    expect(up.ok).toBe(true);
+    expect(new Set(Object.values(up.result.world.aws.loadBalancers).map((n) => n.securityGroups.length > 0))).toEqual(new Set([true]));
+    // Exactly the listeners Fleetgate asks for: 443 and 80 for a gateway, 15443 for east-west [istio.east-west-ports].
+    const listeners = (stack: string) => Object.values(up.result.world.aws.loadBalancers).filter((n) => n.tags["service.k8s.aws/stack"] === stack).map((n) => n.listeners.map((l) => `${l.protocol} ${l.port}`));
+    expect(listeners("fleetgate-gateway/fleetgate-nlb")).toEqual([["TLS 443", "TCP 80"], ["TLS 443", "TCP 80"], ["TLS 443", "TCP 80"]]);
+    expect(listeners("istio-system/istio-eastwestgateway")).toEqual([["TCP 15443"], ["TCP 15443"], ["TCP 15443"]]);
   });
 
   it("finds no healthy target behind proxy protocol where the status port does not read the header [aws.proxy-protocol-health-checks]", async () => {
     const program = changedProgram("components/kubernetes/gateway-plan.ts", [["(gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: \"true\" }] } : c)", "c"]]);
     const up = await simulateUp({ stack: "aws-prod", root: awsLatencyDns(false), program });
     expect(up.report.violations.join("\n")).toMatch(/finds no healthy target: it sends the PROXY header on its health checks \[aws\.proxy-protocol-health-checks\]/);
-  });
-
-  it("puts on the NLBs exactly the listeners Fleetgate asks for: 443 and 80 for a gateway, 15443 for east-west [istio.east-west-ports]", async () => {
-    const up = await simulateUp({ stack: "aws-prod" });
-    const listeners = (stack: string) => Object.values(up.result.world.aws.loadBalancers).filter((n) => n.tags["service.k8s.aws/stack"] === stack).map((n) => n.listeners.map((l) => `${l.protocol} ${l.port}`));
-    expect(listeners("fleetgate-gateway/fleetgate-nlb")).toEqual([["TLS 443", "TCP 80"], ["TLS 443", "TCP 80"], ["TLS 443", "TCP 80"]]);
-    expect(listeners("istio-system/istio-eastwestgateway")).toEqual([["TCP 15443"], ["TCP 15443"], ["TCP 15443"]]);
   });
 });
 
