@@ -1,8 +1,12 @@
 /**
- * The offline plan: `npm run plan -- --stack <env> [--json <file>]`.
+ * The offline plan: `npm run plan -- --stack <env> [--json <file>] [--preview]`.
  * Validates the environment's spec (printing every error with file:line:column), then runs the real
- * program entry under the mock engine with the stack's configuration and prints the resource tree and
- * counts by type. `--json` writes the plan as stable JSON for pull-request diffs. Exits 1 on invalid input.
+ * program entry with the stack's configuration as a simulated first `pulumi up` (offline/simulation:
+ * the clouds and controllers acting as documented, on a virtual clock), and prints the resource tree,
+ * the counts by type and the update's simulated wall time and critical path in one line. The update
+ * registers exactly what a preview does, in about the same time; `--preview` runs a preview alone.
+ * `--json` writes the plan as stable JSON for pull-request diffs. Exits 1 on invalid input, or where a
+ * simulated provider refuses what the program asks or it leaves traffic facing something not ready.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,18 +14,20 @@ import { parseArgs } from "node:util";
 import { formatDiagnostic, planEnvironment, repositoryNeighbours, stackConfigFromFile } from "../spec";
 import { readEnvironmentFiles, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
+import { oneLine } from "../offline/simulation/report";
+import { simulateUp } from "../offline/simulation/run";
 import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
 
 function usage(message: string): never {
-  console.error(`${message}\nusage: npm run plan -- --stack <env> [--json <file>] [--root <dir>]`);
+  console.error(`${message}\nusage: npm run plan -- --stack <env> [--json <file>] [--root <dir>] [--preview]`);
   process.exit(2);
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values: { stack?: string; json?: string; root?: string };
+  let values: { stack?: string; json?: string; root?: string; preview?: boolean };
   try {
     // --root points at another project root's stacks/ (used by tests); the program is always this one.
-    ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" } }, strict: true }));
+    ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" } }, strict: true }));
   } catch (error) {
     usage((error as Error).message);
   }
@@ -45,14 +51,20 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const run = await runProgramOffline({ stack, root });
+  const simulated = values.preview ? undefined : await simulateUp({ stack, root });
+  const run = simulated ?? (await runProgramOffline({ stack, root }));
+  const report = simulated?.report;
+  if (report?.failure !== undefined) {
+    console.error(`${oneLine(report)}\n\nthe simulated pulumi up failed: ${report.failure}`);
+    return 1;
+  }
   if (run.exitCode !== 0) {
     console.error(run.stderr.trim());
     console.error(`\nthe program failed under the offline engine (exit ${run.exitCode}).`);
     return 1;
   }
   // The pull-request workflow plans base and head with one random key per run (see pull-request.yml).
-  const plan = planDocument("fleetgate", stack, run.resources, process.env.FLEETGATE_SECRET_FINGERPRINT_KEY || undefined);
+  const plan = planDocument("fleetgate", stack, [...run.resources], process.env.FLEETGATE_SECRET_FINGERPRINT_KEY || undefined);
   console.log(`Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`);
   console.log(renderClusters(result.plan));
   console.log(renderTree(plan));
@@ -60,6 +72,13 @@ async function main(argv: string[]): Promise<number> {
   if (jsonFile) {
     writeFileSync(jsonFile, stableJson(plan));
     console.log(`\nWrote ${jsonFile}.`);
+  }
+  if (report) {
+    console.log(`\n${oneLine(report)}`);
+    if (report.violations.length > 0) {
+      console.error(`\nThe simulated pulumi up left ${report.violations.length} problem(s) outside Pulumi's view:\n${report.violations.map((v) => `- ${v}`).join("\n")}`);
+      return 1;
+    }
   }
   return 0;
 }

@@ -36,9 +36,13 @@ describe("npm run plan", () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain("fleetgate:index:FleetIngress  dev");
     expect(first.stdout).toMatch(/Resources by type:[\s\S]*\d+  total/);
+    // The simulated first pulumi up, in one line, said to hold against the simulated actors only.
+    expect(first.stdout).toMatch(/Simulated a first pulumi up \(against Fleetgate's models of the clouds and controllers\): \d+m \d\ds, \d+ created; critical path \d+ steps, longest: /);
     const json = readFileSync(out, "utf8");
-    const again = await plan(["--stack", "dev", "--json", out]);
+    // A preview alone registers the very same plan.
+    const again = await plan(["--stack", "dev", "--json", out, "--preview"]);
     expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain("Simulated");
     expect(readFileSync(out, "utf8")).toBe(json);
     expect(JSON.parse(json)).toMatchObject({ project: "fleetgate", stack: "dev" });
   });
