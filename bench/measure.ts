@@ -1,7 +1,8 @@
 /**
  * Runs a synthetic fleet through the real program under the offline engine and measures it: resources
  * registered, time, peak memory, the SDK floor for the same count, the front door's economy against a
- * load-balancer-per-ingress layout, and how many resources each kind of change touches.
+ * load-balancer-per-ingress layout, how many resources each kind of change touches, and the simulated
+ * wall time and critical path of a first `pulumi up` and of two changes (offline/simulation).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { engineConfigFromStackFile, runProgramOffline, type OfflineRun } from ".
 import type { RegisteredResource } from "../offline/mock-engine";
 import { stableJson } from "../offline/render";
 import { fleetFiles, ingressCount, VARIANTS, type FleetSize, type Variant } from "./fleet";
+import { simulateUp, type SimulatedUp } from "../offline/simulation/run";
 
 export interface SpeedFigures {
   readonly resources: number;
@@ -47,15 +49,29 @@ export interface EconomyFigures {
   readonly perIngressTotal: number;
 }
 
+/** A simulated `pulumi up` in figures: its simulated wall time and slowest steps, and how long it took to simulate. */
+export interface UpFigures {
+  /** Simulated wall time of the update, seconds (against the simulated actors). */
+  readonly simulatedSeconds: number;
+  /** The critical path's three slowest steps. */
+  readonly slowest: readonly string[];
+  readonly operations: Readonly<Record<string, number>>;
+  /** How long the simulation ran, seconds. */
+  readonly realSeconds: number;
+  readonly converged: boolean;
+}
+
 export interface FleetReport {
   readonly size: FleetSize & { readonly hosts: number };
   readonly speed: SpeedFigures;
   readonly economy: EconomyFigures;
   readonly changes?: Record<Exclude<Variant, "base">, ChangeFigures>;
+  /** The first `pulumi up`, then adding a cluster and adding a service to what it left. */
+  readonly updates?: { readonly firstUp: UpFigures; readonly addCluster: UpFigures; readonly addService: UpFigures };
 }
 
-/** Writes a fleet (or a variant) into a scratch project root and runs the program on it. */
-export async function runFleet(size: FleetSize, variant: Variant, scratch: string, mode: "measure" | "fast" = "fast"): Promise<OfflineRun> {
+/** Writes a fleet (or a variant) into a scratch project root. */
+function writeFleet(size: FleetSize, variant: Variant, scratch: string): { root: string; fleet: ReturnType<typeof fleetFiles> } {
   const fleet = fleetFiles(size, variant);
   const root = join(scratch, variant);
   rmSync(root, { recursive: true, force: true });
@@ -63,6 +79,12 @@ export async function runFleet(size: FleetSize, variant: Variant, scratch: strin
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
+  return { root, fleet };
+}
+
+/** Writes a fleet (or a variant) into a scratch project root and runs the program on it. */
+export async function runFleet(size: FleetSize, variant: Variant, scratch: string, mode: "measure" | "fast" = "fast"): Promise<OfflineRun> {
+  const { root, fleet } = writeFleet(size, variant, scratch);
   const run = await runProgramOffline({ stack: fleet.environment, root, config: engineConfigFromStackFile(fleet.stack), measure: mode === "measure", plainStacks: mode === "fast" });
   if (run.exitCode !== 0) throw new Error(`the ${variant} variant of ${fleet.environment} failed:\n${run.stderr}`);
   return run;
@@ -131,7 +153,27 @@ export function economy(size: FleetSize, resources: readonly RegisteredResource[
   return { fleetgate, perIngress, fleetgateTotal: total(fleetgate), perIngressTotal: total(perIngress) };
 }
 
-export async function measureFleet(size: FleetSize, options: { changes: boolean; shapeFloor: boolean }): Promise<FleetReport> {
+/** Simulated updates of a fleet: the first `pulumi up`, then each change from the world and state it left. */
+async function simulateUpdates(size: FleetSize, scratch: string): Promise<NonNullable<FleetReport["updates"]>> {
+  const figures = async (run: () => Promise<SimulatedUp>): Promise<[UpFigures, SimulatedUp]> => {
+    const started = Date.now();
+    const up = await run();
+    const slowest = [...up.report.criticalPath].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, 3).map((s) => `${s.label} ${Math.round((s.end - s.start) / 1000)}s`);
+    return [{ simulatedSeconds: up.report.wallMs / 1000, slowest, operations: up.report.operations, realSeconds: (Date.now() - started) / 1000, converged: up.ok }, up];
+  };
+  const base = writeFleet(size, "base", join(scratch, "simulated"));
+  const [firstUp, first] = await figures(() => simulateUp({ stack: base.fleet.environment, root: base.root }));
+  const from = { world: first.result.world, state: first.result.state };
+  const change = (variant: Variant) => {
+    const { root, fleet } = writeFleet(size, variant, join(scratch, "simulated"));
+    return figures(() => simulateUp({ stack: fleet.environment, root, ...from }));
+  };
+  const [addCluster] = await change("add-cluster");
+  const [addService] = await change("add-service");
+  return { firstUp, addCluster, addService };
+}
+
+export async function measureFleet(size: FleetSize, options: { changes: boolean; shapeFloor: boolean; simulate?: boolean }): Promise<FleetReport> {
   const scratch = mkdtempSync(join(tmpdir(), "fleetgate-bench-"));
   try {
     const base = await runFleet(size, "base", scratch, "measure");
@@ -166,7 +208,8 @@ export async function measureFleet(size: FleetSize, options: { changes: boolean;
       }
       changes = Object.fromEntries(entries) as FleetReport["changes"];
     }
-    return { size: { ...size, hosts: ingressCount(size) }, speed, economy: economy(size, base.resources), ...(changes ? { changes } : {}) };
+    const updates = options.simulate ? await simulateUpdates(size, scratch) : undefined;
+    return { size: { ...size, hosts: ingressCount(size) }, speed, economy: economy(size, base.resources), ...(changes ? { changes } : {}), ...(updates ? { updates } : {}) };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -1,21 +1,30 @@
 /**
- * `npm run bench [-- --clusters C --services S] [--no-changes] [--shape-floor] [--json]`
+ * `npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--json]`
  * Measures Fleetgate on synthetic fleets (by default the grid C in {2, 10, 50} x S in {10, 100, 500})
  * and prints a table: resources, seconds, ms per resource, peak memory, the SDK floor and the overhead
- * ratio; the front door's economy against one load balancer per ingress; and the resources each kind of
- * change touches. --shape-floor also registers the run's own resources flat through the same SDK
- * classes, to separate what Fleetgate's code adds from what its resource types cost the SDK (it adds a
- * run per fleet, so the full grid then takes longer). Timings are figures to read, never assertions.
+ * ratio; the front door's economy against one load balancer per ingress; the resources each kind of
+ * change touches; and the simulated wall time of a first `pulumi up` and of two changes. --shape-floor
+ * also registers the run's own resources flat through the same SDK classes, to separate what Fleetgate's
+ * code adds from what its resource types cost the SDK (it adds a run per fleet, so the full grid then
+ * takes longer). Timings are figures to read, never assertions.
  */
 import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
 import { measureFleet, type FleetReport } from "../bench/measure";
 
-function option(argv: string[], name: string): number | undefined {
-  const i = argv.indexOf(`--${name}`);
-  if (i === -1) return undefined;
-  const value = Number(argv[i + 1]);
+const USAGE = `usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--json]
+  measures Fleetgate on synthetic fleets (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
+  --clusters, --services  one fleet size (the other defaults to 10 clusters or 100 services)
+  --no-changes            skip the change variants
+  --no-simulate           skip the simulated pulumi ups
+  --shape-floor           also register each run's resources flat through the SDK (a run more per fleet)
+  --json                  print the figures as JSON`;
+
+function count(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} takes a whole number above 0`);
+    console.error(`--${name} takes a whole number above 0, not ${JSON.stringify(raw)}\n${USAGE}`);
     process.exit(2);
   }
   return value;
@@ -41,6 +50,16 @@ function printReports(reports: readonly FleetReport[]): void {
   for (const r of reports)
     console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${kinds.map((k) => pad(r.economy.fleetgate[k]!, Math.max(k.length, 7))).join(" ")} ${pad(r.economy.fleetgateTotal, 6)} ${pad(r.economy.perIngressTotal, 18)} ${pad(fixed(r.economy.perIngressTotal / Math.max(1, r.economy.fleetgateTotal)), 6)}`);
 
+  if (reports.some((r) => r.updates)) {
+    console.log("\nSimulated pulumi up (against Fleetgate's models of the clouds and controllers; no API rate limits):");
+    console.log(`${pad("C", 3)} ${pad("S", 4)} ${pad("first up", 9)} ${pad("add cluster", 12)} ${pad("add service", 12)} ${pad("simulated in s", 15)}  critical path of the first up, slowest steps`);
+    const time = (s: number) => `${Math.floor(s / 60)}m ${String(Math.round(s % 60)).padStart(2, "0")}s`;
+    for (const r of reports.filter((x) => x.updates)) {
+      const u = r.updates!;
+      const ok = (f: typeof u.firstUp) => (f.converged ? time(f.simulatedSeconds) : "FAILS");
+      console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(ok(u.firstUp), 9)} ${pad(ok(u.addCluster), 12)} ${pad(ok(u.addService), 12)} ${pad(fixed(u.firstUp.realSeconds + u.addCluster.realSeconds + u.addService.realSeconds, 1), 15)}  ${u.firstUp.slowest.join("; ")}`);
+    }
+  }
   if (reports.some((r) => r.changes)) {
     console.log("\nChange minimality (changed inputs / disappeared names / added names):");
     const variants = Object.keys(reports.find((r) => r.changes)!.changes!);
@@ -51,18 +70,34 @@ function printReports(reports: readonly FleetReport[]): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const clusters = option(argv, "clusters");
-  const services = option(argv, "services");
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const clusters = count("clusters", values.clusters as string | undefined);
+  const services = count("services", values.services as string | undefined);
   const grid = [2, 10, 50].flatMap((c) => [10, 100, 500].map((s) => ({ clusters: c, services: s })));
   const sizes = clusters !== undefined || services !== undefined ? [{ clusters: clusters ?? 10, services: services ?? 100 }] : grid;
-  const json = argv.includes("--json");
-  const changes = !argv.includes("--no-changes");
-  const shapeFloor = argv.includes("--shape-floor");
+  const json = values.json === true;
+  const changes = values["no-changes"] !== true;
+  const simulate = values["no-simulate"] !== true;
+  const shapeFloor = values["shape-floor"] === true;
   const started = Date.now();
   const reports: FleetReport[] = [];
   for (const size of sizes) {
     if (!json) process.stderr.write(`measuring C=${size.clusters} S=${size.services}...\n`);
-    reports.push(await measureFleet(size, { changes, shapeFloor }));
+    reports.push(await measureFleet(size, { changes, shapeFloor, simulate }));
   }
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
   if (json) console.log(JSON.stringify({ machine, reports }, null, 2));

@@ -32,7 +32,11 @@ export class VirtualClock {
   /** Milliseconds since the simulation started. */
   private current = 0;
   private seq = 0;
+  /** A binary heap by time, then order of scheduling; cancelled events are dropped when they surface. */
   private readonly queue: ScheduledEvent[] = [];
+  /** Events not cancelled, and how many of them are not background. */
+  private live = 0;
+  private foreground = 0;
   private activity = 0;
   private seenActivity = -1;
   private quietTurns = 0;
@@ -57,7 +61,9 @@ export class VirtualClock {
 
   private enqueue(delayMs: number, label: string, run: () => void, background: boolean): ScheduledEvent {
     const event: ScheduledEvent = { at: this.current + Math.max(0, delayMs), seq: this.seq++, label, run, background, cancelled: false };
-    this.queue.push(event);
+    this.push(event);
+    this.live++;
+    if (!background) this.foreground++;
     this.touch();
     return event;
   }
@@ -66,7 +72,7 @@ export class VirtualClock {
   settle(): Promise<void> {
     this.settling = true;
     return new Promise((done) => {
-      const check = () => (this.pending().length === 0 && !this.driving ? done() : setImmediate(check));
+      const check = () => (this.live === 0 && !this.driving ? done() : setImmediate(check));
       this.touch();
       setImmediate(check);
     });
@@ -78,7 +84,10 @@ export class VirtualClock {
   }
 
   cancel(event: ScheduledEvent): void {
+    if (event.cancelled) return;
     event.cancelled = true;
+    this.live--;
+    if (!event.background) this.foreground--;
   }
 
   /** Marks that the program did something: time must not move until it settles again. */
@@ -88,11 +97,6 @@ export class VirtualClock {
       this.driving = true;
       setImmediate(() => this.turn());
     }
-  }
-
-  /** Events still to run, earliest first (for reports of what a stuck run was waiting for). */
-  pending(): readonly ScheduledEvent[] {
-    return this.queue.filter((e) => !e.cancelled).sort(byTime);
   }
 
   private turn(): void {
@@ -106,7 +110,7 @@ export class VirtualClock {
       setImmediate(() => this.turn());
       return;
     }
-    const waiting = this.settling || this.busy() || this.queue.some((e) => !e.cancelled && !e.background);
+    const waiting = this.settling || this.busy() || this.foreground > 0;
     const next = waiting ? this.popNext() : undefined;
     if (!next) {
       this.driving = false;
@@ -119,18 +123,46 @@ export class VirtualClock {
   }
 
   private popNext(): ScheduledEvent | undefined {
-    let best = -1;
-    for (let i = 0; i < this.queue.length; i++) {
-      const e = this.queue[i]!;
-      if (e.cancelled) continue;
-      if (best === -1 || byTime(e, this.queue[best]!) < 0) best = i;
+    for (;;) {
+      const top = this.pop();
+      if (!top) return undefined;
+      if (top.cancelled) continue;
+      this.live--;
+      if (!top.background) this.foreground--;
+      return top;
     }
-    if (best === -1) {
-      this.queue.length = 0;
-      return undefined;
+  }
+
+  private push(event: ScheduledEvent): void {
+    const q = this.queue;
+    q.push(event);
+    for (let i = q.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (byTime(q[i]!, q[parent]!) >= 0) break;
+      [q[i], q[parent]] = [q[parent]!, q[i]!];
+      i = parent;
     }
-    const [event] = this.queue.splice(best, 1);
-    return event;
+  }
+
+  private pop(): ScheduledEvent | undefined {
+    const q = this.queue;
+    if (q.length === 0) return undefined;
+    const top = q[0]!;
+    const last = q.pop()!;
+    if (q.length > 0) {
+      q[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < q.length && byTime(q[l]!, q[m]!) < 0) m = l;
+        if (r < q.length && byTime(q[r]!, q[m]!) < 0) m = r;
+        if (m === i) break;
+        [q[i], q[m]] = [q[m]!, q[i]!];
+        i = m;
+      }
+    }
+    return top;
   }
 }
 
