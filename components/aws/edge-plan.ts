@@ -7,17 +7,12 @@
  * weight is the highest weight any of its routed services gives it (a cluster drained for every service,
  * or by the admin, takes 0 and stays attached).
  *
- * Known limit: per-service weights between clusters do not act behind an AWS front door. A request
- * reaches a cluster by its edge weight, and its gateway sends it to the local Service, whose endpoints
- * Istio spreads over every cluster that runs it (locality-aware only where the service declares outlier
- * detection). So a service drained in one cluster still gets requests that land there while other
- * services keep the cluster's edge weight up, and `balancing: even` with unequal weights spreads by
- * endpoint count, not by weight. Istio could express the weights in the mesh with a DestinationRule's
- * `localityLbSetting.distribute` per client region, but not together with `failover` in the same setting,
- * and only at region granularity; and on the GCP front door weights act as capacity (nearest first, 0
- * drains, proportions only for `balancing: even`), which a fixed distribution would contradict. A proposal
- * (README): `distribute` for services without a failover order whose weights differ between regions (by
- * region totals, 0 for drained regions), outlier detection required as for failover.
+ * Known limit: per-service weights between clusters do not act at the AWS edge. A request reaches a
+ * cluster by its edge weight, and its gateway sends it to the local Service, whose endpoints Istio
+ * chooses: nearest first, or for `balancing: even` spread by region in proportion to the service's
+ * weights (components/kubernetes/mesh-plan.ts, regionShares). So a service drained in one cluster still
+ * gets requests at that cluster's gateway while other services keep the cluster's edge weight up; the mesh
+ * then sends them on to where the service is not drained.
  */
 import { shortHash } from "../../spec/names";
 import type { AwsFrontDoorPlan, ClusterPlan, FleetPlan, HostPlan } from "../../spec/plan";

@@ -132,9 +132,6 @@ export const NLB_TLS_POLICIES = { "1.2": "ELBSecurityPolicy-TLS13-1-2-2021-06", 
 /** Istio's gateway status port and readiness path: what the NLB's health check asks. */
 export const ISTIO_STATUS = { port: 15021, path: "/healthz/ready" } as const;
 
-/** Gateway API allows at most this many `spec.infrastructure.annotations`. */
-export const MAX_INFRASTRUCTURE_ANNOTATIONS = 8;
-
 /** The label Istio puts on a Gateway's pods: what the NLB Service selects. */
 const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 

@@ -47,7 +47,15 @@ const backendRef = strictObject(
 
 const clusterExtension = strictObject(
   {
-    weight: z.number().int().min(0).max(100).optional().describe("Fleetgate extension: the share of this service's traffic the cluster(s) take, 0 to 100 (relative to the other clusters of the service). 0 drains. Default 100."),
+    weight: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        "Fleetgate extension: the share of this service's traffic the cluster(s) take, 0 to 100, relative to the service's other clusters. 0 drains, everywhere. Other weights act only with balancing: even, where the mesh spreads the service by region in proportion to them; under nearest they change nothing (the validator warns), except that the AWS front door weighs a cluster against others of its region by the highest weight any of its services gives it. Default 100.",
+      ),
     drain: z.boolean().optional().describe("Fleetgate extension: drain the cluster(s) for this service (same as weight 0); the gateway stays and the backend stays attached with zero capacity."),
   },
   "Fleetgate extension for a cluster entry of a MultiClusterService.",
@@ -80,8 +88,18 @@ export const outlierDetectionSchema = strictObject(
 
 export const serviceExtensionSchema = strictObject(
   {
-    balancing: z.enum(["nearest", "even"]).default("nearest").describe("`nearest`: each request goes to the closest healthy cluster; a weight of 0 drains a cluster, other weights do not split traffic (clusters declare no capacity to spill over from). `even`: traffic is spread over all clusters in proportion to their weights (at the GCP front door: weight times the gateway endpoints in each zone; weights below 10 count as 10), wherever the client is."),
-    failover: z.array(z.string().min(1)).default([]).describe("Regions in failover order: when the clusters of one region fail, traffic moves to the next region in this list."),
+    balancing: z
+      .enum(["nearest", "even"])
+      .default("nearest")
+      .describe(
+        "`nearest`: each request goes to the closest healthy cluster (the front door picks the nearest healthy gateway, the mesh the nearest healthy endpoints); a weight of 0 drains a cluster, other weights do not split traffic. `even`: the mesh spreads the service's requests over its clusters' regions in proportion to the clusters' weights, whichever gateway they came in at and wherever the client is (Istio's locality distribute, by region); the front doors still send each client to its nearest healthy gateway. An even service cannot have a failover order.",
+      ),
+    failover: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Regions in failover order, followed by the mesh: where the service fails in a region, the gateways and the services there send its requests to the next region of this list (Istio's locality failover). The front doors pick the nearest healthy gateway; a region whose gateway fails loses its clients to the next-nearest region. Behind the AWS front door in latency-dns mode, the host's DNS also fails over from the first region of the list to the second.",
+      ),
     outlierDetection: outlierDetectionSchema.optional(),
     timeout: duration("Request timeout towards this service. Default 30s.").optional(),
     retries: retries.optional(),

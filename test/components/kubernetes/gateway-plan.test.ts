@@ -13,7 +13,6 @@ import {
   listenerFor,
   listenerName,
   listeners,
-  MAX_INFRASTRUCTURE_ANNOTATIONS,
   MAX_LISTENERS,
   redirectRoutes,
   referenceGrants,
