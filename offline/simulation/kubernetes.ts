@@ -383,39 +383,32 @@ export function expectGatewayReady(ctx: Context, clusterName: string, by: string
 
 // --- The provider's handler ---------------------------------------------------------------------------
 
+/** A create or an update: Helm installs its chart; an object is admitted (on create), applied and awaited. */
+async function apply(ctx: Context, resource: RegisteredResource, wireInputs: Record<string, unknown>, creating: boolean): Promise<Record<string, unknown>> {
+  const cluster = clusterOf(ctx, resource);
+  if (resource.type === "kubernetes:helm.sh/v3:Release") {
+    await installRelease(ctx, cluster, resource.inputs as Record<string, unknown>, resource.urn);
+    return ctx.fakeOutputs(resource, wireInputs);
+  }
+  const object = objectOf(resource);
+  if (resource.type === "kubernetes:core/v1:NamespacePatch") {
+    await ctx.sleep("kubernetesObject");
+    const namespace = find(cluster, "v1", "Namespace", undefined, object.metadata.name);
+    if (!namespace) ctx.refuse(namespaceRequired, `namespace ${object.metadata.name} of ${cluster.name}, which a patch labels: it does not exist`);
+    namespace!.metadata.labels = { ...(namespace!.metadata.labels ?? {}), ...(object.metadata.labels ?? {}) };
+    return ctx.fakeOutputs(resource, wireInputs);
+  }
+  if (creating) await admit(ctx, cluster, object, resource.urn);
+  else await ctx.sleep("kubernetesObject");
+  put(ctx, cluster, object);
+  await providerAwait(ctx, cluster, object, resource.urn);
+  return ctx.fakeOutputs(resource, wireInputs);
+}
+
 export const kubernetesHandler: Handler = {
   matches: (type) => type.startsWith("kubernetes:"),
-  async create(ctx, resource, wireInputs) {
-    const cluster = clusterOf(ctx, resource);
-    if (resource.type === "kubernetes:helm.sh/v3:Release") {
-      await installRelease(ctx, cluster, resource.inputs as Record<string, unknown>, resource.urn);
-      return ctx.fakeOutputs(resource, wireInputs);
-    }
-    const object = objectOf(resource);
-    if (resource.type === "kubernetes:core/v1:NamespacePatch") {
-      await ctx.sleep("kubernetesObject");
-      const namespace = find(cluster, "v1", "Namespace", undefined, object.metadata.name);
-      if (!namespace) ctx.refuse(namespaceRequired, `namespace ${object.metadata.name} of ${cluster.name}, which a patch labels: it does not exist`);
-      namespace!.metadata.labels = { ...(namespace!.metadata.labels ?? {}), ...(object.metadata.labels ?? {}) };
-      return ctx.fakeOutputs(resource, wireInputs);
-    }
-    await admit(ctx, cluster, object, resource.urn);
-    put(ctx, cluster, object);
-    await providerAwait(ctx, cluster, object, resource.urn);
-    return ctx.fakeOutputs(resource, wireInputs);
-  },
-  async update(ctx, resource, wireInputs) {
-    const cluster = clusterOf(ctx, resource);
-    if (resource.type === "kubernetes:helm.sh/v3:Release") {
-      await installRelease(ctx, cluster, resource.inputs as Record<string, unknown>, resource.urn);
-      return ctx.fakeOutputs(resource, wireInputs);
-    }
-    const object = objectOf(resource);
-    await ctx.sleep("kubernetesObject");
-    put(ctx, cluster, object);
-    await providerAwait(ctx, cluster, object, resource.urn);
-    return ctx.fakeOutputs(resource, wireInputs);
-  },
+  create: (ctx, resource, wireInputs) => apply(ctx, resource, wireInputs, true),
+  update: (ctx, resource, wireInputs) => apply(ctx, resource, wireInputs, false),
   async delete(ctx, _urn, old: StateEntry) {
     const cluster = ctx.world.clusters[String(old.provider ? clusterName(ctx, old) : "")];
     if (!cluster) return;
