@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { readStackFile } from "../spec/read-files";
 import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
 import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
@@ -47,6 +48,12 @@ export function engineConfigFromStackFile(text: string): EngineConfig {
   return { config, secretKeys };
 }
 
+/** The engine's config of a stack; a stack file that cannot be read gives none (the program says why). */
+function engineConfigOfStack(root: string, stack: string): EngineConfig {
+  const file = readStackFile(root, stack);
+  return file && !file.unreadable ? engineConfigFromStackFile(file.text) : { config: {}, secretKeys: [] };
+}
+
 export interface OfflineRunOptions {
   readonly stack: string;
   /** The project root to read stacks/ from; default this checkout. */
@@ -78,7 +85,7 @@ export function projectNodeArgs(root = PROJECT_ROOT): string[] {
 
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
-  const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigFromStackFile(readFileSync(join(root, "stacks", `Pulumi.${options.stack}.yaml`), "utf8")));
+  const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigOfStack(root, options.stack));
   const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const out = join(dir, "run.json");
   const input = join(dir, "simulate.json");

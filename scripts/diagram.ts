@@ -7,22 +7,21 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatDiagnostic, planEnvironment, stackConfigFromFile, type FleetPlan } from "../spec";
-import { readEnvironmentFiles, stackEnvironments, stackFilePath } from "../spec/read-files";
+import { formatDiagnostic, planEnvironment, type FleetPlan } from "../spec";
+import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
+import { stackConfigFromSource } from "../spec/stack-config";
 import { PROJECT_ROOT } from "../offline/run-offline";
 import { stableJson } from "../offline/render";
 import { fleetDiagramMarkdown } from "../review/mermaid";
 import { DIAGRAMS_FILE, diagramsDocument } from "../review/diagrams-doc";
 
 function fleetPlanOf(root: string, environment: string): FleetPlan | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(root, stackFilePath(environment)), "utf8");
-  } catch {
+  const stackFile = readStackFile(root, environment);
+  if (!stackFile) {
     console.error(`${stackFilePath(environment)}: there is no stack file for "${environment}"; create it or pick an existing stack.`);
     return undefined;
   }
-  const result = planEnvironment({ environment, stack: stackConfigFromFile(stackFilePath(environment), text), files: readEnvironmentFiles(root, environment) });
+  const result = planEnvironment({ environment, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, environment) });
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.plan) console.error(`the spec of "${environment}" is invalid; there is nothing to draw.`);
   return result.plan;

@@ -11,8 +11,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { formatDiagnostic, planEnvironment, repositoryNeighbours, stackConfigFromFile } from "../spec";
-import { readEnvironmentFiles, stackEnvironments, stackFilePath } from "../spec/read-files";
+import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
+import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
+import { stackConfigFromSource } from "../spec/stack-config";
 import { PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
 import { oneLine } from "../offline/simulation/report";
 import { simulateUp } from "../offline/simulation/run";
@@ -35,15 +36,13 @@ async function main(argv: string[]): Promise<number> {
   const stack = values.stack ?? usage(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const jsonFile = values.json;
 
-  let stackText: string;
-  try {
-    stackText = readFileSync(join(root, stackFilePath(stack)), "utf8");
-  } catch {
+  const stackFile = readStackFile(root, stack);
+  if (!stackFile) {
     console.error(`${stackFilePath(stack)}: there is no stack file for "${stack}"; create it or pick one of ${stackEnvironments(root).join(", ")}.`);
     return 1;
   }
   const neighbours = repositoryNeighbours(root, stack, planEnvironment);
-  const result = planEnvironment({ environment: stack, stack: stackConfigFromFile(stackFilePath(stack), stackText), files: readEnvironmentFiles(root, stack), neighbours });
+  const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, stack), neighbours });
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.plan) {

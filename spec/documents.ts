@@ -19,6 +19,8 @@ export interface SourceFile {
   /** Relative to the project root, with forward slashes: `stacks/prod/shop/ingress.yaml`. */
   readonly path: string;
   readonly text: string;
+  /** Why the file could not be read as text (a symbolic link, not UTF-8); its text is then empty. */
+  readonly unreadable?: { readonly message: string; readonly line?: number; readonly column?: number };
 }
 
 export interface Loaded<K extends DocumentKind = DocumentKind, T = unknown> {
@@ -74,6 +76,11 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
       continue;
     }
     const team = relative.slice(0, slash);
+    if (file.unreadable) {
+      diagnostics.push({ file: file.path, line: file.unreadable.line ?? 1, column: file.unreadable.column ?? 1, severity: "error", path: "", message: file.unreadable.message });
+      documents.unreadable.add(team);
+      continue;
+    }
     const parsed = parseYamlDocuments(file.path, file.text);
     diagnostics.push(...parsed.diagnostics);
     if (parsed.diagnostics.some((d) => d.severity === "error")) documents.unreadable.add(team);

@@ -10,7 +10,7 @@ import { perProjectRecords } from "../contracts/gcp";
 import type { Diagnostic } from "./diagnostics";
 import type { FleetPlan } from "./plan";
 import { readEnvironmentFiles, readStackFile, stackEnvironments } from "./read-files";
-import { stackConfigFromFile } from "./stack-config";
+import { stackConfigFromSource, type StackConfig } from "./stack-config";
 
 /** Another environment of the repository: where its front door lives and which domains it authorizes. */
 export interface Neighbour {
@@ -25,13 +25,13 @@ export function authorizationDomains(plan: FleetPlan): string[] {
 }
 
 /** The repository's other environments, each planned on its own (their own neighbours are not looked at). */
-export function repositoryNeighbours(root: string, environment: string, plan: (input: { environment: string; stack: ReturnType<typeof stackConfigFromFile>; files: ReturnType<typeof readEnvironmentFiles> }) => { plan?: FleetPlan }): Neighbour[] {
+export function repositoryNeighbours(root: string, environment: string, plan: (input: { environment: string; stack: StackConfig; files: ReturnType<typeof readEnvironmentFiles> }) => { plan?: FleetPlan }): Neighbour[] {
   return stackEnvironments(root)
     .filter((other) => other !== environment)
     .flatMap((other) => {
       const file = readStackFile(root, other);
       if (!file) return [];
-      const result = plan({ environment: other, stack: stackConfigFromFile(file.path, file.text), files: readEnvironmentFiles(root, other) });
+      const result = plan({ environment: other, stack: stackConfigFromSource(file), files: readEnvironmentFiles(root, other) });
       const frontDoor = result.plan?.frontDoor;
       return result.plan && frontDoor?.provider === "gcp" ? [{ environment: other, project: frontDoor.project, authorizations: authorizationDomains(result.plan) }] : [];
     });

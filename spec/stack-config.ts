@@ -7,6 +7,8 @@
 import { createHash } from "node:crypto";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
+import type { SourceFile } from "./documents";
+import { positionAt, unsafeToParse } from "./nesting";
 import { keyOffset, syntaxDiagnostics } from "./yaml-source";
 
 export const CONFIG_NAMESPACE = "fleetgate";
@@ -44,6 +46,16 @@ export function revealSecureValues(fullKey: string, value: unknown): { value: un
   return { value: reveal(value, []), secret };
 }
 
+/** The stack file as read from disk: its configuration, or why it could not be read. */
+export function stackConfigFromSource(source: SourceFile): StackConfig {
+  return source.unreadable ? unreadableStackConfig(source) : stackConfigFromFile(source.path, source.text);
+}
+
+function unreadableStackConfig(source: SourceFile): StackConfig {
+  const diagnostic: Diagnostic = { file: source.path, line: source.unreadable?.line ?? 1, column: source.unreadable?.column ?? 1, severity: "error", path: "", message: source.unreadable?.message ?? "cannot be read." };
+  return { values: {}, secretKeys: new Set(), locate: () => ({ file: source.path }), diagnostics: [diagnostic] };
+}
+
 /** Reads `stacks/Pulumi.<env>.yaml`: the `fleetgate:` keys, encrypted values as placeholders. */
 export function stackConfigFromFile(file: string, text: string): StackConfig {
   const { doc, locate, diagnostics } = parseStackFile(file, text);
@@ -72,8 +84,9 @@ export function stackFileConfig(doc: Document.Parsed | undefined): Record<string
 export function stackConfigFromEngine(
   all: Readonly<Record<string, string>>,
   isSecret: (fullKey: string) => boolean,
-  stackFile?: { path: string; text: string },
+  stackFile?: SourceFile,
 ): StackConfig {
+  if (stackFile?.unreadable) return unreadableStackConfig(stackFile);
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
   for (const [fullKey, raw] of Object.entries(all)) {
@@ -115,7 +128,9 @@ function isSecureValue(value: unknown): boolean {
   );
 }
 
-export function parseStackFile(file: string, text: string) {
+export function parseStackFile(file: string, text: string): { doc?: Document.Parsed; locate: (path: readonly PathSegment[], place?: "value" | "key") => SourceLocation; diagnostics: Diagnostic[] } {
+  const unsafe = unsafeToParse(text);
+  if (unsafe) return { locate: () => ({ file }), diagnostics: [{ file, ...positionAt(text, unsafe.offset), severity: "error", path: "", message: unsafe.message }] };
   const lineCounter = new LineCounter();
   const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const diagnostics: Diagnostic[] = syntaxDiagnostics(doc, text, (offset) => {

@@ -4,6 +4,7 @@
  */
 import { isCollection, isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
+import { positionAt, unsafeToParse } from "./nesting";
 
 /** Finds where a field path sits in a source; falls back to the nearest enclosing node that exists. */
 /**
@@ -29,6 +30,8 @@ export function parseYamlDocuments(
   file: string,
   text: string,
 ): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+  const unsafe = unsafeToParse(text);
+  if (unsafe) return { documents: [], diagnostics: [{ file, ...positionAt(text, unsafe.offset), severity: "error", path: "", message: unsafe.message }] };
   const lineCounter = new LineCounter();
   // Merge keys (`<<: *defaults`) are YAML 1.1, but kubectl and GKE read them, so documents written for
   // those tools use them.

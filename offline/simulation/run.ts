@@ -5,9 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { planEnvironment, stackConfigFromFile } from "../../spec";
+import { planEnvironment } from "../../spec";
+import { stackConfigFromSource } from "../../spec/stack-config";
 import type { FleetPlan } from "../../spec/plan";
-import { readEnvironmentFiles, stackFilePath } from "../../spec/read-files";
+import { readEnvironmentFiles, readStackFile, stackFilePath } from "../../spec/read-files";
 import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../run-offline";
 import type { RegisteredResource } from "../mock-engine";
 import type { PulumiState, SimulationResult } from "./engine";
@@ -26,8 +27,9 @@ export interface SimulatedUp {
 
 /** The FleetPlan of a stack in a project root; throws with the diagnostics when the spec is invalid. */
 export function planOfStack(stack: string, root = PROJECT_ROOT): FleetPlan {
-  const path = stackFilePath(stack);
-  const result = planEnvironment({ environment: stack, stack: stackConfigFromFile(path, readFileSync(join(root, path), "utf8")), files: readEnvironmentFiles(root, stack) });
+  const stackFile = readStackFile(root, stack);
+  if (!stackFile) throw new Error(`${stackFilePath(stack)}: there is no stack file for ${stack}`);
+  const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, stack) });
   if (!result.plan) throw new Error(`the spec of ${stack} is invalid:\n${result.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
   return result.plan;
 }
