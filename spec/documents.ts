@@ -2,6 +2,7 @@
  * Loads service owners' documents: parses every YAML file of the environment's folder, checks where the
  * file sits (a team folder), recognises each document's kind and validates it against its schema.
  */
+import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics";
 import { issueMessages, issuesToDiagnostics } from "./issues";
 import { didYouMean, listChoices } from "./names";
@@ -13,6 +14,7 @@ import {
   type MultiClusterIngress,
   type MultiClusterService,
 } from "./schema/documents";
+import { salvage } from "./salvage";
 import { parseYamlDocuments, type Locator } from "./yaml-source";
 
 export interface SourceFile {
@@ -119,6 +121,13 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
         // A missing namespace is reported once, with the folder's namespace to write.
         const missingNamespace = folderProblem?.path.length === 1;
         diagnostics.push(...issuesToDiagnostics(result.error, source.locate).filter((d) => !(missingNamespace && d.path === "metadata.namespace")));
+        // What passed its schema is still checked against the rest (salvage.ts), so that one run shows
+        // every error; a document that cannot be salvaged is left out and references to it are quiet.
+        const salvaged = folderProblem ? undefined : salvage(DOCUMENT_SCHEMAS[kind as DocumentKind] as z.ZodType<unknown>, value);
+        if (salvaged !== undefined) {
+          (documents[LIST_OF[kind as DocumentKind]] as Loaded[]).push({ file: file.path, team, index: source.index, locate: source.locate, kind, doc: salvaged } as Loaded);
+          continue;
+        }
         const metadata = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
         if (typeof metadata?.name === "string")
           documents.invalid.add(`${kind} ${typeof metadata.namespace === "string" ? metadata.namespace : "default"}/${metadata.name}`);

@@ -3,16 +3,20 @@
  * required keys, credentials that are not held as secrets, and every schema rule, all reported at
  * their place in `stacks/Pulumi.<env>.yaml`.
  */
+import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics";
 import { formatPath } from "./diagnostics";
 import { issueMessages, issuesToDiagnostics } from "./issues";
 import { didYouMean } from "./names";
+import { salvage } from "./salvage";
 import { ENVIRONMENT_KEYS, SECRET_KEYS, type EnvironmentConfig, type EnvironmentKey } from "./schema/environment";
 import { CONFIG_NAMESPACE, type StackConfig } from "./stack-config";
 
 /**
- * `config` when every setting passed; otherwise `clusters` when the cluster list alone did, so that its
- * own checks can still run.
+ * `config` when every setting passed, or when what failed could be left out (an unknown field, a bad
+ * optional value: see salvage.ts), so that the cross-checks still run and one run reports everything;
+ * otherwise `clusters` when the cluster list alone did, so that its own checks can still run. Errors
+ * are in the diagnostics either way: a config that comes with errors is for checking, never planning.
  */
 export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConfig; clusters?: EnvironmentConfig["clusters"]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [...stack.diagnostics];
@@ -20,6 +24,7 @@ export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConf
   if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const known = Object.keys(ENVIRONMENT_KEYS);
   const parsed: Record<string, unknown> = {};
+  let unsalvageable = false;
 
   for (const key of Object.keys(stack.values).sort()) {
     if (!(key in ENVIRONMENT_KEYS)) {
@@ -35,6 +40,7 @@ export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConf
   for (const [key, { schema, required }] of Object.entries(ENVIRONMENT_KEYS) as [EnvironmentKey, (typeof ENVIRONMENT_KEYS)[EnvironmentKey]][]) {
     const value = stack.values[key];
     if (value === undefined) {
+      if (required) unsalvageable = true;
       if (required)
         diagnostics.push({
           ...stack.locate([]),
@@ -57,11 +63,15 @@ export function parseEnvironment(stack: StackConfig): { config?: EnvironmentConf
     }
     const result = schema.safeParse(value, { error: issueMessages });
     if (result.success) parsed[key] = result.data;
-    else diagnostics.push(...issuesToDiagnostics(result.error, stack.locate, [key]).map((d) => ({ ...d, path: `${CONFIG_NAMESPACE}:${d.path}` })));
+    else {
+      diagnostics.push(...issuesToDiagnostics(result.error, stack.locate, [key]).map((d) => ({ ...d, path: `${CONFIG_NAMESPACE}:${d.path}` })));
+      const salvaged = salvage(schema as z.ZodType<unknown>, value);
+      if (salvaged !== undefined) parsed[key] = salvaged;
+      else if (required) unsalvageable = true;
+    }
   }
 
-  const failed = diagnostics.some((d) => d.severity === "error");
-  if (!failed) return { config: parsed as EnvironmentConfig, diagnostics };
+  if (!unsalvageable) return { config: parsed as EnvironmentConfig, diagnostics };
   const clusters = parsed.clusters as EnvironmentConfig["clusters"] | undefined;
   return { ...(clusters ? { clusters } : {}), diagnostics };
 }

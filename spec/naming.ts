@@ -33,8 +33,24 @@ export function dispatchNegName(environment: string, cluster: string): string {
 
 /** A cloud-side name for a service port: `fg-<env>-<namespace>-<name>-<port>`. */
 export function backendName(environment: string, serviceKey: string, port: number): string {
+  return boundedName([NAME_PREFIX, environment, ...backendNameParts(serviceKey, port)]);
+}
+
+/**
+ * The parts that name a service port's backend service and health check at the GCP front door, and
+ * with a cluster its backend through that cluster's public gateway. Names join their parts with dashes,
+ * which namespaces and names may hold too, so two services can come to the same name (`shop/a-b` and
+ * `shop-a/b`); the validator compares these joined, and refuses what would clash.
+ */
+export function backendNameParts(serviceKey: string, port: number, cluster?: string): string[] {
   const [namespace, name] = serviceKey.split("/") as [string, string];
-  return boundedName([NAME_PREFIX, environment, namespace, name, String(port)]);
+  return [namespace, name, String(port), ...(cluster !== undefined ? [cluster] : [])];
+}
+
+/** The backend of requests no route matches; with a cluster, through that cluster's public gateway. */
+export const CATCH_ALL = "catch-all";
+export function catchAllNameParts(cluster?: string): string[] {
+  return [CATCH_ALL, ...(cluster !== undefined ? [cluster] : [])];
 }
 
 export const GATEWAY_NAME = "fleetgate";

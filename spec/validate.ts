@@ -9,12 +9,13 @@ import { configPath } from "./environment";
 import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
 import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
-import { addressName, hostNameKey } from "./naming";
+import { addressName, backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
+import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-ownership";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
 import type { StackConfig } from "./stack-config";
 import { cite } from "../contracts/contract";
@@ -175,6 +176,12 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
         env(["hostOwnership", i, "domains", d], `"${domain}" is in none of the DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); no host under it could get records or a certificate, so fix the domain or add its zone`);
     }),
   );
+  for (const { wider, narrower } of grantOverlaps(hostGrants(config.hostOwnership)))
+    env(
+      [...wider.path],
+      `"${wider.pattern}" (namespace ${wider.namespace}) covers "${narrower.pattern}", which ${configPath(...(narrower.path as [string, ...(string | number)[]]))} grants to namespace ${narrower.namespace}; the more specific grant wins, so ${wider.namespace} cannot claim ${narrower.pattern.startsWith("*.") ? `names under ${narrower.pattern.slice(2)}` : narrower.pattern}. If both namespaces should, grant it to both`,
+      "warning",
+    );
   config.tls?.wildcardCertificates.forEach((w, i) => {
     if (!config.dns.zones.some((zone) => hostInDomain(w, zone.domain)))
       env(["tls", "wildcardCertificates", i], `"${w}" is in none of the DNS zones (${config.dns.zones.map((z) => z.domain).join(", ")}); its certificate could not be DNS-authorized`);
@@ -231,6 +238,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
   duplicates(documents.ingresses, "MultiClusterIngress");
 
+  checkDerivedNames(services, config, at);
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
   if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, config, at);
@@ -320,6 +328,34 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
         at(loaded, path, `is served by EKS clusters (${eks.join(", ")}) and by clusters outside AWS (${others.join(", ")}); in latency-dns mode its records alias either NLBs (A records) or public names (CNAMEs), never both, since an alias has the type of the records it routes to ${cite(routeRecords)}; serve the host from one kind of cluster`);
       else if (others.length > 0 && config.dns.zones.some((z) => z.domain === host))
         at(loaded, path, `is the apex of its DNS zone and is served by clusters outside AWS, which latency-dns reaches by CNAME, and a zone's apex cannot hold a CNAME ${cite(routeRecords)}; serve a name below the apex, or serve the apex from EKS clusters`);
+    }
+  }
+}
+
+/**
+ * Names of cloud resources join a service's namespace, name and port with dashes (spec/naming.ts), and
+ * dashes may stand inside namespaces and names, so two services can come to one name (`shop/a-b` and
+ * `shop-a/b`, both `shop-a-b-80`). The engine or the cloud would refuse the second only while deploying;
+ * refuse it here, at the second service, naming the first.
+ */
+function checkDerivedNames(services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>, config: EnvironmentConfig, at: DocReport): void {
+  const owners = new Map<string, { key: string; loaded?: Loaded<"MultiClusterService", MultiClusterService> }>();
+  for (const cluster of [undefined, ...config.clusters.map((c) => c.name)]) owners.set(catchAllNameParts(cluster).join("-"), { key: "Fleetgate's catch-all backend" });
+  const providers = new Map(config.clusters.map((c) => [c.name, c.provider]));
+  for (const loaded of services.values()) {
+    const key = keyOf(loaded.doc);
+    // Behind the GCP front door a cluster outside GKE gets a backend of its own per service port.
+    const outsideGke = config.frontDoor === "gcp" ? selectClusters(loaded.doc, config.clusters).selected.map((s) => s.cluster.name).filter((c) => providers.get(c) !== "gke") : [];
+    const names = loaded.doc.spec.template.spec.ports.flatMap((p) => [backendNameParts(key, p.port), ...outsideGke.map((c) => backendNameParts(key, p.port, c))].map((parts) => parts.join("-")));
+    for (const name of new Set(names)) {
+      const other = owners.get(name);
+      if (other === undefined) owners.set(name, { key, loaded });
+      else if (other.key !== key) {
+        const where = other.loaded?.locate(["metadata", "name"]);
+        const whose = where ? `${other.key} (${where.file}:${where.line ?? 1})` : other.key;
+        at(loaded, ["metadata", "name"], `${key} would be given the same resource names as ${whose}: a service port's backend service and health check are named after its namespace, name and port joined by dashes ("${name}"); rename one of the services`);
+        break;
+      }
     }
   }
 }
@@ -427,6 +463,8 @@ function validateIngress(
   const spec = ingress.spec.template.spec;
   const base = ["spec", "template", "spec"];
   const owned = config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
+  const grants = hostGrants(config.hostOwnership);
+  const owns = (host: string) => ownersOf(host, grants).owners.has(namespace);
 
   const checkBackend = (path: PathSegment[], ref: { serviceName: string; servicePort: number | string }) => {
     const service = services.get(`${namespace}/${ref.serviceName}`);
@@ -485,11 +523,10 @@ function validateIngress(
     const host = rule.host;
     // A claim the namespace may not make takes nothing from the host's owners: it is reported once, and
     // no conflict with their rules (default backend, certificate, paths) is reported against them.
-    const claimable = owned.some((pattern) => hostMatchesPattern(host, pattern));
+    const claimable = owns(host);
     if (config.frontDoor === "aws" && host.length > 64)
       at(loaded, [...rulePath, "host"], `has ${host.length} characters; ACM gives a certificate's domain name at most 64 ${cite(acmCertificates)}, and the AWS front door's certificates may put any host first; serve it under a shorter name`);
-    if (!claimable)
-      at(loaded, [...rulePath, "host"], `namespace ${namespace} may not claim "${host}"; ${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`);
+    if (!claimable) at(loaded, [...rulePath, "host"], `namespace ${namespace} may not claim "${host}"; ${whyNotOwned(host, namespace, owned, grants)}`);
 
     if (claimable && spec.backend) {
       const previous = defaults.get(host);
@@ -524,6 +561,9 @@ function validateIngress(
         if (target !== undefined && isReservedPath(target)) at(loaded, [...pathPath, "fleetgate", action, field], `${JSON.stringify(target)} ${reserved}; ${action} to another path`);
       }
       if (ext?.redirect && entry.backend) at(loaded, [...pathPath, "fleetgate", "redirect"], `is set together with a backend; a path either redirects or forwards, so remove one`);
+      const rewriteHost = ext?.rewrite?.host;
+      if (rewriteHost !== undefined && !owns(rewriteHost))
+        at(loaded, [...pathPath, "fleetgate", "rewrite", "host"], `rewrites requests to "${rewriteHost}", which namespace ${namespace} does not own: a gateway that routes by host would hand them to that host's routes, with this team's backend settings; ${whyNotOwned(rewriteHost, namespace, owned, grants)}`);
       for (const [field, max] of [["prefix", 1024], ["path", 1024], ["host", 255]] as const) {
         const value = ext?.rewrite?.[field];
         if (value !== undefined && value.length > max) at(loaded, [...pathPath, "fleetgate", "rewrite", field], `has ${value.length} characters; the front door rewrites to at most ${max} ${cite(urlMapRules)}`);
@@ -576,6 +616,15 @@ function validateIngress(
       } else claims.set(claimKey, { loaded, path: [...pathPath, "path"] });
     });
   });
+}
+
+/** Why a namespace does not own a host, and what to do: the grant that wins over its own, or its grants. */
+function whyNotOwned(host: string, namespace: string, owned: readonly string[], grants: readonly HostGrant[]): string {
+  const winner = ownersOf(host, grants).grants[0];
+  const own = owned.find((pattern) => hostMatchesPattern(host, pattern));
+  if (winner && own !== undefined)
+    return `the admin grants it to namespace ${winner.namespace} by "${winner.pattern}" (${configPath(...(winner.path as [string, ...(string | number)[]]))}), which is more specific than this namespace's "${own}" and wins; use another host, or ask the admin to grant it to both`;
+  return `${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`;
 }
 
 function compiles(pattern: string): boolean {

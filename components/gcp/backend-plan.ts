@@ -27,7 +27,7 @@
  * The catch-all answers requests no host or route matches with the gateways' 404: one cluster per region
  * is plenty, and keeps it within GCP's 50 NEG backends per backend service [gcp.neg-backends].
  */
-import { backendName, negName } from "../../spec/naming";
+import { backendName, backendNameParts, CATCH_ALL, catchAllNameParts, negName } from "../../spec/naming";
 import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
 import { CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, healthProbe, routedBackends } from "../dispatch";
 import { MAX_NEG_BACKENDS } from "../../contracts/gcp";
@@ -55,7 +55,7 @@ export const LOAD_BALANCING_SCHEME = "EXTERNAL_MANAGED";
 const COMPUTE_API = "https://www.googleapis.com/compute/v1";
 
 /** The catch-all's key among backend service keys. */
-export const CATCH_ALL = "catch-all";
+export { CATCH_ALL };
 
 export interface HealthCheckSpec {
   readonly logicalName: string;
@@ -248,7 +248,7 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       if (gke.length > 0) {
         backendServices.push({
           key,
-          logicalName: logicalName(env, "backend", service.namespace, service.name, port.port),
+          logicalName: logicalName(env, "backend", ...backendNameParts(service.key, port.port)),
           name: backendName(env, service.key, port.port),
           description: `Fleetgate ${env}: ${key} through the gateways of its GKE clusters`,
           backendKey: key,
@@ -266,8 +266,8 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
         const internetKey = `${key}@${other.cluster}`;
         backendServices.push({
           key: internetKey,
-          logicalName: logicalName(env, "backend", service.namespace, service.name, port.port, other.cluster),
-          name: cloudName(env, service.namespace, service.name, port.port, other.cluster),
+          logicalName: logicalName(env, "backend", ...backendNameParts(service.key, port.port, other.cluster)),
+          name: cloudName(env, ...backendNameParts(service.key, port.port, other.cluster)),
           description: `Fleetgate ${env}: ${key} through the public gateway of ${other.cluster}`,
           backendKey: key,
           kind: "internet",
@@ -299,8 +299,8 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
     const members = catchAllBackends(env, frontDoor, gkeGateways);
     backendServices.push({
       key: CATCH_ALL,
-      logicalName: logicalName(env, "backend", CATCH_ALL),
-      name: cloudName(env, CATCH_ALL),
+      logicalName: logicalName(env, "backend", ...catchAllNameParts()),
+      name: cloudName(env, ...catchAllNameParts()),
       description: `Fleetgate ${env}: requests no host or route matches, answered by one gateway per region`,
       kind: "zonal",
       protocol: "HTTP",
@@ -327,8 +327,8 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       const key = `${CATCH_ALL}@${cluster.name}`;
       backendServices.push({
         key,
-        logicalName: logicalName(env, "backend", CATCH_ALL, cluster.name),
-        name: cloudName(env, CATCH_ALL, cluster.name),
+        logicalName: logicalName(env, "backend", ...catchAllNameParts(cluster.name)),
+        name: cloudName(env, ...catchAllNameParts(cluster.name)),
         description: `Fleetgate ${env}: requests no host or route matches, answered by the public gateway of ${cluster.name}`,
         kind: "internet",
         protocol: internetProtocol(cluster),
@@ -470,7 +470,7 @@ function serviceHealthCheck(env: string, service: ServicePlan, port: ServicePort
   // host. (A gateway that does not dispatch routes the probe by host and path, as any request.)
   const probe = healthProbe(service.key, port.port, hc);
   return {
-    logicalName: logicalName(env, "health", service.namespace, service.name, port.port),
+    logicalName: logicalName(env, "health", ...backendNameParts(service.key, port.port)),
     name: backendName(env, service.key, port.port),
     description: `Fleetgate ${env}: ${service.key}:${port.port} through each gateway${hc.host !== undefined ? ` as ${hc.host}` : ""}`,
     ...(hc.host !== undefined ? { host: hc.host } : {}),

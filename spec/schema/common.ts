@@ -87,8 +87,12 @@ export function port(description: string) {
   return z.number().int().min(1).max(65535).describe(description);
 }
 
-/** An HTTP header name: an RFC 7230 token. */
-const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+/** An HTTP header name: an RFC 7230 token. The Gateway API takes the same for query parameter names. */
+export const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
+/** The Gateway API's bounds on header and query names and values (HTTPRoute's CRD schema). */
+export const MAX_HEADER_NAME = 256;
+export const MAX_HEADER_VALUE = 4096;
+export const MAX_QUERY_VALUE = 1024;
 /** Headers the Google front end and Envoy own: a URL map that sets one is refused for every host. */
 const OWNED_HEADERS = new Set(["host", ":authority", "authority", "x-user-ip", "cdn-loop", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
 const OWNED_PREFIXES = ["x-google", "x-goog-", "x-gfe", "x-amz-"];
@@ -103,6 +107,7 @@ const HEADER_VALUE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
 /** What is wrong with a header name a route or backend adds, sets or removes; undefined when nothing. */
 export function headerNameProblem(name: string): string | undefined {
   if (!HEADER_TOKEN.test(name)) return `${JSON.stringify(name)} is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_\`|~ only)`;
+  if (name.length > MAX_HEADER_NAME) return `is ${name.length} characters long; the gateways' routes take header names of at most ${MAX_HEADER_NAME}`;
   const lower = name.toLowerCase();
   if (OWNED_HEADERS.has(lower)) return `${JSON.stringify(name)} is a header the load balancer or the proxy owns; it cannot be changed by a route`;
   const prefix = OWNED_PREFIXES.find((p) => lower.startsWith(p));
@@ -114,6 +119,8 @@ export function headerNameProblem(name: string): string | undefined {
 
 /** What is wrong with a header value a route or backend adds or sets; undefined when nothing. */
 export function headerValueProblem(value: string): string | undefined {
+  if (value === "") return `is empty; the gateways' routes set headers to a value of at least one character (to drop a header, list it under remove)`;
+  if (value.length > MAX_HEADER_VALUE) return `is ${value.length} characters long; the gateways' routes take header values of at most ${MAX_HEADER_VALUE}`;
   if (HEADER_VALUE_CONTROL.test(value)) return `${JSON.stringify(value)} holds a line break or another control character, which would split or corrupt the header; write the value on one line`;
   return undefined;
 }

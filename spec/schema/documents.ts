@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { listChoices } from "../names";
-import { absolutePath, annotationMap, dnsLabel, duration, headerLine, headerMap, headerName, hostName, labelMap, port, strictObject } from "./common";
+import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, labelMap, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
@@ -109,18 +109,22 @@ export const serviceExtensionSchema = strictObject(
 
 const headerMatch = strictObject(
   {
-    name: z.string().regex(/^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/, { error: "is not a valid HTTP header name" }).describe("The header name."),
+    name: z.string().max(MAX_HEADER_NAME).regex(HEADER_TOKEN, { error: "is not a valid HTTP header name" }).describe("The header name."),
     type: z.enum(["Exact", "RegularExpression", "Present"]).default("Exact").describe("How the value is matched. Default Exact."),
-    value: z.string().optional().describe("The value to match (not for Present)."),
+    value: z.string().min(1).max(MAX_HEADER_VALUE).optional().describe("The value to match (not for Present)."),
   },
   "A request header condition.",
 );
 
 const queryParamMatch = strictObject(
   {
-    name: z.string().min(1).describe("The query parameter name."),
+    name: z
+      .string()
+      .max(MAX_HEADER_NAME)
+      .regex(HEADER_TOKEN, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid query parameter name for the gateways' routes (letters, digits and !#$%&'*+-.^_\`|~ only)` })
+      .describe("The query parameter name."),
     type: z.enum(["Exact", "RegularExpression", "Present"]).default("Exact").describe("How the value is matched. Default Exact."),
-    value: z.string().optional().describe("The value to match (not for Present)."),
+    value: z.string().min(1).max(MAX_QUERY_VALUE).optional().describe("The value to match (not for Present)."),
   },
   "A query parameter condition.",
 );
