@@ -7,7 +7,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { PathSegment } from "../spec/diagnostics";
 import { readStackFile } from "../spec/read-files";
+import { offlineStandIn, type StandIn } from "./stand-ins";
 import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
 import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
@@ -31,21 +33,30 @@ export interface EngineConfig {
   /** Full keys (`fleetgate:clusters`) to values as the CLI passes them: objects as JSON text. */
   readonly config: Record<string, string>;
   readonly secretKeys: string[];
+  /** Encrypted values the program is given well-formed stand-ins for (offline/stand-ins.ts). */
+  readonly standIns?: readonly StandIn[];
 }
 
 /**
  * What the Pulumi CLI would hand the program for this stack file, except that encrypted values cannot
- * be decrypted here: they become opaque placeholders, and their keys are secret, as with the CLI.
+ * be decrypted here: those Fleetgate parses (kubeconfigs, the root CA) get well-formed stand-ins, the
+ * others opaque placeholders, and their keys are secret, as with the CLI.
  */
 export function engineConfigFromStackFile(text: string): EngineConfig {
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const standIns: StandIn[] = [];
+  const standIn = (path: readonly PathSegment[]) => {
+    const found = offlineStandIn(path);
+    if (found) standIns.push(found);
+    return found?.value;
+  };
   for (const [key, raw] of Object.entries(stackFileConfig(parseStackFile("stack file", text).doc))) {
-    const { value, secret } = revealSecureValues(key, raw);
+    const { value, secret } = revealSecureValues(key, raw, standIn);
     config[key] = typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
     if (secret) secretKeys.push(key);
   }
-  return { config, secretKeys };
+  return { config, secretKeys, standIns };
 }
 
 /** The engine's config of a stack; a stack file that cannot be read gives none (the program says why). */

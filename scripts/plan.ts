@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { stackConfigFromSource } from "../spec/stack-config";
-import { PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
+import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
 import { oneLine } from "../offline/simulation/report";
 import { simulateUp } from "../offline/simulation/run";
 import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
@@ -65,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
   // The pull-request workflow plans base and head with one random key per run (see pull-request.yml).
   const plan = planDocument("fleetgate", stack, [...run.resources], process.env.FLEETGATE_SECRET_FINGERPRINT_KEY || undefined);
   console.log(`Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`);
+  const standIns = engineConfigFromStackFile(stackFile.text).standIns ?? [];
+  if (standIns.length > 0)
+    console.log(`Encrypted values planned with stand-ins (this machine has not the stack's key; a real preview reads the values themselves):\n${standIns.map((s) => `  ${s.path}: ${s.description}`).join("\n")}\n`);
   console.log(renderClusters(result.plan));
   console.log(renderTree(plan));
   console.log(`\nResources by type:\n${renderCounts(plan)}`);

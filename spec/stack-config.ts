@@ -31,11 +31,13 @@ export interface StackConfig {
  * it had any: then the whole key is secret, as the Pulumi CLI makes structured values. Offline nothing can
  * decrypt them; a secret set again gets a new placeholder, so plans show what it reaches as changed.
  */
-export function revealSecureValues(fullKey: string, value: unknown): { value: unknown; secret: boolean } {
+export function revealSecureValues(fullKey: string, value: unknown, standIn?: (path: readonly PathSegment[]) => string | undefined): { value: unknown; secret: boolean } {
   let secret = false;
   const reveal = (v: unknown, path: PathSegment[]): unknown => {
     if (isSecureValue(v)) {
       secret = true;
+      const replacement = standIn?.([fullKey, ...path]);
+      if (replacement !== undefined) return replacement;
       const ciphertext = (v as { secure: string }).secure;
       return `[secret ${[fullKey, ...path].join(".")} ${createHash("sha256").update(ciphertext).digest("hex").slice(0, 8)}]`;
     }
@@ -54,6 +56,11 @@ export function stackConfigFromSource(source: SourceFile): StackConfig {
 function unreadableStackConfig(source: SourceFile): StackConfig {
   const diagnostic: Diagnostic = { file: source.path, line: source.unreadable?.line ?? 1, column: source.unreadable?.column ?? 1, severity: "error", path: "", message: source.unreadable?.message ?? "cannot be read." };
   return { values: {}, secretKeys: new Set(), locate: () => ({ file: source.path }), diagnostics: [diagnostic] };
+}
+
+/** Whether a value is the placeholder of an encrypted value (revealSecureValues): its content is unknown here. */
+export function isSecretPlaceholder(value: unknown): boolean {
+  return typeof value === "string" && /^\[secret \S+ [0-9a-f]{8}\]$/.test(value);
 }
 
 /** Reads `stacks/Pulumi.<env>.yaml`: the `fleetgate:` keys, encrypted values as placeholders. */

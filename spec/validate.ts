@@ -17,7 +17,8 @@ import type { Locator } from "./yaml-source";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-ownership";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
-import type { StackConfig } from "./stack-config";
+import { isSecretPlaceholder, type StackConfig } from "./stack-config";
+import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
 import { customHeaders, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst, noRegex, urlMapRules } from "../contracts/gcp";
 import { istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF } from "../contracts/kubernetes";
@@ -142,8 +143,12 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
         ["clusters", i, "access", "project"],
         `is "${access.project}", but the front door's backend services are in "${config.gcp.project}" and GCP attaches a cluster's network endpoint groups only within one project; run the front door in "${access.project}" or the cluster in "${config.gcp.project}"`,
       );
-    if (access.kind === "kubeconfig" && config.kubeconfigs?.[cluster.name] === undefined)
+    const kubeconfig = config.kubeconfigs?.[cluster.name];
+    if (access.kind === "kubeconfig" && kubeconfig === undefined)
       env(["clusters", i, "access"], `reads the kubeconfig from fleetgate:kubeconfigs.${cluster.name}, which is not set; run \`pulumi config set --secret --path 'fleetgate:kubeconfigs.${cluster.name}' "$(cat kubeconfig)"\``);
+    // Its shape is checked where its value is known: an offline plan sees only an encrypted placeholder.
+    const server = access.kind === "kubeconfig" && kubeconfig !== undefined && !isSecretPlaceholder(kubeconfig) ? kubeconfigApiServer(kubeconfig) : undefined;
+    if (server && "problem" in server) env(["kubeconfigs", cluster.name], `${server.problem}; the other clusters' istiods reach "${cluster.name}" at that server`);
     const combined = gatewayAutoscaling(config, cluster);
     if (ownsScaling(cluster) && badScaling(combined)) env(["clusters", i, "gateway", "autoscaling"], scalingMessage(`the gateway of ${cluster.name}`, combined));
     if (cluster.multiClusterServices === "gke-fleet" && cluster.provider !== "gke")

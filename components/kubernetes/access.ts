@@ -4,7 +4,8 @@
  * the kubeconfig a peer's istiod reads this cluster with (a reader token), and the server of an admin
  * kubeconfig. Kubeconfigs are YAML; the callers wrap them as secrets.
  */
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
+import { kubeconfigApiServer } from "../../spec/kubeconfig";
 
 /** Where an API server is and which CA signs its serving certificate (base64 PEM, as kubeconfigs hold it). */
 export interface ApiServer {
@@ -70,17 +71,11 @@ export function readerKubeconfig(name: string, api: ApiServer, token: string): s
 
 /**
  * The API server of an admin's kubeconfig (its current context), so that peers can reach a cluster
- * given by kubeconfig. Throws when the kubeconfig does not say.
+ * given by kubeconfig. The validator has refused a kubeconfig without one (spec/kubeconfig.ts); this
+ * throws only if that check was skipped.
  */
 export function kubeconfigServer(text: string): string {
-  const config = (parse(text) ?? {}) as {
-    "current-context"?: string;
-    contexts?: { name?: string; context?: { cluster?: string } }[];
-    clusters?: { name?: string; cluster?: { server?: string } }[];
-  };
-  const contextName = config["current-context"] ?? config.contexts?.[0]?.name;
-  const clusterName = config.contexts?.find((c) => c.name === contextName)?.context?.cluster ?? config.clusters?.[0]?.name;
-  const server = config.clusters?.find((c) => c.name === clusterName)?.cluster?.server;
-  if (!server) throw new Error("the kubeconfig names no API server for its current context; set current-context and the cluster's server");
-  return server;
+  const found = kubeconfigApiServer(text);
+  if ("problem" in found) throw new Error(`the kubeconfig ${found.problem}`);
+  return found.server;
 }

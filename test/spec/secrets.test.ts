@@ -45,4 +45,23 @@ describe("secret configuration in diagnostics", () => {
       expect(text.toLowerCase()).not.toContain(TOKEN);
     }
   });
+
+  it("checks a kubeconfig's shape where its value is known, at its key, without showing it", () => {
+    const fixture = baseFixture();
+    (fixture.config.clusters as { access: object }[])[2]!.access = { kind: "kubeconfig" };
+    const noServer = `apiVersion: v1\ncurrent-context: asia\ncontexts:\n- name: asia\n  context: { cluster: asia }\nusers:\n- user: { token: ${TOKEN} }\n`;
+    const result = planUnderEngine(fixture, { "fleetgate:kubeconfigs": JSON.stringify({ asia: noServer }) }, ["fleetgate:kubeconfigs"]);
+    const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    expect(errors).toEqual([expect.stringContaining("fleetgate:kubeconfigs.asia: names no API server for its current context")]);
+    expect(errors.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("leaves an encrypted kubeconfig the offline plan cannot read unchecked, rather than parsing its placeholder", () => {
+    const fixture = baseFixture();
+    (fixture.config.clusters as { access: object }[])[2]!.access = { kind: "kubeconfig" };
+    const placeholder = "[secret fleetgate:kubeconfigs.asia 5d41402a]";
+    const result = planUnderEngine(fixture, { "fleetgate:kubeconfigs": JSON.stringify({ asia: placeholder }) }, ["fleetgate:kubeconfigs"]);
+    expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
+    expect(result.plan).toBeDefined();
+  });
 });

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import forge from "node-forge";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../offline/run-offline";
 import { runProgram } from "../harness";
@@ -29,7 +30,63 @@ function brokenRoot(): string {
   return root;
 }
 
+/** A CA certificate of a throwaway key, valid for ten years from now. */
+function selfSignedCa(): string {
+  const keys = forge.pki.rsa.generateKeyPair({ bits: 1024 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = "01";
+  cert.validity.notBefore = new Date();
+  cert.validity.notAfter = new Date(Date.now() + 10 * 365 * 24 * 3600_000);
+  const subject = [{ name: "commonName", value: "Test root" }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([{ name: "basicConstraints", cA: true }]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
+/**
+ * A project root whose dev stack reaches a cluster by an encrypted kubeconfig and signs with an existing
+ * root whose key is encrypted: values only the stack's key decrypts, which this machine has not.
+ */
+function secureRoot(): string {
+  const root = join(scratch, "secure");
+  mkdirSync(join(root, "stacks"), { recursive: true });
+  cpSync(join(PROJECT_ROOT, "stacks", "dev"), join(root, "stacks", "dev"), { recursive: true });
+  const rootCert = selfSignedCa();
+  const extra = [
+    "    - name: onprem",
+    "      provider: other",
+    "      region: us-east",
+    "      zones: []",
+    "      network: onprem",
+    "      labels: { region: onprem }",
+    "      access: { kind: kubeconfig }",
+    "      gateway: { publicHostname: gw.onprem.example.com }",
+    "  fleetgate:kubeconfigs:",
+    "    onprem: { secure: v1:c2VjcmV0LWt1YmVjb25maWc= }",
+    "  fleetgate:trust:",
+    "    root: { source: existing }",
+    "  fleetgate:rootCaCert: |",
+    ...rootCert.trim().split("\n").map((line) => `    ${line}`),
+    "  fleetgate:rootCaKey: { secure: v1:c2VjcmV0LWtleQ== }",
+  ].join("\n");
+  const stack = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("  fleetgate:dns:", `${extra}\n  fleetgate:dns:`);
+  writeFileSync(join(root, "stacks", "Pulumi.dev.yaml"), stack);
+  return root;
+}
+
 describe("npm run plan", () => {
+  it("plans a stack whose kubeconfig and root CA key are encrypted, with stand-ins it names", async () => {
+    const result = await plan(["--stack", "dev", "--root", secureRoot(), "--preview"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Encrypted values planned with stand-ins");
+    expect(result.stdout).toContain("fleetgate:kubeconfigs.onprem: a kubeconfig naming https://onprem.kubeconfig.offline.invalid");
+    expect(result.stdout).toContain("fleetgate:rootCaKey: a generated RSA key");
+    expect(result.stdout).toContain("tls:index/locallySignedCert:LocallySignedCert  dev-gke-us-intermediate-ca");
+  });
+
   it("plans the dev example: prints the tree and counts and writes stable JSON", async () => {
     const out = join(scratch, "dev.json");
     const first = await plan(["--stack", "dev", "--json", out]);

@@ -1,0 +1,70 @@
+/**
+ * Stand-ins for the secrets an offline plan cannot decrypt. The stack's encryption key is not here, so
+ * an encrypted kubeconfig or root CA key reaches the program as a placeholder, which is neither YAML nor
+ * PEM. The offline engine hands the program well-formed values in their place, deterministic so that two
+ * plans of the same stack agree, and `npm run plan` says which values it stood in for. A real preview or
+ * update reads the real values, and the validator checks them there.
+ */
+import type { PathSegment } from "../spec/diagnostics";
+import { fakeOutputs } from "./fakes/all";
+import { seededRsaKeyPem } from "./fakes/tls";
+
+export interface StandIn {
+  /** `fleetgate:kubeconfigs.onprem` */
+  readonly path: string;
+  /** What stands in, in a few words. */
+  readonly description: string;
+  readonly value: string;
+}
+
+/** The host a stand-in kubeconfig names: `.invalid` is reserved, so nothing can ever answer there. */
+export function standInServer(cluster: string): string {
+  return `https://${cluster}.kubeconfig.offline.invalid`;
+}
+
+/** A well-formed value for an encrypted config value Fleetgate reads, by its path; undefined for others. */
+export function offlineStandIn(path: readonly PathSegment[]): StandIn | undefined {
+  const [key, ...rest] = path.map(String);
+  const dotted = [key, ...rest].join(".");
+  if (key === "fleetgate:kubeconfigs" && rest.length === 1) {
+    const cluster = rest[0]!;
+    return { path: dotted, description: `a kubeconfig naming ${standInServer(cluster)}`, value: standInKubeconfig(cluster) };
+  }
+  if (key === "fleetgate:rootCaKey" && rest.length === 0) return { path: dotted, description: "a generated RSA key", value: standInRootKey() };
+  if (key === "fleetgate:rootCaCert" && rest.length === 0) return { path: dotted, description: "a self-signed CA certificate of that key", value: standInRootCert() };
+  return undefined;
+}
+
+function standInKubeconfig(cluster: string): string {
+  return [
+    "apiVersion: v1",
+    "kind: Config",
+    "clusters:",
+    `- name: ${cluster}`,
+    `  cluster: { server: "${standInServer(cluster)}" }`,
+    "contexts:",
+    `- name: ${cluster}`,
+    `  context: { cluster: ${cluster}, user: offline }`,
+    `current-context: ${cluster}`,
+    "users:",
+    "- name: offline",
+    "  user: { token: offline-stand-in }",
+    "",
+  ].join("\n");
+}
+
+function standInRootKey(): string {
+  return seededRsaKeyPem("offline stand-in fleetgate:rootCaKey", 2048);
+}
+
+function standInRootCert(): string {
+  const outputs = fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", "offline-stand-in-root-ca", {
+    privateKeyPem: standInRootKey(),
+    subject: { commonName: "Fleetgate offline stand-in root CA", organization: "Fleetgate" },
+    validityPeriodHours: 20 * 365 * 24,
+    isCaCertificate: true,
+    allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+    setSubjectKeyId: true,
+  });
+  return String(outputs.certPem);
+}
