@@ -1,25 +1,177 @@
 /**
- * Stack lists for the workflows, as JSON on one line (for `$GITHUB_OUTPUT`):
- * - `git diff --name-only <base>...HEAD | npm run --silent stacks -- touched` prints
- *   `{"touched":[...],"existing":[...]}`: the stacks the change concerns, and those of them that still
- *   have a stack file (a deleted stack has a plan diff but no preview).
- * - `npm run --silent stacks -- waves` prints `{"others":[...],"production":[...]}` for deployment.
+ * The stack decisions the workflows make, as a command: each prints one line of JSON on stdout (for
+ * `$GITHUB_OUTPUT`) and its problems on stderr as GitHub annotations. The decisions themselves are in
+ * review/stacks.ts, review/spec-change.ts, review/spec-overlay.ts and review/production.ts.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../offline/run-offline";
+import { parseArgs } from "node:util";
+import type { Diagnostic } from "../spec/diagnostics";
 import { stackEnvironments } from "../spec/read-files";
+import { PROJECT_ROOT } from "../offline/run-offline";
+import { PRODUCTION_FILE, readProductionList, undeclaredLookalikes } from "../review/production";
+import { classifyChange } from "../review/spec-change";
+import { fileState, folderReader, overlaySpec } from "../review/spec-overlay";
 import { deploymentWaves, touchedStacks } from "../review/stacks";
 
-const known = stackEnvironments(PROJECT_ROOT);
-const command = process.argv[2];
-if (command === "touched") {
-  const touched = touchedStacks(readFileSync(0, "utf8").split("\n"), known);
-  const existing = touched.filter((s) => existsSync(join(PROJECT_ROOT, "stacks", `Pulumi.${s}.yaml`)));
-  console.log(JSON.stringify({ touched, existing }));
-} else if (command === "waves") {
-  console.log(JSON.stringify(deploymentWaves(known)));
-} else {
-  console.error("usage: git diff --name-only <base>...HEAD | npm run --silent stacks -- touched\n       npm run --silent stacks -- waves");
-  process.exitCode = 2;
+const USAGE = `usage: npm run --silent stacks -- <command> [options]
+
+commands:
+  touched    the stacks a change touches, from the changed paths on stdin (one a line):
+             {"touched":[...],"existing":[...]} ("existing": those that still have a stack file)
+  waves      the stacks in deployment order, production (${PRODUCTION_FILE}) last:
+             {"others":[...],"production":[...]}; warns about undeclared stacks that look like production
+  classify   --base <dir> --pr <dir> --changes <file>
+             whether a pull request changes only spec data: {"kind":"none|spec|program","stacks":[...],"reasons":[...]}
+             ("stacks": those to preview, with a stack file on both sides)
+  classify   --paths-only --changes <file>
+             the same from the paths alone: whether the pull request changes program files
+  overlay    --base <dir> --pr <dir> --changes <file> [--into <dir>]
+             copies the pull request's spec files (regular files only) over the base checkout, or into
+             <dir>, and deletes those it deleted; refuses everything if any change is not spec data
+
+options:
+  --root <dir>      the project whose stacks touched and waves read (default: this one)
+  --changes <file>  the changed paths, one a line or NUL-separated (git diff --name-only -z)
+  -h, --help        this text`;
+
+interface Options {
+  readonly root?: string;
+  readonly base?: string;
+  readonly pr?: string;
+  readonly changes?: string;
+  readonly into?: string;
+  readonly "paths-only"?: boolean;
+  readonly help?: boolean;
 }
+
+/** Which options each command takes; any other is a usage error. */
+const COMMAND_OPTIONS: Record<string, readonly (keyof Options)[]> = {
+  touched: ["root"],
+  waves: ["root"],
+  classify: ["base", "pr", "changes", "paths-only"],
+  overlay: ["base", "pr", "changes", "into"],
+};
+
+class UsageError extends Error {}
+
+function main(argv: string[]): number {
+  let options: Options;
+  let positionals: string[];
+  try {
+    ({ values: options, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        root: { type: "string" },
+        base: { type: "string" },
+        pr: { type: "string" },
+        changes: { type: "string" },
+        into: { type: "string" },
+        "paths-only": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+    if (options.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const [command, ...rest] = positionals;
+    if (command === undefined) throw new UsageError("name a command");
+    const allowed = COMMAND_OPTIONS[command];
+    if (!allowed) throw new UsageError(`"${command}" is not a command`);
+    if (rest.length > 0) throw new UsageError(`${command} takes no arguments besides its options; got ${rest.join(" ")}`);
+    const stray = (Object.keys(options) as (keyof Options)[]).filter((o) => o !== "help" && !allowed.includes(o));
+    if (stray.length > 0) throw new UsageError(`${command} does not take --${stray.join(", --")}`);
+
+    if (command === "touched") return touched(options.root ?? PROJECT_ROOT);
+    if (command === "waves") return waves(options.root ?? PROJECT_ROOT);
+    if (command === "classify") return classify(options);
+    return overlay(options);
+  } catch (error) {
+    // parseArgs reports an unknown option or a missing value with an ERR_PARSE_ARGS_* code.
+    const parseError = String((error as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
+    if (!(error instanceof UsageError) && !parseError) throw error;
+    console.error(`${(error as Error).message}\n${USAGE.split("\n")[0]}; npm run stacks -- --help says more.`);
+    return 2;
+  }
+}
+
+function touched(root: string): number {
+  const list = touchedStacks(readFileSync(0, "utf8").split("\n"), stackEnvironments(root));
+  const existing = list.filter((s) => existsSync(join(root, "stacks", `Pulumi.${s}.yaml`)));
+  console.log(JSON.stringify({ touched: list, existing }));
+  return 0;
+}
+
+function waves(root: string): number {
+  const known = stackEnvironments(root);
+  const file = join(root, PRODUCTION_FILE);
+  const list = readProductionList(existsSync(file) ? readFileSync(file, "utf8") : undefined, known);
+  const diagnostics = [...list.diagnostics, ...undeclaredLookalikes(known, list.stacks)];
+  for (const d of diagnostics) console.error(annotation(d));
+  if (diagnostics.some((d) => d.severity === "error")) return 1;
+  console.log(JSON.stringify(deploymentWaves(known, list.stacks)));
+  return 0;
+}
+
+function classify(options: Options): number {
+  const changed = readChanges(required(options, "changes"));
+  if (options["paths-only"]) {
+    if (options.base !== undefined || options.pr !== undefined) throw new UsageError("classify --paths-only reads no folders; leave out --base and --pr");
+    const { kind, reasons } = classifyChange({ changed, knownStacks: [] });
+    console.log(JSON.stringify({ kind, stacks: [], reasons }));
+    return 0;
+  }
+  const base = required(options, "base");
+  const pr = required(options, "pr");
+  const knownStacks = stackEnvironments(base);
+  const result = classifyChange({ changed, knownStacks, read: folderReader(base, pr) });
+  console.log(JSON.stringify({ ...result, stacks: result.stacks.filter((s) => hasStackFile(base, s) && hasStackFile(pr, s)) }));
+  return 0;
+}
+
+function overlay(options: Options): number {
+  const base = required(options, "base");
+  const result = overlaySpec({ base, head: required(options, "pr"), changed: readChanges(required(options, "changes")), ...(options.into ? { into: options.into } : {}), knownStacks: stackEnvironments(base) });
+  if (result.refused.length > 0) {
+    for (const reason of result.refused) console.error(`::error::${escapeData(reason)}`);
+    console.error(`::error::The pull request's files were not laid over the base branch: the change is not spec data only.`);
+    return 1;
+  }
+  console.log(JSON.stringify({ copied: result.copied, removed: result.removed }));
+  return 0;
+}
+
+function required(options: Options, name: "base" | "pr" | "changes"): string {
+  const value = options[name];
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+/** Changed paths, NUL-separated (as `git diff -z` writes them, safe for any file name) or one a line. */
+function readChanges(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  return text.split(text.includes("\0") ? "\0" : "\n").filter((p) => p !== "");
+}
+
+function hasStackFile(root: string, stack: string): boolean {
+  return fileState(root, `stacks/Pulumi.${stack}.yaml`).type === "file";
+}
+
+/** A diagnostic as a GitHub workflow command, so the run shows it at its file and line. */
+function annotation(d: Diagnostic): string {
+  const place = [`file=${escapeProperty(d.file)}`, ...(d.line === undefined ? [] : [`line=${d.line}`, `col=${d.column ?? 1}`])].join(",");
+  return `::${d.severity} ${place}::${escapeData(d.path === "" ? d.message : `${d.path}: ${d.message}`)}`;
+}
+
+function escapeData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+process.exitCode = main(process.argv.slice(2));
