@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../offline/run-offline";
-import { BASE_BRANCH, REVIEWED_ENVIRONMENTS, WORKFLOW_TRIGGERS } from "../../review/trust-model";
+import { BASE_BRANCH, ENVIRONMENT_SECRETS, PREVIEW_ENVIRONMENT, REVIEWED_ENVIRONMENTS, WORKFLOW_TRIGGERS } from "../../review/trust-model";
 import {
   cacheFindings,
   checkoutFindings,
@@ -79,6 +79,11 @@ describe("the GitHub Actions workflows", () => {
 
   it("keep every rule of the trust model", () => {
     expect(allFindings(workflows, model)).toEqual([]);
+  });
+
+  it("read only the secrets the trust model places in environments", () => {
+    const read = [...new Set(workflows.flatMap((w) => [...w.text.matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]!)))].sort();
+    expect(read).toEqual(Object.keys(ENVIRONMENT_SECRETS).sort());
   });
 });
 
@@ -290,7 +295,7 @@ describe("the workflows as the trust model describes them", () => {
     expect(classify.steps!.some((s) => s.run?.includes("stacks -- classify --base . --pr ../pr"))).toBe(true);
 
     const spec = preview["preview-spec"]!;
-    expect(spec.environment).toBe("preview");
+    expect(spec.environment).toBe(PREVIEW_ENVIRONMENT);
     expect(spec.if).toContain("needs.classify.outputs.kind == 'spec'");
     expect(spec.steps!.some((s) => s.run?.includes("stacks -- overlay --base ."))).toBe(true);
     expect(spec.steps!.filter((s) => s.uses?.startsWith("actions/checkout@")).map((s) => s.with?.ref)).toEqual([undefined]);
