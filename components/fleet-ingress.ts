@@ -12,6 +12,7 @@ import { AwsRegions } from "./aws/regions";
 import { GcpFrontDoor } from "./gcp/front-door";
 import { FleetClusters, type ClusterStatus } from "./kubernetes/fleet-clusters";
 import type { FleetSecrets } from "./secrets";
+import type { TrustRecord } from "./trust/trust-record";
 
 export interface FleetIngressArgs {
   /** The resolved plan of the environment; every decision is in it. */
@@ -33,6 +34,8 @@ export class FleetIngress extends pulumi.ComponentResource {
   readonly backendServices: pulumi.Output<Record<string, string>>;
   /** Per cluster: whether it has a gateway, its hosts and whether it is drained. */
   readonly gateways: pulumi.Output<Record<string, ClusterStatus>>;
+  /** What every cluster trusts and which root signed it: the record the next deployment's rotation guard reads. */
+  readonly trust: pulumi.Output<TrustRecord | undefined>;
 
   constructor(name: string, args: FleetIngressArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:index:FleetIngress", name, {}, opts);
@@ -73,6 +76,7 @@ export class FleetIngress extends pulumi.ComponentResource {
 
     this.hosts = pulumi.output(plan.hosts.map((h) => h.name));
     this.gateways = clusters.status;
-    this.registerOutputs({ hosts: this.hosts, address: this.address, ipAddresses: this.ipAddresses, certificates: this.certificates, backendServices: this.backendServices, gateways: this.gateways });
+    this.trust = clusters.trust;
+    this.registerOutputs({ hosts: this.hosts, address: this.address, ipAddresses: this.ipAddresses, certificates: this.certificates, backendServices: this.backendServices, gateways: this.gateways, trust: this.trust });
   }
 }

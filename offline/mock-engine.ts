@@ -49,6 +49,11 @@ export interface MockEngineOptions {
   readonly secretKeys?: readonly string[];
   /** Who answers: default, the instant cloud of offline plans (instantCloud). */
   readonly cloud?: Cloud;
+  /**
+   * The outputs of this stack's previous deployment, which the program reads through a StackReference to
+   * itself. Without them it reads none, as for a stack never deployed: offline there is no deployment.
+   */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
 
 /** A registration as the cloud sees it: the record below, and the inputs as the SDK sent them (secrets wrapped). */
@@ -118,6 +123,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
+        if (args.type === STACK_REFERENCE) return readStackReference(args.inputs, `organization/${options.project ?? "fleetgate"}/${options.stack}`, options.previousOutputs);
         const current = answering;
         answering = undefined;
         const outputs = current ? await cloud.register(current.registration, current.provider) : fakeOutputs(args.type, args.name, args.inputs, args.provider);
@@ -128,6 +134,8 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     options.project ?? "fleetgate",
     options.stack,
     options.preview ?? true,
+    // The organization of a DIY backend; the program names its own stack with it.
+    "organization",
   );
   pulumi.runtime.setAllConfig({ ...(options.config ?? {}) }, [...(options.secretKeys ?? [])]);
 
@@ -200,6 +208,17 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     // registration the program started has been answered.
     settle: () => (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs(),
   };
+}
+
+const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/**
+ * Answers a StackReference read: the stack's own previous outputs when it reads itself, and none
+ * otherwise, as for a stack never deployed.
+ */
+function readStackReference(inputs: Record<string, unknown>, self: string, previous: Readonly<Record<string, unknown>> | undefined): { id: string; state: Record<string, unknown> } {
+  const name = String(inputs.name ?? "");
+  return { id: name, state: { ...inputs, outputs: { ...(name === self ? (previous ?? {}) : {}) }, secretOutputNames: [] } };
 }
 
 /** The URN the mock monitor gives a registration: a child's type is prefixed with its parent's. */

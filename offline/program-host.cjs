@@ -48,8 +48,8 @@ unregister();
 // compiled, so that the program loads them through the language host like every module of its own.
 for (const file of Object.keys(require.cache)) if (file.startsWith(path.join(project, "contracts") + path.sep)) delete require.cache[file];
 
-const { config, secretKeys } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?? '{"config":{},"secretKeys":[]}');
-const engine = startMockEngine({ stack, config, secretKeys, preview: !simulated, ...(simulated ? { cloud: simulated.simulation } : {}) });
+const { config, secretKeys, previousOutputs } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?? '{"config":{},"secretKeys":[]}');
+const engine = startMockEngine({ stack, config, secretKeys, preview: !simulated, ...(simulated ? { cloud: simulated.simulation } : {}), ...(previousOutputs ? { previousOutputs } : {}) });
 // A registration in flight holds the update open while only the actors' own work is left.
 if (simulated) simulated.clock.busy = () => engine.pending.size > 0;
 

@@ -35,6 +35,8 @@ export interface EngineConfig {
   readonly secretKeys: string[];
   /** Encrypted values the program is given well-formed stand-ins for (offline/stand-ins.ts). */
   readonly standIns?: readonly StandIn[];
+  /** The outputs of the stack's previous deployment, for the program's read of its own stack; offline there are none. */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
 }
 
 /**

@@ -62,6 +62,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(`\nthe program failed under the offline engine (exit ${run.exitCode}).`);
     return 1;
   }
+  // The program's own warnings (its root of trust, checked against a previous deployment there is none of
+  // offline), each one line; the spec's were printed above.
+  const printed = new Set(result.diagnostics.map(formatDiagnostic));
+  for (const warning of run.stderr.split("\n").flatMap((line) => line.match(/^warning: \[runtime\] (.+)$/)?.slice(1) ?? [])) if (!printed.has(warning)) console.error(warning);
   // The pull-request workflow plans base and head with one random key per run (see pull-request.yml).
   const plan = planDocument("fleetgate", stack, [...run.resources], process.env.FLEETGATE_SECRET_FINGERPRINT_KEY || undefined);
   console.log(`Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`);

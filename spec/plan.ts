@@ -382,19 +382,50 @@ export interface DnsZonePlan {
 export interface TrustPlan {
   readonly trustDomain: string;
   readonly root:
-    | { readonly source: "generate"; readonly commonName: string; readonly organization: string; readonly validityHours: number; readonly algorithm: "RSA" | "ECDSA"; readonly maxPathLength: number }
+    | {
+        readonly source: "generate";
+        /** The first generation's common name; later generations add ` G<n>` (components/trust/trust-plan.ts). */
+        readonly commonName: string;
+        readonly organization: string;
+        readonly validityHours: number;
+        readonly algorithm: "RSA" | "ECDSA";
+        readonly maxPathLength: number;
+        /** The generated root that signs the intermediates. */
+        readonly generation: number;
+        /** Other generated roots every cluster trusts (rotation), in the order configured. */
+        readonly additionalTrustedGenerations: readonly number[];
+      }
     | { readonly source: "existing"; readonly certConfigKey: string; readonly keyConfigKey: string };
   /** Further roots every cluster trusts (rotation); PEM. */
   readonly additionalTrustedRoots: readonly string[];
   /** One intermediate CA per cluster, sorted by cluster. */
   readonly intermediates: readonly IntermediateCaPlan[];
+  /** Why the rotation guard may let steps out of order (`fleetgate:trust.emergencyRotation`), when set. */
+  readonly emergencyRotation?: string;
+  /**
+   * Per cluster, the roots that signed its intermediates before the current one and when they stopped,
+   * carried from the previous deployment by the rotation guard (components/trust/trust-check.ts) so that
+   * an old root is not dropped while workload certificates under it are still valid. Absent when nothing
+   * is known of a previous deployment.
+   */
+  readonly retiredSigners?: Readonly<Record<string, readonly RetiredSigner[]>>;
+}
+
+export interface RetiredSigner {
+  /** SHA-256 fingerprint of the root certificate. */
+  readonly fingerprint: string;
+  /** When it stopped signing this cluster's intermediates (ISO 8601). */
+  readonly until: string;
 }
 
 export interface IntermediateCaPlan {
   readonly cluster: string;
   readonly commonName: string;
   readonly organization: string;
+  /** The validity it is issued with: the configured one, or less where the root expires sooner. */
   readonly validityHours: number;
+  /** `fleetgate:trust.intermediate.validityDays`, in hours. */
+  readonly configuredValidityHours: number;
   readonly pathLength: number;
   readonly algorithm: "RSA" | "ECDSA";
 }

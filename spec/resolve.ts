@@ -12,7 +12,7 @@ import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
 import type { z } from "zod";
-import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
+import { trustSchema, type ClusterConfig, type EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
 import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
@@ -457,23 +457,35 @@ function resolveZones(config: EnvironmentConfig, hosts: readonly P.HostPlan[]): 
 }
 
 function resolveTrust(environment: string, config: EnvironmentConfig, clusters: readonly ClusterConfig[]): P.TrustPlan {
-  const trust = config.trust ?? { trustDomain: "cluster.local", root: { source: "generate" as const, organization: "Fleetgate", validityDays: 3650, algorithm: "RSA" as const, maxPathLength: 1 }, intermediate: { validityDays: 365, pathLength: 0, algorithm: "RSA" as const }, additionalTrustedRoots: [] };
+  const trust = config.trust ?? trustSchema.parse({});
   const organization = trust.root.source === "generate" ? trust.root.organization : "Fleetgate";
+  const validityHours = trust.intermediate.validityDays * 24;
   return {
     trustDomain: trust.trustDomain,
     root:
       trust.root.source === "generate"
-        ? { source: "generate", commonName: trust.root.commonName ?? `Fleetgate ${environment} Root CA`, organization, validityHours: trust.root.validityDays * 24, algorithm: trust.root.algorithm, maxPathLength: trust.root.maxPathLength }
+        ? {
+            source: "generate",
+            commonName: trust.root.commonName ?? `Fleetgate ${environment} Root CA`,
+            organization,
+            validityHours: trust.root.validityDays * 24,
+            algorithm: trust.root.algorithm,
+            maxPathLength: trust.root.maxPathLength,
+            generation: trust.root.generation,
+            additionalTrustedGenerations: [...trust.root.additionalTrustedGenerations],
+          }
         : { source: "existing", certConfigKey: `${CONFIG_NAMESPACE}:rootCaCert`, keyConfigKey: `${CONFIG_NAMESPACE}:rootCaKey` },
     additionalTrustedRoots: [...trust.additionalTrustedRoots],
     intermediates: clusters.map((c) => ({
       cluster: c.name,
       commonName: `Fleetgate ${environment} ${c.name} Intermediate CA`,
       organization,
-      validityHours: trust.intermediate.validityDays * 24,
+      validityHours,
+      configuredValidityHours: validityHours,
       pathLength: trust.intermediate.pathLength,
       algorithm: trust.intermediate.algorithm,
     })),
+    ...(trust.emergencyRotation !== undefined ? { emergencyRotation: trust.emergencyRotation } : {}),
   };
 }
 

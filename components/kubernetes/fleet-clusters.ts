@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
 import type { FleetSecrets } from "../secrets";
 import { SharedTrust } from "../trust/shared-trust";
+import type { TrustRecord } from "../trust/trust-record";
 import { Cluster, type ClusterStatus } from "./cluster";
 import { ClusterGateway } from "./cluster-gateway";
 import { ClusterMesh } from "./cluster-mesh";
@@ -46,6 +47,8 @@ export class FleetClusters extends pulumi.ComponentResource {
   readonly gateways: Readonly<Record<string, pulumi.Resource>>;
   /** Per cluster: gateway, hosts, drain, Istio settings, routes, exports, discovered peers, notes. */
   readonly status: pulumi.Output<Record<string, ClusterStatus>>;
+  /** What this deployment's clusters trust, once every `cacerts` is written (SharedTrust.record). */
+  readonly trust: pulumi.Output<TrustRecord | undefined>;
 
   constructor(name: string, args: FleetClustersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:FleetClusters", name, {}, opts);
@@ -88,6 +91,7 @@ export class FleetClusters extends pulumi.ComponentResource {
 
     const gateways: Record<string, pulumi.Resource> = {};
     const status: Record<string, ClusterStatus> = {};
+    const cacertsWritten: Record<string, pulumi.Resource[]> = {};
     for (const [cluster, parent] of clusters) {
       const key = clusterKey(environment, cluster.name);
       const gatewayRoutes = cluster.gateway ? clusterRoutes(plan, cluster, cluster.gateway, placements) : [];
@@ -95,6 +99,7 @@ export class FleetClusters extends pulumi.ComponentResource {
       // The services with a Service here: only their names resolve here, so only their rules matter here.
       const present = [...clusterServices(plan, cluster.name), ...meshReachedServices(plan, cluster.name, routed)].map((s) => s.key);
       const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers, services: present }, { parent });
+      cacertsWritten[cluster.name] = mesh.ready;
       const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed }, { parent });
       let routes: string[] = [];
       const notes: string[] = [];
@@ -129,6 +134,7 @@ export class FleetClusters extends pulumi.ComponentResource {
 
     this.gateways = gateways;
     this.status = pulumi.output(status);
+    this.trust = trust.record(cacertsWritten);
     this.registerOutputs({ status: this.status });
   }
 }

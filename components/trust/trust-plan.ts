@@ -9,7 +9,8 @@
  * - `cert-chain.pem`: the chain from the intermediate up to the root, intermediate first.
  * Every cluster's intermediate is signed by the one root, so workloads of different clusters verify each
  * other. `root-cert.pem` may hold more than one root so that a rotation can trust the old and the new root
- * at once: add the new root to `additionalTrustedRoots`, roll the intermediates over, then drop the old one.
+ * at once: trust the new root, let it sign the intermediates, then drop the old one (rotation.ts guards
+ * the order).
  */
 import type { IntermediateCaPlan } from "../../spec/plan";
 
@@ -44,11 +45,37 @@ export function intermediateRenewalHours(validityHours: number): number {
   return Math.min(30 * 24, Math.floor(validityHours / 4));
 }
 
-/** Logical names of the trust resources; they derive from the environment and the cluster only. */
+/**
+ * Logical names of the trust resources; they derive from the environment, the cluster and a generated
+ * root's generation only. The first generation keeps the name generated roots had before generations.
+ */
 export const trustNames = {
-  root: (environment: string) => `${environment}-root-ca`,
+  root: (environment: string, generation = 1) => (generation === 1 ? `${environment}-root-ca` : `${environment}-root-ca-g${generation}`),
   intermediate: (environment: string, cluster: string) => `${environment}-${cluster}-intermediate-ca`,
 };
+
+/** The generated roots a plan keeps, sorted: the signing generation and every additionally trusted one. */
+export function generatedRootGenerations(root: { readonly generation: number; readonly additionalTrustedGenerations: readonly number[] }): number[] {
+  return [...new Set([root.generation, ...root.additionalTrustedGenerations])].sort((a, b) => a - b);
+}
+
+/**
+ * A generated root's common name: the first generation keeps the configured one, later ones add ` G<n>`,
+ * so that two roots trusted side by side during a rotation never share a subject.
+ */
+export function generatedRootCommonName(commonName: string, generation: number): string {
+  return generation === 1 ? commonName : `${commonName} G${generation}`;
+}
+
+/**
+ * The inputs of a generated root that are fixed once it is made. Changing `fleetgate:trust.root` settings
+ * must not replace a made root: its replacement would sign every intermediate with a root no peer trusts
+ * yet. The settings apply to the generations made after the change (a rotation makes one).
+ */
+export const GENERATED_ROOT_FIXED_INPUTS = {
+  key: ["algorithm", "rsaBits", "ecdsaCurve"],
+  certificate: ["subject", "validityPeriodHours", "maxPathLength", "allowedUses", "isCaCertificate", "setSubjectKeyId"],
+} as const;
 
 /** The subject of an intermediate, as @pulumi/tls takes it. */
 export function intermediateSubject(plan: IntermediateCaPlan): { commonName: string; organization: string } {

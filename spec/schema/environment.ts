@@ -204,17 +204,33 @@ export const trustSchema = strictObject(
         strictObject(
           {
             source: z.literal("generate"),
-            commonName: z.string().min(1).optional().describe("Default `Fleetgate <env> Root CA`."),
+            commonName: z.string().min(1).optional().describe("Default `Fleetgate <env> Root CA`; generations after the first add ` G<n>`."),
             organization: z.string().min(1).default("Fleetgate"),
             validityDays: z.number().int().min(30).max(36500).default(3650).describe("Default 3650."),
-            algorithm: z.enum(["RSA", "ECDSA"]).default("RSA").describe("RSA (4096 bits) or ECDSA (P-256). Default RSA."),
+            algorithm: z.enum(["RSA", "ECDSA"]).default("RSA").describe("RSA (4096 bits) or ECDSA (P-384). Default RSA."),
             maxPathLength: z
               .number()
               .int()
               .min(1)
               .max(4)
               .default(1)
-              .describe("How many CAs may stand below the root (its path length constraint): intermediates' path lengths must be below it. Fixed when the root is made; changing it makes a new root. Default 1."),
+              .describe("How many CAs may stand below the root (its path length constraint): intermediates' path lengths must be below it. Default 1."),
+            generation: z
+              .number()
+              .int()
+              .min(1)
+              .max(999)
+              .default(1)
+              .describe(
+                "Which generated root signs the intermediates. A rotation makes the next generation: it MUST first be listed in additionalTrustedGenerations and deployed, and only then become the generation (Fleetgate refuses the steps out of order). The settings above apply when a generation is made; a made root never changes. Default 1.",
+              ),
+            additionalTrustedGenerations: z
+              .array(z.number().int().min(1).max(999))
+              .max(2)
+              .default([])
+              .describe(
+                "Other generated roots every cluster trusts besides the signing one: during a rotation, the next generation before it signs, then the previous one until every workload certificate has been re-issued. A generation listed here is made if it does not exist; one that leaves every list is deleted, which its protection refuses until an operator unprotects it.",
+              ),
           },
           "Fleetgate generates the root CA with @pulumi/tls and keeps its key in state as a secret.",
         ),
@@ -223,10 +239,16 @@ export const trustSchema = strictObject(
           "The root CA comes from config: its certificate from `fleetgate:rootCaCert`, its key from the secret `fleetgate:rootCaKey`.",
         ),
       ])
-      .default({ source: "generate", organization: "Fleetgate", validityDays: 3650, algorithm: "RSA", maxPathLength: 1 }),
+      .default({ source: "generate", organization: "Fleetgate", validityDays: 3650, algorithm: "RSA", maxPathLength: 1, generation: 1, additionalTrustedGenerations: [] }),
     intermediate: strictObject(
       {
-        validityDays: z.number().int().min(1).max(3650).default(365).describe("Validity of each cluster's intermediate CA. Default 365."),
+        validityDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(365)
+          .describe("Validity of each cluster's intermediate CA: it MUST be shorter than a generated root's. An intermediate is never issued beyond its root's expiry: near it, it is issued only until then. Default 365."),
         pathLength: z.number().int().min(0).max(3).default(0).describe("The intermediate's path length constraint. Default 0: it signs workload certificates only."),
         algorithm: z.enum(["RSA", "ECDSA"]).default("RSA").describe("Default RSA (2048 bits)."),
       },
@@ -235,10 +257,32 @@ export const trustSchema = strictObject(
     additionalTrustedRoots: z
       .array(z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { error: "is not a PEM certificate" }))
       .default([])
-      .describe("More root certificates every cluster trusts besides the root: during a rotation, the old or the new root."),
+      .describe("More root certificates every cluster trusts besides the root: during a rotation, the new root before it signs, then the old one until every workload certificate has been re-issued."),
+    emergencyRotation: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "Only for an emergency (a leaked root key, an expired root): why the rotation may skip its order. The rotation guard and the expiry check then warn instead of refusing, and mTLS between clusters may fail until every workload holds a certificate under the new root. Remove it once that deployment is done.",
+      ),
   },
   "The mesh's shared root of trust.",
-);
+).superRefine((trust, ctx) => {
+  if (trust.root.source !== "generate") return;
+  const { root } = trust;
+  if (trust.intermediate.validityDays >= root.validityDays)
+    ctx.addIssue({
+      code: "custom",
+      path: ["intermediate", "validityDays"],
+      message: `is ${trust.intermediate.validityDays}, but the generated root is valid for ${root.validityDays} days (fleetgate:trust.root.validityDays), and an intermediate must never outlive its root; make it at most ${root.validityDays - 1}`,
+    });
+  root.additionalTrustedGenerations.forEach((generation, i) => {
+    if (generation === root.generation)
+      ctx.addIssue({ code: "custom", path: ["root", "additionalTrustedGenerations", i], message: `is ${generation}, the generation that signs (fleetgate:trust.root.generation); list only other generations here` });
+    else if (root.additionalTrustedGenerations.indexOf(generation) !== i)
+      ctx.addIssue({ code: "custom", path: ["root", "additionalTrustedGenerations", i], message: `lists generation ${generation} twice; list it once` });
+  });
+});
 
 export const meshSchema = strictObject(
   {

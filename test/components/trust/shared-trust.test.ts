@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { SharedTrust } from "../../../components/trust/shared-trust";
 import { CACERTS_FILES, type CacertsFile, splitPems } from "../../../components/trust/trust-plan";
 import { fakeOutputs } from "../../../offline/fakes/all";
+import type { TrustRecord } from "../../../components/trust/trust-record";
 import type { TrustPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 import { runComponent } from "../../harness";
@@ -83,6 +84,82 @@ describe("SharedTrust", () => {
     const files = await filesOf(trust, "gke-eu");
     expect(new X509Certificate(files["ca-cert.pem"]).checkIssued(new X509Certificate(rootPem))).toBe(true);
     expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-eu-intermediate-ca").secretPaths).toContain("caPrivateKeyPem");
+  });
+
+  const generated = trustPlan.root.source === "generate" ? trustPlan.root : undefined;
+  const withGenerations = (generation: number, additionalTrustedGenerations: number[]): TrustPlan => ({ ...trustPlan, root: { ...generated!, generation, additionalTrustedGenerations } });
+  const rootOf = (pem: string) => new X509Certificate(pem);
+
+  it("makes the next generation beside the current one, protected and fixed once made, and every cluster trusts both while the current signs", async () => {
+    let trust!: SharedTrust;
+    const graph = await runComponent(() => {
+      trust = new SharedTrust("prod", { environment: "prod", trust: withGenerations(1, [2]) });
+    });
+    for (const name of ["prod-root-ca", "prod-root-ca-g2"]) {
+      const key = graph.one("tls:index/privateKey:PrivateKey", name);
+      const cert = graph.one("tls:index/selfSignedCert:SelfSignedCert", name);
+      expect(key.protect && cert.protect, name).toBe(true);
+      expect(key.ignoreChanges).toEqual(["algorithm", "rsaBits", "ecdsaCurve"]);
+      expect(cert.ignoreChanges).toEqual(expect.arrayContaining(["subject", "validityPeriodHours", "maxPathLength"]));
+    }
+    expect(graph.one("tls:index/selfSignedCert:SelfSignedCert", "prod-root-ca-g2").inputs).toMatchObject({ subject: { commonName: "Fleetgate prod Root CA G2", organization: "Acme" } });
+    const files = await filesOf(trust, "gke-us");
+    const [current, next, ...rest] = splitPems(files["root-cert.pem"]).map(rootOf);
+    expect(rest).toEqual([]);
+    expect([current!.subject, next!.subject]).toEqual([expect.stringContaining("CN=Fleetgate prod Root CA\n"), expect.stringContaining("CN=Fleetgate prod Root CA G2")]);
+    expect(new X509Certificate(files["ca-cert.pem"]).checkIssued(current!)).toBe(true);
+  });
+
+  it("lets the next generation sign with the old one still trusted", async () => {
+    let trust!: SharedTrust;
+    await runComponent(() => {
+      trust = new SharedTrust("prod", { environment: "prod", trust: withGenerations(2, [1]) });
+    });
+    const files = await filesOf(trust, "gke-eu");
+    const [signing, old] = splitPems(files["root-cert.pem"]).map(rootOf);
+    expect(signing!.subject).toContain("CN=Fleetgate prod Root CA G2");
+    expect(old!.subject).toContain("CN=Fleetgate prod Root CA\n");
+    const intermediate = new X509Certificate(files["ca-cert.pem"]);
+    expect(intermediate.checkIssued(signing!) && intermediate.verify(signing!.publicKey)).toBe(true);
+    expect(splitPems(files["cert-chain.pem"]).map((p) => rootOf(p).fingerprint256)).toEqual([intermediate.fingerprint256, signing!.fingerprint256]);
+  });
+
+  it("issues each intermediate with the plan's validity, capped or not, and renews it a quarter of that before it ends", async () => {
+    const capped: TrustPlan = { ...trustPlan, intermediates: trustPlan.intermediates.map((i) => (i.cluster === "gke-asia" ? { ...i, validityHours: 100 * 24 } : i)) };
+    const graph = await runComponent(() => void new SharedTrust("prod", { environment: "prod", trust: capped }));
+    expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-asia-intermediate-ca").inputs).toMatchObject({ validityPeriodHours: 2400, earlyRenewalHours: 600 });
+    expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-us-intermediate-ca").inputs).toMatchObject({ validityPeriodHours: 365 * 24, earlyRenewalHours: 720 });
+  });
+
+  it("records what every cluster trusts, which root signed it and until when its intermediate runs, with nothing secret", async () => {
+    let trust!: SharedTrust;
+    let record!: pulumi.Output<TrustRecord | undefined>;
+    const retired = { "gke-eu": [{ fingerprint: "AB:".repeat(31) + "AB", until: "2026-01-01T00:00:00.000Z" }] };
+    await runComponent(() => {
+      trust = new SharedTrust("prod", { environment: "prod", trust: { ...withGenerations(2, [1]), retiredSigners: retired } });
+      const written = new (class extends pulumi.CustomResource {
+        constructor() {
+          super("test:index:Written", "written", {});
+        }
+      })();
+      record = trust.record({ "gke-eu": [written], "gke-us": [written], "gke-asia": [written] });
+    });
+    const value = (await valueOf(record))!;
+    expect(await pulumi.isSecret(record)).toBe(false);
+    const files = await filesOf(trust, "gke-asia");
+    const [signing, old] = splitPems(files["root-cert.pem"]).map(rootOf);
+    expect(value.signingRoot).toBe(signing!.fingerprint256);
+    expect(Object.entries(value.roots).map(([fingerprint, r]) => [fingerprint, r.generation])).toEqual(
+      [[signing!.fingerprint256, 2], [old!.fingerprint256, 1]].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+    );
+    expect(value.roots[old!.fingerprint256]!.certificate).toContain("BEGIN CERTIFICATE");
+    expect(Object.keys(value.clusters)).toEqual(["gke-asia", "gke-eu", "gke-us"]);
+    const asia = value.clusters["gke-asia"]!;
+    expect(asia.trusts).toEqual([signing!.fingerprint256, old!.fingerprint256].sort());
+    expect(asia.signedBy).toBe(signing!.fingerprint256);
+    expect(asia.intermediate).toEqual({ notAfter: new Date(new X509Certificate(files["ca-cert.pem"]).validTo).toISOString(), validityHours: 365 * 24, configuredValidityHours: 365 * 24 });
+    expect(value.clusters["gke-eu"]!.retiredSigners).toEqual(retired["gke-eu"]);
+    expect(JSON.stringify(value)).not.toContain("PRIVATE KEY");
   });
 
   it("refuses an existing root that is not configured, saying which keys to set", async () => {
