@@ -1,67 +1,9 @@
 /**
- * The Fleetgate program: load the environment's spec, validate it, resolve it into a FleetPlan, check
- * its root of trust against the stack's previous deployment, and hand the plan to FleetIngress. `pulumi up` runs this file on the stack named after the environment; the offline
- * plan runs the same file under mocks.
- */
-import * as pulumi from "@pulumi/pulumi";
-import { FleetIngress } from "./components/fleet-ingress";
-import { secretsFromConfig } from "./components/secrets";
-import { readPreviousDeployment } from "./components/trust/previous-deployment";
-import { checkTrust, recordedExpiryWarning } from "./components/trust/trust-check";
-import { type FleetPlan, formatDiagnostic, InvalidSpecError, planEnvironment, repositoryNeighbours, stackConfigFromEngine } from "./spec";
-import { redactDiagnostics } from "./spec/redact";
-import { readEnvironmentFiles, readStackFile } from "./spec/read-files";
-
-// Which config keys are secret is known to the SDK but not exported in its typings.
-const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
-
-const environment = pulumi.getStack();
-const root = pulumi.runtime.getRootDirectory() || process.cwd();
-const stack = stackConfigFromEngine(pulumi.runtime.allConfig(), isConfigSecret, readStackFile(root, environment));
-// The repository's other stacks: a GCP project's DNS authorizations are shared between the stacks in it.
-const neighbours = repositoryNeighbours(root, environment, planEnvironment);
-const result = planEnvironment({ environment, stack, files: readEnvironmentFiles(root, environment), neighbours });
-
-for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) pulumi.log.warn(formatDiagnostic(warning));
-// An invalid spec stops the program before any resource is registered.
-if (!result.plan) throw new pulumi.RunError(new InvalidSpecError(result.diagnostics).message);
-
-/**
- * What the stack exports. The program ends in a promise: the trust check needs the previous deployment's
+ * The Fleetgate program's entry: `pulumi up` runs this file on the stack named after the environment,
+ * and the offline plan runs it under mocks. What it does is program.ts; what the stack exports is what
+ * that resolves to. The program ends in a promise: the trust check needs the previous deployment's
  * outputs, and a step it refuses must stop the program before any resource is registered.
  */
-export = deploy(result.plan);
+import { fleetgateProgram } from "./program";
 
-async function deploy(plan: FleetPlan) {
-  // The rotation guard and the root's expiry, against this stack's previous deployment (components/trust/).
-  const now = new Date();
-  const check = checkTrust({ trust: plan.trust, rootCaCert: stack.values.rootCaCert, previous: await readPreviousDeployment(environment), now, locate: (path) => stack.locate(path) });
-  const diagnostics = redactDiagnostics(check.diagnostics, stack);
-  for (const warning of diagnostics.filter((d) => d.severity === "warning")) pulumi.log.warn(formatDiagnostic(warning));
-  if (diagnostics.some((d) => d.severity === "error")) throw new pulumi.RunError(new InvalidSpecError(diagnostics).message);
-
-  const fleet = new FleetIngress(environment, { plan: { ...plan, trust: check.trust }, secrets: secretsFromConfig(new pulumi.Config("fleetgate")) });
-  // A generated root the previous deployment did not record is known only once it exists.
-  if (check.signingRootNotAfter === undefined)
-    fleet.trust.apply((record) => {
-      const warning = recordedExpiryWarning(check.trust, record, now);
-      if (warning) pulumi.log.warn(warning);
-    });
-
-  return {
-    /** The hosts the environment serves. */
-    hosts: fleet.hosts,
-    /** The front door's public address: GCP's IPv4 address, or the AWS accelerator's DNS name. */
-    address: fleet.address,
-    /** Every public IP address of the front door. */
-    ipAddresses: fleet.ipAddresses,
-    /** Per host, the certificates that serve it (and, on GCP, whether they are ACTIVE). */
-    certificates: fleet.certificates,
-    /** GCP: per routed service port, its backend service. */
-    backendServices: fleet.backendServices,
-    /** Per cluster: its gateway's hosts and whether it is drained. */
-    gateways: fleet.gateways,
-    /** What every cluster trusts and which root signed its intermediate: the next deployment's rotation guard reads it. */
-    trust: fleet.trust,
-  };
-}
+export = fleetgateProgram();

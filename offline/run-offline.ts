@@ -48,8 +48,8 @@ export function engineConfigFromStackFile(text: string): EngineConfig {
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   const standIns: StandIn[] = [];
-  const standIn = (path: readonly PathSegment[]) => {
-    const found = offlineStandIn(path);
+  const standIn = (path: readonly PathSegment[], ciphertext: string) => {
+    const found = offlineStandIn(path, ciphertext);
     if (found) standIns.push(found);
     return found?.value;
   };

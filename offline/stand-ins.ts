@@ -1,10 +1,12 @@
 /**
  * Stand-ins for the secrets an offline plan cannot decrypt. The stack's encryption key is not here, so
  * an encrypted kubeconfig or root CA key reaches the program as a placeholder, which is neither YAML nor
- * PEM. The offline engine hands the program well-formed values in their place, deterministic so that two
- * plans of the same stack agree, and `npm run plan` says which values it stood in for. A real preview or
- * update reads the real values, and the validator checks them there.
+ * PEM. The offline engine hands the program well-formed values in their place, and `npm run plan` says
+ * which values it stood in for. Each stand-in derives from its ciphertext: two plans of the same stack
+ * agree, and a secret set again shows as changed in a plan diff. A real preview or update reads the real
+ * values, and the validator checks them there.
  */
+import { createHash } from "node:crypto";
 import type { PathSegment } from "../spec/diagnostics";
 import { fakeOutputs } from "./fakes/all";
 import { seededRsaKeyPem } from "./fakes/tls";
@@ -23,19 +25,20 @@ export function standInServer(cluster: string): string {
 }
 
 /** A well-formed value for an encrypted config value Fleetgate reads, by its path; undefined for others. */
-export function offlineStandIn(path: readonly PathSegment[]): StandIn | undefined {
+export function offlineStandIn(path: readonly PathSegment[], ciphertext: string): StandIn | undefined {
   const [key, ...rest] = path.map(String);
   const dotted = [key, ...rest].join(".");
+  const version = createHash("sha256").update(ciphertext).digest("hex").slice(0, 8);
   if (key === "fleetgate:kubeconfigs" && rest.length === 1) {
     const cluster = rest[0]!;
-    return { path: dotted, description: `a kubeconfig naming ${standInServer(cluster)}`, value: standInKubeconfig(cluster) };
+    return { path: dotted, description: `a kubeconfig naming ${standInServer(cluster)}`, value: standInKubeconfig(cluster, version) };
   }
-  if (key === "fleetgate:rootCaKey" && rest.length === 0) return { path: dotted, description: "a generated RSA key", value: standInRootKey() };
-  if (key === "fleetgate:rootCaCert" && rest.length === 0) return { path: dotted, description: "a self-signed CA certificate of that key", value: standInRootCert() };
+  if (key === "fleetgate:rootCaKey" && rest.length === 0) return { path: dotted, description: "a generated RSA key", value: standInRootKey(version) };
+  if (key === "fleetgate:rootCaCert" && rest.length === 0) return { path: dotted, description: "a self-signed CA certificate of a generated key", value: standInRootCert(version) };
   return undefined;
 }
 
-function standInKubeconfig(cluster: string): string {
+function standInKubeconfig(cluster: string, version: string): string {
   return [
     "apiVersion: v1",
     "kind: Config",
@@ -48,18 +51,18 @@ function standInKubeconfig(cluster: string): string {
     `current-context: ${cluster}`,
     "users:",
     "- name: offline",
-    "  user: { token: offline-stand-in }",
+    `  user: { token: offline-stand-in-${version} }`,
     "",
   ].join("\n");
 }
 
-function standInRootKey(): string {
-  return seededRsaKeyPem("offline stand-in fleetgate:rootCaKey", 2048);
+function standInRootKey(version: string): string {
+  return seededRsaKeyPem(`offline stand-in fleetgate:rootCaKey ${version}`, 2048);
 }
 
-function standInRootCert(): string {
-  const outputs = fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", "offline-stand-in-root-ca", {
-    privateKeyPem: standInRootKey(),
+function standInRootCert(version: string): string {
+  const outputs = fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", `offline-stand-in-root-ca-${version}`, {
+    privateKeyPem: standInRootKey(version),
     subject: { commonName: "Fleetgate offline stand-in root CA", organization: "Fleetgate" },
     validityPeriodHours: 20 * 365 * 24,
     isCaCertificate: true,

@@ -31,14 +31,14 @@ export interface StackConfig {
  * it had any: then the whole key is secret, as the Pulumi CLI makes structured values. Offline nothing can
  * decrypt them; a secret set again gets a new placeholder, so plans show what it reaches as changed.
  */
-export function revealSecureValues(fullKey: string, value: unknown, standIn?: (path: readonly PathSegment[]) => string | undefined): { value: unknown; secret: boolean } {
+export function revealSecureValues(fullKey: string, value: unknown, standIn?: (path: readonly PathSegment[], ciphertext: string) => string | undefined): { value: unknown; secret: boolean } {
   let secret = false;
   const reveal = (v: unknown, path: PathSegment[]): unknown => {
     if (isSecureValue(v)) {
       secret = true;
-      const replacement = standIn?.([fullKey, ...path]);
-      if (replacement !== undefined) return replacement;
       const ciphertext = (v as { secure: string }).secure;
+      const replacement = standIn?.([fullKey, ...path], ciphertext);
+      if (replacement !== undefined) return replacement;
       return `[secret ${[fullKey, ...path].join(".")} ${createHash("sha256").update(ciphertext).digest("hex").slice(0, 8)}]`;
     }
     if (Array.isArray(v)) return v.map((item, i) => reveal(item, [...path, i]));

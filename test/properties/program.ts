@@ -1,36 +1,43 @@
 /**
- * Runs a generated environment through the program in this process, under the offline engine: the spec
- * pipeline on the stack file and documents, then FleetIngress with the configuration the engine would
- * hand it (encrypted values as the offline plan's stand-ins). Every way it can fail is caught and
- * reported: a throw, a rejected output, a registration the engine refuses or never answers.
+ * Runs a generated environment through the whole program in this process, under the offline engine:
+ * its files are written to a scratch project root, the engine is given the configuration the Pulumi CLI
+ * would pass for the stack file (encrypted values as the offline plan's stand-ins), and program.ts runs
+ * as index.ts runs it. Every way it can fail is caught and told apart: refused with diagnostics (a
+ * RunError), or thrown otherwise, including a rejected output or registration surfacing later.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetIngress } from "../../components/fleet-ingress";
-import { secretsFromConfig } from "../../components/secrets";
 import { startMockEngine } from "../../offline/mock-engine";
 import { engineConfigFromStackFile } from "../../offline/run-offline";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { planEnvironment } from "../../spec/index";
-import { stackConfigFromFile } from "../../spec/stack-config";
+import { fleetgateProgram } from "../../program";
 import type { GeneratedSpec } from "./specs";
 
 export type Outcome = { kind: "planned"; resources: number } | { kind: "refused"; errors: string[] } | { kind: "threw"; error: string };
 
 export async function runProgramInProcess(spec: GeneratedSpec): Promise<Outcome> {
+  const root = mkdtempSync(join(tmpdir(), "fleetgate-property-"));
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => failures.push(reason);
   process.on("unhandledRejection", onRejection);
   try {
-    const stackPath = `stacks/Pulumi.${spec.environment}.yaml`;
-    const result = planEnvironment({
-      environment: spec.environment,
-      stack: stackConfigFromFile(stackPath, spec.stackText),
-      files: Object.entries(spec.files).map(([path, text]) => ({ path, text })),
-    });
-    if (!result.plan) return { kind: "refused", errors: result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic) };
+    for (const [path, text] of [[`stacks/Pulumi.${spec.environment}.yaml`, spec.stackText], ...Object.entries(spec.files)] as const) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
     const { config, secretKeys } = engineConfigFromStackFile(spec.stackText);
     const engine = startMockEngine({ stack: spec.environment, config, secretKeys });
-    new FleetIngress(spec.environment, { plan: result.plan, secrets: secretsFromConfig(new pulumi.Config("fleetgate")) });
+    let outputs: unknown;
+    try {
+      outputs = await fleetgateProgram(root);
+    } catch (error) {
+      // A refusal lists every diagnostic after its first line (spec/diagnostics.ts, InvalidSpecError).
+      if (error instanceof pulumi.RunError) return { kind: "refused", errors: error.message.split("\n").slice(1).filter((line) => !/^\S+?(:\d+:\d+)?: warning: /.test(line)) };
+      throw error;
+    }
+    // The stack's outputs resolve once everything they come from has been registered and answered.
+    await Promise.all(Object.values(outputs as Record<string, pulumi.Output<unknown>>).map((o) => new Promise((resolve) => o.apply(resolve))));
     await engine.settle();
     // Rejections surface a turn after the registrations they broke.
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -40,6 +47,7 @@ export async function runProgramInProcess(spec: GeneratedSpec): Promise<Outcome>
     return { kind: "threw", error: describe(error) };
   } finally {
     process.off("unhandledRejection", onRejection);
+    rmSync(root, { recursive: true, force: true });
   }
 }
 
