@@ -47,7 +47,7 @@ export function changedRoot(stack: string, change: StackChange = {}): string {
 }
 
 /** The files of the program (what `pulumi up` loads), relative to the project root. */
-const PROGRAM = ["index.ts", "package.json", "tsconfig.json", "Pulumi.yaml", "components", "spec", "contracts"];
+const PROGRAM = ["index.ts", "program.ts", "package.json", "tsconfig.json", "Pulumi.yaml", "components", "spec", "contracts"];
 
 /**
  * A copy of the program with `replace` applied to one of its files; throws when the text to replace is
