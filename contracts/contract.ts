@@ -56,12 +56,14 @@ export type Inputs = Readonly<Record<string, unknown>>;
  */
 export interface RegistrationCheck {
   readonly contract: Contract;
+  /** Resource types; `kubernetes:*` stands for every type of that package. */
   readonly types: readonly string[];
   check(inputs: Inputs, name: string, context?: RegistrationContext): readonly string[];
 }
 
-/** What else a check may know of a registration: the inputs of the explicit provider it names. */
+/** What else a check may know of a registration: its type, and the inputs of the explicit provider it names. */
 export interface RegistrationContext {
+  readonly type?: string;
   readonly provider?: Inputs;
 }
 

@@ -19,9 +19,9 @@ export const names: Contract = {
   id: "gcp.resource-names",
   party: "GCP",
   subject: "Compute resources (backend services, health checks, URL maps, proxies, forwarding rules, addresses, NEGs, firewalls, SSL policies)",
-  rule: "a name is 1 to 63 characters, a lower-case letter first, then lower-case letters, digits and dashes, not ending in a dash (RFC 1035)",
+  rule: "a name is 1 to 63 characters, a lower-case letter first, then lower-case letters, digits and dashes, not ending in a dash (RFC 1035); VPC networks are named so too",
   source: { ...COMPUTE_API, section: "the `name` field of every resource" },
-  checkedIn: { engine: "every compute registration", program: "spec/naming.ts bounds and hashes every cloud name" },
+  checkedIn: { engine: "every compute registration, and the network a firewall names", program: "spec/naming.ts bounds and hashes every cloud name", validator: "fleetgate:clusters[].network of a GKE cluster" },
 };
 
 /** GCE_VM_IP_PORT NEG backends one backend service may hold; not configurable. */
@@ -383,7 +383,11 @@ export const registrationChecks: readonly RegistrationCheck[] = [
     types: COMPUTE_TYPES,
     check: (inputs, name) => {
       const cloud = typeof inputs.name === "string" ? inputs.name : name;
-      return GCP_NAME_PATTERN.test(cloud) ? [] : [`its name "${cloud}" (${cloud.length} characters) is not an RFC 1035 label of at most 63 characters`];
+      const problems = GCP_NAME_PATTERN.test(cloud) ? [] : [`its name "${cloud}" (${cloud.length} characters) is not an RFC 1035 label of at most 63 characters`];
+      // A network is named by the same rule, so a reference to anything else names no network.
+      const network = typeof inputs.network === "string" ? inputs.network.split("/").pop()! : undefined;
+      if (network !== undefined && !GCP_NAME_PATTERN.test(network)) problems.push(`its network "${network}" is not an RFC 1035 label, so no such network exists`);
+      return problems;
     },
   },
   ...[negBackends, backendKinds, healthCheckByBackend, balancing, backendSettings, customHeaders].map((contract): RegistrationCheck => ({ contract, types: [BACKEND_SERVICE], check: only(contract, backendServiceProblems) })),

@@ -17,9 +17,9 @@ const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.
 const checksByType = new Map<string, RegistrationCheck[]>();
 for (const check of CHECKS) for (const type of check.types) checksByType.set(type, [...(checksByType.get(type) ?? []), check]);
 
-/** The registration checks that apply to a type (for tests and the table). */
+/** The registration checks that apply to a type (for tests and the table): its own, and its package's. */
 export function checksFor(type: string): readonly RegistrationCheck[] {
-  return checksByType.get(type) ?? [];
+  return [...(checksByType.get(`${type.split(":")[0]}:*`) ?? []), ...(checksByType.get(type) ?? [])];
 }
 
 /** Contracts some registration check enforces. */
@@ -35,7 +35,7 @@ export function assertRegistration(type: string, name: string, inputs: Inputs, c
   const messages: string[] = [];
   let first: Contract | undefined;
   for (const check of checksFor(type)) {
-    const problems = check.check(inputs, name, context);
+    const problems = check.check(inputs, name, { ...context, type });
     if (problems.length === 0) continue;
     first ??= check.contract;
     messages.push(refusal(check.contract, `${name} (${type.split(":").pop()}): ${problems.join("; ")}`));

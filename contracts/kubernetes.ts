@@ -88,6 +88,15 @@ export const eastWestPorts: Contract = {
   checkedIn: { program: "the east-west Service exposes 15443 only (components/kubernetes/mesh-plan.ts)", engine: "the simulated load balancers' listeners" },
 };
 
+export const uniqueUrns: Contract = {
+  id: "pulumi.unique-urns",
+  party: "Pulumi",
+  subject: "Engine",
+  rule: "a resource's URN (stack, project, parent types, type and logical name) is unique in the stack: a second registration of one fails the update with \"Duplicate resource URN\"; the Pulumi SDK's mock monitor does not check it",
+  source: { title: "Pulumi: Resource names and identity", section: "URN", url: "https://www.pulumi.com/docs/iac/concepts/resources/names/" },
+  checkedIn: { engine: "the offline engine refuses a second registration of a URN (offline/mock-engine.ts)" },
+};
+
 export const pulumiAwaits: Contract = {
   id: "pulumi.kubernetes-await",
   party: "Pulumi",
@@ -97,7 +106,51 @@ export const pulumiAwaits: Contract = {
   checkedIn: { engine: "every Kubernetes create in the simulated pulumi up", program: "the teams' Services skip the await: a cluster that reaches a service through the mesh runs no pod of it (components/kubernetes/services-plan.ts)" },
 };
 
+export const objectMeta: Contract = {
+  id: "kubernetes.object-meta",
+  party: "Kubernetes",
+  subject: "Object names and labels",
+  rule: "a Namespace's name is an RFC 1123 label and a Service's an RFC 1035 label (at most 63 lower-case letters, digits and '-', starting with a letter); other names are DNS subdomains (at most 253 characters of those and '.'); a label key is an optional DNS-subdomain prefix and '/' before a name of at most 63 letters, digits, '-', '_' and '.', and a label value is at most 63 such characters, starting and ending with a letter or digit, or empty",
+  source: { title: "Kubernetes: Object Names and IDs; Labels and Selectors", section: "Names; Syntax and character set", url: "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/" },
+  checkedIn: {
+    engine: "every Kubernetes object registered: its name, namespace and labels",
+    validator: "fleetgate:clusters[].network and the region of a cluster outside the clouds are label values (Istio's network and locality labels); a MultiClusterService's name starts with a letter (its schema: it names Services)",
+  },
+};
+
 // --- Checks on registrations -----------------------------------------------------------------------
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const RFC1035_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Whether a string is a Kubernetes label value (the empty value included). */
+export function isLabelValue(value: string): boolean {
+  return value === "" || LABEL_NAME.test(value);
+}
+
+function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  return LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+}
+
+/** What the API server refuses in an object's metadata, as phrases. */
+export function objectMetaProblems(type: string, metadata: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  const name = metadata.name;
+  const kind = type.split(":").pop();
+  const [rule, what] = kind === "Namespace" ? [RFC1123_LABEL, "an RFC 1123 label"] : kind === "Service" ? [RFC1035_LABEL, "an RFC 1035 label"] : [DNS_SUBDOMAIN, "a DNS subdomain"];
+  if (typeof name === "string" && (name.length > 253 || !rule.test(name))) problems.push(`metadata.name "${name}" is not ${what}`);
+  const namespace = metadata.namespace;
+  if (typeof namespace === "string" && !RFC1123_LABEL.test(namespace)) problems.push(`metadata.namespace "${namespace}" is not an RFC 1123 label`);
+  for (const [key, value] of Object.entries(asRecord(metadata.labels))) {
+    if (!isLabelKey(key)) problems.push(`label key "${key}" is not a label key`);
+    if (typeof value === "string" && !isLabelValue(value)) problems.push(`label ${key}: "${value}" is not a label value`);
+  }
+  return problems;
+}
 
 const LBC = "service.beta.kubernetes.io/aws-load-balancer-";
 const ANNOTATION_VALUES: Readonly<Record<string, readonly string[]>> = {
@@ -124,10 +177,16 @@ export function loadBalancerAnnotationProblems(annotations: Readonly<Record<stri
 
 export const registrationChecks: readonly RegistrationCheck[] = [
   {
+    contract: objectMeta,
+    // Every Kubernetes object; a Helm release and the provider carry no metadata of their own.
+    types: ["kubernetes:*"],
+    check: (inputs, _name, context) => (inputs.metadata === undefined ? [] : objectMetaProblems(context?.type ?? "", asRecord(inputs.metadata))),
+  },
+  {
     contract: lbcAnnotations,
     types: ["kubernetes:core/v1:Service"],
     check: (inputs) => loadBalancerAnnotationProblems(asRecord(asRecord(inputs.metadata).annotations)),
   },
 ];
 
-export const contracts: readonly Contract[] = [crdRequired, namespaceRequired, gatewayApiCrds, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits];
+export const contracts: readonly Contract[] = [crdRequired, namespaceRequired, objectMeta, gatewayApiCrds, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits, uniqueUrns];

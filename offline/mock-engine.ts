@@ -9,7 +9,8 @@ import { createHmac } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { assertRegistration } from "../contracts";
+import { assertRegistration, cite } from "../contracts";
+import { uniqueUrns } from "../contracts/kubernetes";
 import { fakeInvoke, fakeOutputs } from "./fakes/all";
 
 export interface RegisteredResource {
@@ -169,6 +170,8 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
       additionalSecretOutputs: [...req.getAdditionalsecretoutputsList()],
       aliases: [...req.getAliasurnsList()],
     };
+    // The engine refuses a URN registered twice; the SDK's mock monitor would take it.
+    if (byUrn.has(resource.urn) || pending.has(resource.urn)) return callback(new Error(`Duplicate resource URN '${resource.urn}'; try giving it a unique name ${cite(uniqueUrns)}`));
     const providerUrn = resource.provider?.split("::").slice(0, -1).join("::");
     answering = { registration: { resource, wireInputs }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
     pending.add(resource.urn);

@@ -20,8 +20,8 @@ import { backendConfigNames, findPort, selectClusters, type Problem } from "./se
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
-import { customHeaders, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst, noRegex, urlMapRules } from "../contracts/gcp";
-import { istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF } from "../contracts/kubernetes";
+import { customHeaders, GCP_NAME_PATTERN, names as gcpNames, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst, noRegex, urlMapRules } from "../contracts/gcp";
+import { isLabelValue, istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF, objectMeta } from "../contracts/kubernetes";
 import { acceleratorLimits, acmCertificates, dualStack, GA_LIMITS, GLOBAL_ACCELERATOR_REGION, preservation, routeRecords } from "../contracts/aws";
 
 export interface ValidationInput {
@@ -99,6 +99,14 @@ function checkClusterList(clusters: readonly ClusterConfig[], env: EnvReport): M
       zonesSeen.add(zone);
     });
 
+    // Istio labels a cluster's namespaces and gateways with its network, and reads a cluster's locality
+    // from its nodes' region label; a GKE cluster's network is a VPC, which firewalls name.
+    if (!isLabelValue(cluster.network))
+      env(["clusters", i, "network"], `"${cluster.network}" is not a Kubernetes label value, and Istio labels the cluster's namespaces and gateway with its network ${cite(objectMeta)}; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
+    else if (cluster.provider === "gke" && !GCP_NAME_PATTERN.test(cluster.network))
+      env(["clusters", i, "network"], `"${cluster.network}" is not a VPC network name ${cite(gcpNames)}; give the name of the cluster's VPC (lower-case letters, digits and '-', a letter first)`);
+    if (cluster.provider === "other" && !isLabelValue(cluster.region))
+      env(["clusters", i, "region"], `"${cluster.region}" is not a Kubernetes label value, and Istio reads a cluster's region from its nodes' topology.kubernetes.io/region label ${cite(objectMeta)}; write the region as that label has it`);
     const access = cluster.access;
     if (access.kind === "gke" && cluster.provider !== "gke")
       env(["clusters", i, "access", "kind"], `is "gke" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "eks" ? "eks" : "kubeconfig"}"`);

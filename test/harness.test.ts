@@ -58,4 +58,21 @@ describe("the mock-engine harness", () => {
     expect(ns.provider).toBeUndefined();
     expect(graph.providerOf(ns)).toBeUndefined();
   });
+
+  it("refuses a second registration of a URN, as the engine does", async () => {
+    const failures: unknown[] = [];
+    const collect = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", collect);
+    try {
+      const graph = await runComponent(() => {
+        new Raw("kubernetes:core/v1:Namespace", "twice", { metadata: { name: "a" } });
+        new Raw("kubernetes:core/v1:Namespace", "twice", { metadata: { name: "b" } });
+      });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(graph.ofType("kubernetes:core/v1:Namespace")).toHaveLength(1);
+      expect(failures.map(String).join("\n")).toContain("Duplicate resource URN 'urn:pulumi:test::fleetgate::kubernetes:core/v1:Namespace::twice'; try giving it a unique name [pulumi.unique-urns]");
+    } finally {
+      process.off("unhandledRejection", collect);
+    }
+  });
 });

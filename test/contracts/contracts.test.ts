@@ -40,6 +40,7 @@ const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; prov
   "aws.route53-records": { type: "aws:route53/record:Record", inputs: { name: "shop.example.net", type: "A", setIdentifier: "us-central1", latencyRoutingPolicies: [{ region: "us-central1" }] } },
   "aws.route53-health-checks": { type: "aws:route53/healthCheck:HealthCheck", inputs: { type: "TCP", fqdn: "gw.example.net", port: 443, requestInterval: 15 } },
   "aws.acm-certificates": { type: "aws:acm/certificate:Certificate", inputs: { domainName: "a.example.net", subjectAlternativeNames: Array.from({ length: 10 }, (_, i) => `h${i}.example.net`) } },
+  "kubernetes.object-meta": { type: "kubernetes:core/v1:Namespace", inputs: { metadata: { name: "istio-system", labels: { "topology.istio.io/network": "net/1" } } } },
   "eks.load-balancer-annotations": { type: "kubernetes:core/v1:Service", inputs: { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "true" } } } },
 };
 
@@ -81,11 +82,14 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   },
   "aws.acm-certificates": { fixture: awsFixture, mutate: (f) => void ((f.files["search/search.yaml"]![1] as Doc).spec.template.spec.rules[1].host = `${"a".repeat(30)}.${"b".repeat(30)}.search.example.com`) },
   "kubernetes.mcs-crds": { fixture: awsFixture, mutate: (f) => void (cluster(f, 0).multiClusterServices = "gke-fleet") },
+  "gcp.resource-names": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net.1") },
+  "kubernetes.object-meta": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net/1") },
   "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
 };
 
 /** The tests that show the other places a contract names: the simulated update's, waits and the program's own. */
 const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
+  "pulumi.unique-urns": [["test/harness.test.ts", "refuses a second registration of a URN, as the engine does"]],
   "gcp.resource-names": [["test/components/gcp/stability.test.ts", "renames and replaces nothing when a cluster is added"]],
   "gcp.neg-backends": [["test/components/gcp/backend-plan.test.ts", "answers unmatched requests from one gateway per region, within GCP's 50 NEG backends"]],
   "gcp.backend-kinds": [["test/components/gcp/backend-plan.test.ts", "reaches a non-GKE cluster through its own internet NEG backend service"]],

@@ -39,7 +39,7 @@ function clusterArbitrary(frontDoor: "gcp" | "aws") {
   const cloud = frontDoor === "gcp" ? GCP_REGIONS : AWS_REGIONS;
   const cloudCluster = fc.record({
     region: pick(Object.keys(cloud)),
-    network: pick(NETWORKS),
+    network: favour(NETWORKS, 1, 100),
     drain: rarely(fc.constant(true), 10),
     label: pick(["gold", "silver"]),
     multiClusterServices: pick(["none", "none", frontDoor === "gcp" ? "gke-fleet" : "mcs-api"]),
@@ -53,7 +53,7 @@ function clusterArbitrary(frontDoor: "gcp" | "aws") {
     ...(drain ? { drain } : {}),
     multiClusterServices,
   }));
-  const otherCluster = fc.record({ region: favour(OTHER_REGIONS, 1), network: pick(NETWORKS), label: pick(["gold", "silver"]) }).map(({ region, network, label }) => ({
+  const otherCluster = fc.record({ region: favour(OTHER_REGIONS, 1, 40), network: favour(NETWORKS, 1, 100), label: pick(["gold", "silver"]) }).map(({ region, network, label }) => ({
     provider: "other",
     region,
     zones: [],
