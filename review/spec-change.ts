@@ -66,6 +66,9 @@ const PROJECT_NAMESPACE = "fleetgate";
  * - An encrypted value (`secure:`) may stay where it is or go, never be added, changed or moved: the base
  *   program would decrypt it wherever it stands, and a value moved into a field that is printed would
  *   print a secret.
+ * - A cluster's `access` may stay or go, never be added or changed: it says where Fleetgate looks the
+ *   cluster up (a GKE cluster in the project it names), and the Kubernetes provider then hands that
+ *   cluster's API server the preview identity's token. A project the pull request chose would receive it.
  */
 export function stackFileSettingsChanges(file: string, base: string | undefined, head: string | undefined): string[] {
   if (head === undefined) return [];
@@ -83,6 +86,11 @@ export function stackFileSettingsChanges(file: string, base: string | undefined,
   for (const key of unionKeys(configBefore, configAfter)) {
     if (!isProjectKey(key) && !sameValue(configBefore[key], configAfter[key]))
       reasons.push(`${file} changes config ${key}, a provider setting (only fleetgate: keys are spec data): it changes whose cloud the preview reaches and with which credentials.`);
+  }
+  const accessBefore = clusterAccess(configBefore);
+  for (const [cluster, access] of clusterAccess(configAfter)) {
+    if (accessBefore.get(cluster) !== access)
+      reasons.push(`${file} adds or changes how Fleetgate reaches cluster ${cluster} (fleetgate:clusters[].access): the preview would hand the API server it names the preview identity's token.`);
   }
   const secretsBefore = encryptedValues(configBefore);
   for (const [path, ciphertext] of encryptedValues(configAfter)) {
@@ -182,6 +190,12 @@ function canonical(value: unknown): string {
   const map = asMap(value);
   if (map) return `{${Object.keys(map).sort().map((k) => `${JSON.stringify(k)}:${canonical(map[k])}`).join(",")}}`;
   return JSON.stringify(value) ?? "undefined";
+}
+
+/** Each cluster's access settings, canonical, by the cluster's name. */
+function clusterAccess(config: YamlMap): Map<string, string> {
+  const clusters = Array.isArray(config["fleetgate:clusters"]) ? (config["fleetgate:clusters"] as unknown[]) : [];
+  return new Map(clusters.map((cluster, i) => [String(asMap(cluster)?.name ?? `#${i}`), canonical(asMap(cluster)?.access)]));
 }
 
 /** Every `{ secure: <ciphertext> }` in a config map, by its path (`fleetgate:kubeconfigs.onprem`). */

@@ -49,6 +49,7 @@ describe("no code outside test/ imports from test/", () => {
 
 const stackFile = (extra: string, config = "  fleetgate:frontDoor: gcp\n") => `${extra}config:\n${config}`;
 const secure = (path: string, cipher: string) => `  fleetgate:kubeconfigs:\n    ${path}:\n      secure: ${cipher}\n`;
+const cluster = (kind: string, project: string) => `  fleetgate:clusters:\n    - { name: us, provider: gke, region: us-central1, zones: [a], network: vpc, access: { kind: ${kind}, project: ${project} } }\n`;
 
 describe("classifying a change for its preview", () => {
   /** A change of one stack file from `base` to `head`, classified by the stack-file rules. */
@@ -67,6 +68,10 @@ describe("classifying a change for its preview", () => {
     { description: "an added encrypted value is program", base: stackFile(""), head: stackFile("", secure("onprem", "v1:AAA")), program: true },
     { description: "an encrypted value moved to another key is program", base: stackFile("", secure("onprem", "v1:AAA")), head: stackFile("", secure("edge", "v1:AAA")), program: true },
     { description: "a changed encrypted value is program", base: stackFile("", secure("onprem", "v1:AAA")), head: stackFile("", secure("onprem", "v1:BBB")), program: true },
+    { description: "a changed cluster access (a GKE project the pull request chose) is program", base: stackFile("", cluster("gke", "acme")), head: stackFile("", cluster("gke", "evil")), program: true },
+    { description: "an added cluster, with the access it is reached by, is program", base: stackFile("", "  fleetgate:frontDoor: gcp\n"), head: stackFile("", cluster("gke", "acme")), program: true },
+    { description: "a cluster's other settings are spec data", base: stackFile("", cluster("gke", "acme")), head: stackFile("", cluster("gke", "acme").replace("zones: [a]", "zones: [a, b]")), program: false },
+    { description: "a removed cluster is spec data", base: stackFile("", cluster("gke", "acme")), head: stackFile("", "  fleetgate:frontDoor: gcp\n"), program: false },
     { description: "a new stack file with config alone is spec data", head: stackFile(""), program: false },
     { description: "a deleted stack file is spec data", base: stackFile("secretsprovider: passphrase\n"), program: false },
     { description: "a stack file that is not YAML is program", base: stackFile(""), head: "config: [unclosed\n", program: true },
