@@ -26,7 +26,10 @@
  * served backend therefore also has a health rule on the dispatch listener: an exact path under the
  * reserved prefix, `/.well-known/fleetgate/health/<namespace>/<name>/<port>`, forwarded to the same
  * Service port with the path replaced by the service's health path (its query, if any, rides on the
- * probe's own path and passes through) and the plan's Host kept. So a probe tests exactly this gateway
+ * probe's own path and passes through) and the plan's Host kept. Where the service's BackendConfig checks
+ * another pod port or in another protocol (HTTPS, HTTP2), "the same Service port" is the Service's health
+ * port for it, which reaches that pod port in that protocol; the front door's probe itself stays HTTP on
+ * the dispatch port. So a probe tests exactly this gateway
  * pod and its route to that Service: nothing that routes by host and path can send it elsewhere.
  *
  * Clients never reach a health rule, by two independent means:
@@ -93,16 +96,22 @@ export interface HealthProbe {
   readonly servicePath: string;
   /** The Host header: the plan's, one of the service's hosts. */
   readonly host?: string;
+  /**
+   * The Service port the gateway forwards the check to: the serving port, or the health port that
+   * reaches the pods on the health check's port and in its protocol (BackendConfig healthCheck).
+   */
+  readonly servicePort: number;
 }
 
 /** The health probe of a service port (`service` is `namespace/name`). */
-export function healthProbe(service: string, port: number, check: Pick<HealthCheckPlan, "path" | "host">): HealthProbe {
+export function healthProbe(service: string, port: number, check: Pick<HealthCheckPlan, "path" | "host" | "servicePort">): HealthProbe {
   const path = `${RESERVED_PATH_PREFIX}health/${service}/${port}`;
   const q = check.path.indexOf("?");
   return {
     path,
     requestPath: q < 0 ? path : `${path}${check.path.slice(q)}`,
     servicePath: q < 0 ? check.path : check.path.slice(0, q) || "/",
+    servicePort: check.servicePort ?? port,
     ...(check.host !== undefined ? { host: check.host } : {}),
   };
 }

@@ -192,13 +192,32 @@ export interface ServicePlan {
   readonly retries?: RetryPlan;
   /** Hosts whose routes reach this service, sorted. */
   readonly hosts: readonly string[];
+  /**
+   * Extra ports of the generated Service that only the gateways' health rules use: a health check on
+   * another pod port or in another protocol than its serving port (spec/backend-protocols.ts). Sorted by
+   * port; absent when there are none.
+   */
+  readonly healthPorts?: readonly HealthPortPlan[];
 }
+
+/** A port of the generated Service through which the gateways check a service port's pods. */
+export interface HealthPortPlan {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly protocol: BackendProtocolPlan;
+}
+
+/** What the gateways speak to a service's pods: HTTP/1.1, TLS (HTTPS) or HTTP/2 in clear text (HTTP2). */
+export type BackendProtocolPlan = "HTTP" | "HTTPS" | "HTTP2";
 
 export interface ServicePortPlan {
   readonly port: number;
   readonly name?: string;
   readonly targetPort: number | string;
   readonly protocol: "TCP";
+  /** The protocol the gateways speak to the pods, from networking.gke.io/app-protocols; absent: HTTP (not named). */
+  readonly appProtocol?: BackendProtocolPlan;
   /** Stable key of this service port as a front-door backend: `namespace/name:port`. */
   readonly backendKey: string;
   readonly healthCheck: HealthCheckPlan;
@@ -214,7 +233,16 @@ export interface ServiceClusterPlan {
 }
 
 export interface HealthCheckPlan {
-  readonly protocol: "HTTP" | "HTTPS" | "HTTP2";
+  /**
+   * The protocol the gateways check the pods in (BackendConfig healthCheck.type, else the port's app
+   * protocol). The front door's own probe always reaches the gateway in HTTP.
+   */
+  readonly protocol: BackendProtocolPlan;
+  /**
+   * The port of the generated Service the gateways' health rule forwards the check to: a health port
+   * (ServicePlan.healthPorts) when the check needs another pod port or protocol; absent: the serving port.
+   */
+  readonly servicePort?: number;
   /** The path the service answers health checks on (may carry a query); default "/". */
   readonly path: string;
   /**

@@ -14,6 +14,7 @@ import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, t
 import type { z } from "zod";
 import { trustSchema, type ClusterConfig, type EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
+import { appProtocols, healthPorts } from "./backend-protocols";
 import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
 
@@ -254,19 +255,43 @@ function resolveService(
   const ext = service.spec.fleetgate;
   const configNames = backendConfigNames(service).byPort;
   const gcp = config.frontDoor === "gcp" ? config.gcp : undefined;
-  const ports = sortBy([...service.spec.template.spec.ports], (p) => p.port).map((p): P.ServicePortPlan => {
-    const bcName = configNames.get(p.port);
-    const bc = bcName !== undefined ? backendConfigs.get(`${service.metadata.namespace}/${bcName}`)?.spec : undefined;
+  const specPorts = sortBy([...service.spec.template.spec.ports], (p) => p.port);
+  const backendConfigOf = (port: number) => {
+    const bcName = configNames.get(port);
+    return bcName !== undefined ? backendConfigs.get(`${service.metadata.namespace}/${bcName}`)?.spec : undefined;
+  };
+  const protocols = appProtocols(service).byPort;
+  // Only the GCP front door's checks reach the gateways' health rules (the dispatch contract); behind
+  // the AWS front door a health check's type and port have no hop to act on, and no health port is made.
+  const health = healthPorts(
+    specPorts.map((p) => {
+      const hc = backendConfigOf(p.port)?.healthCheck;
+      const protocol = protocols.get(p.port);
+      return {
+        port: p.port,
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        targetPort: p.targetPort ?? p.port,
+        ...(protocol !== undefined ? { protocol } : {}),
+        health: gcp ? { protocol: hc?.type ?? protocol ?? HEALTH_CHECK_DEFAULTS.protocol, ...(hc?.port !== undefined ? { port: hc.port } : {}) } : { protocol: protocol ?? HEALTH_CHECK_DEFAULTS.protocol },
+      };
+    }),
+  );
+  const ports = specPorts.map((p): P.ServicePortPlan => {
+    const bc = backendConfigOf(p.port);
     const hc = bc?.healthCheck;
     const logging = bc?.logging;
+    const appProtocol = protocols.get(p.port);
+    const checkedOn = health.servicePort.get(p.port);
     return {
       port: p.port,
       ...(p.name !== undefined ? { name: p.name } : {}),
       targetPort: p.targetPort ?? p.port,
       protocol: "TCP",
+      ...(appProtocol !== undefined ? { appProtocol } : {}),
       backendKey: `${key}:${p.port}`,
       healthCheck: {
-        protocol: hc?.type ?? HEALTH_CHECK_DEFAULTS.protocol,
+        protocol: (gcp ? hc?.type : undefined) ?? appProtocol ?? HEALTH_CHECK_DEFAULTS.protocol,
+        ...(checkedOn !== undefined && checkedOn !== p.port ? { servicePort: checkedOn } : {}),
         path: hc?.requestPath ?? HEALTH_CHECK_DEFAULTS.path,
         // A wildcard is no host a request can carry: check with a named host when the service has one.
         ...(healthCheckHost(hosts) !== undefined ? { host: healthCheckHost(hosts) } : {}),
@@ -304,6 +329,7 @@ function resolveService(
     ...(ext?.timeout !== undefined ? { timeoutSeconds: durationMillis(ext.timeout) / 1000 } : {}),
     ...(ext?.retries ? { retries: retryPlan(ext.retries) } : {}),
     hosts,
+    ...(health.ports.length > 0 ? { healthPorts: health.ports } : {}),
   };
 }
 

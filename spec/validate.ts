@@ -17,6 +17,7 @@ import type { Locator } from "./yaml-source";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-ownership";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
+import { checkBackendProtocols } from "./backend-protocols";
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
@@ -254,6 +255,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   checkDerivedNames(services, config, at);
   const routed = routedServices(documents.ingresses.map((l) => l.doc));
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
+  checkBackendProtocols(services, backendConfigs as Map<string, Loaded<"BackendConfig", unknown>>, config, at);
   if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, config, at);
   if (config.frontDoor === "gcp") for (const loaded of documents.backendConfigs) checkCustomHeaders(loaded, at);
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();

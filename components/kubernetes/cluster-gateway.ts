@@ -2,13 +2,15 @@
  * ClusterGateway: the Gateway API gateway of a cluster that serves something (drained clusters keep
  * theirs), in its own namespace: the sizing ConfigMap Istio reads, the Gateway, one HTTPRoute per host
  * (rules in the plan's order, see routes.ts), the routes of the dispatch or redirect listener where the
- * plan gives one, the ReferenceGrants that let routes reach the teams' Services, and on EKS the Service
- * the gateway's NLB is made from.
+ * plan gives one, the ReferenceGrants that let routes reach the teams' Services, the gateway's own
+ * DestinationRules for services whose pods serve TLS, and on EKS the Service the gateway's NLB is made from.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../spec/plan";
-import { gatewayNamespace, gatewayObject, gatewayOptions, type NamedRoute, nlbService, referenceGrants, SSL_CERT_ANNOTATION } from "./gateway-plan";
+import { gatewayNamespace, gatewayObject, gatewayOptions, type NamedRoute, nlbService, referenceGrants, routedServices, SSL_CERT_ANNOTATION } from "./gateway-plan";
+import { gatewayDestinationRule } from "./mesh-plan";
+import { serviceRef } from "./names";
 import { kubeResource } from "./objects";
 
 /** Stands in for the certificate ARNs while the Gateway is checked against its schema (they are Outputs). */
@@ -53,9 +55,16 @@ export class ClusterGateway extends pulumi.ComponentResource {
 
     // Routes and grants come first (an HTTPRoute may name a Gateway that does not exist yet), so that
     // once the Gateway is programmed, and the front door starts sending to it, it routes every host.
+    // The gateway's own DestinationRules (TLS to pods that serve it) come with them, after Istio's CRDs.
+    const reached = new Set(routedServices(routes));
+    const originating = plan.services.flatMap((service) => {
+      const rule = reached.has(service.key) ? gatewayDestinationRule(plan, service, gateway.namespace) : undefined;
+      return rule ? [kubeResource(`${key}-gateway-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: [namespace, ...args.dependsOn] })] : [];
+    });
     const routed = [
       ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: [namespace] })),
       ...referenceGrants(gateway, routes).map((grant) => kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, child)),
+      ...originating,
     ];
     this.gateway = kubeResource(`${key}-gateway`, gatewayObject(cluster, gateway), { ...child, dependsOn: [namespace, options, ...routed, ...args.dependsOn] });
     this.entry = gateway.nlb ? this.nlb(key, plan, cluster, gateway, args.certificateArns, child) : this.gateway;

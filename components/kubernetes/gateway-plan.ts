@@ -379,8 +379,9 @@ export function dispatchRule(service: string, port: number, tag: string): HttpRo
 }
 
 /**
- * The health rule of a backend: its reserved health path exactly, to the same local Service port with
- * the path replaced by the service's health path. The Host header is kept (it is the plan's), and so is
+ * The health rule of a backend: its reserved health path exactly, to the same local Service port (or
+ * the Service's health port for it, when the check goes to another pod port or protocol) with the path
+ * replaced by the service's health path. The Host header is kept (it is the plan's), and so is
  * the query (the probe carries the service's own).
  */
 export function healthRule(backend: DispatchedBackend): HttpRouteRule {
@@ -388,7 +389,7 @@ export function healthRule(backend: DispatchedBackend): HttpRouteRule {
   return {
     matches: [{ path: { type: "Exact", value: backend.health.path } }],
     filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplaceFullPath", replaceFullPath: backend.health.servicePath } } }],
-    backendRefs: [{ group: "", kind: "Service", name, namespace, port: backend.port }],
+    backendRefs: [{ group: "", kind: "Service", name, namespace, port: backend.health.servicePort }],
   } as HttpRouteRule;
 }
 

@@ -265,6 +265,44 @@ export function destinationRule(plan: FleetPlan, service: ServicePlan): Destinat
   });
 }
 
+/** The ports of a service's Service the gateways speak TLS to: its HTTPS ports and HTTPS health ports, sorted. */
+export function tlsPorts(service: Pick<ServicePlan, "ports" | "healthPorts">): number[] {
+  const ports = [...service.ports.filter((p) => p.appProtocol === "HTTPS").map((p) => p.port), ...(service.healthPorts ?? []).filter((h) => h.protocol === "HTTPS").map((h) => h.port)];
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * The gateways' own DestinationRule of a service whose pods serve TLS themselves (an HTTPS port, from
+ * networking.gke.io/app-protocols, or a health check of type HTTPS): the gateway originates TLS to those
+ * ports (mode SIMPLE), as GKE's load balancer does, without checking the pods' certificates, which GKE
+ * does not check either [gke.app-protocols] [istio.tls-origination]. It is not the mesh's mutual TLS: on
+ * those ports the pods' own TLS replaces it, so a sidecar beside them must accept plain TLS there (no
+ * STRICT PeerAuthentication on the port).
+ *
+ * Only the gateways may originate it: a client in the mesh that calls the port speaks TLS itself, and a
+ * mesh-wide rule would wrap its TLS in another. So the rule lives in the gateway namespace, kept there by
+ * exportTo ".", where Istio looks first for the gateways' rules; being found first, it replaces the
+ * service's own rule for them, so it repeats that rule's policy (or the namespace default's), and each
+ * TLS port, whose port settings replace the whole policy, repeats it again beside its TLS.
+ */
+export function gatewayDestinationRule(plan: FleetPlan, service: ServicePlan, gatewayNamespace: string): DestinationRule | undefined {
+  const tls = tlsPorts(service);
+  if (tls.length === 0) return undefined;
+  const [namespace, name] = splitServiceKey(service.key);
+  type Policy = NonNullable<NonNullable<DestinationRule["spec"]>["trafficPolicy"]>;
+  const own: Policy = destinationRule(plan, service)?.spec?.trafficPolicy ?? { outlierDetection: outlierPolicy(DEFAULT_OUTLIER_DETECTION) };
+  const { portLevelSettings: sticky = [], ...whole } = own;
+  const ports = [...new Set([...sticky.map((s) => s.port?.number ?? 0), ...tls])].sort((a, b) => a - b);
+  const portLevelSettings = ports.map((port) => {
+    const settings = sticky.find((s) => s.port?.number === port) ?? { port: { number: port }, ...(whole.outlierDetection ? { outlierDetection: whole.outlierDetection } : {}), ...(whole.loadBalancer ? { loadBalancer: whole.loadBalancer } : {}) };
+    return tls.includes(port) ? { ...settings, tls: { mode: "SIMPLE" as const, insecureSkipVerify: true } } : settings;
+  });
+  return new DestinationRule({
+    metadata: { name: serviceRef(service.key), namespace: gatewayNamespace, labels: { ...MANAGED_BY } },
+    spec: { host: `${name}.${namespace}.svc.cluster.local`, exportTo: ["."], trafficPolicy: { ...whole, portLevelSettings } },
+  });
+}
+
 /** The cookie the gateways set for a service port with cookie affinity. */
 export const AFFINITY_COOKIE = "fleetgate-affinity";
 

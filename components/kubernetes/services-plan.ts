@@ -11,7 +11,7 @@
  */
 import { ServiceExport as GkeServiceExport } from "@kubernetes-models/gke/net.gke.io/v1/ServiceExport";
 import { Service } from "kubernetes-models/v1/Service";
-import type { ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
+import type { BackendProtocolPlan, ClusterPlan, FleetPlan, ServicePlan } from "../../spec/plan";
 import { MANAGED_BY } from "./names";
 import { type ObjectSource, upstreamServiceExport } from "./objects";
 
@@ -40,15 +40,29 @@ export function meshReachedServices(plan: FleetPlan, cluster: string, routed: re
  * cluster that reaches the service through the mesh never runs one, so Fleetgate does not wait.
  */
 export function serviceObject(service: ServicePlan): Service {
+  const health = service.healthPorts ?? [];
+  // Kubernetes requires every port of a Service with more than one to have a name.
+  const named = service.ports.length + health.length > 1;
+  const serving = service.ports.map((p) => ({
+    ...(p.name !== undefined ? { name: p.name } : named ? { name: `port-${p.port}` } : {}),
+    port: p.port,
+    targetPort: p.targetPort,
+    protocol: p.protocol,
+    ...(p.appProtocol !== undefined ? { appProtocol: APP_PROTOCOLS[p.appProtocol] } : {}),
+  }));
+  const checks = health.map((h) => ({ name: h.name, port: h.port, targetPort: h.targetPort, protocol: "TCP" as const, appProtocol: APP_PROTOCOLS[h.protocol] }));
   return new Service({
     metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY }, annotations: { "pulumi.com/skipAwait": "true" } },
-    spec: {
-      type: "ClusterIP",
-      selector: { ...service.selector },
-      ports: service.ports.map((p) => ({ ...(p.name !== undefined ? { name: p.name } : {}), port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
-    },
+    spec: { type: "ClusterIP", selector: { ...service.selector }, ports: [...serving, ...checks].sort((a, b) => a.port - b.port) },
   });
 }
+
+/**
+ * The appProtocol Istio reads for each protocol GKE names [istio.protocol-selection]: `http2` is HTTP/2
+ * in clear text (h2c), which every Istio release reads (the newer `kubernetes.io/h2c` only recent ones);
+ * `https` is TLS-encrypted HTTP, which the gateways originate by DestinationRule (mesh-plan.ts).
+ */
+export const APP_PROTOCOLS: Readonly<Record<BackendProtocolPlan, string>> = { HTTP: "http", HTTPS: "https", HTTP2: "http2" };
 
 /** The ServiceExport of a service, of the kind the cluster's MCS implementation reads; none without one. */
 export function serviceExportObject(cluster: ClusterPlan, service: ServicePlan): ObjectSource | undefined {

@@ -333,9 +333,16 @@ export const backendConfigSchema = strictObject(
             timeoutSec: z.number().int().min(1).max(300).optional(),
             healthyThreshold: z.number().int().min(1).max(10).optional(),
             unhealthyThreshold: z.number().int().min(1).max(10).optional(),
-            type: z.enum(["HTTP", "HTTPS", "HTTP2"]).optional(),
+            type: z
+              .enum(["HTTP", "HTTPS", "HTTP2"])
+              .optional()
+              .describe(
+                "The protocol the service's pods are checked in: each gateway forwards the front door's check (which reaches the gateway in HTTP on its dispatch port) to the pods in this protocol (HTTPS: TLS, without verifying the pods' certificate; HTTP2: HTTP/2 in clear text). Default: the port's protocol from the MultiClusterService's networking.gke.io/app-protocols annotation, else HTTP. A type other than that protocol is honoured as GKE does (the check uses it, traffic the app protocol), with a warning.",
+              ),
             requestPath: absolutePath("The path the health check requests.").optional(),
-            port: port("Fleetgate checks through the gateway; a port here is not used.").optional(),
+            port: port(
+              "The port of the service's pods that answers health checks (as GKE reads it with container-native load balancing: a containerPort, not a Service port). The generated Service gets a port named health-<port> that reaches it, and each gateway forwards the front door's check there. Default: the serving port's target port.",
+            ).optional(),
           },
           "Health check of the service, sent through each cluster's gateway with one of the service's hosts.",
         )
@@ -406,4 +413,6 @@ export const ANNOTATIONS = {
   certificateManagerCerts: "fleetgate.io/certificate-manager-certs",
   frontendConfig: ["networking.gke.io/frontend-config", "networking.gke.io/v1beta1.FrontendConfig"],
   backendConfig: ["cloud.google.com/backend-config", "beta.cloud.google.com/backend-config"],
+  /** GKE's, on a MultiClusterService: the protocol each named port's pods speak (spec/backend-protocols.ts). */
+  appProtocols: "networking.gke.io/app-protocols",
 } as const;

@@ -264,6 +264,7 @@ describe("the dispatch contract of the GCP front door and the GKE gateways", () 
       requestPath: "/.well-known/fleetgate/health/search/suggest/8080?q=health",
       servicePath: "/",
       host: "suggest.apps.example.com",
+      servicePort: 8080,
     });
   });
 
