@@ -85,6 +85,15 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   "gcp.resource-names": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net.1") },
   "kubernetes.object-meta": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net/1") },
   "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
+  "gke.app-protocols": { fixture: baseFixture, mutate: (f) => void ((f.files["shop/shop.yaml"]![0] as Doc).metadata.annotations = { "networking.gke.io/app-protocols": '{"http": "TLS"}' }) },
+  "gke.health-check-parameters": {
+    fixture: baseFixture,
+    mutate: (f) => {
+      (f.files["shop/shop.yaml"]![0] as Doc).metadata.annotations = { "cloud.google.com/backend-config": '{"default": "web-bc"}' };
+      f.files["shop/shop.yaml"]!.push(backendConfig({ healthCheck: { type: "HTTPS" } }));
+    },
+    severity: "warning",
+  },
 };
 
 /** The tests that show the other places a contract names: the simulated update's, waits and the program's own. */
@@ -122,6 +131,10 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
   "istio.proxy-protocol": [["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"], ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"]],
   "istio.east-west-ports": [["test/components/kubernetes/mesh-plan.test.ts", "reachable on 15443 alone"], ["test/simulation/refusals.test.ts", "15443 for east-west [istio.east-west-ports]"]],
+  "gke.app-protocols": [["test/components/kubernetes/backend-protocols.test.ts", "gives each port Istio's appProtocol for its GKE protocol, and adds the health port"], ["test/components/kubernetes/backend-protocols.test.ts", "originates TLS to the HTTPS ports alone"]],
+  "gke.health-check-parameters": [["test/components/kubernetes/backend-protocols.test.ts", "forwards the front door's check of a service port to the health port that reaches the pods' health port"], ["test/spec/backend-protocols.test.ts", "checks in another protocol on the serving pod port through a Service port of its own"]],
+  "istio.protocol-selection": [["test/components/kubernetes/backend-protocols.test.ts", "gives each port Istio's appProtocol for its GKE protocol, and adds the health port"]],
+  "istio.tls-origination": [["test/components/kubernetes/backend-protocols.test.ts", "originates TLS to the HTTPS ports alone, without checking the pods' certificates, in the gateway namespace only"], ["test/components/kubernetes/backend-protocols.test.ts", "keeps the service's own policy beside the TLS, a sticky port's hash included"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 
