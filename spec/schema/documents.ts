@@ -341,7 +341,7 @@ export const backendConfigSchema = strictObject(
               ),
             requestPath: absolutePath("The path the health check requests.").optional(),
             port: port(
-              "The port of the service's pods that answers health checks (as GKE reads it with container-native load balancing: a containerPort, not a Service port). The generated Service gets a port named health-<port> that reaches it, and each gateway forwards the front door's check there. Default: the serving port's target port.",
+              "The port of the service's pods that answers health checks (as GKE reads it with container-native load balancing: a containerPort, not a Service port). The generated Service gets a port of its own (health-<number>) that reaches it, and each gateway forwards the front door's check there. Default: the serving port's target port.",
             ).optional(),
           },
           "Health check of the service, sent through each cluster's gateway with one of the service's hosts.",
