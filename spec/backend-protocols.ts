@@ -135,6 +135,9 @@ export function healthPorts(ports: readonly PortProtocols[]): { ports: HealthPor
   return { ports: extra.sort((a, b) => a.port - b.port), servicePort };
 }
 
+/** GKE's annotation for a single-cluster Service's port protocols. */
+const SERVICE_APP_PROTOCOLS = "cloud.google.com/app-protocols";
+
 type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 /**
@@ -152,6 +155,14 @@ export function checkBackendProtocols(
     const service = loaded.doc;
     const { byPort, problems } = appProtocols(service);
     for (const p of [...problems, ...gatewaySelection(service, gatewayNamespace)]) at(loaded, p.path, p.message, p.severity);
+    // The single-cluster Service's spelling, copied onto a MultiClusterService, which reads the other.
+    if (service.metadata.annotations?.[SERVICE_APP_PROTOCOLS] !== undefined)
+      at(
+        loaded,
+        ["metadata", "annotations", SERVICE_APP_PROTOCOLS],
+        `is the annotation of a single-cluster Service; a MultiClusterService's protocols are read from ${ANNOTATIONS.appProtocols} ${cite(appProtocolsContract)}, so this one is not applied: rename it to ${ANNOTATIONS.appProtocols}`,
+        "warning",
+      );
     const names = backendConfigNames(service).byPort;
     for (const port of [...service.spec.template.spec.ports].sort((a, b) => a.port - b.port)) {
       const bcName = names.get(port.port);

@@ -59,6 +59,13 @@ const cases: Case[] = [
   { description: "a protocol that is no string is refused", mutate: (f) => annotate(f, '{"http": 2}'), wantErrors: [{ path: A, message: 'the protocol 2, which GKE does not accept' }] },
   { description: "every problem of one annotation is reported together", mutate: (f) => annotate(f, '{"htp": "HTTPS", "http": "TLS"}'), wantErrors: [{ path: A, message: 'names port "htp"' }, { path: A, message: 'the protocol "TLS"' }] },
 
+  {
+    description: "the single-cluster Service's annotation on a MultiClusterService is not applied, and the warning names the one that is",
+    mutate: (f) => void (web(f).metadata.annotations = { "cloud.google.com/app-protocols": '{"http": "HTTPS"}' }),
+    wantErrors: [],
+    wantWarnings: [{ path: "cloud.google.com/app-protocols", message: "so this one is not applied: rename it to networking.gke.io/app-protocols" }],
+  },
+
   // A service that selects the gateway's own pods (Google's ASM recipe).
   ...[
     ["istio", "ingressgateway"],

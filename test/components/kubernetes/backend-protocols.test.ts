@@ -137,7 +137,7 @@ describe("the clusters side of a service with app protocols, under mocks", () =>
     for (const resource of objects) validateRegistered(resource);
     const rules = graph.ofType("kubernetes:networking.istio.io/v1beta1:DestinationRule").filter((r) => inputs(r).metadata.namespace === "fleetgate-gateway");
     expect(rules.map((r) => r.name).sort()).toEqual(["test-eu-gateway-destination-web.shop", "test-us-gateway-destination-web.shop"]);
-    for (const r of rules) expect(graph.parentOf(r).type).toBe("fleetgate:kubernetes:ClusterGateway");
+    for (const r of rules) expect(graph.parentOf(r)?.type).toBe("fleetgate:kubernetes:ClusterGateway");
   });
 
   it("registers the Service with its appProtocol and health port in every cluster that runs it", () => {
