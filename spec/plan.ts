@@ -28,6 +28,21 @@ export interface FleetPlan {
   readonly dnsZones: readonly DnsZonePlan[];
   readonly trust: TrustPlan;
   readonly mesh: MeshPlan;
+  /**
+   * Who serves the environment's catch-all (requests for host names no host names, and requests by IP
+   * address): the granted namespace's ingress (`fleetgate:catchAll`, spec/catch-all.ts). Absent: the
+   * gateways answer them 404.
+   */
+  readonly catchAll?: CatchAllPlan;
+}
+
+export interface CatchAllPlan {
+  /** The service key `namespace/name` of the ingress's default backend. */
+  readonly service: string;
+  readonly port: number;
+  /** The ingress that serves it, `namespace/name`, and its team folder. */
+  readonly ingress: string;
+  readonly team: string;
 }
 
 // --- Front door --------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import { trustSchema, type ClusterConfig, type EnvironmentConfig } from "./schem
 import { backendConfigNames, findPort, selectClusters } from "./select";
 import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
+import { catchAllIngress } from "./catch-all";
 
 /** Defaults of the gateway deployment, overridden by `fleetgate:gateway` and then by each cluster. */
 export const GATEWAY_DEFAULTS = {
@@ -52,8 +53,9 @@ export const DEFAULT_OUTLIER_DETECTION: P.OutlierDetectionPlan = outlierDetectio
 export function resolveFleet(environment: string, config: EnvironmentConfig, documents: LoadedDocuments): P.FleetPlan {
   const clusters = sortBy([...config.clusters], (c) => c.name);
   const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
-  const routed = routedServices(documents.ingresses.map((l) => l.doc));
   const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));
+  const catchAll = resolveCatchAll(config, documents, serviceDocs);
+  const routed = routedServices(documents.ingresses.map((l) => l.doc), catchAll?.service);
 
   // Which clusters serve each service (the front door and the gateways need the same answer).
   const selections = new Map(
@@ -101,7 +103,18 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     dnsZones: resolveZones(config, hosts),
     trust: resolveTrust(environment, config, clusters),
     mesh: resolveMesh(environment, config, clusters, services),
+    ...(catchAll ? { catchAll } : {}),
   };
+}
+
+/** The granted namespace's ingress that serves the catch-all, and its default backend. */
+function resolveCatchAll(config: EnvironmentConfig, documents: LoadedDocuments, services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>): P.CatchAllPlan | undefined {
+  const served = catchAllIngress(config, documents.ingresses);
+  const backend = served?.doc.spec.template.spec.backend;
+  if (!served || !backend) return undefined;
+  const namespace = served.doc.metadata.namespace;
+  const service = `${namespace}/${backend.serviceName}`;
+  return { service, port: findPort(services.get(service)!.doc, backend.servicePort)!.port, ingress: keyOf(served.doc), team: served.team };
 }
 
 function resolveFrontDoor(environment: string, config: EnvironmentConfig, clusters: readonly P.ClusterPlan[]): P.FrontDoorPlan {
