@@ -151,6 +151,13 @@ export interface GatewayPlan {
   /** Hosts with a listener on this gateway, sorted. */
   readonly hosts: readonly string[];
   /**
+   * The gateway serves the environment's catch-all (FleetPlan.catchAll) for hosts it has no listener
+   * for: a listener without host name on `port` (and the redirect port's) whose route forwards to that
+   * service. Set where the front door reaches the host-routing listeners (no dispatch port): a
+   * dispatching gateway gets the catch-all's requests tagged, on its dispatch listener.
+   */
+  readonly catchAll?: true;
+  /**
    * What the gateway takes from the front door's X-Forwarded-* headers: how many proxies' X-Forwarded-For
    * entries to trust (Envoy then also keeps their X-Forwarded-Proto, and takes the client's address from
    * X-Forwarded-For), and the scheme its host routes set where a front door that adds no headers

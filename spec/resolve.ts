@@ -91,7 +91,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator")
     for (const entry of servingClusters.values()) hosts.forEach((h) => entry.hosts.add(h.name));
 
-  const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name)));
+  const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name), catchAll !== undefined));
   const certificates = resolveCertificates(config, hosts);
   return {
     environment,
@@ -156,6 +156,7 @@ function resolveCluster(
   config: EnvironmentConfig,
   cluster: ClusterConfig,
   serving: { services: Set<string>; hosts: Set<string> } | undefined,
+  catchAll: boolean,
 ): P.ClusterPlan {
   const access: P.ClusterAccessPlan =
     cluster.access.kind === "kubeconfig"
@@ -201,6 +202,8 @@ function resolveCluster(
     ...(dispatches ? { dispatchPort: GATEWAY_DEFAULTS.dispatchPort } : {}),
     ...(tlsAtNlb ? { redirectPort: GATEWAY_DEFAULTS.redirectPort } : {}),
     hosts: [...serving.hosts].sort(),
+    // A dispatching gateway gets the catch-all's requests tagged; the others route them by host name.
+    ...(catchAll && !dispatches ? { catchAll: true as const } : {}),
     // Only a dispatching gateway is reached by Google's front end alone (through its NEGs), so only it
     // trusts the headers Google appends; a public gateway would let any client name its own address. The
     // NLB adds no X-Forwarded-* headers: the gateway would tell the services their requests came in over
