@@ -16,6 +16,8 @@ import { placeHostRules } from "../../components/kubernetes/routes";
 import type { FleetPlan } from "../../spec/plan";
 import { awsFixture } from "./aws/aws-fixture";
 import { baseFixture, planFixture, type SpecFixture } from "../spec/fixtures";
+import { diffFleets } from "../../review/fleet-diff";
+import { fleetDiagram } from "../../review/mermaid";
 
 function withZoneprinter(f: SpecFixture, links: string[]): SpecFixture {
   f.files["zones/zoneprinter.yaml"] = [
@@ -134,5 +136,23 @@ describe("the catch-all behind the AWS front door", () => {
       expect(listeners(cluster.gateway!).map((l) => l.name)).not.toContain(CATCH_ALL_LISTENER);
       expect(routesOf(ungranted, cluster.name).map((r) => r.name)).not.toContain(CATCH_ALL_ROUTE);
     }
+  });
+});
+
+describe("the catch-all in review", () => {
+  const before = planned(baseFixture());
+  const after = planned(withZoneprinter(baseFixture(), ["us-central1/us"]));
+
+  it("tells the admin and the serving team who now answers unknown hosts and requests by IP address", () => {
+    const changes = diffFleets(before, after);
+    const line = "unknown hosts and requests by IP address: (the gateways' 404) → `zones/zoneprinter:80` (ingress `zones/zone-ingress`)";
+    expect(changes.find((c) => c.owner === "platform")?.lines).toContain(line);
+    expect(changes.find((c) => c.owner === "zones")?.lines).toContain(line);
+    expect(diffFleets(after, after)).toEqual([]);
+  });
+
+  it("draws the front door's edge to the service that serves the catch-all", () => {
+    expect(fleetDiagram(after)).toContain('frontdoor -->|"unknown hosts and IP requests (zones/zone-ingress)"| service_zones_zoneprinter');
+    expect(fleetDiagram(before)).not.toContain("unknown hosts");
   });
 });
