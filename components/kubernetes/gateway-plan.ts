@@ -130,7 +130,11 @@ export function listeners(gateway: GatewayPlan): Listener[] {
 
 /** TLS at an EKS gateway's NLB: the region's validated ACM certificates and the environment's minimum. */
 export interface GatewayTls {
-  /** ACM certificate ARNs of the cluster's region; the first is the NLB's default, the others go by SNI. */
+  /**
+   * ACM certificate ARNs of the cluster's region; the first is the NLB's default, which clients without a
+   * known server name get (requests by IP address, and for hosts no rule names), the others go by SNI
+   * [aws.nlb-default-certificate].
+   */
   readonly certificateArns: readonly string[];
   readonly minTlsVersion: "1.2" | "1.3";
 }

@@ -7,11 +7,25 @@
 import { describe, expect, it } from "vitest";
 import { CATCH_ALL, planBackends } from "../../components/gcp/backend-plan";
 import { GcpFrontDoor } from "../../components/gcp/front-door";
+import { planCertificates } from "../../components/gcp/certificate-plan";
 import { backendName } from "../../spec/naming";
 import { runComponent } from "../harness";
 import { buildUrlMap, pathMatcherName } from "../../components/gcp/url-map";
 import { dispatchedBackends } from "../../components/dispatch";
-import { CATCH_ALL_LISTENER, CATCH_ALL_ROUTE, catchAllRoutes, clusterRoutes, gatewayObject, listeners, MAX_LISTENERS, referenceGrants, REDIRECT_LISTENER, routeContext } from "../../components/kubernetes/gateway-plan";
+import {
+  CATCH_ALL_LISTENER,
+  CATCH_ALL_ROUTE,
+  catchAllRoutes,
+  clusterRoutes,
+  gatewayObject,
+  listeners,
+  MAX_LISTENERS,
+  nlbService,
+  referenceGrants,
+  REDIRECT_LISTENER,
+  routeContext,
+  SSL_CERT_ANNOTATION,
+} from "../../components/kubernetes/gateway-plan";
 import { placeHostRules } from "../../components/kubernetes/routes";
 import type { FleetPlan } from "../../spec/plan";
 import { awsFixture } from "./aws/aws-fixture";
@@ -59,6 +73,14 @@ describe("the catch-all behind the GCP front door", () => {
     const graph = await runComponent(() => void new GcpFrontDoor(plan.environment, { plan, gateways: {} }));
     const [urlMap] = graph.ofType("gcp:compute/uRLMap:URLMap").filter((r) => (r.inputs as { name: string }).name === "fg-test");
     expect((urlMap!.inputs as { defaultService: string }).defaultService).toMatch(new RegExp(`/backendServices/${backendName("test", "zones/zoneprinter", 80)}$`));
+  });
+
+  it("gives requests for unknown hosts and by IP address the certificate of the map's PRIMARY entry", () => {
+    // One named host's certificate: a client that checks the name it asked for sees a mismatch.
+    const certificates = planCertificates(plan);
+    const primary = certificates.primary!;
+    expect(primary.host).toBe("api.search.example.com");
+    expect(certificates.entries.map((e) => e.host)).toContain(primary.host);
   });
 
   it("keeps a named host's unmatched paths on its own default backend, or on the gateways' 404", () => {
@@ -120,6 +142,12 @@ describe("the catch-all behind the AWS front door", () => {
       const gateway = plan.clusters.find((c) => c.name === name)!.gateway!;
       expect(referenceGrants(gateway, routes).map((g) => g.metadata!.namespace)).toContain("zones");
     }
+  });
+
+  it("gives requests for unknown hosts and by IP address the NLB's default certificate, the first of its region's", () => {
+    const cluster = plan.clusters.find((c) => c.name === "us")!;
+    const service = nlbService(cluster, cluster.gateway!, { certificateArns: ["arn:aws:acm:us-east-1:1:certificate/first", "arn:aws:acm:us-east-1:1:certificate/second"], minTlsVersion: "1.2" });
+    expect(service.metadata!.annotations![SSL_CERT_ANNOTATION]!.split(",")[0]).toBe("arn:aws:acm:us-east-1:1:certificate/first");
   });
 
   it("shares the single listener of a gateway with more hosts than listeners", () => {
