@@ -29,7 +29,7 @@ export interface FleetPlan {
   readonly trust: TrustPlan;
   readonly mesh: MeshPlan;
   /**
-   * Who serves the environment's catch-all (requests for host names no host names, and requests by IP
+   * Who serves the environment's catch-all (requests for host names no rule names, and requests by IP
    * address): the granted namespace's ingress (`fleetgate:catchAll`, spec/catch-all.ts). Absent: the
    * gateways answer them 404.
    */
