@@ -7,7 +7,9 @@
  * request header of the backend service). Its backends are the gateways' NEGs on the dispatch port, where
  * one HTTPRoute rule per served backend matches exactly that tag and forwards to the local Service with
  * no filters: the request arrives as the front door left it and is not routed by host and path again.
- * The catch-all backend service tags `catch-all`, which no rule matches, so the gateway answers 404.
+ * The catch-all backend service tags `catch-all`, which no rule matches, so the gateway answers 404. When
+ * the admin grants a namespace the environment's catch-all (spec/catch-all.ts), the URL map sends unknown
+ * hosts to that service's own backend service instead, which tags them as any request for it.
  *
  * Why the tag is set by the backend service, and nothing in the URL map names it: GCP applies both a URL
  * map's and a backend service's custom headers, but where both set the same header the URL map's wins and
@@ -76,9 +78,9 @@ export function dispatches(cluster: ClusterPlan): boolean {
   return cluster.gateway?.dispatchPort !== undefined;
 }
 
-/** Every `namespace/name:port` some route or default backend of the plan sends traffic to. */
+/** Every `namespace/name:port` some route, default backend or the catch-all of the plan sends traffic to. */
 export function routedBackends(plan: FleetPlan): Set<string> {
-  const keys = new Set<string>();
+  const keys = new Set<string>(plan.catchAll ? [dispatchTag(plan.catchAll.service, plan.catchAll.port)] : []);
   for (const host of plan.hosts) {
     for (const route of host.routes) if (route.action.kind === "forward") for (const b of route.action.backends) keys.add(dispatchTag(b.service, b.port));
     if (host.defaultBackend) keys.add(dispatchTag(host.defaultBackend.service, host.defaultBackend.port));

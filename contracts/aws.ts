@@ -152,6 +152,15 @@ export const acmCertificates: Contract = {
   checkedIn: { engine: "certificate registrations; the simulated load balancer controller checks the regions of ssl-cert", validator: "host names longer than 64 characters behind the AWS front door", program: "certificates hold at most 10 names and are retained on delete (components/aws/certificates.ts)" },
 };
 
+export const nlbDefaultCertificate: Contract = {
+  id: "aws.nlb-default-certificate",
+  party: "AWS",
+  subject: "NLB TLS listener",
+  rule: "a TLS listener presents its default certificate to a client that sends no server name, or one no certificate of its certificate list covers; the AWS Load Balancer Controller makes the first certificate its ssl-cert annotation names the default and puts the others in the list",
+  source: { title: "Elastic Load Balancing, Network Load Balancers: Server certificates for your TLS listener", section: "Default certificate; Certificate list", url: "https://docs.aws.amazon.com/elasticloadbalancing/latest/network/tls-listener-certificates.html" },
+  checkedIn: { program: "requests for unknown hosts and by IP address get the first certificate of the gateway's region (nlbService, components/kubernetes/gateway-plan.ts)" },
+};
+
 export const acmValidation: Contract = {
   id: "aws.acm-validation",
   party: "AWS",
@@ -254,5 +263,6 @@ export const contracts: readonly Contract[] = [
   routeRecords,
   routeHealthChecks,
   acmCertificates,
+  nlbDefaultCertificate,
   acmValidation,
 ];

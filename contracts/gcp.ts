@@ -230,6 +230,15 @@ export const certificateIssuance: Contract = {
   checkedIn: { engine: "the simulated Certificate Manager, with time", wait: "fleetgate:gcp.awaitCertificates (components/gcp/certificates.ts)" },
 };
 
+export const certificateMapPrimary: Contract = {
+  id: "gcp.certificate-map-primary",
+  party: "GCP",
+  subject: "Certificate Manager certificate map",
+  rule: "a certificate map serves its PRIMARY entry's certificate to a client that sends no server name, or one no entry of the map matches (a request by IP address, an unknown host); without a PRIMARY entry such a client gets no certificate",
+  source: { title: "Certificate Manager API reference", section: "CertificateMapEntry.Matcher: PRIMARY", url: "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.certificateMaps.certificateMapEntries" },
+  checkedIn: { program: "the map's PRIMARY entry serves one named host's certificate, which requests for unknown hosts and by IP address get (components/gcp/certificate-plan.ts)" },
+};
+
 export const dnsRecords: Contract = {
   id: "gcp.dns-records",
   party: "GCP",
@@ -459,5 +468,6 @@ export const contracts: readonly Contract[] = [
   perProjectRecords,
   certificateLimits,
   certificateIssuance,
+  certificateMapPrimary,
   dnsRecords,
 ];

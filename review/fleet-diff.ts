@@ -70,6 +70,12 @@ export function diffFleets(base: FleetPlan | undefined, head: FleetPlan | undefi
       if (!sameValue(before.defaultBackend, after.defaultBackend)) owners.forEach((t) => say(t, `host ${code(key)} default backend ${backendText(before)} → ${backendText(after)}`));
     }
   }
+  // Who serves unknown hosts and requests by IP address: the admin grants it, a team's ingress serves it.
+  if (!sameValue(base?.catchAll, head?.catchAll)) {
+    const line = `unknown hosts and requests by IP address: ${catchAllText(base)} → ${catchAllText(head)}`;
+    for (const owner of new Set([base?.catchAll?.team, head?.catchAll?.team].filter((t) => t !== undefined))) say(owner, line);
+    if (base?.catchAll === undefined || head?.catchAll === undefined) say(PLATFORM, line);
+  }
 
   return [...byOwner.entries()]
     .sort(([a], [b]) => (a === PLATFORM ? -1 : b === PLATFORM ? 1 : a < b ? -1 : 1))
@@ -116,6 +122,11 @@ function actionText(r: RoutePlan): string {
   const a = r.action;
   if (a.kind === "redirect") return `redirect ${a.statusCode} to ${a.host ?? ""}${a.path ?? a.prefix ?? ""}`;
   return a.backends.map((b) => `${b.service}:${b.port} ${b.weight}%`).join(", ");
+}
+
+function catchAllText(plan: FleetPlan | undefined): string {
+  const c = plan?.catchAll;
+  return c ? `${code(`${c.service}:${c.port}`)} (ingress ${code(c.ingress)})` : "(the gateways' 404)";
 }
 
 function backendText(h: HostPlan): string {

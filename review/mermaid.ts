@@ -36,6 +36,9 @@ export function fleetDiagram(plan: FleetPlan): string {
     for (const [service, texts] of toService) edges.push(`${hostId} -->|"${label(texts)}"| ${ids.of("service", service)}`);
   }
 
+  // The environment's catch-all, when a namespace is granted it: straight from the front door.
+  if (plan.catchAll) edges.push(`${frontDoor} -->|"${label([`unknown hosts and IP requests (${plan.catchAll.ingress})`])}"| ${ids.of("service", plan.catchAll.service)}`);
+
   for (const service of plan.services) {
     const serviceId = ids.of("service", service.key);
     nodes.push(`${serviceId}["${label(serviceTitle(service))}"]`);

@@ -24,9 +24,13 @@ export function ingressAnnotations(ingress: MultiClusterIngress): IngressAnnotat
   };
 }
 
-/** Keys (`namespace/name`) of every service some ingress sends traffic to. */
-export function routedServices(ingresses: readonly MultiClusterIngress[]): Set<string> {
-  const keys = new Set<string>();
+/**
+ * Keys (`namespace/name`) of every service some ingress sends traffic to: its rules' backends, its
+ * default backend when it has rules, and the service that serves the environment's catch-all
+ * (`catchAll`, spec/catch-all.ts).
+ */
+export function routedServices(ingresses: readonly MultiClusterIngress[], catchAll?: string): Set<string> {
+  const keys = new Set<string>(catchAll !== undefined ? [catchAll] : []);
   for (const ingress of ingresses) {
     const ns = ingress.metadata.namespace;
     const spec = ingress.spec.template.spec;

@@ -31,7 +31,7 @@ export function planLimits(plan: FleetPlan, places: LimitPlaces): Diagnostic[] {
   const project = plan.frontDoor.project;
   const backends = planBackends(plan);
   const names = new Map(backends.backendServices.map((b) => [b.key, b.name]));
-  const map = buildUrlMap(plan.hosts, backends, (key) => `https://www.googleapis.com/compute/v1/projects/${project}/global/backendServices/${names.get(key) ?? key}`);
+  const map = buildUrlMap(plan.hosts, backends, (key) => `https://www.googleapis.com/compute/v1/projects/${project}/global/backendServices/${names.get(key) ?? key}`, plan.catchAll);
   // Measured as the component registers it (components/gcp/front-door.ts).
   const bytes = urlMapBytes({ name: cloudName(plan.environment), project, description: `Fleetgate: every host and route of ${plan.environment}`, ...map });
   if (bytes > URL_MAP_MAX_BYTES)

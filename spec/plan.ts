@@ -28,6 +28,21 @@ export interface FleetPlan {
   readonly dnsZones: readonly DnsZonePlan[];
   readonly trust: TrustPlan;
   readonly mesh: MeshPlan;
+  /**
+   * Who serves the environment's catch-all (requests for host names no rule names, and requests by IP
+   * address): the granted namespace's ingress (`fleetgate:catchAll`, spec/catch-all.ts). Absent: the
+   * gateways answer them 404.
+   */
+  readonly catchAll?: CatchAllPlan;
+}
+
+export interface CatchAllPlan {
+  /** The service key `namespace/name` of the ingress's default backend. */
+  readonly service: string;
+  readonly port: number;
+  /** The ingress that serves it, `namespace/name`, and its team folder. */
+  readonly ingress: string;
+  readonly team: string;
 }
 
 // --- Front door --------------------------------------------------------------------------------
@@ -135,6 +150,13 @@ export interface GatewayPlan {
   readonly redirectPort?: number;
   /** Hosts with a listener on this gateway, sorted. */
   readonly hosts: readonly string[];
+  /**
+   * The gateway serves the environment's catch-all (FleetPlan.catchAll) for hosts it has no listener
+   * for: a listener without host name on `port` (and the redirect port's) whose route forwards to that
+   * service. Set where the front door reaches the host-routing listeners (no dispatch port): a
+   * dispatching gateway gets the catch-all's requests tagged, on its dispatch listener.
+   */
+  readonly catchAll?: true;
   /**
    * What the gateway takes from the front door's X-Forwarded-* headers: how many proxies' X-Forwarded-For
    * entries to trust (Envoy then also keeps their X-Forwarded-Proto, and takes the client's address from

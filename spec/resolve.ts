@@ -17,6 +17,7 @@ import { backendConfigNames, findPort, selectClusters } from "./select";
 import { appProtocols, healthPorts } from "./backend-protocols";
 import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
+import { catchAllIngress } from "./catch-all";
 
 /** Defaults of the gateway deployment, overridden by `fleetgate:gateway` and then by each cluster. */
 export const GATEWAY_DEFAULTS = {
@@ -53,8 +54,9 @@ export const DEFAULT_OUTLIER_DETECTION: P.OutlierDetectionPlan = outlierDetectio
 export function resolveFleet(environment: string, config: EnvironmentConfig, documents: LoadedDocuments): P.FleetPlan {
   const clusters = sortBy([...config.clusters], (c) => c.name);
   const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
-  const routed = routedServices(documents.ingresses.map((l) => l.doc));
   const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));
+  const catchAll = resolveCatchAll(config, documents, serviceDocs);
+  const routed = routedServices(documents.ingresses.map((l) => l.doc), catchAll?.service);
 
   // Which clusters serve each service (the front door and the gateways need the same answer).
   const selections = new Map(
@@ -90,7 +92,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator")
     for (const entry of servingClusters.values()) hosts.forEach((h) => entry.hosts.add(h.name));
 
-  const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name)));
+  const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name), catchAll !== undefined));
   const certificates = resolveCertificates(config, hosts);
   return {
     environment,
@@ -102,7 +104,18 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     dnsZones: resolveZones(config, hosts),
     trust: resolveTrust(environment, config, clusters),
     mesh: resolveMesh(environment, config, clusters, services),
+    ...(catchAll ? { catchAll } : {}),
   };
+}
+
+/** The granted namespace's ingress that serves the catch-all, and its default backend. */
+function resolveCatchAll(config: EnvironmentConfig, documents: LoadedDocuments, services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>): P.CatchAllPlan | undefined {
+  const served = catchAllIngress(config, documents.ingresses);
+  const backend = served?.doc.spec.template.spec.backend;
+  if (!served || !backend) return undefined;
+  const namespace = served.doc.metadata.namespace;
+  const service = `${namespace}/${backend.serviceName}`;
+  return { service, port: findPort(services.get(service)!.doc, backend.servicePort)!.port, ingress: keyOf(served.doc), team: served.team };
 }
 
 function resolveFrontDoor(environment: string, config: EnvironmentConfig, clusters: readonly P.ClusterPlan[]): P.FrontDoorPlan {
@@ -144,6 +157,7 @@ function resolveCluster(
   config: EnvironmentConfig,
   cluster: ClusterConfig,
   serving: { services: Set<string>; hosts: Set<string> } | undefined,
+  catchAll: boolean,
 ): P.ClusterPlan {
   const access: P.ClusterAccessPlan =
     cluster.access.kind === "kubeconfig"
@@ -189,6 +203,8 @@ function resolveCluster(
     ...(dispatches ? { dispatchPort: GATEWAY_DEFAULTS.dispatchPort } : {}),
     ...(tlsAtNlb ? { redirectPort: GATEWAY_DEFAULTS.redirectPort } : {}),
     hosts: [...serving.hosts].sort(),
+    // A dispatching gateway gets the catch-all's requests tagged; the others route them by host name.
+    ...(catchAll && !dispatches ? { catchAll: true as const } : {}),
     // Only a dispatching gateway is reached by Google's front end alone (through its NEGs), so only it
     // trusts the headers Google appends; a public gateway would let any client name its own address. The
     // NLB adds no X-Forwarded-* headers: the gateway would tell the services their requests came in over

@@ -9,6 +9,7 @@ import { configPath } from "./environment";
 import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
 import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
+import { catchAllService, checkCatchAll } from "./catch-all";
 import { addressName, backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
@@ -253,7 +254,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   duplicates(documents.ingresses, "MultiClusterIngress");
 
   checkDerivedNames(services, config, at);
-  const routed = routedServices(documents.ingresses.map((l) => l.doc));
+  const routed = routedServices(documents.ingresses.map((l) => l.doc), catchAllService(config, documents.ingresses));
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
   checkBackendProtocols(services, backendConfigs as Map<string, Loaded<"BackendConfig", unknown>>, config, at);
   if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, config, at);
@@ -275,6 +276,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
     });
 
   const namespacesWithBrokenIngresses = new Set([...[...documents.invalid].filter((k) => k.startsWith("MultiClusterIngress ")).map((k) => k.split(" ")[1]!.split("/")[0]!), ...documents.unreadable]);
+  checkCatchAll(config, documents.ingresses, at, env, namespacesWithBrokenIngresses);
   for (const [key, loaded] of services)
     if (!routed.has(key) && !namespacesWithBrokenIngresses.has(loaded.doc.metadata.namespace))
       at(loaded, ["metadata", "name"], `${key} is routed by no MultiClusterIngress: it is exported in the mesh but the front door does not serve it`, "warning");
@@ -499,10 +501,8 @@ function validateIngress(
   };
 
   if (spec.backend) checkBackend([...base, "backend"], spec.backend);
-  if (spec.rules.length === 0)
-    at(loaded, [...base], spec.backend
-      ? `has a default backend but no rules; Fleetgate serves every team from one load balancer, so name the hosts this ingress serves in rules`
-      : `has neither rules nor a backend; add rules with a host and paths`);
+  // One with a default backend and no rules serves the environment's catch-all, if granted (spec/catch-all.ts).
+  if (spec.rules.length === 0 && !spec.backend) at(loaded, [...base], `has neither rules nor a backend; add rules with a host and paths`);
   if (spec.tls) at(loaded, [...base, "tls"], `is ignored: Fleetgate issues a managed certificate for every host (or uses the Certificate Manager certificates named in ${ANNOTATIONS.certificateManagerCerts})`, "warning");
 
   const annotations = ingressAnnotations(ingress);

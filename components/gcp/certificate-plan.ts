@@ -74,8 +74,9 @@ export interface GcpCertificatesPlan {
   readonly entries: readonly CertificateMapEntrySpec[];
   /**
    * The entry for clients that send no server name, or one no entry matches (a probe of the bare
-   * address, an old client): without it their handshake fails. It serves the certificate of a host,
-   * the first named one in order, so it is stable while that host is.
+   * address, an old client, a request for a host no rule names, which the environment's catch-all may
+   * serve): without it their handshake fails [gcp.certificate-map-primary]. It serves the certificate of
+   * a host, the first named one in order, so it is stable while that host is.
    */
   readonly primary?: { readonly logicalName: string; readonly name: string; readonly host: string };
 }

@@ -95,7 +95,7 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
 
     const urlMap = new gcp.compute.URLMap(
       logicalName(env, "url-map"),
-      { name: cloudName(env), project, description: `Fleetgate: every host and route of ${env}`, ...mutable(buildUrlMap(plan.hosts, backendPlan, (key) => backends.selfLink(key))) },
+      { name: cloudName(env), project, description: `Fleetgate: every host and route of ${env}`, ...mutable(buildUrlMap(plan.hosts, backendPlan, (key) => backends.selfLink(key), plan.catchAll)) },
       { parent: this },
     );
     const httpsProxy = new gcp.compute.TargetHttpsProxy(

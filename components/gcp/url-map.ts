@@ -3,7 +3,9 @@
  * services are referred to through `ref(key)`, so tests read keys and the component passes self links.
  *
  * - One host rule and path matcher per host; the path matcher's default is the host's default backend,
- *   or the environment's catch-all (the gateways' 404).
+ *   or the gateways' 404 (the catch-all backend service).
+ * - The URL map's own default takes requests for hosts no host rule names, and requests by IP address:
+ *   the service that serves the environment's catch-all (FleetPlan.catchAll), or the gateways' 404.
  * - One route rule per plan route. GKE path semantics survive exactly: a `Prefix` (always ending in
  *   `/`, or `/` itself) is GCP's plain-string `prefixMatch`, an `Exact` is `fullPathMatch`.
  * - Priorities keep the plan's order (1 first) with gaps of ROUTE_PRIORITY_STEP, so an operator's
@@ -18,7 +20,7 @@
  */
 import { boundedName } from "../../spec/names";
 import { RESERVED_PATH_PREFIX } from "../../spec/paths";
-import type { HeaderActionsPlan, HostPlan, RetryPlan, RouteActionPlan, RoutePlan, RouteMatchPlan, ValueMatchPlan } from "../../spec/plan";
+import type { CatchAllPlan, HeaderActionsPlan, HostPlan, RetryPlan, RouteActionPlan, RoutePlan, RouteMatchPlan, ValueMatchPlan } from "../../spec/plan";
 import { compare, refKey, type GcpBackendsPlan, type WeightedTarget } from "./backend-plan";
 import { hostPart } from "./names";
 
@@ -132,8 +134,14 @@ export function pathMatcherName(host: string): string {
   return boundedName(["host", hostPart(host)]);
 }
 
-export function buildUrlMap<R>(hosts: readonly HostPlan[], backends: Pick<GcpBackendsPlan, "targets" | "catchAll">, ref: (key: string) => R): UrlMapSpec<R> {
+export function buildUrlMap<R>(
+  hosts: readonly HostPlan[],
+  backends: Pick<GcpBackendsPlan, "targets" | "catchAll">,
+  ref: (key: string) => R,
+  served?: Pick<CatchAllPlan, "service" | "port">,
+): UrlMapSpec<R> {
   const catchAll = defaultTarget(split(backends.catchAll.map((t) => ({ key: t.backendService, share: t.weight })), false), ref);
+  const unknownHosts = served ? defaultTarget(forwardTo([{ ...served, weight: 100 }], backends.targets), ref) : catchAll;
   const pathMatchers = hosts.map((host): PathMatcher<R> => {
     const fallback = host.defaultBackend ? defaultTarget(forwardTo([host.defaultBackend], backends.targets), ref) : catchAll;
     return {
@@ -144,7 +152,7 @@ export function buildUrlMap<R>(hosts: readonly HostPlan[], backends: Pick<GcpBac
     };
   });
   return {
-    ...defaultFields(catchAll),
+    ...defaultFields(unknownHosts),
     hostRules: [...hosts].sort((a, b) => compare(a.name, b.name)).map((host) => ({ hosts: [host.name], pathMatcher: pathMatcherName(host.name) })),
     pathMatchers: pathMatchers.sort((a, b) => compare(a.name, b.name)),
   };

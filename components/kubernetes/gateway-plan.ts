@@ -77,14 +77,26 @@ function contractListeners(gateway: GatewayPlan): { name: string; port: number }
   ];
 }
 
-/** Whether the gateway has too many hosts for a listener each (beside its contract listeners). */
+/**
+ * The listener without a host name that takes requests for hosts the gateway has no listener for, when
+ * the gateway serves the environment's catch-all (`GatewayPlan.catchAll`). Gateway API gives a request
+ * to the listener whose host name matches it most specifically, so the hosts' own listeners keep theirs.
+ */
+export const CATCH_ALL_LISTENER = "catch-all";
+
+/** Whether the gateway has too many hosts for a listener each (beside its contract and catch-all listeners). */
 function oneHostListener(gateway: GatewayPlan): boolean {
-  return gateway.hosts.length > MAX_LISTENERS - contractListeners(gateway).length;
+  return gateway.hosts.length > MAX_LISTENERS - contractListeners(gateway).length - (gateway.catchAll ? 1 : 0);
 }
 
-/** The listener a host's routes attach to: its own, or the single catch-all one of a very large gateway. */
+/** The listener a host's routes attach to: its own, or the single one for every host of a very large gateway. */
 export function listenerFor(gateway: GatewayPlan, host: string): string {
   return oneHostListener(gateway) ? "http" : listenerName(host);
+}
+
+/** The listener the catch-all's route attaches to: its own, or the single one for every host (which has no host name either). */
+export function catchAllListener(gateway: GatewayPlan): string {
+  return oneHostListener(gateway) ? "http" : CATCH_ALL_LISTENER;
 }
 
 /**
@@ -107,6 +119,7 @@ export function listeners(gateway: GatewayPlan): Listener[] {
   const hosts: Listener[] = oneHostListener(gateway)
     ? [{ name: "http", port: gateway.port, protocol: "HTTP", allowedRoutes }]
     : gateway.hosts.map((host) => ({ name: listenerName(host), hostname: host, port: gateway.port, protocol: "HTTP", allowedRoutes }));
+  if (gateway.catchAll && !oneHostListener(gateway)) hosts.push({ name: CATCH_ALL_LISTENER, port: gateway.port, protocol: "HTTP", allowedRoutes });
   const ports = new Set(hosts.map((l) => l.port));
   for (const l of contractListeners(gateway)) {
     if (ports.has(l.port)) throw new Error(`gateway ${gateway.namespace}/${gateway.name}: the ${l.name} listener's port ${l.port} is already a listener's port; the plan must give it its own`);
@@ -117,7 +130,11 @@ export function listeners(gateway: GatewayPlan): Listener[] {
 
 /** TLS at an EKS gateway's NLB: the region's validated ACM certificates and the environment's minimum. */
 export interface GatewayTls {
-  /** ACM certificate ARNs of the cluster's region; the first is the NLB's default, the others go by SNI. */
+  /**
+   * ACM certificate ARNs of the cluster's region; the first is the NLB's default, which clients without a
+   * known server name get (requests by IP address, and for hosts no rule names), the others go by SNI
+   * [aws.nlb-default-certificate].
+   */
   readonly certificateArns: readonly string[];
   readonly minTlsVersion: "1.2" | "1.3";
 }
@@ -333,7 +350,7 @@ export function sizingNotes(cluster: string, gateway: GatewayPlan): string[] {
 
 /** An HTTPRoute of the cluster's gateway, with the name it is created under. */
 export interface NamedRoute {
-  /** The host it serves; empty for a dispatch route, which serves every host name. */
+  /** The host it serves; empty for a dispatch or catch-all route, which serves every host name. */
   readonly host: string;
   readonly name: string;
   readonly model: HTTPRoute;
@@ -468,12 +485,49 @@ export function redirectRoutes(gateway: GatewayPlan): NamedRoute[] {
   });
 }
 
+/** The name of the catch-all's route on the host-routing port, and of its redirect on the redirect port. */
+export const CATCH_ALL_ROUTE = "catch-all";
+
+/**
+ * The routes of the environment's catch-all on a gateway that serves it: on the host-routing port, every
+ * request for a host without a listener goes to the catch-all's service (through the mesh where it does
+ * not run here), as the route of a host's default backend would; on the redirect port (EKS), such
+ * requests are redirected to HTTPS as every host's are. No host names: Istio gives them the virtual
+ * host `*`, which Envoy picks only for names no other virtual host matches.
+ */
+export function catchAllRoutes(plan: FleetPlan, gateway: GatewayPlan, context: ClusterRouteContext): NamedRoute[] {
+  if (!gateway.catchAll || !plan.catchAll) return [];
+  const parentRef = (sectionName: string) => ({ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName });
+  const metadata = (name: string) => ({ name, namespace: gateway.namespace, labels: { ...MANAGED_BY } });
+  const every = { path: { type: "Prefix" as const, value: "/" }, headers: [], queryParams: [] };
+  const rule = gatewayRule(
+    { intent: { key: "(catch-all)", match: every, action: { kind: "forward", backends: [{ service: plan.catchAll.service, port: plan.catchAll.port, weight: 100 }] } }, path: { type: "PathPrefix", value: "/" } },
+    context,
+  );
+  const routes: NamedRoute[] = [{ host: "", name: CATCH_ALL_ROUTE, model: new HTTPRoute({ metadata: metadata(CATCH_ALL_ROUTE), spec: { parentRefs: [parentRef(catchAllListener(gateway))], rules: [rule] } }) }];
+  if (gateway.redirectPort !== undefined) {
+    const name = contractRouteName(CATCH_ALL_ROUTE, "redirect");
+    routes.push({
+      host: "",
+      name,
+      model: new HTTPRoute({
+        metadata: metadata(name),
+        spec: {
+          parentRefs: [parentRef(REDIRECT_LISTENER)],
+          rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+        },
+      }),
+    });
+  }
+  return routes;
+}
+
 /** Fails when two of a cluster's routes would share a name (one object would overwrite the other). */
 export function assertUniqueRouteNames(cluster: string, routes: readonly NamedRoute[]): void {
   const seen = new Map<string, NamedRoute>();
   for (const route of routes) {
     const other = seen.get(route.name);
-    if (other) throw new Error(`cluster ${cluster}: two HTTPRoutes would be named ${route.name} (for ${other.host || "a dispatch route"} and ${route.host || "a dispatch route"}); rename one of the hosts`);
+    if (other) throw new Error(`cluster ${cluster}: two HTTPRoutes would be named ${route.name} (for ${other.host || "a route of every host"} and ${route.host || "a route of every host"}); rename one of the hosts`);
     seen.set(route.name, route);
   }
 }
@@ -520,6 +574,7 @@ export function clusterRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: Ga
     }),
     ...dispatchRoutes(plan, cluster, gateway),
     ...redirectRoutes(gateway),
+    ...catchAllRoutes(plan, gateway, context),
   ];
   assertUniqueRouteNames(cluster.name, routes);
   return routes;

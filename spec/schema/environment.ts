@@ -196,6 +196,20 @@ export const hostOwnershipSchema = z
   )
   .describe("Host-name ownership: a rule may claim a host only if its namespace is allowed the host here.");
 
+export const catchAllSchema = strictObject(
+  {
+    namespace: dnsLabel(
+      "The namespace whose MultiClusterIngress serves the catch-all. It MUST hold exactly one ingress with a default backend (`spec.template.spec.backend`) and no rules, or, failing that, exactly one with rules and a default backend; a second candidate of the same kind is an error.",
+    ),
+  },
+  [
+    "Grants one namespace the environment's catch-all: requests for host names no rule names, and requests by IP address, which a GKE ingress with a default backend gets from its own load balancer.",
+    "Fleetgate serves every team from one load balancer, so only the namespace granted here may take them; without the grant an ingress with a default backend and no rules is refused, and unknown hosts are answered 404.",
+    "The catch-all is served by the namespace's ingress with a default backend and no rules; an ingress there with rules and a default backend serves it only when the namespace has no such ingress (as its own load balancer would under GKE), and its backend stays its hosts' default either way.",
+    "Over HTTPS such requests get the certificate of the front door's default: GCP's certificate map's PRIMARY entry (one host's certificate), the NLB's default certificate on AWS; a client that checks the name sees a mismatch.",
+  ].join(" "),
+);
+
 export const trustSchema = strictObject(
   {
     trustDomain: z.string().min(1).default("cluster.local").describe("The mesh's SPIFFE trust domain. Default cluster.local."),
@@ -309,6 +323,7 @@ export const ENVIRONMENT_KEYS = {
   dns: { schema: dnsSchema, required: true },
   tls: { schema: tlsSchema, required: false },
   hostOwnership: { schema: hostOwnershipSchema, required: true },
+  catchAll: { schema: catchAllSchema, required: false },
   trust: { schema: trustSchema, required: false },
   mesh: { schema: meshSchema, required: false },
   gateway: { schema: gatewayDefaultsSchema, required: false },

@@ -111,6 +111,8 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "gcp.per-project-dns-authorization": [["test/simulation/refusals.test.ts", "refuses a second stack's DNS authorization record"], ["test/spec/plan-limits.test.ts", "refuses a domain another stack of the same project authorizes"]],
   "gcp.certificate-limits": [["test/spec/plan-limits.test.ts", "refuses more certificate map entries than a project holds"]],
   "gcp.certificate-issuance": [["test/simulation/first-up.test.ts", "awaitCertificates points no host at the front door before its certificate is active"], ["test/simulation/waits.test.ts", "needs the certificate wait"]],
+  "gcp.certificate-map-primary": [["test/components/catch-all.test.ts", "gives requests for unknown hosts and by IP address the certificate of the map's PRIMARY entry"]],
+  "aws.nlb-default-certificate": [["test/components/catch-all.test.ts", "gives requests for unknown hosts and by IP address the NLB's default certificate, the first of its region's"]],
   "gcp.dns-records": [["test/simulation/refusals.test.ts", "refuses a second stack's DNS authorization record"]],
   "aws.client-ip-preservation": [["test/simulation/refusals.test.ts", "refuses client IP preservation for an NLB with a TLS listener"], ["test/components/aws/front-door.test.ts", "gives every region an endpoint group per listener"]],
   "aws.dual-stack-accelerator": [["test/simulation/refusals.test.ts", "refuses a dual-stack accelerator"]],
