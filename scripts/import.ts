@@ -32,7 +32,7 @@ run against the fleet's config cluster (a file, or - for standard input).
   -h, --help          this text`;
 
 function usage(message: string): never {
-  console.error(`${message}\n${USAGE.split("\n")[0]}`);
+  console.error(`npm run import: ${message.split("\n")[0]} (npm run import -- --help shows the usage)`);
   process.exit(2);
 }
 
