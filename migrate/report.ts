@@ -59,7 +59,7 @@ export function behaviourChanges(input: ReportInput): BehaviourChange[] {
   for (const i of ingresses.filter((i) => i.defaultBackend !== undefined && i.hosts.length > 0))
     out.push({
       topic: "unknown-hosts-404",
-      text: `${i.key}: under GKE, requests for host names no rule names and requests by IP address reached its default backend ${i.defaultBackend}; Fleetgate answers them 404${input.catchAllServed !== undefined && input.catchAllServed !== i.namespace ? ` (namespace ${input.catchAllServed} serves the environment's catch-all)` : ""}. The default backend still serves every path of ${list(i.hosts)} that no rule matches.`,
+      text: `${i.key}: under GKE, requests for host names no rule names and requests by IP address reached its default backend ${i.defaultBackend}; ${input.catchAllServed === undefined ? "Fleetgate answers them 404" : input.catchAllServed === i.namespace ? "Fleetgate sends them to the environment's catch-all, which this namespace's default-only ingress serves" : `Fleetgate sends them to the environment's catch-all, which namespace ${input.catchAllServed} serves`}. The default backend still serves every path of ${list(i.hosts)} that no rule matches.`,
     });
 
   for (const i of ingresses.filter((i) => i.defaultBackend !== undefined && i.hosts.length === 0)) {
@@ -94,7 +94,7 @@ export function renderReport(changes: readonly BehaviourChange[]): string {
   const titles: Record<ChangeTopic, string> = {
     "one-load-balancer": "One load balancer for the environment",
     "managed-certificates": "Managed certificates instead of pre-shared ones",
-    "unknown-hosts-404": "Unknown hosts answered 404",
+    "unknown-hosts-404": "Requests for unknown hosts and by IP address",
     "catch-all": "The catch-all",
     addresses: "Addresses to keep",
     "host-conflicts": "Hosts another namespace owns",

@@ -67,7 +67,7 @@ describe("npm run import, end to end", () => {
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(result.plan?.hosts.map((h) => h.name)).toEqual(["bar.basic.example.com", "foo.basic.example.com", "search.paths.example.com", "store.paths.example.com"]);
     expect(printedFragment(run.stdout)).toMatch(/^fleetgate:hostOwnership:\n  - namespace: basic\n/);
-    for (const heading of ["One load balancer for the environment:", "Unknown hosts answered 404:", "Addresses to keep:"]) expect(run.stdout).toContain(heading);
+    for (const heading of ["One load balancer for the environment:", "Requests for unknown hosts and by IP address:", "Addresses to keep:"]) expect(run.stdout).toContain(heading);
     expect(run.stdout).toContain("basic/foobar-ingress on 34.98.102.37, paths/foo-ingress on 34.98.102.38");
     expect(run.stdout).toContain("stacks/corpus/ plans with these settings");
     // The written files carry nothing the server added.
@@ -95,7 +95,7 @@ describe("npm run import, end to end", () => {
       expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       expect(run.status).toBe(0);
       expect(printedFragment(run.stdout)).toContain("fleetgate:catchAll:\n  namespace: zoneprinter\n");
-      for (const heading of ["One load balancer for the environment:", "Managed certificates instead of pre-shared ones:", "Unknown hosts answered 404:", "The catch-all:", "Addresses to keep:", "Warnings on the imported documents:"])
+      for (const heading of ["One load balancer for the environment:", "Managed certificates instead of pre-shared ones:", "Requests for unknown hosts and by IP address:", "The catch-all:", "Addresses to keep:", "Warnings on the imported documents:"])
         expect(run.stdout).toContain(heading);
       for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) expect(run.stdout).toContain(warning.message);
     },

@@ -222,6 +222,15 @@ describe("the report of what changes against GKE", () => {
     ]);
   });
 
+  it("sends another ingress's unknown hosts to the catch-all where a namespace is granted it, and says so instead of 404", () => {
+    const ingresses = importOf(dumpOf(["zoneprinter", "basic"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts);
+    const report = (catchAllServed?: string) =>
+      behaviourChanges({ environment: ENV, frontDoor: "gcp", ingresses, settings: adminSettings(ingresses, {}), ...(catchAllServed ? { catchAllServed } : {}), diagnostics: [], objectNotes: [] });
+    expect(report("zoneprinter").find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(/reached its default backend default-backend:8080; Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves\./);
+    expect(report("zoneprinter").find((c) => c.topic === "catch-all")!.text).toMatch(/^zoneprinter\/zone-ingress has only a default backend \(zone-mcs:8080\): it serves the environment's catch-all/);
+    expect(report().find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(/Fleetgate answers them 404\./);
+  });
+
   it("says behind the AWS front door that GKE's addresses cannot be kept", () => {
     const ingresses = importOf(dumpOf(zoneprinter, { "zoneprinter/zone-ingress": "34.98.102.37" })).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts);
     const changes = behaviourChanges({ environment: ENV, frontDoor: "aws", ingresses, settings: adminSettings(ingresses, {}), diagnostics: [], objectNotes: [] });
