@@ -6,11 +6,12 @@ import * as aws from "./aws";
 import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, type RegistrationContext, refusal } from "./contract";
 import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
+import * as migration from "./migration";
 
 export { type Contract, ProviderRefusal, refusal, cite } from "./contract";
 
 /** Every contract, in the order of the generated table: by party, then as each module lists them. */
-export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts];
+export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...migration.contracts];
 
 const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks];
 

@@ -1,7 +1,7 @@
 /**
- * What the API server and GKE's controllers add to an object, taken off so that what remains is what
- * its owner wrote. A dump holds the live objects (what GKE acts on), so the live spec is imported; the
- * last-applied annotation is only compared with it, to say when the two differ.
+ * What the API server and GKE's controllers add to an object [gke.mci-server-fields], taken off so that
+ * what remains is what its owner wrote. A dump holds the live objects (what GKE acts on), so the live
+ * spec is imported; the last-applied annotation is only compared with it, to say when the two differ.
  */
 import { isDeepStrictEqual } from "node:util";
 

@@ -122,6 +122,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
   "istio.proxy-protocol": [["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"], ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"]],
   "istio.east-west-ports": [["test/components/kubernetes/mesh-plan.test.ts", "reachable on 15443 alone"], ["test/simulation/refusals.test.ts", "15443 for east-west [istio.east-west-ports]"]],
+  "gke.mci-server-fields": [["test/migrate/import.test.ts", "takes off what the API server and GKE's controllers added, and keeps what the owner wrote"], ["test/migrate/import.test.ts", "lists the addresses to keep: the static-ip annotation's and the VIP GKE served on"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 
