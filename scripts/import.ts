@@ -77,12 +77,13 @@ function main(argv: string[]): number {
     return 1;
   }
 
+  const existing = readEnvironmentFiles(root, stack);
   const result = migrate({
     environment: stack,
     inputName,
     text: decoded.text,
     stack: stackFile,
-    files: readEnvironmentFiles(root, stack),
+    files: existing,
     force: values.force ?? false,
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     neighbours: repositoryNeighbours(root, stack, planEnvironment),
@@ -101,6 +102,11 @@ function main(argv: string[]): number {
   }
   console.log(`Imported ${plan.objects.length} object${plan.objects.length === 1 ? "" : "s"} from ${inputName} into stacks/${stack}/:`);
   for (const object of plan.objects) console.log(`  ${replaced.has(object.path) ? "replaced" : "wrote"} ${object.path}`);
+  // A new team folder has no owner: .github/CODEOWNERS gives each folder to its team (test/review/codeowners.test.ts).
+  const folders = (paths: readonly string[]) => new Set(paths.map((p) => p.split("/").slice(0, 3).join("/")));
+  const known = folders(existing.map((f) => f.path));
+  const newFolders = [...folders(plan.objects.map((o) => o.path))].filter((f) => !known.has(f)).sort();
+  if (newFolders.length > 0) console.log(`\nNew team folders; give each its team in .github/CODEOWNERS:\n${newFolders.map((f) => `  /${f}/  @<team>`).join("\n")}`);
   if (plan.skipped.length > 0) console.log(`\nLeft out:\n${plan.skipped.map((s) => `  - ${s}`).join("\n")}`);
 
   console.log(

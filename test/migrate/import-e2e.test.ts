@@ -70,6 +70,7 @@ describe("npm run import, end to end", () => {
     for (const heading of ["One load balancer for the environment:", "Requests for unknown hosts and by IP address:", "Addresses to keep:"]) expect(run.stdout).toContain(heading);
     expect(run.stdout).toContain("basic/foobar-ingress on 34.98.102.37, paths/foo-ingress on 34.98.102.38");
     expect(run.stdout).toContain("stacks/corpus/ plans with these settings");
+    expect(run.stdout).toContain("New team folders; give each its team in .github/CODEOWNERS:\n  /stacks/corpus/basic/  @<team>\n  /stacks/corpus/paths/  @<team>");
     // The written files carry nothing the server added.
     const ingress = JSON.stringify(parse(readFileSync(join(root, "stacks/corpus/basic/multiclusteringress-foobar-ingress.yaml"), "utf8")));
     expect(ingress).toContain("foo.basic.example.com");
