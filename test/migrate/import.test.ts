@@ -262,3 +262,35 @@ it("the corpus dump holds the corpus objects with their server fields", () => {
   expect(list.items.map((i) => i.metadata!.uid)).toEqual([expect.any(String), expect.any(String)]);
   expect(list.items[1]!.status).toMatchObject({ VIP: "34.98.102.37" });
 });
+
+describe("whatever the input", () => {
+  it("never throws: every object a dump may hold is imported, left out or refused with a reason", async () => {
+    const fc = await import("fast-check");
+    const kinds = fc.constantFrom("MultiClusterIngress", "MultiClusterService", "BackendConfig", "FrontendConfig", "Secret", "List", "Deployment");
+    const groups = fc.constantFrom("networking.gke.io/v1", "networking.gke.io/v1beta1", "cloud.google.com/v1", "v1", "apps/v1", "x");
+    const item = fc.record(
+      {
+        apiVersion: fc.oneof(groups, fc.anything()),
+        kind: fc.oneof(kinds, fc.anything()),
+        metadata: fc.oneof(
+          fc.record({ name: fc.oneof(fc.constantFrom("a", "b", "../x"), fc.anything()), namespace: fc.oneof(fc.constantFrom("ns", "Bad_NS"), fc.anything()), annotations: fc.oneof(fc.dictionary(fc.constantFrom("networking.gke.io/static-ip", "beta.cloud.google.com/backend-config", "networking.gke.io/frontend-config", "kubectl.kubernetes.io/last-applied-configuration"), fc.oneof(fc.string(), fc.anything())), fc.anything()) }, { requiredKeys: [] }),
+          fc.anything(),
+        ),
+        spec: fc.oneof(fc.record({ template: fc.oneof(fc.record({ spec: fc.oneof(fc.record({ backend: fc.anything(), rules: fc.oneof(fc.array(fc.record({ host: fc.oneof(fc.string(), fc.anything()) })), fc.anything()), tls: fc.anything() }, { requiredKeys: [] }), fc.anything()) }), fc.anything()) }, { requiredKeys: [] }), fc.anything()),
+        status: fc.oneof(fc.record({ VIP: fc.oneof(fc.ipV4(), fc.anything()) }), fc.anything()),
+        items: fc.anything(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 6 }), fc.boolean(), (items, asList) => {
+        const text = asList ? stringify({ apiVersion: "v1", kind: "List", items }) : items.map((i) => stringify(i)).join("---\n");
+        const result = migrateText(text);
+        // Refused, or imported with a report; never both, never neither when something was read.
+        expect(result.plan.refusals.length === 0 || result.plan.objects.length === 0).toBe(true);
+        if (result.plan.refusals.length === 0) expect(result.changes.length + result.plan.skipped.length + result.plan.objects.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
