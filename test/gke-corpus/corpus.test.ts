@@ -4,17 +4,15 @@
  * documented one.
  *
  * Some expectations need features other branches of issue 14 bring. They are listed in DEPENDS_ON with
- * the topic they wait for, and skipped until that topic is in LANDED; the merge of a topic adds it to
- * LANDED (and updates the adapters marked TODO below to the shape the topic chose).
+ * the topic they wait for, and skipped until that topic is in LANDED (./landed.ts); the merge of a topic
+ * adds it there (and updates the adapters marked TODO below to the shape the topic chose).
  */
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { planEnvironment, stackConfigFromFile, type Diagnostic, type FleetPlan, type PlanResult } from "../../spec";
 import { caseObjects, caseText, CASES, corpusStackText, planCases, type AdminGrants } from "./corpus";
+import { pendingOf, type Topic } from "./landed";
 
-type Topic = "catchall" | "proto" | "frontdoor" | "addresses";
-/** The topics of issue 14 merged into this branch. */
-const LANDED = new Set<Topic>([]);
 
 /** Expectations (test names) and the topics they wait for. */
 const DEPENDS_ON: Readonly<Record<string, readonly Topic[]>> = {
@@ -33,7 +31,7 @@ const DEPENDS_ON: Readonly<Record<string, readonly Topic[]>> = {
   "asm-ingressgateway: the service that selects the mesh gateway's pods is refused, saying Fleetgate provides the gateway": ["proto"],
 };
 
-const waitsFor = (name: string) => (DEPENDS_ON[name] ?? []).filter((t) => !LANDED.has(t));
+const waitsFor = (name: string) => pendingOf(DEPENDS_ON[name] ?? []);
 /** A test that runs once its topics have landed; until then it is skipped, its name saying what it waits for. */
 const REGISTERED = new Set<string>();
 function expectation(name: string, body: () => void) {
