@@ -123,6 +123,8 @@ function main(argv: string[]): number {
     console.log(`\n    fleetgate:catchAll: { namespace: ${settings.catchAll} }\n  (this Fleetgate does not read fleetgate:catchAll yet; the validation below ran without it)`);
 
   const errors = result.validation?.diagnostics.filter((d) => d.severity === "error").length ?? 0;
+  if (result.fragment !== "" && result.validation?.diagnostics.some((d) => d.file === stackFilePath(stack)))
+    console.log(`\n(Places in ${stackFilePath(stack)} below are those of the file with the settings above added.)`);
   console.log(`\nWhat changes against GKE:\n\n${renderReport(result.changes)}`);
   console.log(
     errors === 0

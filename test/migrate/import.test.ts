@@ -162,6 +162,11 @@ describe("the admin settings the import prints", () => {
       { host: "bar.basic.example.com", namespace: "basic", owners: ["shop"] },
       { host: "foo.basic.example.com", namespace: "basic", owners: ["shop"] },
     ]);
+    const changes = behaviourChanges({ environment: ENV, frontDoor: "gcp", ingresses: facts(["basic"]), settings, diagnostics: [], objectNotes: [] });
+    expect(changes.filter((c) => c.topic === "host-conflicts").map((c) => c.text)).toEqual([
+      expect.stringMatching(/^Namespace basic names bar\.basic\.example\.com, which the admin grants to shop; .* move the rule, or change the grant\.$/),
+      expect.stringMatching(/^Namespace basic names foo\.basic\.example\.com/),
+    ]);
   });
 
   it("grants the catch-all to the one namespace whose ingress has only a default backend, and to none when two need it", () => {
