@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { migrate } from "../../migrate";
-import { adminFragment, adminSettings, applyFragment, ingressFacts } from "../../migrate/admin-settings";
+import { adminFragment, adminSettings, applyFragment, CATCH_ALL_KEY_KNOWN, ingressFacts } from "../../migrate/admin-settings";
 import { planImport } from "../../migrate/import";
 import { behaviourChanges } from "../../migrate/report";
 import { PROJECT_ROOT } from "../../offline/run-offline";
@@ -204,7 +204,10 @@ describe("the report of what changes against GKE", () => {
     const topics = new Set(result.changes.map((c) => c.topic));
     for (const topic of ["one-load-balancer", "managed-certificates", "unknown-hosts-404", "catch-all", "addresses", "warning"]) expect(topics).toContain(topic);
     const text = result.changes.map((c) => c.text).join("\n");
-    expect(text).toMatch(/basic\/foobar-ingress: under GKE, requests for host names no rule names and requests by IP address reached its default backend default-backend:8080; Fleetgate answers them 404/);
+    // Once Fleetgate reads fleetgate:catchAll, the import grants it to zoneprinter, whose catch-all then takes them.
+    expect(text).toMatch(
+      new RegExp(`basic/foobar-ingress: under GKE, requests for host names no rule names and requests by IP address reached its default backend default-backend:8080; ${CATCH_ALL_KEY_KNOWN ? "Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves" : "Fleetgate answers them 404"}`),
+    );
     expect(text).toMatch(/https\/foobar-ingress \(pre-shared certificates mci-certs\) served its hosts with certificates of its own; Fleetgate issues a managed certificate for each host instead/);
     expect(text).toMatch(/34\.98\.102\.37 \(zoneprinter\/zone-ingress; an ephemeral address GKE chose: reserve it before deleting the ingress/);
     // Every warning of the validator is in the report, as the validator words it.
