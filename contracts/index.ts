@@ -7,11 +7,12 @@ import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, ty
 import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
+import * as migration from "./migration";
 
 export { type Contract, ProviderRefusal, refusal, cite } from "./contract";
 
 /** Every contract, in the order of the generated table: by party, then as each module lists them. */
-export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts];
+export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts, ...migration.contracts];
 
 const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks];
 

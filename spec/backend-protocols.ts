@@ -66,6 +66,8 @@ export function appProtocols(service: MultiClusterService): { byPort: Map<number
 const GATEWAY_POD_LABELS: readonly { key: string; value?: string }[] = [
   { key: "istio", value: "ingressgateway" },
   { key: "app", value: "istio-ingressgateway" },
+  // Google's Anthos Service Mesh recipe labels its ingress gateway's pods so.
+  { key: "asm", value: "ingressgateway" },
   { key: "gateway.networking.k8s.io/gateway-name" },
   { key: "istio.io/gateway-name" },
 ];

@@ -137,6 +137,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "gke.health-check-parameters": [["test/components/kubernetes/backend-protocols.test.ts", "forwards the front door's check of a service port to the health port that reaches the pods' health port"], ["test/spec/backend-protocols.test.ts", "checks in another protocol on the serving pod port through a Service port of its own"]],
   "istio.protocol-selection": [["test/components/kubernetes/backend-protocols.test.ts", "gives each port Istio's appProtocol for its GKE protocol, and adds the health port"]],
   "istio.tls-origination": [["test/components/kubernetes/backend-protocols.test.ts", "originates TLS to the HTTPS ports alone, without checking the pods' certificates, in the gateway namespace only"], ["test/components/kubernetes/backend-protocols.test.ts", "keeps the service's own policy beside the TLS, a sticky port's hash included"]],
+  "gke.mci-server-fields": [["test/migrate/import.test.ts", "takes off what the API server and GKE's controllers added, and keeps what the owner wrote"], ["test/migrate/import.test.ts", "lists the addresses to keep: the static-ip annotation's and the VIP GKE served on"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 

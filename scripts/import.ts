@@ -1,0 +1,137 @@
+/**
+ * The migration from GKE Multi Cluster Ingress: `npm run import -- --stack <env> <file | ->`.
+ * Reads what `kubectl get multiclusteringress,multiclusterservice,backendconfig,frontendconfig -A -o
+ * yaml` prints from a fleet's config cluster (from a file, or standard input for `-`), writes each
+ * object without what the server added to `stacks/<env>/<namespace>/<kind>-<name>.yaml`, and prints the
+ * settings the admin must add to the stack file, the addresses to keep, and what changes against GKE,
+ * with every warning and error the validator gives on the imported folder once those settings are in.
+ * Exits 0 when the folder plans, 1 when the input is refused (nothing is written) or the imported folder
+ * does not plan yet (the files are written; the errors say what to fix), 2 on a usage error.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
+import { decodeSpecFile, readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
+import { PROJECT_ROOT } from "../offline/run-offline";
+import { CATCH_ALL_KEY_KNOWN } from "../migrate/admin-settings";
+import { migrate } from "../migrate";
+import { renderReport } from "../migrate/report";
+
+const USAGE = `usage: npm run import -- --stack <env> [--force] [--namespace <ns>] [--root <dir>] <file | ->
+
+Imports GKE Multi Cluster Ingress objects into stacks/<env>/<namespace>/<kind>-<name>.yaml from the
+output of
+  kubectl get multiclusteringress,multiclusterservice,backendconfig,frontendconfig -A -o yaml
+run against the fleet's config cluster (a file, or - for standard input).
+
+  --stack <env>       the environment to import into (its stack file must exist)
+  --force             replace files that exist (the import says which it replaced)
+  --namespace <ns>    namespace of objects that name none (a manifest saved by hand, not a dump)
+  --root <dir>        the project root whose stacks/ to use (default: this repository)
+  -h, --help          this text`;
+
+function usage(message: string): never {
+  console.error(`npm run import: ${message.split("\n")[0]} (npm run import -- --help shows the usage)`);
+  process.exit(2);
+}
+
+function main(argv: string[]): number {
+  let values: { stack?: string; force?: boolean; namespace?: string; root?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: { stack: { type: "string" }, force: { type: "boolean" }, namespace: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    usage((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const root = values.root ?? PROJECT_ROOT;
+  const stack = values.stack ?? usage(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
+  if (positionals.length !== 1) usage(positionals.length === 0 ? "name the dump to import: a file, or - for standard input" : `takes one dump, not ${positionals.length} (${positionals.join(", ")})`);
+  const source = positionals[0]!;
+
+  const stackFile = readStackFile(root, stack);
+  if (!stackFile || stackFile.unreadable) {
+    console.error(`${stackFilePath(stack)}: ${stackFile?.unreadable?.message ?? `there is no stack file for "${stack}"; create it (clusters, front door, DNS zones) first, or pick one of ${stackEnvironments(root).join(", ")}.`}`);
+    return 1;
+  }
+  const inputName = source === "-" ? "standard input" : basename(source);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(source === "-" ? 0 : source);
+  } catch (error) {
+    console.error(`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`);
+    return 1;
+  }
+  const decoded = decodeSpecFile(inputName, bytes);
+  if (decoded.unreadable) {
+    console.error(`${inputName}: ${decoded.unreadable.message}`);
+    return 1;
+  }
+
+  const existing = readEnvironmentFiles(root, stack);
+  const result = migrate({
+    environment: stack,
+    inputName,
+    text: decoded.text,
+    stack: stackFile,
+    files: existing,
+    force: values.force ?? false,
+    ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
+    neighbours: repositoryNeighbours(root, stack, planEnvironment),
+  });
+  const { plan } = result;
+  if (plan.refusals.length > 0) {
+    for (const d of plan.refusals) console.error(formatDiagnostic(d));
+    console.error(`\nNothing was imported: ${plan.refusals.length} problem${plan.refusals.length === 1 ? "" : "s"} above.`);
+    return 1;
+  }
+
+  const replaced = new Set(plan.replaces);
+  for (const object of plan.objects) {
+    mkdirSync(dirname(join(root, object.path)), { recursive: true });
+    writeFileSync(join(root, object.path), object.text);
+  }
+  console.log(`Imported ${plan.objects.length} object${plan.objects.length === 1 ? "" : "s"} from ${inputName} into stacks/${stack}/:`);
+  for (const object of plan.objects) console.log(`  ${replaced.has(object.path) ? "replaced" : "wrote"} ${object.path}`);
+  // A new team folder has no owner: .github/CODEOWNERS gives each folder to its team (test/review/codeowners.test.ts).
+  const folders = (paths: readonly string[]) => new Set(paths.map((p) => p.split("/").slice(0, 3).join("/")));
+  const known = folders(existing.map((f) => f.path));
+  const newFolders = [...folders(plan.objects.map((o) => o.path))].filter((f) => !known.has(f)).sort();
+  if (newFolders.length > 0) console.log(`\nNew team folders; give each its team in .github/CODEOWNERS:\n${newFolders.map((f) => `  /${f}/  @<team>`).join("\n")}`);
+  if (plan.skipped.length > 0) console.log(`\nLeft out:\n${plan.skipped.map((s) => `  - ${s}`).join("\n")}`);
+
+  console.log(
+    result.fragment === ""
+      ? `\nThe stack file ${stackFilePath(stack)} needs no new settings.`
+      : `\nAdd to ${stackFilePath(stack)}, under config: (append list items to a list that is already there):\n\n${result.fragment
+          .trimEnd()
+          .split("\n")
+          .map((l) => `    ${l}`)
+          .join("\n")}`,
+  );
+  const settings = result.settings;
+  if (settings?.catchAll !== undefined && !CATCH_ALL_KEY_KNOWN)
+    console.log(`\n    fleetgate:catchAll: { namespace: ${settings.catchAll} }\n  (this Fleetgate does not read fleetgate:catchAll yet; the validation below ran without it)`);
+
+  const errors = result.validation?.diagnostics.filter((d) => d.severity === "error").length ?? 0;
+  if (result.fragment !== "" && result.validation?.diagnostics.some((d) => d.file === stackFilePath(stack)))
+    console.log(`\n(Places in ${stackFilePath(stack)} below are those of the file with the settings above added.)`);
+  console.log(`\nWhat changes against GKE:\n\n${renderReport(result.changes)}`);
+  console.log(
+    errors === 0
+      ? `\nstacks/${stack}/ plans with these settings; check it with \`npm run plan -- --stack ${stack}\`.`
+      : `\nstacks/${stack}/ does not plan yet: ${errors} error${errors === 1 ? "" : "s"} above; the files are written, fix them there.`,
+  );
+  return errors === 0 ? 0 : 1;
+}
+
+process.exit(main(process.argv.slice(2)));
