@@ -464,9 +464,11 @@ export function valuesAt(doc: unknown, field: string): { path: PathSegment[]; va
 export function answerFields(kind: string, doc: unknown, ctx: FieldContext): FieldAnswer[] {
   const out: FieldAnswer[] = [];
   const rows = FIELD_ROWS.filter((r) => r.kind === kind);
+  // Behind AWS a row with an AWS handling of its own is answered here only when that is an error: the
+  // BackendConfig warnings behind AWS are spec/validate.ts's (one per field it does not apply).
   const severityOf = (row: FieldRow): Severity | undefined => {
-    const handling = ctx.frontDoor === "aws" && row.aws ? row.aws.handling : row.handling;
-    return handling === "honoured" ? undefined : handling;
+    if (ctx.frontDoor === "aws" && row.aws) return row.aws.handling === "error" ? "error" : undefined;
+    return row.handling === "honoured" ? undefined : row.handling;
   };
   const annotations = ((doc as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations ?? {}) as Record<string, string>;
   const named = new Set(rows.filter((r) => r.field.startsWith("annotation:")).map((r) => r.field.slice("annotation:".length)));
