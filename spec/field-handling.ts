@@ -141,6 +141,22 @@ const mcsRows: FieldRow[] = [
   { ...MCS, field: "spec.clusters[].link", gke: "A member cluster, `<region>/<name>` (or `<zone>/<name>` for a zonal cluster).", handling: "honoured", why: "The service is served from the linked cluster of the fleet; zonal links are accepted where the cluster's location is a zone.", pending: "zonal links" },
   {
     ...MCS,
+    field: "spec.clusters[].selector.matchLabels",
+    gke: "Not GKE's: Fleetgate's extension beside link (GKE links clusters one by one).",
+    handling: "honoured",
+    why: "The service is served from every fleet cluster whose labels include all of these.",
+    shownBy: shown("serves a service from every cluster whose labels its selector's matchLabels name"),
+  },
+  {
+    ...MCS,
+    field: "spec.clusters[].selector.matchExpressions",
+    gke: "Not GKE's: Fleetgate's extension, as Kubernetes label selectors write it.",
+    handling: "honoured",
+    why: "The service is served from every fleet cluster whose labels satisfy all of the expressions (In, NotIn, Exists, DoesNotExist).",
+    pending: "selector matchExpressions",
+  },
+  {
+    ...MCS,
     field: "annotation:cloud.google.com/backend-config",
     gke: "The BackendConfig of each port (`{\"default\": …}` or `{\"ports\": {…}}`).",
     handling: "honoured",

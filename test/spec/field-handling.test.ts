@@ -199,6 +199,12 @@ describe("honoured GKE fields reach the plan", () => {
     expect(said()).toEqual(before);
   });
 
+  it("serves a service from every cluster whose labels its selector's matchLabels name", () => {
+    const f = baseFixture();
+    web(f).spec.clusters = [{ selector: { matchLabels: { tier: "gold" } } }];
+    expect(servicePlan(f).clusters.map((c) => c.cluster)).toEqual(["eu", "us"]);
+  });
+
   it("applies the BackendConfig the annotation names to the service's backend", () => {
     const f = baseFixture();
     withBackendConfig(f, { timeoutSec: 42 });
