@@ -6,9 +6,29 @@
  */
 import { z } from "zod";
 import { listChoices } from "../names";
+import { answeredDescription } from "../field-handling";
 import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, labelMap, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
+
+/**
+ * A GKE field Fleetgate does not model: accepted here and passed through to spec/field-handling.ts, whose
+ * row answers it at the field with its reason (a generic unknown-field error would not say why).
+ */
+function answered(kind: string, field: string) {
+  return z.unknown().optional().describe(answeredDescription(kind, field));
+}
+
+/** The Kubernetes Service spec fields a MultiClusterService template may carry that Fleetgate answers. */
+const SERVICE_SPEC_ANSWERED = [
+  "allocateLoadBalancerNodePorts", "clusterIP", "clusterIPs", "externalIPs", "externalName", "externalTrafficPolicy", "healthCheckNodePort", "internalTrafficPolicy", "ipFamilies",
+  "ipFamilyPolicy", "loadBalancerClass", "loadBalancerIP", "loadBalancerSourceRanges", "publishNotReadyAddresses", "sessionAffinity", "sessionAffinityConfig", "trafficDistribution", "type",
+] as const;
+const answeredServiceSpec = Object.fromEntries(SERVICE_SPEC_ANSWERED.map((f) => [f, answered("MultiClusterService", `spec.template.spec.${f}`)]));
+
+/** The Cloud CDN settings of a BackendConfig Fleetgate answers (it caches by the origin's headers). */
+const CDN_ANSWERED = ["cacheMode", "cachePolicy", "bypassCacheOnRequestHeaders", "clientTtl", "defaultTtl", "maxTtl", "negativeCaching", "negativeCachingPolicy", "requestCoalescing", "serveWhileStale", "signedUrlCacheMaxAgeSec", "signedUrlKeys"] as const;
+const answeredCdn = Object.fromEntries(CDN_ANSWERED.map((f) => [f, answered("BackendConfig", `spec.cdn.${f}`)]));
 
 function objectMetadata(name: z.ZodType<string>) {
   return strictObject(
@@ -233,10 +253,11 @@ export const multiClusterServiceSchema = strictObject(
       {
         template: strictObject(
           {
-            metadata: strictObject({ labels: labelMap.optional(), annotations: annotationMap.optional() }, "Metadata of the derived Services.").optional(),
+            metadata: answered("MultiClusterService", "spec.template.metadata"),
             spec: strictObject(
               {
                 selector: labelMap.describe("Pods of the service, in every cluster that serves it."),
+                ...answeredServiceSpec,
                 ports: z
                   .array(
                     strictObject(
@@ -245,6 +266,8 @@ export const multiClusterServiceSchema = strictObject(
                         protocol: z.enum(["TCP"]).default("TCP").describe("Only TCP: the front door is HTTP(S)."),
                         port: port("The service port."),
                         targetPort: z.union([port("The container port."), z.string().min(1)]).optional().describe("The container port, by number or name. Default: the port."),
+                        appProtocol: answered("MultiClusterService", "spec.template.spec.ports[].appProtocol"),
+                        nodePort: answered("MultiClusterService", "spec.template.spec.ports[].nodePort"),
                       },
                       "A service port.",
                     ),
@@ -285,6 +308,7 @@ export const multiClusterIngressSchema = strictObject(
       {
         template: strictObject(
           {
+            metadata: answered("MultiClusterIngress", "spec.template.metadata"),
             spec: strictObject(
               {
                 backend: backendRef.optional().describe("The default backend of this ingress's hosts: it serves every path no rule matches."),
@@ -360,12 +384,13 @@ export const backendConfigSchema = strictObject(
           },
           "Session affinity.",
         ).optional(),
-        cdn: strictObject({ enabled: z.boolean(), cachePolicy: z.record(z.string(), z.unknown()).optional() }, "Cloud CDN.").optional(),
+        cdn: strictObject({ enabled: z.boolean().describe("Enables Cloud CDN on the backend service; it caches by the origin's Cache-Control headers (USE_ORIGIN_HEADERS)."), ...answeredCdn }, "Cloud CDN.").optional(),
+        iap: answered("BackendConfig", "spec.iap"),
         logging: strictObject({ enable: z.boolean(), sampleRate: z.number().min(0).max(1).optional() }, "Request logging.").optional(),
         customRequestHeaders: strictObject({ headers: z.array(headerLine("A header added to requests, `Name: value`.")) }, "Headers added to requests, as `Name: value`.").optional(),
         customResponseHeaders: strictObject({ headers: z.array(headerLine("A header added to responses, `Name: value`.")) }, "Headers added to responses, as `Name: value`.").optional(),
       },
-      "The BackendConfig fields Fleetgate supports (IAP and per-Service NEG settings are not).",
+      "The BackendConfig spec: each field GKE reads is honoured, or answered at the field with a warning or error (docs/gke-fields.md).",
     ),
   },
   "GKE BackendConfig: backend settings referenced from a MultiClusterService annotation.",

@@ -106,10 +106,10 @@ describe("diagnostics", () => {
   });
 
   it("still check documents against each other when one of them fails its schema", () => {
-    const broken = ingress.replace("selector: { app: web }", "selector: { app: web }\n      sessionAffinity: ClientIP");
+    const broken = ingress.replace("selector: { app: web }", "selector: { app: web }\n      colour: blue");
     const result = plan({ "stacks/prod/shop/ingress.yaml": broken.replace("shop..example.com", "shop.example.com").replace("path: /cart", "path: cart") });
     const messages = result.diagnostics.map((d) => d.message);
-    expect(messages.some((m) => m.includes('unknown field "sessionAffinity"'))).toBe(true);
+    expect(messages.some((m) => m.includes('unknown field "colour"'))).toBe(true);
     expect(messages.some((m) => m.includes('"cart" does not start with "/"'))).toBe(true);
     // The ingress refers to the broken service; that is not reported a second time as a missing service.
     expect(messages.some((m) => m.includes("is not a MultiClusterService"))).toBe(false);
