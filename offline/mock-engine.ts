@@ -61,6 +61,8 @@ export interface MockEngineOptions {
 export interface Registration {
   readonly resource: RegisteredResource;
   readonly wireInputs: Record<string, unknown>;
+  /** The run's registrations asked for before this one (answered or not, refused ones excepted), in order. */
+  readonly earlier: readonly RegisteredResource[];
 }
 
 /**
@@ -80,8 +82,8 @@ export interface Cloud {
  * registration contracts (contracts/) and answered at once with the fakes' outputs.
  */
 export const instantCloud: Cloud = {
-  register({ resource, wireInputs }, provider) {
-    if (resource.custom) assertRegistration(resource.type, resource.name, resource.inputs, { ...(provider ? { provider: provider.inputs } : {}) });
+  register({ resource, wireInputs, earlier }, provider) {
+    if (resource.custom) assertRegistration(resource.type, resource.name, resource.inputs, { ...(provider ? { provider: provider.inputs } : {}), others: earlier.filter((r) => r.custom) });
     return fakeOutputs(resource.type, resource.name, wireInputs, resource.provider);
   },
   invoke: (token, inputs, provider) => fakeInvoke(token, inputs, provider),
@@ -118,6 +120,8 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const resources: RegisteredResource[] = [];
   const byUrn = new Map<string, RegisteredResource>();
   const pending = new Set<string>();
+  // Every registration asked for, answered or pending, for the rules between resources (contracts/).
+  const asked: RegisteredResource[] = [];
   const cloud = options.cloud ?? instantCloud;
   // The registration being answered: the monitor hands it to `newResource` synchronously.
   let answering: { registration: Registration; provider: RegisteredResource | undefined } | undefined;
@@ -173,10 +177,12 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     // The engine refuses a URN registered twice; the SDK's mock monitor would take it.
     if (byUrn.has(resource.urn) || pending.has(resource.urn)) return callback(new Error(`Duplicate resource URN '${resource.urn}'; try giving it a unique name ${cite(uniqueUrns)}`));
     const providerUrn = resource.provider?.split("::").slice(0, -1).join("::");
-    answering = { registration: { resource, wireInputs }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
+    answering = { registration: { resource, wireInputs, earlier: asked.slice() }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
     pending.add(resource.urn);
+    asked.push(resource);
     registerResource(req, (err, resp) => {
       pending.delete(resource.urn);
+      if (err) asked.splice(asked.indexOf(resource), 1);
       if (!err && resp) {
         if (resp.getUrn() !== resource.urn) throw new Error(`the mock engine named ${resource.urn}, the monitor ${resp.getUrn()}`);
         resources.push(resource);
