@@ -89,14 +89,36 @@ export const instantCloud: Cloud = {
   invoke: (token, inputs, provider) => fakeInvoke(token, inputs, provider),
 };
 
+/** A resource the program read with a resource's static `get`: Pulumi never updates or deletes it. */
+export interface ReadResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** The cloud id the read looked up. */
+  readonly id: string;
+  readonly parent?: string;
+  /** The state the read was qualified with, plain. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
 export interface MockEngine {
   /** Resources in registration order. */
   readonly resources: RegisteredResource[];
+  /** Resources read (not registered), in order. */
+  readonly reads: ReadResource[];
   /** Registrations asked for and not answered yet, by URN. */
   readonly pending: ReadonlySet<string>;
   /** Waits until every pending registration has been answered. */
   settle(): Promise<void>;
 }
+
+type RawReadRequest = {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+  getParent(): string;
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+};
 
 type RawRequest = {
   getType(): string;
@@ -122,6 +144,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const pending = new Set<string>();
   // Every registration asked for, answered or pending, for the rules between resources (contracts/).
   const asked: RegisteredResource[] = [];
+  const reads: ReadResource[] = [];
   const cloud = options.cloud ?? instantCloud;
   // The registration being answered: the monitor hands it to `newResource` synchronously.
   let answering: { registration: Registration; provider: RegisteredResource | undefined } | undefined;
@@ -146,6 +169,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
 
   const monitor = settings.getMonitor() as unknown as {
     registerResource(req: RawRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    readResource(req: RawReadRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
     registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: (err: unknown, resp?: unknown) => void): void;
     signalAndWaitForShutdown?: (req: unknown, callback: (err: unknown, resp?: unknown) => void) => void;
   };
@@ -191,6 +215,21 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
       callback(err, resp);
     });
   };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) => {
+    readResource(req, (err, resp) => {
+      if (!err && resp)
+        reads.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          id: req.getId(),
+          ...(req.getParent() ? { parent: req.getParent() } : {}),
+          inputs: reveal(req.getProperties()?.toJavaScript() ?? {}, [], []) as Record<string, unknown>,
+        });
+      callback(err, resp);
+    });
+  };
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
     const resource = byUrn.get(req.getUrn());
@@ -212,6 +251,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
 
   return {
     resources,
+    reads,
     pending,
     // waitForRPCs is internal to the SDK, but it is the one reliable way to know that every
     // registration the program started has been answered.

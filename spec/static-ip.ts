@@ -146,6 +146,6 @@ function undeclaredMessage(value: string, environment: string, config: Environme
     `    adoptAddresses:`,
     `      - name: ${name}`,
     `        address: ${address}`,
-    `Otherwise remove the annotation: the hosts are then served from "${own}"`,
+    `Otherwise remove the annotation: the hosts are then served from "${own}".`,
   ].join("\n");
 }
