@@ -11,7 +11,7 @@ import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMa
 import { ingressAnnotations, routedServices } from "./ingress";
 import { catchAllService, checkCatchAll } from "./catch-all";
 import { checkAdoptedAddresses, checkStaticIps } from "./static-ip";
-import { addressName, backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
+import { backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
