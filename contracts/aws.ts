@@ -249,8 +249,18 @@ export const registrationChecks: readonly RegistrationCheck[] = [
 /** The shape of an AWS region code (the list itself is spec/regions.ts). */
 const AWS_REGION_SHAPE = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
+export const acceleratorAddresses: Contract = {
+  id: "aws.accelerator-addresses",
+  party: "AWS",
+  subject: "Global Accelerator",
+  rule: "an accelerator serves on static anycast IP addresses that Global Accelerator allocates from Amazon's pool; an address of your own must come from a public IPv4 range you bring to AWS for Global Accelerator (BYOIP: provisioned, then advertised), it is chosen when the accelerator is created and cannot be changed afterwards, and an address brought for another AWS service cannot be used",
+  source: { title: GA_GUIDE, section: "Bring your own IP addresses (BYOIP) in Global Accelerator; AWS Global Accelerator components: static IP addresses", url: "https://docs.aws.amazon.com/global-accelerator/latest/dg/using-byoip.html" },
+  checkedIn: { validator: "a MultiClusterIngress's networking.gke.io/static-ip annotation behind the AWS front door" },
+};
+
 export const contracts: readonly Contract[] = [
   preservation,
+  acceleratorAddresses,
   dualStack,
   endpointActive,
   endpointGroupHealth,

@@ -61,10 +61,15 @@ export interface RegistrationCheck {
   check(inputs: Inputs, name: string, context?: RegistrationContext): readonly string[];
 }
 
-/** What else a check may know of a registration: its type, and the inputs of the explicit provider it names. */
+/**
+ * What else a check may know of a registration: its type, the inputs of the explicit provider it names,
+ * and the other resources of the cloud at that moment (the run's other registrations, and in a
+ * simulated update those of the previous deployment not deleted yet), for rules between resources.
+ */
 export interface RegistrationContext {
   readonly type?: string;
   readonly provider?: Inputs;
+  readonly others?: readonly { readonly type: string; readonly name: string; readonly inputs: Inputs }[];
 }
 
 /** A provider's error for a refused request: the message Pulumi shows, as `details` too, which the SDK reads for invokes. */

@@ -248,6 +248,65 @@ export const dnsRecords: Contract = {
   checkedIn: { engine: "Cloud DNS record creation in the simulated world" },
 };
 
+const FORWARDING_RULES = { title: "Cloud Load Balancing: Forwarding rules overview", url: "https://cloud.google.com/load-balancing/docs/forwarding-rule-concepts" };
+const GLOBAL_LB_ADDRESSES = { title: "Cloud Load Balancing: IP addresses for global external Application Load Balancers", url: "https://cloud.google.com/load-balancing/docs/https#ip-addresses" };
+
+export const forwardingRuleAddress: Contract = {
+  id: "gcp.forwarding-rule-address",
+  party: "GCP",
+  subject: "Global forwarding rule (global external Application Load Balancer)",
+  rule: "a global external Application Load Balancer's forwarding rule (EXTERNAL_MANAGED) is global and on the Premium network tier; its address is a global EXTERNAL address of the project, IPv4 or IPv6 (a regional or internal address, or the Standard tier, cannot serve it), given by IP or by the address's URL",
+  source: { ...GLOBAL_LB_ADDRESSES, section: "IP addresses; Network Service Tiers" },
+  checkedIn: {
+    engine: "global forwarding rule registrations: EXTERNAL_MANAGED on the Premium tier, with an IP address or a global address's URL",
+    program: "the front door reads each adopted address as a global address of its project and serves on its IP (components/gcp/front-door.ts)",
+  },
+};
+
+export const forwardingRulePorts: Contract = {
+  id: "gcp.forwarding-rule-ports",
+  party: "GCP",
+  subject: "Global forwarding rule",
+  rule: "one IP address, protocol and port take one forwarding rule: several forwarding rules may share an external address only on different ports, so a second rule on the same address and port is refused",
+  source: { ...FORWARDING_RULES, section: "Forwarding rules and IP addresses; multiple forwarding rules with a common IP address" },
+  checkedIn: {
+    engine: "global forwarding rule registrations, against the other forwarding rules of the cloud",
+    validator: "fleetgate:gcp.adoptAddresses: the environment's own address cannot be adopted",
+    program: "each address of the front door (its own and each adopted one) gets one HTTPS rule on 443 and one HTTP rule on 80 (components/gcp/front-door.ts)",
+  },
+};
+
+const FORWARDING_RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule";
+
+/** The address a forwarding rule serves on, comparable across rules; undefined when not known yet. */
+function ruleAddress(inputs: Inputs): string | undefined {
+  const value = inputs.ipAddress;
+  if (typeof value !== "string" || value === "" || value === "<computed>") return undefined;
+  return value.toLowerCase();
+}
+
+function forwardingRuleAddressProblems(inputs: Inputs): string[] {
+  const problems: string[] = [];
+  const scheme = String(inputs.loadBalancingScheme ?? "EXTERNAL");
+  if (scheme !== "EXTERNAL_MANAGED") return problems;
+  const tier = inputs.networkTier;
+  if (tier !== undefined && tier !== "PREMIUM") problems.push(`it asks for the ${String(tier)} network tier`);
+  const address = ruleAddress(inputs);
+  if (address !== undefined && !/^[0-9.]+$|^[0-9a-f:]+$/.test(address) && !/\/global\/addresses\/[^/]+$/.test(address)) problems.push(`its address "${String(inputs.ipAddress)}" is neither an IP address nor a global address's URL`);
+  if (address !== undefined && /\/regions\/[^/]+\/addresses\//.test(address)) problems.push(`its address "${String(inputs.ipAddress)}" is a regional address`);
+  return problems;
+}
+
+function forwardingRulePortProblems(inputs: Inputs, _name: string, context?: { others?: readonly { type: string; name: string; inputs: Inputs }[] }): string[] {
+  const address = ruleAddress(inputs);
+  if (address === undefined) return [];
+  const port = String(inputs.portRange ?? "");
+  const protocol = String(inputs.ipProtocol ?? "TCP");
+  return (context?.others ?? [])
+    .filter((o) => o.type === FORWARDING_RULE && ruleAddress(o.inputs) === address && String(o.inputs.portRange ?? "") === port && String(o.inputs.ipProtocol ?? "TCP") === protocol)
+    .map((o) => `forwarding rule ${String(o.inputs.name ?? o.name)} already serves ${String(inputs.ipAddress)} on ${protocol} port ${port}`);
+}
+
 // --- Checks on registrations -----------------------------------------------------------------------
 
 const BACKEND_SERVICE = "gcp:compute/backendService:BackendService";
@@ -387,6 +446,8 @@ function only(contract: Contract, of: (inputs: Inputs) => { contract: Contract; 
 }
 
 export const registrationChecks: readonly RegistrationCheck[] = [
+  { contract: forwardingRuleAddress, types: [FORWARDING_RULE], check: forwardingRuleAddressProblems },
+  { contract: forwardingRulePorts, types: [FORWARDING_RULE], check: forwardingRulePortProblems },
   {
     contract: names,
     types: COMPUTE_TYPES,
@@ -448,6 +509,8 @@ export const registrationChecks: readonly RegistrationCheck[] = [
 
 export const contracts: readonly Contract[] = [
   names,
+  forwardingRuleAddress,
+  forwardingRulePorts,
   negBackends,
   backendKinds,
   healthCheckByBackend,

@@ -61,6 +61,8 @@ export interface MockEngineOptions {
 export interface Registration {
   readonly resource: RegisteredResource;
   readonly wireInputs: Record<string, unknown>;
+  /** The run's registrations asked for before this one (answered or not, refused ones excepted), in order. */
+  readonly earlier: readonly RegisteredResource[];
 }
 
 /**
@@ -80,21 +82,43 @@ export interface Cloud {
  * registration contracts (contracts/) and answered at once with the fakes' outputs.
  */
 export const instantCloud: Cloud = {
-  register({ resource, wireInputs }, provider) {
-    if (resource.custom) assertRegistration(resource.type, resource.name, resource.inputs, { ...(provider ? { provider: provider.inputs } : {}) });
+  register({ resource, wireInputs, earlier }, provider) {
+    if (resource.custom) assertRegistration(resource.type, resource.name, resource.inputs, { ...(provider ? { provider: provider.inputs } : {}), others: earlier.filter((r) => r.custom) });
     return fakeOutputs(resource.type, resource.name, wireInputs, resource.provider);
   },
   invoke: (token, inputs, provider) => fakeInvoke(token, inputs, provider),
 };
 
+/** A resource the program read with a resource's static `get`: Pulumi never updates or deletes it. */
+export interface ReadResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** The cloud id the read looked up. */
+  readonly id: string;
+  readonly parent?: string;
+  /** The state the read was qualified with, plain. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
 export interface MockEngine {
   /** Resources in registration order. */
   readonly resources: RegisteredResource[];
+  /** Resources read (not registered), in order. */
+  readonly reads: ReadResource[];
   /** Registrations asked for and not answered yet, by URN. */
   readonly pending: ReadonlySet<string>;
   /** Waits until every pending registration has been answered. */
   settle(): Promise<void>;
 }
+
+type RawReadRequest = {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+  getParent(): string;
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+};
 
 type RawRequest = {
   getType(): string;
@@ -118,6 +142,9 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const resources: RegisteredResource[] = [];
   const byUrn = new Map<string, RegisteredResource>();
   const pending = new Set<string>();
+  // Every registration asked for, answered or pending, for the rules between resources (contracts/).
+  const asked: RegisteredResource[] = [];
+  const reads: ReadResource[] = [];
   const cloud = options.cloud ?? instantCloud;
   // The registration being answered: the monitor hands it to `newResource` synchronously.
   let answering: { registration: Registration; provider: RegisteredResource | undefined } | undefined;
@@ -142,6 +169,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
 
   const monitor = settings.getMonitor() as unknown as {
     registerResource(req: RawRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
+    readResource(req: RawReadRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
     registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: (err: unknown, resp?: unknown) => void): void;
     signalAndWaitForShutdown?: (req: unknown, callback: (err: unknown, resp?: unknown) => void) => void;
   };
@@ -173,15 +201,32 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
     // The engine refuses a URN registered twice; the SDK's mock monitor would take it.
     if (byUrn.has(resource.urn) || pending.has(resource.urn)) return callback(new Error(`Duplicate resource URN '${resource.urn}'; try giving it a unique name ${cite(uniqueUrns)}`));
     const providerUrn = resource.provider?.split("::").slice(0, -1).join("::");
-    answering = { registration: { resource, wireInputs }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
+    answering = { registration: { resource, wireInputs, earlier: asked.slice() }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
     pending.add(resource.urn);
+    asked.push(resource);
     registerResource(req, (err, resp) => {
       pending.delete(resource.urn);
+      if (err) asked.splice(asked.indexOf(resource), 1);
       if (!err && resp) {
         if (resp.getUrn() !== resource.urn) throw new Error(`the mock engine named ${resource.urn}, the monitor ${resp.getUrn()}`);
         resources.push(resource);
         byUrn.set(resource.urn, resource);
       }
+      callback(err, resp);
+    });
+  };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) => {
+    readResource(req, (err, resp) => {
+      if (!err && resp)
+        reads.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          id: req.getId(),
+          ...(req.getParent() ? { parent: req.getParent() } : {}),
+          inputs: reveal(req.getProperties()?.toJavaScript() ?? {}, [], []) as Record<string, unknown>,
+        });
       callback(err, resp);
     });
   };
@@ -206,6 +251,7 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
 
   return {
     resources,
+    reads,
     pending,
     // waitForRPCs is internal to the SDK, but it is the one reliable way to know that every
     // registration the program started has been answered.

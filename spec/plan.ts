@@ -55,6 +55,12 @@ export interface GcpFrontDoorPlan {
   /** Name of the environment's global IPv4 address (and, with `ipv6`, the IPv6 one with suffix `-v6`). */
   readonly addressName: string;
   readonly ipv6: boolean;
+  /**
+   * Global addresses reserved outside Fleetgate that the front door serves on too (fleetgate:gcp.adoptAddresses,
+   * spec/static-ip.ts), sorted by name: each gets forwarding rules of its own on the same proxies, and
+   * the hosts of the ingresses that name it in their static-ip annotation get DNS records pointing at it.
+   */
+  readonly adoptedAddresses: readonly AdoptedAddressPlan[];
   readonly minTlsVersion: "1.2" | "1.3";
   readonly sslPolicyProfile: "COMPATIBLE" | "MODERN" | "RESTRICTED";
   readonly securityPolicy?: string;
@@ -62,6 +68,17 @@ export interface GcpFrontDoorPlan {
   readonly logSampleRate: number;
   /** How long an update waits for each managed certificate to be ACTIVE before its host's records; absent: no wait. */
   readonly awaitCertificatesSeconds?: number;
+}
+
+/** A global address reserved outside Fleetgate: read, served on, never created, changed or deleted. */
+export interface AdoptedAddressPlan {
+  /** Its name in the front door's project. */
+  readonly name: string;
+  /** The IP address it holds, as the admin declared it. */
+  readonly address: string;
+  readonly ipVersion: "IPV4" | "IPV6";
+  /** Hosts whose records point at it instead of the environment's address of that IP version, sorted. */
+  readonly hosts: readonly string[];
 }
 
 export interface AwsFrontDoorPlan {

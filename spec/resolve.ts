@@ -7,6 +7,7 @@ import { durationMillis } from "./schema/common";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { hostInDomain, wildcardCovers } from "./names";
+import { adoptedAddressHosts, canonicalIp, ipVersionOf } from "./static-ip";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName, NLB_SERVICE_NAME } from "./naming";
 import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
 import type * as P from "./plan";
@@ -96,7 +97,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   const certificates = resolveCertificates(config, hosts);
   return {
     environment,
-    frontDoor: resolveFrontDoor(environment, config, clusterPlans),
+    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedAddressHosts(environment, config, documents.ingresses.map((l) => l.doc))),
     clusters: clusterPlans,
     services,
     hosts,
@@ -118,7 +119,7 @@ function resolveCatchAll(config: EnvironmentConfig, documents: LoadedDocuments, 
   return { service, port: findPort(services.get(service)!.doc, backend.servicePort)!.port, ingress: keyOf(served.doc), team: served.team };
 }
 
-function resolveFrontDoor(environment: string, config: EnvironmentConfig, clusters: readonly P.ClusterPlan[]): P.FrontDoorPlan {
+function resolveFrontDoor(environment: string, config: EnvironmentConfig, clusters: readonly P.ClusterPlan[], adoptedHosts: ReadonlyMap<string, readonly string[]>): P.FrontDoorPlan {
   const minTlsVersion = config.tls?.minVersion ?? "1.2";
   if (config.frontDoor === "gcp") {
     const gcp = config.gcp!;
@@ -127,6 +128,9 @@ function resolveFrontDoor(environment: string, config: EnvironmentConfig, cluste
       project: gcp.project,
       addressName: addressName(environment),
       ipv6: gcp.ipv6,
+      adoptedAddresses: gcp.adoptAddresses
+        .map((a) => ({ name: a.name, address: canonicalIp(a.address) ?? a.address, ipVersion: ipVersionOf(a.address), hosts: adoptedHosts.get(a.name) ?? [] }))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       minTlsVersion,
       sslPolicyProfile: gcp.sslPolicy.profile,
       ...(gcp.securityPolicy !== undefined ? { securityPolicy: gcp.securityPolicy } : {}),

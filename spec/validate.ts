@@ -10,7 +10,8 @@ import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from ".
 import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
 import { ingressAnnotations, routedServices } from "./ingress";
 import { catchAllService, checkCatchAll } from "./catch-all";
-import { addressName, backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
+import { checkAdoptedAddresses, checkStaticIps } from "./static-ip";
+import { backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
 import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
@@ -134,7 +135,7 @@ function envReporter(stack: StackConfig, out: Diagnostic[]): EnvReport {
   };
 }
 
-function validateEnvironment({ config }: ValidationInput, env: EnvReport): void {
+function validateEnvironment({ config, environment }: ValidationInput, env: EnvReport): void {
   // Autoscaling is combined from the defaults, the environment and the cluster, and checked per cluster as
   // combined: at the cluster where it sets autoscaling of its own, else once at the environment's.
   const badScaling = (s: { enabled: boolean; minReplicas: number; maxReplicas: number }) => s.enabled && s.minReplicas > s.maxReplicas;
@@ -178,6 +179,7 @@ function validateEnvironment({ config }: ValidationInput, env: EnvReport): void 
   for (const name of Object.keys(config.kubeconfigs ?? {}))
     if (!seen.has(name)) env(["kubeconfigs", name], `is a kubeconfig for "${name}", which is not a cluster of the fleet${didYouMean(name, seen.keys())}; remove it or fix the name`, "warning");
 
+  checkAdoptedAddresses(environment, config, env);
   if (config.frontDoor === "gcp" && config.gcp === undefined)
     env(["frontDoor"], `is "gcp" but fleetgate:gcp is not set; set at least fleetgate:gcp.project, the project that holds the load balancer`);
   config.dns.zones.forEach((zone, z) => {
@@ -266,6 +268,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
   for (const loaded of documents.ingresses)
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
+  checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
 
   // Resource names are built from hosts, so two hosts must not come to the same name.
   const hostNames = new Map<string, string>();
@@ -509,12 +512,6 @@ function validateIngress(
 
   const annotations = ingressAnnotations(ingress);
   const annotationPath = (key: string): PathSegment[] => ["metadata", "annotations", key];
-  if (annotations.staticIp !== undefined) {
-    const expected = config.frontDoor === "gcp" ? addressName(environment) : undefined;
-    if (expected === undefined) at(loaded, annotationPath(ANNOTATIONS.staticIp), `names a GCP static IP, but the front door is AWS; remove the annotation`);
-    else if (annotations.staticIp !== expected)
-      at(loaded, annotationPath(ANNOTATIONS.staticIp), `names static IP "${annotations.staticIp}", but every host of the environment is served from the environment's address "${expected}"; remove the annotation or set it to "${expected}"`);
-  }
   if (annotations.preSharedCerts !== undefined && config.frontDoor === "aws")
     at(loaded, annotationPath(ANNOTATIONS.certificateManagerCerts), `names Certificate Manager certificates, but the front door is AWS, where Fleetgate issues ACM certificates; remove the annotation`);
   if (annotations.gkePreSharedCerts)

@@ -3,13 +3,17 @@
  * the offline plan does) against the mock engine, and returns the registered graph with helpers that
  * make tests read like statements about it.
  */
-import { startMockEngine, type MockEngineOptions, type RegisteredResource } from "../offline/mock-engine";
+import { startMockEngine, type MockEngineOptions, type ReadResource, type RegisteredResource } from "../offline/mock-engine";
 import { runProgramOffline, type EngineConfig } from "../offline/run-offline";
 
 export type { RegisteredResource };
 
 export class Graph {
-  constructor(readonly resources: readonly RegisteredResource[]) {}
+  /** `reads`: resources read with a static `get` (runComponent records them), which Pulumi never deletes. */
+  constructor(
+    readonly resources: readonly RegisteredResource[],
+    readonly reads: readonly ReadResource[] = [],
+  ) {}
 
   /** Every resource of a type, in registration order. */
   ofType(type: string): RegisteredResource[] {
@@ -67,7 +71,7 @@ export async function runComponent(build: () => void | Promise<void>, options: P
   const engine = startMockEngine({ stack: "test", ...options });
   await build();
   await engine.settle();
-  return new Graph([...engine.resources]);
+  return new Graph([...engine.resources], [...engine.reads]);
 }
 
 /** Runs the real program entry for a stack, as `npm run plan` does. */

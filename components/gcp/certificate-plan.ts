@@ -61,6 +61,11 @@ export interface AddressRecordSpec {
   readonly type: "A" | "AAAA";
   readonly logicalName: string;
   readonly zone: CloudDnsZone;
+  /**
+   * The adopted address the record points at (its name and IP), for a host whose ingress names one in its
+   * static-ip annotation; absent: the environment's own address of the record's type.
+   */
+  readonly adopted?: { readonly name: string; readonly address: string };
 }
 
 export interface GcpCertificatesPlan {
@@ -137,10 +142,19 @@ export function planCertificates(plan: FleetPlan): GcpCertificatesPlan {
 export function planAddressRecords(plan: FleetPlan): AddressRecordSpec[] {
   const frontDoor = gcpFrontDoor(plan);
   const zones = cloudDnsZones(plan);
-  const types = frontDoor.ipv6 ? (["A", "AAAA"] as const) : (["A"] as const);
+  // A host served from an adopted address keeps that address for its IP version; the other version (if
+  // the environment has it) stays the environment's. The logical name is the host's and the type's, so a
+  // host moving between addresses updates its record in place.
+  const adoptedFor = new Map<string, { name: string; address: string; type: "A" | "AAAA" }>();
+  for (const adopted of frontDoor.adoptedAddresses)
+    for (const host of adopted.hosts) adoptedFor.set(`${host} ${adopted.ipVersion === "IPV6" ? "AAAA" : "A"}`, { name: adopted.name, address: adopted.address, type: adopted.ipVersion === "IPV6" ? "AAAA" : "A" });
   return plan.hosts.flatMap((host) => {
     const zone = zoneNamed(zones, host.zone, `host ${host.name}`);
-    return types.map((type): AddressRecordSpec => ({ host: host.name, type, logicalName: logicalName(plan.environment, "dns", hostPart(host.name), type.toLowerCase()), zone }));
+    const types = (["A", "AAAA"] as const).filter((type) => type === "A" || frontDoor.ipv6 || adoptedFor.has(`${host.name} ${type}`));
+    return types.map((type): AddressRecordSpec => {
+      const adopted = adoptedFor.get(`${host.name} ${type}`);
+      return { host: host.name, type, logicalName: logicalName(plan.environment, "dns", hostPart(host.name), type.toLowerCase()), zone, ...(adopted ? { adopted: { name: adopted.name, address: adopted.address } } : {}) };
+    });
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * The GCP front door: one global external Application Load Balancer (EXTERNAL_MANAGED) for the whole
  * environment, with Certificate Manager certificates and Cloud DNS records, in front of every cluster's
- * gateway. One anycast address (and one IPv6 address when asked) and one HTTPS forwarding rule per
- * address serve every host of every team; port 80 only redirects to HTTPS.
+ * gateway. One anycast address (and one IPv6 address when asked), plus each global address the admin
+ * adopted (read, never created or deleted), with one HTTPS forwarding rule per address, serve every host
+ * of every team; port 80 only redirects to HTTPS.
  *
  * The decisions live in pure modules (backend-plan.ts, url-map.ts, certificate-plan.ts); this component
  * and its two children only create what they say.
@@ -11,6 +12,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetPlan } from "../../spec/plan";
 import { gcpFrontDoor, LOAD_BALANCING_SCHEME, planBackends } from "./backend-plan";
+import { confirmAdoptedAddress, planServingAddresses } from "./address-plan";
 import { GcpBackends } from "./backends";
 import { planAddressRecords, planCertificates } from "./certificate-plan";
 import { GcpCertificates } from "./certificates";
@@ -113,14 +115,36 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
       { name: cloudName(env, "http"), project, urlMap: redirectMap.selfLink, description: `Fleetgate: HTTP to HTTPS for ${env}` },
       { parent: this },
     );
-    for (const address of addresses) {
-      const family = address === addresses[0] ? "ipv4" : "ipv6";
-      const suffix = family === "ipv4" ? [] : ["v6"];
-      for (const [scheme, port, target] of [["https", "443", httpsProxy.selfLink], ["http", "80", httpProxy.selfLink]] as const)
+    // Every address serves the same proxies: its own (IPv4, IPv6) and each adopted one (address-plan.ts).
+    // An adopted address is only read, never registered, so nothing here can delete it; its rules serve
+    // on the declared IP once the read confirms it, and wait for that read.
+    const targets = { https: httpsProxy.selfLink, http: httpProxy.selfLink };
+    const adoptedIps: Record<string, pulumi.Output<string>> = {};
+    for (const serving of planServingAddresses(plan)) {
+      let ipAddress: pulumi.Input<string | undefined>;
+      let dependsOn: pulumi.Resource[] = [];
+      if (serving.adopted && serving.read) {
+        const adopted = serving.adopted;
+        const read = gcp.compute.GlobalAddress.get(serving.read.logicalName, serving.read.id, { name: adopted.name, project, address: adopted.address }, { parent: this });
+        adoptedIps[adopted.name] = pulumi.all([read.address, read.addressType]).apply(([address, addressType]) => confirmAdoptedAddress(adopted, project, { address, addressType }));
+        ipAddress = adoptedIps[adopted.name];
+        dependsOn = [read];
+      } else ipAddress = (serving.key === "ipv4" ? addresses[0]! : addresses[1]!).address;
+      for (const rule of serving.rules)
         new gcp.compute.GlobalForwardingRule(
-          logicalName(env, scheme, family),
-          { name: cloudName(env, scheme, ...suffix), project, ipAddress: address.address, ipProtocol: "TCP", portRange: port, loadBalancingScheme: LOAD_BALANCING_SCHEME, networkTier: "PREMIUM", target, description: `Fleetgate: ${scheme.toUpperCase()} for ${env}` },
-          { parent: this },
+          rule.logicalName,
+          {
+            name: rule.name,
+            project,
+            ipAddress,
+            ipProtocol: "TCP",
+            portRange: rule.port,
+            loadBalancingScheme: LOAD_BALANCING_SCHEME,
+            networkTier: "PREMIUM",
+            target: targets[rule.scheme],
+            description: serving.adopted ? `Fleetgate: ${rule.scheme.toUpperCase()} for ${env} on the adopted address ${serving.adopted.name}` : `Fleetgate: ${rule.scheme.toUpperCase()} for ${env}`,
+          },
+          { parent: this, dependsOn },
         );
     }
 
@@ -129,10 +153,10 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
     // authorization lets Certificate Manager issue it whether or not the host points here yet, and `hosts`
     // reports each entry's state.
     for (const record of planAddressRecords(plan)) {
-      const address = record.type === "A" ? addresses[0]! : addresses[1]!;
+      const address = record.adopted ? adoptedIps[record.adopted.name]! : (record.type === "A" ? addresses[0]! : addresses[1]!).address;
       new gcp.dns.RecordSet(
         record.logicalName,
-        { project: record.zone.project, managedZone: record.zone.managedZone, name: `${record.host}.`, type: record.type, ttl: record.zone.ttl, rrdatas: pulumi.all([address.address, certificates.ready[record.host]!]).apply(([ip]) => [ip]) },
+        { project: record.zone.project, managedZone: record.zone.managedZone, name: `${record.host}.`, type: record.type, ttl: record.zone.ttl, rrdatas: pulumi.all([address, certificates.ready[record.host]!]).apply(([ip]) => [ip!]) },
         { parent: this, dependsOn: [certificates.entries[record.host]!] },
       );
     }

@@ -32,9 +32,16 @@ for (const [type, collection] of Object.entries(GLOBAL_COLLECTIONS))
     ...(type.endsWith(":BackendService") ? { generatedId: stableNumber(name, 2 ** 31), fingerprint: hex(`${name}/fp`, 16) } : {}),
   }));
 
-// Addresses from the documentation ranges (RFC 5737, RFC 3849), stable per name.
+// Addresses from the documentation ranges (RFC 5737, RFC 3849), stable per name. An address read rather
+// than created (an adopted one, qualified by the address it was declared with) answers with that address.
 fakeOutputsFor("gcp:compute/globalAddress:GlobalAddress", (name, inputs) => ({
-  address: inputs.ipVersion === "IPV6" ? `2001:db8:${stableNumber(name, 0xffff).toString(16)}::1` : `203.0.113.${stableNumber(name, 254) + 1}`,
+  address:
+    typeof inputs.address === "string"
+      ? inputs.address
+      : inputs.ipVersion === "IPV6"
+        ? `2001:db8:${stableNumber(name, 0xffff).toString(16)}::1`
+        : `203.0.113.${stableNumber(name, 254) + 1}`,
+  ...(typeof inputs.address === "string" ? { addressType: "EXTERNAL", ipVersion: inputs.address.includes(":") ? "IPV6" : "IPV4" } : {}),
   selfLink: `${COMPUTE_API}/projects/${projectOf(inputs)}/global/addresses/${nameOf(name, inputs)}`,
   ...(inputs.ipVersion === "IPV6" ? { prefixLength: 64 } : {}),
 }));

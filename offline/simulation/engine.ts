@@ -192,6 +192,18 @@ export class Simulation implements Cloud {
     };
   }
 
+  /**
+   * What the clouds hold besides `urn` while it is registered: what this run registered, and what the
+   * previous deployment left that this run has not registered (deleted only once the program ends).
+   */
+  private existingOthers(urn: string): { type: string; name: string; inputs: Record<string, unknown> }[] {
+    const current = [...this.registered.values()].filter((r) => r.urn !== urn && r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs as Record<string, unknown> }));
+    const left = Object.entries(this.prior)
+      .filter(([other]) => other !== urn && !this.registered.has(other))
+      .map(([, r]) => ({ type: r.type, name: r.name, inputs: r.inputs }));
+    return [...current, ...left];
+  }
+
   async register({ resource, wireInputs }: Registration): Promise<Record<string, unknown>> {
     this.registered.set(resource.urn, resource);
     const start = this.clock.now;
@@ -223,7 +235,7 @@ export class Simulation implements Cloud {
     let kind: OperationKind = "create";
     try {
       // A provider checks the request before it acts on it.
-      assertRegistration(resource.type, resource.name, resource.inputs, { ...(this.context.providerInputs(resource) ? { provider: this.context.providerInputs(resource)! } : {}) });
+      assertRegistration(resource.type, resource.name, resource.inputs, { ...(this.context.providerInputs(resource) ? { provider: this.context.providerInputs(resource)! } : {}), others: this.existingOthers(resource.urn) });
       if (!handler) throw new Error(`the simulated clouds have no handler for ${resource.type}; add one in offline/simulation`);
       let outputs: Record<string, unknown>;
       if (!old) outputs = await handler.create(this.context, resource, wireInputs);

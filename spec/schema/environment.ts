@@ -121,6 +121,33 @@ export const gcpSchema = strictObject(
     securityPolicy: z.string().min(1).optional().describe("A Cloud Armor security policy attached to every backend service that does not name its own."),
     requireSecurityPolicy: z.boolean().default(false).describe("Every backend service MUST have a Cloud Armor policy; the policy pack enforces it."),
     logSampleRate: z.number().min(0).max(1).default(1).describe("Fraction of requests logged by backend services that do not set their own."),
+    adoptAddresses: z
+      .array(
+        strictObject(
+          {
+            name: z
+              .string()
+              .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a GCP address name; global address names are lower-case letters, digits and '-', a letter first, at most 63 characters` })
+              .describe("The name of the reserved global address in the front door's project (`gcloud compute addresses list --global`)."),
+            address: z
+              .union([z.ipv4(), z.ipv6()], { error: (iss) => `${JSON.stringify(iss.input)} is not an IPv4 or IPv6 address; write the address the reserved global address holds, e.g. 203.0.113.10 or 2001:db8::10` })
+              .describe("The IP address it holds (IPv4 or IPv6), so that reviewers see it and an ingress's static-ip annotation may name either."),
+          },
+          "A global address reserved outside Fleetgate.",
+        ),
+      )
+      .default([])
+      .superRefine((list, ctx) => {
+        list.forEach((entry, i) => {
+          const byName = list.findIndex((other) => other.name === entry.name);
+          if (byName < i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${entry.name}" is already adoptAddresses[${byName}]; list each address once` });
+          const byIp = list.findIndex((other) => other.address.toLowerCase() === entry.address.toLowerCase());
+          if (byIp < i && byName >= i) ctx.addIssue({ code: "custom", path: [i, "address"], message: `${entry.address} is already the address of adoptAddresses[${byIp}] (${list[byIp]!.name}); a reserved address holds one IP, so list each once` });
+        });
+      })
+      .describe(
+        "Global addresses reserved outside Fleetgate (for example for a GKE MultiClusterIngress) that the front door serves on too, so that hosts moved here keep their IP: an ingress names one in its `networking.gke.io/static-ip` annotation (by name or address), and its hosts' DNS records point at it. Each MUST be a global EXTERNAL (premium tier) address in the front door's project, not used by another forwarding rule on ports 80 and 443. Fleetgate reads it and never creates, changes or deletes it.",
+      ),
     awaitCertificates: duration(
       "How long `pulumi up` waits for each host's managed certificate to be ACTIVE before writing the host's DNS records (e.g. 60m), so that a host moved from another load balancer never meets a certificate still being issued. Absent: records are written at once.",
     ).optional(),

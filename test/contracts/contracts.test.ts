@@ -19,8 +19,13 @@ const neg = (zone: string, i = 0) => `https://www.googleapis.com/compute/v1/proj
 const zonal = (count: number) => Array.from({ length: count }, (_, i) => ({ group: neg("us-central1-a", i), balancingMode: "RATE", maxRatePerEndpoint: 1, capacityScaler: 1 }));
 const backendService = (extra: Inputs = {}): Inputs => ({ name: "fg-x", backends: zonal(2), healthChecks: "https://hc", loadBalancingScheme: "EXTERNAL_MANAGED", ...extra });
 
-/** A registration each registration check refuses, by contract. */
-const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; provider?: Inputs }> = {
+const forwardingRule = (extra: Inputs = {}): Inputs => ({ name: "fg-x-https", ipAddress: "198.51.100.10", ipProtocol: "TCP", portRange: "443", loadBalancingScheme: "EXTERNAL_MANAGED", networkTier: "PREMIUM", ...extra });
+const FORWARDING_RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule";
+
+/** A registration each registration check refuses, by contract (`others`: what the cloud holds already). */
+const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; provider?: Inputs; others?: { type: string; name: string; inputs: Inputs }[] }> = {
+  "gcp.forwarding-rule-address": { type: FORWARDING_RULE, inputs: forwardingRule({ networkTier: "STANDARD" }) },
+  "gcp.forwarding-rule-ports": { type: FORWARDING_RULE, inputs: forwardingRule(), others: [{ type: FORWARDING_RULE, name: "other", inputs: forwardingRule({ name: "fg-y-https" }) }] },
   "gcp.resource-names": { type: "gcp:compute/healthCheck:HealthCheck", inputs: { name: "Fleetgate_Check" } },
   "gcp.neg-backends": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ backends: zonal(51) }) },
   "gcp.backend-kinds": { type: "gcp:compute/backendService:BackendService", inputs: backendService({ backends: [...zonal(1), { group: "https://www.googleapis.com/compute/v1/projects/p/global/networkEndpointGroups/internet" }] }) },
@@ -69,6 +74,8 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   "gcp.backend-settings": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: 2_000_000 } })), says: "1209600" },
   "gcp.health-checks": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ healthCheck: { checkIntervalSec: 2, timeoutSec: 5 } })), says: "longer than checkIntervalSec" },
   "gke.neg-controller": { fixture: baseFixture, mutate: (f) => void (cluster(f, 2).zones = []) },
+  "gcp.forwarding-rule-ports": { fixture: baseFixture, mutate: (f) => void ((f.config.gcp as Doc).adoptAddresses = [{ name: "fg-test", address: "198.51.100.10" }]) },
+  "aws.accelerator-addresses": { fixture: awsFixture, mutate: (f) => void ((f.files["shop/shop.yaml"]![2] as Doc).metadata.annotations = { "networking.gke.io/static-ip": "shop-ip" }) },
   "aws.client-ip-preservation": { fixture: awsFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(backendConfig({ sessionAffinity: { affinityType: "CLIENT_IP" } })) },
   "aws.dual-stack-accelerator": { fixture: awsFixture, mutate: (f) => void (f.config.aws = { mode: "accelerator", dualStack: true }) },
   "aws.accelerator-limits": { fixture: awsFixture, mutate: (f) => void (f.config.aws = { mode: "accelerator", globalRegion: "us-east-1" }) },
@@ -98,6 +105,11 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
 
 /** The tests that show the other places a contract names: the simulated update's, waits and the program's own. */
 const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
+  "gcp.forwarding-rule-address": [["test/components/gcp/adopted-addresses.test.ts", "serves an adopted address only on the IP the read confirms, external"]],
+  "gcp.forwarding-rule-ports": [
+    ["test/components/gcp/adopted-addresses.test.ts", "gives every address an HTTPS rule on 443 and an HTTP rule on 80 to the same proxies"],
+    ["test/components/gcp/adopted-addresses.test.ts", "refuses a second forwarding rule on the same address and port"],
+  ],
   "pulumi.unique-urns": [["test/harness.test.ts", "refuses a second registration of a URN, as the engine does"]],
   "gcp.resource-names": [["test/components/gcp/stability.test.ts", "renames and replaces nothing when a cluster is added"]],
   "gcp.neg-backends": [["test/components/gcp/backend-plan.test.ts", "answers unmatched requests from one gateway per region, within GCP's 50 NEG backends"]],
@@ -156,9 +168,9 @@ describe("the contracts", () => {
     expect(readFileSync(join(PROJECT_ROOT, CONTRACTS_DOC), "utf8")).toBe(contractsTable());
   });
 
-  it.each(Object.entries(REFUSED_REGISTRATIONS))("%s: the fakes refuse a registration that breaks it, citing it", (id, { type, inputs, provider }) => {
+  it.each(Object.entries(REFUSED_REGISTRATIONS))("%s: the fakes refuse a registration that breaks it, citing it", (id, { type, inputs, provider, others }) => {
     expect(byId.has(id)).toBe(true);
-    expect(() => assertRegistration(type, "r", inputs, provider ? { provider } : undefined)).toThrow(`[${id}]`);
+    expect(() => assertRegistration(type, "r", inputs, { ...(provider ? { provider } : {}), ...(others ? { others } : {}) })).toThrow(`[${id}]`);
   });
 
   it.each(Object.entries(VALIDATOR_CASES))("%s: the validator reports a spec that would break it", (id, { fixture, mutate, says, severity }) => {
