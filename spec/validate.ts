@@ -21,6 +21,7 @@ import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-owne
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
 import { checkBackendProtocols } from "./backend-protocols";
 import { checkGkeFields } from "./field-handling";
+import { checkUnusedConfigs } from "./unused-configs";
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
@@ -261,6 +262,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
   checkBackendProtocols(services, backendConfigs as Map<string, Loaded<"BackendConfig", unknown>>, config, at);
   checkGkeFields(documents, config.frontDoor, at);
+  checkUnusedConfigs(documents, at);
   if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, config, at);
   if (config.frontDoor === "gcp") for (const loaded of documents.backendConfigs) checkCustomHeaders(loaded, at);
   const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();

@@ -296,3 +296,18 @@ describe("honoured GKE fields reach the plan", () => {
     expect(planFixture(f).diagnostics.filter((d) => d.path === 'metadata.annotations["networking.gke.io/frontend-config"]' && d.message.includes('"shop-fc"'))).toHaveLength(1);
   });
 });
+
+describe("a BackendConfig or FrontendConfig nothing names", () => {
+  it("warns at a BackendConfig no service names, and at a FrontendConfig no ingress names, that none of it applies", () => {
+    const unused = (kind: "BackendConfig" | "FrontendConfig", named: boolean) => {
+      const f = baseFixture();
+      documentFor(f, kind);
+      if (!named) for (const doc of shop(f)) (doc.metadata as Doc).annotations = {};
+      return planFixture(f).diagnostics.filter((d) => d.path === "metadata.name").map((d) => `${d.severity} ${d.message.split(";")[0]}`);
+    };
+    expect(unused("BackendConfig", false)).toEqual(["warning BackendConfig shop/web-bc is named by no MultiClusterService, so none of its settings apply"]);
+    expect(unused("FrontendConfig", false)).toEqual(["warning FrontendConfig shop/shop-fc is named by no MultiClusterIngress, so none of its settings apply"]);
+    expect(unused("BackendConfig", true)).toEqual([]);
+    expect(unused("FrontendConfig", true)).toEqual([]);
+  });
+});
