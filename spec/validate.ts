@@ -17,6 +17,8 @@ import type { Locator } from "./yaml-source";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
 import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-ownership";
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
+import { matchesSelector } from "./label-selector";
+import { accessLocationProblem } from "./cluster-links";
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
@@ -107,6 +109,8 @@ function checkClusterList(clusters: readonly ClusterConfig[], env: EnvReport): M
       env(["clusters", i, "network"], `"${cluster.network}" is not a VPC network name ${cite(gcpNames)}; give the name of the cluster's VPC (lower-case letters, digits and '-', a letter first)`);
     if (cluster.provider === "other" && !isLabelValue(cluster.region))
       env(["clusters", i, "region"], `"${cluster.region}" is not a Kubernetes label value, and Istio reads a cluster's region from its nodes' topology.kubernetes.io/region label ${cite(objectMeta)}; write the region as that label has it`);
+    const locationProblem = knownRegion ? accessLocationProblem(cluster) : undefined;
+    if (locationProblem) env(["clusters", i, "access", "location"], locationProblem);
     const access = cluster.access;
     if (access.kind === "gke" && cluster.provider !== "gke")
       env(["clusters", i, "access", "kind"], `is "gke" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "eks" ? "eks" : "kubeconfig"}"`);
@@ -437,8 +441,7 @@ function checkFrontDoorBalancing(loaded: Loaded<"MultiClusterService", MultiClus
     const weight = entry.fleetgate?.weight;
     if (weight === undefined || weight === 0 || weight === 100) return;
     const sharesRegion = (cluster: ClusterConfig) => selected.some((s) => s.cluster.name !== cluster.name && s.cluster.region === cluster.region);
-    const wanted = Object.entries(entry.selector?.matchLabels ?? {});
-    const matched = selected.map((s) => s.cluster).filter((c) => (entry.link !== undefined ? entry.link.endsWith(`/${c.name}`) : wanted.every(([k, v]) => c.labels[k] === v)));
+    const matched = selected.map((s) => s.cluster).filter((c) => (entry.link !== undefined ? entry.link.endsWith(`/${c.name}`) : entry.selector !== undefined && matchesSelector(entry.selector, c.labels)));
     if (config.frontDoor === "aws" && matched.some(sharesRegion)) return;
     const edge =
       config.frontDoor === "gcp"

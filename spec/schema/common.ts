@@ -74,12 +74,15 @@ export function durationMillis(value: string): number {
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-export const labelMap = z
-  .record(
-    z.string().regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` }),
-    z.string().regex(LABEL_VALUE, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` }),
-  )
-  .describe("Kubernetes-style labels: keys and values as the Kubernetes API accepts them.");
+export const labelKey = z.string().regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` });
+export const labelValue = z.string().regex(LABEL_VALUE, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
+
+/** Whether a key and a value may stand in a label, as the Kubernetes API server reads them. */
+export function isLabel(key: string, value: unknown): value is string {
+  return LABEL_KEY.test(key) && typeof value === "string" && LABEL_VALUE.test(value);
+}
+
+export const labelMap = z.record(labelKey, labelValue).describe("Kubernetes-style labels: keys and values as the Kubernetes API accepts them.");
 
 export const annotationMap = z.record(z.string(), z.string()).describe("Kubernetes-style annotations.");
 

@@ -5,8 +5,9 @@
  * express lives under fields named `fleetgate`, the clearly marked extension points.
  */
 import { z } from "zod";
-import { listChoices } from "../names";
-import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, labelMap, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
+import { didYouMean, listChoices } from "../names";
+import { SELECTOR_OPERATORS } from "../label-selector";
+import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
@@ -186,35 +187,62 @@ export const pathExtensionSchema = strictObject(
 // --- MultiClusterService -----------------------------------------------------------------------
 
 /**
- * A label selector. Labels written straight under `selector` (GKE's Service selector form) are the
- * common slip: they get one error that shows where they go, not a missing matchLabels beside it.
+ * A label requirement as Kubernetes defines it: In and NotIn compare the label's value with a non-empty
+ * list, Exists and DoesNotExist look only at whether the label is there (and take no values).
  */
+const selectorRequirement = strictObject(
+  {
+    key: labelKey.describe("The label key the requirement is about."),
+    operator: z.enum(SELECTOR_OPERATORS).describe("In: the cluster has the label with one of the values. NotIn: it has not (a cluster without the label satisfies NotIn). Exists: it has the label. DoesNotExist: it has not."),
+    values: z.array(labelValue).optional().describe("The values: required and non-empty for In and NotIn, absent or empty for Exists and DoesNotExist."),
+  },
+  "A label requirement, as in a Kubernetes label selector's matchExpressions.",
+).superRefine((requirement, ctx) => {
+  const count = requirement.values?.length ?? 0;
+  const { key, operator } = requirement;
+  if ((operator === "In" || operator === "NotIn") && count === 0)
+    ctx.addIssue({ code: "custom", path: ["values"], message: `is empty, but ${operator} compares the label "${key}" with a list of values and needs at least one; list them, or use ${operator === "In" ? "Exists" : "DoesNotExist"}` });
+  if ((operator === "Exists" || operator === "DoesNotExist") && count > 0)
+    ctx.addIssue({ code: "custom", path: ["values"], message: `lists values, but ${operator} looks only at whether a cluster has the label "${key}"; remove values, or use ${operator === "Exists" ? "In" : "NotIn"}` });
+});
+
+const SELECTOR_FIELDS = ["matchLabels", "matchExpressions"];
+
+/**
+ * Why a selector has keys it cannot have. Labels written straight under `selector` (GKE's Service
+ * selector form) are the common slip: they are shown where they go. Anything else is an unknown field.
+ */
+function unknownSelectorKeys(keys: readonly string[], input: unknown): string {
+  const values = (input ?? {}) as Record<string, unknown>;
+  const labels = keys.filter((k) => isLabel(k, values[k]));
+  const others = keys.filter((k) => !labels.includes(k));
+  const parts: string[] = [];
+  if (labels.length > 0)
+    parts.push(`puts ${listChoices(labels, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels.map((k) => `${k}: ${JSON.stringify(values[k])}`).join(", ")} } }`);
+  for (const key of others) {
+    const hint = didYouMean(key, SELECTOR_FIELDS);
+    parts.push(`has the field "${key}", which a label selector does not have${hint || `; it has ${listChoices(SELECTOR_FIELDS, "and")}`}`);
+  }
+  return parts.join("; ");
+}
+
 const clusterSelector = z
   .strictObject(
-    { matchLabels: labelMap.optional() },
     {
-      error: (issue) => {
-        if (issue.code !== "unrecognized_keys") return undefined;
-        const labels = issue.keys.map((k) => `${k}: ${String((issue.input as Record<string, unknown> | undefined)?.[k] ?? "…")}`).join(", ");
-        return `puts ${listChoices(issue.keys, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels} } }`;
-      },
+      matchLabels: labelMap.optional().describe("Labels a cluster MUST have, with these values."),
+      matchExpressions: z.array(selectorRequirement).optional().describe("Requirements a cluster's labels MUST all meet."),
     },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? unknownSelectorKeys(issue.keys, issue.input) : undefined) },
   )
-  // Only when nothing else is wrong with the selector: labels put beside matchLabels already said it.
-  .refine((selector) => selector.matchLabels !== undefined, {
-    path: ["matchLabels"],
-    message: "is required; give the labels a cluster must have, e.g. matchLabels: { region: eu }",
-    when: (payload) => (payload.issues ?? []).length === 0,
-  })
-  .describe("Selects every fleet cluster whose labels include all of these.");
+  .describe("A Kubernetes label selector over the fleet's clusters (Fleetgate extension): a cluster is selected when its labels (fleetgate:clusters[].labels) meet matchLabels and every matchExpressions requirement. An empty selector ({}) selects every cluster, as in Kubernetes.");
 
 const clusterSelection = strictObject(
   {
     link: z
       .string()
-      .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <region>/<cluster>, e.g. us-central1/gke-us` })
+      .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <location>/<cluster>, e.g. us-central1/gke-us (a regional cluster) or us-central1-b/gke-us (a zonal one)` })
       .optional()
-      .describe("A cluster as GKE links it: `<region>/<cluster name>`."),
+      .describe("A cluster as GKE links it: `<location>/<cluster name>`, where the location is the cluster's region, or its zone for a zonal cluster (fleetgate:clusters[].access.location)."),
     selector: clusterSelector.optional(),
     fleetgate: clusterExtension.optional(),
   },
