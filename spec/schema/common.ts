@@ -56,10 +56,19 @@ export const DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
 export function duration(description: string) {
   return z
-    .string({ error: (iss) => (typeof iss.input === "number" ? `${iss.input} has no unit; write a duration like "${iss.input}s" or "${iss.input}ms"` : undefined) })
+    .string({ error: (iss) => (typeof iss.input === "number" ? numberAsDuration(iss.input) : undefined) })
     .regex(DURATION_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration; write it like "30s", "1m30s" or "250ms"` })
     .refine((value) => !DURATION_PATTERN.test(value) || durationMillis(value) > 0, { error: (iss) => `${JSON.stringify(iss.input)} is no time at all; a timeout or interval must be longer than 0` })
     .describe(description);
+}
+
+/** What a bare number written as a duration lacks; the durations it suggests are themselves valid. */
+function numberAsDuration(value: number): string {
+  const valid = (text: string) => DURATION_PATTERN.test(text) && durationMillis(text) > 0;
+  const suggestions = [`${value}s`, `${value}ms`].filter(valid);
+  return suggestions.length > 0
+    ? `${value} has no unit; write a duration like ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}`
+    : `${value} is not a duration; write a whole number above 0 with a unit, like "30s", "1m30s" or "250ms"`;
 }
 
 /** Converts a duration string (already validated) to milliseconds. */

@@ -5,7 +5,7 @@
  * express lives under fields named `fleetgate`, the clearly marked extension points.
  */
 import { z } from "zod";
-import { didYouMean, listChoices } from "../names";
+import { didYouMean, dnsLabelProblem, listChoices } from "../names";
 import { SELECTOR_OPERATORS } from "../label-selector";
 import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 
@@ -28,7 +28,10 @@ const metadata = objectMetadata(dnsLabel("The object's name, unique per kind wit
 /** A MultiClusterService becomes a Service in each cluster, whose name Kubernetes requires to start with a letter. */
 const serviceMetadata = objectMetadata(
   dnsLabel("The service's name, unique within its namespace; it MUST start with a letter, as a Kubernetes Service name does.").superRefine((value, ctx) => {
-    if (/^[0-9]/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter; write it like "svc-${value}"` });
+    // The suggestion is offered only where it is itself a valid name (an upper-case or too long name is not).
+    const prefixed = `svc-${value}`;
+    const hint = dnsLabelProblem(prefixed) === undefined ? `; write it like "${prefixed}"` : "; start it with a letter";
+    if (/^[0-9]/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter${hint}` });
   }),
 );
 
