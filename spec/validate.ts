@@ -19,6 +19,7 @@ import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-owne
 import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
 import { matchesSelector } from "./label-selector";
 import { accessLocationProblem } from "./cluster-links";
+import { redirectCodeProblems } from "./https-redirect";
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
@@ -265,6 +266,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
   for (const loaded of documents.ingresses)
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
+  for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
 
   // Resource names are built from hosts, so two hosts must not come to the same name.
   const hostNames = new Map<string, string>();

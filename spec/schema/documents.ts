@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { didYouMean, dnsLabelProblem, listChoices } from "../names";
 import { SELECTOR_OPERATORS } from "../label-selector";
+import { REDIRECT_CODE_NAMES, type RedirectCodeName } from "../redirect-codes";
 import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
@@ -395,6 +396,17 @@ export const backendConfigSchema = strictObject(
   "GKE BackendConfig: backend settings referenced from a MultiClusterService annotation.",
 );
 
+const REDIRECT_CODE_LIST = Object.keys(REDIRECT_CODE_NAMES) as [RedirectCodeName, ...RedirectCodeName[]];
+
+/** GKE takes the codes by name: a number, or a name misspelt, is answered with the name to write. */
+function responseCodeProblem(input: unknown): string {
+  const byStatus = Object.entries(REDIRECT_CODE_NAMES).find(([, status]) => String(status) === String(input).trim());
+  if (byStatus !== undefined) return `${JSON.stringify(input)} is a status code; GKE names the code: write "${byStatus[0]}"`;
+  const choices = REDIRECT_CODE_LIST.map((name) => `${name} (${REDIRECT_CODE_NAMES[name]})`).join(", ");
+  const hint = typeof input === "string" ? didYouMean(input.toUpperCase(), REDIRECT_CODE_LIST) : "";
+  return `${JSON.stringify(input)} is not a redirect code GKE names${hint}; use one of ${choices}`;
+}
+
 export const frontendConfigSchema = strictObject(
   {
     apiVersion: z.literal("networking.gke.io/v1beta1"),
@@ -403,7 +415,18 @@ export const frontendConfigSchema = strictObject(
     spec: strictObject(
       {
         sslPolicy: z.string().optional(),
-        redirectToHttps: strictObject({ enabled: z.boolean(), responseCodeName: z.string().optional() }, "HTTP to HTTPS redirect.").optional(),
+        redirectToHttps: strictObject(
+          {
+            enabled: z.boolean().describe("GKE's switch for the redirect. The front door always redirects port 80 to HTTPS; false is answered with a warning."),
+            responseCodeName: z
+              .enum(REDIRECT_CODE_LIST, { error: (issue) => responseCodeProblem(issue.input) })
+              .optional()
+              .describe(
+                "The status code port 80 answers with, for the hosts of every ingress that names this FrontendConfig: MOVED_PERMANENTLY_DEFAULT (301, the default), FOUND (302), SEE_OTHER (303), TEMPORARY_REDIRECT (307) or PERMANENT_REDIRECT (308). Ingresses that share a host MUST NOT ask for different codes. Behind the AWS front door the gateways redirect, and Gateway API offers only 301 and 302 there.",
+              ),
+          },
+          "HTTP to HTTPS redirect.",
+        ).optional(),
       },
       "The FrontendConfig spec.",
     ),

@@ -85,6 +85,14 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   "gcp.resource-names": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net.1") },
   "kubernetes.object-meta": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net/1") },
   "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
+  "gke.cluster-links": { fixture: baseFixture, mutate: (f) => void (cluster(f, 1).access.location = "europe-west1-b") },
+  "kubernetes.gateway-redirect-codes": {
+    fixture: awsFixture,
+    mutate: (f) => {
+      f.files["shop/shop.yaml"]!.push({ apiVersion: "networking.gke.io/v1beta1", kind: "FrontendConfig", metadata: { name: "redirect", namespace: "shop" }, spec: { redirectToHttps: { enabled: true, responseCodeName: "SEE_OTHER" } } });
+      (f.files["shop/shop.yaml"]![2] as Doc).metadata.annotations = { "networking.gke.io/frontend-config": "redirect" };
+    },
+  },
 };
 
 /** The tests that show the other places a contract names: the simulated update's, waits and the program's own. */
@@ -122,6 +130,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
   "istio.proxy-protocol": [["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"], ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"]],
   "istio.east-west-ports": [["test/components/kubernetes/mesh-plan.test.ts", "reachable on 15443 alone"], ["test/simulation/refusals.test.ts", "15443 for east-west [istio.east-west-ports]"]],
+  "kubernetes.gateway-redirect-codes": [["test/spec/https-redirect.test.ts", "behind AWS makes each EKS gateway's redirect route answer with its host's code"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 
