@@ -191,6 +191,15 @@ export const negController: Contract = {
   },
 };
 
+export const clusterLinks: Contract = {
+  id: "gke.cluster-links",
+  party: "GKE",
+  subject: "Multi Cluster Ingress: MultiClusterService clusters",
+  rule: "a MultiClusterService's clusters[].link is `<location>/<cluster name>`, where the location is the cluster's own: its zone for a zonal cluster, its region for a regional one (as `gcloud container clusters list` shows it); a link with another location names no member of the fleet, and GKE serves the service from no cluster there",
+  source: { title: "GKE: Deploying Ingress across clusters", section: "Cluster selection", url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-ingress" },
+  checkedIn: { validator: "a link whose location is not the cluster's (fleetgate:clusters[].access.location, else its region), answered with the link GKE reads (spec/cluster-links.ts)" },
+};
+
 export const negNames: Contract = {
   id: "gke.neg-names",
   party: "GKE",
@@ -527,6 +536,7 @@ export const contracts: readonly Contract[] = [
   firewallPriority,
   negReferences,
   negController,
+  clusterLinks,
   negNames,
   perProjectRecords,
   certificateLimits,

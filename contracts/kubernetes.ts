@@ -106,6 +106,21 @@ export const pulumiAwaits: Contract = {
   checkedIn: { engine: "every Kubernetes create in the simulated pulumi up", program: "the teams' Services skip the await: a cluster that reaches a service through the mesh runs no pod of it (components/kubernetes/services-plan.ts)" },
 };
 
+/** The redirect codes a standard-channel HTTPRoute's RequestRedirect filter takes. */
+export const GATEWAY_REDIRECT_CODES = [301, 302] as const;
+
+export const gatewayRedirectCodes: Contract = {
+  id: "kubernetes.gateway-redirect-codes",
+  party: "Kubernetes",
+  subject: "Gateway API HTTPRoute",
+  rule: "a RequestRedirect filter's statusCode is 301 or 302 in the standard channel (the API server refuses others through the CRD's enum), so a gateway redirects with no other code",
+  source: { title: "Gateway API: API specification", section: "HTTPRequestRedirectFilter (statusCode)", url: "https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter" },
+  checkedIn: {
+    validator: "a FrontendConfig's redirectToHttps.responseCodeName behind the AWS front door, whose gateways answer port 80 (spec/https-redirect.ts)",
+    program: "the redirect listener's routes answer with the host's code (components/kubernetes/gateway-plan.ts)",
+  },
+};
+
 export const objectMeta: Contract = {
   id: "kubernetes.object-meta",
   party: "Kubernetes",
@@ -189,4 +204,4 @@ export const registrationChecks: readonly RegistrationCheck[] = [
   },
 ];
 
-export const contracts: readonly Contract[] = [crdRequired, namespaceRequired, objectMeta, gatewayApiCrds, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits, uniqueUrns];
+export const contracts: readonly Contract[] = [crdRequired, namespaceRequired, objectMeta, gatewayApiCrds, gatewayRedirectCodes, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits, uniqueUrns];

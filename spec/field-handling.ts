@@ -138,7 +138,7 @@ const mcsRows: FieldRow[] = [
     answer: (value) => (value === "ClusterIP" ? undefined : `is ${JSON.stringify(value)}, but the Service Fleetgate generates in each cluster is a ClusterIP Service that only the gateways reach; the front door is the service's load balancer, so leave type out (or write ClusterIP)`),
     example: "LoadBalancer",
   },
-  { ...MCS, field: "spec.clusters[].link", gke: "A member cluster, `<region>/<name>` (or `<zone>/<name>` for a zonal cluster).", handling: "honoured", why: "The service is served from the linked cluster of the fleet; zonal links are accepted where the cluster's location is a zone.", pending: "zonal links" },
+  { ...MCS, field: "spec.clusters[].link", gke: "A member cluster, `<region>/<name>` (or `<zone>/<name>` for a zonal cluster).", handling: "honoured", why: "The service is served from the linked cluster of the fleet; zonal links are accepted where the cluster's location is a zone.", shownBy: shown("a zonal cluster is linked by its zone", "test/spec/cluster-selection.test.ts") },
   {
     ...MCS,
     field: "spec.clusters[].selector.matchLabels",
@@ -153,7 +153,7 @@ const mcsRows: FieldRow[] = [
     gke: "Not GKE's: Fleetgate's extension, as Kubernetes label selectors write it.",
     handling: "honoured",
     why: "The service is served from every fleet cluster whose labels satisfy all of the expressions (In, NotIn, Exists, DoesNotExist).",
-    pending: "selector matchExpressions",
+    shownBy: shown("matchExpressions In selects clusters whose label has one of the values", "test/spec/cluster-selection.test.ts"),
   },
   {
     ...MCS,
@@ -417,8 +417,8 @@ const fcRows: FieldRow[] = [
     field: "spec.redirectToHttps.responseCodeName",
     gke: "The redirect's status (MOVED_PERMANENTLY_DEFAULT, FOUND, SEE_OTHER, TEMPORARY_REDIRECT, PERMANENT_REDIRECT).",
     handling: "honoured",
-    why: "The port-80 redirect of the hosts of the ingresses that name the FrontendConfig answers with this status.",
-    pending: "redirect response code",
+    why: "The port-80 redirect of the hosts of the ingresses that name the FrontendConfig answers with this status: on GCP every code; behind AWS 301 and 302, the codes Gateway API's redirect filter has, and the others are refused with the nearest it can give.",
+    shownBy: shown("on GCP gives the hosts of each code other than 301 a host rule whose path matcher redirects with it", "test/spec/https-redirect.test.ts"),
   },
 ];
 

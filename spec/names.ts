@@ -16,7 +16,8 @@ export function isDnsLabel(value: string): boolean {
 export function dnsLabelProblem(value: string, maxLength = 63): string | undefined {
   if (value.length === 0) return "is empty; use lower-case letters, digits and '-'";
   if (value.length > maxLength) return `is ${value.length} characters long; use at most ${maxLength}`;
-  if (value !== value.toLowerCase()) return `has upper-case letters; use "${value.toLowerCase()}"`;
+  // Lower case is suggested only where it is the whole fix: a suggestion must itself be valid.
+  if (value !== value.toLowerCase() && LABEL.test(value.toLowerCase())) return `has upper-case letters; use "${value.toLowerCase()}"`;
   if (!LABEL.test(value)) return "must consist of lower-case letters, digits and '-', and start and end with a letter or digit";
   return undefined;
 }
@@ -29,13 +30,16 @@ export function hostNameProblem(host: string, { allowWildcard = true } = {}): st
   const shown = JSON.stringify(host);
   if (host.length === 0) return "is empty; name the host, e.g. shop.example.com";
   if (host.length > 253) return `${shown} is longer than 253 characters; use a shorter host name`;
-  if (host !== host.toLowerCase()) return `${shown} has upper-case letters; use "${host.toLowerCase()}"`;
-  if (host.endsWith(".")) return `${shown} ends with a dot; write it without the trailing dot`;
+  // Lower case and no trailing dot are suggested only where they are the whole fix (a suggestion must itself
+  // be valid); otherwise the rules below say what is wrong.
+  const slips = [host !== host.toLowerCase() ? "has upper-case letters" : "", host.endsWith(".") ? "ends with a dot" : ""].filter((s) => s !== "");
+  const repaired = host.toLowerCase().replace(/\.$/, "");
+  if (slips.length > 0 && repaired !== host && hostNameProblem(repaired, { allowWildcard }) === undefined) return `${shown} ${slips.join(" and ")}; use "${repaired}"`;
   const labels = host.split(".");
   const wildcard = labels[0] === "*";
   if (wildcard && !allowWildcard) return `${shown} is a wildcard, which is not allowed here; name one host`;
   if (labels.slice(1).includes("*") || (!wildcard && host.includes("*")))
-    return `${shown} has a wildcard that is not the whole leftmost label; write it as *.example.com`;
+    return allowWildcard ? `${shown} has a wildcard that is not the whole leftmost label; write it as *.example.com` : `${shown} has a '*', which is not allowed here; name one host`;
   const rest = wildcard ? labels.slice(1) : labels;
   if (rest.length < 2) return `${shown} is not a fully qualified host name; use at least two labels, e.g. shop.example.com`;
   if (rest.some((l) => l.length === 0)) return `${shown} is not a valid host name; use lower-case labels separated by single dots`;

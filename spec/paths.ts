@@ -23,7 +23,11 @@ export function isReservedPath(path: string): boolean {
 export function gkePathToMatch(path: string | undefined): { match: PathMatchPlan } | { problem: string } {
   if (path === undefined || path === "" || path === "/*") return { match: { type: "Prefix", value: "/" } };
   const shown = JSON.stringify(path);
-  if (!path.startsWith("/")) return { problem: `${shown} does not start with "/"; write it as "/${path}"` };
+  if (!path.startsWith("/")) {
+    // The suggestion must itself be a valid path: offered only when a leading "/" is the whole fix.
+    const fixed = `/${path}`;
+    return { problem: `${shown} does not start with "/"${"match" in gkePathToMatch(fixed) ? `; write it as ${JSON.stringify(fixed)}` : `; write an absolute path such as "/cart" or "/cart/*"`}` };
+  }
   if (/[?#]/.test(path)) return { problem: `${shown} contains "?" or "#"; a path rule matches the path only, without query or fragment` };
   if (path.endsWith("/*")) {
     const prefix = path.slice(0, -1);

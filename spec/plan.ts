@@ -406,6 +406,11 @@ export interface HostPlan {
   /** Serves every path no route matches; absent: the environment's catch-all (the gateways' 404). */
   readonly defaultBackend?: BackendRefPlan;
   /**
+   * The status code plain HTTP on port 80 is redirected to HTTPS with, as a FrontendConfig of the host's
+   * ingresses names it (redirectToHttps.responseCodeName). Absent: 301, GKE's default.
+   */
+  readonly httpsRedirectStatus?: 301 | 302 | 303 | 307 | 308;
+  /**
    * Clusters that serve one of its backends, sorted. Their gateways have a listener for the host (behind
    * Global Accelerator, every serving cluster's gateway has one for every host).
    */

@@ -3,6 +3,7 @@
  * every list is sorted by a stable key, so any permutation of the documents or of the cluster list
  * gives the identical plan. It assumes validation passed and does not re-check.
  */
+import { redirectStatusByHost } from "./https-redirect";
 import { durationMillis } from "./schema/common";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { ingressAnnotations, routedServices } from "./ingress";
@@ -382,6 +383,7 @@ function resolveHosts(
   selections: Map<string, ReturnType<typeof selectClusters>["selected"]>,
 ): P.HostPlan[] {
   const drafts = new Map<string, HostDraft>();
+  const redirects = redirectStatusByHost(documents);
   const portOf = (namespace: string, ref: { serviceName: string; servicePort: number | string }) =>
     findPort(services.get(`${namespace}/${ref.serviceName}`)!.doc, ref.servicePort)!.port;
 
@@ -429,6 +431,7 @@ function resolveHosts(
       certificate: certificateDomain(config, name, draft.preShared),
       routes,
       ...(draft.defaultBackend ? { defaultBackend: draft.defaultBackend } : {}),
+      ...(redirects.has(name) ? { httpsRedirectStatus: redirects.get(name)! } : {}),
       clusters: [...clusters].sort(),
     };
   });

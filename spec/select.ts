@@ -4,6 +4,8 @@
  * each of its ports.
  */
 import type { PathSegment } from "./diagnostics";
+import { linkLocationProblem } from "./cluster-links";
+import { describeSelector, matchesSelector } from "./label-selector";
 import { didYouMean } from "./names";
 import { regionsOf } from "./regions";
 import { ANNOTATIONS, type BackendConfig, type MultiClusterService } from "./schema/documents";
@@ -32,7 +34,7 @@ export function selectClusters(
 ): { selected: SelectedCluster[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const chosen = new Map<string, { weight: number; drain: boolean; path: PathSegment[] }>();
-  const entries = service.spec.clusters ?? [{ selector: { matchLabels: {} } }];
+  const entries = service.spec.clusters ?? [{ selector: {} }];
   const byName = new Map(clusters.map((c) => [c.name, c]));
 
   entries.forEach((entry, index) => {
@@ -41,20 +43,22 @@ export function selectClusters(
     const drain = entry.fleetgate?.drain ?? false;
     let matched: ClusterConfig[] = [];
     if (entry.link !== undefined) {
-      const [region, name] = entry.link.split("/") as [string, string];
+      const [location, name] = entry.link.split("/") as [string, string];
       const cluster = byName.get(name);
       if (cluster === undefined) {
         problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}", which is not in the fleet${didYouMean(name, byName.keys())}; the clusters are ${[...byName.keys()].sort().join(", ")}` });
-      } else if (cluster.region !== region && isKnownRegion(cluster)) {
-        problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}" in region ${region}, but it is in ${cluster.region}; write "${cluster.region}/${name}"` });
-      } else matched = [cluster];
+      } else {
+        const problem = isKnownRegion(cluster) ? linkLocationProblem(entry.link, location, cluster) : undefined;
+        if (problem !== undefined) problems.push({ path: [...path, "link"], message: problem });
+        else matched = [cluster];
+      }
     } else if (entry.selector !== undefined) {
-      const wanted = Object.entries(entry.selector.matchLabels ?? {});
-      matched = clusters.filter((c) => wanted.every(([k, v]) => c.labels[k] === v));
+      const selector = entry.selector;
+      matched = clusters.filter((c) => matchesSelector(selector, c.labels));
       if (matched.length === 0)
         problems.push({
           path: service.spec.clusters ? [...path, "selector"] : path,
-          message: `selects no cluster: no cluster has the labels ${wanted.map(([k, v]) => `${k}=${v}`).join(", ") || "(any)"}; check the labels in fleetgate:clusters`,
+          message: `selects no cluster: no cluster has labels that meet ${describeSelector(selector)}; check the labels in fleetgate:clusters`,
         });
     }
     for (const cluster of matched) {

@@ -22,6 +22,9 @@ import { backendConfigNames, findPort, selectClusters, type Problem } from "./se
 import { checkBackendProtocols } from "./backend-protocols";
 import { checkGkeFields } from "./field-handling";
 import { checkUnusedConfigs } from "./unused-configs";
+import { matchesSelector } from "./label-selector";
+import { accessLocationProblem } from "./cluster-links";
+import { redirectCodeProblems } from "./https-redirect";
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
@@ -112,6 +115,8 @@ function checkClusterList(clusters: readonly ClusterConfig[], env: EnvReport): M
       env(["clusters", i, "network"], `"${cluster.network}" is not a VPC network name ${cite(gcpNames)}; give the name of the cluster's VPC (lower-case letters, digits and '-', a letter first)`);
     if (cluster.provider === "other" && !isLabelValue(cluster.region))
       env(["clusters", i, "region"], `"${cluster.region}" is not a Kubernetes label value, and Istio reads a cluster's region from its nodes' topology.kubernetes.io/region label ${cite(objectMeta)}; write the region as that label has it`);
+    const locationProblem = knownRegion ? accessLocationProblem(cluster) : undefined;
+    if (locationProblem) env(["clusters", i, "access", "location"], locationProblem);
     const access = cluster.access;
     if (access.kind === "gke" && cluster.provider !== "gke")
       env(["clusters", i, "access", "kind"], `is "gke" but the cluster's provider is "${cluster.provider}"; use kind "${cluster.provider === "eks" ? "eks" : "kubeconfig"}"`);
@@ -271,6 +276,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   for (const loaded of documents.ingresses)
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
+  for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
 
   // Resource names are built from hosts, so two hosts must not come to the same name.
   const hostNames = new Map<string, string>();
@@ -448,8 +454,7 @@ function checkFrontDoorBalancing(loaded: Loaded<"MultiClusterService", MultiClus
     const weight = entry.fleetgate?.weight;
     if (weight === undefined || weight === 0 || weight === 100) return;
     const sharesRegion = (cluster: ClusterConfig) => selected.some((s) => s.cluster.name !== cluster.name && s.cluster.region === cluster.region);
-    const wanted = Object.entries(entry.selector?.matchLabels ?? {});
-    const matched = selected.map((s) => s.cluster).filter((c) => (entry.link !== undefined ? entry.link.endsWith(`/${c.name}`) : wanted.every(([k, v]) => c.labels[k] === v)));
+    const matched = selected.map((s) => s.cluster).filter((c) => (entry.link !== undefined ? entry.link.endsWith(`/${c.name}`) : entry.selector !== undefined && matchesSelector(entry.selector, c.labels)));
     if (config.frontDoor === "aws" && matched.some(sharesRegion)) return;
     const edge =
       config.frontDoor === "gcp"

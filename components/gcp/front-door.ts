@@ -107,7 +107,7 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
     );
     const redirectMap = new gcp.compute.URLMap(
       logicalName(env, "http-redirect"),
-      { name: cloudName(env, "http-redirect"), project, description: `Fleetgate: HTTP to HTTPS for ${env}`, ...mutable(httpsRedirectMap()) },
+      { name: cloudName(env, "http-redirect"), project, description: `Fleetgate: HTTP to HTTPS for ${env}`, ...mutable(httpsRedirectMap(plan.hosts)) },
       { parent: this },
     );
     const httpProxy = new gcp.compute.TargetHttpProxy(

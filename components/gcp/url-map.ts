@@ -171,9 +171,37 @@ export function reservedPathRule<R>(catchAll: DefaultTarget<R>): RouteRule<R> {
   };
 }
 
-/** The port-80 URL map: every request is redirected to the same URL over HTTPS. */
-export function httpsRedirectMap(): { defaultUrlRedirect: UrlRedirect } {
-  return { defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: REDIRECT_CODES[301], stripQuery: false } };
+export interface RedirectMapSpec {
+  readonly defaultUrlRedirect: UrlRedirect;
+  /** Sorted by path matcher; one host rule per code other than 301, naming its hosts (sorted). */
+  readonly hostRules?: readonly { readonly hosts: readonly string[]; readonly pathMatcher: string }[];
+  readonly pathMatchers?: readonly { readonly name: string; readonly description: string; readonly defaultUrlRedirect: UrlRedirect }[];
+}
+
+/** The name of the port-80 path matcher that redirects with `status`. */
+export function redirectMatcherName(status: keyof typeof REDIRECT_CODES): string {
+  return `https-${status}`;
+}
+
+/**
+ * The port-80 URL map: every request is redirected to the same URL over HTTPS, with 301 unless the host's
+ * FrontendConfig names another code: such hosts get a host rule per code, whose path matcher redirects
+ * with it. Hosts keep their place when codes change elsewhere: rules are keyed by code, not position.
+ */
+export function httpsRedirectMap(hosts: readonly Pick<HostPlan, "name" | "httpsRedirectStatus">[] = []): RedirectMapSpec {
+  const redirect = (status: keyof typeof REDIRECT_CODES): UrlRedirect => ({ httpsRedirect: true, redirectResponseCode: REDIRECT_CODES[status], stripQuery: false });
+  const byStatus = new Map<keyof typeof REDIRECT_CODES, string[]>();
+  for (const host of hosts) {
+    const status = host.httpsRedirectStatus ?? 301;
+    if (status !== 301) byStatus.set(status, [...(byStatus.get(status) ?? []), host.name]);
+  }
+  const statuses = [...byStatus.keys()].sort((a, b) => a - b);
+  if (statuses.length === 0) return { defaultUrlRedirect: redirect(301) };
+  return {
+    defaultUrlRedirect: redirect(301),
+    hostRules: statuses.map((status) => ({ hosts: [...byStatus.get(status)!].sort(compare), pathMatcher: redirectMatcherName(status) })),
+    pathMatchers: statuses.map((status) => ({ name: redirectMatcherName(status), description: `HTTP to HTTPS with ${status} (${REDIRECT_CODES[status]})`, defaultUrlRedirect: redirect(status) })),
+  };
 }
 
 export function routeRule<R>(host: HostPlan, route: RoutePlan, targets: GcpBackendsPlan["targets"], ref: (key: string) => R): RouteRule<R> {

@@ -36,7 +36,7 @@ import { shortHash } from "../../spec/names";
 import type { ClusterPlan, FleetPlan, GatewayPlan, HostPlan } from "../../spec/plan";
 import { DISPATCH_HEADER, type DispatchedBackend, dispatchedBackends } from "../dispatch";
 import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName, serviceRef, splitServiceKey } from "./names";
-import { chunkRules, type ClusterRouteContext, gatewayRule, type HttpRouteRule, MAX_RULES_PER_ROUTE, type PlacedRule } from "./routes";
+import { chunkRules, type ClusterRouteContext, gatewayRule, type HttpRouteRule, MAX_RULES_PER_ROUTE, type PlacedRule, redirectStatus } from "./routes";
 
 /** Gateway API allows at most this many listeners on a Gateway. */
 export const MAX_LISTENERS = 64;
@@ -464,10 +464,13 @@ export function dispatchRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: G
 
 /**
  * The routes of the redirect listener: per host of the gateway, one rule that answers every request with
- * a permanent redirect to the same URL over HTTPS (Gateway API then implies port 443).
+ * a redirect to the same URL over HTTPS (Gateway API then implies port 443), with the host's code (its
+ * FrontendConfig's, else 301). Gateway API redirects with 301 or 302 only [kubernetes.gateway-redirect-codes]:
+ * the validator refuses other codes behind AWS, and any that reached here would take the nearest.
  */
-export function redirectRoutes(gateway: GatewayPlan): NamedRoute[] {
+export function redirectRoutes(gateway: GatewayPlan, hosts: readonly Pick<HostPlan, "name" | "httpsRedirectStatus">[] = []): NamedRoute[] {
   if (gateway.redirectPort === undefined) return [];
+  const statusOf = new Map(hosts.map((h) => [h.name, redirectStatus(h.httpsRedirectStatus ?? 301)]));
   return gateway.hosts.map((host) => {
     const name = contractRouteName(hostRef(host), "redirect");
     return {
@@ -478,7 +481,7 @@ export function redirectRoutes(gateway: GatewayPlan): NamedRoute[] {
         spec: {
           parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: REDIRECT_LISTENER }],
           hostnames: [host],
-          rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+          rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: statusOf.get(host) ?? 301 } }] }],
         },
       }),
     };
@@ -573,7 +576,7 @@ export function clusterRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: Ga
       return hostRoutes(gateway, host, placed, context);
     }),
     ...dispatchRoutes(plan, cluster, gateway),
-    ...redirectRoutes(gateway),
+    ...redirectRoutes(gateway, gatewayHosts(plan, gateway)),
     ...catchAllRoutes(plan, gateway, context),
   ];
   assertUniqueRouteNames(cluster.name, routes);

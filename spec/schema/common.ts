@@ -56,10 +56,19 @@ export const DURATION_PATTERN = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
 
 export function duration(description: string) {
   return z
-    .string({ error: (iss) => (typeof iss.input === "number" ? `${iss.input} has no unit; write a duration like "${iss.input}s" or "${iss.input}ms"` : undefined) })
+    .string({ error: (iss) => (typeof iss.input === "number" ? numberAsDuration(iss.input) : undefined) })
     .regex(DURATION_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration; write it like "30s", "1m30s" or "250ms"` })
     .refine((value) => !DURATION_PATTERN.test(value) || durationMillis(value) > 0, { error: (iss) => `${JSON.stringify(iss.input)} is no time at all; a timeout or interval must be longer than 0` })
     .describe(description);
+}
+
+/** What a bare number written as a duration lacks; the durations it suggests are themselves valid. */
+function numberAsDuration(value: number): string {
+  const valid = (text: string) => DURATION_PATTERN.test(text) && durationMillis(text) > 0;
+  const suggestions = [`${value}s`, `${value}ms`].filter(valid);
+  return suggestions.length > 0
+    ? `${value} has no unit; write a duration like ${suggestions.map((s) => JSON.stringify(s)).join(" or ")}`
+    : `${value} is not a duration; write a whole number above 0 with a unit, like "30s", "1m30s" or "250ms"`;
 }
 
 /** Converts a duration string (already validated) to milliseconds. */
@@ -74,12 +83,15 @@ export function durationMillis(value: string): number {
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-export const labelMap = z
-  .record(
-    z.string().regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` }),
-    z.string().regex(LABEL_VALUE, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` }),
-  )
-  .describe("Kubernetes-style labels: keys and values as the Kubernetes API accepts them.");
+export const labelKey = z.string().regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` });
+export const labelValue = z.string().regex(LABEL_VALUE, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
+
+/** Whether a key and a value may stand in a label, as the Kubernetes API server reads them. */
+export function isLabel(key: string, value: unknown): value is string {
+  return LABEL_KEY.test(key) && typeof value === "string" && LABEL_VALUE.test(value);
+}
+
+export const labelMap = z.record(labelKey, labelValue).describe("Kubernetes-style labels: keys and values as the Kubernetes API accepts them.");
 
 export const annotationMap = z.record(z.string(), z.string()).describe("Kubernetes-style annotations.");
 

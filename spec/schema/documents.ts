@@ -5,9 +5,11 @@
  * express lives under fields named `fleetgate`, the clearly marked extension points.
  */
 import { z } from "zod";
-import { listChoices } from "../names";
+import { didYouMean, dnsLabelProblem, listChoices } from "../names";
 import { answeredDescription } from "../field-handling";
-import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, labelMap, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
+import { SELECTOR_OPERATORS } from "../label-selector";
+import { REDIRECT_CODE_NAMES, type RedirectCodeName } from "../redirect-codes";
+import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
@@ -47,7 +49,10 @@ const metadata = objectMetadata(dnsLabel("The object's name, unique per kind wit
 /** A MultiClusterService becomes a Service in each cluster, whose name Kubernetes requires to start with a letter. */
 const serviceMetadata = objectMetadata(
   dnsLabel("The service's name, unique within its namespace; it MUST start with a letter, as a Kubernetes Service name does.").superRefine((value, ctx) => {
-    if (/^[0-9]/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter; write it like "svc-${value}"` });
+    // The suggestion is offered only where it is itself a valid name (an upper-case or too long name is not).
+    const prefixed = `svc-${value}`;
+    const hint = dnsLabelProblem(prefixed) === undefined ? `; write it like "${prefixed}"` : "; start it with a letter";
+    if (/^[0-9]/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter${hint}` });
   }),
 );
 
@@ -206,35 +211,62 @@ export const pathExtensionSchema = strictObject(
 // --- MultiClusterService -----------------------------------------------------------------------
 
 /**
- * A label selector. Labels written straight under `selector` (GKE's Service selector form) are the
- * common slip: they get one error that shows where they go, not a missing matchLabels beside it.
+ * A label requirement as Kubernetes defines it: In and NotIn compare the label's value with a non-empty
+ * list, Exists and DoesNotExist look only at whether the label is there (and take no values).
  */
+const selectorRequirement = strictObject(
+  {
+    key: labelKey.describe("The label key the requirement is about."),
+    operator: z.enum(SELECTOR_OPERATORS).describe("In: the cluster has the label with one of the values. NotIn: it has not (a cluster without the label satisfies NotIn). Exists: it has the label. DoesNotExist: it has not."),
+    values: z.array(labelValue).optional().describe("The values: required and non-empty for In and NotIn, absent or empty for Exists and DoesNotExist."),
+  },
+  "A label requirement, as in a Kubernetes label selector's matchExpressions.",
+).superRefine((requirement, ctx) => {
+  const count = requirement.values?.length ?? 0;
+  const { key, operator } = requirement;
+  if ((operator === "In" || operator === "NotIn") && count === 0)
+    ctx.addIssue({ code: "custom", path: ["values"], message: `is empty, but ${operator} compares the label "${key}" with a list of values and needs at least one; list them, or use ${operator === "In" ? "Exists" : "DoesNotExist"}` });
+  if ((operator === "Exists" || operator === "DoesNotExist") && count > 0)
+    ctx.addIssue({ code: "custom", path: ["values"], message: `lists values, but ${operator} looks only at whether a cluster has the label "${key}"; remove values, or use ${operator === "Exists" ? "In" : "NotIn"}` });
+});
+
+const SELECTOR_FIELDS = ["matchLabels", "matchExpressions"];
+
+/**
+ * Why a selector has keys it cannot have. Labels written straight under `selector` (GKE's Service
+ * selector form) are the common slip: they are shown where they go. Anything else is an unknown field.
+ */
+function unknownSelectorKeys(keys: readonly string[], input: unknown): string {
+  const values = (input ?? {}) as Record<string, unknown>;
+  const labels = keys.filter((k) => isLabel(k, values[k]));
+  const others = keys.filter((k) => !labels.includes(k));
+  const parts: string[] = [];
+  if (labels.length > 0)
+    parts.push(`puts ${listChoices(labels, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels.map((k) => `${k}: ${JSON.stringify(values[k])}`).join(", ")} } }`);
+  for (const key of others) {
+    const hint = didYouMean(key, SELECTOR_FIELDS);
+    parts.push(`has the field "${key}", which a label selector does not have${hint || `; it has ${listChoices(SELECTOR_FIELDS, "and")}`}`);
+  }
+  return parts.join("; ");
+}
+
 const clusterSelector = z
   .strictObject(
-    { matchLabels: labelMap.optional() },
     {
-      error: (issue) => {
-        if (issue.code !== "unrecognized_keys") return undefined;
-        const labels = issue.keys.map((k) => `${k}: ${String((issue.input as Record<string, unknown> | undefined)?.[k] ?? "…")}`).join(", ");
-        return `puts ${listChoices(issue.keys, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels} } }`;
-      },
+      matchLabels: labelMap.optional().describe("Labels a cluster MUST have, with these values."),
+      matchExpressions: z.array(selectorRequirement).optional().describe("Requirements a cluster's labels MUST all meet."),
     },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? unknownSelectorKeys(issue.keys, issue.input) : undefined) },
   )
-  // Only when nothing else is wrong with the selector: labels put beside matchLabels already said it.
-  .refine((selector) => selector.matchLabels !== undefined, {
-    path: ["matchLabels"],
-    message: "is required; give the labels a cluster must have, e.g. matchLabels: { region: eu }",
-    when: (payload) => (payload.issues ?? []).length === 0,
-  })
-  .describe("Selects every fleet cluster whose labels include all of these.");
+  .describe("A Kubernetes label selector over the fleet's clusters (Fleetgate extension): a cluster is selected when its labels (fleetgate:clusters[].labels) meet matchLabels and every matchExpressions requirement. An empty selector ({}) selects every cluster, as in Kubernetes.");
 
 const clusterSelection = strictObject(
   {
     link: z
       .string()
-      .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <region>/<cluster>, e.g. us-central1/gke-us` })
+      .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <location>/<cluster>, e.g. us-central1/gke-us (a regional cluster) or us-central1-b/gke-us (a zonal one)` })
       .optional()
-      .describe("A cluster as GKE links it: `<region>/<cluster name>`."),
+      .describe("A cluster as GKE links it: `<location>/<cluster name>`, where the location is the cluster's region, or its zone for a zonal cluster (fleetgate:clusters[].access.location)."),
     selector: clusterSelector.optional(),
     fleetgate: clusterExtension.optional(),
   },
@@ -396,6 +428,17 @@ export const backendConfigSchema = strictObject(
   "GKE BackendConfig: backend settings referenced from a MultiClusterService annotation.",
 );
 
+const REDIRECT_CODE_LIST = Object.keys(REDIRECT_CODE_NAMES) as [RedirectCodeName, ...RedirectCodeName[]];
+
+/** GKE takes the codes by name: a number, or a name misspelt, is answered with the name to write. */
+function responseCodeProblem(input: unknown): string {
+  const byStatus = Object.entries(REDIRECT_CODE_NAMES).find(([, status]) => String(status) === String(input).trim());
+  if (byStatus !== undefined) return `${JSON.stringify(input)} is a status code; GKE names the code: write "${byStatus[0]}"`;
+  const choices = REDIRECT_CODE_LIST.map((name) => `${name} (${REDIRECT_CODE_NAMES[name]})`).join(", ");
+  const hint = typeof input === "string" ? didYouMean(input.toUpperCase(), REDIRECT_CODE_LIST) : "";
+  return `${JSON.stringify(input)} is not a redirect code GKE names${hint}; use one of ${choices}`;
+}
+
 export const frontendConfigSchema = strictObject(
   {
     apiVersion: z.literal("networking.gke.io/v1beta1"),
@@ -404,7 +447,18 @@ export const frontendConfigSchema = strictObject(
     spec: strictObject(
       {
         sslPolicy: z.string().optional(),
-        redirectToHttps: strictObject({ enabled: z.boolean(), responseCodeName: z.string().optional() }, "HTTP to HTTPS redirect.").optional(),
+        redirectToHttps: strictObject(
+          {
+            enabled: z.boolean().describe("GKE's switch for the redirect. The front door always redirects port 80 to HTTPS; false is answered with a warning."),
+            responseCodeName: z
+              .enum(REDIRECT_CODE_LIST, { error: (issue) => responseCodeProblem(issue.input) })
+              .optional()
+              .describe(
+                "The status code port 80 answers with, for the hosts of every ingress that names this FrontendConfig: MOVED_PERMANENTLY_DEFAULT (301, the default), FOUND (302), SEE_OTHER (303), TEMPORARY_REDIRECT (307) or PERMANENT_REDIRECT (308). Ingresses that share a host MUST NOT ask for different codes. Behind the AWS front door the gateways redirect, and Gateway API offers only 301 and 302 there.",
+              ),
+          },
+          "HTTP to HTTPS redirect.",
+        ).optional(),
       },
       "The FrontendConfig spec.",
     ),

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
+import { hostNameProblem } from "../names";
 
 const clusterName = dnsLabel("The cluster's name in Fleetgate, unique in the environment. It becomes part of resource names, so it MUST be a DNS label of at most 30 characters.", 30);
 
@@ -207,7 +208,11 @@ export const tlsSchema = strictObject(
   "TLS settings of the front door.",
 ).superRefine((tls, ctx) => {
   tls.wildcardCertificates.forEach((w, i) => {
-    if (!w.startsWith("*.")) ctx.addIssue({ code: "custom", path: ["wildcardCertificates", i], message: `"${w}" is not a wildcard; write it as *.${w}` });
+    if (!w.startsWith("*.")) {
+      const wildcard = `*.${w}`;
+      const hint = hostNameProblem(wildcard) === undefined ? `; write it as ${wildcard}` : "; write it as *.<domain>, e.g. *.apps.example.com";
+      ctx.addIssue({ code: "custom", path: ["wildcardCertificates", i], message: `"${w}" is not a wildcard${hint}` });
+    }
   });
 });
 

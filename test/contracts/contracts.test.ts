@@ -101,6 +101,14 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
     },
     severity: "warning",
   },
+  "gke.cluster-links": { fixture: baseFixture, mutate: (f) => void (cluster(f, 1).access.location = "europe-west1-b") },
+  "kubernetes.gateway-redirect-codes": {
+    fixture: awsFixture,
+    mutate: (f) => {
+      f.files["shop/shop.yaml"]!.push({ apiVersion: "networking.gke.io/v1beta1", kind: "FrontendConfig", metadata: { name: "redirect", namespace: "shop" }, spec: { redirectToHttps: { enabled: true, responseCodeName: "SEE_OTHER" } } });
+      (f.files["shop/shop.yaml"]![2] as Doc).metadata.annotations = { "networking.gke.io/frontend-config": "redirect" };
+    },
+  },
 };
 
 /** The tests that show the other places a contract names: the simulated update's, waits and the program's own. */
@@ -150,6 +158,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "istio.protocol-selection": [["test/components/kubernetes/backend-protocols.test.ts", "gives each port Istio's appProtocol for its GKE protocol, and adds the health port"]],
   "istio.tls-origination": [["test/components/kubernetes/backend-protocols.test.ts", "originates TLS to the HTTPS ports alone, without checking the pods' certificates, in the gateway namespace only"], ["test/components/kubernetes/backend-protocols.test.ts", "keeps the service's own policy beside the TLS, a sticky port's hash included"]],
   "gke.mci-server-fields": [["test/migrate/import.test.ts", "takes off what the API server and GKE's controllers added, and keeps what the owner wrote"], ["test/migrate/import.test.ts", "lists the addresses to keep: the static-ip annotation's and the VIP GKE served on"]],
+  "kubernetes.gateway-redirect-codes": [["test/spec/https-redirect.test.ts", "behind AWS makes each EKS gateway's redirect route answer with its host's code"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 

@@ -58,10 +58,10 @@ function adoptAddresses(...addresses: string[]): NonNullable<AdminGrants["config
   return { gcp: { project: "corpus-fleet", adoptAddresses: addresses.map((address) => ({ address })) } };
 }
 
-// TODO(frontdoor): where the plan holds the status of a host's port-80 redirect to HTTPS.
-function redirectStatus(plan: FleetPlan, host: string): unknown {
-  const found = plan.hosts.find((h) => h.name === host) as (Record<string, unknown> & { redirectToHttps?: { statusCode?: unknown } }) | undefined;
-  return found?.redirectToHttps?.statusCode;
+/** The status of a host's port-80 redirect to HTTPS: 301 where no FrontendConfig names another. */
+function redirectStatus(plan: FleetPlan, host: string): number | undefined {
+  const found = plan.hosts.find((h) => h.name === host);
+  return found === undefined ? undefined : (found.httpsRedirectStatus ?? 301);
 }
 
 // TODO(addresses): where the plan lists the addresses the front door serves on besides its own.
