@@ -52,10 +52,9 @@ function hostGrants(names: readonly string[]): Record<string, string[]> {
   return out;
 }
 
-// TODO(addresses): the admin's declaration of a reserved global address to adopt, in the shape the
-// addresses topic gives `fleetgate:gcp`; the key below is a placeholder until that topic lands.
-function adoptAddresses(...addresses: string[]): NonNullable<AdminGrants["config"]> {
-  return { gcp: { project: "corpus-fleet", adoptAddresses: addresses.map((address) => ({ address })) } };
+/** The admin's declaration of reserved global addresses to adopt (fleetgate:gcp.adoptAddresses), by name and IP. */
+function adoptAddresses(...addresses: { name: string; address: string }[]): NonNullable<AdminGrants["config"]> {
+  return { gcp: { project: "corpus-fleet", adoptAddresses: addresses } };
 }
 
 // TODO(frontdoor): where the plan holds the status of a host's port-80 redirect to HTTPS.
@@ -64,9 +63,9 @@ function redirectStatus(plan: FleetPlan, host: string): unknown {
   return found?.redirectToHttps?.statusCode;
 }
 
-// TODO(addresses): where the plan lists the addresses the front door serves on besides its own.
-function adoptedAddresses(plan: FleetPlan): unknown {
-  return (plan.frontDoor as unknown as { adoptedAddresses?: readonly { address: string }[] }).adoptedAddresses?.map((a) => a.address);
+/** The IPs of the addresses the GCP front door serves on besides its own. */
+function adoptedAddresses(plan: FleetPlan): string[] {
+  return plan.frontDoor.provider === "gcp" ? plan.frontDoor.adoptedAddresses.map((a) => a.address) : [];
 }
 
 function planned(result: PlanResult): FleetPlan {
@@ -156,7 +155,7 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
   });
 
   describe("https-e2e (gke-networking-recipes mci-https-e2e): TLS to the pods, HTTPS health checks, a static IP, pre-shared certificates", () => {
-    const grants = (): AdminGrants => ({ hosts: hostGrants(["https-e2e"]), config: adoptAddresses("192.0.2.10") });
+    const grants = (): AdminGrants => ({ hosts: hostGrants(["https-e2e"]), config: adoptAddresses({ name: "https-ip", address: "192.0.2.10" }) });
     expectation("https-e2e: the gateways speak TLS to the pods of the https ports and check them with HTTPS on port 443", () => {
       const plan = planned(planCases(["https-e2e"], grants()));
       for (const key of ["https/foo", "https/bar", "https/default-backend"]) {
@@ -182,7 +181,7 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
 
   describe("frontend-config (gke-networking-recipes mci-frontend-config): a FrontendConfig's redirect and SSL policy", () => {
     expectation("frontend-config: plain HTTP to either host is redirected to HTTPS with 302 Found", () => {
-      const plan = planned(planCases(["frontend-config"], { hosts: hostGrants(["frontend-config"]), config: adoptAddresses("192.0.2.20") }));
+      const plan = planned(planCases(["frontend-config"], { hosts: hostGrants(["frontend-config"]), config: adoptAddresses({ name: "frontend-ip", address: "192.0.2.20" }) }));
       expect([redirectStatus(plan, "foo.frontend.example.com"), redirectStatus(plan, "bar.foo.frontend.example.com")]).toEqual([302, 302]);
     });
     expectation("frontend-config: the FrontendConfig's sslPolicy is answered with a warning that the environment's SSL policy applies", () => {
@@ -215,7 +214,7 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
 
   describe("asm-ingressgateway (gke-networking-recipes mci-asm-https-e2e): MCI in front of a mesh ingress gateway", () => {
     expectation("asm-ingressgateway: the service that selects the mesh gateway's pods is refused, saying Fleetgate provides the gateway", () => {
-      const errors = errorsOf(planCases(["asm-ingressgateway"], { hosts: hostGrants(["asm-ingressgateway"]), config: adoptAddresses("192.0.2.30") }));
+      const errors = errorsOf(planCases(["asm-ingressgateway"], { hosts: hostGrants(["asm-ingressgateway"]), config: adoptAddresses({ name: "asm-ip", address: "192.0.2.30" }) }));
       expect(errors).toContainEqual(expect.objectContaining({ path: "spec.template.spec.selector.asm", message: expect.stringMatching(/selects the pods of an Istio ingress gateway.*Fleetgate provides the gateway/) }));
     });
   });

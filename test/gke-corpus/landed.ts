@@ -5,7 +5,7 @@
  */
 export type Topic = "catchall" | "proto" | "frontdoor" | "addresses";
 
-export const LANDED: ReadonlySet<Topic> = new Set<Topic>(["catchall", "proto"]);
+export const LANDED: ReadonlySet<Topic> = new Set<Topic>(["catchall", "proto", "addresses"]);
 
 /** The topics a list waits for that have not landed. */
 export function pendingOf(topics: readonly Topic[]): Topic[] {
