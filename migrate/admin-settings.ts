@@ -2,13 +2,15 @@
  * What the admin must add to `stacks/Pulumi.<env>.yaml` for imported documents to plan: the hosts each
  * namespace's ingresses name (`fleetgate:hostOwnership`), the catch-all grant for a namespace whose
  * ingress has only a default backend (`fleetgate:catchAll`), and the addresses GKE served the ingresses
- * on. Printed as a YAML fragment under `config:`, and applied to a stack file's text by the same rule an
- * admin follows by hand: a list is appended to the list already there, anything else is set.
+ * on (`fleetgate:gcp.adoptAddresses`). Printed as a YAML fragment under `config:`, and applied to a stack
+ * file's text by the same rule an admin follows by hand: a list is appended to the list already there, a
+ * map is merged into the map there, anything else is set.
  */
 import { isMap, parseDocument, stringify, YAMLSeq } from "yaml";
 import { ownersOf, hostGrants } from "../spec/host-ownership";
 import { ENVIRONMENT_KEYS } from "../spec/schema/environment";
 import { ANNOTATIONS } from "../spec/schema/documents";
+import { importedAddresses, lookupPlaceholder, type AddressToKeep, type ImportedAddresses } from "./addresses";
 import type { ImportedObject } from "./import";
 
 export interface IngressFacts {
@@ -49,14 +51,6 @@ export function ingressFacts(object: ImportedObject): IngressFacts {
   };
 }
 
-export interface AddressToAdopt {
-  /** What GKE was told (the static-ip annotation: an IP address or an address name), if anything. */
-  readonly staticIp?: string;
-  /** The address GKE served the ingress on (status.VIP). */
-  readonly vip?: string;
-  readonly ingresses: readonly string[];
-}
-
 export interface AdminSettings {
   /** Grants to add: per namespace, the hosts it is not granted yet. */
   readonly hostOwnership: readonly { readonly namespace: string; readonly domains: readonly string[] }[];
@@ -68,13 +62,14 @@ export interface AdminSettings {
   readonly catchAllCandidates: readonly string[];
   /** The namespace the stack already grants the catch-all, if any. */
   readonly grantedCatchAll?: string;
-  readonly addresses: readonly AddressToAdopt[];
+  /** The addresses GKE served the ingresses on: to adopt behind GCP, lost behind AWS (migrate/addresses.ts). */
+  readonly addresses: ImportedAddresses;
 }
 
 /** Whether this Fleetgate reads `fleetgate:catchAll` (the key the catch-all grant lives in). */
 export const CATCH_ALL_KEY_KNOWN = "catchAll" in ENVIRONMENT_KEYS;
 
-export function adminSettings(ingresses: readonly IngressFacts[], stackValues: Readonly<Record<string, unknown>>): AdminSettings {
+export function adminSettings(ingresses: readonly IngressFacts[], stackValues: Readonly<Record<string, unknown>>, environment: string): AdminSettings {
   const ownership = Array.isArray(stackValues.hostOwnership) ? (stackValues.hostOwnership as { namespace: string; domains: string[] }[]).filter((o) => typeof o?.namespace === "string" && Array.isArray(o.domains)) : [];
   const grants = hostGrants(ownership);
   const wanted = new Map<string, Set<string>>();
@@ -96,18 +91,7 @@ export function adminSettings(ingresses: readonly IngressFacts[], stackValues: R
   const grantedCatchAll = typeof granted === "string" ? granted : undefined;
   const catchAll = grantedCatchAll === undefined && candidates.length === 1 ? candidates[0] : undefined;
 
-  const byAddress = new Map<string, { staticIp?: string; vip?: string; ingresses: string[] }>();
-  for (const i of ingresses) {
-    if (i.staticIp === undefined && i.vip === undefined) continue;
-    // An annotation that is the VIP itself, or a name GKE resolved to it, is one address.
-    const key = i.vip ?? i.staticIp!;
-    const entry = byAddress.get(key) ?? { ingresses: [] };
-    if (i.staticIp !== undefined) entry.staticIp = i.staticIp;
-    if (i.vip !== undefined) entry.vip = i.vip;
-    entry.ingresses.push(i.key);
-    byAddress.set(key, entry);
-  }
-  const addresses = [...byAddress.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, a]) => ({ ...a, ingresses: a.ingresses.sort() }));
+  const addresses = importedAddresses(ingresses, stackValues, environment);
   return { hostOwnership, conflicts, ...(catchAll !== undefined ? { catchAll } : {}), catchAllCandidates: candidates, ...(grantedCatchAll !== undefined ? { grantedCatchAll } : {}), addresses };
 }
 
@@ -120,7 +104,29 @@ export function adminFragment(settings: AdminSettings, options: { catchAllKnown?
   const config: Record<string, unknown> = {};
   if (settings.hostOwnership.length > 0) config["fleetgate:hostOwnership"] = settings.hostOwnership.map((o) => ({ namespace: o.namespace, domains: [...o.domains] }));
   if (settings.catchAll !== undefined && (options.catchAllKnown ?? CATCH_ALL_KEY_KNOWN)) config["fleetgate:catchAll"] = { namespace: settings.catchAll };
+  const adopt = settings.addresses.keep.filter((k) => k.adoptedAs === undefined && k.name !== undefined && k.address !== undefined);
+  if (adopt.length > 0) config["fleetgate:gcp"] = { adoptAddresses: adopt.map((k) => ({ name: k.name, address: k.address })) };
   return Object.keys(config).length === 0 ? "" : stringify(config, { lineWidth: 0 });
+}
+
+/** The addresses whose name (or IP) only a look-up gives: the dump names them by the other half. */
+export function pendingLookups(settings: AdminSettings): AddressToKeep[] {
+  return settings.addresses.keep.filter((k) => k.adoptedAs === undefined && (k.name === undefined || k.address === undefined));
+}
+
+/**
+ * The adoptAddresses entries to complete by a look-up, as a fragment applied like the other once each
+ * placeholder is replaced by what the command above it prints; empty when there are none. `fill` gives a
+ * stand-in for each placeholder, for validating the rest before the look-ups are done.
+ */
+export function lookupFragment(settings: AdminSettings, fill?: (keep: AddressToKeep, index: number) => string): string {
+  const pending = pendingLookups(settings);
+  if (pending.length === 0) return "";
+  const entry = (k: AddressToKeep, i: number) => {
+    const value = fill ? fill(k, i) : lookupPlaceholder(k);
+    return [`    # ${k.command}`, `    - name: ${k.name ?? value}`, `      address: ${k.address ?? value}`];
+  };
+  return ["fleetgate:gcp:", "  adoptAddresses:", ...pending.flatMap(entry), ""].join("\n");
 }
 
 /**
@@ -136,10 +142,15 @@ export function applyFragment(stackText: string, fragment: string): string {
     doc.set("config", doc.createNode({}));
     config = doc.get("config", true);
   }
-  for (const [key, value] of Object.entries(additions)) {
-    const current = doc.getIn(["config", key], true);
-    if (Array.isArray(value) && current instanceof YAMLSeq) for (const item of value) current.add(doc.createNode(item));
-    else doc.setIn(["config", key], doc.createNode(value));
-  }
+  // A map merges into the map there key by key (fleetgate:gcp keeps its project beside adoptAddresses).
+  const merge = (path: unknown[], additions: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(additions)) {
+      const current = doc.getIn([...path, key], true);
+      if (Array.isArray(value) && current instanceof YAMLSeq) for (const item of value) current.add(doc.createNode(item));
+      else if (isMap(current) && value !== null && typeof value === "object" && !Array.isArray(value)) merge([...path, key], value as Record<string, unknown>);
+      else doc.setIn([...path, key], doc.createNode(value));
+    }
+  };
+  merge(["config"], additions);
   return doc.toString({ lineWidth: 0 });
 }

@@ -189,12 +189,27 @@ function referencedConfigs(values: readonly Record<string, unknown>[], fallbackN
   return out;
 }
 
-function documentText(inputName: string, kind: string, namespace: string, name: string, object: Record<string, unknown>): string {
+/**
+ * The imported object with its `networking.gke.io/static-ip` annotation set (a name for the address GKE
+ * chose) or taken off (undefined: behind AWS), the file saying so in its header and the object in its notes.
+ */
+export function withStaticIp(imported: ImportedObject, inputName: string, value: string | undefined, why: string): ImportedObject {
+  const metadata = imported.object.metadata as Record<string, unknown> & { annotations?: Record<string, unknown> };
+  const { [ANNOTATIONS.staticIp]: _, ...others } = metadata.annotations ?? {};
+  const annotations = value !== undefined ? { ...others, [ANNOTATIONS.staticIp]: value } : others;
+  const { annotations: __, ...rest } = metadata;
+  const object = { ...imported.object, metadata: { ...rest, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } };
+  const change = value !== undefined ? `the import added ${ANNOTATIONS.staticIp}: ${value}` : `the import took off ${ANNOTATIONS.staticIp}`;
+  return { ...imported, object, text: documentText(inputName, imported.kind, imported.namespace, imported.name, object, [`${change}: ${why}`]), notes: [...imported.notes, `${change}: ${why}`] };
+}
+
+function documentText(inputName: string, kind: string, namespace: string, name: string, object: Record<string, unknown>, changes: readonly string[] = []): string {
   return [
     "# yaml-language-server: $schema=../../../schemas/documents.schema.json",
     `# ${kind} ${namespace}/${name}, imported by \`npm run import\` from ${inputName}: the object as GKE held it, without`,
     "# what the API server and GKE's controllers added (status, uid, resourceVersion, managedFields, finalizers,",
     "# the last-applied and reconcile annotations).",
+    ...changes.map((c) => `# Changed: ${c}`),
     stringify(object, { lineWidth: 0 }).trimEnd(),
     "",
   ].join("\n");

@@ -5,6 +5,11 @@
  */
 import { formatDiagnostic, type Diagnostic } from "../spec/diagnostics";
 import { addressName } from "../spec/naming";
+import { cite } from "../contracts/contract";
+import { acceleratorAddresses } from "../contracts/aws";
+import { forwardingRulePorts } from "../contracts/gcp";
+import { ANNOTATIONS } from "../spec/schema/documents";
+import { lookupPlaceholder, type ImportedAddresses } from "./addresses";
 import type { AdminSettings, IngressFacts } from "./admin-settings";
 
 /** The behaviour changes the report names; the tests check each by its topic. */
@@ -72,14 +77,7 @@ export function behaviourChanges(input: ReportInput): BehaviourChange[] {
     });
   }
 
-  if (settings.addresses.length > 0)
-    out.push({
-      topic: "addresses",
-      text:
-        input.frontDoor === "aws"
-          ? `GKE served ${list(settings.addresses.flatMap((a) => a.ingresses))} on Google Cloud addresses (${list(settings.addresses.map((a) => a.vip ?? a.staticIp!))}); behind the AWS front door they cannot be kept: update DNS and partners' allow-lists to the accelerator's addresses before deleting the MultiClusterIngresses.`
-          : `Keep the addresses GKE served on, so that DNS records and partners' allow-lists pointing at them keep working: ${settings.addresses.map((a) => `${a.vip ?? a.staticIp} (${list(a.ingresses)}${a.staticIp === undefined ? `; an ephemeral address GKE chose: reserve it before deleting the ingress, \`gcloud compute addresses create <name> --global --addresses ${a.vip}\`` : a.vip === undefined ? "" : `; reserved, named in networking.gke.io/static-ip as ${a.staticIp}`})`).join("; ")}. The admin declares each for Fleetgate to adopt; an adopted address is protected and never deleted.`,
-    });
+  for (const text of addressChanges(settings.addresses)) out.push({ topic: "addresses", text });
 
   for (const c of settings.conflicts)
     out.push({ topic: "host-conflicts", text: `Namespace ${c.namespace} names ${c.host}, which the admin grants to ${list(c.owners)}; under GKE each load balancer answered its own hosts, here one host has one owner: move the rule, or change the grant.` });
@@ -107,4 +105,36 @@ export function renderReport(changes: readonly BehaviourChange[]): string {
     .filter((t) => changes.some((c) => c.topic === t))
     .map((t) => `${titles[t]}:\n${changes.filter((c) => c.topic === t).map((c) => `  - ${c.text}`).join("\n")}`)
     .join("\n\n");
+}
+
+const servedHosts = (hosts: readonly string[]) => (hosts.length > 0 ? `hosts ${list(hosts)}` : "no host of its own (requests by IP address)");
+
+/**
+ * Per address: which ingresses it served, which hosts, what to run, and the order of the cutover: the
+ * MultiClusterIngress leaves the config cluster before the `pulumi up` that adopts its address, since
+ * GKE's forwarding rules hold the address's ports until then.
+ */
+export function addressChanges(addresses: ImportedAddresses): string[] {
+  const out: string[] = [];
+  for (const k of addresses.keep) {
+    const ingresses = list(k.ingresses);
+    const ip = k.address ?? lookupPlaceholder(k);
+    const what =
+      k.adoptedAs !== undefined
+        ? `is adopted already (fleetgate:gcp.adoptAddresses: ${k.adoptedAs}); nothing to add`
+        : k.origin === "ephemeral"
+          ? `is an ephemeral address GKE chose, released when the ingress is deleted: reserve it first, while the ingress still holds it, with \`${k.command}\`; the import wrote ${ANNOTATIONS.staticIp}: ${k.annotate} on ${k.ingresses.length === 1 ? "the ingress" : "each ingress"} and the adoptAddresses entry above`
+          : k.command !== undefined
+            ? `is named in ${ANNOTATIONS.staticIp} by its ${k.name === undefined ? "IP; the dump does not give its name" : "name; the dump gives no VIP for it"}: \`${k.command}\` prints it, which goes in place of ${lookupPlaceholder(k)} in the entry to complete above`
+            : `is the reserved global address ${k.name}, named in ${ANNOTATIONS.staticIp}: the adoptAddresses entry above keeps it`;
+    const differs = k.staticIp !== undefined ? ` (the annotation says ${k.staticIp}, but GKE served on ${k.address}, which is kept)` : "";
+    out.push(
+      `${ip}${k.name !== undefined ? ` (${k.name})` : ""}, which served ${ingresses} with ${servedHosts(k.hosts)}, ${what}${differs}. Then delete the MultiClusterIngress${k.ingresses.length === 1 ? "" : "s"} from the config cluster (\`${k.ingresses.map((i) => `kubectl delete multiclusteringress ${i.split("/")[1]} -n ${i.split("/")[0]}`).join("; ")}\`) before the \`pulumi up\` that adopts the address: GCP refuses a second forwarding rule on the same address and port ${cite(forwardingRulePorts)}, and GKE's rules hold it until then.`,
+    );
+  }
+  for (const l of addresses.lost)
+    out.push(
+      `${l.ingress}, with ${servedHosts(l.hosts)}, ${l.vip !== undefined ? `was served on ${l.vip}` : "had its own address"}, which cannot be kept behind the AWS front door: Global Accelerator allocates its own static addresses ${cite(acceleratorAddresses)}.${l.removedStaticIp !== undefined ? ` The import took off its ${ANNOTATIONS.staticIp}: ${l.removedStaticIp} annotation, which the validator refuses behind AWS.` : ""} Point DNS and partners' allow-lists at the accelerator's addresses (the stack's outputs) before deleting the MultiClusterIngress.`,
+    );
+  return out;
 }

@@ -3,7 +3,8 @@
  * Reads what `kubectl get multiclusteringress,multiclusterservice,backendconfig,frontendconfig -A -o
  * yaml` prints from a fleet's config cluster (from a file, or standard input for `-`), writes each
  * object without what the server added to `stacks/<env>/<namespace>/<kind>-<name>.yaml`, and prints the
- * settings the admin must add to the stack file, the addresses to keep, and what changes against GKE,
+ * settings the admin must add to the stack file (with the adoptAddresses entries that wait for a gcloud
+ * look-up), the addresses to keep and the order of the cutover, and what changes against GKE,
  * with every warning and error the validator gives on the imported folder once those settings are in.
  * Exits 0 when the folder plans, 1 when the input is refused (nothing is written) or the imported folder
  * does not plan yet (the files are written; the errors say what to fix), 2 on a usage error.
@@ -118,6 +119,11 @@ function main(argv: string[]): number {
           .map((l) => `    ${l}`)
           .join("\n")}`,
   );
+  const indent = (text: string) => text.trimEnd().split("\n").map((l) => `    ${l}`).join("\n");
+  if (result.lookups !== "")
+    console.log(
+      `\nThe dump names these addresses by one half only: run the command above each entry, put what it prints in place of the <...> placeholder, and add the entries to ${stackFilePath(stack)} the same way (the address must be in the front door's project):\n\n${indent(result.lookups)}`,
+    );
   const settings = result.settings;
   if (settings?.catchAll !== undefined && !CATCH_ALL_KEY_KNOWN)
     console.log(`\n    fleetgate:catchAll: { namespace: ${settings.catchAll} }\n  (this Fleetgate does not read fleetgate:catchAll yet; the validation below ran without it)`);
@@ -128,7 +134,7 @@ function main(argv: string[]): number {
   console.log(`\nWhat changes against GKE:\n\n${renderReport(result.changes)}`);
   console.log(
     errors === 0
-      ? `\nstacks/${stack}/ plans with these settings; check it with \`npm run plan -- --stack ${stack}\`.`
+      ? `\nstacks/${stack}/ plans with these settings${result.lookups !== "" ? " once the looked-up names and addresses are in (the check above stood in for them)" : ""}; check it with \`npm run plan -- --stack ${stack}\`.`
       : `\nstacks/${stack}/ does not plan yet: ${errors} error${errors === 1 ? "" : "s"} above; the files are written, fix them there.`,
   );
   return errors === 0 ? 0 : 1;

@@ -52,8 +52,6 @@ export interface FieldRow {
   readonly example?: unknown;
   /** Behind the AWS front door, where the handling differs. */
   readonly aws?: { readonly handling: Handling; readonly why: string };
-  /** The row describes the target handling of work still in progress on this topic. */
-  readonly pending?: string;
 }
 
 const MCI = { group: "networking.gke.io", kind: "MultiClusterIngress" } as const;

@@ -18,8 +18,7 @@ function fieldCell(row: FieldRow): string {
 }
 
 function handlingCell(row: FieldRow): string {
-  const pending = row.pending ? ` (in progress: ${row.pending})` : "";
-  return `${LABEL[row.handling]}${pending}`;
+  return LABEL[row.handling];
 }
 
 function whyCell(row: FieldRow): string {

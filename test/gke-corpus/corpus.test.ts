@@ -2,42 +2,18 @@
  * Google's published Multi Cluster Ingress manifests (cases/, each with its source), planned as written:
  * for each, what GKE does with it, and that the plan does the same, or that the refusal is the
  * documented one.
- *
- * Some expectations need features other branches of issue 14 bring. They are listed in DEPENDS_ON with
- * the topic they wait for, and skipped until that topic is in LANDED (./landed.ts); the merge of a topic
- * adds it there (and updates the adapters marked TODO below to the shape the topic chose).
  */
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { planEnvironment, stackConfigFromFile, type Diagnostic, type FleetPlan, type PlanResult } from "../../spec";
 import { caseObjects, caseText, CASES, corpusStackText, planCases, type AdminGrants } from "./corpus";
-import { pendingOf, type Topic } from "./landed";
 
 
-/** Expectations (test names) and the topics they wait for. */
-const DEPENDS_ON: Readonly<Record<string, readonly Topic[]>> = {
-  "zoneprinter: with the catch-all granted, every request for a host no rule names, and by IP address, reaches zone-mcs in every cluster": ["catchall"],
-  "zoneprinter: without the grant, the ingress is refused with the error that names fleetgate:catchAll": ["catchall"],
-  "bank-of-anthos: with the catch-all granted, every request reaches frontend-mcs": ["catchall"],
-  "bank-of-anthos: beside zoneprinter, only the namespace granted the catch-all serves it; the other default-only ingress is refused": ["catchall"],
-  "cluster-upgrade: whereami-mcs is served from the zonal clusters blue and green, and serves the catch-all": ["catchall", "frontdoor"],
-  "basic: the pods are checked on port 8080, the serving port, so no health port is added": ["proto"],
-  "https-e2e: the gateways speak TLS to the pods of the https ports and check them with HTTPS on port 443": ["proto", "addresses"],
-  "https-e2e: every host gets a managed certificate in place of mci-certs": ["addresses"],
-  "https-e2e: the front door keeps serving on 192.0.2.10 once the admin declares it for adoption": ["addresses"],
-  "frontend-config: plain HTTP to either host is redirected to HTTPS with 302 Found": ["frontdoor", "addresses"],
-  "blue-green: foo and default-backend are served from gke-1 and gke-3, linked by zone": ["frontdoor"],
-  "blue-green: after the recipe's patch, foo is served from gke-3 alone": ["frontdoor"],
-  "asm-ingressgateway: the service that selects the mesh gateway's pods is refused, saying Fleetgate provides the gateway": ["proto"],
-};
-
-const waitsFor = (name: string) => pendingOf(DEPENDS_ON[name] ?? []);
-/** A test that runs once its topics have landed; until then it is skipped, its name saying what it waits for. */
+/** A test of one case, named `<case>: <what GKE does>`, registered so the first test can see every case is tested. */
 const REGISTERED = new Set<string>();
 function expectation(name: string, body: () => void) {
   REGISTERED.add(name);
-  const pending = waitsFor(name);
-  it.skipIf(pending.length > 0)(pending.length > 0 ? `${name} [waits for ${pending.join(", ")}]` : name, body);
+  it(name, body);
 }
 
 /** The hosts of a case's ingresses, granted to its namespace: what the admin grants a team moving over. */
@@ -52,10 +28,9 @@ function hostGrants(names: readonly string[]): Record<string, string[]> {
   return out;
 }
 
-// TODO(addresses): the admin's declaration of a reserved global address to adopt, in the shape the
-// addresses topic gives `fleetgate:gcp`; the key below is a placeholder until that topic lands.
-function adoptAddresses(...addresses: string[]): NonNullable<AdminGrants["config"]> {
-  return { gcp: { project: "corpus-fleet", adoptAddresses: addresses.map((address) => ({ address })) } };
+/** The admin's declaration of reserved global addresses to adopt (fleetgate:gcp.adoptAddresses), by name and IP. */
+function adoptAddresses(...addresses: { name: string; address: string }[]): NonNullable<AdminGrants["config"]> {
+  return { gcp: { project: "corpus-fleet", adoptAddresses: addresses } };
 }
 
 /** The status of a host's port-80 redirect to HTTPS: 301 where no FrontendConfig names another. */
@@ -64,9 +39,9 @@ function redirectStatus(plan: FleetPlan, host: string): number | undefined {
   return found === undefined ? undefined : (found.httpsRedirectStatus ?? 301);
 }
 
-// TODO(addresses): where the plan lists the addresses the front door serves on besides its own.
-function adoptedAddresses(plan: FleetPlan): unknown {
-  return (plan.frontDoor as unknown as { adoptedAddresses?: readonly { address: string }[] }).adoptedAddresses?.map((a) => a.address);
+/** The IPs of the addresses the GCP front door serves on besides its own. */
+function adoptedAddresses(plan: FleetPlan): string[] {
+  return plan.frontDoor.provider === "gcp" ? plan.frontDoor.adoptedAddresses.map((a) => a.address) : [];
 }
 
 function planned(result: PlanResult): FleetPlan {
@@ -81,11 +56,10 @@ const host = (plan: FleetPlan, name: string) => plan.hosts.find((h) => h.name ==
 const ALL_CLUSTERS = ["blue", "gke-1", "gke-3", "gke-eu", "gke-us", "green"];
 
 describe("the GKE corpus: Google's own manifests, planned as GKE reads them", () => {
-  it("names the source of every case in a comment, tests every case, and lists only expectations that exist as waiting", () => {
+  it("names the source of every case in a comment, and tests every case", () => {
     for (const name of CASES) expect(caseText(name)).toMatch(/^# Source: \S/m);
     const tested = new Set([...REGISTERED].map((n) => n.split(":")[0]));
     expect(CASES.filter((c) => !tested.has(c))).toEqual([]);
-    expect(Object.keys(DEPENDS_ON).filter((n) => !REGISTERED.has(n))).toEqual([]);
   });
 
   describe("zoneprinter (Deploying Ingress across clusters): an ingress with only a default backend", () => {
@@ -156,7 +130,7 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
   });
 
   describe("https-e2e (gke-networking-recipes mci-https-e2e): TLS to the pods, HTTPS health checks, a static IP, pre-shared certificates", () => {
-    const grants = (): AdminGrants => ({ hosts: hostGrants(["https-e2e"]), config: adoptAddresses("192.0.2.10") });
+    const grants = (): AdminGrants => ({ hosts: hostGrants(["https-e2e"]), config: adoptAddresses({ name: "https-ip", address: "192.0.2.10" }) });
     expectation("https-e2e: the gateways speak TLS to the pods of the https ports and check them with HTTPS on port 443", () => {
       const plan = planned(planCases(["https-e2e"], grants()));
       for (const key of ["https/foo", "https/bar", "https/default-backend"]) {
@@ -182,7 +156,7 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
 
   describe("frontend-config (gke-networking-recipes mci-frontend-config): a FrontendConfig's redirect and SSL policy", () => {
     expectation("frontend-config: plain HTTP to either host is redirected to HTTPS with 302 Found", () => {
-      const plan = planned(planCases(["frontend-config"], { hosts: hostGrants(["frontend-config"]), config: adoptAddresses("192.0.2.20") }));
+      const plan = planned(planCases(["frontend-config"], { hosts: hostGrants(["frontend-config"]), config: adoptAddresses({ name: "frontend-ip", address: "192.0.2.20" }) }));
       expect([redirectStatus(plan, "foo.frontend.example.com"), redirectStatus(plan, "bar.foo.frontend.example.com")]).toEqual([302, 302]);
     });
     expectation("frontend-config: the FrontendConfig's sslPolicy is answered with a warning that the environment's SSL policy applies", () => {
@@ -215,7 +189,7 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
 
   describe("asm-ingressgateway (gke-networking-recipes mci-asm-https-e2e): MCI in front of a mesh ingress gateway", () => {
     expectation("asm-ingressgateway: the service that selects the mesh gateway's pods is refused, saying Fleetgate provides the gateway", () => {
-      const errors = errorsOf(planCases(["asm-ingressgateway"], { hosts: hostGrants(["asm-ingressgateway"]), config: adoptAddresses("192.0.2.30") }));
+      const errors = errorsOf(planCases(["asm-ingressgateway"], { hosts: hostGrants(["asm-ingressgateway"]), config: adoptAddresses({ name: "asm-ip", address: "192.0.2.30" }) }));
       expect(errors).toContainEqual(expect.objectContaining({ path: "spec.template.spec.selector.asm", message: expect.stringMatching(/selects the pods of an Istio ingress gateway.*Fleetgate provides the gateway/) }));
     });
   });

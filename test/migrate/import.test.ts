@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { migrate } from "../../migrate";
 import { adminFragment, adminSettings, applyFragment, CATCH_ALL_KEY_KNOWN, ingressFacts } from "../../migrate/admin-settings";
+import { chosenAddressName } from "../../migrate/addresses";
 import { planImport } from "../../migrate/import";
 import { behaviourChanges } from "../../migrate/report";
 import { PROJECT_ROOT } from "../../offline/run-offline";
@@ -147,7 +148,7 @@ describe("the admin settings the import prints", () => {
 
   it("grants each namespace the hosts its ingresses name, leaving out what it is granted already", () => {
     const values = stackConfigFromFile(stack.path, applyFragment(CORPUS_STACK_TEXT, "fleetgate:hostOwnership:\n  - { namespace: basic, domains: [foo.basic.example.com] }\n")).values;
-    const settings = adminSettings(facts(["basic", "host-path"]), values);
+    const settings = adminSettings(facts(["basic", "host-path"]), values, ENV);
     expect(settings.hostOwnership).toEqual([
       { namespace: "basic", domains: ["bar.basic.example.com"] },
       { namespace: "paths", domains: ["search.paths.example.com", "store.paths.example.com"] },
@@ -156,7 +157,7 @@ describe("the admin settings the import prints", () => {
 
   it("names a host another namespace is granted as a conflict instead of granting it twice", () => {
     const values = stackConfigFromFile(stack.path, applyFragment(CORPUS_STACK_TEXT, "fleetgate:hostOwnership:\n  - { namespace: shop, domains: ['*.basic.example.com'] }\n")).values;
-    const settings = adminSettings(facts(["basic"]), values);
+    const settings = adminSettings(facts(["basic"]), values, ENV);
     expect(settings.hostOwnership).toEqual([]);
     expect(settings.conflicts).toEqual([
       { host: "bar.basic.example.com", namespace: "basic", owners: ["shop"] },
@@ -171,19 +172,11 @@ describe("the admin settings the import prints", () => {
 
   it("grants the catch-all to the one namespace whose ingress has only a default backend, and to none when two need it", () => {
     const values = stackConfigFromFile(stack.path, CORPUS_STACK_TEXT).values;
-    expect(adminSettings(facts(["zoneprinter", "basic"]), values)).toMatchObject({ catchAll: "zoneprinter", catchAllCandidates: ["zoneprinter"] });
-    const two = adminSettings(facts(["zoneprinter", "bank-of-anthos"]), values);
+    expect(adminSettings(facts(["zoneprinter", "basic"]), values, ENV)).toMatchObject({ catchAll: "zoneprinter", catchAllCandidates: ["zoneprinter"] });
+    const two = adminSettings(facts(["zoneprinter", "bank-of-anthos"]), values, ENV);
     expect(two.catchAll).toBeUndefined();
     expect(two.catchAllCandidates).toEqual(["boa", "zoneprinter"]);
-    expect(adminFragment(adminSettings(facts(["zoneprinter"]), values), { catchAllKnown: true })).toBe("fleetgate:catchAll:\n  namespace: zoneprinter\n");
-  });
-
-  it("lists the addresses to keep: the static-ip annotation's and the VIP GKE served on, once per address", () => {
-    const settings = adminSettings(facts(["zoneprinter", "https-e2e"], { "zoneprinter/zone-ingress": "34.98.102.37", "https/foobar-ingress": "192.0.2.10" }), {});
-    expect(settings.addresses).toEqual([
-      { staticIp: "192.0.2.10", vip: "192.0.2.10", ingresses: ["https/foobar-ingress"] },
-      { vip: "34.98.102.37", ingresses: ["zoneprinter/zone-ingress"] },
-    ]);
+    expect(adminFragment(adminSettings(facts(["zoneprinter"]), values, ENV), { catchAllKnown: true })).toBe("fleetgate:catchAll:\n  namespace: zoneprinter\n");
   });
 
   it("applies a fragment as the admin would: appends to a list already there, sets other keys, keeps comments", () => {
@@ -209,7 +202,7 @@ describe("the report of what changes against GKE", () => {
       new RegExp(`basic/foobar-ingress: under GKE, requests for host names no rule names and requests by IP address reached its default backend default-backend:8080; ${CATCH_ALL_KEY_KNOWN ? "Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves" : "Fleetgate answers them 404"}`),
     );
     expect(text).toMatch(/https\/foobar-ingress \(pre-shared certificates mci-certs\) served its hosts with certificates of its own; Fleetgate issues a managed certificate for each host instead/);
-    expect(text).toMatch(/34\.98\.102\.37 \(zoneprinter\/zone-ingress; an ephemeral address GKE chose: reserve it before deleting the ingress/);
+    expect(text).toMatch(/^34\.98\.102\.37 \(zoneprinter-zone-ingress\), which served zoneprinter\/zone-ingress with no host of its own \(requests by IP address\), is an ephemeral address GKE chose/m);
     // Every warning of the validator is in the report, as the validator words it.
     for (const d of result.validation!.diagnostics.filter((d) => d.severity === "warning")) expect(result.changes).toContainEqual({ topic: "warning", text: expect.stringContaining(d.message) });
     expect(result.validation!.diagnostics.some((d) => d.severity === "warning")).toBe(true);
@@ -220,7 +213,7 @@ describe("the report of what changes against GKE", () => {
       environment: ENV,
       frontDoor: "gcp",
       ingresses: importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts),
-      settings: adminSettings(importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts), {}),
+      settings: adminSettings(importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts), {}, ENV),
       diagnostics: [],
       objectNotes: [],
     });
@@ -233,17 +226,12 @@ describe("the report of what changes against GKE", () => {
   it("sends another ingress's unknown hosts to the catch-all where a namespace is granted it, and says so instead of 404", () => {
     const ingresses = importOf(dumpOf(["zoneprinter", "basic"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts);
     const report = (catchAllServed?: string) =>
-      behaviourChanges({ environment: ENV, frontDoor: "gcp", ingresses, settings: adminSettings(ingresses, {}), ...(catchAllServed ? { catchAllServed } : {}), diagnostics: [], objectNotes: [] });
+      behaviourChanges({ environment: ENV, frontDoor: "gcp", ingresses, settings: adminSettings(ingresses, {}, ENV), ...(catchAllServed ? { catchAllServed } : {}), diagnostics: [], objectNotes: [] });
     expect(report("zoneprinter").find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(/reached its default backend default-backend:8080; Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves\./);
     expect(report("zoneprinter").find((c) => c.topic === "catch-all")!.text).toMatch(/^zoneprinter\/zone-ingress has only a default backend \(zone-mcs:8080\): it serves the environment's catch-all/);
     expect(report().find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(/Fleetgate answers them 404\./);
   });
 
-  it("says behind the AWS front door that GKE's addresses cannot be kept", () => {
-    const ingresses = importOf(dumpOf(zoneprinter, { "zoneprinter/zone-ingress": "34.98.102.37" })).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts);
-    const changes = behaviourChanges({ environment: ENV, frontDoor: "aws", ingresses, settings: adminSettings(ingresses, {}), diagnostics: [], objectNotes: [] });
-    expect(changes.find((c) => c.topic === "addresses")!.text).toMatch(/behind the AWS front door they cannot be kept/);
-  });
 });
 
 describe("npm run import on the command line", () => {
@@ -265,6 +253,86 @@ describe("npm run import on the command line", () => {
 });
 
 // Keeps the helpers above honest: the YAML the corpus turns into a dump reads back as the same objects.
+describe("the addresses the import keeps", () => {
+  const AWS_STACK = CORPUS_STACK_TEXT.replace("fleetgate:frontDoor: gcp", "fleetgate:frontDoor: aws");
+  const ingressWith = (staticIp?: string) => {
+    const [service, ingress] = caseObjects("zoneprinter") as [Record<string, unknown>, { metadata: Record<string, unknown> }];
+    return [service, { ...ingress, metadata: { ...ingress.metadata, ...(staticIp !== undefined ? { annotations: { "networking.gke.io/static-ip": staticIp } } : {}) } }];
+  };
+  const run = (staticIp: string | undefined, vip: string | undefined, stackText = CORPUS_STACK_TEXT) => migrateText(dumpOf(ingressWith(staticIp), vip ? { "zoneprinter/zone-ingress": vip } : {}), stackText);
+  const annotationOf = (result: ReturnType<typeof migrateText>) =>
+    (parse(result.plan.objects.find((o) => o.kind === "MultiClusterIngress")!.text) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.["networking.gke.io/static-ip"];
+  const addressText = (result: ReturnType<typeof migrateText>) => result.changes.filter((c) => c.topic === "addresses").map((c) => c.text);
+  const adopted = (result: ReturnType<typeof migrateText>) => (parse(result.fragment || "{}") as Record<string, { adoptAddresses?: unknown }>)["fleetgate:gcp"]?.adoptAddresses;
+
+  it("adopts an address the annotation names, at the IP the dump's VIP gives, and says to delete the ingress before pulumi up", () => {
+    const result = run("zone-ip", "34.98.102.37");
+    expect(adopted(result)).toEqual([{ name: "zone-ip", address: "34.98.102.37" }]);
+    expect(result.lookups).toBe("");
+    expect(annotationOf(result)).toBe("zone-ip");
+    expect(addressText(result)).toEqual([
+      expect.stringMatching(/^34\.98\.102\.37 \(zone-ip\), which served zoneprinter\/zone-ingress .*is the reserved global address zone-ip.*Then delete the MultiClusterIngress from the config cluster \(`kubectl delete multiclusteringress zone-ingress -n zoneprinter`\) before the `pulumi up` that adopts the address: .*\[gcp\.forwarding-rule-ports\]/),
+    ]);
+    expect(result.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("leaves the name of an address the annotation gives by IP to a gcloud look-up, printed as an entry to complete", () => {
+    const result = run("192.0.2.10", "192.0.2.10");
+    expect(adopted(result)).toBeUndefined();
+    expect(result.lookups).toBe(
+      'fleetgate:gcp:\n  adoptAddresses:\n    # gcloud compute addresses list --global --project corpus-fleet --filter="address=192.0.2.10" --format="value(name)"\n    - name: <name of 192.0.2.10>\n      address: 192.0.2.10\n',
+    );
+    expect(addressText(result)).toEqual([expect.stringContaining("goes in place of <name of 192.0.2.10> in the entry to complete above")]);
+    // The rest is checked with a stand-in name; pasted unfilled, the placeholder is refused at the stack file.
+    expect(result.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const unfilled = migrateText(dumpOf(ingressWith("192.0.2.10"), {}), applyFragment(CORPUS_STACK_TEXT, result.lookups));
+    expect(unfilled.validation!.diagnostics).toContainEqual(expect.objectContaining({ severity: "error", message: expect.stringContaining('"<name of 192.0.2.10>" is not a GCP address name') }));
+    // Filled with what gcloud prints, it plans.
+    const filled = migrateText(dumpOf(ingressWith("192.0.2.10"), {}), applyFragment(CORPUS_STACK_TEXT, result.lookups.replace("<name of 192.0.2.10>", "zone-ip")));
+    expect(filled.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(filled.lookups).toBe("");
+    expect(addressText(filled)).toEqual([expect.stringContaining("is adopted already (fleetgate:gcp.adoptAddresses: zone-ip); nothing to add")]);
+  });
+
+  it("reserves an ephemeral VIP under <namespace>-<ingress>, writes the annotation that names it, and adopts it", () => {
+    const result = run(undefined, "34.98.102.37");
+    expect(adopted(result)).toEqual([{ name: "zoneprinter-zone-ingress", address: "34.98.102.37" }]);
+    expect(annotationOf(result)).toBe("zoneprinter-zone-ingress");
+    expect(result.plan.objects.find((o) => o.kind === "MultiClusterIngress")!.text).toContain("# Changed: the import added networking.gke.io/static-ip: zoneprinter-zone-ingress");
+    expect(addressText(result)).toEqual([expect.stringContaining("reserve it first, while the ingress still holds it, with `gcloud compute addresses create zoneprinter-zone-ingress --addresses=34.98.102.37 --global --project corpus-fleet`")]);
+    expect(result.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(result.validation!.plan!.frontDoor).toMatchObject({ adoptedAddresses: [{ name: "zoneprinter-zone-ingress", address: "34.98.102.37" }] });
+  });
+
+  const names: [string, string, string[], RegExp][] = [
+    ["cuts a long name to 63 characters with a hash", `${"n".repeat(40)}/${"i".repeat(40)}`, [], /^n{40}-i{13}-[0-9a-f]{8}$/],
+    ["starts a name with a letter", "1team/web", [], /^ip-1team-web$/],
+    ["adds a hash where the name is taken", "a-b/c", ["a-b-c"], /^a-b-c-[0-9a-f]{8}$/],
+  ];
+  for (const [behaviour, key, taken, want] of names)
+    it(`${behaviour} for an ephemeral address`, () => {
+      const name = chosenAddressName(key, new Set(taken));
+      expect(name).toMatch(want);
+      expect(name).toMatch(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/);
+    });
+
+  it("behind the AWS front door keeps no address, takes the static-ip annotation off and says why", () => {
+    for (const [staticIp, vip] of [["zone-ip", "34.98.102.37"], [undefined, "34.98.102.37"]] as const) {
+      const result = run(staticIp, vip, AWS_STACK);
+      expect(result.fragment).not.toContain("adoptAddresses");
+      expect(annotationOf(result)).toBeUndefined();
+      expect(addressText(result)).toEqual([expect.stringMatching(/^zoneprinter\/zone-ingress, .*was served on 34\.98\.102\.37, which cannot be kept behind the AWS front door: Global Accelerator allocates its own static addresses \[aws\.accelerator-addresses\]/)]);
+      expect(addressText(result)[0]!.includes("took off its networking.gke.io/static-ip: zone-ip annotation")).toBe(staticIp !== undefined);
+      expect(result.validation!.diagnostics.filter((d) => d.path.includes("static-ip"))).toEqual([]);
+    }
+  });
+
+  it("merges the fragment's fleetgate:gcp into the stack's, keeping its project", () => {
+    const after = parse(applyFragment(CORPUS_STACK_TEXT, "fleetgate:gcp:\n  adoptAddresses:\n    - { name: a, address: 192.0.2.1 }\n")) as { config: Record<string, unknown> };
+    expect(after.config["fleetgate:gcp"]).toEqual({ project: "corpus-fleet", adoptAddresses: [{ name: "a", address: "192.0.2.1" }] });
+  });
+});
+
 it("the corpus dump holds the corpus objects with their server fields", () => {
   const list = parse(dumpOf(zoneprinter, { "zoneprinter/zone-ingress": "34.98.102.37" })) as { items: Record<string, Record<string, unknown>>[] };
   expect(list.items.map((i) => i.metadata!.uid)).toEqual([expect.any(String), expect.any(String)]);
