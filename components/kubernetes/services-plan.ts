@@ -43,8 +43,9 @@ export function serviceObject(service: ServicePlan): Service {
   const health = service.healthPorts ?? [];
   // Kubernetes requires every port of a Service with more than one to have a name.
   const named = service.ports.length + health.length > 1;
+  const taken = new Set([...service.ports.flatMap((p) => (p.name !== undefined ? [p.name] : [])), ...health.map((h) => h.name)]);
   const serving = service.ports.map((p) => ({
-    ...(p.name !== undefined ? { name: p.name } : named ? { name: `port-${p.port}` } : {}),
+    ...(p.name !== undefined ? { name: p.name } : named ? { name: freeName(`port-${p.port}`, taken) } : {}),
     port: p.port,
     targetPort: p.targetPort,
     protocol: p.protocol,
@@ -55,6 +56,14 @@ export function serviceObject(service: ServicePlan): Service {
     metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY }, annotations: { "pulumi.com/skipAwait": "true" } },
     spec: { type: "ClusterIP", selector: { ...service.selector }, ports: [...serving, ...checks].sort((a, b) => a.port - b.port) },
   });
+}
+
+/** `wanted`, or `wanted-2`, `wanted-3`… where a port of the Service already has that name. */
+function freeName(wanted: string, taken: Set<string>): string {
+  let name = wanted;
+  for (let i = 2; taken.has(name); i++) name = `${wanted}-${i}`;
+  taken.add(name);
+  return name;
 }
 
 /**

@@ -62,6 +62,15 @@ describe("the Service of a service with app protocols and a health port", () => 
     ]);
   });
 
+  it("gives an unnamed port a name no other port of the Service has", () => {
+    const plan = planOf(baseFixture());
+    const cart = plan.services.find((s) => s.key === "shop/cart")!;
+    const crowded: ServicePlan = { ...cart, ports: [...cart.ports, { ...cart.ports[0]!, port: 8080, name: "port-80", targetPort: 8080 }] };
+    const service = serviceObject(crowded);
+    service.validate();
+    expect(service.spec!.ports!.map((p) => `${p.name} ${p.port}`)).toEqual(["port-80-2 80", "port-80 8080"]);
+  });
+
   it("leaves a service that names no protocol as it was", () => {
     const plain = serviceObject(webOf(planOf(baseFixture())));
     expect(plain.spec!.ports).toEqual([{ name: "http", port: 80, targetPort: 8080, protocol: "TCP" }]);
