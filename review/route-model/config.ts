@@ -87,11 +87,21 @@ export interface ClusterObjects {
 
 // --- Front door resources -------------------------------------------------------------------------
 
+/** The Compute API spells these `requestHeadersToAdd`; the Pulumi provider `requestHeadersToAdds`. Both are read. */
 export interface HeaderActionInput {
-  readonly requestHeadersToAdd?: readonly { readonly headerName: string; readonly headerValue: string; readonly replace?: boolean }[];
+  readonly requestHeadersToAdd?: readonly HeaderAddInput[];
+  readonly requestHeadersToAdds?: readonly HeaderAddInput[];
   readonly requestHeadersToRemove?: readonly string[];
-  readonly responseHeadersToAdd?: readonly { readonly headerName: string; readonly headerValue: string; readonly replace?: boolean }[];
+  readonly requestHeadersToRemoves?: readonly string[];
+  readonly responseHeadersToAdd?: readonly HeaderAddInput[];
+  readonly responseHeadersToAdds?: readonly HeaderAddInput[];
   readonly responseHeadersToRemove?: readonly string[];
+  readonly responseHeadersToRemoves?: readonly string[];
+}
+export interface HeaderAddInput {
+  readonly headerName: string;
+  readonly headerValue: string;
+  readonly replace?: boolean;
 }
 export interface UrlRedirectInput {
   readonly hostRedirect?: string;
@@ -105,7 +115,7 @@ export interface RouteActionInput {
   readonly weightedBackendServices?: readonly { readonly backendService: string; readonly weight: number; readonly headerAction?: HeaderActionInput }[];
   readonly urlRewrite?: { readonly pathPrefixRewrite?: string; readonly hostRewrite?: string; readonly pathTemplateRewrite?: string };
   readonly faultInjectionPolicy?: { readonly abort?: { readonly httpStatus?: number; readonly percentage?: number }; readonly delay?: unknown };
-  readonly timeout?: { readonly seconds?: number | string };
+  readonly timeout?: { readonly seconds?: number | string; readonly nanos?: number };
   readonly requestMirrorPolicy?: { readonly backendService?: string };
   readonly retryPolicy?: unknown;
 }
