@@ -516,7 +516,18 @@ export const registrationChecks: readonly RegistrationCheck[] = [
   },
 ];
 
+/** How a URL map picks a rule: what `npm run route` and the route tests assume of GCP. */
+export const urlMapMatching: Contract = {
+  id: "gcp.url-map-matching",
+  party: "GCP",
+  subject: "URL map",
+  rule: "a request takes the host rule whose host matches (an exact host before wildcards; `*` stands for any run of letters, digits, dashes and dots), then in its path matcher the route rule of lowest priority number whose match rules hold (the match rules of one route rule are ORed, the conditions inside one ANDed; the method is matched as the `:method` header), else the path matcher's default; the query is not part of the path",
+  source: { ...COMPUTE_API, section: "urlMaps: HostRule.hosts, HttpRouteRule.priority and matchRules, HttpHeaderMatch.headerName" },
+  checkedIn: { program: "the route evaluator walks the registered URL map this way (review/route-model/url-map.ts), and the route tests and `npm run route` rely on it" },
+};
+
 export const contracts: readonly Contract[] = [
+  urlMapMatching,
   names,
   forwardingRuleAddress,
   forwardingRulePorts,

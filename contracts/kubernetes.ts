@@ -204,4 +204,14 @@ export const registrationChecks: readonly RegistrationCheck[] = [
   },
 ];
 
-export const contracts: readonly Contract[] = [crdRequired, namespaceRequired, objectMeta, gatewayApiCrds, gatewayRedirectCodes, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits, uniqueUrns];
+/** How a gateway orders HTTPRoute rules: what `npm run route` and the route tests assume of the Gateway API. */
+export const routePrecedence: Contract = {
+  id: "kubernetes.httproute-precedence",
+  party: "Kubernetes",
+  subject: "Gateway API HTTPRoute",
+  rule: "among the rules attached to a listener for the request's most specific host name, an Exact path wins over a PathPrefix, a longer prefix over a shorter, a method match over none, more header matches over fewer, more query matches over fewer, then the older route, then namespace/name, then rule order; PathPrefix matches whole path elements",
+  source: { title: "Gateway API: HTTPRoute (gateway.networking.k8s.io/v1)", section: "HTTPRouteRule.matches: precedence of matches", url: "https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch" },
+  checkedIn: { program: "the route evaluator orders a gateway's rules this way (review/route-model/precedence.ts), and the route tests and `npm run route` rely on it" },
+};
+
+export const contracts: readonly Contract[] = [crdRequired, routePrecedence, namespaceRequired, objectMeta, gatewayApiCrds, gatewayRedirectCodes, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits, uniqueUrns];

@@ -1,5 +1,5 @@
 /**
- * The order in which a gateway tries HTTPRoute matches, the Gateway API's precedence (HTTPRouteRule
+ * The order in which a gateway tries HTTPRoute matches, the Gateway API's precedence [kubernetes.httproute-precedence] (HTTPRouteRule
  * `matches`, "Proxy or Load Balancer routing configuration generated from HTTPRoutes MUST prioritize
  * matches based on the following criteria, continuing on ties"), as Istio implements it:
  * 1. path kind: Exact, then PathPrefix, then RegularExpression (the specification leaves regular

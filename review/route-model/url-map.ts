@@ -1,5 +1,5 @@
 /**
- * The GCP URL map, evaluated as the Compute API documents it (UrlMap, HostRule, PathMatcher,
+ * The GCP URL map, evaluated as the Compute API documents it [gcp.url-map-matching] (UrlMap, HostRule, PathMatcher,
  * HttpRouteRule, HttpRouteAction, HttpRedirectAction, HttpHeaderAction):
  * - the Host header picks a host rule (an exact host before wildcards, the longest wildcard suffix
  *   first); no host rule: the URL map's own default;

@@ -159,6 +159,8 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "istio.tls-origination": [["test/components/kubernetes/backend-protocols.test.ts", "originates TLS to the HTTPS ports alone, without checking the pods' certificates, in the gateway namespace only"], ["test/components/kubernetes/backend-protocols.test.ts", "keeps the service's own policy beside the TLS, a sticky port's hash included"]],
   "gke.mci-server-fields": [["test/migrate/import.test.ts", "takes off what the API server and GKE's controllers added, and keeps what the owner wrote"], ["test/migrate/import.test.ts", "adopts an address the annotation names, at the IP the dump's VIP gives"]],
   "kubernetes.gateway-redirect-codes": [["test/spec/https-redirect.test.ts", "behind AWS makes each EKS gateway's redirect route answer with its host's code"]],
+  "gcp.url-map-matching": [["test/review/route-model/url-map.test.ts", "an exact host before a wildcard that also takes it"], ["test/review/route-model/url-map.test.ts", "a :method header match takes the method"]],
+  "kubernetes.httproute-precedence": [["test/review/route-model/gateway.test.ts", "PathPrefix never takes a longer element"], ["test/review/route-model/gateway.test.ts", "a method match before more header matches"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 
