@@ -151,6 +151,18 @@ export const noRegex: Contract = {
   checkedIn: { engine: "URL map registrations", validator: "fleetgate.match headers and queryParams of type RegularExpression" },
 };
 
+/** The pseudo-header a URL map's header match reads the request's method from. */
+export const METHOD_HEADER = ":method";
+
+export const methodMatch: Contract = {
+  id: "gcp.method-match",
+  party: "GCP",
+  subject: "URL map",
+  rule: `a route rule matches the request's method with a header match on the pseudo-header "${METHOD_HEADER}" (exactMatch of the method, such as "GET"); the URL map has no method field of its own`,
+  source: { ...COMPUTE_API, section: "UrlMap: HttpRouteRuleMatch.headerMatches, HttpHeaderMatch.headerName", url: "https://cloud.google.com/compute/docs/reference/rest/v1/urlMaps" },
+  checkedIn: { program: "a route's method becomes its match rule's first header match, `:method` with exactMatch of the method (components/gcp/url-map.ts)" },
+};
+
 export const healthChecks: Contract = {
   id: "gcp.health-checks",
   party: "GCP",
@@ -543,6 +555,7 @@ export const contracts: readonly Contract[] = [
   urlMapLimits,
   urlMapRules,
   noRegex,
+  methodMatch,
   healthChecks,
   firewallPriority,
   negReferences,

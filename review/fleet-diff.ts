@@ -114,7 +114,7 @@ function teamsOf(host: HostPlan): string[] {
 
 function routeText(r: RoutePlan): string {
   const path = r.match.path.type === "Exact" ? r.match.path.value : `${r.match.path.value}*`;
-  const conditions = [...r.match.headers.map((h) => `header ${h.name}`), ...r.match.queryParams.map((q) => `query ${q.name}`)];
+  const conditions = [...(r.match.method !== undefined ? [`method ${r.match.method}`] : []), ...r.match.headers.map((h) => `header ${h.name}`), ...r.match.queryParams.map((q) => `query ${q.name}`)];
   return conditions.length ? `${path} if ${conditions.join(" and ")}` : path;
 }
 

@@ -88,7 +88,7 @@ function clusterTitle(c: ClusterPlan): string[] {
 /** GCE URL-map meaning, as the teams wrote it: `/cart` exact, `/cart/*` below `/cart/`, `/*` everything. */
 function matchText(m: RouteMatchPlan): string {
   const path = m.path.type === "Exact" ? m.path.value : `${m.path.value}*`;
-  const conditions = [...m.headers.map((h) => `header ${h.name}${h.type === "Present" ? "" : h.type === "Exact" ? `=${h.value}` : `~${h.value}`}`), ...m.queryParams.map((q) => `query ${q.name}${q.value ? `=${q.value}` : ""}`)];
+  const conditions = [...(m.method !== undefined ? [`method ${m.method}`] : []), ...m.headers.map((h) => `header ${h.name}${h.type === "Present" ? "" : h.type === "Exact" ? `=${h.value}` : `~${h.value}`}`), ...m.queryParams.map((q) => `query ${q.name}${q.value ? `=${q.value}` : ""}`)];
   return conditions.length ? `${path} if ${conditions.join(" and ")}` : path;
 }
 

@@ -43,17 +43,19 @@ export function matchKey(match: RouteMatchPlan): string {
   const values = (list: RouteMatchPlan["headers"]) => list.map((m) => `${m.name}${m.type === "Present" ? "?" : m.type === "Exact" ? "=" : "~"}${m.value ?? ""}`).join("&");
   const headers = values(match.headers);
   const query = values(match.queryParams);
-  return `${match.path.type === "Exact" ? "=" : "^"}${match.path.value}${headers ? ` h:${headers}` : ""}${query ? ` q:${query}` : ""}`;
+  return `${match.path.type === "Exact" ? "=" : "^"}${match.path.value}${match.method !== undefined ? ` m:${match.method}` : ""}${headers ? ` h:${headers}` : ""}${query ? ` q:${query}` : ""}`;
 }
 
 /**
  * Orders matches from most to least specific: exact paths first, then longer prefixes; for the same
- * path, more header and query conditions first; ties broken by the key so the order is total.
+ * path, a method match before none (Gateway API's precedence: path, then method, then header and query
+ * matches), then more header and query conditions first; ties broken by the key so the order is total.
  * An exact path that overlaps a prefix is never shorter than it, so this is GCE's longest match.
  */
 export function compareMatches(a: RouteMatchPlan, b: RouteMatchPlan): number {
   if (a.path.type !== b.path.type) return a.path.type === "Exact" ? -1 : 1;
   if (a.path.value.length !== b.path.value.length) return b.path.value.length - a.path.value.length;
+  if ((a.method === undefined) !== (b.method === undefined)) return a.method !== undefined ? -1 : 1;
   const conditions = (m: RouteMatchPlan) => m.headers.length + m.queryParams.length;
   if (conditions(a) !== conditions(b)) return conditions(b) - conditions(a);
   const ka = matchKey(a);
@@ -62,15 +64,16 @@ export function compareMatches(a: RouteMatchPlan, b: RouteMatchPlan): number {
 }
 
 /**
- * The full match of an ingress path: its path rule and its extra conditions, in a total order (name,
- * then type, then value), so that the same conditions written in any order are the same match.
+ * The full match of an ingress path: its path rule, its method and its extra conditions, in a total
+ * order (name, then type, then value), so that the same conditions written in any order are the same match.
  */
 export function routeMatch(path: PathMatchPlan, ext: PathExtension | undefined): RouteMatchPlan {
   const conditions = (list: readonly ValueMatchPlan[] | undefined): ValueMatchPlan[] =>
     (list ?? [])
       .map((m) => ({ name: m.name, type: m.type, ...(m.value !== undefined && m.type !== "Present" ? { value: m.value } : {}) }))
       .sort((a, b) => compareText(a.name, b.name) || compareText(a.type, b.type) || compareText(a.value ?? "", b.value ?? ""));
-  return { path, headers: conditions(ext?.match?.headers), queryParams: conditions(ext?.match?.queryParams) };
+  const method = ext?.match?.method;
+  return { path, ...(method !== undefined ? { method } : {}), headers: conditions(ext?.match?.headers), queryParams: conditions(ext?.match?.queryParams) };
 }
 
 function compareText(a: string, b: string): number {

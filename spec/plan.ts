@@ -340,6 +340,8 @@ export interface ValueMatchPlan {
 
 export interface RouteMatchPlan {
   readonly path: PathMatchPlan;
+  /** The request's method must be this one (Gateway API's HTTPMethod); absent, any method matches. */
+  readonly method?: "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "CONNECT" | "OPTIONS" | "TRACE" | "PATCH";
   /** Sorted by name. */
   readonly headers: readonly ValueMatchPlan[];
   /** Sorted by name. */
@@ -383,7 +385,10 @@ export type RouteActionPlan =
 export interface RoutePlan {
   /** Stable identity within the host: derived from the match, never from document order. */
   readonly key: string;
-  /** 1 is tried first. Exact paths come first, then longer prefixes; more conditions before fewer. */
+  /**
+   * 1 is tried first. Exact paths come first, then longer prefixes; on one path a method match before
+   * none, then more conditions before fewer (Gateway API's precedence).
+   */
   readonly priority: number;
   readonly match: RouteMatchPlan;
   readonly action: RouteActionPlan;

@@ -633,7 +633,7 @@ function validateIngress(
       const previous = claims.get(claimKey);
       if (previous) {
         const where = previous.loaded.locate(previous.path);
-        at(loaded, [...pathPath, "path"], `${host}${entry.path ?? "/*"} is already claimed by ${keyOf(previous.loaded.doc)} at ${where.file}:${where.line ?? 1}; one host and path have one owner, so remove one of them or tell them apart with fleetgate.match`);
+        at(loaded, [...pathPath, "path"], `${host}${entry.path ?? "/*"}${ext?.match?.method !== undefined ? ` for ${ext.match.method}` : ""} is already claimed by ${keyOf(previous.loaded.doc)} at ${where.file}:${where.line ?? 1}; one host and path have one owner, so remove one of them or tell them apart with fleetgate.match (another method, headers or query parameters)`);
       } else claims.set(claimKey, { loaded, path: [...pathPath, "path"] });
     });
   });

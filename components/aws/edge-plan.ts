@@ -168,7 +168,7 @@ function clusterEdge(plan: FleetPlan, cluster: ClusterPlan): AwsClusterEdge {
 
 /** The failover order of the service that answers the host's unmatched paths (its catch-all). */
 function hostFailover(plan: FleetPlan, host: HostPlan): readonly string[] {
-  const catchAll = host.routes.find((r) => r.match.path.type === "Prefix" && r.match.path.value === "/" && r.match.headers.length === 0 && r.match.queryParams.length === 0);
+  const catchAll = host.routes.find((r) => r.match.path.type === "Prefix" && r.match.path.value === "/" && r.match.method === undefined && r.match.headers.length === 0 && r.match.queryParams.length === 0);
   const service =
     catchAll?.action.kind === "forward" ? [...catchAll.action.backends].sort((a, b) => b.weight - a.weight)[0]?.service : host.defaultBackend?.service;
   return plan.services.find((s) => s.key === service)?.failover ?? [];

@@ -18,6 +18,7 @@
  *   routes. (Unknown hosts go to the catch-all unchanged; the gateways' guard rules keep those, and
  *   anything else tagged by the front door, off the health rules: components/dispatch.ts.)
  */
+import { METHOD_HEADER } from "../../contracts/gcp";
 import { boundedName } from "../../spec/names";
 import { RESERVED_PATH_PREFIX } from "../../spec/paths";
 import type { CatchAllPlan, HeaderActionsPlan, HostPlan, RetryPlan, RouteActionPlan, RoutePlan, RouteMatchPlan, ValueMatchPlan } from "../../spec/plan";
@@ -238,9 +239,11 @@ export function routeRule<R>(host: HostPlan, route: RoutePlan, targets: GcpBacke
 export function matchRule(match: RouteMatchPlan): MatchRule {
   const values = <K extends string>(list: readonly ValueMatchPlan[], nameKey: K) =>
     list.map((m) => ({ [nameKey]: m.name, ...valueMatch(m) }) as ValueMatch & Record<K, string>);
+  // The URL map has no method field: it reads the method as a pseudo-header [gcp.method-match].
+  const headers = [...(match.method !== undefined ? [{ headerName: METHOD_HEADER, exactMatch: match.method }] : []), ...values(match.headers, "headerName")];
   return {
     ...(match.path.type === "Exact" ? { fullPathMatch: match.path.value } : { prefixMatch: match.path.value }),
-    ...(match.headers.length > 0 ? { headerMatches: values(match.headers, "headerName") } : {}),
+    ...(headers.length > 0 ? { headerMatches: headers } : {}),
     ...(match.queryParams.length > 0 ? { queryParameterMatches: values(match.queryParams, "name") } : {}),
   };
 }

@@ -9,10 +9,11 @@
  * stays `Exact`.
  *
  * Precedence. Istio merges every HTTPRoute rule of a host into one list and sorts it (stable) by: match
- * kind (Exact, then PathPrefix, then RegularExpression), then length of the match value, then number of
- * header matches, then number of query matches; ties keep their order in the HTTPRoute (across
+ * kind (Exact, then PathPrefix, then RegularExpression), then length of the match value, then a method
+ * match before none, then number of header matches, then number of query matches (pilot's
+ * sortHTTPRoutes, which follows Gateway API's precedence); ties keep their order in the HTTPRoute (across
  * HTTPRoutes: creation time, then name). The plan orders routes by `priority`: exact paths, then longer
- * prefixes, more conditions first. So:
+ * prefixes, a method before none, more conditions first. So:
  * - all of a host's rules go into one HTTPRoute (or several that never split rules that tie), in plan
  *   order, so ties resolve as the plan does;
  * - exact paths stay in Istio's first tier (they come first in the plan too), unless the header/query
@@ -142,16 +143,17 @@ export interface PlacedRule {
 const RANK: Record<GatewayPathType, number> = { Exact: 3, PathPrefix: 2, RegularExpression: 1 };
 
 /** Istio's sort key of a rule: bigger sorts first, compared field by field. */
-export function istioSortKey(rule: { path: GatewayPath; intent: { match: RouteMatchPlan } }): [number, number, number, number] {
+export function istioSortKey(rule: { path: GatewayPath; intent: { match: RouteMatchPlan } }): [number, number, number, number, number] {
   const length = rule.path.type === "PathPrefix" ? istioPrefix(rule.path.value).length : rule.path.value.length;
-  return [RANK[rule.path.type], length, rule.intent.match.headers.length, rule.intent.match.queryParams.length];
+  const { match } = rule.intent;
+  return [RANK[rule.path.type], length, match.method !== undefined ? 1 : 0, match.headers.length, match.queryParams.length];
 }
 
 /** The rules in the order Istio tries them (a stable sort of the rules as written). */
 export function istioOrder<T extends { path: GatewayPath; intent: { match: RouteMatchPlan } }>(rules: readonly T[]): T[] {
   const keyed = rules.map((rule, index) => ({ rule, index, key: istioSortKey(rule) }));
   keyed.sort((a, b) => {
-    for (let i = 0; i < 4; i++) if (a.key[i] !== b.key[i]) return b.key[i]! - a.key[i]!;
+    for (let i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return b.key[i]! - a.key[i]!;
     return a.index - b.index;
   });
   return keyed.map((k) => k.rule);
@@ -160,8 +162,9 @@ export function istioOrder<T extends { path: GatewayPath; intent: { match: Route
 /** An error a host's routes cannot be served with, in words the spec's owner can act on. */
 export class RouteTranslationError extends Error {}
 
+/** Conditions besides the path: a match without any takes every request for its paths. */
 function conditionCount(match: RouteMatchPlan): number {
-  return match.headers.length + match.queryParams.length;
+  return (match.method !== undefined ? 1 : 0) + match.headers.length + match.queryParams.length;
 }
 
 /**
@@ -257,10 +260,13 @@ export function placeHostRules(host: HostPlan): PlacedRule[] {
   const regexIntents = intents.filter((i) => (isPrefix(i) && !prefixTier.has(i)) || regexExact.has(i));
   const natural = regexIntents.map((i) => escapeRegex(i.match.path.value) + (isPrefix(i) ? ".*" : ""));
   const lengths = natural.map((n) => n.length);
-  // Istio compares header, then query counts only between equally long expressions: a rule that
-  // already wins on those may be as long as the later rule; otherwise it must be strictly longer.
-  const winsTie = (a: RouteIntent, b: RouteIntent) =>
-    a.match.headers.length > b.match.headers.length || (a.match.headers.length === b.match.headers.length && a.match.queryParams.length > b.match.queryParams.length);
+  // Istio compares method, then header, then query counts only between equally long expressions: a
+  // rule that already wins on those may be as long as the later rule; otherwise it must be strictly longer.
+  const winsTie = (a: RouteIntent, b: RouteIntent) => {
+    const [ka, kb] = [a, b].map((intent) => [intent.match.method !== undefined ? 1 : 0, intent.match.headers.length, intent.match.queryParams.length]);
+    const differs = ka!.findIndex((v, i) => v !== kb![i]);
+    return differs !== -1 && ka![differs]! > kb![differs]!;
+  };
   for (let i = regexIntents.length - 1; i >= 0; i--)
     for (let j = i + 1; j < regexIntents.length; j++)
       if (planPathsOverlap(regexIntents[i]!.match.path, regexIntents[j]!.match.path))
@@ -280,15 +286,17 @@ export function placeHostRules(host: HostPlan): PlacedRule[] {
 
 interface Condition {
   readonly id: string;
-  readonly kind: "header" | "query";
+  readonly kind: "method" | "header" | "query";
   readonly name: string;
   readonly match: ValueMatchPlan;
 }
 
+/** A match's conditions besides the path; a method is an exact condition that every request has one value of. */
 function conditionsOf(match: RouteMatchPlan): Condition[] {
+  const method: Condition[] = match.method !== undefined ? [{ id: `m:${match.method}`, kind: "method", name: "method", match: { name: "method", type: "Exact", value: match.method } }] : [];
   const header = (m: ValueMatchPlan): Condition => ({ id: `h:${m.name.toLowerCase()}:${m.type}:${m.value ?? ""}`, kind: "header", name: m.name.toLowerCase(), match: m });
   const query = (m: ValueMatchPlan): Condition => ({ id: `q:${m.name}:${m.type}:${m.value ?? ""}`, kind: "query", name: m.name, match: m });
-  return [...match.headers.map(header), ...match.queryParams.map(query)];
+  return [...method, ...match.headers.map(header), ...match.queryParams.map(query)];
 }
 
 interface TestRequest {
@@ -377,7 +385,7 @@ export function verifyHostRules(host: HostPlan, rules: readonly PlacedRule[]): v
     const describe = (o: { key: string; path: string } | undefined) => (o ? `route ${o.key}${o.path !== request.path ? ` (as ${o.path})` : ""}` : "no route (404)");
     throw new RouteTranslationError(
       `${host.name}: the gateway cannot keep the spec's route order: a request for ${request.path}${conds.length ? ` with ${conds.join(", ")}` : ""} ` +
-        `goes to ${describe(want)} in the spec but would go to ${describe(got)} in the cluster, where Istio orders rules on one path by their header matches before their query matches. ` +
+        `goes to ${describe(want)} in the spec but would go to ${describe(got)} in the cluster, where Istio orders rules on one path by their method match, then their header matches, then their query matches. ` +
         `Give the route the spec tries first at least as many header conditions as the other, or give them different paths.`,
     );
   }
@@ -471,6 +479,7 @@ export function gatewayRule(rule: PlacedRule, context: ClusterRouteContext): Htt
   const matches = [
     {
       path: { type: rule.path.type, value: rule.path.value },
+      ...(match.method !== undefined ? { method: match.method } : {}),
       ...(match.headers.length ? { headers: match.headers.map(valueMatch) } : {}),
       ...(match.queryParams.length ? { queryParams: match.queryParams.map(valueMatch) } : {}),
     },

@@ -10,6 +10,7 @@ import { answeredDescription } from "../field-handling";
 import { SELECTOR_OPERATORS } from "../label-selector";
 import { REDIRECT_CODE_NAMES, type RedirectCodeName } from "../redirect-codes";
 import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
+import type { RouteMatchPlan } from "../plan";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
 
@@ -163,6 +164,17 @@ const headerActions = strictObject(
   "Header changes.",
 );
 
+/** Gateway API's HTTPMethod values (HTTPRouteMatch.method), which both front doors can match. */
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"] as const satisfies readonly NonNullable<RouteMatchPlan["method"]>[];
+
+const httpMethod = z
+  .enum(HTTP_METHODS)
+  .describe(
+    "The request's method; the path matches only requests with this method (methods are case-sensitive, so upper-case). " +
+      "Behind the GCP front door the URL map matches it as the `:method` pseudo-header, exactly; behind AWS each cluster's gateway matches it (the HTTPRoute match's `method`). " +
+      "On one path a route with a method is tried before routes without one, and before routes with more header or query conditions (Gateway API's precedence), so GET and POST of one path may go to different services, even of different ingresses.",
+  );
+
 export const pathExtensionSchema = strictObject(
   {
     split: z
@@ -170,7 +182,7 @@ export const pathExtensionSchema = strictObject(
       .optional()
       .describe("Fleetgate extension: send these percentages of the path's traffic to other services (a canary); the path's own backend receives the rest. The weights MUST add up to at most 100."),
     match: strictObject(
-      { headers: z.array(headerMatch).optional(), queryParams: z.array(queryParamMatch).optional() },
+      { method: httpMethod.optional(), headers: z.array(headerMatch).optional(), queryParams: z.array(queryParamMatch).optional() },
       "Fleetgate extension: further conditions; a request matches the path only if all of them hold.",
     ).optional(),
     timeout: duration("Fleetgate extension: request timeout for this path.").optional(),

@@ -124,6 +124,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "gcp.backend-kinds": [["test/components/gcp/backend-plan.test.ts", "reaches a non-GKE cluster through its own internet NEG backend service"]],
   "gcp.backend-balancing": [["test/components/gcp/backend-plan.test.ts", "gives GCP a capacity scaler it accepts"]],
   "gcp.lb-algorithms": [["test/components/gcp/front-door.test.ts", "sends the even-balanced service nearest-first like any other"], ["test/components/kubernetes/mesh-plan.test.ts", "splits an even service by region"]],
+  "gcp.method-match": [["test/components/gcp/url-map.test.ts", "matches a method as the :method pseudo-header, exactly, before the route's own header matches"]],
   "gcp.url-map-size": [["test/spec/plan-limits.test.ts", "refuses an environment whose URL map would outgrow GCP's size"]],
   "gcp.neg-references": [["test/simulation/waits.test.ts", "needs the NEG wait"], ["test/simulation/updates.test.ts", "GKE removes the cluster's NEGs once no backend service attaches them"]],
   "gke.neg-controller": [["test/simulation/first-up.test.ts", "naming the cluster and zone where GKE makes no NEG"], ["test/simulation/waits.test.ts", "needs the NEG wait"]],

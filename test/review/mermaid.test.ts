@@ -79,6 +79,12 @@ describe("the Mermaid picture of a FleetPlan", () => {
     expect(problemsOf(fleetDiagram(colliding))).toEqual([]);
   });
 
+  it("names a route's method among its conditions", () => {
+    const plan = examplePlan("prod");
+    const withMethod: FleetPlan = { ...plan, hosts: plan.hosts.map((h) => (h.name === "shop.example.com" ? { ...h, routes: h.routes.map((r) => (r.key === "=/cart" ? { ...r, match: { ...r.match, method: "POST" as const } } : r)) } : h)) };
+    expect(fleetDiagram(withMethod)).toContain('host_shop_example_com -->|"/cart if method POST<br/>');
+  });
+
   it("escapes quotes, angle brackets, pipes, hashes and backticks in labels", () => {
     expect(label(['say "hi" <b> | #1 `x` & co'])).toBe("say #34;hi#34; #60;b#62; #124; #35;1 #96;x#96; #38; co");
   });

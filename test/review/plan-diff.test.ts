@@ -8,6 +8,7 @@ import { PROJECT_ROOT } from "../../offline/run-offline";
 import type { FleetPlan } from "../../spec/plan";
 import { diffFleets, renderFleetDiff } from "../../review/fleet-diff";
 import { diffPlans } from "../../review/plan-diff";
+import { examplePlan } from "../examples";
 import { renderPlanDiff } from "../../review/render-diff";
 
 const fixtures = join(__dirname, "fixtures");
@@ -161,6 +162,17 @@ const render = (base: PlanDocument, head: PlanDocument) => renderPlanDiff(diffPl
 
 const RECORD = "gcp:dns/recordSet:RecordSet";
 const record = (inputs: Record<string, unknown>, options: Partial<PlannedResource> = {}) => resource(RECORD, "t-shop-a", { name: "shop.example.com.", type: "A", managedZone: "zone-a", ttl: 60, rrdatas: ["192.0.2.1"], ...inputs }, options);
+
+describe("the fleet's route changes", () => {
+  it("name a route's method, so that a method route added beside a plain one reads as its own route", () => {
+    const base = examplePlan("prod");
+    const cart = base.hosts.find((h) => h.name === "shop.example.com")!.routes.find((r) => r.key === "=/cart")!;
+    const post = { ...cart, key: "=/cart m:POST", priority: 1, match: { ...cart.match, method: "POST" as const } };
+    const head: FleetPlan = { ...base, hosts: base.hosts.map((h) => (h.name === "shop.example.com" ? { ...h, routes: [post, ...h.routes.map((r) => ({ ...r, priority: r.priority + 1 }))] } : h)) };
+    const lines = diffFleets(base, head).find((c) => c.owner === cart.team)!.lines;
+    expect(lines).toContain(`host \`shop.example.com\` route \`/cart if method POST\` added: shop/cart:80 100%`);
+  });
+});
 
 describe("the cluster a change is filed under", () => {
   it("is the resource's provider's cluster, else the cluster its name starts with, not the longest it mentions", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareMatches, gkePathToMatch, routeMatch } from "../../spec/paths";
+import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "../../spec/paths";
 import { healthCheckHost } from "../../spec/resolve";
 import type { RouteMatchPlan } from "../../spec/plan";
 
@@ -33,6 +33,13 @@ describe("route precedence", () => {
     expect(shuffled.sort(compareMatches)).toEqual(ordered);
   });
 
+  it("puts a method match after the path but before header and query conditions, as Gateway API orders them", () => {
+    const withMethod = (match: RouteMatchPlan, method: RouteMatchPlan["method"]): RouteMatchPlan => ({ ...match, method });
+    const ordered = [m("Exact", "/cart"), withMethod(m("Prefix", "/cart/items/"), "GET"), m("Prefix", "/cart/items/", 2), withMethod(m("Prefix", "/cart/", 1), "POST"), withMethod(m("Prefix", "/cart/"), "GET"), m("Prefix", "/cart/", 2), m("Prefix", "/cart/")];
+    const shuffled = [ordered[5]!, ordered[2]!, ordered[6]!, ordered[4]!, ordered[0]!, ordered[3]!, ordered[1]!];
+    expect(shuffled.sort(compareMatches)).toEqual(ordered);
+  });
+
   it("lets the longest match win, as GCE path rules do", () => {
     // For any request path, the first matching rule in precedence order is the longest one that matches.
     const rules = [m("Prefix", "/"), m("Prefix", "/a/"), m("Exact", "/a/b"), m("Prefix", "/a/b/"), m("Exact", "/a")].sort(compareMatches);
@@ -51,6 +58,13 @@ describe("route conditions", () => {
     const b = routeMatch({ type: "Prefix", value: "/" }, { match: { headers: [{ name: "x-a", type: "Exact", value: "1" }, { name: "x-b", type: "Exact", value: "2" }, { name: "x-a", type: "Present" }] } });
     expect(a).toEqual(b);
     expect(a.headers.map((h) => `${h.name}:${h.type}`)).toEqual(["x-a:Exact", "x-a:Present", "x-b:Exact"]);
+  });
+});
+
+describe("route keys", () => {
+  it("tell methods apart, and a method from none", () => {
+    const key = (method?: "GET" | "POST") => matchKey(routeMatch({ type: "Prefix", value: "/cart/" }, method ? { match: { method } } : undefined));
+    expect([key(), key("GET"), key("POST")]).toEqual(["^/cart/", "^/cart/ m:GET", "^/cart/ m:POST"]);
   });
 });
 

@@ -111,6 +111,31 @@ describe("the resolver on the prod example", () => {
   });
 });
 
+describe("method routes", () => {
+  it("key a route by its method and try it after longer paths but before header matches on the same path", () => {
+    const f = baseFixture();
+    const paths = (f.files["shop/shop.yaml"]![2] as Record<string, any>).spec.template.spec.rules[0].http.paths;
+    const cart = { serviceName: "cart", servicePort: 80 };
+    paths.push(
+      { path: "/cart/*", backend: cart, fleetgate: { match: { headers: [{ name: "x-a", value: "1" }, { name: "x-b", value: "2" }] } } },
+      { path: "/cart/*", backend: cart, fleetgate: { match: { method: "POST" } } },
+      { path: "/cart/*", backend: cart, fleetgate: { match: { method: "GET", headers: [{ name: "x-a", value: "1" }] } } },
+      { path: "/cart/items/*", backend: cart },
+    );
+    const result = planFixture(f);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const routes = result.plan!.hosts.find((h) => h.name === "shop.example.com")!.routes;
+    expect(routes.map((r) => [r.priority, r.key])).toEqual([
+      [1, "^/cart/items/"],
+      [2, "^/cart/ m:GET h:x-a=1"],
+      [3, "^/cart/ m:POST"],
+      [4, "^/cart/ h:x-a=1&x-b=2"],
+      [5, "^/cart/"],
+    ]);
+    expect(routes[2]!.match).toEqual({ path: { type: "Prefix", value: "/cart/" }, method: "POST", headers: [], queryParams: [] });
+  });
+});
+
 describe("health-check defaults", () => {
   const withCheck = (healthCheck: Record<string, number>) => {
     const f = baseFixture();

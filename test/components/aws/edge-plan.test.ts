@@ -34,6 +34,12 @@ describe("the AWS edge plan", () => {
     expect(edge.hosts.find((h) => h.host === "shop.example.com")!.failover).toBeUndefined();
   });
 
+  it("takes no failover order from a /* route of one method, which is not the host's catch-all", () => {
+    const f = awsFixture("latency-dns");
+    (f.files["search/search.yaml"]![1] as Doc).spec.template.spec.rules[0].http.paths[0].fleetgate = { match: { method: "GET" } };
+    expect(edgeOf(f).hosts.find((h) => h.host === "search.example.com")!.failover).toBeUndefined();
+  });
+
   it("splits a region's names into certificates of at most ACM's quota, keyed by their names", () => {
     const f = awsFixture();
     f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["*.shop.example.com"] }];

@@ -95,6 +95,28 @@ describe("the GCP URL map", () => {
     expect(matcher("suggest.apps.example.com").routeRules[0]!.matchRules).toEqual([{ prefixMatch: "/", queryParameterMatches: [{ name: "q", presentMatch: true }] }]);
   });
 
+  it("matches a method as the :method pseudo-header, exactly, before the route's own header matches", () => {
+    const forwardB: RouteActionPlan = { kind: "forward", backends: [{ service: "ns/b", port: 80, weight: 100 }] };
+    const rules = routesOnly(
+      buildUrlMap(
+        [
+          host([
+            { match: { path: { type: "Prefix", value: "/cart/" }, method: "POST", headers: [{ name: "x-a", type: "Exact", value: "1" }], queryParams: [] }, action: forwardB },
+            { match: { ...noConditions({ type: "Prefix", value: "/cart/" }), method: "GET" }, action: forwardA },
+            { match: noConditions({ type: "Prefix", value: "/cart/" }), action: forwardA },
+          ]),
+        ],
+        simpleBackends,
+        (k) => k,
+      ).pathMatchers[0]!,
+    ).routeRules;
+    expect(rules.map((r) => [r.priority, r.matchRules, r.service])).toEqual([
+      [ROUTE_PRIORITY_STEP, [{ prefixMatch: "/cart/", headerMatches: [{ headerName: ":method", exactMatch: "POST" }, { headerName: "x-a", exactMatch: "1" }] }], "ns/b:80"],
+      [2 * ROUTE_PRIORITY_STEP, [{ prefixMatch: "/cart/", headerMatches: [{ headerName: ":method", exactMatch: "GET" }] }], "ns/a:80"],
+      [3 * ROUTE_PRIORITY_STEP, [{ prefixMatch: "/cart/" }], "ns/a:80"],
+    ]);
+  });
+
   it("answers redirects with the spec's host, path or prefix and status code, keeping the query", () => {
     expect(matcher("www.example.com").routeRules[0]!.urlRedirect).toEqual({ hostRedirect: "shop.example.com", redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false });
     expect(matcher("search.apps.example.com").routeRules[0]!.urlRedirect).toEqual({ pathRedirect: "/", redirectResponseCode: "FOUND", stripQuery: false });

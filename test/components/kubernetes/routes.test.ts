@@ -1,3 +1,4 @@
+import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -47,6 +48,8 @@ function host(routes: { match: RouteMatchPlan; action: RouteActionPlan }[], defa
 
 interface Request {
   readonly path: string;
+  /** Absent: GET. */
+  readonly method?: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
 }
@@ -60,7 +63,7 @@ const header = (r: Request, name: string) => r.headers[name.toLowerCase()];
 function planResult(h: HostPlan, r: Request): string {
   const route = [...h.routes]
     .sort((a, b) => a.priority - b.priority)
-    .find((x) => planPathMatches(x.match.path, r.path) && x.match.headers.every((m) => valueHolds(m, header(r, m.name))) && x.match.queryParams.every((m) => valueHolds(m, r.query[m.name])));
+    .find((x) => planPathMatches(x.match.path, r.path) && (x.match.method === undefined || x.match.method === (r.method ?? "GET")) && x.match.headers.every((m) => valueHolds(m, header(r, m.name))) && x.match.queryParams.every((m) => valueHolds(m, r.query[m.name])));
   if (!route) return h.defaultBackend ? `forward ${h.defaultBackend.service}:${h.defaultBackend.weight} ${r.path}` : "404";
   const a = route.action;
   const newPath = (fullPath?: string, prefixPath?: string) => fullPath ?? (prefixPath !== undefined ? prefixPath + r.path.slice(route.match.path.value.length) : r.path);
@@ -68,22 +71,22 @@ function planResult(h: HostPlan, r: Request): string {
   return `forward ${a.backends.map((b) => `${b.service}:${b.weight}`).sort().join(",")} ${newPath(a.rewrite?.path, a.rewrite?.prefix)}`;
 }
 
-/** Istio's evaluation of Gateway API rules: tiers, length, header then query count, then rule order. */
+/** Istio's evaluation of Gateway API rules: tiers, length, method before none, header then query count, then rule order. */
 function istioResult(rules: readonly HttpRouteRule[], r: Request): string {
   const rank = { Exact: 3, PathPrefix: 2, RegularExpression: 1 } as const;
   const trim = (v: string) => (v !== "/" && v.endsWith("/") ? v.slice(0, -1) : v);
   const key = (rule: HttpRouteRule) => {
     const m = rule.matches![0]!;
     const type = m.path!.type as keyof typeof rank;
-    return [rank[type], (type === "PathPrefix" ? trim(m.path!.value!) : m.path!.value!).length, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
+    return [rank[type], (type === "PathPrefix" ? trim(m.path!.value!) : m.path!.value!).length, m.method !== undefined ? 1 : 0, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
   };
   const sorted = rules.map((rule, i) => ({ rule, i, k: key(rule) })).sort((a, b) => {
-    for (let j = 0; j < 4; j++) if (a.k[j] !== b.k[j]) return b.k[j]! - a.k[j]!;
+    for (let j = 0; j < 5; j++) if (a.k[j] !== b.k[j]) return b.k[j]! - a.k[j]!;
     return a.i - b.i;
   });
   for (const { rule } of sorted) {
     const m = rule.matches![0]!;
-    const pathOk = gatewayPathMatches({ type: m.path!.type as "Exact", value: m.path!.value! }, r.path);
+    const pathOk = gatewayPathMatches({ type: m.path!.type as "Exact", value: m.path!.value! }, r.path) && (m.method === undefined || m.method === (r.method ?? "GET"));
     const headersOk = (m.headers ?? []).every((h) => valueHolds(h, header(r, h.name)));
     const queryOk = (m.queryParams ?? []).every((q) => valueHolds(q, r.query[q.name]));
     if (!(pathOk && headersOk && queryOk)) continue;
@@ -99,7 +102,7 @@ function istioResult(rules: readonly HttpRouteRule[], r: Request): string {
 
 const everywhere = { localServices: { has: () => true } as unknown as ReadonlySet<string>, splitAtFrontDoor: true, serviceTimeout: () => undefined };
 const rulesOf = (h: HostPlan) => placeHostRules(h).map((r) => gatewayRule(r, everywhere));
-const req = (path: string, headers: Record<string, string> = {}, query: Record<string, string> = {}): Request => ({ path, headers, query });
+const req = (path: string, headers: Record<string, string> = {}, query: Record<string, string> = {}, method?: string): Request => ({ path, headers, query, ...(method ? { method } : {}) });
 
 describe("path meaning", () => {
   it("writes a GKE /x/* (plan prefix /x/) so that it takes /x/ and below but not /x, unlike a PathPrefix", () => {
@@ -131,8 +134,8 @@ describe("path meaning", () => {
 });
 
 describe("Istio's precedence", () => {
-  const rule = (type: "Exact" | "PathPrefix" | "RegularExpression", value: string, headers = 0, queries = 0) =>
-    ({ path: { type, value }, intent: { match: match(exact("/"), Array(headers).fill({ name: "h", type: "Exact", value: "v" }), Array(queries).fill({ name: "q", type: "Present" })) } }) as const;
+  const rule = (type: "Exact" | "PathPrefix" | "RegularExpression", value: string, headers = 0, queries = 0, method?: "GET") =>
+    ({ path: { type, value }, intent: { match: { ...match(exact("/"), Array(headers).fill({ name: "h", type: "Exact", value: "v" }), Array(queries).fill({ name: "q", type: "Present" })), ...(method ? { method } : {}) } } }) as const;
 
   it("tries Exact, then PathPrefix, then RegularExpression matches, whatever their lengths", () => {
     const rules = [rule("RegularExpression", "/a/very/long/expression/.*"), rule("PathPrefix", "/a"), rule("Exact", "/b")];
@@ -142,6 +145,11 @@ describe("Istio's precedence", () => {
   it("within a kind tries longer values first, then more header matches, then more query matches, then the order written", () => {
     const rules = [rule("RegularExpression", "/a/.*"), rule("RegularExpression", "/a/.*", 0, 2), rule("RegularExpression", "/a/.*", 1), rule("RegularExpression", "/a/b/.*"), rule("RegularExpression", "/b/.*")];
     expect(istioOrder(rules)).toEqual([rules[3], rules[2], rules[1], rules[0], rules[4]]);
+  });
+
+  it("within a kind and length tries a method match before more header or query matches", () => {
+    const rules = [rule("PathPrefix", "/a", 2, 2), rule("PathPrefix", "/a", 0, 0, "GET"), rule("PathPrefix", "/a", 1, 0, "GET"), rule("PathPrefix", "/ab")];
+    expect(istioOrder(rules)).toEqual([rules[3], rules[2], rules[1], rules[0]]);
   });
 });
 
@@ -167,6 +175,29 @@ describe("a host's rules in a cluster", () => {
     expect(istioResult(rules, req("/cart/items", { "x-canary": "always" }))).toBe("forward shop/cart-v2:100 /cart/items");
     expect(istioResult(rules, req("/cart/items"))).toBe("forward shop/cart-v2:10,shop/cart:90 /cart/items");
     expect(istioResult(rules, req("/cartography"))).toBe("forward shop/storefront:100 /cartography");
+  });
+
+  it("matches a method with the HTTPRoute match's method, before header matches on the same path, valid against Gateway API's schema", () => {
+    const h = host(
+      [
+        { match: { ...match(prefix("/cart/")), method: "POST" }, action: forward("ns/writer") },
+        { match: match(prefix("/cart/"), [{ name: "x-a", type: "Exact", value: "1" }]), action: forward("ns/canary") },
+        { match: match(prefix("/cart/")), action: forward("ns/reader") },
+      ],
+      "ns/default",
+    );
+    const rules = rulesOf(h);
+    expect(rules.map((r) => r.matches)).toEqual([
+      [{ path: { type: "RegularExpression", value: "/cart/.*" }, method: "POST" }],
+      [{ path: { type: "RegularExpression", value: "/cart/.*" }, headers: [{ name: "x-a", type: "Exact", value: "1" }] }],
+      [{ path: { type: "RegularExpression", value: "/cart/.*" } }],
+      [{ path: { type: "RegularExpression", value: "/.*" } }],
+    ]);
+    const route = new HTTPRoute({ metadata: { name: "h.example.com", namespace: "istio-gateways" }, spec: { parentRefs: [{ name: "fleet" }], hostnames: ["h.example.com"], rules } });
+    expect(() => route.validate()).not.toThrow();
+    expect(istioResult(rules, req("/cart/1", { "x-a": "1" }, {}, "POST"))).toBe("forward ns/writer:100 /cart/1");
+    expect(istioResult(rules, req("/cart/1", { "x-a": "1" }, {}, "GET"))).toBe("forward ns/canary:100 /cart/1");
+    expect(istioResult(rules, req("/cart/1", {}, {}, "PUT"))).toBe("forward ns/reader:100 /cart/1");
   });
 
   it("gives a prefix rewrite a PathPrefix, and keeps the bare path /v1 where the plan sends it", () => {
@@ -278,9 +309,10 @@ describe("any spec", () => {
   const pathArb = fc.tuple(fc.array(segment, { maxLength: 3 }), fc.boolean()).map(([segs, isPrefix]): PathMatchPlan => (isPrefix ? prefix(`/${segs.map((s) => `${s}/`).join("")}`) : exact(`/${segs.join("/")}`)));
   const headerArb = fc.constantFrom<ValueMatchPlan[]>([], [{ name: "x", type: "Exact", value: "1" }], [{ name: "x", type: "Exact", value: "2" }], [{ name: "x", type: "RegularExpression", value: "[12]" }], [{ name: "y", type: "Present" }], [{ name: "x", type: "Exact", value: "1" }, { name: "y", type: "Present" }]);
   const queryArb = fc.constantFrom<ValueMatchPlan[]>([], [{ name: "q", type: "Present" }], [{ name: "v", type: "RegularExpression", value: "[0-9]+" }], [{ name: "q", type: "Present" }, { name: "v", type: "Exact", value: "7" }]);
+  const methodArb = fc.constantFrom<RouteMatchPlan["method"]>(undefined, undefined, "GET", "POST");
   const routeArb = (rewrites: boolean) =>
-    fc.tuple(pathArb, headerArb, queryArb, fc.nat(4), fc.constantFrom("/r/", "/", "/deep/r/")).map(([path, headers, queryParams, kind, replacement]) => {
-      const m = match(path, headers, queryParams);
+    fc.tuple(pathArb, headerArb, queryArb, methodArb, fc.nat(4), fc.constantFrom("/r/", "/", "/deep/r/")).map(([path, headers, queryParams, method, kind, replacement]) => {
+      const m: RouteMatchPlan = { ...match(path, headers, queryParams), ...(method ? { method } : {}) };
       const service = `ns/s${kind}`;
       if (rewrites && kind === 0) return { match: m, action: forward(service, { rewrite: { prefix: replacement } }) };
       if (rewrites && kind === 1) return { match: m, action: { kind: "redirect", prefix: replacement, statusCode: 301 } as RouteActionPlan };
@@ -293,6 +325,7 @@ describe("any spec", () => {
     path: fc.array(fc.constantFrom("a", "b", "ab", "a.b", "", "z"), { maxLength: 4 }).map((s) => `/${s.join("/")}`),
     headers: fc.record({ x: fc.constantFrom("1", "2", "3"), y: fc.constant("v") }, { requiredKeys: [] }),
     query: fc.record({ q: fc.constant(""), v: fc.constantFrom("7", "42", "x") }, { requiredKeys: [] }),
+    method: fc.constantFrom("GET", "POST", "PUT"),
   });
 
   it("is served by the gateway exactly as the plan routes it, when it has no prefix rewrites (never refused)", () => {
