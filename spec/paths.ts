@@ -43,7 +43,7 @@ export function matchKey(match: RouteMatchPlan): string {
   const values = (list: RouteMatchPlan["headers"]) => list.map((m) => `${m.name}${m.type === "Present" ? "?" : m.type === "Exact" ? "=" : "~"}${m.value ?? ""}`).join("&");
   const headers = values(match.headers);
   const query = values(match.queryParams);
-  return `${match.path.type === "Exact" ? "=" : "^"}${match.path.value}${headers ? ` h:${headers}` : ""}${query ? ` q:${query}` : ""}`;
+  return `${match.path.type === "Exact" ? "=" : "^"}${match.path.value}${match.method !== undefined ? ` m:${match.method}` : ""}${headers ? ` h:${headers}` : ""}${query ? ` q:${query}` : ""}`;
 }
 
 /**
