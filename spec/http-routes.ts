@@ -25,6 +25,8 @@ import { durationMillis } from "./schema/common";
 import type { MultiClusterService } from "./schema/documents";
 import { GKE_MCS_GROUP, type HTTPBackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ReferenceGrant } from "./schema/gateway-api";
 import { findPort, type Problem } from "./select";
+import { DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME } from "./naming";
+import type { EnvironmentConfig } from "./schema/environment";
 
 export interface HttpRouteContext {
   readonly frontDoor: "gcp" | "aws";
@@ -33,6 +35,21 @@ export interface HttpRouteContext {
   readonly services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>;
   readonly referenceGrants: readonly Loaded<"ReferenceGrant", ReferenceGrant>[];
   readonly documents: Pick<LoadedDocuments, "invalid" | "unreadable">;
+}
+
+/** The context of the environment's routes: its front door, its fleet gateway, its services and grants. */
+export function httpRouteContext(
+  config: Pick<EnvironmentConfig, "frontDoor" | "gateway">,
+  services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>,
+  documents: Pick<LoadedDocuments, "invalid" | "unreadable" | "referenceGrants">,
+): HttpRouteContext {
+  return {
+    frontDoor: config.frontDoor,
+    gateway: { name: GATEWAY_NAME, namespace: config.gateway?.namespace ?? DEFAULT_GATEWAY_NAMESPACE },
+    services,
+    referenceGrants: documents.referenceGrants,
+    documents,
+  };
 }
 
 /** One plan route of an HTTPRoute: a hostname and one (half of a) match of a rule. */
