@@ -16,7 +16,8 @@ import { readDump, type DumpObject } from "./dump";
 import { cleanObject } from "./strip";
 
 /** The kinds the import writes, with the API group each belongs to. */
-export const IMPORTED_KINDS: Readonly<Record<DocumentKind, string>> = {
+/** The import reads GKE objects only: Gateway API routes are written by hand. */
+export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant">, string>> = {
   MultiClusterIngress: "networking.gke.io",
   MultiClusterService: "networking.gke.io",
   BackendConfig: "cloud.google.com",
@@ -90,7 +91,7 @@ export function planImport(options: ImportOptions): ImportPlan {
       skipped.push(`Secret ${namespace ?? ""}/${name ?? ""}: Fleetgate never writes Secrets; its data was neither written nor printed (TLS secrets of ingresses are replaced by managed certificates).`);
       continue;
     }
-    if (!(kind in IMPORTED_KINDS) || IMPORTED_KINDS[kind as DocumentKind] !== group) {
+    if (!(kind in IMPORTED_KINDS) || IMPORTED_KINDS[kind as keyof typeof IMPORTED_KINDS] !== group) {
       skipped.push(`${label} (${String(value.apiVersion)}): not a kind Fleetgate reads (it reads ${Object.entries(IMPORTED_KINDS).map(([k, g]) => `${k} of ${g}`).join(", ")}); it stays in its clusters as it is.`);
       continue;
     }

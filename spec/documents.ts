@@ -14,6 +14,7 @@ import {
   type MultiClusterIngress,
   type MultiClusterService,
 } from "./schema/documents";
+import type { HTTPRoute, ReferenceGrant } from "./schema/gateway-api";
 import { salvage } from "./salvage";
 import { parseYamlDocuments, type Locator } from "./yaml-source";
 
@@ -46,6 +47,9 @@ export interface LoadedDocuments {
   readonly ingresses: Loaded<"MultiClusterIngress", MultiClusterIngress>[];
   readonly backendConfigs: Loaded<"BackendConfig", BackendConfig>[];
   readonly frontendConfigs: Loaded<"FrontendConfig", FrontendConfig>[];
+  /** Gateway API routes (spec/http-routes.ts) and the grants that let them reach other namespaces. */
+  readonly httpRoutes: Loaded<"HTTPRoute", HTTPRoute>[];
+  readonly referenceGrants: Loaded<"ReferenceGrant", ReferenceGrant>[];
 }
 
 const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
@@ -56,10 +60,12 @@ const LIST_OF = {
   MultiClusterIngress: "ingresses",
   BackendConfig: "backendConfigs",
   FrontendConfig: "frontendConfigs",
+  HTTPRoute: "httpRoutes",
+  ReferenceGrant: "referenceGrants",
 } as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [] };
+  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [] };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 

@@ -52,13 +52,17 @@ export function planEnvironment(input: PlanInput): PlanResult {
   return hasErrors(diagnostics) ? { diagnostics: reported } : { plan, diagnostics: reported };
 }
 
-/** Where a host is first claimed: its first ingress rule. */
+/** Where a host is first claimed: its first ingress rule, else its first HTTPRoute hostname. */
 function hostPlace(documents: LoadedDocuments, host: string): Omit<Diagnostic, "severity" | "message"> | undefined {
   for (const loaded of documents.ingresses) {
     const index = loaded.doc.spec.template.spec.rules.findIndex((r) => r.host === host);
     if (index === -1) continue;
     const path = ["spec", "template", "spec", "rules", index, "host"];
     return { ...loaded.locate(path), path: `spec.template.spec.rules[${index}].host` };
+  }
+  for (const loaded of documents.httpRoutes) {
+    const index = loaded.doc.spec.hostnames.indexOf(host);
+    if (index !== -1) return { ...loaded.locate(["spec", "hostnames", index]), path: `spec.hostnames[${index}]` };
   }
   return undefined;
 }

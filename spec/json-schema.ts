@@ -31,7 +31,7 @@ export function documentsJsonSchema(): JsonSchema {
     $comment: GENERATED,
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "Fleetgate service documents",
-    description: "A document in stacks/<env>/<team>/*.yaml: a GKE MultiClusterService, MultiClusterIngress, BackendConfig or FrontendConfig. Fields named `fleetgate` are Fleetgate's extensions.",
+    description: "A document in stacks/<env>/<team>/*.yaml: a GKE MultiClusterService, MultiClusterIngress, BackendConfig or FrontendConfig, or a Gateway API HTTPRoute or ReferenceGrant. Fields named `fleetgate` are Fleetgate's extensions.",
     oneOf: kinds.map(toSchema),
   };
 }

@@ -10,7 +10,9 @@ import { ingressAnnotations, routedServices } from "./ingress";
 import { hostInDomain, wildcardCovers } from "./names";
 import { adoptedAddressHosts, canonicalIp, ipVersionOf } from "./static-ip";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName, NLB_SERVICE_NAME } from "./naming";
-import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "./paths";
+import { gkePathToMatch, matchKey, routeMatch } from "./paths";
+import { comparePrecedence, gkePrecedence, type RoutePrecedence } from "./route-precedence";
+import { httpRouteContext, httpRouteServices, isShadowed, normaliseHttpRoute } from "./http-routes";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
 import type { z } from "zod";
@@ -58,7 +60,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
   const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));
   const catchAll = resolveCatchAll(config, documents, serviceDocs);
-  const routed = routedServices(documents.ingresses.map((l) => l.doc), catchAll?.service);
+  const routed = new Set([...routedServices(documents.ingresses.map((l) => l.doc), catchAll?.service), ...httpRouteServices(documents.httpRoutes.map((l) => l.doc))]);
 
   // Which clusters serve each service (the front door and the gateways need the same answer).
   const selections = new Map(
@@ -371,7 +373,7 @@ function retryPlan(retries: NonNullable<PathExtension["retries"]>): P.RetryPlan 
 
 interface HostDraft {
   owners: Set<string>;
-  routes: P.RoutePlan[];
+  routes: (P.RoutePlan & { precedence: RoutePrecedence; derived?: boolean })[];
   defaultBackend?: P.BackendRefPlan;
   preShared?: readonly string[];
 }
@@ -413,14 +415,32 @@ function resolveHosts(
               statusCode: ext.redirect.statusCode,
             }
           : forwardAction(namespace, path.backend!, ext, portOf, services);
-        draft.routes.push({ key: matchKey(match), priority: 0, match, action, ingress: keyOf(ingress), team: loaded.team });
+        draft.routes.push({ key: matchKey(match), priority: 0, match, action, ingress: keyOf(ingress), team: loaded.team, precedence: gkePrecedence(match) });
       }
     }
   }
 
+  // Gateway API routes join the same hosts (spec/http-routes.ts); a rule that only sends everything else
+  // to one backend is the host's default backend, as a MultiClusterIngress's spec.backend.
+  const context = httpRouteContext(config, services, documents);
+  for (const loaded of documents.httpRoutes)
+    for (const route of normaliseHttpRoute(loaded, context).routes) {
+      const draft = drafts.get(route.host) ?? { owners: new Set<string>(), routes: [] };
+      drafts.set(route.host, draft);
+      draft.owners.add(loaded.doc.metadata.namespace);
+      if (route.defaultBackend) draft.defaultBackend = route.defaultBackend;
+      else
+        draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
+    }
+
   return [...drafts.keys()].sort().map((name): P.HostPlan => {
     const draft = drafts.get(name)!;
-    const routes = draft.routes.sort((a, b) => compareMatches(a.match, b.match)).map((r, i) => ({ ...r, priority: i + 1 }));
+    // The exact half of a PathPrefix never matches where a real Exact match of its key is (spec/http-routes.ts).
+    const realExact = new Set(draft.routes.filter((r) => r.precedence.exact).map((r) => `${name} ${r.key}`));
+    const routes = draft.routes
+      .filter((r) => !isShadowed({ host: name, match: r.match, derived: r.derived ?? false }, realExact))
+      .sort(comparePrecedence)
+      .map(({ precedence: _precedence, derived: _derived, ...r }, i): P.RoutePlan => ({ ...r, priority: i + 1 }));
     const clusters = new Set<string>();
     for (const b of backendsOf({ routes, defaultBackend: draft.defaultBackend })) for (const s of selections.get(b.service) ?? []) clusters.add(s.cluster.name);
     return {

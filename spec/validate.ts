@@ -22,6 +22,8 @@ import { backendConfigNames, findPort, selectClusters, type Problem } from "./se
 import { checkBackendProtocols } from "./backend-protocols";
 import { checkGkeFields } from "./field-handling";
 import { checkUnusedConfigs } from "./unused-configs";
+import { checkHttpRoutes, type ClaimMaps } from "./http-route-checks";
+import { httpRouteContext, httpRouteServices } from "./http-routes";
 import { matchesSelector } from "./label-selector";
 import { accessLocationProblem } from "./cluster-links";
 import { redirectCodeProblems } from "./https-redirect";
@@ -263,18 +265,21 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   duplicates(documents.ingresses, "MultiClusterIngress");
 
   checkDerivedNames(services, config, at);
-  const routed = routedServices(documents.ingresses.map((l) => l.doc), catchAllService(config, documents.ingresses));
+  const routed = new Set([...routedServices(documents.ingresses.map((l) => l.doc), catchAllService(config, documents.ingresses)), ...httpRouteServices(documents.httpRoutes.map((l) => l.doc))]);
   for (const loaded of services.values()) validateService(loaded, config, at, report, backendConfigs, documents, sound, routed);
   checkBackendProtocols(services, backendConfigs as Map<string, Loaded<"BackendConfig", unknown>>, config, at);
   checkGkeFields(documents, config.frontDoor, at);
   checkUnusedConfigs(documents, at);
   if (config.frontDoor === "aws") for (const loaded of documents.backendConfigs) warnUnappliedOnAws(loaded, config, at);
   if (config.frontDoor === "gcp") for (const loaded of documents.backendConfigs) checkCustomHeaders(loaded, at);
-  const claims = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>();
-  const defaults = new Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
-  const certificates = new Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>();
+  const claims: ClaimMaps["claims"] = new Map();
+  const defaults: ClaimMaps["defaults"] = new Map();
+  const certificates: ClaimMaps["certificates"] = new Map();
   for (const loaded of documents.ingresses)
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
+  const grants = hostGrants(config.hostOwnership);
+  const ownedBy = (namespace: string) => config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
+  checkHttpRoutes(documents, config, httpRouteContext(config, services, documents), { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
   for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
 
@@ -292,7 +297,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   checkCatchAll(config, documents.ingresses, at, env, namespacesWithBrokenIngresses);
   for (const [key, loaded] of services)
     if (!routed.has(key) && !namespacesWithBrokenIngresses.has(loaded.doc.metadata.namespace))
-      at(loaded, ["metadata", "name"], `${key} is routed by no MultiClusterIngress: it is exported in the mesh but the front door does not serve it`, "warning");
+      at(loaded, ["metadata", "name"], `${key} is routed by no MultiClusterIngress or HTTPRoute: it is exported in the mesh but the front door does not serve it`, "warning");
 
   // Which clusters serve something: they get a gateway, which the front door must be able to reach.
   const serving = new Set<string>();
@@ -481,9 +486,9 @@ function validateIngress(
   at: DocReport,
   services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
   frontendConfigs: Map<string, Loaded<DocumentKind, unknown>>,
-  claims: Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; path: PathSegment[] }>,
-  defaults: Map<string, { service: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
-  certificates: Map<string, { names: string; loaded: Loaded<"MultiClusterIngress", MultiClusterIngress> }>,
+  claims: ClaimMaps["claims"],
+  defaults: ClaimMaps["defaults"],
+  certificates: ClaimMaps["certificates"],
   sound: Soundness,
 ): void {
   const { config, environment } = input;

@@ -1,0 +1,414 @@
+/**
+ * Gateway API HTTPRoutes normalised into the FleetPlan's routes, with the problems that keep a route from
+ * being expressed exactly. One function serves the validator (which reports the problems at their
+ * fields) and the resolver (which runs only when there are none), so both read a route the same way.
+ *
+ * The mapping (docs/dialects.md):
+ * - Exact `/x` is the plan's Exact `/x`; PathPrefix `/x` matches whole path elements, so it becomes two
+ *   plan routes with one action: Exact `/x` and Prefix `/x/` (PathPrefix `/` is Prefix `/`).
+ * - Several matches of a rule are ORed: each is a plan route of its own with the rule's action; so is
+ *   each of the route's hostnames.
+ * - A rule whose only business is "everything else to one backend" (PathPrefix `/`, no other
+ *   condition, no filter, no timeout, one backend) is the host's default backend, as a
+ *   MultiClusterIngress's spec.backend is.
+ * - Precedence: spec/route-precedence.ts.
+ */
+import { cite } from "../contracts/contract";
+import { noRegex } from "../contracts/gcp";
+import type { PathSegment } from "./diagnostics";
+import { failedToLoad, keyOf, type Loaded, type LoadedDocuments } from "./documents";
+import { didYouMean } from "./names";
+import { isReservedPath, matchKey, RESERVED_PATH_PREFIX } from "./paths";
+import type * as P from "./plan";
+import { sourceKey, type RoutePrecedence } from "./route-precedence";
+import { durationMillis } from "./schema/common";
+import type { MultiClusterService } from "./schema/documents";
+import { GKE_MCS_GROUP, type HTTPBackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ReferenceGrant } from "./schema/gateway-api";
+import { findPort, type Problem } from "./select";
+import { DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME } from "./naming";
+import type { EnvironmentConfig } from "./schema/environment";
+
+export interface HttpRouteContext {
+  readonly frontDoor: "gcp" | "aws";
+  /** The fleet gateway every route attaches to: GATEWAY_NAME in this namespace. */
+  readonly gateway: { readonly name: string; readonly namespace: string };
+  readonly services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>;
+  readonly referenceGrants: readonly Loaded<"ReferenceGrant", ReferenceGrant>[];
+  readonly documents: Pick<LoadedDocuments, "invalid" | "unreadable">;
+}
+
+/** The context of the environment's routes: its front door, its fleet gateway, its services and grants. */
+export function httpRouteContext(
+  config: Pick<EnvironmentConfig, "frontDoor" | "gateway">,
+  services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>,
+  documents: Pick<LoadedDocuments, "invalid" | "unreadable" | "referenceGrants">,
+): HttpRouteContext {
+  return {
+    frontDoor: config.frontDoor,
+    gateway: { name: GATEWAY_NAME, namespace: config.gateway?.namespace ?? DEFAULT_GATEWAY_NAMESPACE },
+    services,
+    referenceGrants: documents.referenceGrants,
+    documents,
+  };
+}
+
+/** One plan route of an HTTPRoute: a hostname and one (half of a) match of a rule. */
+export interface GatewayRouteDraft {
+  readonly host: string;
+  readonly match: P.RouteMatchPlan;
+  readonly precedence: RoutePrecedence;
+  readonly action: P.RouteActionPlan;
+  /** The rule is the host's default backend (see above): the route is planned as that, not as a route. */
+  readonly defaultBackend?: P.BackendRefPlan;
+  /** The exact half of a PathPrefix: a real Exact match of the same key on the host shadows it. */
+  readonly derived: boolean;
+  /** Where the match is written, for messages. */
+  readonly path: PathSegment[];
+  /** Where the hostname is written. */
+  readonly hostPath: PathSegment[];
+}
+
+export interface NormalisedRoute {
+  readonly routes: GatewayRouteDraft[];
+  readonly problems: Problem[];
+}
+
+/** How a rule is named in messages: its name, or its position. */
+function ruleLabel(rule: HTTPRouteRule, r: number): string {
+  return rule.name !== undefined ? `rule "${rule.name}" (spec.rules[${r}])` : `spec.rules[${r}]`;
+}
+
+export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: HttpRouteContext): NormalisedRoute {
+  const route = loaded.doc;
+  const namespace = route.metadata.namespace;
+  const problems: Problem[] = [];
+  const problem = (path: PathSegment[], message: string) => problems.push({ path, message });
+
+  route.spec.parentRefs.forEach((ref, i) => {
+    const at: PathSegment[] = ["spec", "parentRefs", i];
+    const attach = `parentRefs: [{ name: ${ctx.gateway.name}, namespace: ${ctx.gateway.namespace} }]`;
+    if (ref.name !== ctx.gateway.name) problem([...at, "name"], `"${ref.name}" is not the environment's fleet gateway, the one gateway every route attaches to; write ${attach}`);
+    if ((ref.namespace ?? namespace) !== ctx.gateway.namespace)
+      problem([...at, ref.namespace === undefined ? "name" : "namespace"], `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the fleet gateway's namespace`}; the fleet gateway is in ${ctx.gateway.namespace}: write ${attach}`);
+    if (ref.sectionName !== undefined) problem([...at, "sectionName"], `names listener "${ref.sectionName}", but the fleet gateway's listeners are Fleetgate's own (one per host, made from the routes' hostnames); leave sectionName out: the route's hostnames choose its listeners`);
+    if (ref.port !== undefined && ref.port !== 443) problem([...at, "port"], `is ${ref.port}, but the front doors serve routes on 443 only (port 80 redirects to HTTPS); leave port out or write 443`);
+  });
+
+  const hosts: { host: string; path: PathSegment[] }[] = [];
+  if (route.spec.hostnames.length === 0)
+    problem(["spec"], `has no hostnames; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
+  route.spec.hostnames.forEach((host, h) => {
+    const first = route.spec.hostnames.indexOf(host);
+    if (first < h) problem(["spec", "hostnames", h], `"${host}" is already hostnames[${first}]; list each host once`);
+    else hosts.push({ host, path: ["spec", "hostnames", h] });
+  });
+
+  const routes: GatewayRouteDraft[] = [];
+  route.spec.rules.forEach((rule, r) => {
+    const base: PathSegment[] = ["spec", "rules", r];
+    const action = ruleAction(loaded, rule, r, ctx, problems);
+    const single = rule.matches.length === 1 ? rule.matches[0] : undefined;
+    rule.matches.forEach((m, i) => {
+      const at: PathSegment[] = [...base, "matches", i];
+      const conditions = matchConditions(m, at, ctx, problem);
+      const halves = pathHalves(m, at, problem);
+      if (!halves || !conditions || !action) return;
+      const isDefault = single === m && action.defaultBackend !== undefined && halves.length === 1 && halves[0]!.path.type === "Prefix" && halves[0]!.path.value === "/" && conditions.headers.length === 0 && conditions.queryParams.length === 0 && conditions.method === undefined;
+      for (const { host, path: hostPath } of hosts)
+        for (const half of halves) {
+          const match: P.RouteMatchPlan = { path: half.path, ...conditions };
+          routes.push({
+            host,
+            match,
+            precedence: { exact: half.exact, length: half.length, source: sourceKey(loaded.file, loaded.index, r, i) },
+            action: halfAction(action.action, half),
+            ...(isDefault ? { defaultBackend: action.defaultBackend } : {}),
+            derived: half.derived,
+            path: at,
+            hostPath,
+          });
+        }
+    });
+  });
+  return { routes, problems };
+}
+
+interface PathHalf {
+  readonly path: P.PathMatchPlan;
+  readonly exact: boolean;
+  readonly derived: boolean;
+  readonly length: number;
+  /** The PathPrefix's value without its final "/" (for ReplacePrefixMatch). */
+  readonly prefix?: string;
+}
+
+/** The plan's path matches of a Gateway API path match (one, or the two halves of a PathPrefix). */
+function pathHalves(m: HTTPRouteMatch, at: PathSegment[], problem: (path: PathSegment[], message: string) => void): PathHalf[] | undefined {
+  const path = m.path ?? { type: "PathPrefix" as const, value: "/" };
+  if (path.type === "RegularExpression") {
+    problem([...at, "path", "type"], `is RegularExpression, which Fleetgate cannot express exactly: the GCP front door's global load balancer matches no regular expressions ${cite(noRegex)}, and the plan both front doors are built from holds exact paths and element prefixes only; use Exact or PathPrefix, one match per path`);
+    return undefined;
+  }
+  if (isReservedPath(path.value)) {
+    problem([...at, "path", "value"], `${JSON.stringify(path.value)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host for the front door's health checks through the gateways (the front door answers clients there with 404 itself); serve the route under another path`);
+    return undefined;
+  }
+  if (path.type === "Exact") return [{ path: { type: "Exact", value: path.value }, exact: true, derived: false, length: path.value.length }];
+  const prefix = path.value === "/" ? "/" : path.value.replace(/\/+$/, "");
+  if (prefix === "/") return [{ path: { type: "Prefix", value: "/" }, exact: false, derived: false, length: 1, prefix }];
+  return [
+    { path: { type: "Exact", value: prefix }, exact: false, derived: true, length: prefix.length, prefix },
+    { path: { type: "Prefix", value: `${prefix}/` }, exact: false, derived: false, length: prefix.length, prefix },
+  ];
+}
+
+/** The headers, query parameters and method of a match, in the plan's order; undefined when refused. */
+function matchConditions(m: HTTPRouteMatch, at: PathSegment[], ctx: HttpRouteContext, problem: (path: PathSegment[], message: string) => void): Pick<P.RouteMatchPlan, "headers" | "queryParams" | "method"> | undefined {
+  let refused = false;
+  const read = (list: readonly { type: "Exact" | "RegularExpression"; name: string; value: string }[] | undefined, field: "headers" | "queryParams"): P.ValueMatchPlan[] => {
+    const seen = new Map<string, number>();
+    (list ?? []).forEach((c, i) => {
+      // Header names are matched without regard to case, query parameter names with it.
+      const key = field === "headers" ? c.name.toLowerCase() : c.name;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        problem([...at, field, i, "name"], `"${c.name}" is already ${field}[${first}]; the Gateway API takes only the first condition on a name, so give each name one condition`);
+        refused = true;
+      } else seen.set(key, i);
+      if (c.type === "RegularExpression") {
+        if (!compiles(c.value)) {
+          problem([...at, field, i, "value"], `${JSON.stringify(c.value)} is not a valid regular expression`);
+          refused = true;
+        } else if (ctx.frontDoor === "gcp") {
+          problem([...at, field, i, "type"], `is RegularExpression, which the GCP front door's global load balancer cannot match ${cite(noRegex)}; use Exact`);
+          refused = true;
+        }
+      }
+    });
+    return (list ?? [])
+      .map((c) => ({ name: c.name, type: c.type, value: c.value }))
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.type, b.type) || compareText(a.value, b.value));
+  };
+  const headers = read(m.headers, "headers");
+  const queryParams = read(m.queryParams, "queryParams");
+  if (refused) return undefined;
+  return { headers, queryParams, ...(m.method !== undefined ? { method: m.method } : {}) };
+}
+
+interface RuleAction {
+  /** The action with any prefix replacement written for a Prefix `/x/` half (see halfAction). */
+  readonly action: P.RouteActionPlan;
+  readonly defaultBackend?: P.BackendRefPlan;
+}
+
+/** What a rule does with a matching request; undefined when something in it is refused. */
+function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule, r: number, ctx: HttpRouteContext, problems: Problem[]): RuleAction | undefined {
+  const problem = (path: PathSegment[], message: string) => problems.push({ path, message });
+  const base: PathSegment[] = ["spec", "rules", r];
+  const label = ruleLabel(rule, r);
+  const before = problems.length;
+  const byType = new Map<string, number>();
+  (rule.filters ?? []).forEach((f, i) => {
+    const at: PathSegment[] = [...base, "filters", i];
+    const first = byType.get(f.type);
+    if (first !== undefined) problem([...at, "type"], `is ${f.type} again (filters[${first}]); a rule takes each filter type once, so merge them`);
+    else byType.set(f.type, i);
+    if (f.type === "RequestMirror")
+      problem([...at, "type"], `is RequestMirror, which ${label} cannot have: Fleetgate's front doors do not mirror requests (the plan the GCP URL map and the gateways are built from carries no mirror), so the mirror would be silently missing; remove the filter`);
+    if (f.type === "ExtensionRef") problem([...at, "type"], `is ExtensionRef, which Fleetgate cannot honour: it knows no extension filters; remove the filter`);
+  });
+  const filterOf = <T extends "requestRedirect" | "urlRewrite" | "requestHeaderModifier" | "responseHeaderModifier">(field: T) => {
+    const index = (rule.filters ?? []).findIndex((f) => f[field] !== undefined);
+    return index === -1 ? undefined : { index, value: rule.filters![index]![field]! };
+  };
+  const redirect = filterOf("requestRedirect");
+  const rewrite = filterOf("urlRewrite");
+  const requestHeaders = filterOf("requestHeaderModifier");
+  const responseHeaders = filterOf("responseHeaderModifier");
+  const refs = rule.backendRefs ?? [];
+  const prefixOnly = rule.matches.every((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix");
+
+  if (redirect && rewrite) problem([...base, "filters", rewrite.index, "type"], `is URLRewrite beside a RequestRedirect (filters[${redirect.index}]); a rule either redirects or forwards, so keep one`);
+  for (const m of [redirect, rewrite]) {
+    const path = m?.value.path;
+    if (path?.type === "ReplacePrefixMatch" && !prefixOnly)
+      problem([...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path", "type"], `is ReplacePrefixMatch, which replaces the prefix a PathPrefix match matched, but ${label} has a match that is not a PathPrefix; use ReplaceFullPath, or make every match a PathPrefix`);
+    const target = path?.replaceFullPath ?? path?.replacePrefixMatch;
+    if (target !== undefined && isReservedPath(target))
+      problem([...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path"], `${JSON.stringify(target)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host; send the request to another path`);
+  }
+
+  if (redirect) {
+    const at: PathSegment[] = [...base, "filters", redirect.index, "requestRedirect"];
+    const value = redirect.value;
+    if (refs.length > 0) problem([...base, "backendRefs"], `is set beside a RequestRedirect filter; a rule either redirects or forwards, so remove one`);
+    if (value.scheme === "http" && ctx.frontDoor === "gcp") problem([...at, "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
+    else if (value.scheme === "http" && value.hostname === undefined) problem([...at, "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
+    if (value.scheme !== "http" && value.hostname === undefined && value.path === undefined)
+      problem(at, `changes neither the host nor the path, and every host is served over HTTPS already, so it would send the client back to the same URL; give hostname or path`);
+    const defaultPort = value.scheme === "http" ? 80 : 443;
+    if (value.port !== undefined && value.port !== defaultPort) problem([...at, "port"], `is ${value.port}, but the front doors serve ${value.scheme ?? "https"} on ${defaultPort} only; leave port out`);
+    if (problems.length > before) return undefined;
+    return {
+      action: {
+        kind: "redirect",
+        ...(value.scheme !== undefined ? { scheme: value.scheme } : {}),
+        ...(value.hostname !== undefined ? { host: value.hostname } : {}),
+        ...(value.path?.type === "ReplaceFullPath" ? { path: value.path.replaceFullPath! } : {}),
+        ...(value.path?.type === "ReplacePrefixMatch" ? { prefix: value.path.replacePrefixMatch! } : {}),
+        statusCode: value.statusCode,
+      },
+    };
+  }
+
+  if (refs.length === 0) {
+    problem([...base], `has no backendRefs and no RequestRedirect filter; add backendRefs: [{ name: <service>, port: <port> }]`);
+    return undefined;
+  }
+  const backends = refs.map((ref, i) => backendOf(loaded, ref, [...base, "backendRefs", i], ctx, problem));
+  const total = refs.reduce((sum, ref) => sum + ref.weight, 0);
+  if (total === 0) problem([...base, "backendRefs"], `gives every backend weight 0, so ${label} would answer every request with an error; give at least one backend a weight above 0`);
+  const percents = refs.map((ref) => (total === 0 ? 0 : (ref.weight * 100) / total));
+  if (total > 0 && percents.some((p) => !Number.isInteger(p)))
+    problem([...base, "backendRefs"], `splits by weights ${refs.map((ref) => ref.weight).join(", ")}, which come to ${percents.map((p) => `${Math.round(p * 100) / 100}%`).join(", ")}; the front doors split in whole percents, so use weights whose shares are whole percents (e.g. ${refs.length === 2 ? "50 and 50, or 90 and 10" : "weights that add up to 100"})`);
+  refs.forEach((ref, i) => {
+    const key = `${ref.namespace ?? loaded.doc.metadata.namespace}/${ref.name}:${ref.port}`;
+    const first = refs.findIndex((other) => `${other.namespace ?? loaded.doc.metadata.namespace}/${other.name}:${other.port}` === key);
+    if (first < i) problem([...base, "backendRefs", i], `sends to ${key} again (backendRefs[${first}]); name each backend once`);
+  });
+  if (rewrite) {
+    const at: PathSegment[] = [...base, "filters", rewrite.index, "urlRewrite"];
+    for (const [field, value, max] of [["hostname", rewrite.value.hostname, 255], ["path", rewrite.value.path?.replaceFullPath ?? rewrite.value.path?.replacePrefixMatch, 1024]] as const)
+      if (value !== undefined && value.length > max) problem([...at, field], `has ${value.length} characters; the front door rewrites to at most ${max}`);
+    // The URL map rewrites a matched prefix (pathPrefixRewrite); only under an exact match is that the whole path.
+    if (rewrite.value.path?.type === "ReplaceFullPath" && ctx.frontDoor === "gcp" && rule.matches.some((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix"))
+      problem([...at, "path", "type"], `is ReplaceFullPath under a PathPrefix match, which the GCP front door cannot express exactly: its URL map rewrites only the prefix a route matched, so /x/y would keep its /y; use ReplacePrefixMatch, or Exact matches`);
+  }
+  const timeouts = rule.timeouts;
+  const request = timeouts?.request !== undefined ? durationMillis(timeouts.request) : undefined;
+  const backendRequest = timeouts?.backendRequest !== undefined ? durationMillis(timeouts.backendRequest) : undefined;
+  if (request !== undefined && backendRequest !== undefined && backendRequest > request)
+    problem([...base, "timeouts", "backendRequest"], `is ${timeouts!.backendRequest}, longer than request (${timeouts!.request}); a request to one backend cannot take longer than the whole request: lower it to ${timeouts!.request} at most`);
+  if (problems.length > before || backends.some((b) => b === undefined)) return undefined;
+
+  const planned = (backends as P.BackendRefPlan[]).map((b, i) => ({ ...b, weight: percents[i]! })).filter((b) => b.weight > 0);
+  const sorted = planned.sort((a, b) => compareText(`${a.service}:${String(a.port).padStart(5, "0")}`, `${b.service}:${String(b.port).padStart(5, "0")}`));
+  // As a MultiClusterIngress path does, a rule retries as its first backend's service declares.
+  const primary = ctx.services.get((backends[0] as P.BackendRefPlan).service)?.doc.spec.fleetgate?.retries;
+  const timeoutMillis = request !== undefined && backendRequest !== undefined ? Math.min(request, backendRequest) : (request ?? backendRequest);
+  const headerActions = (m: { set?: { name: string; value: string }[]; add?: { name: string; value: string }[]; remove?: string[] }): P.HeaderActionsPlan => ({
+    set: sortKeys(Object.fromEntries((m.set ?? []).map((h) => [h.name, h.value]))),
+    add: sortKeys(Object.fromEntries((m.add ?? []).map((h) => [h.name, h.value]))),
+    remove: [...(m.remove ?? [])].sort(),
+  });
+  const rewriteValue = rewrite?.value;
+  const action: P.RouteActionPlan = {
+    kind: "forward",
+    backends: sorted,
+    ...(timeoutMillis !== undefined ? { timeoutSeconds: timeoutMillis / 1000 } : {}),
+    ...(primary ? { retries: { attempts: primary.attempts, ...(primary.perTryTimeout !== undefined ? { perTryTimeoutSeconds: durationMillis(primary.perTryTimeout) / 1000 } : {}), on: [...new Set(primary.on)].sort() } } : {}),
+    ...(rewriteValue && (rewriteValue.hostname !== undefined || rewriteValue.path !== undefined)
+      ? {
+          rewrite: {
+            ...(rewriteValue.hostname !== undefined ? { host: rewriteValue.hostname } : {}),
+            ...(rewriteValue.path?.type === "ReplaceFullPath" ? { path: rewriteValue.path.replaceFullPath! } : {}),
+            ...(rewriteValue.path?.type === "ReplacePrefixMatch" ? { prefix: rewriteValue.path.replacePrefixMatch! } : {}),
+          },
+        }
+      : {}),
+    ...(requestHeaders ? { requestHeaders: headerActions(requestHeaders.value) } : {}),
+    ...(responseHeaders ? { responseHeaders: headerActions(responseHeaders.value) } : {}),
+  };
+  const plain = !rule.filters?.length && !timeouts && sorted.length === 1;
+  return { action, ...(plain ? { defaultBackend: { ...sorted[0]!, weight: 100 } } : {}) };
+}
+
+/**
+ * The action of one half of a match. A prefix replacement is written for the element prefix `/x`: the
+ * plan's Prefix `/x/` replaces `/x/` by the replacement with one final "/" (so `/x/y` becomes `/r/y`),
+ * and the exact half `/x` becomes the replacement itself, as the Gateway API replaces a whole-element
+ * prefix.
+ */
+function halfAction(action: P.RouteActionPlan, half: PathHalf): P.RouteActionPlan {
+  const replacement = action.kind === "redirect" ? action.prefix : action.rewrite?.prefix;
+  if (replacement === undefined) return action;
+  const bare = replacement === "/" ? "/" : replacement.replace(/\/+$/, "");
+  const asPrefix = bare === "/" ? "/" : `${bare}/`;
+  if (action.kind === "redirect") {
+    const { prefix: _prefix, ...rest } = action;
+    return half.derived ? { ...rest, path: bare } : { ...rest, prefix: asPrefix };
+  }
+  const { prefix: _prefix, ...rewrite } = action.rewrite!;
+  return { ...action, rewrite: half.derived ? { ...rewrite, path: bare } : { ...rewrite, prefix: asPrefix } };
+}
+
+/** A backendRef as the plan's backend: the MultiClusterService it names and the port. */
+function backendOf(loaded: Loaded<"HTTPRoute", HTTPRoute>, ref: HTTPBackendRef, at: PathSegment[], ctx: HttpRouteContext, problem: (path: PathSegment[], message: string) => void): P.BackendRefPlan | undefined {
+  const own = loaded.doc.metadata.namespace;
+  const namespace = ref.namespace ?? own;
+  if (ref.filters !== undefined) {
+    problem([...at, "filters"], `are filters of one backend, which Fleetgate does not apply: the front doors change a request per rule, not per backend; move them to the rule's filters`);
+    return undefined;
+  }
+  if (namespace !== own && !granted(ctx.referenceGrants, own, namespace, ref)) {
+    problem([...at, "namespace"], `is ${namespace}, another namespace, and no ReferenceGrant in ${namespace} lets HTTPRoutes of ${own} refer to its ${ref.kind} ${ref.name}; ask the owners of ${namespace} to add one to their folder: a ReferenceGrant with from: [{ group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${own} }] and to: [{ group: "${ref.kind === "Service" ? "" : GKE_MCS_GROUP}", kind: ${ref.kind}, name: ${ref.name} }]`);
+    return undefined;
+  }
+  const service = ctx.services.get(`${namespace}/${ref.name}`);
+  if (!service) {
+    if (failedToLoad(ctx.documents, "MultiClusterService", namespace, ref.name)) return undefined;
+    const names = [...ctx.services.values()].filter((s) => s.doc.metadata.namespace === namespace).map((s) => s.doc.metadata.name).sort();
+    problem([...at, "name"], `"${ref.name}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.name, names)}${names.length ? `; the services there are ${names.join(", ")}` : "; define it in the team's folder"} (a ${ref.kind} of the fleet is made from the MultiClusterService of its name)`);
+    return undefined;
+  }
+  const port = ref.port === undefined ? undefined : findPort(service.doc, ref.port);
+  if (ref.port !== undefined && !port) {
+    const ports = service.doc.spec.template.spec.ports.map((p) => String(p.port));
+    problem([...at, "port"], `${ref.port} is not a port of ${keyOf(service.doc)}; its ports are ${ports.join(", ")}`);
+    return undefined;
+  }
+  if (!port) return undefined; // the schema reported the missing port
+  return { service: keyOf(service.doc), port: port.port, weight: ref.weight };
+}
+
+/** Whether a ReferenceGrant in `namespace` lets HTTPRoutes of `from` refer to the backend. */
+export function granted(grants: readonly Loaded<"ReferenceGrant", ReferenceGrant>[], from: string, namespace: string, ref: Pick<HTTPBackendRef, "kind" | "name">): boolean {
+  return grants.some(
+    (g) =>
+      g.doc.metadata.namespace === namespace &&
+      g.doc.spec.from.some((f) => f.namespace === from) &&
+      g.doc.spec.to.some((t) => t.kind === ref.kind && t.group === (ref.kind === "Service" ? "" : GKE_MCS_GROUP) && (t.name === undefined || t.name === ref.name)),
+  );
+}
+
+/** Keys (`namespace/name`) of the services HTTPRoutes send to. */
+export function httpRouteServices(routes: readonly HTTPRoute[]): Set<string> {
+  const keys = new Set<string>();
+  for (const route of routes) for (const rule of route.spec.rules) for (const ref of rule.backendRefs ?? []) if (ref.weight > 0) keys.add(`${ref.namespace ?? route.metadata.namespace}/${ref.name}`);
+  return keys;
+}
+
+/**
+ * Whether a route is the exact half of a PathPrefix shadowed by a real Exact match of the same key on
+ * its host: the Exact always wins there, so the half never matches and is left out of the plan.
+ */
+export function isShadowed(route: { host: string; match: P.RouteMatchPlan; derived: boolean }, realExactKeys: ReadonlySet<string>): boolean {
+  return route.derived && realExactKeys.has(`${route.host} ${matchKey(route.match)}`);
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortKeys<V>(record: Readonly<Record<string, V>>): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => compareText(a, b)));
+}
