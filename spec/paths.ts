@@ -47,23 +47,6 @@ export function matchKey(match: RouteMatchPlan): string {
 }
 
 /**
- * Orders matches from most to least specific: exact paths first, then longer prefixes; for the same
- * path, a method match before none (Gateway API's precedence: path, then method, then header and query
- * matches), then more header and query conditions first; ties broken by the key so the order is total.
- * An exact path that overlaps a prefix is never shorter than it, so this is GCE's longest match.
- */
-export function compareMatches(a: RouteMatchPlan, b: RouteMatchPlan): number {
-  if (a.path.type !== b.path.type) return a.path.type === "Exact" ? -1 : 1;
-  if (a.path.value.length !== b.path.value.length) return b.path.value.length - a.path.value.length;
-  if ((a.method === undefined) !== (b.method === undefined)) return a.method !== undefined ? -1 : 1;
-  const conditions = (m: RouteMatchPlan) => m.headers.length + m.queryParams.length;
-  if (conditions(a) !== conditions(b)) return conditions(b) - conditions(a);
-  const ka = matchKey(a);
-  const kb = matchKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
-/**
  * The full match of an ingress path: its path rule, its method and its extra conditions, in a total
  * order (name, then type, then value), so that the same conditions written in any order are the same match.
  */

@@ -346,8 +346,6 @@ export interface RouteMatchPlan {
   readonly headers: readonly ValueMatchPlan[];
   /** Sorted by name. */
   readonly queryParams: readonly ValueMatchPlan[];
-  /** The request method the route requires; absent: any method. */
-  readonly method?: "GET" | "HEAD" | "POST" | "PUT" | "DELETE" | "CONNECT" | "OPTIONS" | "TRACE" | "PATCH";
 }
 
 export interface BackendRefPlan {

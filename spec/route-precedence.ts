@@ -53,3 +53,8 @@ export function comparePrecedence(a: Ranked, b: Ranked): number {
   const kb = matchKey(b.match);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
+
+/** The order of two GKE matches (no age, no PathPrefix halves): what `comparePrecedence` says of them. */
+export function compareGkeMatches(a: RouteMatchPlan, b: RouteMatchPlan): number {
+  return comparePrecedence({ match: a, precedence: gkePrecedence(a) }, { match: b, precedence: gkePrecedence(b) });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareMatches, gkePathToMatch, matchKey, routeMatch } from "../../spec/paths";
+import { gkePathToMatch, matchKey, routeMatch } from "../../spec/paths";
+import { compareGkeMatches as compareMatches } from "../../spec/route-precedence";
 import { healthCheckHost } from "../../spec/resolve";
 import type { RouteMatchPlan } from "../../spec/plan";
 

@@ -18,7 +18,8 @@ import {
   redirectStatus,
   RouteTranslationError,
 } from "../../../components/kubernetes/routes";
-import { compareMatches, matchKey } from "../../../spec/paths";
+import { matchKey } from "../../../spec/paths";
+import { compareGkeMatches as compareMatches } from "../../../spec/route-precedence";
 import type { HostPlan, PathMatchPlan, RouteActionPlan, RouteMatchPlan, RoutePlan, ValueMatchPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 
@@ -216,9 +217,9 @@ describe("a host's rules in a cluster", () => {
     expect(rules[2]!.filters).toEqual([{ type: "URLRewrite", urlRewrite: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/api/v1/" } } }]);
   });
 
-  it("pads a regular expression only where Istio's order would otherwise differ from the plan's", () => {
-    // An exact path whose header route has fewer header matches but more query matches than the next
-    // route: Istio would put the header route first, so both move to the expression tier, padded.
+  it("keeps exact paths where the plan, like Istio, ranks a header match above more query matches", () => {
+    // The plan follows the Gateway API's precedence (header matches before query matches), which is
+    // Istio's order too, so the two exact routes need no move to the expression tier.
     const h = host(
       [
         { match: match(exact("/a"), [], [{ name: "p", type: "Present" }, { name: "q", type: "Present" }]), action: forward("ns/two-queries") },
@@ -228,9 +229,10 @@ describe("a host's rules in a cluster", () => {
       undefined,
     );
     const placed = placeHostRules(h);
-    expect(placed.map((r) => `${r.path.type} ${r.path.value}`)).toEqual(["RegularExpression ^^/a", "RegularExpression ^/a", "RegularExpression /.*"]);
+    expect(placed.map((r) => `${r.path.type} ${r.path.value}`)).toEqual(["Exact /a", "Exact /a", "RegularExpression /.*"]);
     const rules = placed.map((r) => gatewayRule(r, everywhere));
-    expect(istioResult(rules, req("/a", { x: "1" }, { p: "", q: "" }))).toBe("forward ns/two-queries:100 /a");
+    expect(istioResult(rules, req("/a", { x: "1" }, { p: "", q: "" }))).toBe("forward ns/one-header:100 /a");
+    expect(istioResult(rules, req("/a", {}, { p: "", q: "" }))).toBe("forward ns/two-queries:100 /a");
     expect(istioResult(rules, req("/a", { x: "1" }))).toBe("forward ns/one-header:100 /a");
   });
 
