@@ -5,7 +5,9 @@
  * Pure: two PlanDocuments in, a PlanDiff out. Rendering is review/render-diff.ts.
  */
 import type { PlanDocument, PlannedResource } from "../offline/render";
+import type { FleetPlan } from "../spec/plan";
 import { replacementVerdict, type ReplacementVerdict } from "./replacement";
+import { diffRoutes, planRouteRows, type HostRouteChanges } from "./route-changes";
 import { changedLeaves, isSecretPath, sameValue, type LeafChange, type Path } from "./values";
 
 export type ChangeKind = "create" | "update" | "replace" | "delete";
@@ -68,11 +70,17 @@ export interface PlanDiff {
   readonly unchanged: number;
   /** Names of the fleet's clusters (from the stack's `gateways` output), for the per-cluster view. */
   readonly clusters: readonly string[];
+  /**
+   * The route changes as rules, per host (review/route-changes.ts); absent when neither plan has a
+   * routing front door or gateway to read rules from.
+   */
+  readonly routes?: readonly HostRouteChanges[];
 }
 
 const OPTIONS = ["protect", "retainOnDelete", "deleteBeforeReplace", "provider", "parent", "dependsOn", "ignoreChanges", "replaceOnChanges", "aliases"] as const;
 
-export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
+/** @param fleets the FleetPlans of both sides, when known: they give the hosts' owners in the Routes section. */
+export function diffPlans(base: PlanDocument, head: PlanDocument, fleets?: { readonly base: FleetPlan; readonly head: FleetPlan }): PlanDiff {
   const baseByUrn = new Map(base.resources.map((r) => [r.urn, r]));
   const headByUrn = new Map(head.resources.map((r) => [r.urn, r]));
   const clusters = [...new Set([...clusterNames(base), ...clusterNames(head)])].sort();
@@ -136,7 +144,10 @@ export function diffPlans(base: PlanDocument, head: PlanDocument): PlanDiff {
     return [{ type: after.type, name: after.name, components: placeHead(after).components, changes: changedLeaves(before.outputs ?? {}, after.outputs ?? {}) }];
   });
 
-  return { stack: head.stack || base.stack, changes: changes.sort(byPlace), outputs, unchanged, clusters };
+  const baseRows = planRouteRows(base, fleets?.base);
+  const headRows = planRouteRows(head, fleets?.head);
+  const routes = baseRows.length > 0 || headRows.length > 0 ? { routes: diffRoutes(baseRows, headRows) } : {};
+  return { stack: head.stack || base.stack, changes: changes.sort(byPlace), outputs, unchanged, clusters, ...routes };
 }
 
 function compare(before: PlannedResource, after: PlannedResource, aliased: boolean, where: Placement): ResourceChange | undefined {

@@ -5,6 +5,7 @@
  */
 import type { ComponentRef, OptionChange, PlanDiff, ResourceChange } from "./plan-diff";
 import { replacementRule } from "./replacement";
+import { splitUrlMapChanges, URL_MAP_TYPE, type HostRouteChanges, type RuleChange } from "./route-changes";
 import { code, formatChange, formatPath, formatValue, type LeafChange } from "./values";
 
 /** More changed fields than this per resource are summarised, so one big change cannot bury the rest. */
@@ -41,6 +42,7 @@ export function renderPlanDiff(diff: PlanDiff, owners?: string): string {
   if (warnings.length > 0) lines.push("> [!WARNING]", ...warnings.map((w) => `> - ${w}`), "");
 
   if (diff.clusters.length > 0 && diff.changes.length > 0) lines.push(...clusterTable(diff), "");
+  if (diff.routes && diff.routes.length > 0) lines.push(...routeSection(diff.routes), "");
 
   const groups = new Map<string, { components: readonly ComponentRef[]; changes: ResourceChange[] }>();
   for (const c of diff.changes) {
@@ -49,7 +51,7 @@ export function renderPlanDiff(diff: PlanDiff, owners?: string): string {
   }
   for (const { components, changes } of groups.values()) {
     lines.push(`#### ${components.length === 0 ? "Stack" : components.map((p) => `${shortType(p.type)} ${code(p.name)}`).join(" › ")}`, "");
-    for (const c of changes) lines.push(...renderChange(c));
+    for (const c of changes) lines.push(...renderChange(c, diff.routes));
     lines.push("");
   }
 
@@ -61,7 +63,7 @@ export function renderPlanDiff(diff: PlanDiff, owners?: string): string {
   return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
 
-function renderChange(c: ResourceChange): string[] {
+function renderChange(c: ResourceChange, routes: PlanDiff["routes"]): string[] {
   const notes: string[] = [];
   if (c.cluster) notes.push(`cluster ${code(c.cluster)}`);
   if (c.protect) notes.push("**protected**");
@@ -78,9 +80,44 @@ function renderChange(c: ResourceChange): string[] {
   if (c.kind === "replace" && c.verdict?.kind === "replace") lines.push(`  - replaced because ${reason(c)}`);
   if (c.verdict?.kind === "unknown") lines.push(`  - replacement unknown: ${code(c.type)} is not in Fleetgate's replacement table (review/replacement.ts); a real \`pulumi preview\` tells`);
   const forcing = new Set(c.verdict?.kind === "replace" ? c.verdict.because.map(formatPath) : []);
-  lines.push(...fieldLines(c.inputs, forcing));
+  // A URL map's rules read better as rules: the Routes section lists them in full; what its rows do not
+  // show (descriptions, timeouts, header values...) stays here as values.
+  const split = routes && c.type === URL_MAP_TYPE && c.kind !== "create" && c.kind !== "delete" ? splitUrlMapChanges(c.inputs) : undefined;
+  if (split && split.shown.length > 0)
+    lines.push(routes!.length > 0 ? "  - route changes listed above under **Routes**" : "  - its rules read as before (same matches, actions, clusters and order): `npm run routes` shows them");
+  lines.push(...fieldLines(split ? split.notShown : c.inputs, forcing));
   for (const o of c.options) lines.push(optionLine(o, c.custom));
   return lines;
+}
+
+/**
+ * The Routes section: per host, the rules added, removed and changed, in the order they are tried,
+ * every one in full (a rule is one line; there is no cut).
+ */
+function routeSection(routes: readonly HostRouteChanges[]): string[] {
+  const lines = ["#### Routes", "", "Rules added, removed or changed, per host, in the order the front door or the gateways try them (`npm run routes -- --stack <env>` prints the whole table):", ""];
+  for (const h of routes) {
+    const status = h.status === "added" ? " · host added" : h.status === "removed" ? " · host removed" : "";
+    lines.push(`- ${code(h.host)}${status}${h.owners.length > 0 ? ` · owners ${h.owners.map(code).join(", ")}` : ""}`);
+    for (const r of h.rules) lines.push(`  - ${ruleLine(r)}`);
+  }
+  return lines;
+}
+
+function ruleLine(r: RuleChange): string {
+  const where = (row: NonNullable<RuleChange["after"]>) => `port ${row.port}, ${row.order}`;
+  const clusters = (list: readonly string[]) => (list.length > 0 ? list.map(code).join(", ") : "none");
+  const head = `${code(r.match)}`;
+  if (r.kind === "added") return `\`+\` added ${head} (${where(r.after!)}): ${code(r.after!.action)} · clusters ${clusters(r.after!.clusters)}`;
+  if (r.kind === "removed") return `\`-\` removed ${head} (${where(r.before!)}): was ${code(r.before!.action)} · clusters ${clusters(r.before!.clusters)}`;
+  const parts = r.changed.map((what) =>
+    what === "action"
+      ? `action ${code(r.before!.action)} → ${code(r.after!.action)}`
+      : what === "clusters"
+        ? `clusters ${clusters(r.before!.clusters)} → ${clusters(r.after!.clusters)}`
+        : `order ${code(r.before!.order)} → ${code(r.after!.order)}`,
+  );
+  return `\`~\` changed ${head} (${where(r.after!)}): ${parts.join("; ")}`;
 }
 
 function optionLine(o: OptionChange, custom: boolean): string {

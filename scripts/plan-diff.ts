@@ -6,6 +6,7 @@
  * replacement is for reviewers to judge); exits 1 only when a file cannot be read or is not a plan.
  */
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import type { PlanDocument } from "../offline/render";
 import type { FleetPlan } from "../spec/plan";
 import { diffFleets, renderFleetDiff } from "../review/fleet-diff";
@@ -33,20 +34,34 @@ function readFleet(file: string): FleetPlan {
   }
 }
 
-function main(argv: readonly string[]): number {
-  const options = new Map<string, string>();
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i]!.startsWith("--")) options.set(argv[i]!.slice(2), argv[++i] ?? "");
-    else files.push(argv[i]!);
+const USAGE = `usage: npm run plan:diff -- <base.json> <head.json> [--base-fleet <base-fleet.json> --head-fleet <head-fleet.json>]
+  Prints, as Markdown, what changes between two offline plans (npm run plan -- --stack <env> --json <file>):
+  the route changes as rules per host, then every resource created, updated, replaced or deleted.
+  --base-fleet <file>  the base's FleetPlan (npm run diagram -- --stack <env> --fleet-json <file>)
+  --head-fleet <file>  the head's FleetPlan; with both, the spec changes by owner and the hosts' owners are shown
+  --help, -h           this text`;
+
+function main(argv: string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { "base-fleet": { type: "string" }, "head-fleet": { type: "string" }, help: { type: "boolean", short: "h" } } });
+  } catch (error) {
+    console.error(`${(error as Error).message.split("\n")[0]} (npm run plan:diff -- --help)`);
+    return 2;
   }
-  if (files.length !== 2 || options.has("base-fleet") !== options.has("head-fleet")) {
-    console.error("usage: npm run plan:diff -- <base.json> <head.json> [--base-fleet <base-fleet.json> --head-fleet <head-fleet.json>]");
+  const { values, positionals: files } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (files.length !== 2 || (values["base-fleet"] === undefined) !== (values["head-fleet"] === undefined)) {
+    console.error(`${files.length !== 2 ? `two plan files are needed, ${files.length} given` : "--base-fleet and --head-fleet go together"} (npm run plan:diff -- --help)`);
     return 2;
   }
   try {
-    const owners = options.has("base-fleet") ? renderFleetDiff(diffFleets(readFleet(options.get("base-fleet")!), readFleet(options.get("head-fleet")!))) : undefined;
-    process.stdout.write(renderPlanDiff(diffPlans(readPlan(files[0]!), readPlan(files[1]!)), owners));
+    const fleets = values["base-fleet"] !== undefined ? { base: readFleet(values["base-fleet"]), head: readFleet(values["head-fleet"]!) } : undefined;
+    const owners = fleets ? renderFleetDiff(diffFleets(fleets.base, fleets.head)) : undefined;
+    process.stdout.write(renderPlanDiff(diffPlans(readPlan(files[0]!), readPlan(files[1]!), fleets), owners));
     return 0;
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));

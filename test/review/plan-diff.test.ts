@@ -127,6 +127,19 @@ describe("npm run plan:diff", () => {
     expect(result.stdout).toBe(readFileSync(join(dir, "expected.md"), "utf8"));
   });
 
+  it("prints its usage on stdout and exits 0 with --help or -h", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const result = await planDiff([flag]);
+      expect([result.code, result.stdout.startsWith("usage: npm run plan:diff"), result.stderr]).toEqual([0, true, ""]);
+    }
+  });
+
+  it("refuses an unknown option in one line with exit 2", async () => {
+    const dir = join(fixtures, "prod-route-weight");
+    const result = await planDiff([join(dir, "base.plan.json"), join(dir, "head.plan.json"), "--verbose"]);
+    expect([result.code, result.stdout, result.stderr.trim().split("\n").length, result.stderr.includes("--verbose")]).toEqual([2, "", 1, true]);
+  });
+
   it("exits 1 and names the file when an input is not a readable plan", async () => {
     const result = await planDiff([join(fixtures, "README.md"), join(fixtures, "prod-route-weight", "head.plan.json")]);
     expect(result.code).toBe(1);
