@@ -18,6 +18,7 @@ import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../o
 import { oneLine } from "../offline/simulation/report";
 import { simulateUp } from "../offline/simulation/run";
 import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
+import { runMain } from "./lib/run-main";
 
 function usage(message: string): never {
   console.error(`${message}\nusage: npm run plan -- --stack <env> [--json <file>] [--root <dir>] [--preview]`);
@@ -89,10 +90,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

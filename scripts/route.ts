@@ -10,6 +10,7 @@ import { evaluateRequest } from "../review/route-model/evaluate";
 import { renderTrace } from "../review/route-model/render";
 import { parseRequest, RequestError } from "../review/route-model/request";
 import { loadRoutingStack } from "./lib/route-stack";
+import { runMain } from "./lib/run-main";
 
 const USAGE = `usage: npm run route -- --stack <env> <url> [-H 'name: value']... [-X METHOD]
   Prints where the stack's front door and gateways send the request: the front-door rule that matches
@@ -61,10 +62,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { renderRows, routeRows } from "../review/route-model/table";
 import { loadRoutingStack } from "./lib/route-stack";
+import { runMain } from "./lib/run-main";
 
 const USAGE = `usage: npm run routes -- --stack <env> [--host <host>]
   Prints every host's rules in precedence order with what each does, the clusters that serve it and
@@ -44,10 +45,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

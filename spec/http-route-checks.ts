@@ -33,8 +33,8 @@ export function checkHttpRoutes(
   whyNotOwned: (host: string, namespace: string) => string,
   at: DocReport,
 ): void {
-  uniqueNames(documents.httpRoutes, "HTTPRoute", at);
-  uniqueNames(documents.referenceGrants, "ReferenceGrant", at);
+  firstByName(documents.httpRoutes, "HTTPRoute", at);
+  firstByName(documents.referenceGrants, "ReferenceGrant", at);
   const grants = hostGrants(config.hostOwnership);
   const normalised = documents.httpRoutes.map((loaded) => ({ loaded, ...normaliseHttpRoute(loaded, ctx) }));
 
@@ -105,8 +105,9 @@ export function describe(host: string, match: RouteMatchPlan): string {
   return parts.join(", ");
 }
 
-function uniqueNames(list: readonly Named[], kind: string, at: DocReport): void {
-  const first = new Map<string, Named>();
+/** Each object of a kind once per namespace: a second one with the same name is reported at its name. */
+export function firstByName<T extends Named>(list: readonly T[], kind: string, at: DocReport): Map<string, T> {
+  const first = new Map<string, T>();
   for (const loaded of list) {
     const key = keyOf(loaded.doc);
     const previous = first.get(key);
@@ -115,4 +116,5 @@ function uniqueNames(list: readonly Named[], kind: string, at: DocReport): void 
       at(loaded, ["metadata", "name"], `${kind} ${key} is already defined at ${where.file}:${where.line ?? 1}; give each ${kind} its own name`);
     } else first.set(key, loaded);
   }
+  return first;
 }

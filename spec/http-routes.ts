@@ -18,6 +18,7 @@ import { noRegex } from "../contracts/gcp";
 import type { PathSegment } from "./diagnostics";
 import { failedToLoad, keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { didYouMean } from "./names";
+import { compiles } from "./regex";
 import { isReservedPath, matchKey, RESERVED_PATH_PREFIX } from "./paths";
 import type * as P from "./plan";
 import { sourceKey, type RoutePrecedence } from "./route-precedence";
@@ -394,15 +395,6 @@ export function httpRouteServices(routes: readonly HTTPRoute[]): Set<string> {
  */
 export function isShadowed(route: { host: string; match: P.RouteMatchPlan; derived: boolean }, realExactKeys: ReadonlySet<string>): boolean {
   return route.derived && realExactKeys.has(`${route.host} ${matchKey(route.match)}`);
-}
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function compareText(a: string, b: string): number {

@@ -22,7 +22,8 @@ import { backendConfigNames, findPort, selectClusters, type Problem } from "./se
 import { checkBackendProtocols } from "./backend-protocols";
 import { checkGkeFields } from "./field-handling";
 import { checkUnusedConfigs } from "./unused-configs";
-import { checkHttpRoutes, type ClaimMaps } from "./http-route-checks";
+import { compiles } from "./regex";
+import { checkHttpRoutes, firstByName, type ClaimMaps } from "./http-route-checks";
 import { httpRouteContext, httpRouteServices } from "./http-routes";
 import { matchesSelector } from "./label-selector";
 import { accessLocationProblem } from "./cluster-links";
@@ -247,18 +248,7 @@ function warnUnappliedOnAws(loaded: LoadedDocuments["backendConfigs"][number], c
 
 function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: { locate: Locator }, problems: Problem[]) => void, env: EnvReport, sound: Soundness): void {
   const { config, documents } = input;
-  const duplicates = (list: readonly Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>[], kind: string) => {
-    const first = new Map<string, Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>>();
-    for (const loaded of list) {
-      const key = keyOf(loaded.doc);
-      const previous = first.get(key);
-      if (previous) {
-        const where = previous.locate(["metadata", "name"]);
-        at(loaded, ["metadata", "name"], `${kind} ${key} is already defined at ${where.file}:${where.line ?? 1}; give each ${kind} its own name`);
-      } else first.set(key, loaded);
-    }
-    return first;
-  };
+  const duplicates = <T extends Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>>(list: readonly T[], kind: string) => firstByName(list, kind, at);
   const services = duplicates(documents.services, "MultiClusterService") as Map<string, Loaded<"MultiClusterService", MultiClusterService>>;
   const backendConfigs = duplicates(documents.backendConfigs, "BackendConfig");
   const frontendConfigs = duplicates(documents.frontendConfigs, "FrontendConfig");
@@ -651,15 +641,6 @@ function whyNotOwned(host: string, namespace: string, owned: readonly string[], 
   if (winner && own !== undefined)
     return `the admin grants it to namespace ${winner.namespace} by "${winner.pattern}" (${configPath(...(winner.path as [string, ...(string | number)[]]))}), which is more specific than this namespace's "${own}" and wins; use another host, or ask the admin to grant it to both`;
   return `${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`;
-}
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function sentence(message: string): string {
