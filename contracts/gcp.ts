@@ -148,7 +148,7 @@ export const noRegex: Contract = {
   subject: "URL map",
   rule: "global external Application Load Balancers do not support regular expressions (regexMatch) in path, header or query parameter matches",
   source: { ...LB_QUOTAS, section: "URL maps" },
-  checkedIn: { engine: "URL map registrations", validator: "fleetgate.match headers and queryParams of type RegularExpression" },
+  checkedIn: { engine: "URL map registrations", validator: "fleetgate.match headers and queryParams of type RegularExpression, and an HTTPRoute's RegularExpression header and query matches behind the GCP front door" },
 };
 
 /** The pseudo-header a URL map's header match reads the request's method from. */
