@@ -8,13 +8,14 @@ import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
 import * as migration from "./migration";
+import * as tls from "./tls";
 
 export { type Contract, ProviderRefusal, refusal, cite } from "./contract";
 
 /** Every contract, in the order of the generated table: by party, then as each module lists them. */
-export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts, ...migration.contracts];
+export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts, ...migration.contracts, ...tls.contracts];
 
-const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks];
+const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks, ...tls.registrationChecks];
 
 const checksByType = new Map<string, RegistrationCheck[]>();
 for (const check of CHECKS) for (const type of check.types) checksByType.set(type, [...(checksByType.get(type) ?? []), check]);

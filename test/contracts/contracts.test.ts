@@ -45,6 +45,8 @@ const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; prov
   "aws.route53-records": { type: "aws:route53/record:Record", inputs: { name: "shop.example.net", type: "A", setIdentifier: "us-central1", latencyRoutingPolicies: [{ region: "us-central1" }] } },
   "aws.route53-health-checks": { type: "aws:route53/healthCheck:HealthCheck", inputs: { type: "TCP", fqdn: "gw.example.net", port: 443, requestInterval: 15 } },
   "aws.acm-certificates": { type: "aws:acm/certificate:Certificate", inputs: { domainName: "a.example.net", subjectAlternativeNames: Array.from({ length: 10 }, (_, i) => `h${i}.example.net`) } },
+  "pulumi-tls.private-keys": { type: "tls:index/privateKey:PrivateKey", inputs: { algorithm: "ECDSA", ecdsaCurve: "P192" } },
+  "pulumi-tls.certificates": { type: "tls:index/selfSignedCert:SelfSignedCert", inputs: { validityPeriodHours: 87600, allowedUses: ["cert_signing", "ca_signing"] } },
   "kubernetes.object-meta": { type: "kubernetes:core/v1:Namespace", inputs: { metadata: { name: "istio-system", labels: { "topology.istio.io/network": "net/1" } } } },
   "eks.load-balancer-annotations": { type: "kubernetes:core/v1:Service", inputs: { metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "external", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip", "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "true" } } } },
 };
@@ -162,6 +164,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "kubernetes.gateway-redirect-codes": [["test/spec/https-redirect.test.ts", "behind AWS makes each EKS gateway's redirect route answer with its host's code"]],
   "gcp.url-map-matching": [["test/review/route-model/url-map.test.ts", "an exact host before a wildcard that also takes it"], ["test/review/route-model/url-map.test.ts", "a :method header match takes the method"]],
   "kubernetes.httproute-precedence": [["test/review/route-model/gateway.test.ts", "PathPrefix never takes a longer element"], ["test/review/route-model/gateway.test.ts", "a method match before more header matches"]],
+  "pulumi-tls.private-keys": [["test/components/trust/trust-plan.test.ts", "gives the root the stronger key and intermediates the faster one"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 
