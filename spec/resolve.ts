@@ -420,21 +420,18 @@ function resolveHosts(
     }
   }
 
-  // Gateway API routes join the same hosts (spec/http-routes.ts); a rule that only sends everything else
-  // to one backend is the host's default backend, as a MultiClusterIngress's spec.backend.
+  // Gateway API routes join the same hosts (spec/http-routes.ts).
   const context = httpRouteContext(config, services, documents);
   for (const loaded of documents.httpRoutes)
     for (const route of normaliseHttpRoute(loaded, context).routes) {
       const draft = drafts.get(route.host) ?? { owners: new Set<string>(), routes: [] };
       drafts.set(route.host, draft);
       draft.owners.add(loaded.doc.metadata.namespace);
-      if (route.defaultBackend) draft.defaultBackend = route.defaultBackend;
-      else
-        draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
+      draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
     }
 
   return [...drafts.keys()].sort().map((name): P.HostPlan => {
-    const draft = drafts.get(name)!;
+    const draft = foldCatchAll(drafts.get(name)!);
     // The exact half of a PathPrefix never matches where a real Exact match of its key is (spec/http-routes.ts).
     const realExact = new Set(draft.routes.filter((r) => r.precedence.exact).map((r) => `${name} ${r.key}`));
     const routes = draft.routes
@@ -455,6 +452,24 @@ function resolveHosts(
       clusters: [...clusters].sort(),
     };
   });
+}
+
+/**
+ * One form for "everything else goes to this backend": a route under / with no other condition that
+ * only forwards to one backend is the host's default backend. A GKE `/*` path, a Gateway API PathPrefix
+ * `/` rule and a MultiClusterIngress's spec.backend then give the same plan. A catch-all that does more
+ * (redirects, retries, a timeout, a rewrite, header changes, a split) stays a route, and a default
+ * backend beside it is left out: the route always wins, so the default would serve nothing (and keep
+ * its service's clusters receiving a host they never serve).
+ */
+function foldCatchAll(draft: HostDraft): HostDraft {
+  const index = draft.routes.findIndex(({ match: m }) => m.path.type === "Prefix" && m.path.value === "/" && m.headers.length === 0 && m.queryParams.length === 0 && m.method === undefined);
+  if (index === -1) return draft;
+  const { action: a } = draft.routes[index]!;
+  const { defaultBackend: _shadowed, ...rest } = draft;
+  const plain = a.kind === "forward" && a.backends.length === 1 && a.timeoutSeconds === undefined && a.retries === undefined && a.rewrite === undefined && a.requestHeaders === undefined && a.responseHeaders === undefined;
+  if (!plain) return rest;
+  return { ...rest, routes: draft.routes.filter((_, i) => i !== index), defaultBackend: { ...a.backends[0]!, weight: 100 } };
 }
 
 function forwardAction(
