@@ -67,9 +67,9 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     [...serviceDocs].map(([key, l]) => [key, selectClusters(l.doc, clusters).selected] as const),
   );
 
-  const hosts = resolveHosts(config, documents, serviceDocs, selections);
+  const routedHosts = resolveHosts(config, documents, serviceDocs, selections);
   const hostsOfService = new Map<string, Set<string>>();
-  for (const host of hosts)
+  for (const host of routedHosts)
     for (const backend of backendsOf(host)) {
       const set = hostsOfService.get(backend.service) ?? new Set<string>();
       set.add(host.name);
@@ -94,7 +94,8 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   // Global Accelerator picks a region, and a region's NLB a cluster, without seeing the host name: every
   // serving cluster's gateway then receives every host, and serves what does not run there through the mesh.
   if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator")
-    for (const entry of servingClusters.values()) hosts.forEach((h) => entry.hosts.add(h.name));
+    for (const entry of servingClusters.values()) routedHosts.forEach((h) => entry.hosts.add(h.name));
+  const hosts = withRedirectOnlyHostsServed(config, routedHosts, servingClusters);
 
   const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name), catchAll !== undefined));
   const certificates = resolveCertificates(config, hosts);
@@ -110,6 +111,25 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     mesh: resolveMesh(environment, config, clusters, services),
     ...(catchAll ? { catchAll } : {}),
   };
+}
+
+/**
+ * A host whose every route redirects follows no service, so no cluster serves it. Behind the GCP front
+ * door its URL map redirects by itself; behind AWS the gateways do, so every serving gateway takes the
+ * host and the front door reaches it in every serving region. In latency-dns mode a host's records
+ * alias NLBs or name public gateways, never both: the EKS gateways answer it where there are any.
+ */
+function withRedirectOnlyHostsServed(config: EnvironmentConfig, hosts: P.HostPlan[], serving: Map<string, { hosts: Set<string> }>): P.HostPlan[] {
+  if (config.frontDoor !== "aws") return hosts;
+  const providerOf = new Map(config.clusters.map((c) => [c.name, c.provider]));
+  const all = [...serving.keys()].sort();
+  const eks = all.filter((c) => providerOf.get(c) === "eks");
+  const answering = (config.aws?.mode ?? "accelerator") === "latency-dns" && eks.length > 0 ? eks : all;
+  return hosts.map((host) => {
+    if (host.clusters.length > 0) return host;
+    for (const cluster of answering) serving.get(cluster)!.hosts.add(host.name);
+    return { ...host, clusters: answering };
+  });
 }
 
 /** The granted namespace's ingress that serves the catch-all, and its default backend. */

@@ -55,6 +55,10 @@ const cases: Case[] = [
   { description: "a parentRef without namespace means the route's own, which is not the gateway's", mutate: (f) => void (route(f).spec.parentRefs = [{ name: "fleetgate" }]), wantErrors: [{ path: "spec.parentRefs[0].name", message: "which means the route's own (shop)" }] },
   { description: "a sectionName is refused: the listeners are Fleetgate's own", mutate: (f) => void (route(f).spec.parentRefs[0].sectionName = "https"), wantErrors: [{ path: "spec.parentRefs[0].sectionName", message: "leave sectionName out" }] },
   { description: "a parentRef port other than 443 is refused", mutate: (f) => void (route(f).spec.parentRefs[0].port = 80), wantErrors: [{ path: "spec.parentRefs[0].port", message: "443 only" }] },
+  { description: "a hostname that comes to an ingress host's resource names is refused at the hostname", mutate: (f) => {
+      (f.config.hostOwnership as Doc[])[0]!.domains.push("api-shop.example.com");
+      route(f).spec.hostnames.push("api-shop.example.com");
+    }, wantErrors: [{ path: "spec.hostnames[1]", message: 'would be given the same resource names as "api.shop.example.com"' }] },
   { description: "a route without hostnames is refused", mutate: (f) => void delete route(f).spec.hostnames, wantErrors: [{ path: "spec", message: "MUST name the hosts it serves" }] },
   { description: "a hostname the namespace is not granted is refused like an ingress host", mutate: (f) => void route(f).spec.hostnames.push("www.search.example.com"), wantErrors: [{ path: "spec.hostnames[1]", message: 'namespace shop may not claim "www.search.example.com"' }] },
   { description: "a hostname listed twice is refused", mutate: (f) => void route(f).spec.hostnames.push("api.shop.example.com"), wantErrors: [{ path: "spec.hostnames[1]", message: "list each host once" }] },
