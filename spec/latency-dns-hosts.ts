@@ -3,18 +3,21 @@
  * alias has the type of the records it routes to: A for the EKS gateways' NLBs, CNAME for the public
  * names of gateways outside AWS. So a host is served by one kind of cluster, and a host reached by
  * CNAME is not its zone's apex. The hosts of both dialects are checked, each where it is written.
+ * Gateways outside AWS are reached at their public names on their TLS port only: Fleetgate answers no
+ * port 80 for them, so a FrontendConfig's redirect code for a host they serve is answered with a warning.
  */
 import { cite } from "../contracts/contract";
 import { routeRecords } from "../contracts/aws";
-import type { PathSegment } from "./diagnostics";
+import type { PathSegment, Severity } from "./diagnostics";
 import type { Loaded, LoadedDocuments } from "./documents";
 import { normaliseHttpRoute, type HttpRouteContext } from "./http-routes";
+import { redirectClaims } from "./https-redirect";
 import type { MultiClusterService } from "./schema/documents";
 import type { EnvironmentConfig } from "./schema/environment";
 import { selectClusters } from "./select";
 import type { Locator } from "./yaml-source";
 
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string) => void;
+type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 interface HostUse {
   /** Where the host is first written. */
@@ -26,7 +29,7 @@ interface HostUse {
 
 export function checkLatencyDnsHosts(
   config: EnvironmentConfig,
-  documents: Pick<LoadedDocuments, "ingresses" | "httpRoutes">,
+  documents: Pick<LoadedDocuments, "ingresses" | "httpRoutes" | "frontendConfigs">,
   services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>,
   routeContext: HttpRouteContext,
   at: DocReport,
@@ -54,6 +57,8 @@ export function checkLatencyDnsHosts(
     }
 
   const providerOf = new Map(config.clusters.map((c) => [c.name, c.provider]));
+  const claims = redirectClaims(documents);
+  const warned = new Set<unknown>();
   for (const [host, { loaded, path, services: keys }] of byHost) {
     const clusters = new Set<string>();
     for (const key of keys) {
@@ -66,5 +71,10 @@ export function checkLatencyDnsHosts(
       at(loaded, path, `is served by EKS clusters (${eks.join(", ")}) and by clusters outside AWS (${others.join(", ")}); in latency-dns mode its records alias either NLBs (A records) or public names (CNAMEs), never both, since an alias has the type of the records it routes to ${cite(routeRecords)}; serve the host from one kind of cluster`);
     else if (others.length > 0 && config.dns.zones.some((z) => z.domain === host))
       at(loaded, path, `is the apex of its DNS zone and is served by clusters outside AWS, which latency-dns reaches by CNAME, and a zone's apex cannot hold a CNAME ${cite(routeRecords)}; serve a name below the apex, or serve the apex from EKS clusters`);
+    if (eks.length === 0 && others.length > 0)
+      for (const claim of claims.filter((c) => c.host === host && !warned.has(c.frontendConfig))) {
+        warned.add(claim.frontendConfig);
+        at(claim.frontendConfig, ["spec", "redirectToHttps", "responseCodeName"], `is not applied for ${host}: its clusters (${others.join(", ")}) are outside AWS, which latency-dns reaches at their gateways' public names on the TLS port only, and Fleetgate answers no port 80 there; have the load balancer in front of those gateways redirect port 80 with ${claim.status}, or serve the host from EKS clusters`, "warning");
+      }
   }
 }

@@ -170,6 +170,19 @@ describe("the validator's AWS cross-checks", () => {
     expect(errors(f)).toEqual([expect.stringContaining("spec.hostnames[0]: is served by EKS clusters (us) and by clusters outside AWS (asia)")]);
   });
 
+  it("warns at a FrontendConfig's redirect code for hosts served only outside AWS in latency-dns mode, where Fleetgate answers no port 80", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
+    const search = f.files["search/search.yaml"]!;
+    (search[1] as Doc).metadata.annotations = { "networking.gke.io/frontend-config": "redirect" };
+    search.push({ apiVersion: "networking.gke.io/v1beta1", kind: "FrontendConfig", metadata: { name: "redirect", namespace: "search" }, spec: { redirectToHttps: { enabled: true, responseCodeName: "FOUND" } } });
+    const diagnostics = planFixture(f).diagnostics;
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(diagnostics.filter((d) => d.severity === "warning" && d.path === "spec.redirectToHttps.responseCodeName").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^is not applied for (api\.)?search\.example\.com: its clusters \(asia\) are outside AWS.*redirect port 80 with 302/),
+    ]);
+  });
+
   it("keeps EKS and host-name clusters in different regions in latency-dns mode", () => {
     const f = awsFixture("latency-dns");
     onprem(f, { region: "us-east-1", gateway: { publicHostname: "gw.asia.example.com" } });
