@@ -15,6 +15,7 @@ import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
 import type { SimulationResult } from "./simulation/engine";
 import type { SimulationInput } from "./simulation/simulate";
+import { sharedOfflineRuns, type OfflineRunInputs } from "./shared-runs";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
 
@@ -96,36 +97,10 @@ export function projectNodeArgs(root = PROJECT_ROOT): string[] {
   return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((arg) => arg !== "");
 }
 
-/** Everything a run's result depends on besides the files under `root` and `program`, which a memo reads itself. */
-export interface OfflineRunInputs {
-  readonly stack: string;
-  readonly root: string;
-  /** The program's folder (package.json main and tsconfig.json), absolute. */
-  readonly program: string;
-  readonly config: EngineConfig;
-  readonly plainStacks: boolean;
-  readonly simulate?: SimulationInput;
-}
-
-/**
- * Shares runs between callers: answers a run with the result of an earlier one of the same inputs, or
- * computes it. Tests share one run of each example stack between their files (test/run-memo.ts); runs
- * that are timed (`measure`, `floor`) are never shared.
- */
-export interface OfflineRunMemo {
-  run(inputs: OfflineRunInputs, compute: () => Promise<OfflineRun>): Promise<OfflineRun>;
-}
-
-let memo: OfflineRunMemo | undefined;
-
-/** Makes every later untimed run of this process go through `shared` (undefined: none do). */
-export function shareOfflineRuns(shared: OfflineRunMemo | undefined): void {
-  memo = shared;
-}
-
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigOfStack(root, options.stack));
+  const memo = sharedOfflineRuns();
   if (memo === undefined || options.measure || options.floor !== undefined) return runInChild(options, root, config);
   const inputs: OfflineRunInputs = { stack: options.stack, root: resolve(root), program: resolve(options.program ?? PROJECT_ROOT), config, plainStacks: options.plainStacks ?? false, ...(options.simulate ? { simulate: options.simulate } : {}) };
   return memo.run(inputs, () => runInChild(options, root, config));

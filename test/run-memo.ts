@@ -13,8 +13,11 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { PROJECT_ROOT, type OfflineRun, type OfflineRunInputs, type OfflineRunMemo } from "../offline/run-offline";
+import { join, resolve } from "node:path";
+import type { OfflineRun } from "../offline/run-offline";
+import type { OfflineRunInputs, OfflineRunMemo } from "../offline/shared-runs";
+
+const PROJECT_ROOT = resolve(__dirname, "..");
 
 /** Top-level entries of a program folder that are not the program: no run reads them. */
 const NOT_PROGRAM = new Set(["node_modules", ".git", ".github", "test", "docs", "stacks", "schemas", "README.md"]);
