@@ -445,12 +445,12 @@ const targetRows = (kind: typeof GBP | typeof HCP | typeof GGP, target: string):
   }));
 
 /** A backend policy field read as a BackendConfig field. */
-const asBackendConfig = (kind: typeof GBP | typeof HCP, field: string, gke: string, bcField: string, aws: FieldRow["aws"] = POLICY_AWS): FieldRow => ({
+const asBackendConfig = (kind: typeof GBP | typeof HCP, field: string, gke: string, bcField: string, note?: string, aws: FieldRow["aws"] = POLICY_AWS): FieldRow => ({
   ...kind,
   field,
   gke,
   handling: "honoured",
-  why: `Read as BackendConfig ${bcField}, with its handling.`,
+  why: `Read as BackendConfig ${bcField}, and handled as that field is${note !== undefined ? `; ${note}` : ""}.`,
   shownBy: shown(SAME_PLAN, POLICIES_TEST),
   ...(aws ? { aws } : {}),
 });
@@ -459,9 +459,9 @@ const gbpRows: FieldRow[] = [
   ...targetRows(GBP, "the backend service of the MultiClusterService the Service or ServiceImport names (every port of it)"),
   asBackendConfig(GBP, "spec.default.timeoutSec", "Backend service timeout.", "spec.timeoutSec"),
   asBackendConfig(GBP, "spec.default.connectionDraining.drainingTimeoutSec", "Connection draining timeout.", "spec.connectionDraining.drainingTimeoutSec"),
-  asBackendConfig(GBP, "spec.default.logging.enabled", "Request logging (off by default).", "spec.logging.enable (absent: false, as GKE's default)"),
-  asBackendConfig(GBP, "spec.default.logging.sampleRate", "Share of requests logged, in millionths.", "spec.logging.sampleRate divided by 1,000,000; only with enabled: true"),
-  asBackendConfig(GBP, "spec.default.sessionAffinity.type", "Session affinity.", "spec.sessionAffinity.affinityType (NONE, CLIENT_IP, GENERATED_COOKIE; the others are refused at the field)", undefined),
+  asBackendConfig(GBP, "spec.default.logging.enabled", "Request logging (off by default).", "spec.logging.enable", "absent, it is false, GKE's default"),
+  asBackendConfig(GBP, "spec.default.logging.sampleRate", "Share of requests logged, in millionths.", "spec.logging.sampleRate", "divided by 1,000,000, and only with enabled: true (an error at the field otherwise)"),
+  asBackendConfig(GBP, "spec.default.sessionAffinity.type", "Session affinity.", "spec.sessionAffinity.affinityType", "NONE, CLIENT_IP and GENERATED_COOKIE; the others are refused at the field", undefined),
   asBackendConfig(GBP, "spec.default.sessionAffinity.cookieTtlSec", "Lifetime of the affinity cookie.", "spec.sessionAffinity.affinityCookieTtlSec"),
   asBackendConfig(GBP, "spec.default.securityPolicy", "Cloud Armor policy of the backend service.", "spec.securityPolicy.name"),
   {
@@ -502,7 +502,7 @@ const memberRows = (member: (typeof HTTP_MEMBERS)[number]): FieldRow[] => {
   return [
     asBackendConfig(HCP, `${at}.requestPath`, "Path the check requests.", "spec.healthCheck.requestPath"),
     asBackendConfig(HCP, `${at}.port`, "The pods' port the check is sent to (with USE_FIXED_PORT).", "spec.healthCheck.port"),
-    asBackendConfig(HCP, `${at}.portSpecification`, "How the port is chosen: USE_SERVING_PORT (default), USE_FIXED_PORT, USE_NAMED_PORT.", "spec.healthCheck.port when USE_FIXED_PORT, its absence when USE_SERVING_PORT; USE_NAMED_PORT is refused at the field"),
+    asBackendConfig(HCP, `${at}.portSpecification`, "How the port is chosen: USE_SERVING_PORT (default), USE_FIXED_PORT, USE_NAMED_PORT.", "spec.healthCheck.port", "USE_FIXED_PORT takes port, USE_SERVING_PORT leaves it out; USE_NAMED_PORT is refused at the field"),
     {
       ...HCP,
       field: `${at}.portName`,
@@ -548,7 +548,7 @@ const hcpRows: FieldRow[] = [
   asBackendConfig(HCP, "spec.default.timeoutSec", "Health check timeout.", "spec.healthCheck.timeoutSec"),
   asBackendConfig(HCP, "spec.default.healthyThreshold", "Successes that make a backend healthy.", "spec.healthCheck.healthyThreshold"),
   asBackendConfig(HCP, "spec.default.unhealthyThreshold", "Failures that make a backend unhealthy.", "spec.healthCheck.unhealthyThreshold"),
-  asBackendConfig(HCP, "spec.default.config.type", "Health check protocol (TCP, HTTP, HTTPS, HTTP2, GRPC).", "spec.healthCheck.type (HTTP, HTTPS, HTTP2; TCP and GRPC are refused at the field, since the gateways forward checks in HTTP)"),
+  asBackendConfig(HCP, "spec.default.config.type", "Health check protocol (TCP, HTTP, HTTPS, HTTP2, GRPC).", "spec.healthCheck.type", "HTTP, HTTPS and HTTP2; TCP and GRPC are refused at the field, since the gateways forward checks in HTTP"),
   ...HTTP_MEMBERS.flatMap(memberRows),
   ...(["tcpHealthCheck", "grpcHealthCheck"] as const).map(
     (member): FieldRow => ({
