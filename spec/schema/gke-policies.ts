@@ -131,6 +131,13 @@ const healthCheckConfig = strictObject(
   // GKE's CRD: the type names the one member that carries the settings. TCP and gRPC are refused (the
   // front door's check reaches the pods through the gateways, which forward HTTP), at the type and at their members.
   const type = config.type ?? "HTTP";
+  const written = (Object.values(HEALTH_CHECK_MEMBER) as string[]).filter((m) => (config as Record<string, unknown>)[m] !== undefined);
+  // GKE's CRD: config holds exactly two fields, the type and the member of that type.
+  // A TCP or gRPC member alone is refused by the field registry, with the HTTP check to write instead.
+  if (config.type === undefined && !written.some((m) => m === "tcpHealthCheck" || m === "grpcHealthCheck"))
+    ctx.addIssue({ code: "custom", path: [], message: `has no type ${citeHealth}; GKE requires it beside the settings of that type: write type: HTTP${written.length === 0 ? " with httpHealthCheck: { requestPath: / }" : ""} (or HTTPS, HTTP2 with their own member)` });
+  else if (type !== "TCP" && type !== "GRPC" && written.length === 0)
+    ctx.addIssue({ code: "custom", path: ["type"], message: `is ${type}, but config has no ${HEALTH_CHECK_MEMBER[type]} ${citeHealth}; GKE requires the settings of the type beside it: add ${HEALTH_CHECK_MEMBER[type]}: { requestPath: / } (or the path your pods answer checks on)` });
   if (type === "TCP" || type === "GRPC")
     ctx.addIssue({ code: "custom", path: ["type"], message: `is ${type}, but the front door checks each service through the gateways, which forward the check to the pods in HTTP, HTTPS or HTTP2 only; give the pods an HTTP health endpoint and write type: HTTP with httpHealthCheck.requestPath` });
   for (const [t, member] of Object.entries(HEALTH_CHECK_MEMBER) as [HealthCheckType, string][]) {

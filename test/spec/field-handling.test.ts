@@ -66,7 +66,7 @@ const REQUIRED_BESIDE: Record<string, Doc> = { "spec.cdn": { enabled: true } };
 
 /** What a parent the row's field creates must hold: REQUIRED_BESIDE, and a HealthCheckPolicy config's type beside the member of that type (GKE's rule). */
 function besides(parent: string, row: FieldRow): Doc {
-  const member = /^spec\.default\.config\.(https|http2)HealthCheck\./.exec(row.field);
+  const member = /^spec\.default\.config\.(http|https|http2)HealthCheck\./.exec(row.field);
   if (row.kind === "HealthCheckPolicy" && parent === "spec.default.config" && member) return { type: member[1]!.toUpperCase() };
   return { ...REQUIRED_BESIDE[parent] };
 }

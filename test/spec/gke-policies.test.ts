@@ -55,7 +55,7 @@ const EQUIVALENTS: { description: string; backendConfig: Doc; backend?: Doc; hea
   },
   { description: "health check path", backendConfig: { healthCheck: { requestPath: "/healthz" } }, health: { config: { type: "HTTP", httpHealthCheck: { requestPath: "/healthz" } } }, target: "ServiceImport" },
   { description: "health check protocol", backendConfig: { healthCheck: { type: "HTTP2", requestPath: "/h" } }, health: { config: { type: "HTTP2", http2HealthCheck: { requestPath: "/h" } } } },
-  { description: "health check port", backendConfig: { healthCheck: { port: 9090 } }, health: { config: { httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 9090 } } } },
+  { description: "health check port", backendConfig: { healthCheck: { port: 9090 } }, health: { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 9090 } } } },
 ];
 
 describe("GCPBackendPolicy and HealthCheckPolicy read as the BackendConfig they equal", () => {
@@ -109,9 +109,11 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
   { description: "IAP, as BackendConfig's iap is refused", mutate: (f) => withPolicies(f, { iap: { enabled: true, clientID: "c", oauth2ClientSecret: { name: "s" } } }, undefined), want: [{ path: "spec.default.iap", says: "Identity-Aware Proxy" }] },
   { description: "a TCP health check", mutate: (f) => withPolicies(f, undefined, { config: { type: "TCP", tcpHealthCheck: {} } }), want: [{ path: "spec.default.config.type", says: "HTTP" }, { path: "spec.default.config.tcpHealthCheck", says: "httpHealthCheck" }] },
   { description: "a timeout longer than the default interval", mutate: (f) => withPolicies(f, undefined, { timeoutSec: 10 }), want: [{ path: "spec.default.timeoutSec", says: "gke.health-check-policy" }] },
+  { description: "a config without its type", mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config", says: "write type: HTTP" }] },
+  { description: "a type without its settings", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTPS" } }), want: [{ path: "spec.default.config.type", says: "add httpsHealthCheck" }] },
   { description: "a member of another type than the check's", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpsHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config.httpsHealthCheck", says: "type: HTTPS" }] },
-  { description: "a named port", mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { portSpecification: "USE_NAMED_PORT" } } }), want: [{ path: "spec.default.config.httpHealthCheck.portSpecification", says: "USE_FIXED_PORT" }] },
-  { description: "a port without USE_FIXED_PORT", mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { port: 9090 } } }), want: [{ path: "spec.default.config.httpHealthCheck.port", says: "USE_FIXED_PORT" }] },
+  { description: "a named port", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_NAMED_PORT" } } }), want: [{ path: "spec.default.config.httpHealthCheck.portSpecification", says: "USE_FIXED_PORT" }] },
+  { description: "a port without USE_FIXED_PORT", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { port: 9090 } } }), want: [{ path: "spec.default.config.httpHealthCheck.port", says: "USE_FIXED_PORT" }] },
   {
     description: "a target in another namespace",
     mutate: (f) => shop(f).push({ ...policy("GCPBackendPolicy", { timeoutSec: 5 }), spec: { targetRef: { group: "", kind: "Service", name: "web", namespace: "search" }, default: { timeoutSec: 5 } } }),
