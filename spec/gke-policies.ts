@@ -78,11 +78,11 @@ export function attachBackendPolicies(documents: LoadedDocuments): { documents: 
     }
     attached.set(key, { ...entry, [slot]: loaded });
   };
-  for (const l of documents.gcpBackendPolicies) {
+  for (const l of uniqueNames(documents.gcpBackendPolicies, problems)) {
     attach(l, "backend");
     problems.push(...backendPolicyProblems(l));
   }
-  for (const l of documents.healthCheckPolicies) attach(l, "health");
+  for (const l of uniqueNames(documents.healthCheckPolicies, problems)) attach(l, "health");
 
   const configs: Loaded<"BackendConfig", BackendConfig>[] = [];
   const named = new Map<string, Loaded<"MultiClusterService", MultiClusterService>>();
@@ -109,6 +109,21 @@ export function attachBackendPolicies(documents: LoadedDocuments): { documents: 
     documents: { ...documents, services: documents.services.map((l) => named.get(keyOf(l.doc)) ?? l), backendConfigs: [...documents.backendConfigs, ...configs] },
     problems,
   };
+}
+
+/** The policies of a list whose name is the first of its kind in the namespace; the others are reported, as Kubernetes keeps one object per name. */
+function uniqueNames<T extends Loaded<"GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy", { metadata: { name: string; namespace: string } }>>(list: readonly T[], problems: PolicyProblem[]): T[] {
+  const first = new Map<string, T>();
+  for (const loaded of list) {
+    const previous = first.get(keyOf(loaded.doc));
+    if (previous === undefined) {
+      first.set(keyOf(loaded.doc), loaded);
+      continue;
+    }
+    const where = previous.locate(["metadata", "name"]);
+    problems.push({ doc: loaded, path: ["metadata", "name"], message: `${loaded.kind} ${keyOf(loaded.doc)} is already defined at ${where.file}:${where.line ?? 1}; give each ${loaded.kind} its own name` });
+  }
+  return [...first.values()];
 }
 
 /** The key of the MultiClusterService a backend policy targets, or undefined (with the problem) when it names none. */
@@ -260,7 +275,7 @@ export function checkGatewayPolicies(
 ): PolicyProblem[] {
   const out: PolicyProblem[] = [];
   let first: Loaded<"GCPGatewayPolicy", GCPGatewayPolicy> | undefined;
-  for (const loaded of policies) {
+  for (const loaded of uniqueNames(policies, out)) {
     const ref = loaded.doc.spec.targetRef;
     const at = (path: PathSegment[], message: string, severity?: Severity) => out.push({ doc: loaded, path, message, ...(severity ? { severity } : {}) });
     const namespace = loaded.doc.metadata.namespace;

@@ -127,6 +127,11 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
     want: [{ path: "spec.targetRef.name", says: "merge this policy's settings into web-policy" }],
   },
   {
+    description: "two policies of one kind and name",
+    mutate: (f) => shop(f).push(policy("HealthCheckPolicy", { checkIntervalSec: 10 }), policy("HealthCheckPolicy", { checkIntervalSec: 20 })),
+    want: [{ path: "metadata.name", says: "is already defined at stacks/test/shop/shop.yaml" }],
+  },
+  {
     description: "a policy on a service that names a BackendConfig",
     mutate: (f) => {
       withBackendConfig(f, { timeoutSec: 5 });
