@@ -46,9 +46,16 @@ interface Attached {
   health?: Loaded<"HealthCheckPolicy", HealthCheckPolicy>;
 }
 
+const POLICY_CONFIG_SUFFIX = ".gke-policies";
+
 /** The name of the BackendConfig a service's policies are read as: a dot keeps it apart from every written one. */
 export function policyConfigName(service: string): string {
-  return `${service}.gke-policies`;
+  return `${service}${POLICY_CONFIG_SUFFIX}`;
+}
+
+/** Whether a BackendConfig is a service's policies read as one, so that a message can say what to write in the policy. */
+export function isPolicyConfig(name: string): boolean {
+  return name.endsWith(POLICY_CONFIG_SUFFIX);
 }
 
 /**
@@ -174,7 +181,7 @@ function backendPolicyProblems(loaded: Loaded<"GCPBackendPolicy", GCPBackendPoli
     at(["logging", "sampleRate"], `is set, but logging.enabled is ${logging.enabled === false ? "false" : "not set (GKE's default: false)"} ${cite(backendPolicyFields)}; GKE takes a sample rate only with logging on: add enabled: true, or remove sampleRate`);
   const affinity = settings?.sessionAffinity;
   const type = affinity?.type;
-  if (type !== undefined && REFUSED_AFFINITY[type] !== undefined) at(["sessionAffinity", "type"], `is ${type}, which Fleetgate cannot give: ${REFUSED_AFFINITY[type]}; use NONE, CLIENT_IP or GENERATED_COOKIE`);
+  if (type !== undefined && REFUSED_AFFINITY[type] !== undefined) at(["sessionAffinity", "type"], `is ${type}, which Fleetgate cannot give: ${REFUSED_AFFINITY[type]}; use GENERATED_COOKIE, NONE, or (behind the GCP front door) CLIENT_IP`);
   if (affinity?.cookieTtlSec !== undefined && type !== "GENERATED_COOKIE" && (type === undefined || REFUSED_AFFINITY[type] === undefined))
     at(["sessionAffinity", "cookieTtlSec"], `is set, but the affinity is ${type ?? "NONE (the default)"}, which has no cookie ${cite(backendSettings)}; write type: GENERATED_COOKIE, or remove cookieTtlSec`);
   return out;

@@ -172,6 +172,7 @@ describe("what a policy asks that cannot be given is an error at its field", () 
     withPolicies(f, undefined, { config: { type: "HTTPS", httpsHealthCheck: { requestPath: "/h" } } });
     const warnings = planFixture(f).diagnostics.filter((d) => d.severity === "warning" && d.path.startsWith("spec.default"));
     expect(warnings.map((d) => d.path)).toEqual(["spec.default.config.type"]);
+    expect(warnings[0]!.message).toContain("Write type: HTTP with its httpHealthCheck");
   });
 });
 
