@@ -18,6 +18,7 @@ import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, t
 import type { z } from "zod";
 import { trustSchema, type ClusterConfig, type EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
+import { attachBackendPolicies } from "./gke-policies";
 import { appProtocols, healthPorts } from "./backend-protocols";
 import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
@@ -55,7 +56,9 @@ function outlierDetectionPlan(o: z.output<typeof outlierDetectionSchema>): P.Out
 /** Outlier detection with the spec's defaults: what the mesh uses for a service that declares none. */
 export const DEFAULT_OUTLIER_DETECTION: P.OutlierDetectionPlan = outlierDetectionPlan(outlierDetectionSchema.parse({}));
 
-export function resolveFleet(environment: string, config: EnvironmentConfig, documents: LoadedDocuments): P.FleetPlan {
+export function resolveFleet(environment: string, config: EnvironmentConfig, written: LoadedDocuments): P.FleetPlan {
+  // GKE's backend policies are read as the BackendConfigs they equal (spec/gke-policies.ts).
+  const documents = attachBackendPolicies(written).documents;
   const clusters = sortBy([...config.clusters], (c) => c.name);
   const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
   const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));

@@ -24,6 +24,7 @@ import { checkGkeFields } from "./field-handling";
 import { checkUnusedConfigs } from "./unused-configs";
 import { compiles } from "./regex";
 import { checkHttpRoutes, firstByName, type ClaimMaps } from "./http-route-checks";
+import { attachBackendPolicies, checkGatewayPolicies } from "./gke-policies";
 import { httpRouteContext, httpRouteServices } from "./http-routes";
 import { checkLatencyDnsHosts } from "./latency-dns-hosts";
 import { matchesSelector } from "./label-selector";
@@ -52,8 +53,10 @@ export const MAX_ENVIRONMENT_LENGTH = 20;
 export function validateFleet(input: ValidationInput): Diagnostic[] {
   const out: Diagnostic[] = [];
   const env = envReporter(input.stack, out);
-  const at = (doc: { locate: Locator }, path: PathSegment[], message: string, severity: Severity = "error") =>
-    out.push({ ...doc.locate(path), severity, path: formatPath(path), message: sentence(message) });
+  const at = (doc: { locate: Locator }, path: PathSegment[], message: string, severity: Severity = "error") => {
+    const place = doc.locate(path);
+    out.push({ ...place, severity, path: place.path ?? formatPath(path), message: sentence(message) });
+  };
   const report = (doc: { locate: Locator }, problems: Problem[]) => problems.forEach((p) => at(doc, p.path, p.message, p.severity));
 
   const nameProblem = dnsLabelProblem(input.environment, MAX_ENVIRONMENT_LENGTH);
@@ -65,7 +68,10 @@ export function validateFleet(input: ValidationInput): Diagnostic[] {
   // told to copy the admin's mistake.
   const adminErrorUnder = (prefix: string) => out.some((d) => d.severity === "error" && d.path.startsWith(prefix));
   const sound: Soundness = { clusters: !adminErrorUnder(configPath("clusters")) };
-  validateDocuments(input, at, report, env, sound);
+  // GKE's backend policies are read as BackendConfigs from here on (spec/gke-policies.ts).
+  const policies = attachBackendPolicies(input.documents);
+  for (const p of policies.problems) at(p.doc, p.path, p.message, p.severity);
+  validateDocuments({ ...input, documents: policies.documents }, at, report, env, sound);
   return out;
 }
 
@@ -270,6 +276,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
   const grants = hostGrants(config.hostOwnership);
   const ownedBy = (namespace: string) => config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
+  for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, httpRouteContext(config, services, documents).gateway, config)) at(p.doc, p.path, p.message, p.severity);
   checkHttpRoutes(documents, config, httpRouteContext(config, services, documents), { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
   for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
