@@ -3,12 +3,7 @@
  * as the BackendConfig they equal, every refused value is an error at the policy's own field, and a
  * GCPGatewayPolicy is answered against the fleet gateway.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planEnvironment, stackConfigFromFile } from "../../spec/index";
-import { readEnvironmentFiles } from "../../spec/read-files";
-import { PROJECT_ROOT } from "../../offline/run-offline";
 import { awsFixture } from "../components/aws/aws-fixture";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
@@ -74,18 +69,6 @@ describe("GCPBackendPolicy and HealthCheckPolicy read as the BackendConfig they 
       // The field is honoured: the plan is not the one without it.
       expect(b.plan, c.description).not.toEqual(none);
     }
-  });
-
-  it("plans the prod example's storefront from its Gateway-dialect policies exactly as from its BackendConfig", () => {
-    const stack = stackConfigFromFile("stacks/Pulumi.prod.yaml", readFileSync(join(PROJECT_ROOT, "stacks/Pulumi.prod.yaml"), "utf8"));
-    const files = readEnvironmentFiles(PROJECT_ROOT, "prod");
-    const written = planEnvironment({ environment: "prod", stack, files });
-    const gatewayForm = readFileSync(join(PROJECT_ROOT, "test/spec/gke-policies.storefront.yaml"), "utf8");
-    const translated = planEnvironment({ environment: "prod", stack, files: files.map((f) => (f.path === "stacks/prod/shop/storefront.yaml" ? { ...f, text: gatewayForm } : f)) });
-    expect(translated.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    const storefront = (r: typeof written) => r.plan!.services.find((s) => s.key === "shop/storefront");
-    expect(storefront(translated)?.ports[0]).toMatchObject({ backend: { timeoutSeconds: 60, connectionDrainingSeconds: 30, logSampleRate: 0.5 }, healthCheck: { path: "/healthz", intervalSeconds: 10, timeoutSeconds: 5 } });
-    expect(translated.plan).toEqual(written.plan);
   });
 
   it("applies a policy to every port of the service", () => {
