@@ -470,7 +470,7 @@ function validateIngress(
   certificates: ClaimMaps["certificates"],
   sound: Soundness,
 ): void {
-  const { config, environment } = input;
+  const { config } = input;
   const ingress = loaded.doc;
   const namespace = ingress.metadata.namespace;
   const spec = ingress.spec.template.spec;

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { parseAllDocuments, stringify } from "yaml";
-import { PROJECT_ROOT } from "../../offline/run-offline";
 import { formatDiagnostic } from "../../spec/diagnostics";
-import { planEnvironment, stackConfigFromFile, type FleetPlan } from "../../spec/index";
+import type { FleetPlan } from "../../spec/index";
 import type { HostPlan, RoutePlan } from "../../spec/plan";
-import { readEnvironmentFiles } from "../../spec/read-files";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
 type Doc = Record<string, any>;
