@@ -17,7 +17,7 @@ import { cleanObject } from "./strip";
 
 /** The kinds the import writes, with the API group each belongs to. */
 /** The import reads GKE objects only: Gateway API routes are written by hand. */
-export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant">, string>> = {
+export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant" | "Gateway">, string>> = {
   MultiClusterIngress: "networking.gke.io",
   MultiClusterService: "networking.gke.io",
   BackendConfig: "cloud.google.com",

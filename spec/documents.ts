@@ -14,7 +14,7 @@ import {
   type MultiClusterIngress,
   type MultiClusterService,
 } from "./schema/documents";
-import type { HTTPRoute, ReferenceGrant } from "./schema/gateway-api";
+import type { Gateway, HTTPRoute, ReferenceGrant } from "./schema/gateway-api";
 import { salvage } from "./salvage";
 import { parseYamlDocuments, type Locator } from "./yaml-source";
 
@@ -50,6 +50,8 @@ export interface LoadedDocuments {
   /** Gateway API routes (spec/http-routes.ts) and the grants that let them reach other namespaces. */
   readonly httpRoutes: Loaded<"HTTPRoute", HTTPRoute>[];
   readonly referenceGrants: Loaded<"ReferenceGrant", ReferenceGrant>[];
+  /** The platform admin's Gateway, in the gateway namespace's folder (spec/fleet-gateway.ts). */
+  readonly gateways: Loaded<"Gateway", Gateway>[];
 }
 
 const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
@@ -62,10 +64,11 @@ const LIST_OF = {
   FrontendConfig: "frontendConfigs",
   HTTPRoute: "httpRoutes",
   ReferenceGrant: "referenceGrants",
+  Gateway: "gateways",
 } as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [] };
+  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [], gateways: [] };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 

@@ -428,6 +428,7 @@ function resolveHosts(
       const draft = drafts.get(route.host) ?? { owners: new Set<string>(), routes: [] };
       drafts.set(route.host, draft);
       draft.owners.add(loaded.doc.metadata.namespace);
+      if (route.preShared) draft.preShared = route.preShared;
       if (route.defaultBackend) draft.defaultBackend = route.defaultBackend;
       else
         draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
