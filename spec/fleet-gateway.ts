@@ -240,3 +240,16 @@ function checkAddresses(loaded: AdminGateway, environment: string, config: Envir
       at(loaded, [...path, "value"], `${ip} is the IP of no address the admin adopted; the environment's own address is reserved by Fleetgate (name it with type NamedAddress, value "${own}"), and an address reserved outside it is adopted in the stack file (fleetgate:gcp.adoptAddresses: [{ name, address: ${ip} }]); adopted now: ${adopted.length > 0 ? adopted.map((a) => `${a.name} (${a.address})`).join(", ") : "none"}`);
   } else at(loaded, [...path, "type"], `is ${JSON.stringify(address.type)}, but a GKE Gateway's address is a NamedAddress or an IPAddress ${cite(gkeGatewayAddresses)}; use one of them`);
 }
+
+/**
+ * The adopted addresses' hosts with the Gateway's address: when the admin's Gateway names an adopted
+ * address, the hosts its routes serve point at it too, as the hosts of an ingress that names it in its
+ * static-ip annotation do (spec/static-ip.ts). The environment's own address needs nothing: every host
+ * is served there.
+ */
+export function withGatewayAddress(adopted: ReadonlyMap<string, readonly string[]>, address: string | undefined, routeHosts: readonly string[]): Map<string, string[]> {
+  const out = new Map([...adopted].map(([name, hosts]) => [name, [...hosts]]));
+  if (address === undefined || !out.has(address)) return out;
+  out.set(address, [...new Set([...out.get(address)!, ...routeHosts])].sort());
+  return out;
+}

@@ -13,6 +13,7 @@ import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, 
 import { gkePathToMatch, matchKey, routeMatch } from "./paths";
 import { comparePrecedence, gkePrecedence, type RoutePrecedence } from "./route-precedence";
 import { httpRouteContext, httpRouteServices, isShadowed, normaliseHttpRoute } from "./http-routes";
+import { fleetGateway, gatewayAddress, withGatewayAddress } from "./fleet-gateway";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
 import type { z } from "zod";
@@ -100,7 +101,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   const certificates = resolveCertificates(config, hosts);
   return {
     environment,
-    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedAddressHosts(environment, config, documents.ingresses.map((l) => l.doc))),
+    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedHosts(environment, config, documents, serviceDocs)),
     clusters: clusterPlans,
     services,
     hosts,
@@ -110,6 +111,16 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     mesh: resolveMesh(environment, config, clusters, services),
     ...(catchAll ? { catchAll } : {}),
   };
+}
+
+/** Per adopted address, the hosts pointed at it: by ingresses' static-ip annotations, and by the admin's Gateway's address. */
+function adoptedHosts(environment: string, config: EnvironmentConfig, documents: LoadedDocuments, services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>): Map<string, string[]> {
+  const byIngress = adoptedAddressHosts(environment, config, documents.ingresses.map((l) => l.doc));
+  const admin = fleetGateway(config, documents.gateways).admin;
+  if (!admin) return byIngress;
+  const context = httpRouteContext(config, services, documents);
+  const routeHosts = documents.httpRoutes.flatMap((l) => normaliseHttpRoute(l, context).hosts.map((h) => h.host));
+  return withGatewayAddress(byIngress, gatewayAddress(environment, config, admin.loaded.doc), routeHosts);
 }
 
 /** The granted namespace's ingress that serves the catch-all, and its default backend. */

@@ -227,6 +227,24 @@ describe("the Gateway's settings on the front door", () => {
     expect(errors.some((d) => d.path === "spec.hostnames[0]" && d.message.includes("a host has one certificate"))).toBe(true);
   });
 
+  it("points the routes' hosts at the adopted address the Gateway names, by name or by IP", () => {
+    for (const address of [{ type: "NamedAddress", value: ADOPTED.name }, { type: "IPAddress", value: ADOPTED.address }]) {
+      const f = gatewayFixture();
+      adopt(f);
+      gateway(f).spec.addresses = [address];
+      const frontDoor = planOf(f).frontDoor as Extract<FleetPlan["frontDoor"], { provider: "gcp" }>;
+      expect(frontDoor.adoptedAddresses.map((a) => [a.name, a.hosts])).toEqual([[ADOPTED.name, ["api.shop.example.com"]]]);
+    }
+  });
+
+  it("serves the routes' hosts on the environment's own address alone when the Gateway names that one", () => {
+    const f = gatewayFixture();
+    adopt(f);
+    gateway(f).spec.addresses = [{ type: "NamedAddress", value: "fg-test" }];
+    const frontDoor = planOf(f).frontDoor as Extract<FleetPlan["frontDoor"], { provider: "gcp" }>;
+    expect(frontDoor.adoptedAddresses.map((a) => [a.name, a.hosts])).toEqual([[ADOPTED.name, []]]);
+  });
+
   it("exposes the admin's Gateway as the routes' gateway, for the policies that target it", () => {
     const f = gatewayFixture();
     const { documents } = loadDocuments(f.environment, sourceFiles(f));
