@@ -51,7 +51,7 @@ export const gkeGatewayCertificates: Contract = {
   subject: "multi-cluster Gateway TLS",
   rule: "a multi-cluster Gateway's listener takes its certificates from Compute Engine SSL certificates (tls.options networking.gke.io/pre-shared-certs) or Certificate Manager (networking.gke.io/cert-manager-certs); certificates in Kubernetes Secrets (certificateRefs) are for single-cluster Gateways",
   source: { ...GKE_SECURITY, section: "Certificates and the Gateway classes that take them" },
-  checkedIn: { validator: "certificateRefs on the admin's Gateway are refused with the reason; pre-shared-certs are served for the listener's hosts (spec/fleet-gateway.ts)" },
+  checkedIn: { validator: "certificateRefs on the admin's Gateway are refused with the reason; cert-manager-certs are served for the listener's hosts, pre-shared-certs answered with a warning (spec/fleet-gateway.ts)" },
 };
 
 export const gkeGatewayAddresses: Contract = {

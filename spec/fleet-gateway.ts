@@ -35,7 +35,7 @@ export interface ListenerView {
   readonly port: number;
   /** Why routes of a namespace may not attach; undefined when they may. */
   readonly refuses: (namespace: string) => string | undefined;
-  /** The pre-shared certificates its hosts are served with (GCP), when its TLS options name them. */
+  /** The Certificate Manager certificates its hosts are served with (GCP), when its TLS options name them. */
   readonly preShared?: readonly string[];
 }
 
@@ -62,7 +62,7 @@ export function fleetGateway(config: Pick<EnvironmentConfig, "gateway" | "frontD
 function listenerView(listener: GatewayListener, i: number, namespace: string, frontDoor: "gcp" | "aws"): ListenerView {
   const from = listener.allowedRoutes?.namespaces?.from ?? "Same";
   const kinds = listener.allowedRoutes?.kinds;
-  const pre = listener.tls?.options?.[GKE_PRE_SHARED_CERTS];
+  const pre = listener.tls?.options?.[GKE_CERT_MANAGER_CERTS];
   const names = pre === undefined ? [] : pre.split(",").map((s) => s.trim()).filter((s) => s !== "");
   return {
     name: listener.name,
@@ -170,24 +170,23 @@ function checkTls(loaded: AdminGateway, listener: GatewayListener, base: PathSeg
     at(
       loaded,
       [...path, "certificateRefs"],
-      `names certificates in Kubernetes Secrets, which GKE's multi-cluster Gateways do not take ${cite(gkeGatewayCertificates)}; and Fleetgate's front door issues a Certificate Manager certificate for every host itself (fleetgate:tls.wildcardCertificates shares one per wildcard). Remove certificateRefs, or name Compute Engine SSL certificates in options: { ${GKE_PRE_SHARED_CERTS}: <names> }`,
+      `names certificates in Kubernetes Secrets, which GKE's multi-cluster Gateways do not take ${cite(gkeGatewayCertificates)}; and Fleetgate's front door issues a Certificate Manager certificate for every host itself (fleetgate:tls.wildcardCertificates shares one per wildcard). Remove certificateRefs, or import the certificate into Certificate Manager and name it in options: { ${GKE_CERT_MANAGER_CERTS}: <names> }`,
     );
   if (tls.frontendValidation !== undefined) at(loaded, [...path, "frontendValidation"], `asks the front door to verify client certificates, which Fleetgate's front door does not do; remove it`);
   for (const [key, value] of Object.entries(tls.options ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const at_ = [...path, "options", key];
-    if (key === GKE_PRE_SHARED_CERTS) {
-      const names = value.split(",").map((s) => s.trim());
-      if (config.frontDoor === "aws")
-        at(loaded, at_, `names Compute Engine SSL certificates, but the environment's front door is AWS, which serves ACM certificates Fleetgate issues per host; remove the option`);
-      else if (names.some((n) => !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(n)))
-        at(loaded, at_, `${JSON.stringify(value)} is not a comma-separated list of SSL certificate names (lower-case letters, digits and '-', a letter first); write e.g. "shop-cert,shop-cert-ecdsa"`);
-    } else if (key === GKE_CERT_MANAGER_CERTS)
+    if (key === GKE_CERT_MANAGER_CERTS) {
+      // The same as an ingress's fleetgate.io/certificate-manager-certs: the host's entries in the
+      // environment's certificate map serve these certificates instead of a managed one.
+      if (config.frontDoor === "aws") at(loaded, at_, `names Certificate Manager certificates, but the environment's front door is AWS, where Fleetgate issues ACM certificates for every host; remove the option`);
+    } else if (key === GKE_PRE_SHARED_CERTS)
       at(
         loaded,
         at_,
-        `names Certificate Manager certificates, but the front door serves the certificates Fleetgate issues in its own certificate map, one per host (or per wildcard in fleetgate:tls.wildcardCertificates), DNS-authorized before traffic arrives; remove the option (use ${GKE_PRE_SHARED_CERTS} for certificates made outside Fleetgate)`,
+        `names Compute Engine SSL certificates, which the environment's front door (one certificate map for every host) cannot serve, so the listener's hosts get ${config.frontDoor === "gcp" ? "managed certificates" : "ACM certificates"} instead; to serve a certificate of your own, import it into Certificate Manager and name it in ${GKE_CERT_MANAGER_CERTS}`,
+        "warning",
       );
-    else at(loaded, at_, `is an option Fleetgate does not read (it reads ${GKE_PRE_SHARED_CERTS}), so it changes nothing; remove it`, "warning");
+    else at(loaded, at_, `is an option Fleetgate does not read (it reads ${GKE_CERT_MANAGER_CERTS}, and answers ${GKE_PRE_SHARED_CERTS}), so it changes nothing; remove it`, "warning");
   }
 }
 

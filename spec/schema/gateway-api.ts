@@ -296,11 +296,11 @@ const listener = strictObject(
           )
           .max(64)
           .optional()
-          .describe("Refused: GKE's multi-cluster Gateways take no certificates from Secrets, and Fleetgate's front door serves Certificate Manager certificates it issues per host, or pre-shared ones named in options."),
+          .describe("Refused: GKE's multi-cluster Gateways take no certificates from Secrets, and Fleetgate's front door serves Certificate Manager certificates it issues per host, or those named in options."),
         options: z
           .record(z.string(), z.string())
           .optional()
-          .describe(`${GKE_PRE_SHARED_CERTS}: Compute Engine SSL certificates (comma-separated), served for the listener's hosts as an ingress's pre-shared-cert annotation would be. ${GKE_CERT_MANAGER_CERTS} is refused: Fleetgate issues its own Certificate Manager certificate per host.`),
+          .describe(`${GKE_CERT_MANAGER_CERTS}: Certificate Manager certificates (comma-separated), served for the listener's hosts instead of managed ones, as an ingress's fleetgate.io/certificate-manager-certs (GCP only). ${GKE_PRE_SHARED_CERTS} is answered with a warning: the environment's one certificate map cannot serve Compute Engine certificates, so the hosts get managed certificates.`),
         frontendValidation: z.unknown().optional().describe("Refused: the front door does not verify client certificates."),
       },
       "TLS of an HTTPS listener. Absent: Fleetgate issues a managed certificate per host, as for every host.",

@@ -115,9 +115,9 @@ const cases: Case[] = [
   // TLS.
   { description: "certificateRefs to Secrets are refused with the reason and what to write", mutate: (f) => void (gatewayListener(f, 0).tls = { certificateRefs: [{ name: "shop-tls" }] }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].tls.certificateRefs", message: "[gke.mc-gateway-certificates]" }] },
   { description: "Passthrough TLS is refused", mutate: (f) => void (gatewayListener(f, 0).tls = { mode: "Passthrough" }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].tls.mode", message: "write mode: Terminate" }] },
-  { description: "the cert-manager-certs option is refused: Fleetgate issues its own", mutate: (f) => void (gatewayListener(f, 0).tls = { options: { "networking.gke.io/cert-manager-certs": "shop" } }), want: [{ file: GATEWAY_FILE, path: 'spec.listeners[0].tls.options["networking.gke.io/cert-manager-certs"]', message: "certificate map" }] },
+  { description: "the pre-shared-certs option draws a warning: the certificate map cannot serve Compute Engine certificates", mutate: (f) => void (gatewayListener(f, 0).tls = { options: { "networking.gke.io/pre-shared-certs": "shop" } }), want: [{ file: GATEWAY_FILE, path: 'spec.listeners[0].tls.options["networking.gke.io/pre-shared-certs"]', message: "import it into Certificate Manager", severity: "warning" }] },
   { description: "an option Fleetgate does not read draws a warning", mutate: (f) => void (gatewayListener(f, 0).tls = { options: { "example.com/x": "y" } }), want: [{ file: GATEWAY_FILE, path: 'spec.listeners[0].tls.options["example.com/x"]', message: "does not read", severity: "warning" }] },
-  { description: "behind AWS the pre-shared-certs option is refused", base: awsFixture, mutate: (f) => void (gatewayListener(f, 0).tls = { options: { "networking.gke.io/pre-shared-certs": "shop-cert" } }), want: [{ file: GATEWAY_FILE, path: 'spec.listeners[0].tls.options["networking.gke.io/pre-shared-certs"]', message: "front door is AWS" }] },
+  { description: "behind AWS the cert-manager-certs option is refused", base: awsFixture, mutate: (f) => void (gatewayListener(f, 0).tls = { options: { "networking.gke.io/cert-manager-certs": "shop-cert" } }), want: [{ file: GATEWAY_FILE, path: 'spec.listeners[0].tls.options["networking.gke.io/cert-manager-certs"]', message: "front door is AWS" }] },
   // Addresses.
   { description: "a NamedAddress naming the environment's own address is valid", mutate: (f) => void (gateway(f).spec.addresses = [{ type: "NamedAddress", value: "fg-test" }]), want: [] },
   { description: "a NamedAddress naming an adopted address is valid", mutate: (f) => void (adopt(f), (gateway(f).spec.addresses = [{ type: "NamedAddress", value: ADOPTED.name }])), want: [] },
@@ -202,9 +202,9 @@ describe("hostname intersection", () => {
 });
 
 describe("the Gateway's settings on the front door", () => {
-  it("serves a listener's hosts with its pre-shared certificates", () => {
+  it("serves a listener's hosts with the Certificate Manager certificates its cert-manager-certs option names", () => {
     const f = gatewayFixture();
-    gatewayListener(f, 0).tls = { mode: "Terminate", options: { "networking.gke.io/pre-shared-certs": "shop-cert, shop-cert-ecdsa" } };
+    gatewayListener(f, 0).tls = { mode: "Terminate", options: { "networking.gke.io/cert-manager-certs": "shop-cert, shop-cert-ecdsa" } };
     const plan = planOf(f);
     expect(hostOf(plan, "api.shop.example.com")!.certificate).toBe("pre-shared:shop-cert,shop-cert-ecdsa");
     expect(plan.certificates.find((c) => c.hosts.includes("api.shop.example.com"))).toMatchObject({ kind: "pre-shared", names: ["shop-cert", "shop-cert-ecdsa"] });
@@ -212,15 +212,15 @@ describe("the Gateway's settings on the front door", () => {
 
   it("serves a host on the certificate of its most specific listener", () => {
     const f = gatewayFixture();
-    gatewayListener(f, 0).tls = { options: { "networking.gke.io/pre-shared-certs": "wide" } };
+    gatewayListener(f, 0).tls = { options: { "networking.gke.io/cert-manager-certs": "wide" } };
     gateway(f).spec.listeners.push(listener("api", "api.shop.example.com"));
     expect(hostOf(planOf(f), "api.shop.example.com")!.certificate).toBe("api.shop.example.com");
   });
 
-  it("refuses a host served with a listener's pre-shared certificates and an ingress's managed one", () => {
+  it("refuses a host served with a listener's Certificate Manager certificates and an ingress's managed one", () => {
     const f = gatewayFixture();
     gatewayListener(f, 0).allowedRoutes = { namespaces: { from: "All" } };
-    gateway(f).spec.listeners.push(listener("apex", "shop.example.com", { tls: { options: { "networking.gke.io/pre-shared-certs": "shop-cert" } } }));
+    gateway(f).spec.listeners.push(listener("apex", "shop.example.com", { tls: { options: { "networking.gke.io/cert-manager-certs": "shop-cert" } } }));
     route(f).spec.hostnames = ["shop.example.com"];
     route(f).spec.rules[0].matches[0].path.value = "/api";
     const errors = planFixture(f).diagnostics.filter((d) => d.severity === "error");
