@@ -1,6 +1,7 @@
 /**
  * The Kubernetes Gateway API dialect of the service owners' documents: HTTPRoute
- * (gateway.networking.k8s.io/v1, standard channel) and ReferenceGrant (v1beta1). An HTTPRoute attaches
+ * (gateway.networking.k8s.io/v1, standard channel) and ReferenceGrant (v1beta1), and the platform admin's
+ * multi-cluster Gateway (spec/fleet-gateway.ts). An HTTPRoute attaches
  * to the environment's fleet gateway and normalises into the same FleetPlan as a MultiClusterIngress
  * (spec/http-routes.ts); what the front doors cannot express exactly is refused at the field by the
  * validator (spec/http-route-checks.ts), never approximated.
@@ -194,12 +195,15 @@ const parentRef = strictObject(
   {
     group: z.literal(GATEWAY_GROUP).default(GATEWAY_GROUP).describe(`${GATEWAY_GROUP} (the default).`),
     kind: z.literal("Gateway").default("Gateway").describe("Gateway (the default)."),
-    namespace: dnsLabel("The fleet gateway's namespace: fleetgate:gateway.namespace (default fleetgate-gateway).").optional(),
-    name: dnsLabel("The fleet gateway's name: fleetgate."),
-    sectionName: z.string().optional().describe("Refused: the fleet gateway's listeners are Fleetgate's own, one per host; an HTTPRoute attaches to all of them."),
-    port: port("The listener port: 443, where the front doors serve HTTPS.").optional(),
+    namespace: dnsLabel("The gateway namespace: fleetgate:gateway.namespace (default fleetgate-gateway).").optional(),
+    name: dnsLabel("The environment's gateway: the name of the admin's Gateway in the gateway namespace, or fleetgate when the environment has none."),
+    sectionName: z
+      .string()
+      .optional()
+      .describe("The listener of the admin's Gateway to attach to (absent: every listener whose allowedRoutes admit the route). Refused without an admin's Gateway: the implicit fleet gateway's listeners are Fleetgate's own, one per host."),
+    port: port("The listener port: 443, where the front doors serve HTTPS (with the admin's Gateway: a port of its listeners).").optional(),
   },
-  "The gateway the route attaches to: the environment's fleet gateway.",
+  "The gateway the route attaches to: the environment's Gateway.",
 );
 
 export const httpRouteSchema = strictObject(
@@ -213,12 +217,12 @@ export const httpRouteSchema = strictObject(
           .array(parentRef)
           .min(1, { error: "lists no gateway; attach the route to the fleet gateway: parentRefs: [{ name: fleetgate, namespace: fleetgate-gateway }]" })
           .max(32)
-          .describe("The gateways the route attaches to: the environment's fleet gateway (name fleetgate, in namespace fleetgate:gateway.namespace, default fleetgate-gateway)."),
+          .describe("The gateways the route attaches to: the admin's Gateway in the gateway namespace (fleetgate:gateway.namespace, default fleetgate-gateway), or, without one, the implicit fleet gateway fleetgate there."),
         hostnames: z
           .array(hostName("A host the route serves, or a wildcard *.example.com."))
           .max(16)
           .default([])
-          .describe("The hosts the route serves. Fleetgate serves every team from one front door, so a route MUST name its hosts; each is a claim, as a MultiClusterIngress rule's host."),
+          .describe("The hosts the route serves, intersected with the hostnames of the admin's listeners it attaches to (wildcards per the Gateway API). Fleetgate serves every team from one front door, so a route MUST name its hosts unless its listeners have hostnames; each host served is a claim, as a MultiClusterIngress rule's host."),
         rules: z.array(rule).min(1).max(16).default([{ matches: [{ path: { type: "PathPrefix", value: "/" } }] }]),
       },
       "The HTTPRoute spec.",
