@@ -362,6 +362,8 @@ export const gatewaySchema = strictObject(
           .describe("The reserved global address the front door serves on: the environment's own, or one the admin adopted (fleetgate:gcp.adoptAddresses)."),
         infrastructure: z.unknown().optional().describe("Refused: the front door's resources are Fleetgate's; labels and annotations are not propagated to them."),
         backendTLS: z.unknown().optional().describe("Refused: the front door reaches the gateways with the environment's own settings."),
+        tls: z.unknown().optional().describe("Refused: the front door's client-certificate validation and its certificate toward the gateways are Fleetgate's own."),
+        allowedListeners: z.unknown().optional().describe("Refused: the Gateway's listeners are all in this manifest; Fleetgate reads no ListenerSets."),
       },
       "The Gateway spec.",
     ),
