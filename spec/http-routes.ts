@@ -104,6 +104,18 @@ export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: 
   const problems: Problem[] = [];
   const problem = (path: PathSegment[], message: string) => problems.push({ path, message });
 
+  if (ctx.gateway.listeners !== undefined && upgradesPort80Only(route, ctx.gateway.listeners))
+    return {
+      routes: [],
+      hosts: [],
+      problems: [
+        {
+          path: ["spec", "parentRefs"],
+          severity: "warning",
+          message: `attach the route to HTTP listeners only, where every rule redirects to HTTPS, and the front door's port 80 already does that for every host (with 301, or the status a FrontendConfig's redirectToHttps names for its ingresses' hosts), so the route adds nothing and is not planned; remove it`,
+        },
+      ],
+    };
   const hosts = ctx.gateway.listeners === undefined ? implicitGatewayHosts(route, ctx, problem) : attachedHosts(route, ctx.gateway as Required<HttpRouteContext["gateway"]>, problem);
 
   const routes: GatewayRouteDraft[] = [];
@@ -152,6 +164,22 @@ function implicitGatewayHosts(route: HTTPRoute, ctx: HttpRouteContext, problem: 
   if (route.spec.hostnames.length === 0)
     problem(["spec"], `has no hostnames; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
   return uniqueHostnames(route, problem).map(({ host, h }) => ({ host, path: ["spec", "hostnames", h] }));
+}
+
+/**
+ * The GKE way of upgrading HTTP to HTTPS: a route on the HTTP listeners alone whose every rule only
+ * redirects to https on the same host and path. The front door's port 80 does exactly that for every host.
+ */
+function upgradesPort80Only(route: HTTPRoute, listeners: readonly ListenerView[]): boolean {
+  const onHttp = route.spec.parentRefs.every((ref) => {
+    const named = listeners.filter((l) => (ref.sectionName === undefined || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port));
+    return named.length > 0 && named.every((l) => l.protocol === "HTTP");
+  });
+  const upgrades = route.spec.rules.every((rule) => {
+    const redirect = rule.filters?.length === 1 ? rule.filters[0]!.requestRedirect : undefined;
+    return (rule.backendRefs ?? []).length === 0 && redirect?.scheme === "https" && redirect.hostname === undefined && redirect.path === undefined && (redirect.port === undefined || redirect.port === 443);
+  });
+  return onHttp && upgrades;
 }
 
 /** The route's hostnames, each once (a repeated one is reported), with their positions. */

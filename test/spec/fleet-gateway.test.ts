@@ -112,6 +112,18 @@ const cases: Case[] = [
     },
     want: [{ path: "spec.parentRefs[0].sectionName", message: "sectionName: shop, sectionName: search" }],
   },
+  {
+    description: "a route that only upgrades HTTP listeners' requests to HTTPS draws a warning: port 80 does that already",
+    mutate: (f) => {
+      gateway(f).spec.listeners.push({ name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "All" } } });
+      route(f).spec.parentRefs[0].sectionName = "http";
+      route(f).spec.rules = [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }];
+    },
+    want: [
+      { file: GATEWAY_FILE, path: "spec.listeners[2].protocol", message: "never over plain HTTP", severity: "warning" },
+      { path: "spec.parentRefs", message: "port 80 already does that for every host", severity: "warning" },
+    ],
+  },
   // TLS.
   { description: "certificateRefs to Secrets are refused with the reason and what to write", mutate: (f) => void (gatewayListener(f, 0).tls = { certificateRefs: [{ name: "shop-tls" }] }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].tls.certificateRefs", message: "[gke.mc-gateway-certificates]" }] },
   { description: "Passthrough TLS is refused", mutate: (f) => void (gatewayListener(f, 0).tls = { mode: "Passthrough" }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].tls.mode", message: "write mode: Terminate" }] },
