@@ -85,10 +85,7 @@ function listenerView(listener: GatewayListener, i: number, namespace: string, f
 /** Every listener protocol Fleetgate serves, with the one port the front door serves it on. */
 const SERVED: Readonly<Record<string, number>> = { HTTPS: 443, HTTP: 80 };
 
-/**
- * Checks the admin's Gateways: where they are, how many, their class, listeners and addresses. `stackFile`
- * is the admin's stack file, named where an address must be adopted there.
- */
+/** Checks the admin's Gateways: where they are, how many, their class, listeners and addresses. */
 export function checkFleetGateway(environment: string, config: EnvironmentConfig, gateways: readonly AdminGateway[], at: DocReport): void {
   const namespace = gatewayNamespace(config);
   const chosen = fleetGateway(config, gateways).admin?.loaded;
@@ -174,19 +171,19 @@ function checkTls(loaded: AdminGateway, listener: GatewayListener, base: PathSeg
     );
   if (tls.frontendValidation !== undefined) at(loaded, [...path, "frontendValidation"], `asks the front door to verify client certificates, which Fleetgate's front door does not do; remove it`);
   for (const [key, value] of Object.entries(tls.options ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const at_ = [...path, "options", key];
+    const optionPath = [...path, "options", key];
     if (key === GKE_CERT_MANAGER_CERTS) {
       // The same as an ingress's fleetgate.io/certificate-manager-certs: the host's entries in the
       // environment's certificate map serve these certificates instead of a managed one.
-      if (config.frontDoor === "aws") at(loaded, at_, `names Certificate Manager certificates, but the environment's front door is AWS, where Fleetgate issues ACM certificates for every host; remove the option`);
+      if (config.frontDoor === "aws") at(loaded, optionPath, `names Certificate Manager certificates, but the environment's front door is AWS, where Fleetgate issues ACM certificates for every host; remove the option`);
     } else if (key === GKE_PRE_SHARED_CERTS)
       at(
         loaded,
-        at_,
+        optionPath,
         `names Compute Engine SSL certificates, which the environment's front door (one certificate map for every host) cannot serve, so the listener's hosts get ${config.frontDoor === "gcp" ? "managed certificates" : "ACM certificates"} instead; to serve a certificate of your own, import it into Certificate Manager and name it in ${GKE_CERT_MANAGER_CERTS}`,
         "warning",
       );
-    else at(loaded, at_, `is an option Fleetgate does not read (it reads ${GKE_CERT_MANAGER_CERTS}, and answers ${GKE_PRE_SHARED_CERTS}), so it changes nothing; remove it`, "warning");
+    else at(loaded, optionPath, `is an option Fleetgate does not read (it reads ${GKE_CERT_MANAGER_CERTS}, and answers ${GKE_PRE_SHARED_CERTS}), so it changes nothing; remove it`, "warning");
   }
 }
 
