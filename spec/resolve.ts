@@ -6,13 +6,13 @@
 import { redirectStatusByHost } from "./https-redirect";
 import { durationMillis } from "./schema/common";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
-import { ingressAnnotations, routedServices } from "./ingress";
+import { ingressAnnotations } from "./ingress";
 import { hostInDomain, wildcardCovers } from "./names";
 import { adoptedAddressHosts, canonicalIp, ipVersionOf } from "./static-ip";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName, NLB_SERVICE_NAME } from "./naming";
 import { gkePathToMatch, matchKey, routeMatch } from "./paths";
 import { comparePrecedence, gkePrecedence, type RoutePrecedence } from "./route-precedence";
-import { httpRouteContext, httpRouteServices, isShadowed, normaliseHttpRoute } from "./http-routes";
+import { httpRouteContext, isShadowed, normaliseHttpRoute } from "./http-routes";
 import { fleetGateway, gatewayAddress, withGatewayAddress } from "./fleet-gateway";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
@@ -64,7 +64,6 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
   const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
   const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));
   const catchAll = resolveCatchAll(config, documents, serviceDocs);
-  const routed = new Set([...routedServices(documents.ingresses.map((l) => l.doc), catchAll?.service), ...httpRouteServices(documents.httpRoutes.map((l) => l.doc))]);
 
   // Which clusters serve each service (the front door and the gateways need the same answer).
   const selections = new Map(
@@ -72,6 +71,8 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
   );
 
   const routedHosts = resolveHosts(config, documents, serviceDocs, selections);
+  // The services the hosts send to (a default backend a catch-all route shadows sends nothing), and the catch-all's.
+  const routed = new Set([...routedHosts.flatMap((h) => backendsOf(h).map((b) => b.service)), ...(catchAll ? [catchAll.service] : [])]);
   const hostsOfService = new Map<string, Set<string>>();
   for (const host of routedHosts)
     for (const backend of backendsOf(host)) {

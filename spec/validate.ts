@@ -499,6 +499,15 @@ function validateIngress(
   };
 
   if (spec.backend) checkBackend([...base, "backend"], spec.backend);
+  // A `/*` path with no other condition wins over the default backend on its host: one on every host
+  // leaves the default nothing to serve (harmless where both name the same service).
+  const catchAllPaths = spec.rules.map((rule) => rule.http.paths.filter((p) => { const m = gkePathToMatch(p.path); return "match" in m && m.match.value === "/" && m.match.type === "Prefix" && p.fleetgate?.match === undefined; }));
+  const portKey = (ref: { serviceName: string; servicePort: number | string }) => {
+    const service = services.get(`${namespace}/${ref.serviceName}`);
+    return `${ref.serviceName}:${(service && findPort(service.doc, ref.servicePort)?.port) ?? ref.servicePort}`;
+  };
+  if (spec.backend && spec.rules.length > 0 && catchAllPaths.every((paths) => paths.length > 0) && catchAllPaths.flat().some((p) => p.backend === undefined || portKey(p.backend) !== portKey(spec.backend!)))
+    at(loaded, [...base, "backend"], `serves nothing: every host of this ingress (${spec.rules.map((r) => r.host).join(", ")}) has a /* path, which every request there takes first; remove the default backend, or narrow the /* paths (to answer unknown hosts with it, as GKE's default backend also does, give it an ingress of its own without rules and grant that namespace fleetgate:catchAll)`, "warning");
   // One with a default backend and no rules serves the environment's catch-all, if granted (spec/catch-all.ts).
   if (spec.rules.length === 0 && !spec.backend) at(loaded, [...base], `has neither rules nor a backend; add rules with a host and paths`);
   if (spec.tls) at(loaded, [...base, "tls"], `is ignored: Fleetgate issues a managed certificate for every host (or uses the Certificate Manager certificates named in ${ANNOTATIONS.certificateManagerCerts})`, "warning");

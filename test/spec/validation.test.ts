@@ -206,4 +206,18 @@ describe("one mistake, one error", () => {
     const errors = errorsOf((f) => { searchIngress(f).rules[0].host = "shop.example.com"; searchIngress(f).backend = { serviceName: "search", servicePort: 8080 }; });
     expect(errors.map((e) => `${e.file.split("/").pop()} ${e.path}`)).toEqual(["search.yaml spec.template.spec.rules[0].host"]);
   });
+
+  it("warns at a default backend that a /* path to another service shadows on every host, and not where both name one service", () => {
+    const shadowed = baseFixture();
+    shopIngress(shadowed).rules[0].http.paths.push({ path: "/*", backend: { serviceName: "cart", servicePort: 80 } });
+    const warned = planFixture(shadowed).diagnostics.filter((d) => d.message.includes("serves nothing"));
+    expect(warned.map((d) => `${d.severity} ${d.file.split("/").pop()} ${d.path}`)).toEqual(["warning shop.yaml spec.template.spec.backend"]);
+    expect(warned[0]!.message).toContain("every host of this ingress (shop.example.com) has a /* path");
+
+    // The same service, by port name on the path and by number as the default: the same place.
+    const same = baseFixture();
+    searchIngress(same).rules.splice(1);
+    searchIngress(same).backend = { serviceName: "search", servicePort: 8080 };
+    expect(planFixture(same).diagnostics.filter((d) => d.message.includes("serves nothing"))).toEqual([]);
+  });
 });
