@@ -22,7 +22,7 @@ export const WEB = "gateway-conformance-web-backend";
 export const UPSTREAM_COMMIT = "4564255ac2c35d582249b3cdf261bdf51c8bca32";
 
 export interface ConformanceRequest {
-  /** Default: the case's first host. */
+  /** The Host header; default: the case's first host. A port in it stays in the header (the request still goes to 443). */
   readonly host?: string;
   /** The path, with the query if any. */
   readonly path: string;

@@ -123,7 +123,9 @@ describe.each(FRONT_DOORS)("the conformance cases behind the %s front door", (do
       if (refusalOf(c, door, check)) continue;
       served++;
       const r = check.request;
-      const request = parseRequest(`https://${r.host ?? c.hosts[0]}${r.path}`, Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}`), r.method ?? "GET");
+      const host = r.host ?? c.hosts[0]!;
+      const lines = [...(host.includes(":") ? [`Host: ${host}`] : []), ...Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}`)];
+      const request = parseRequest(`https://${host.replace(/:\d+$/, "")}${r.path}`, lines, r.method ?? "GET");
       for (const m of mismatches(check, observe(evaluateRequest(config, request)))) problems.push(`${describeRequest(c, check)}: ${m}`);
     }
     expect(problems).toEqual([]);

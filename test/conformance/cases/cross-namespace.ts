@@ -13,18 +13,32 @@ export const crossNamespace: ConformanceCase = {
 };
 
 const grantHost = "reference-grant.infra.example.com";
+const grant = {
+  apiVersion: "gateway.networking.k8s.io/v1beta1",
+  kind: "ReferenceGrant",
+  metadata: { name: "reference-grant", namespace: WEB },
+  spec: { from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: INFRA }], to: [{ group: "", kind: "Service", name: "web-backend" }] },
+};
 export const referenceGrant: ConformanceCase = {
   name: "HTTPRouteReferenceGrant",
   source: [upstream("httproute-reference-grant.go"), upstream("httproute-reference-grant.yaml")],
   hosts: [grantHost],
-  documents: [
-    {
-      apiVersion: "gateway.networking.k8s.io/v1beta1",
-      kind: "ReferenceGrant",
-      metadata: { name: "reference-grant", namespace: WEB },
-      spec: { from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: INFRA }], to: [{ group: "", kind: "Service", name: "web-backend" }] },
-    },
-    route("reference-grant", { hostnames: [grantHost], rules: [{ backendRefs: [to("web-backend", { namespace: WEB })] }] }),
-  ],
+  documents: [grant, route("reference-grant", { hostnames: [grantHost], rules: [{ backendRefs: [to("web-backend", { namespace: WEB })] }] })],
   checks: [{ request: { path: "/" }, expect: { backend: `${WEB}/web-backend` } }],
+};
+
+/**
+ * The same test's second half: once the grant is deleted the suite wants 500 for the request. A spec
+ * without the grant never reaches the gateways: Fleetgate refuses the backendRef at its namespace.
+ */
+const withoutGrantHost = "reference-grant-deleted.infra.example.com";
+const noGrant = [{ route: "reference-grant", reason: "no ReferenceGrant in gateway-conformance-web-backend lets HTTPRoutes of gateway-conformance-infra refer to its Service web-backend" }];
+export const referenceGrantDeleted: ConformanceCase = {
+  name: "HTTPRouteReferenceGrantDeleted",
+  source: [upstream("httproute-reference-grant.go"), upstream("httproute-reference-grant.yaml")],
+  hosts: [withoutGrantHost],
+  adapted: ["the second half of HTTPRouteReferenceGrant, after the grant is deleted"],
+  documents: [route("reference-grant", { hostnames: [withoutGrantHost], rules: [{ backendRefs: [to("web-backend", { namespace: WEB })] }] })],
+  checks: [{ request: { path: "/" }, expect: { status: 500 } }],
+  refused: { gcp: noGrant, aws: noGrant },
 };

@@ -1,6 +1,6 @@
 /** Every transcribed conformance case, in the order docs/conformance.md lists them. */
 import type { ConformanceCase } from "../case";
-import { crossNamespace, referenceGrant } from "./cross-namespace";
+import { crossNamespace, referenceGrant, referenceGrantDeleted } from "./cross-namespace";
 import { exactPathMatching } from "./exact-path-matching";
 import { headerMatching } from "./header-matching";
 import { requestHeaderModifier, responseHeaderModifier } from "./header-modifiers";
@@ -37,6 +37,7 @@ export const CASES: readonly ConformanceCase[] = [
   rewriteHost,
   crossNamespace,
   referenceGrant,
+  referenceGrantDeleted,
   hostnameIntersection,
   hostnameIntersectionAll,
   listenerHostnameMatching,

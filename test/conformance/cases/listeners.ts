@@ -54,6 +54,7 @@ export const hostnameIntersection: ConformanceCase = {
   ],
   checks: [
     { request: { host: h("very.specific.com"), path: "/s1" }, expect: v1 },
+    { request: { host: `${h("very.specific.com")}:1234`, path: "/s1" }, expect: v1 },
     { request: { host: h("non.matching.com"), path: "/s1" }, expect: notFound },
     { request: { host: h("foo.nonmatchingwildcard.io"), path: "/s1" }, expect: notFound },
     { request: { host: h("foo.wildcard.io"), path: "/s1" }, expect: notFound },
