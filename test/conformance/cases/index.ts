@@ -1,5 +1,6 @@
 /** Every transcribed conformance case, in the order docs/conformance.md lists them. */
 import type { ConformanceCase } from "../case";
+import { invalidNonExistentBackendRef, namedRule, noBackendRefs, requestHeaderModifierBackendWeights, simpleSameNamespace } from "./backend-refs";
 import { crossNamespace, referenceGrant, referenceGrantDeleted } from "./cross-namespace";
 import { exactPathMatching } from "./exact-path-matching";
 import { headerMatching } from "./header-matching";
@@ -10,11 +11,13 @@ import { matchingAcrossRoutes } from "./matching-across-routes";
 import { methodMatching } from "./method-matching";
 import { pathMatchOrder } from "./path-match-order";
 import { queryParamMatching } from "./query-param-matching";
+import { requestMirror } from "./request-mirror";
 import { redirect303, redirect307, redirect308, redirectHostAndStatus, redirectPath, redirectPort, redirectPortAndScheme, redirectScheme } from "./redirects";
 import { rewriteHost, rewritePath } from "./rewrites";
 import { weight } from "./weight";
 
 export const CASES: readonly ConformanceCase[] = [
+  simpleSameNamespace,
   matching,
   matchingAcrossRoutes,
   headerMatching,
@@ -23,6 +26,10 @@ export const CASES: readonly ConformanceCase[] = [
   exactPathMatching,
   pathMatchOrder,
   weight,
+  requestHeaderModifierBackendWeights,
+  namedRule,
+  noBackendRefs,
+  invalidNonExistentBackendRef,
   redirectHostAndStatus,
   redirectPath,
   redirectScheme,
@@ -33,6 +40,7 @@ export const CASES: readonly ConformanceCase[] = [
   redirect308,
   requestHeaderModifier,
   responseHeaderModifier,
+  requestMirror,
   rewritePath,
   rewriteHost,
   crossNamespace,
