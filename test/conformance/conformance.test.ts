@@ -15,13 +15,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../../offline/run-offline";
 import { readRoutingConfig, type RoutingConfig } from "../../review/route-model/config";
 import { evaluateRequest } from "../../review/route-model/evaluate";
-import { applyHeaderChanges, parseRequest } from "../../review/route-model/request";
 import { formatDiagnostic, type Diagnostic } from "../../spec/diagnostics";
 import { planFixture, sourceFiles, stackText } from "../spec/fixtures";
-import { FRONT_DOORS, INFRA, type ConformanceCase, type ConformanceCheck, type FrontDoor } from "./case";
+import { FRONT_DOORS, type ConformanceCase, type FrontDoor } from "./case";
 import { CASES } from "./cases";
 import { acceptedDocuments, conformanceFixture, fileOf } from "./environment";
-import { observe, type Observed } from "./observe";
+import { describeRequest, mismatches, requestOf } from "./compare";
+import { observe } from "./observe";
 import { CONFORMANCE_DOC, conformanceTable, refusalOf } from "./report";
 
 const scratch = mkdtempSync(join(tmpdir(), "fleetgate-conformance-"));
@@ -51,52 +51,6 @@ async function routingConfigOf(door: FrontDoor): Promise<RoutingConfig> {
   return readRoutingConfig(fixture.environment, run.resources);
 }
 
-const lower = (headers: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [v]]));
-const joined = (headers: Readonly<Record<string, readonly string[]>>, name: string) => headers[name.toLowerCase()]?.join(",");
-
-/** How the observation differs from what the suite expects (empty: it does not). */
-function mismatches(check: ConformanceCheck, seen: Observed): string[] {
-  const want = check.expect;
-  const out: string[] = [];
-  const describe = () => JSON.stringify(seen);
-  if ("status" in want) {
-    if (seen.kind !== "answer" || seen.status !== want.status) out.push(`wants status ${want.status}, got ${describe()}`);
-    return out;
-  }
-  if ("redirect" in want) {
-    if (seen.kind !== "redirect") return [`wants a redirect, got ${describe()}`];
-    const location = new URL(seen.location);
-    const got = { status: seen.status, scheme: location.protocol.replace(/:$/, ""), host: location.hostname, port: location.port, path: location.pathname };
-    for (const [key, value] of Object.entries(want.redirect)) if (got[key as keyof typeof got] !== value) out.push(`redirect ${key}: wants ${value}, got ${got[key as keyof typeof got]} (${seen.location}, ${seen.status})`);
-    return out;
-  }
-  if (seen.kind !== "forward") return [`wants a backend, got ${describe()}`];
-  const key = (name: string) => (name.includes("/") ? name : `${INFRA}/${name}`);
-  if ("weights" in want) {
-    const wanted = Object.fromEntries(Object.entries(want.weights).map(([name, w]) => [key(name), w]));
-    if (JSON.stringify(Object.entries(seen.backends).sort()) !== JSON.stringify(Object.entries(wanted).sort())) out.push(`wants weights ${JSON.stringify(wanted)}, got ${JSON.stringify(seen.backends)}`);
-    return out;
-  }
-  if (JSON.stringify(seen.backends) !== JSON.stringify({ [key(want.backend)]: 100 })) out.push(`wants ${key(want.backend)}, got ${JSON.stringify(seen.backends)}`);
-  const received = want.request;
-  if (received?.path !== undefined && seen.request.path !== received.path) out.push(`the backend receives path ${seen.request.path}, not ${received.path}`);
-  if (received?.host !== undefined && seen.request.host !== received.host) out.push(`the backend receives host ${seen.request.host}, not ${received.host}`);
-  for (const [name, value] of Object.entries(received?.headers ?? {})) if (joined(seen.request.headers, name) !== value) out.push(`the backend receives ${name}: ${joined(seen.request.headers, name)}, not ${value}`);
-  for (const name of received?.absent ?? []) if (joined(seen.request.headers, name) !== undefined) out.push(`the backend receives ${name}, which should be removed`);
-  if (want.response) {
-    const back = applyHeaderChanges(lower(want.response.fromBackend), seen.responseHeaders);
-    for (const [name, value] of Object.entries(want.response.headers ?? {})) if (joined(back, name) !== value) out.push(`the client receives ${name}: ${joined(back, name)}, not ${value}`);
-    for (const name of want.response.absent ?? []) if (joined(back, name) !== undefined) out.push(`the client receives ${name}, which should be removed`);
-  }
-  return out;
-}
-
-const describeRequest = (c: ConformanceCase, check: ConformanceCheck) => {
-  const r = check.request;
-  const headers = Object.entries(r.headers ?? {}).map(([k, v]) => ` ${k}: ${v}`).join(",");
-  return `${r.method ?? "GET"} https://${r.host ?? c.hosts[0]}${r.path}${headers ? ` with${headers}` : ""}`;
-};
-
 const configs = new Map<FrontDoor, RoutingConfig>();
 beforeAll(async () => {
   const [gcp, aws] = await Promise.all(FRONT_DOORS.map(routingConfigOf));
@@ -122,11 +76,7 @@ describe.each(FRONT_DOORS)("the conformance cases behind the %s front door", (do
     for (const check of c.checks) {
       if (refusalOf(c, door, check)) continue;
       served++;
-      const r = check.request;
-      const host = r.host ?? c.hosts[0]!;
-      const lines = [...(host.includes(":") ? [`Host: ${host}`] : []), ...Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}`)];
-      const request = parseRequest(`https://${host.replace(/:\d+$/, "")}${r.path}`, lines, r.method ?? "GET");
-      for (const m of mismatches(check, observe(evaluateRequest(config, request)))) problems.push(`${describeRequest(c, check)}: ${m}`);
+      for (const m of mismatches(check, observe(evaluateRequest(config, requestOf(c, check))))) problems.push(`${describeRequest(c, check)}: ${m}`);
     }
     expect(problems).toEqual([]);
     // A case awaiting the admin's listeners must be refused whole until they come; then switch it on.

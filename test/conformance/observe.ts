@@ -52,22 +52,29 @@ function paths(trace: RouteTrace): Path[] | Observed {
   return f.groups.flatMap((g) => g.clusters.map((c) => ({ share: 100, request: trace.request, gateway: c.gateway, responseHeaders: [], split: "accelerator", splitHeaders: [], where: `${g.name} ${c.cluster}` })));
 }
 
+/**
+ * What a gateway does with a request that reaches it carrying `share` percent of the traffic, with the
+ * response header changes made after it on the way back. A backend the gateway cannot send to is
+ * answered with 500 for its share: when it is every backend, that is the answer.
+ */
+export function gatewayObservation(result: GatewayResult, request: EvalRequest, share = 100, responseHeaders: readonly HeaderChange[] = []): Observed {
+  const o = result.outcome;
+  if (o.kind !== "forward") return o;
+  const broken = o.backends.filter((b) => b.problem !== undefined);
+  if (broken.length > 0 && broken.length === o.backends.length) return { kind: "answer", status: 500, reason: broken.map((b) => `${b.service}: ${b.problem}`).join("; ") };
+  if (broken.length > 0) return { kind: "disagree", detail: `${broken.map((b) => `${b.service}: ${b.problem}`).join("; ")} (the gateway answers 500 for their share)` };
+  const host = o.rewrite?.host ?? request.host;
+  const received = { host, path: o.rewrite?.path ?? request.path, headers: applyHeaderChanges({ ...request.headers, host: [host] }, o.requestHeaders) };
+  const backends = Object.fromEntries(o.backends.map((b) => [b.service, (b.weight * share) / 100]));
+  return { kind: "forward", backends, request: received, responseHeaders: [...o.responseHeaders, ...responseHeaders] };
+}
+
 /** What the request gets, when every way it can take agrees. */
 export function observe(trace: RouteTrace): Observed {
   const ways = paths(trace);
   if (!Array.isArray(ways)) return ways;
   if (ways.length === 0) return { kind: "disagree", detail: "the front door forwards to no cluster" };
-  const seen = ways.map((way): Observed & { where: string; split: string; splitHeaders: readonly string[] } => {
-    const o = way.gateway.outcome;
-    const at = { where: way.where, split: way.split, splitHeaders: way.splitHeaders };
-    if (o.kind !== "forward") return { ...o, ...at };
-    const broken = o.backends.find((b) => b.problem !== undefined);
-    if (broken) return { kind: "disagree", detail: `${way.where}: ${broken.service}: ${broken.problem}`, ...at };
-    const host = o.rewrite?.host ?? way.request.host;
-    const request = { host, path: o.rewrite?.path ?? way.request.path, headers: applyHeaderChanges({ ...way.request.headers, host: [host] }, o.requestHeaders) };
-    const backends = Object.fromEntries(o.backends.map((b) => [b.service, (b.weight * way.share) / 100]));
-    return { kind: "forward", backends, request, responseHeaders: [...o.responseHeaders, ...way.responseHeaders], ...at };
-  });
+  const seen = ways.map((way) => ({ ...gatewayObservation(way.gateway, way.request, way.share, way.responseHeaders), where: way.where, split: way.split, splitHeaders: way.splitHeaders }));
   // A split at the front door reaches the gateways once per backend service: add the shares up per Service.
   const forwards = seen.filter((s) => s.kind === "forward");
   if (forwards.length === seen.length) {
