@@ -7,13 +7,14 @@ import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, ty
 import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
+import * as gkePolicies from "./gke-policies";
 import * as migration from "./migration";
 import * as tls from "./tls";
 
 export { type Contract, ProviderRefusal, refusal, cite } from "./contract";
 
 /** Every contract, in the order of the generated table: by party, then as each module lists them. */
-export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts, ...migration.contracts, ...tls.contracts];
+export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts, ...gkePolicies.contracts, ...migration.contracts, ...tls.contracts];
 
 const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks, ...tls.registrationChecks];
 

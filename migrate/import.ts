@@ -16,8 +16,8 @@ import { readDump, type DumpObject } from "./dump";
 import { cleanObject } from "./strip";
 
 /** The kinds the import writes, with the API group each belongs to. */
-/** The import reads GKE objects only: Gateway API routes are written by hand. */
-export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant">, string>> = {
+/** The import reads GKE's Multi Cluster Ingress objects only: Gateway API routes and GKE's Gateway policies are written by hand. */
+export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant" | "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy">, string>> = {
   MultiClusterIngress: "networking.gke.io",
   MultiClusterService: "networking.gke.io",
   BackendConfig: "cloud.google.com",

@@ -15,6 +15,7 @@ import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
 import type { SimulationResult } from "./simulation/engine";
 import type { SimulationInput } from "./simulation/simulate";
+import { sharedOfflineRuns, type OfflineRunInputs } from "./shared-runs";
 
 export const PROJECT_ROOT = resolve(__dirname, "..");
 
@@ -99,6 +100,13 @@ export function projectNodeArgs(root = PROJECT_ROOT): string[] {
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigOfStack(root, options.stack));
+  const memo = sharedOfflineRuns();
+  if (memo === undefined || options.measure || options.floor !== undefined) return runInChild(options, root, config);
+  const inputs: OfflineRunInputs = { stack: options.stack, root: resolve(root), program: resolve(options.program ?? PROJECT_ROOT), config, plainStacks: options.plainStacks ?? false, ...(options.simulate ? { simulate: options.simulate } : {}) };
+  return memo.run(inputs, () => runInChild(options, root, config));
+}
+
+function runInChild(options: OfflineRunOptions, root: string, config: EngineConfig): Promise<OfflineRun> {
   const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const out = join(dir, "run.json");
   const input = join(dir, "simulate.json");

@@ -5,7 +5,7 @@
  * `npm run diagram -- --docs` rewrites docs/diagrams.md with the pictures of every example stack.
  * Exits 1 on an invalid spec, with every error.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatDiagnostic, planEnvironment, type FleetPlan } from "../spec";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";

@@ -8,8 +8,7 @@
  * `--json` writes the plan as stable JSON for pull-request diffs. Exits 1 on invalid input, or where a
  * simulated provider refuses what the program asks or it leaves traffic facing something not ready.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";

@@ -15,6 +15,8 @@ import { ANNOTATIONS, type BackendConfig, type MultiClusterService } from "./sch
 import type { EnvironmentConfig } from "./schema/environment";
 import type { Locator } from "./yaml-source";
 import { backendConfigNames, selectClusters, type Problem } from "./select";
+import { isPolicyConfig } from "./gke-policies";
+import { HEALTH_CHECK_MEMBER } from "./schema/gke-policies";
 
 export type { BackendProtocol };
 
@@ -178,7 +180,7 @@ export function checkBackendProtocols(
         at(
           bc,
           ["spec", "healthCheck", "type"],
-          `is ${check.type}, but ${portName} serves ${protocol}${byPort.has(port.port) ? ` (${ANNOTATIONS.appProtocols})` : " (no app protocol is named for it)"}; as GKE does, the gateways check its pods in ${check.type} and send its traffic in ${protocol} ${cite(healthCheckParameters)}, so a passing check does not show that the pods serve ${protocol}. Leave type out to check in the serving protocol`,
+          `is ${check.type}, but ${portName} serves ${protocol}${byPort.has(port.port) ? ` (${ANNOTATIONS.appProtocols})` : " (no app protocol is named for it)"}; as GKE does, the gateways check its pods in ${check.type} and send its traffic in ${protocol} ${cite(healthCheckParameters)}, so a passing check does not show that the pods serve ${protocol}. ${isPolicyConfig(bc.doc.metadata.name) ? `Write type: ${protocol} with its ${HEALTH_CHECK_MEMBER[protocol]}` : "Leave type out"} to check in the serving protocol`,
           "warning",
         );
       const target = port.targetPort ?? port.port;

@@ -11,6 +11,11 @@ export interface SourceLocation {
   readonly file: string;
   readonly line?: number;
   readonly column?: number;
+  /**
+   * The field as its document writes it, where a locator translates paths (a GKE policy read as a
+   * BackendConfig, spec/gke-policies.ts): messages name this path instead of the one asked for.
+   */
+  readonly path?: string;
 }
 
 export interface Diagnostic extends SourceLocation {

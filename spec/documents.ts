@@ -15,6 +15,7 @@ import {
   type MultiClusterService,
 } from "./schema/documents";
 import type { HTTPRoute, ReferenceGrant } from "./schema/gateway-api";
+import type { GCPBackendPolicy, GCPGatewayPolicy, HealthCheckPolicy } from "./schema/gke-policies";
 import { salvage } from "./salvage";
 import { parseYamlDocuments, type Locator } from "./yaml-source";
 
@@ -50,6 +51,10 @@ export interface LoadedDocuments {
   /** Gateway API routes (spec/http-routes.ts) and the grants that let them reach other namespaces. */
   readonly httpRoutes: Loaded<"HTTPRoute", HTTPRoute>[];
   readonly referenceGrants: Loaded<"ReferenceGrant", ReferenceGrant>[];
+  /** GKE's Gateway policies (spec/gke-policies.ts): backend settings read as BackendConfigs, and the gateway's. */
+  readonly gcpBackendPolicies: Loaded<"GCPBackendPolicy", GCPBackendPolicy>[];
+  readonly healthCheckPolicies: Loaded<"HealthCheckPolicy", HealthCheckPolicy>[];
+  readonly gcpGatewayPolicies: Loaded<"GCPGatewayPolicy", GCPGatewayPolicy>[];
 }
 
 const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
@@ -62,10 +67,13 @@ const LIST_OF = {
   FrontendConfig: "frontendConfigs",
   HTTPRoute: "httpRoutes",
   ReferenceGrant: "referenceGrants",
+  GCPBackendPolicy: "gcpBackendPolicies",
+  HealthCheckPolicy: "healthCheckPolicies",
+  GCPGatewayPolicy: "gcpGatewayPolicies",
 } as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [] };
+  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [], gcpBackendPolicies: [], healthCheckPolicies: [], gcpGatewayPolicies: [] };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 

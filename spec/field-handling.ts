@@ -6,8 +6,9 @@
  * strict schema's generic unknown-field error. docs/gke-fields.md is generated from these rows
  * (`npm run fields`), and test/spec/field-handling.test.ts holds the rows to account: every field of the
  * upstream schemas has a row, every warning or error row draws its diagnostic, every honoured row names
- * a test that exists. The Gateway API's policies (GCPBackendPolicy, HealthCheckPolicy, GCPGatewayPolicy)
- * are to be added here as rows of their own group and kind.
+ * a test that exists. The policies of GKE's Gateway dialect (GCPBackendPolicy, HealthCheckPolicy,
+ * GCPGatewayPolicy) have rows of their own; their backend settings are read as the BackendConfig fields
+ * they equal (spec/gke-policies.ts), so those rows are answered as the BackendConfig's are.
  */
 import { formatPath, type PathSegment, type Severity } from "./diagnostics";
 import type { LoadedDocuments } from "./documents";
@@ -58,6 +59,9 @@ const MCI = { group: "networking.gke.io", kind: "MultiClusterIngress" } as const
 const MCS = { group: "networking.gke.io", kind: "MultiClusterService" } as const;
 const BC = { group: "cloud.google.com", kind: "BackendConfig" } as const;
 const FC = { group: "networking.gke.io", kind: "FrontendConfig" } as const;
+const GBP = { group: "networking.gke.io", kind: "GCPBackendPolicy" } as const;
+const HCP = { group: "networking.gke.io", kind: "HealthCheckPolicy" } as const;
+const GGP = { group: "networking.gke.io", kind: "GCPGatewayPolicy" } as const;
 
 const FIELDS_TEST = "test/spec/field-handling.test.ts";
 const PROTOCOLS_TEST = "test/spec/backend-protocols.test.ts";
@@ -420,12 +424,192 @@ const fcRows: FieldRow[] = [
   },
 ];
 
+// --- GKE's Gateway policies ---------------------------------------------------------------------
+
+const POLICIES_TEST = "test/spec/gke-policies.test.ts";
+const SAME_PLAN = "gives the same backend plan for a BackendConfig and the equivalent GCPBackendPolicy and HealthCheckPolicy";
+const POLICY_AWS = {
+  handling: "warning",
+  why: "Read as the BackendConfig field it equals, which the AWS front door does not apply; Fleetgate warns at the policy's field (spec/validate.ts).",
+} as const;
+
+/** The target rows every policy kind has. */
+const targetRows = (kind: typeof GBP | typeof HCP | typeof GGP, target: string): FieldRow[] =>
+  (["group", "kind", "name", "namespace"] as const).map((f) => ({
+    ...kind,
+    field: `spec.targetRef.${f}`,
+    gke: `The ${f} of the object the policy attaches to.`,
+    handling: "honoured",
+    why: `The policy applies to ${target}; a target of another kind or namespace, one that names nothing, or one a policy of the same kind already targets is an error at the field.`,
+    shownBy: shown(kind === GGP ? "refuses a GCPGatewayPolicy that targets another gateway than the fleet's, with the name to write" : "refuses a policy whose target names no MultiClusterService, suggesting the name meant", POLICIES_TEST),
+  }));
+
+/** A backend policy field read as a BackendConfig field. */
+const asBackendConfig = (kind: typeof GBP | typeof HCP, field: string, gke: string, bcField: string, note?: string, aws: FieldRow["aws"] = POLICY_AWS): FieldRow => ({
+  ...kind,
+  field,
+  gke,
+  handling: "honoured",
+  why: `Read as BackendConfig ${bcField}, and handled as that field is${note !== undefined ? `; ${note}` : ""}.`,
+  shownBy: shown(SAME_PLAN, POLICIES_TEST),
+  ...(aws ? { aws } : {}),
+});
+
+const gbpRows: FieldRow[] = [
+  ...targetRows(GBP, "the backend service of the MultiClusterService the Service or ServiceImport names (every port of it)"),
+  asBackendConfig(GBP, "spec.default.timeoutSec", "Backend service timeout.", "spec.timeoutSec"),
+  asBackendConfig(GBP, "spec.default.connectionDraining.drainingTimeoutSec", "Connection draining timeout.", "spec.connectionDraining.drainingTimeoutSec"),
+  asBackendConfig(GBP, "spec.default.logging.enabled", "Request logging (off by default).", "spec.logging.enable", "absent, it is false, GKE's default"),
+  asBackendConfig(GBP, "spec.default.logging.sampleRate", "Share of requests logged, in millionths.", "spec.logging.sampleRate", "divided by 1,000,000, and only with enabled: true (an error at the field otherwise)"),
+  asBackendConfig(GBP, "spec.default.sessionAffinity.type", "Session affinity.", "spec.sessionAffinity.affinityType", "NONE, CLIENT_IP and GENERATED_COOKIE; the others are refused at the field", undefined),
+  asBackendConfig(GBP, "spec.default.sessionAffinity.cookieTtlSec", "Lifetime of the affinity cookie.", "spec.sessionAffinity.affinityCookieTtlSec"),
+  asBackendConfig(GBP, "spec.default.securityPolicy", "Cloud Armor policy of the backend service.", "spec.securityPolicy.name"),
+  {
+    ...GBP,
+    field: "spec.default.iap",
+    subtree: true,
+    gke: "Identity-Aware Proxy in front of the backend service.",
+    handling: "error",
+    why: "Read as BackendConfig spec.iap, which is refused: Fleetgate does not put IAP in front of the service, so it would be open to the internet.",
+    checkedIn: "spec/gke-policies.ts (answered as BackendConfig spec.iap)",
+    example: { enabled: true, clientID: "client", oauth2ClientSecret: { name: "iap-secret" } },
+    aws: { handling: "error", why: "As behind GCP: the service would be open without sign-in." },
+  },
+  {
+    ...GBP,
+    field: "spec.default.maxRatePerEndpoint",
+    gke: "Target requests per second of each endpoint (its capacity).",
+    handling: "warning",
+    why: "The front door's backends take one fixed rate per endpoint so that the clusters' weights alone (their capacity scalers) divide traffic; a share per cluster is the MultiClusterService's spec.clusters[].fleetgate.weight.",
+    answer: always("is not applied: the front door gives every endpoint one fixed rate so that the clusters' weights alone divide the traffic, and traffic goes nearest-first, not by load; set each cluster's share with the MultiClusterService's spec.clusters[].fleetgate.weight"),
+    example: 100,
+  },
+  {
+    ...GBP,
+    field: "spec.default.backendPreference",
+    gke: "PREFERRED backends are filled before DEFAULT ones.",
+    handling: "warning",
+    why: "DEFAULT is what happens anyway; PREFERRED is answered with a warning, since the order clusters are used in is the MultiClusterService's spec.fleetgate.failover.",
+    answer: (value) => (value === "DEFAULT" ? undefined : `is ${JSON.stringify(value)}, but a policy cannot mark clusters as preferred here: traffic goes to the nearest healthy cluster, and the order clusters take over in is the MultiClusterService's spec.fleetgate.failover; write the order there and remove backendPreference`),
+    example: "PREFERRED",
+  },
+];
+
+const HTTP_MEMBERS = ["httpHealthCheck", "httpsHealthCheck", "http2HealthCheck"] as const;
+
+const memberRows = (member: (typeof HTTP_MEMBERS)[number]): FieldRow[] => {
+  const at = `spec.default.config.${member}`;
+  return [
+    asBackendConfig(HCP, `${at}.requestPath`, "Path the check requests.", "spec.healthCheck.requestPath"),
+    asBackendConfig(HCP, `${at}.port`, "The pods' port the check is sent to (with USE_FIXED_PORT).", "spec.healthCheck.port"),
+    asBackendConfig(HCP, `${at}.portSpecification`, "How the port is chosen: USE_SERVING_PORT (default), USE_FIXED_PORT, USE_NAMED_PORT.", "spec.healthCheck.port", "USE_FIXED_PORT takes port, USE_SERVING_PORT leaves it out; USE_NAMED_PORT is refused at the field"),
+    {
+      ...HCP,
+      field: `${at}.portName`,
+      gke: "An instance group's named port (with USE_NAMED_PORT).",
+      handling: "error",
+      why: "Named ports are an instance group's; the front door's backends are the gateways' NEGs, which have none, so the check would go elsewhere than meant.",
+      answer: always("names an instance group's named port, but the front door's backends are the gateways' NEGs, which have no named ports, so the check could not go where you mean; write portSpecification: USE_FIXED_PORT and the pods' port number in port"),
+      example: "health",
+    },
+    {
+      ...HCP,
+      field: `${at}.host`,
+      gke: "The Host header of the check.",
+      handling: "warning",
+      why: "The check reaches a gateway first, which routes it by host, so it carries one of the service's own hosts (the first it serves).",
+      answer: always("is not applied: the front door's check reaches a gateway first, which routes it to the service by host, so the check carries one of the service's own hosts (the first it serves); serve the health endpoint on every host of the service and remove host"),
+      example: "health.example.com",
+    },
+    {
+      ...HCP,
+      field: `${at}.proxyHeader`,
+      gke: "A PROXY protocol header before the check (NONE, PROXY_V1).",
+      handling: "warning",
+      why: "NONE is what happens; the gateways forward the check as a plain request, so PROXY_V1 is answered with a warning.",
+      answer: (value) => (value === "NONE" ? undefined : `is ${JSON.stringify(value)}, but the check reaches the pods through a gateway, which forwards it as a plain request without a PROXY header (as it forwards all traffic); remove proxyHeader`),
+      example: "PROXY_V1",
+    },
+    {
+      ...HCP,
+      field: `${at}.response`,
+      gke: "A string the response body must contain.",
+      handling: "error",
+      why: "Fleetgate's checks judge by status code alone, so a pod answering without the string would be taken as healthy.",
+      answer: always("asks the check to find a string in the response, but the front door's checks through the gateways judge by status code alone, so a pod whose answer lacks the string would still be sent traffic; make the health endpoint answer with a non-2xx status when unhealthy, and remove response"),
+      example: "OK",
+    },
+  ];
+};
+
+const hcpRows: FieldRow[] = [
+  ...targetRows(HCP, "the health check of the MultiClusterService the Service or ServiceImport names (every port of it)"),
+  asBackendConfig(HCP, "spec.default.checkIntervalSec", "Health check interval.", "spec.healthCheck.checkIntervalSec"),
+  asBackendConfig(HCP, "spec.default.timeoutSec", "Health check timeout.", "spec.healthCheck.timeoutSec"),
+  asBackendConfig(HCP, "spec.default.healthyThreshold", "Successes that make a backend healthy.", "spec.healthCheck.healthyThreshold"),
+  asBackendConfig(HCP, "spec.default.unhealthyThreshold", "Failures that make a backend unhealthy.", "spec.healthCheck.unhealthyThreshold"),
+  asBackendConfig(HCP, "spec.default.config.type", "Health check protocol (TCP, HTTP, HTTPS, HTTP2, GRPC).", "spec.healthCheck.type", "HTTP, HTTPS and HTTP2; TCP and GRPC are refused at the field, since the gateways forward checks in HTTP"),
+  ...HTTP_MEMBERS.flatMap(memberRows),
+  ...(["tcpHealthCheck", "grpcHealthCheck"] as const).map(
+    (member): FieldRow => ({
+      ...HCP,
+      field: `spec.default.config.${member}`,
+      subtree: true,
+      gke: `The settings of a ${member === "tcpHealthCheck" ? "TCP" : "gRPC"} check.`,
+      handling: "error",
+      why: "The front door checks each service through the gateways, which forward the check to the pods in HTTP, HTTPS or HTTP2 only.",
+      answer: always(`sets up a ${member === "tcpHealthCheck" ? "TCP" : "gRPC"} check, but the front door checks each service through the gateways, which forward the check to the pods in HTTP, HTTPS or HTTP2 only; give the pods an HTTP health endpoint and use httpHealthCheck with its requestPath instead`),
+      example: member === "tcpHealthCheck" ? { request: "PING", response: "PONG" } : { grpcServiceName: "shop.Health" },
+    }),
+  ),
+  {
+    ...HCP,
+    field: "spec.default.logConfig.enabled",
+    gke: "Export of health check logs.",
+    handling: "warning",
+    why: "Fleetgate's health checks export no logs; false is what happens, true is answered with a warning.",
+    answer: (value) => (value === true ? "is not applied: the front door's health checks export no logs; watch the backends' health in the backend service's health status instead, and remove logConfig" : undefined),
+    example: true,
+  },
+];
+
+const ggpRows: FieldRow[] = [
+  ...targetRows(GGP, "the environment's fleet gateway: its name and namespace are the admin's (the Gateway manifest, else fleetgate:gateway)"),
+  {
+    ...GGP,
+    field: "spec.default.sslPolicy",
+    gke: "The SSL policy of the gateway's HTTPS proxy.",
+    handling: "warning",
+    why: "The environment's one front door uses the SSL policy the admin sets (fleetgate:gcp.sslPolicy, fleetgate:tls.minVersion); the same name is accepted without a word, another answered with a warning.",
+    checkedIn: "spec/gke-policies.ts",
+    example: "team-ssl-policy",
+  },
+  {
+    ...GGP,
+    field: "spec.default.allowGlobalAccess",
+    gke: "Clients from every region may reach an internal regional load balancer.",
+    handling: "warning",
+    why: "The front door is global and external, reachable from everywhere; false is accepted without a word, true answered with a warning.",
+    answer: (value) => (value === true ? "is not applied: global access is a setting of internal regional load balancers, and the front door is a global external one that clients everywhere reach already; remove allowGlobalAccess" : undefined),
+    example: true,
+  },
+  {
+    ...GGP,
+    field: "spec.default.region",
+    gke: "The region of a regional multi-cluster Gateway's load balancer.",
+    handling: "warning",
+    why: "The front door is global: it serves from every region where the environment has clusters.",
+    answer: always("is not applied: the front door is a global load balancer that serves every region where the environment has clusters, not a regional one; remove region"),
+    example: "us-central1",
+  },
+];
+
 // --- Annotations of GKE's domains that no row names ----------------------------------------------
 
 /** Annotation domains GKE's load balancing reads; an annotation there that no row names is answered. */
 export const GKE_ANNOTATION_DOMAINS = ["networking.gke.io/", "cloud.google.com/", "beta.cloud.google.com/", "ingress.gcp.kubernetes.io/", "ingress.kubernetes.io/"] as const;
 
-const otherAnnotations: FieldRow[] = [MCS, MCI, BC, FC].map((kind) => ({
+const otherAnnotations: FieldRow[] = [MCS, MCI, BC, FC, GBP, HCP, GGP].map((kind) => ({
   ...kind,
   field: "annotation:*",
   gke: "Other annotations of GKE's load-balancing domains (networking.gke.io/, cloud.google.com/, ingress.gcp.kubernetes.io/, …).",
@@ -436,7 +620,7 @@ const otherAnnotations: FieldRow[] = [MCS, MCI, BC, FC].map((kind) => ({
 }));
 
 /** Every row, sorted by group, kind and field. */
-export const FIELD_ROWS: readonly FieldRow[] = [...mcsRows, ...mciRows, ...bcRows, ...fcRows, ...otherAnnotations].sort((a, b) => compare(rowKey(a), rowKey(b)));
+export const FIELD_ROWS: readonly FieldRow[] = [...mcsRows, ...mciRows, ...bcRows, ...fcRows, ...gbpRows, ...hcpRows, ...ggpRows, ...otherAnnotations].sort((a, b) => compare(rowKey(a), rowKey(b)));
 
 export function rowKey(row: Pick<FieldRow, "group" | "kind" | "field">): string {
   return `${row.group} ${row.kind} ${row.field}`;
@@ -537,6 +721,6 @@ export function checkGkeFields(
   frontDoor: FieldContext["frontDoor"],
   at: (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void,
 ): void {
-  const all = [...documents.services, ...documents.ingresses, ...documents.backendConfigs, ...documents.frontendConfigs];
+  const all = [...documents.services, ...documents.ingresses, ...documents.backendConfigs, ...documents.frontendConfigs, ...documents.gcpBackendPolicies, ...documents.healthCheckPolicies, ...documents.gcpGatewayPolicies];
   for (const loaded of all) for (const a of answerFields(loaded.kind, loaded.doc, { frontDoor })) at(loaded, a.path, a.message, a.severity);
 }

@@ -86,8 +86,10 @@ function claim(loaded: Loaded<"HTTPRoute", { metadata: { name: string; namespace
     return;
   }
   maps.claims.set(key, { loaded, path: route.path });
-  const service = route.defaultBackend && `${route.defaultBackend.service}:${route.defaultBackend.port}`;
-  if (service === undefined) return;
+  // A match of everything under / with no other condition is the host's catch-all, as a default backend is.
+  const m = route.match;
+  if (m.path.type !== "Prefix" || m.path.value !== "/" || m.headers.length > 0 || m.queryParams.length > 0 || m.method !== undefined) return;
+  const service = route.action.kind === "forward" ? route.action.backends.map((b) => `${b.service}:${b.port}`).join(",") : "a redirect";
   const previousDefault = maps.defaults.get(route.host);
   if (!previousDefault) maps.defaults.set(route.host, { service, loaded });
   else if (previousDefault.loaded !== loaded || previousDefault.service !== service) {

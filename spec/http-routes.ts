@@ -8,9 +8,8 @@
  *   plan routes with one action: Exact `/x` and Prefix `/x/` (PathPrefix `/` is Prefix `/`).
  * - Several matches of a rule are ORed: each is a plan route of its own with the rule's action; so is
  *   each of the route's hostnames.
- * - A rule whose only business is "everything else to one backend" (PathPrefix `/`, no other
- *   condition, no filter, no timeout, one backend) is the host's default backend, as a
- *   MultiClusterIngress's spec.backend is.
+ * - A rule that only sends everything else to one backend becomes the host's default backend in the
+ *   resolver, as a GKE `/*` path does (spec/resolve.ts, foldCatchAll).
  * - Precedence: spec/route-precedence.ts.
  */
 import { cite } from "../contracts/contract";
@@ -59,8 +58,6 @@ export interface GatewayRouteDraft {
   readonly match: P.RouteMatchPlan;
   readonly precedence: RoutePrecedence;
   readonly action: P.RouteActionPlan;
-  /** The rule is the host's default backend (see above): the route is planned as that, not as a route. */
-  readonly defaultBackend?: P.BackendRefPlan;
   /** The exact half of a PathPrefix: a real Exact match of the same key on the host shadows it. */
   readonly derived: boolean;
   /** Where the match is written, for messages. */
@@ -108,13 +105,11 @@ export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: 
   route.spec.rules.forEach((rule, r) => {
     const base: PathSegment[] = ["spec", "rules", r];
     const action = ruleAction(loaded, rule, r, ctx, problems);
-    const single = rule.matches.length === 1 ? rule.matches[0] : undefined;
     rule.matches.forEach((m, i) => {
       const at: PathSegment[] = [...base, "matches", i];
       const conditions = matchConditions(m, at, ctx, problem);
       const halves = pathHalves(m, at, problem);
       if (!halves || !conditions || !action) return;
-      const isDefault = single === m && action.defaultBackend !== undefined && halves.length === 1 && halves[0]!.path.type === "Prefix" && halves[0]!.path.value === "/" && conditions.headers.length === 0 && conditions.queryParams.length === 0 && conditions.method === undefined;
       for (const { host, path: hostPath } of hosts)
         for (const half of halves) {
           const match: P.RouteMatchPlan = { path: half.path, ...conditions };
@@ -122,8 +117,7 @@ export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: 
             host,
             match,
             precedence: { exact: half.exact, length: half.length, source: sourceKey(loaded.file, loaded.index, r, i) },
-            action: halfAction(action.action, half),
-            ...(isDefault ? { defaultBackend: action.defaultBackend } : {}),
+            action: halfAction(action, half),
             derived: half.derived,
             path: at,
             hostPath,
@@ -196,14 +190,11 @@ function matchConditions(m: HTTPRouteMatch, at: PathSegment[], ctx: HttpRouteCon
   return { headers, queryParams, ...(m.method !== undefined ? { method: m.method } : {}) };
 }
 
-interface RuleAction {
-  /** The action with any prefix replacement written for a Prefix `/x/` half (see halfAction). */
-  readonly action: P.RouteActionPlan;
-  readonly defaultBackend?: P.BackendRefPlan;
-}
-
-/** What a rule does with a matching request; undefined when something in it is refused. */
-function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule, r: number, ctx: HttpRouteContext, problems: Problem[]): RuleAction | undefined {
+/**
+ * What a rule does with a matching request, with any prefix replacement written for a Prefix `/x/`
+ * half (see halfAction); undefined when something in it is refused.
+ */
+function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule, r: number, ctx: HttpRouteContext, problems: Problem[]): P.RouteActionPlan | undefined {
   const problem = (path: PathSegment[], message: string) => problems.push({ path, message });
   const base: PathSegment[] = ["spec", "rules", r];
   const label = ruleLabel(rule, r);
@@ -251,14 +242,12 @@ function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule,
     if (value.port !== undefined && value.port !== defaultPort) problem([...at, "port"], `is ${value.port}, but the front doors serve ${value.scheme ?? "https"} on ${defaultPort} only; leave port out`);
     if (problems.length > before) return undefined;
     return {
-      action: {
-        kind: "redirect",
-        ...(value.scheme !== undefined ? { scheme: value.scheme } : {}),
-        ...(value.hostname !== undefined ? { host: value.hostname } : {}),
-        ...(value.path?.type === "ReplaceFullPath" ? { path: value.path.replaceFullPath! } : {}),
-        ...(value.path?.type === "ReplacePrefixMatch" ? { prefix: value.path.replacePrefixMatch! } : {}),
-        statusCode: value.statusCode,
-      },
+      kind: "redirect",
+      ...(value.scheme !== undefined ? { scheme: value.scheme } : {}),
+      ...(value.hostname !== undefined ? { host: value.hostname } : {}),
+      ...(value.path?.type === "ReplaceFullPath" ? { path: value.path.replaceFullPath! } : {}),
+      ...(value.path?.type === "ReplacePrefixMatch" ? { prefix: value.path.replacePrefixMatch! } : {}),
+      statusCode: value.statusCode,
     };
   }
 
@@ -303,7 +292,7 @@ function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule,
     remove: [...(m.remove ?? [])].sort(),
   });
   const rewriteValue = rewrite?.value;
-  const action: P.RouteActionPlan = {
+  return {
     kind: "forward",
     backends: sorted,
     ...(timeoutMillis !== undefined ? { timeoutSeconds: timeoutMillis / 1000 } : {}),
@@ -320,8 +309,6 @@ function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule,
     ...(requestHeaders ? { requestHeaders: headerActions(requestHeaders.value) } : {}),
     ...(responseHeaders ? { responseHeaders: headerActions(responseHeaders.value) } : {}),
   };
-  const plain = !rule.filters?.length && !timeouts && sorted.length === 1;
-  return { action, ...(plain ? { defaultBackend: { ...sorted[0]!, weight: 100 } } : {}) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, t
 import type { z } from "zod";
 import { trustSchema, type ClusterConfig, type EnvironmentConfig } from "./schema/environment";
 import { backendConfigNames, findPort, selectClusters } from "./select";
+import { attachBackendPolicies } from "./gke-policies";
 import { appProtocols, healthPorts } from "./backend-protocols";
 import { awsRegionOf } from "./regions";
 import { CONFIG_NAMESPACE } from "./stack-config";
@@ -55,7 +56,9 @@ function outlierDetectionPlan(o: z.output<typeof outlierDetectionSchema>): P.Out
 /** Outlier detection with the spec's defaults: what the mesh uses for a service that declares none. */
 export const DEFAULT_OUTLIER_DETECTION: P.OutlierDetectionPlan = outlierDetectionPlan(outlierDetectionSchema.parse({}));
 
-export function resolveFleet(environment: string, config: EnvironmentConfig, documents: LoadedDocuments): P.FleetPlan {
+export function resolveFleet(environment: string, config: EnvironmentConfig, written: LoadedDocuments): P.FleetPlan {
+  // GKE's backend policies are read as the BackendConfigs they equal (spec/gke-policies.ts).
+  const documents = attachBackendPolicies(written).documents;
   const clusters = sortBy([...config.clusters], (c) => c.name);
   const backendConfigs = new Map(documents.backendConfigs.map((l) => [keyOf(l.doc), l.doc]));
   const serviceDocs = new Map(documents.services.map((l) => [keyOf(l.doc), l]));
@@ -67,9 +70,9 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     [...serviceDocs].map(([key, l]) => [key, selectClusters(l.doc, clusters).selected] as const),
   );
 
-  const hosts = resolveHosts(config, documents, serviceDocs, selections);
+  const routedHosts = resolveHosts(config, documents, serviceDocs, selections);
   const hostsOfService = new Map<string, Set<string>>();
-  for (const host of hosts)
+  for (const host of routedHosts)
     for (const backend of backendsOf(host)) {
       const set = hostsOfService.get(backend.service) ?? new Set<string>();
       set.add(host.name);
@@ -94,7 +97,8 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
   // Global Accelerator picks a region, and a region's NLB a cluster, without seeing the host name: every
   // serving cluster's gateway then receives every host, and serves what does not run there through the mesh.
   if (config.frontDoor === "aws" && (config.aws?.mode ?? "accelerator") === "accelerator")
-    for (const entry of servingClusters.values()) hosts.forEach((h) => entry.hosts.add(h.name));
+    for (const entry of servingClusters.values()) routedHosts.forEach((h) => entry.hosts.add(h.name));
+  const hosts = withRedirectOnlyHostsServed(config, routedHosts, servingClusters);
 
   const clusterPlans = clusters.map((c) => resolveCluster(environment, config, c, servingClusters.get(c.name), catchAll !== undefined));
   const certificates = resolveCertificates(config, hosts);
@@ -110,6 +114,25 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, doc
     mesh: resolveMesh(environment, config, clusters, services),
     ...(catchAll ? { catchAll } : {}),
   };
+}
+
+/**
+ * A host whose every route redirects follows no service, so no cluster serves it. Behind the GCP front
+ * door its URL map redirects by itself; behind AWS the gateways do, so every serving gateway takes the
+ * host and the front door reaches it in every serving region. In latency-dns mode a host's records
+ * alias NLBs or name public gateways, never both: the EKS gateways answer it where there are any.
+ */
+function withRedirectOnlyHostsServed(config: EnvironmentConfig, hosts: P.HostPlan[], serving: Map<string, { hosts: Set<string> }>): P.HostPlan[] {
+  if (config.frontDoor !== "aws") return hosts;
+  const providerOf = new Map(config.clusters.map((c) => [c.name, c.provider]));
+  const all = [...serving.keys()].sort();
+  const eks = all.filter((c) => providerOf.get(c) === "eks");
+  const answering = (config.aws?.mode ?? "accelerator") === "latency-dns" && eks.length > 0 ? eks : all;
+  return hosts.map((host) => {
+    if (host.clusters.length > 0) return host;
+    for (const cluster of answering) serving.get(cluster)!.hosts.add(host.name);
+    return { ...host, clusters: answering };
+  });
 }
 
 /** The granted namespace's ingress that serves the catch-all, and its default backend. */
@@ -420,21 +443,18 @@ function resolveHosts(
     }
   }
 
-  // Gateway API routes join the same hosts (spec/http-routes.ts); a rule that only sends everything else
-  // to one backend is the host's default backend, as a MultiClusterIngress's spec.backend.
+  // Gateway API routes join the same hosts (spec/http-routes.ts).
   const context = httpRouteContext(config, services, documents);
   for (const loaded of documents.httpRoutes)
     for (const route of normaliseHttpRoute(loaded, context).routes) {
       const draft = drafts.get(route.host) ?? { owners: new Set<string>(), routes: [] };
       drafts.set(route.host, draft);
       draft.owners.add(loaded.doc.metadata.namespace);
-      if (route.defaultBackend) draft.defaultBackend = route.defaultBackend;
-      else
-        draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
+      draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
     }
 
   return [...drafts.keys()].sort().map((name): P.HostPlan => {
-    const draft = drafts.get(name)!;
+    const draft = foldCatchAll(drafts.get(name)!);
     // The exact half of a PathPrefix never matches where a real Exact match of its key is (spec/http-routes.ts).
     const realExact = new Set(draft.routes.filter((r) => r.precedence.exact).map((r) => `${name} ${r.key}`));
     const routes = draft.routes
@@ -455,6 +475,24 @@ function resolveHosts(
       clusters: [...clusters].sort(),
     };
   });
+}
+
+/**
+ * One form for "everything else goes to this backend": a route under / with no other condition that
+ * only forwards to one backend is the host's default backend. A GKE `/*` path, a Gateway API PathPrefix
+ * `/` rule and a MultiClusterIngress's spec.backend then give the same plan. A catch-all that does more
+ * (redirects, retries, a timeout, a rewrite, header changes, a split) stays a route, and a default
+ * backend beside it is left out: the route always wins, so the default would serve nothing (and keep
+ * its service's clusters receiving a host they never serve).
+ */
+function foldCatchAll(draft: HostDraft): HostDraft {
+  const index = draft.routes.findIndex(({ match: m }) => m.path.type === "Prefix" && m.path.value === "/" && m.headers.length === 0 && m.queryParams.length === 0 && m.method === undefined);
+  if (index === -1) return draft;
+  const { action: a } = draft.routes[index]!;
+  const { defaultBackend: _shadowed, ...rest } = draft;
+  const plain = a.kind === "forward" && a.backends.length === 1 && a.timeoutSeconds === undefined && a.retries === undefined && a.rewrite === undefined && a.requestHeaders === undefined && a.responseHeaders === undefined;
+  if (!plain) return rest;
+  return { ...rest, routes: draft.routes.filter((_, i) => i !== index), defaultBackend: { ...a.backends[0]!, weight: 100 } };
 }
 
 function forwardAction(

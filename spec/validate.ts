@@ -24,7 +24,9 @@ import { checkGkeFields } from "./field-handling";
 import { checkUnusedConfigs } from "./unused-configs";
 import { compiles } from "./regex";
 import { checkHttpRoutes, firstByName, type ClaimMaps } from "./http-route-checks";
+import { attachBackendPolicies, checkGatewayPolicies } from "./gke-policies";
 import { httpRouteContext, httpRouteServices } from "./http-routes";
+import { checkLatencyDnsHosts } from "./latency-dns-hosts";
 import { matchesSelector } from "./label-selector";
 import { accessLocationProblem } from "./cluster-links";
 import { redirectCodeProblems } from "./https-redirect";
@@ -51,8 +53,10 @@ export const MAX_ENVIRONMENT_LENGTH = 20;
 export function validateFleet(input: ValidationInput): Diagnostic[] {
   const out: Diagnostic[] = [];
   const env = envReporter(input.stack, out);
-  const at = (doc: { locate: Locator }, path: PathSegment[], message: string, severity: Severity = "error") =>
-    out.push({ ...doc.locate(path), severity, path: formatPath(path), message: sentence(message) });
+  const at = (doc: { locate: Locator }, path: PathSegment[], message: string, severity: Severity = "error") => {
+    const place = doc.locate(path);
+    out.push({ ...place, severity, path: place.path ?? formatPath(path), message: sentence(message) });
+  };
   const report = (doc: { locate: Locator }, problems: Problem[]) => problems.forEach((p) => at(doc, p.path, p.message, p.severity));
 
   const nameProblem = dnsLabelProblem(input.environment, MAX_ENVIRONMENT_LENGTH);
@@ -64,7 +68,10 @@ export function validateFleet(input: ValidationInput): Diagnostic[] {
   // told to copy the admin's mistake.
   const adminErrorUnder = (prefix: string) => out.some((d) => d.severity === "error" && d.path.startsWith(prefix));
   const sound: Soundness = { clusters: !adminErrorUnder(configPath("clusters")) };
-  validateDocuments(input, at, report, env, sound);
+  // GKE's backend policies are read as BackendConfigs from here on (spec/gke-policies.ts).
+  const policies = attachBackendPolicies(input.documents);
+  for (const p of policies.problems) at(p.doc, p.path, p.message, p.severity);
+  validateDocuments({ ...input, documents: policies.documents }, at, report, env, sound);
   return out;
 }
 
@@ -269,19 +276,23 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
     validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
   const grants = hostGrants(config.hostOwnership);
   const ownedBy = (namespace: string) => config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
+  for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, httpRouteContext(config, services, documents).gateway, config)) at(p.doc, p.path, p.message, p.severity);
   checkHttpRoutes(documents, config, httpRouteContext(config, services, documents), { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
   for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
 
   // Resource names are built from hosts, so two hosts must not come to the same name.
   const hostNames = new Map<string, string>();
-  for (const loaded of documents.ingresses)
-    loaded.doc.spec.template.spec.rules.forEach((rule, r) => {
-      const first = hostNames.get(hostNameKey(rule.host));
-      if (first !== undefined && first !== rule.host)
-        at(loaded, ["spec", "template", "spec", "rules", r, "host"], `"${rule.host}" would be given the same resource names as "${first}" (${hostNameKey(rule.host)}), because resource names write a host's dots as dashes and a leading *. as wildcard-; serve one of them under another name`);
-      else hostNames.set(hostNameKey(rule.host), rule.host);
-    });
+  const written = [
+    ...documents.ingresses.flatMap((loaded) => loaded.doc.spec.template.spec.rules.map((rule, r) => ({ loaded, host: rule.host, path: ["spec", "template", "spec", "rules", r, "host"] as PathSegment[] }))),
+    ...documents.httpRoutes.flatMap((loaded) => loaded.doc.spec.hostnames.map((host, h) => ({ loaded, host, path: ["spec", "hostnames", h] as PathSegment[] }))),
+  ];
+  for (const { loaded, host, path } of written) {
+    const first = hostNames.get(hostNameKey(host));
+    if (first !== undefined && first !== host)
+      at(loaded, path, `"${host}" would be given the same resource names as "${first}" (${hostNameKey(host)}), because resource names write a host's dots as dashes and a leading *. as wildcard-; serve one of them under another name`);
+    else hostNames.set(hostNameKey(host), host);
+  }
 
   const namespacesWithBrokenIngresses = new Set([...[...documents.invalid].filter((k) => k.startsWith("MultiClusterIngress ")).map((k) => k.split(" ")[1]!.split("/")[0]!), ...documents.unreadable]);
   checkCatchAll(config, documents.ingresses, at, env, namespacesWithBrokenIngresses);
@@ -321,6 +332,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
     if (groups > GA_LIMITS.endpointGroupsPerAccelerator)
       env(["clusters"], `spreads serving EKS clusters over ${byRegion.size} regions, which needs ${groups} endpoint groups (one per region for each of the two listeners), and an accelerator holds at most ${GA_LIMITS.endpointGroupsPerAccelerator} ${cite(acceleratorLimits)}; serve from at most ${GA_LIMITS.endpointGroupsPerAccelerator / 2} regions`);
   }
+  checkLatencyDnsHosts(config, documents, services, httpRouteContext(config, services, documents), at);
   // In latency-dns mode a region's clusters share one weighted record name: AWS load balancers are
   // aliases and other clusters CNAMEs, and DNS forbids a CNAME beside other records of the same name.
   if (config.frontDoor === "aws" && config.aws?.mode === "latency-dns") {
@@ -331,29 +343,6 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
       if (serving.has(cluster.name) && cluster.provider !== "eks" && kinds.get(regionOf(cluster))?.has(true))
         env(["clusters", i, cluster.latencyRegion !== undefined ? "latencyRegion" : "region"], `puts "${cluster.name}" in ${regionOf(cluster)} beside EKS clusters; in latency-dns mode a region's clusters are either all EKS (alias records) or all reached by host name (CNAMEs), and a CNAME cannot stand beside other records of its name ${cite(routeRecords)}; set latencyRegion to another AWS region near it`);
     });
-    // A host's latency records alias its regions' records, and an alias has their type: A for NLBs,
-    // CNAME for public names. So a host is served by one kind, and a CNAME host is not a zone's apex.
-    const byHost = new Map<string, { loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>; rule: number; clusters: Set<string> }>();
-    for (const loaded of documents.ingresses)
-      loaded.doc.spec.template.spec.rules.forEach((rule, r) => {
-        const refs = [loaded.doc.spec.template.spec.backend, ...rule.http.paths.flatMap((p) => [p.backend, ...(p.fleetgate?.split ?? [])])].filter((ref) => ref !== undefined);
-        const entry = byHost.get(rule.host) ?? { loaded, rule: r, clusters: new Set<string>() };
-        for (const ref of refs) {
-          const service = services.get(`${loaded.doc.metadata.namespace}/${ref!.serviceName}`);
-          if (service) for (const s of selectClusters(service.doc, config.clusters).selected) entry.clusters.add(s.cluster.name);
-        }
-        byHost.set(rule.host, entry);
-      });
-    const providerOf = new Map(config.clusters.map((c) => [c.name, c.provider]));
-    for (const [host, { loaded, rule, clusters }] of byHost) {
-      const eks = [...clusters].filter((c) => providerOf.get(c) === "eks").sort();
-      const others = [...clusters].filter((c) => providerOf.get(c) !== "eks").sort();
-      const path = ["spec", "template", "spec", "rules", rule, "host"];
-      if (eks.length > 0 && others.length > 0)
-        at(loaded, path, `is served by EKS clusters (${eks.join(", ")}) and by clusters outside AWS (${others.join(", ")}); in latency-dns mode its records alias either NLBs (A records) or public names (CNAMEs), never both, since an alias has the type of the records it routes to ${cite(routeRecords)}; serve the host from one kind of cluster`);
-      else if (others.length > 0 && config.dns.zones.some((z) => z.domain === host))
-        at(loaded, path, `is the apex of its DNS zone and is served by clusters outside AWS, which latency-dns reaches by CNAME, and a zone's apex cannot hold a CNAME ${cite(routeRecords)}; serve a name below the apex, or serve the apex from EKS clusters`);
-    }
   }
 }
 
@@ -481,7 +470,7 @@ function validateIngress(
   certificates: ClaimMaps["certificates"],
   sound: Soundness,
 ): void {
-  const { config, environment } = input;
+  const { config } = input;
   const ingress = loaded.doc;
   const namespace = ingress.metadata.namespace;
   const spec = ingress.spec.template.spec;

@@ -10,6 +10,7 @@ import { answeredDescription } from "../field-handling";
 import { SELECTOR_OPERATORS } from "../label-selector";
 import { REDIRECT_CODE_NAMES, type RedirectCodeName } from "../redirect-codes";
 import { httpRouteSchema, referenceGrantSchema } from "./gateway-api";
+import { gcpBackendPolicySchema, gcpGatewayPolicySchema, healthCheckPolicySchema } from "./gke-policies";
 import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 import type { RouteMatchPlan } from "../plan";
 
@@ -487,6 +488,9 @@ export const DOCUMENT_SCHEMAS = {
   FrontendConfig: frontendConfigSchema,
   HTTPRoute: httpRouteSchema,
   ReferenceGrant: referenceGrantSchema,
+  GCPBackendPolicy: gcpBackendPolicySchema,
+  HealthCheckPolicy: healthCheckPolicySchema,
+  GCPGatewayPolicy: gcpGatewayPolicySchema,
 } as const;
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;

@@ -52,6 +52,7 @@ const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; prov
 };
 
 const cluster = (f: SpecFixture, i: number): Doc => (f.config.clusters as Doc[])[i]!;
+const gkePolicy = (kind: string, targetRef: Doc, settings: Doc = {}): Doc => ({ apiVersion: "networking.gke.io/v1", kind, metadata: { name: "web-policy", namespace: "shop" }, spec: { targetRef, default: settings } });
 const backendConfig = (spec: Doc): Doc => ({ apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "web-bc", namespace: "shop" }, spec });
 
 /** A spec the validator refuses (or warns about), by contract: the diagnostic cites the contract, or says `says`. */
@@ -103,6 +104,9 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
     },
     severity: "warning",
   },
+  "gke.policy-attachment": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(gkePolicy("GCPBackendPolicy", { group: "", kind: "Service", name: "web", namespace: "search" })) },
+  "gke.health-check-policy": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(gkePolicy("HealthCheckPolicy", { group: "", kind: "Service", name: "web" }, { timeoutSec: 10 })) },
+  "gke.backend-policy-fields": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(gkePolicy("GCPBackendPolicy", { group: "", kind: "Service", name: "web" }, { logging: { sampleRate: 500_000 } })) },
   "gke.cluster-links": { fixture: baseFixture, mutate: (f) => void (cluster(f, 1).access.location = "europe-west1-b") },
   "kubernetes.gateway-redirect-codes": {
     fixture: awsFixture,

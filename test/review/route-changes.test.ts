@@ -73,7 +73,6 @@ describe("plan:diff's route changes", () => {
     expect(host.status).toBe("removed");
     expect(host.rules.map((r) => [r.kind, r.before!.order, r.match])).toEqual([
       ["removed", "priority 0", "prefix /.well-known/fleetgate/"],
-      ["removed", "priority 10", "prefix /"],
       ["removed", "default", "any other path"],
     ]);
   });

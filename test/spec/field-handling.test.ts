@@ -36,8 +36,21 @@ function withFrontendConfig(f: SpecFixture): Doc {
   return fc;
 }
 
+/** Gives the fixture a GKE policy of a kind (the backend policies target the web service, the gateway's the fleet gateway), and returns it. */
+function withPolicy(f: SpecFixture, kind: "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy"): Doc {
+  if (kind === "GCPGatewayPolicy") {
+    const policy = { apiVersion: "networking.gke.io/v1", kind, metadata: { name: "gateway-policy", namespace: "fleetgate-gateway" }, spec: { targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate" } } };
+    f.files["fleetgate-gateway/policies.yaml"] = [policy];
+    return policy;
+  }
+  const policy = { apiVersion: "networking.gke.io/v1", kind, metadata: { name: "web-policy", namespace: "shop" }, spec: { targetRef: { group: "", kind: "Service", name: "web" } } };
+  shop(f).push(policy);
+  return policy;
+}
+
 /** The document of the base fixture a row's field is set on. */
 function documentFor(f: SpecFixture, kind: string): Doc {
+  if (kind === "GCPBackendPolicy" || kind === "HealthCheckPolicy" || kind === "GCPGatewayPolicy") return withPolicy(f, kind);
   if (kind === "MultiClusterService") return web(f);
   if (kind === "MultiClusterIngress") return ingress(f);
   if (kind === "BackendConfig") return withBackendConfig(f);
@@ -51,6 +64,13 @@ const UNNAMED_ANNOTATION = "networking.gke.io/suppress-firewall-xpn-error";
 /** Fields a parent object requires, set when a row's field creates that parent. */
 const REQUIRED_BESIDE: Record<string, Doc> = { "spec.cdn": { enabled: true } };
 
+/** What a parent the row's field creates must hold: REQUIRED_BESIDE, and a HealthCheckPolicy config's type beside the member of that type (GKE's rule). */
+function besides(parent: string, row: FieldRow): Doc {
+  const member = /^spec\.default\.config\.(http|https|http2)HealthCheck\./.exec(row.field);
+  if (row.kind === "HealthCheckPolicy" && parent === "spec.default.config" && member) return { type: member[1]!.toUpperCase() };
+  return { ...REQUIRED_BESIDE[parent] };
+}
+
 /** Sets a row's field (lists: their first element) to its example value; returns the path it is reported at. */
 function setField(doc: Doc, row: FieldRow): string {
   if (row.field.startsWith("annotation:")) {
@@ -62,7 +82,7 @@ function setField(doc: Doc, row: FieldRow): string {
   let at: Doc = doc;
   steps.slice(0, -1).forEach((step, i) => {
     const parent = steps.slice(0, i + 1).join(".");
-    if (at[step] === undefined) at[step] = typeof steps[i + 1] === "number" ? [{}] : { ...REQUIRED_BESIDE[parent] };
+    if (at[step] === undefined) at[step] = typeof steps[i + 1] === "number" ? [{}] : besides(parent, row);
     at = at[step];
   });
   at[steps.at(-1)!] = structuredClone(row.example);
@@ -70,7 +90,7 @@ function setField(doc: Doc, row: FieldRow): string {
 }
 
 describe("the GKE field table", () => {
-  it("has a row for every field of GKE's schemas of the four kinds, and for every annotation GKE reads on them", () => {
+  it("has a row for every field of GKE's schemas of the seven kinds, and for every annotation GKE reads on them", () => {
     const missing: string[] = [];
     for (const upstream of upstreamFields())
       for (const field of upstream.fields) {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { parseAllDocuments, stringify } from "yaml";
-import { PROJECT_ROOT } from "../../offline/run-offline";
 import { formatDiagnostic } from "../../spec/diagnostics";
-import { planEnvironment, stackConfigFromFile, type FleetPlan } from "../../spec/index";
+import type { FleetPlan } from "../../spec/index";
 import type { HostPlan, RoutePlan } from "../../spec/plan";
-import { readEnvironmentFiles } from "../../spec/read-files";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
 type Doc = Record<string, any>;
@@ -55,6 +51,10 @@ const cases: Case[] = [
   { description: "a parentRef without namespace means the route's own, which is not the gateway's", mutate: (f) => void (route(f).spec.parentRefs = [{ name: "fleetgate" }]), wantErrors: [{ path: "spec.parentRefs[0].name", message: "which means the route's own (shop)" }] },
   { description: "a sectionName is refused: the listeners are Fleetgate's own", mutate: (f) => void (route(f).spec.parentRefs[0].sectionName = "https"), wantErrors: [{ path: "spec.parentRefs[0].sectionName", message: "leave sectionName out" }] },
   { description: "a parentRef port other than 443 is refused", mutate: (f) => void (route(f).spec.parentRefs[0].port = 80), wantErrors: [{ path: "spec.parentRefs[0].port", message: "443 only" }] },
+  { description: "a hostname that comes to an ingress host's resource names is refused at the hostname", mutate: (f) => {
+      (f.config.hostOwnership as Doc[])[0]!.domains.push("api-shop.example.com");
+      route(f).spec.hostnames.push("api-shop.example.com");
+    }, wantErrors: [{ path: "spec.hostnames[1]", message: 'would be given the same resource names as "api.shop.example.com"' }] },
   { description: "a route without hostnames is refused", mutate: (f) => void delete route(f).spec.hostnames, wantErrors: [{ path: "spec", message: "MUST name the hosts it serves" }] },
   { description: "a hostname the namespace is not granted is refused like an ingress host", mutate: (f) => void route(f).spec.hostnames.push("www.search.example.com"), wantErrors: [{ path: "spec.hostnames[1]", message: 'namespace shop may not claim "www.search.example.com"' }] },
   { description: "a hostname listed twice is refused", mutate: (f) => void route(f).spec.hostnames.push("api.shop.example.com"), wantErrors: [{ path: "spec.hostnames[1]", message: "list each host once" }] },
@@ -265,62 +265,5 @@ describe("HTTPRoutes in the plan", () => {
     const host = hostOf(planFixture(f).plan, "api.shop.example.com");
     expect(host.defaultBackend).toEqual({ service: "shop/web", port: 80, weight: 100 });
     expect(host.routes.some((r) => r.key === "^/")).toBe(false);
-  });
-});
-
-// --- Equivalence with the GKE dialect ---------------------------------------------------------
-
-/** The dev stack's documents with its MultiClusterIngresses replaced by the HTTPRoutes of the same routes. */
-const DEV_HTTP_ROUTES: Record<string, Doc> = {
-  "stacks/dev/shop/shop.yaml": {
-    apiVersion: "gateway.networking.k8s.io/v1",
-    kind: "HTTPRoute",
-    metadata: { name: "shop", namespace: "shop" },
-    spec: {
-      parentRefs: [{ ...GATEWAY }],
-      hostnames: ["shop.dev.example.com"],
-      rules: [
-        // GKE's /cart and /cart/* to one service are one PathPrefix /cart.
-        { matches: [{ path: { type: "PathPrefix", value: "/cart" } }], backendRefs: [{ name: "cart", port: 80 }] },
-        // GKE's default backend: everything else to one service.
-        { backendRefs: [{ name: "storefront", port: 80 }] },
-      ],
-    },
-  },
-  "stacks/dev/catalog/catalog.yaml": {
-    apiVersion: "gateway.networking.k8s.io/v1",
-    kind: "HTTPRoute",
-    metadata: { name: "catalog", namespace: "catalog" },
-    spec: { parentRefs: [{ ...GATEWAY }], hostnames: ["catalog.dev.example.com"], rules: [{ backendRefs: [{ name: "catalog", port: 8080 }] }] },
-  },
-};
-
-function planDev(gatewayForm: boolean): FleetPlan {
-  const path = "stacks/Pulumi.dev.yaml";
-  const files = readEnvironmentFiles(PROJECT_ROOT, "dev").map((file) => {
-    if (!gatewayForm) return file;
-    const kept = parseAllDocuments(file.text).map((d) => d.toJS() as Doc).filter((d) => d.kind !== "MultiClusterIngress");
-    const route = DEV_HTTP_ROUTES[file.path];
-    return { ...file, text: [...kept, ...(route ? [route] : [])].map((d) => stringify(d)).join("---\n") };
-  });
-  const result = planEnvironment({ environment: "dev", stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files });
-  expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
-  return result.plan!;
-}
-
-describe("the dev stack in the Gateway API", () => {
-  it("gives the GKE form's plan, except where GKE repeats its default backend as a /* route", () => {
-    const gke = planDev(false);
-    const gateway = planDev(true);
-    expect(gateway.hosts.map((h) => h.name)).toEqual(["catalog.dev.example.com", "shop.dev.example.com"]);
-    expect(hostOf(gateway, "shop.dev.example.com")).toEqual(hostOf(gke, "shop.dev.example.com"));
-    // catalog's MultiClusterIngress sends /* and its default backend to the same service; an HTTPRoute
-    // says that once (PathPrefix /), which is the host's default backend: the requests go to the same place.
-    const catalog = hostOf(gke, "catalog.dev.example.com");
-    expect(catalog.routes.map((r) => r.key)).toEqual(["^/"]);
-    expect(catalog.routes[0]!.action).toEqual({ kind: "forward", backends: [catalog.defaultBackend] });
-    expect(hostOf(gateway, "catalog.dev.example.com")).toEqual({ ...catalog, routes: [] });
-    // Everything else of the plan is the same.
-    expect({ ...gateway, hosts: [] }).toEqual({ ...gke, hosts: [] });
   });
 });

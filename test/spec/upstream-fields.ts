@@ -1,7 +1,8 @@
 /**
  * The upstream field lists the field registry (spec/field-handling.ts) is held to.
  * - BackendConfig and FrontendConfig: walked from the TypeScript interfaces @kubernetes-models/gke
- *   generates from GKE's CRD schemas (both BackendConfig versions).
+ *   generates from GKE's CRD schemas (both BackendConfig versions); so are GKE's Gateway policies
+ *   (networking.gke.io/v1 GCPBackendPolicy, HealthCheckPolicy, GCPGatewayPolicy).
  * - MultiClusterService's template spec: the Kubernetes Service spec (kubernetes-models), which GKE
  *   copies into each derived Service.
  * - The rest of MultiClusterService and MultiClusterIngress, which @kubernetes-models/gke does not ship:
@@ -63,12 +64,18 @@ export function upstreamFields(): UpstreamKind[] {
     bcV1beta1: join(GKE, "cloud.google.com/v1beta1/BackendConfig.d.ts"),
     fc: join(GKE, "networking.gke.io/v1beta1/FrontendConfig.d.ts"),
     service: join(K8S, "v1/ServiceSpec.d.ts"),
+    gbp: join(GKE, "networking.gke.io/v1/GCPBackendPolicy.d.ts"),
+    hcp: join(GKE, "networking.gke.io/v1/HealthCheckPolicy.d.ts"),
+    ggp: join(GKE, "networking.gke.io/v1/GCPGatewayPolicy.d.ts"),
   };
   const program = ts.createProgram(Object.values(files), { strict: true, noEmit: true, skipLibCheck: true });
   const backendConfig = [...new Set([...leavesOf(program, files.bcV1, "IBackendConfig", ["spec"], "spec."), ...leavesOf(program, files.bcV1beta1, "IBackendConfig", ["spec"], "spec.")])];
   return [
     { group: "cloud.google.com", kind: "BackendConfig", fields: backendConfig.sort() },
     { group: "networking.gke.io", kind: "FrontendConfig", fields: leavesOf(program, files.fc, "IFrontendConfig", ["spec"], "spec.").sort() },
+    { group: "networking.gke.io", kind: "GCPBackendPolicy", fields: leavesOf(program, files.gbp, "IGCPBackendPolicy", ["spec"], "spec.").sort() },
+    { group: "networking.gke.io", kind: "HealthCheckPolicy", fields: leavesOf(program, files.hcp, "IHealthCheckPolicy", ["spec"], "spec.").sort() },
+    { group: "networking.gke.io", kind: "GCPGatewayPolicy", fields: leavesOf(program, files.ggp, "IGCPGatewayPolicy", ["spec"], "spec.").sort() },
     {
       group: "networking.gke.io",
       kind: "MultiClusterService",

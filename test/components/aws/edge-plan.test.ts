@@ -40,6 +40,20 @@ describe("the AWS edge plan", () => {
     expect(edgeOf(f).hosts.find((h) => h.host === "search.example.com")!.failover).toBeUndefined();
   });
 
+  it("answers a host that only redirects from every serving region, as it follows no service", () => {
+    const f = awsFixture("latency-dns");
+    f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["www.example.com"] }];
+    const ingress = f.files["shop/shop.yaml"]![2] as Doc;
+    delete ingress.spec.template.spec.backend;
+    ingress.spec.template.spec.rules.push({ host: "www.example.com", http: { paths: [{ path: "/*", fleetgate: { redirect: { host: "shop.example.com", statusCode: 301 } } }] } });
+    const result = planFixture(f);
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const serving = result.plan!.clusters.filter((c) => c.gateway !== undefined);
+    expect(result.plan!.hosts.find((h) => h.name === "www.example.com")!.clusters).toEqual(serving.map((c) => c.name).sort());
+    for (const cluster of serving) expect(cluster.gateway!.hosts).toContain("www.example.com");
+    expect(awsEdgePlan(result.plan!).hosts.find((h) => h.host === "www.example.com")!.regions).toEqual(["eu-west-1", "us-east-1"]);
+  });
+
   it("splits a region's names into certificates of at most ACM's quota, keyed by their names", () => {
     const f = awsFixture();
     f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["*.shop.example.com"] }];
@@ -135,6 +149,37 @@ describe("the validator's AWS cross-checks", () => {
     expect(errors(f)).toEqual([
       expect.stringContaining("spec.template.spec.rules[0].host: is served by EKS clusters (us) and by clusters outside AWS (asia)"),
       expect.stringContaining("spec.template.spec.rules[1].host: is served by EKS clusters (us) and by clusters outside AWS (asia)"),
+    ]);
+  });
+
+  it("refuses an HTTPRoute host served by EKS clusters and by clusters outside AWS in latency-dns mode, at the hostname", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
+    // shop's web runs on EKS and search on the cluster outside AWS; one route sends a host to both.
+    f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "search", domains: ["mixed.example.com"] }];
+    (f.files["search/search.yaml"]![0] as Doc).spec.clusters = [{ link: "ap-southeast-1/asia" }];
+    f.files["search/route.yaml"] = [
+      { apiVersion: "networking.gke.io/v1", kind: "MultiClusterService", metadata: { name: "search-us", namespace: "search" }, spec: { template: { spec: { selector: { app: "search" }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } }, clusters: [{ link: "us-east-1/us" }] } },
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: { name: "mixed", namespace: "search" },
+        spec: { parentRefs: [{ name: "fleetgate", namespace: "fleetgate-gateway" }], hostnames: ["mixed.example.com"], rules: [{ backendRefs: [{ name: "search", port: 8080, weight: 50 }, { name: "search-us", port: 8080, weight: 50 }] }] },
+      },
+    ];
+    expect(errors(f)).toEqual([expect.stringContaining("spec.hostnames[0]: is served by EKS clusters (us) and by clusters outside AWS (asia)")]);
+  });
+
+  it("warns at a FrontendConfig's redirect code for hosts served only outside AWS in latency-dns mode, where Fleetgate answers no port 80", () => {
+    const f = awsFixture("latency-dns");
+    onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
+    const search = f.files["search/search.yaml"]!;
+    (search[1] as Doc).metadata.annotations = { "networking.gke.io/frontend-config": "redirect" };
+    search.push({ apiVersion: "networking.gke.io/v1beta1", kind: "FrontendConfig", metadata: { name: "redirect", namespace: "search" }, spec: { redirectToHttps: { enabled: true, responseCodeName: "FOUND" } } });
+    const diagnostics = planFixture(f).diagnostics;
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(diagnostics.filter((d) => d.severity === "warning" && d.path === "spec.redirectToHttps.responseCodeName").map((d) => d.message)).toEqual([
+      expect.stringMatching(/^is not applied for (api\.)?search\.example\.com: its clusters \(asia\) are outside AWS.*redirect port 80 with 302/),
     ]);
   });
 

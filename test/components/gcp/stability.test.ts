@@ -95,9 +95,9 @@ describe("the GCP front door's identity", () => {
     // The on-premises gateway routes by host on its public listener: nothing is tagged for it.
     expect(internet.inputs.customRequestHeaders).toBeUndefined();
     expect(internet.dependsOn).toEqual(expect.arrayContaining([graph.one(GATEWAY, "gateway-onprem").urn, graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").urn]));
-    const search = (graph.one("gcp:compute/uRLMap:URLMap", "prod-url-map").inputs.pathMatchers as { name: string; routeRules: { routeAction?: { weightedBackendServices?: { weight: number }[] } }[] }[]).find((m) => m.name === "host-search-apps-example-com")!;
-    // The reserved prefix's rule comes first, then the host's routes.
-    expect(search.routeRules[3]!.routeAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([667, 333]);
+    const search = (graph.one("gcp:compute/uRLMap:URLMap", "prod-url-map").inputs.pathMatchers as { name: string; defaultRouteAction?: { weightedBackendServices?: { weight: number }[] } }[]).find((m) => m.name === "host-search-apps-example-com")!;
+    // search's /* is the host's default backend: the split is the path matcher's default.
+    expect(search.defaultRouteAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([667, 333]);
   });
 
   it("registers identical inputs whatever the order of documents, files, clusters and zones", async () => {

@@ -166,7 +166,10 @@ describe("the GCP URL map", () => {
   it("sends a host's unmatched paths to its default backend, or to the environment's catch-all", () => {
     expect(matcher("shop.example.com").defaultService).toBe("shop/storefront:80");
     expect(matcher("accounts.example.com").defaultService).toBe("accounts/accounts:8443");
-    expect(matcher("search.apps.example.com").defaultService).toBe(CATCH_ALL);
+    // search's /* only forwards to one service: it is the host's default backend (spec/resolve.ts).
+    expect(matcher("search.apps.example.com").defaultService).toBe("search/search:8080");
+    // suggest's /* matches a query parameter, so the host has no default backend.
+    expect(matcher("suggest.apps.example.com").defaultService).toBe(CATCH_ALL);
     expect(prodMap.defaultService).toBe(CATCH_ALL);
   });
 
@@ -175,9 +178,10 @@ describe("the GCP URL map", () => {
     addOnPremCluster(inputs);
     const plan = planOf(inputs);
     const map = buildUrlMap(plan.hosts, planBackends(plan), (key) => key);
-    const search = routesOnly(map.pathMatchers.find((m) => m.name === pathMatcherName("search.apps.example.com"))!);
-    // gke-eu and gke-us (100 each) share one backend service; onprem (100) has its own.
-    expect(search.routeRules[2]!.routeAction?.weightedBackendServices).toEqual([
+    const search = map.pathMatchers.find((m) => m.name === pathMatcherName("search.apps.example.com"))!;
+    // gke-eu and gke-us (100 each) share one backend service; onprem (100) has its own. The split is
+    // the host's default, as search's /* is its default backend.
+    expect(search.defaultRouteAction?.weightedBackendServices).toEqual([
       { backendService: "search/search:8080", weight: 667 },
       { backendService: "search/search:8080@onprem", weight: 333 },
     ]);

@@ -22,7 +22,7 @@ import {
 } from "../../../components/kubernetes/gateway-plan";
 import { kubeResource } from "../../../components/kubernetes/objects";
 import { MAX_RULES_PER_ROUTE, placeHostRules } from "../../../components/kubernetes/routes";
-import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../../spec/plan";
+import type { FleetPlan, GatewayPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 
 const prod = examplePlan("prod");
