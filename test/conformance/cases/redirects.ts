@@ -158,9 +158,9 @@ export const redirectPortAndScheme: ConformanceCase = {
 
 /**
  * The 303, 307 and 308 tests: a redirect that changes only the status, refused on both front doors (it
- * would send the client back to the same URL). Fleetgate's HTTPRoute schema also refuses the status
- * itself, although the Gateway API allows 303, 307 and 308 (Extended support), and with a message
- * that names no choice ("Invalid input"); both refusals are stated.
+ * would send the client back to the same URL). Fleetgate also refuses the status itself: the Gateway
+ * API allows 303, 307 and 308 as Extended support, but the HTTPRoute schema Fleetgate's gateways are
+ * built against takes 301 and 302 only; both refusals are stated.
  */
 function statusOnly(name: string, file: string, path: string, status: number, method?: string): ConformanceCase {
   const host = `redirect-${status}.infra.example.com`;
@@ -172,7 +172,7 @@ function statusOnly(name: string, file: string, path: string, status: number, me
     checks: [{ request: { path, ...(method ? { method } : {}), via: `${status}-redirect#0` }, expect: { redirect: { status } } }],
     refused: onBoth([
       { route: `${status}-redirect`, rule: 0, reason: toSamePlace },
-      { route: `${status}-redirect`, rule: 0, reason: "Invalid input" },
+      { route: `${status}-redirect`, rule: 0, reason: `is ${status}, which Fleetgate's gateways cannot redirect with` },
     ]),
   };
 }
