@@ -62,11 +62,14 @@ export interface ConformanceCheck {
   readonly expect: ConformanceExpectation;
 }
 
-/** Something Fleetgate refuses on a front door: the validator's error at the route (or its rule) contains `reason`. */
+/** Something Fleetgate refuses on a front door: the validator's error at the document (or its rule or host name) contains `reason`. */
 export interface Refusal {
+  /** The HTTPRoute, or another document of the case (the admin's Gateway). */
   readonly route: string;
-  /** The rule refused; absent: the whole route is refused. */
+  /** The rule refused; absent (and no hostname): the whole route is refused. */
   readonly rule?: number;
+  /** The host name refused (it leaves the route, which keeps serving its others). */
+  readonly hostname?: string;
   readonly reason: string;
 }
 
@@ -98,13 +101,15 @@ export interface RouteOptions {
   readonly namespace?: string;
   readonly hostnames: readonly string[];
   readonly rules: readonly Record<string, unknown>[];
-  /** Listener names of the fleet gateway, one parentRef each (cases awaiting listeners). */
+  /** The Gateway attached to; default: the environment's fleet gateway. */
+  readonly gateway?: string;
+  /** Listener names of the Gateway, one parentRef each (cases awaiting listeners). */
   readonly sectionNames?: readonly string[];
 }
 
 /** An HTTPRoute attached to the environment's fleet gateway. */
 export function route(name: string, options: RouteOptions): Record<string, unknown> {
-  const parent = { name: GATEWAY_NAME, namespace: DEFAULT_GATEWAY_NAMESPACE };
+  const parent = { name: options.gateway ?? GATEWAY_NAME, namespace: DEFAULT_GATEWAY_NAMESPACE };
   const parentRefs = options.sectionNames ? options.sectionNames.map((sectionName) => ({ ...parent, sectionName })) : [parent];
   return {
     apiVersion: "gateway.networking.k8s.io/v1",

@@ -62,7 +62,9 @@ describe.each(FRONT_DOORS)("the conformance cases behind the %s front door", (do
     const refusals = c.refused?.[door] ?? [];
     const explains = (d: Diagnostic, r: (typeof refusals)[number]) => {
       const doc = c.documents.find((x) => (x.metadata as { name: string }).name === r.route);
-      return doc !== undefined && d.file.endsWith(fileOf(c, doc)) && (r.rule === undefined || d.path.startsWith(`spec.rules[${r.rule}]`)) && d.message.includes(r.reason);
+      const hostnames = ((doc?.spec as { hostnames?: string[] } | undefined)?.hostnames ?? []) as string[];
+      const at = r.rule !== undefined ? `spec.rules[${r.rule}]` : r.hostname !== undefined ? `spec.hostnames[${hostnames.indexOf(r.hostname)}]` : "";
+      return doc !== undefined && d.file.endsWith(fileOf(c, doc)) && d.path.startsWith(at) && d.message.includes(r.reason);
     };
     const errors = errorsOf(c, door);
     expect(errors.filter((d) => !refusals.some((r) => explains(d, r))).map(formatDiagnostic), "errors the case does not state").toEqual([]);

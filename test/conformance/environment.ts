@@ -62,9 +62,9 @@ const namespaceOf = (doc: Record<string, unknown>) => (doc.metadata as { namespa
 export const fileOf = (c: ConformanceCase, doc: Record<string, unknown>) => `${namespaceOf(doc)}/${slug(c)}--${nameOf(doc)}.yaml`;
 
 /**
- * A case's documents without what a front door refuses: refused rules leave their route, refused routes
- * (and routes left without rules) leave the case, and a case awaiting the admin's listeners, whose
- * Gateway is refused, leaves whole.
+ * A case's documents without what a front door refuses: refused rules and host names leave their route,
+ * refused routes (and routes left without rules) leave the case, and a case awaiting the admin's
+ * listeners, whose Gateway is refused, leaves whole.
  */
 export function acceptedDocuments(c: ConformanceCase, refusals: readonly Refusal[]): Record<string, unknown>[] {
   // Without the admin's listeners the routes of a case that awaits them are not what the suite tests.
@@ -72,14 +72,15 @@ export function acceptedDocuments(c: ConformanceCase, refusals: readonly Refusal
   const out: Record<string, unknown>[] = [];
   for (const doc of c.documents) {
     const mine = refusals.filter((r) => r.route === nameOf(doc));
-    if (mine.some((r) => r.rule === undefined)) continue;
+    if (mine.some((r) => r.rule === undefined && r.hostname === undefined)) continue;
     if (doc.kind !== "HTTPRoute" || mine.length === 0) {
       out.push(doc);
       continue;
     }
-    const spec = doc.spec as { rules: unknown[] };
+    const spec = doc.spec as { rules: unknown[]; hostnames: string[] };
     const rules = spec.rules.filter((_, i) => !mine.some((r) => r.rule === i));
-    if (rules.length > 0) out.push({ ...doc, spec: { ...spec, rules } });
+    const hostnames = spec.hostnames.filter((h) => !mine.some((r) => r.hostname === h));
+    if (rules.length > 0) out.push({ ...doc, spec: { ...spec, hostnames, rules } });
   }
   return out;
 }

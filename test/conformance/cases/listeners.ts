@@ -5,37 +5,44 @@
  * that every intersection stays what it was: `*.wildcard.io` becomes `*.wildcard.io.<suffix>`, which
  * still takes `foo.wildcard.io.<suffix>` and not `wildcard.io.<suffix>`.
  */
-import { DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME } from "../../../spec/naming";
+import { DEFAULT_GATEWAY_NAMESPACE } from "../../../spec/naming";
 import { prefix, route, to, upstream, type ConformanceCase } from "../case";
 
 export const CONFORMANCE_DOMAIN = "hosts.example.com";
 /** A suite host name under Fleetgate's test domain. */
 export const h = (host: string) => `${host}.${CONFORMANCE_DOMAIN}`;
 
-/** The admin's Gateway with these listeners (HTTPS on 443, as Fleetgate's front doors serve). */
-function adminGateway(listeners: readonly { name: string; hostname?: string }[]): Record<string, unknown> {
+/**
+ * The admin's Gateway of the suite's name with these listeners, in the gateway namespace's folder: a GKE
+ * multi-cluster Gateway (the class Fleetgate reads), HTTPS on 443 as Fleetgate's front doors serve.
+ */
+function adminGateway(name: string, listeners: readonly { name: string; hostname?: string }[]): Record<string, unknown> {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
-    metadata: { name: GATEWAY_NAME, namespace: DEFAULT_GATEWAY_NAMESPACE },
+    metadata: { name, namespace: DEFAULT_GATEWAY_NAMESPACE },
     spec: {
-      gatewayClassName: "istio",
+      gatewayClassName: "gke-l7-global-external-managed-mc",
       listeners: listeners.map((l) => ({ name: l.name, port: 443, protocol: "HTTPS", ...(l.hostname ? { hostname: l.hostname } : {}), allowedRoutes: { namespaces: { from: "All" } } })),
     },
   };
 }
 const notAKind = "is not a kind Fleetgate reads";
+const notTheFleetGateway = "is not the environment's fleet gateway";
+const INTERSECTION = "httproute-hostname-intersection";
+const LISTENER_MATCHING = "httproute-listener-hostname-matching";
+const nameOf = (doc: Record<string, unknown>) => (doc.metadata as { name: string }).name;
 const v1 = { backend: "infra-backend-v1" };
 const v2 = { backend: "infra-backend-v2" };
 const v3 = { backend: "infra-backend-v3" };
 const notFound = { status: 404 };
 
 const intersectionRoutes = [
-  route("specific-host-matches-listener-specific-host", { hostnames: [h("non.matching.com"), h("*.nonmatchingwildcard.io"), h("very.specific.com")], rules: [{ matches: [prefix("/s1")], backendRefs: [to("infra-backend-v1")] }] }),
-  route("specific-host-matches-listener-wildcard-host", { hostnames: [h("non.matching.com"), h("wildcard.io"), h("foo.wildcard.io"), h("bar.wildcard.io"), h("foo.bar.wildcard.io")], rules: [{ matches: [prefix("/s2")], backendRefs: [to("infra-backend-v2")] }] }),
-  route("wildcard-host-matches-listener-specific-host", { hostnames: [h("non.matching.com"), h("*.specific.com")], rules: [{ matches: [prefix("/s3")], backendRefs: [to("infra-backend-v3")] }] }),
-  route("wildcard-host-matches-listener-wildcard-host", { hostnames: [h("*.anotherwildcard.io")], rules: [{ matches: [prefix("/s4")], backendRefs: [to("infra-backend-v1")] }] }),
-  route("no-intersecting-hosts", { hostnames: [h("specific.but.wrong.com"), h("wildcard.io")], rules: [{ matches: [prefix("/s5")], backendRefs: [to("infra-backend-v2")] }] }),
+  route("specific-host-matches-listener-specific-host", { gateway: INTERSECTION, hostnames: [h("non.matching.com"), h("*.nonmatchingwildcard.io"), h("very.specific.com")], rules: [{ matches: [prefix("/s1")], backendRefs: [to("infra-backend-v1")] }] }),
+  route("specific-host-matches-listener-wildcard-host", { gateway: INTERSECTION, hostnames: [h("non.matching.com"), h("wildcard.io"), h("foo.wildcard.io"), h("bar.wildcard.io"), h("foo.bar.wildcard.io")], rules: [{ matches: [prefix("/s2")], backendRefs: [to("infra-backend-v2")] }] }),
+  route("wildcard-host-matches-listener-specific-host", { gateway: INTERSECTION, hostnames: [h("non.matching.com"), h("*.specific.com")], rules: [{ matches: [prefix("/s3")], backendRefs: [to("infra-backend-v3")] }] }),
+  route("wildcard-host-matches-listener-wildcard-host", { gateway: INTERSECTION, hostnames: [h("*.anotherwildcard.io")], rules: [{ matches: [prefix("/s4")], backendRefs: [to("infra-backend-v1")] }] }),
+  route("no-intersecting-hosts", { gateway: INTERSECTION, hostnames: [h("specific.but.wrong.com"), h("wildcard.io")], rules: [{ matches: [prefix("/s5")], backendRefs: [to("infra-backend-v2")] }] }),
 ];
 
 export const hostnameIntersection: ConformanceCase = {
@@ -45,7 +52,7 @@ export const hostnameIntersection: ConformanceCase = {
   hosts: [h("very.specific.com")],
   adapted: ["the suite's gateway httproute-hostname-intersection is the admin's fleet gateway; its second gateway, whose one listener has no host name, is HTTPRouteHostnameIntersectionAll"],
   documents: [
-    adminGateway([
+    adminGateway(INTERSECTION, [
       { name: "listener-1", hostname: h("very.specific.com") },
       { name: "listener-2", hostname: h("*.wildcard.io") },
       { name: "listener-3", hostname: h("*.anotherwildcard.io") },
@@ -82,8 +89,8 @@ export const hostnameIntersection: ConformanceCase = {
     { request: { host: h("wildcard.io"), path: "/s5" }, expect: notFound },
   ],
   refused: {
-    gcp: [{ route: GATEWAY_NAME, reason: notAKind }],
-    aws: [{ route: GATEWAY_NAME, reason: notAKind }],
+    gcp: [{ route: INTERSECTION, reason: notAKind }, ...intersectionRoutes.map((r) => ({ route: nameOf(r), reason: notTheFleetGateway }))],
+    aws: [{ route: INTERSECTION, reason: notAKind }, ...intersectionRoutes.map((r) => ({ route: nameOf(r), reason: notTheFleetGateway }))],
   },
 };
 
@@ -113,15 +120,15 @@ export const listenerHostnameMatching: ConformanceCase = {
   awaiting: "listeners",
   hosts: [h("bar.com")],
   documents: [
-    adminGateway([
+    adminGateway(LISTENER_MATCHING, [
       { name: "listener-1", hostname: h("bar.com") },
       { name: "listener-2", hostname: h("foo.bar.com") },
       { name: "listener-3", hostname: h("*.bar.com") },
       { name: "listener-4", hostname: h("*.foo.com") },
     ]),
-    route("backend-v1", { hostnames: [], sectionNames: ["listener-1"], rules: [{ backendRefs: [to("infra-backend-v1")] }] }),
-    route("backend-v2", { hostnames: [], sectionNames: ["listener-2"], rules: [{ backendRefs: [to("infra-backend-v2")] }] }),
-    route("backend-v3", { hostnames: [], sectionNames: ["listener-3", "listener-4"], rules: [{ backendRefs: [to("infra-backend-v3")] }] }),
+    route("backend-v1", { gateway: LISTENER_MATCHING, hostnames: [], sectionNames: ["listener-1"], rules: [{ backendRefs: [to("infra-backend-v1")] }] }),
+    route("backend-v2", { gateway: LISTENER_MATCHING, hostnames: [], sectionNames: ["listener-2"], rules: [{ backendRefs: [to("infra-backend-v2")] }] }),
+    route("backend-v3", { gateway: LISTENER_MATCHING, hostnames: [], sectionNames: ["listener-3", "listener-4"], rules: [{ backendRefs: [to("infra-backend-v3")] }] }),
   ],
   checks: [
     { request: { host: h("bar.com"), path: "/" }, expect: v1 },
@@ -134,7 +141,7 @@ export const listenerHostnameMatching: ConformanceCase = {
     { request: { host: h("no.matching.host"), path: "/" }, expect: notFound },
   ],
   refused: {
-    gcp: [{ route: GATEWAY_NAME, reason: notAKind }, ...listenerRoutes.flatMap((r) => [{ route: r, reason: sectionName }, { route: r, reason: noHostnames }])],
-    aws: [{ route: GATEWAY_NAME, reason: notAKind }, ...listenerRoutes.flatMap((r) => [{ route: r, reason: sectionName }, { route: r, reason: noHostnames }])],
+    gcp: [{ route: LISTENER_MATCHING, reason: notAKind }, ...listenerRoutes.flatMap((r) => [{ route: r, reason: sectionName }, { route: r, reason: noHostnames }, { route: r, reason: notTheFleetGateway }])],
+    aws: [{ route: LISTENER_MATCHING, reason: notAKind }, ...listenerRoutes.flatMap((r) => [{ route: r, reason: sectionName }, { route: r, reason: noHostnames }, { route: r, reason: notTheFleetGateway }])],
   },
 };
