@@ -2,7 +2,8 @@
  * One offline run of the same inputs per vitest run, shared between test files: many files plan the
  * same example stack (examples, front doors, route model, simulated first ups), and each run is seconds
  * of a child process. The results live in a folder that test/setup/run-memo-folder.ts makes for the
- * vitest run and deletes after it, so every `npm test` still runs every distinct input once.
+ * vitest run and deletes after it (in watch mode: for the session), so every `npm test` still runs
+ * every distinct input once.
  *
  * A run is known by its inputs (stack, engine config, simulation input, stack traces) and by the
  * contents of what it reads: every file below the root's stacks/ (the program reads the other stacks

@@ -9,6 +9,7 @@ import { formatDiagnostic } from "../../spec/diagnostics";
 import { healthPorts } from "../../spec/backend-protocols";
 import type { ServicePlan } from "../../spec/plan";
 import { awsFixture } from "../components/aws/aws-fixture";
+import { planCase, type DiagnosticCase, type Want } from "./diagnostic-cases";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
 type Doc = Record<string, any>;
@@ -25,20 +26,8 @@ const withTlsPort = (f: SpecFixture) => {
   annotate(f, '{"tls": "HTTPS"}');
 };
 
-interface Want {
-  /** Substring of the field path. */
-  path: string;
-  /** Substring of the message. */
-  message: string;
-  /** Substring of the file, default: any. */
-  file?: string;
-}
-
-interface Case {
-  description: string;
-  mutate: (f: SpecFixture) => void;
+interface Case extends DiagnosticCase {
   wantErrors: Want[];
-  wantWarnings?: Want[];
 }
 
 const A = "app-protocols";
@@ -115,20 +104,7 @@ const cases: Case[] = [
 
 describe("backend protocols: validation", () => {
   for (const c of cases) {
-    it(c.description, () => {
-      const fixture = baseFixture();
-      c.mutate(fixture);
-      const diagnostics = planFixture(fixture).diagnostics;
-      const errors = diagnostics.filter((d) => d.severity === "error");
-      const warnings = diagnostics.filter((d) => d.severity === "warning");
-      for (const [wants, found] of [[c.wantErrors, errors], [c.wantWarnings ?? [], warnings]] as const)
-        for (const want of wants) {
-          const match = found.find((e) => e.path.includes(want.path) && e.message.includes(want.message) && (want.file === undefined || e.file.includes(want.file)));
-          expect(match, `no diagnostic with path ~ "${want.path}" and message ~ "${want.message}" in:\n${diagnostics.map(formatDiagnostic).join("\n")}`).toBeDefined();
-          expect(match!.line, `diagnostic without a position: ${formatDiagnostic(match!)}`).toBeGreaterThan(0);
-        }
-      if (c.wantErrors.length === 0) expect(errors.map(formatDiagnostic)).toEqual([]);
-    });
+    it(c.description, () => void planCase(c));
   }
 
   it("refuses a service in the gateways' own namespace, and says where services belong", () => {

@@ -3,9 +3,9 @@
  * label selectors with matchLabels and matchExpressions, as Kubernetes defines them.
  */
 import { describe, expect, it } from "vitest";
-import { formatDiagnostic, type Diagnostic } from "../../spec/diagnostics";
 import { describeSelector, matchesSelector, type LabelSelector } from "../../spec/label-selector";
 import { awsFixture } from "../components/aws/aws-fixture";
+import { planCase, type DiagnosticCase, type Want } from "./diagnostic-cases";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
 type Doc = Record<string, any>;
@@ -18,11 +18,9 @@ const selectSearch = (selector: unknown) => (f: SpecFixture) => {
   delete search(f).spec.fleetgate.failover;
 };
 
-interface Case {
-  description: string;
-  mutate: (f: SpecFixture) => void;
+interface Case extends DiagnosticCase {
   /** Errors wanted: path and message substrings. None: the spec plans. */
-  wantErrors?: { path: string; message: string }[];
+  wantErrors?: Want[];
   /** The clusters that serve a service, when the spec plans. */
   wantClusters?: { service: string; clusters: string[] };
   /** A message no diagnostic may contain. */
@@ -138,19 +136,9 @@ const cases: Case[] = [
 describe("cluster selection", () => {
   for (const c of cases) {
     it(c.description, () => {
-      const fixture = baseFixture();
-      c.mutate(fixture);
-      const result = planFixture(fixture);
-      const errors = result.diagnostics.filter((d) => d.severity === "error");
-      const shown = (list: readonly Diagnostic[]) => list.map(formatDiagnostic).join("\n");
-      for (const want of c.wantErrors ?? []) {
-        const match = errors.find((e) => e.path.includes(want.path) && e.message.includes(want.message));
-        expect(match, `no error at ~"${want.path}" saying ~"${want.message}" in:\n${shown(errors)}`).toBeDefined();
-        expect(match!.line).toBeGreaterThan(0);
-      }
+      const result = planCase(c);
       if (c.notSaid !== undefined) for (const d of result.diagnostics) expect(d.message).not.toContain(c.notSaid);
       if ((c.wantErrors ?? []).length > 0) return expect(result.plan).toBeUndefined();
-      expect(shown(errors)).toBe("");
       if (c.wantClusters) {
         const service = result.plan!.services.find((s) => s.key === c.wantClusters!.service)!;
         expect(service.clusters.map((s) => s.cluster)).toEqual(c.wantClusters.clusters);

@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from "../../offline/run-offline";
 import { formatDiagnostic } from "../../spec/diagnostics";
 import { planEnvironment, stackConfigFromFile } from "../../spec/index";
 import { readEnvironmentFiles } from "../../spec/read-files";
+import { planCase, type DiagnosticCase, type Want } from "./diagnostic-cases";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
 type Doc = Record<string, any>;
@@ -16,18 +17,7 @@ const staticIp = (f: SpecFixture, file: string, index: number, value: string) =>
 const shareShopHost = (f: SpecFixture) => void (f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "search", domains: ["shop.example.com"] }]);
 const adopt = (f: SpecFixture, ...addresses: { name: string; address: string }[]) => void ((f.config.gcp as Doc).adoptAddresses = addresses);
 
-interface Want {
-  /** Substring of the field path. */
-  path: string;
-  /** Substring of the message. */
-  message: string;
-  /** Substring of the file, default: any. */
-  file?: string;
-}
-
-interface Case {
-  description: string;
-  mutate: (f: SpecFixture) => void;
+interface Case extends DiagnosticCase {
   wantErrors: Want[];
 }
 
@@ -152,21 +142,9 @@ const cases: Case[] = [
 describe("spec validation", () => {
   for (const c of cases) {
     it(c.description, () => {
-      const fixture = baseFixture();
-      c.mutate(fixture);
-      const result = planFixture(fixture);
-      const errors = result.diagnostics.filter((d) => d.severity === "error");
-      for (const want of c.wantErrors) {
-        const match = errors.find((e) => e.path.includes(want.path) && e.message.includes(want.message) && (want.file === undefined || e.file.includes(want.file)));
-        expect(match, `no error with path ~ "${want.path}" and message ~ "${want.message}" in:\n${errors.map(formatDiagnostic).join("\n")}`).toBeDefined();
-        expect(match!.line, `error without a position: ${formatDiagnostic(match!)}`).toBeGreaterThan(0);
-      }
-      if (c.wantErrors.length === 0) {
-        expect(errors.map(formatDiagnostic)).toEqual([]);
-        expect(result.plan).toBeDefined();
-      } else {
-        expect(result.plan).toBeUndefined();
-      }
+      const result = planCase(c);
+      if (c.wantErrors.length === 0) expect(result.plan).toBeDefined();
+      else expect(result.plan).toBeUndefined();
     });
   }
 });
