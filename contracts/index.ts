@@ -4,6 +4,7 @@
  */
 import * as aws from "./aws";
 import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, type RegistrationContext, refusal } from "./contract";
+import * as gatewayApi from "./gateway-api";
 import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
@@ -14,7 +15,7 @@ import * as tls from "./tls";
 export { type Contract, ProviderRefusal, refusal, cite } from "./contract";
 
 /** Every contract, in the order of the generated table: by party, then as each module lists them. */
-export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...protocols.contracts, ...gkePolicies.contracts, ...migration.contracts, ...tls.contracts];
+export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...gatewayApi.contracts, ...protocols.contracts, ...gkePolicies.contracts, ...migration.contracts, ...tls.contracts];
 
 const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks, ...tls.registrationChecks];
 

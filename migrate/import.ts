@@ -16,8 +16,8 @@ import { readDump, type DumpObject } from "./dump";
 import { cleanObject } from "./strip";
 
 /** The kinds the import writes, with the API group each belongs to. */
-/** The import reads GKE's Multi Cluster Ingress objects only: Gateway API routes and GKE's Gateway policies are written by hand. */
-export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant" | "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy">, string>> = {
+/** The import reads GKE's Multi Cluster Ingress objects only: Gateway API objects and GKE's Gateway policies are written by hand. */
+export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant" | "Gateway" | "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy">, string>> = {
   MultiClusterIngress: "networking.gke.io",
   MultiClusterService: "networking.gke.io",
   BackendConfig: "cloud.google.com",

@@ -14,7 +14,7 @@ import {
   type MultiClusterIngress,
   type MultiClusterService,
 } from "./schema/documents";
-import type { HTTPRoute, ReferenceGrant } from "./schema/gateway-api";
+import type { Gateway, HTTPRoute, ReferenceGrant } from "./schema/gateway-api";
 import type { GCPBackendPolicy, GCPGatewayPolicy, HealthCheckPolicy } from "./schema/gke-policies";
 import { salvage } from "./salvage";
 import { parseYamlDocuments, type Locator } from "./yaml-source";
@@ -55,6 +55,8 @@ export interface LoadedDocuments {
   readonly gcpBackendPolicies: Loaded<"GCPBackendPolicy", GCPBackendPolicy>[];
   readonly healthCheckPolicies: Loaded<"HealthCheckPolicy", HealthCheckPolicy>[];
   readonly gcpGatewayPolicies: Loaded<"GCPGatewayPolicy", GCPGatewayPolicy>[];
+  /** The platform admin's Gateway, in the gateway namespace's folder (spec/fleet-gateway.ts). */
+  readonly gateways: Loaded<"Gateway", Gateway>[];
 }
 
 const KINDS = Object.keys(DOCUMENT_SCHEMAS) as DocumentKind[];
@@ -70,10 +72,11 @@ const LIST_OF = {
   GCPBackendPolicy: "gcpBackendPolicies",
   HealthCheckPolicy: "healthCheckPolicies",
   GCPGatewayPolicy: "gcpGatewayPolicies",
+  Gateway: "gateways",
 } as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [], gcpBackendPolicies: [], healthCheckPolicies: [], gcpGatewayPolicies: [] };
+  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [], gcpBackendPolicies: [], healthCheckPolicies: [], gcpGatewayPolicies: [], gateways: [] };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 

@@ -62,9 +62,11 @@ const FC = { group: "networking.gke.io", kind: "FrontendConfig" } as const;
 const GBP = { group: "networking.gke.io", kind: "GCPBackendPolicy" } as const;
 const HCP = { group: "networking.gke.io", kind: "HealthCheckPolicy" } as const;
 const GGP = { group: "networking.gke.io", kind: "GCPGatewayPolicy" } as const;
+const GW = { group: "gateway.networking.k8s.io", kind: "Gateway" } as const;
 
 const FIELDS_TEST = "test/spec/field-handling.test.ts";
 const PROTOCOLS_TEST = "test/spec/backend-protocols.test.ts";
+const GATEWAY_TEST = "test/spec/fleet-gateway.test.ts";
 const shown = (title: string, file = FIELDS_TEST) => [file, title] as const;
 
 /** An answer that is the same for every value. */
@@ -604,12 +606,112 @@ const ggpRows: FieldRow[] = [
   },
 ];
 
+// --- Gateway (the platform admin's GKE multi-cluster Gateway, spec/fleet-gateway.ts) --------------
+
+const GW_CHECKS = "spec/fleet-gateway.ts";
+const gwShown = (title: string) => shown(title, GATEWAY_TEST);
+
+const gwRows: FieldRow[] = [
+  { ...GW, field: "metadata.name", gke: "The Gateway's name, which HTTPRoutes' parentRefs name.", handling: "honoured", why: "HTTPRoutes attach to it by this name (instead of the implicit fleetgate); one Gateway per environment.", shownBy: gwShown("a parentRef to the implicit gateway's name names the admin's Gateway instead") },
+  { ...GW, field: "metadata.namespace", gke: "The Gateway's namespace.", handling: "honoured", why: "It must be the gateway namespace (fleetgate:gateway.namespace), whose folder is the platform team's; a Gateway in a team's folder is refused.", shownBy: gwShown("a Gateway in a team's folder is refused: the gateway namespace's folder is the platform team's") },
+  { ...GW, field: "metadata.labels", gke: "Labels of the object itself.", handling: "honoured", why: "Accepted as the object's own metadata; Fleetgate derives nothing from them, as GKE derives nothing for the load balancer.", shownBy: gwShown("the base spec with the admin's Gateway and a route attached to it is valid") },
+  { ...GW, field: "spec.gatewayClassName", gke: "The GatewayClass: which load balancer GKE makes.", handling: "honoured", why: "Must be gke-l7-global-external-managed-mc, the class whose place the front door takes; another class is refused with the class to write (behind AWS too, where only the listeners apply).", shownBy: gwShown("a Gateway of another class is refused, naming the class Fleetgate reads") },
+  { ...GW, field: "spec.listeners[].name", gke: "The listener's name, which a route's sectionName names.", handling: "honoured", why: "A parentRef's sectionName attaches the route to the listener of this name; an unknown one is refused with a did-you-mean.", shownBy: gwShown("a parentRef whose sectionName names a listener attaches to it") },
+  { ...GW, field: "spec.listeners[].hostname", gke: "The host or wildcard the listener serves.", handling: "honoured", why: "Routes' hostnames are intersected with it per the Gateway API (wildcards included); the intersection is what the front door serves, and the host grants must admit it too.", shownBy: gwShown("serves a route wildcard on a listener's exact host as that host") },
+  { ...GW, field: "spec.listeners[].port", gke: "The port of the forwarding rule.", handling: "honoured", why: "443 for HTTPS and 80 for HTTP, the ports the front door serves; others are refused.", shownBy: gwShown("an HTTPS listener on another port than 443 is refused") },
+  { ...GW, field: "spec.listeners[].protocol", gke: "HTTP or HTTPS.", handling: "honoured", why: "HTTPS is served by the front door; HTTP is accepted with a warning, since the front door's port 80 redirects every host to HTTPS: a route attached only to HTTP listeners is refused, and one that only redirects there to HTTPS draws a warning; other protocols are refused.", shownBy: gwShown("an HTTP listener on 80 is accepted with a warning: port 80 redirects to HTTPS") },
+  { ...GW, field: "spec.listeners[].tls.mode", gke: "Terminate (TLS ends at the load balancer).", handling: "honoured", why: "Terminate is what the front door does; Passthrough is refused.", shownBy: gwShown("Passthrough TLS is refused") },
+  {
+    ...GW,
+    field: "spec.listeners[].tls.certificateRefs",
+    subtree: true,
+    gke: "Certificates in Kubernetes Secrets (single-cluster Gateways).",
+    handling: "error",
+    why: "GKE's multi-cluster Gateways take no Secrets, and the front door serves certificates Fleetgate issues per host, or Certificate Manager certificates named in the cert-manager-certs option.",
+    checkedIn: GW_CHECKS,
+    example: [{ name: "shop-tls" }],
+  },
+  {
+    ...GW,
+    field: "spec.listeners[].tls.options",
+    gke: "networking.gke.io/cert-manager-certs (Certificate Manager certificates) and networking.gke.io/pre-shared-certs (Compute Engine SSL certificates).",
+    handling: "honoured",
+    why: "cert-manager-certs serve the listener's hosts from the environment's certificate map, as an ingress's fleetgate.io/certificate-manager-certs (refused behind AWS); pre-shared-certs draw the ingress annotation's warning (a certificate map cannot serve Compute Engine certificates); other options draw a warning.",
+    shownBy: gwShown("serves a listener's hosts with the Certificate Manager certificates its cert-manager-certs option names"),
+  },
+  { ...GW, field: "spec.listeners[].tls.frontendValidation", subtree: true, gke: "Client certificate validation (mTLS at the load balancer).", handling: "error", why: "The front door does not verify client certificates.", checkedIn: GW_CHECKS, example: { caCertificateRefs: [{ group: "", kind: "ConfigMap", name: "ca" }] } },
+  { ...GW, field: "spec.listeners[].allowedRoutes.namespaces.from", gke: "Which namespaces' routes attach: Same (default), All, Selector.", handling: "honoured", why: "Same and All as the Gateway API says, with the host grants as a second gate; Selector is refused, since Fleetgate knows no namespace labels.", shownBy: gwShown("a listener that admits its own namespace only (allowedRoutes absent: Same) refuses a team's route") },
+  { ...GW, field: "spec.listeners[].allowedRoutes.namespaces.selector", subtree: true, gke: "The labels of the namespaces whose routes attach.", handling: "error", why: "Fleetgate knows no namespace labels: namespaces are the team folders, and the admin's config grants them hosts, not labels.", checkedIn: GW_CHECKS, example: { matchLabels: { team: "shop" } } },
+  { ...GW, field: "spec.listeners[].allowedRoutes.kinds", subtree: true, gke: "The route kinds that may attach.", handling: "honoured", why: "HTTPRoute, the one route kind Fleetgate reads; another kind is refused, and a listener without HTTPRoute admits no route.", shownBy: gwShown("allowedRoutes.kinds without HTTPRoute admits no route, and is refused at the Gateway") },
+  {
+    ...GW,
+    field: "spec.addresses",
+    subtree: true,
+    gke: "The reserved global address (NamedAddress) or its IP (IPAddress) the load balancer serves on.",
+    handling: "honoured",
+    why: "The environment's own address, or an address the admin adopted (fleetgate:gcp.adoptAddresses), which the routes' hosts then point at, as an ingress's static-ip annotation; one address only.",
+    aws: { handling: "error", why: "Global Accelerator allocates its own static addresses." },
+    checkedIn: GW_CHECKS,
+    example: [{ type: "NamedAddress", value: "fg-test" }],
+    shownBy: gwShown("points the routes' hosts at the adopted address the Gateway names, by name or by IP"),
+  },
+  {
+    ...GW,
+    field: "spec.infrastructure",
+    subtree: true,
+    gke: "Labels and annotations for the load balancer's resources, and a parametersRef.",
+    handling: "error",
+    why: "The front door's resources are Fleetgate's and carry its own names and labels.",
+    answer: always("is not applied: the front door's resources are Fleetgate's and carry its own names and labels, so labels, annotations and parameters asked for here would be missing; remove it"),
+    example: { labels: { team: "platform" } },
+  },
+  {
+    ...GW,
+    field: "spec.backendTLS",
+    subtree: true,
+    gke: "The client certificate the load balancer shows backends.",
+    handling: "error",
+    why: "The front door reaches the gateways with Fleetgate's own settings, and the gateways the services through the mesh's mTLS.",
+    answer: always("is not applied: the front door reaches the gateways with Fleetgate's own settings, and the gateways reach the services through the mesh's mTLS; remove it"),
+    example: { clientCertificateRef: { name: "client" } },
+  },
+  {
+    ...GW,
+    field: "spec.tls",
+    subtree: true,
+    gke: "Gateway-wide TLS: client certificate validation (frontend) and the certificate shown to backends.",
+    handling: "error",
+    why: "The front door does not verify client certificates, and reaches the gateways with Fleetgate's own settings.",
+    answer: always("is not applied: the front door does not verify client certificates, and reaches the gateways with Fleetgate's own settings; remove it"),
+    example: { frontend: { default: { validation: { caCertificateRefs: [{ group: "", kind: "ConfigMap", name: "ca" }] } } } },
+  },
+  {
+    ...GW,
+    field: "spec.allowedListeners",
+    subtree: true,
+    gke: "Which ListenerSets may add listeners to the Gateway.",
+    handling: "error",
+    why: "The front door's listeners are the ones in this manifest; Fleetgate reads no ListenerSets.",
+    answer: always("is not applied: the front door's listeners are the ones in this manifest, and Fleetgate reads no ListenerSets; remove it"),
+    example: { namespaces: { from: "Same" } },
+  },
+  {
+    ...GW,
+    field: "annotation:networking.gke.io/certmap",
+    gke: "A Certificate Manager certificate map the load balancer serves.",
+    handling: "error",
+    why: "The front door serves the environment's own certificate map, with an entry per host; name a listener's certificates in its cert-manager-certs option instead.",
+    answer: always("names a certificate map, but the front door serves the environment's own certificate map, with an entry per host; name the listener's Certificate Manager certificates in its tls.options networking.gke.io/cert-manager-certs instead"),
+    example: "shop-map",
+  },
+];
+
 // --- Annotations of GKE's domains that no row names ----------------------------------------------
 
 /** Annotation domains GKE's load balancing reads; an annotation there that no row names is answered. */
 export const GKE_ANNOTATION_DOMAINS = ["networking.gke.io/", "cloud.google.com/", "beta.cloud.google.com/", "ingress.gcp.kubernetes.io/", "ingress.kubernetes.io/"] as const;
 
-const otherAnnotations: FieldRow[] = [MCS, MCI, BC, FC, GBP, HCP, GGP].map((kind) => ({
+const otherAnnotations: FieldRow[] = [MCS, MCI, BC, FC, GBP, HCP, GGP, GW].map((kind) => ({
   ...kind,
   field: "annotation:*",
   gke: "Other annotations of GKE's load-balancing domains (networking.gke.io/, cloud.google.com/, ingress.gcp.kubernetes.io/, …).",
@@ -620,7 +722,7 @@ const otherAnnotations: FieldRow[] = [MCS, MCI, BC, FC, GBP, HCP, GGP].map((kind
 }));
 
 /** Every row, sorted by group, kind and field. */
-export const FIELD_ROWS: readonly FieldRow[] = [...mcsRows, ...mciRows, ...bcRows, ...fcRows, ...gbpRows, ...hcpRows, ...ggpRows, ...otherAnnotations].sort((a, b) => compare(rowKey(a), rowKey(b)));
+export const FIELD_ROWS: readonly FieldRow[] = [...mcsRows, ...mciRows, ...bcRows, ...fcRows, ...gbpRows, ...hcpRows, ...ggpRows, ...gwRows, ...otherAnnotations].sort((a, b) => compare(rowKey(a), rowKey(b)));
 
 export function rowKey(row: Pick<FieldRow, "group" | "kind" | "field">): string {
   return `${row.group} ${row.kind} ${row.field}`;
@@ -721,6 +823,6 @@ export function checkGkeFields(
   frontDoor: FieldContext["frontDoor"],
   at: (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void,
 ): void {
-  const all = [...documents.services, ...documents.ingresses, ...documents.backendConfigs, ...documents.frontendConfigs, ...documents.gcpBackendPolicies, ...documents.healthCheckPolicies, ...documents.gcpGatewayPolicies];
+  const all = [...documents.services, ...documents.ingresses, ...documents.backendConfigs, ...documents.frontendConfigs, ...documents.gcpBackendPolicies, ...documents.healthCheckPolicies, ...documents.gcpGatewayPolicies, ...documents.gateways];
   for (const loaded of all) for (const a of answerFields(loaded.kind, loaded.doc, { frontDoor })) at(loaded, a.path, a.message, a.severity);
 }

@@ -42,15 +42,17 @@ export function checkHttpRoutes(
   const realExact = new Set([...maps.claims.keys()].filter((key) => key.split(" ")[1]?.startsWith("=")));
   for (const { routes } of normalised) for (const r of routes) if (r.precedence.exact) realExact.add(`${r.host} ${matchKey(r.match)}`);
 
-  for (const { loaded, routes, problems } of normalised) {
+  for (const { loaded, routes, hosts, problems } of normalised) {
     const namespace = loaded.doc.metadata.namespace;
     for (const p of problems) at(loaded, p.path, p.message, p.severity);
     const owns = (host: string) => ownersOf(host, grants).owners.has(namespace);
     const claimable = new Set<string>();
-    loaded.doc.spec.hostnames.forEach((host, h) => {
-      if (!owns(host)) at(loaded, ["spec", "hostnames", h], `namespace ${namespace} may not claim "${host}"; ${whyNotOwned(host, namespace)}`);
+    // The hosts the route serves (its hostnames, or their intersections with the admin's listeners) are
+    // claims: the listeners admit the route, and the admin's grants must admit each host as well.
+    for (const { host, path } of hosts) {
+      if (!owns(host)) at(loaded, path, `namespace ${namespace} may not claim "${host}"; ${whyNotOwned(host, namespace)}`);
       else claimable.add(host);
-    });
+    }
     loaded.doc.spec.rules.forEach((rule, r) =>
       (rule.filters ?? []).forEach((f, i) => {
         const host = f.urlRewrite?.hostname;
@@ -62,12 +64,14 @@ export function checkHttpRoutes(
       if (!claimable.has(route.host) || isShadowed(route, realExact)) continue;
       claim(loaded, route, maps, at);
     }
-    for (const host of claimable) {
+    for (const { host, path, preShared } of hosts) {
+      if (!claimable.has(host)) continue;
+      const names = preShared?.join(",") ?? "managed";
       const previous = maps.certificates.get(host);
-      const hostPath: PathSegment[] = ["spec", "hostnames", loaded.doc.spec.hostnames.indexOf(host)];
-      if (!previous) maps.certificates.set(host, { names: "managed", loaded });
-      else if (previous.names !== "managed")
-        at(loaded, hostPath, `is served with a managed certificate here but with pre-shared certificates ${previous.names} by ${keyOf(previous.loaded.doc)}; a host has one certificate, so agree on one`);
+      const said = (n: string) => (n === "managed" ? "a managed certificate" : `pre-shared certificates ${n}`);
+      if (!previous) maps.certificates.set(host, { names, loaded });
+      else if (previous.names !== names)
+        at(loaded, path, `is served with ${said(names)} here but with ${said(previous.names)} by ${keyOf(previous.loaded.doc)}; a host has one certificate, so agree on one`);
     }
   }
 }

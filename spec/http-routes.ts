@@ -14,9 +14,10 @@
  */
 import { cite } from "../contracts/contract";
 import { noRegex } from "../contracts/gcp";
+import { gatewayHostnameIntersection } from "../contracts/gateway-api";
 import type { PathSegment } from "./diagnostics";
 import { failedToLoad, keyOf, type Loaded, type LoadedDocuments } from "./documents";
-import { didYouMean } from "./names";
+import { didYouMean, hostMatchesPattern } from "./names";
 import { compiles } from "./regex";
 import { isReservedPath, matchKey, RESERVED_PATH_PREFIX } from "./paths";
 import type * as P from "./plan";
@@ -25,13 +26,18 @@ import { durationMillis } from "./schema/common";
 import type { MultiClusterService } from "./schema/documents";
 import { GKE_MCS_GROUP, type HTTPBackendRef, type HTTPRoute, type HTTPRouteMatch, type HTTPRouteRule, type ReferenceGrant } from "./schema/gateway-api";
 import { findPort, type Problem } from "./select";
-import { DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME } from "./naming";
+import { fleetGateway, type ListenerView } from "./fleet-gateway";
+import { grantSpecificity } from "./host-ownership";
 import type { EnvironmentConfig } from "./schema/environment";
 
 export interface HttpRouteContext {
   readonly frontDoor: "gcp" | "aws";
-  /** The fleet gateway every route attaches to: GATEWAY_NAME in this namespace. */
-  readonly gateway: { readonly name: string; readonly namespace: string };
+  /**
+   * The gateway every route attaches to: the admin's Gateway (its name, in the gateway namespace, and its
+   * listeners) when the environment has one, else the implicit fleet gateway GATEWAY_NAME in the gateway
+   * namespace, without listeners (spec/fleet-gateway.ts). Policies that target the Gateway name it here.
+   */
+  readonly gateway: { readonly name: string; readonly namespace: string; readonly listeners?: readonly ListenerView[] };
   readonly services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>;
   readonly referenceGrants: readonly Loaded<"ReferenceGrant", ReferenceGrant>[];
   readonly documents: Pick<LoadedDocuments, "invalid" | "unreadable">;
@@ -41,11 +47,12 @@ export interface HttpRouteContext {
 export function httpRouteContext(
   config: Pick<EnvironmentConfig, "frontDoor" | "gateway">,
   services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>,
-  documents: Pick<LoadedDocuments, "invalid" | "unreadable" | "referenceGrants">,
+  documents: Pick<LoadedDocuments, "invalid" | "unreadable" | "referenceGrants"> & Partial<Pick<LoadedDocuments, "gateways">>,
 ): HttpRouteContext {
+  const gateway = fleetGateway(config, documents.gateways ?? []);
   return {
     frontDoor: config.frontDoor,
-    gateway: { name: GATEWAY_NAME, namespace: config.gateway?.namespace ?? DEFAULT_GATEWAY_NAMESPACE },
+    gateway: { name: gateway.name, namespace: gateway.namespace, ...(gateway.admin ? { listeners: gateway.admin.listeners } : {}) },
     services,
     referenceGrants: documents.referenceGrants,
     documents,
@@ -64,10 +71,22 @@ export interface GatewayRouteDraft {
   readonly path: PathSegment[];
   /** Where the hostname is written. */
   readonly hostPath: PathSegment[];
+  /** The pre-shared certificates of the listener the host is served through (the admin's Gateway's TLS options). */
+  readonly preShared?: readonly string[];
+}
+
+/** A host a route serves: one of its hostnames, or its intersection with a listener's hostname. */
+export interface RouteHost {
+  readonly host: string;
+  /** Where it comes from: the route's hostname, or (taken from a listener) the parentRef. */
+  readonly path: PathSegment[];
+  readonly preShared?: readonly string[];
 }
 
 export interface NormalisedRoute {
   readonly routes: GatewayRouteDraft[];
+  /** The hosts the route serves, each once: its claims under fleetgate:hostOwnership. */
+  readonly hosts: RouteHost[];
   readonly problems: Problem[];
 }
 
@@ -78,28 +97,22 @@ function ruleLabel(rule: HTTPRouteRule, r: number): string {
 
 export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: HttpRouteContext): NormalisedRoute {
   const route = loaded.doc;
-  const namespace = route.metadata.namespace;
   const problems: Problem[] = [];
   const problem = (path: PathSegment[], message: string) => problems.push({ path, message });
 
-  route.spec.parentRefs.forEach((ref, i) => {
-    const at: PathSegment[] = ["spec", "parentRefs", i];
-    const attach = `parentRefs: [{ name: ${ctx.gateway.name}, namespace: ${ctx.gateway.namespace} }]`;
-    if (ref.name !== ctx.gateway.name) problem([...at, "name"], `"${ref.name}" is not the environment's fleet gateway, the one gateway every route attaches to; write ${attach}`);
-    if ((ref.namespace ?? namespace) !== ctx.gateway.namespace)
-      problem([...at, ref.namespace === undefined ? "name" : "namespace"], `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the fleet gateway's namespace`}; the fleet gateway is in ${ctx.gateway.namespace}: write ${attach}`);
-    if (ref.sectionName !== undefined) problem([...at, "sectionName"], `names listener "${ref.sectionName}", but the fleet gateway's listeners are Fleetgate's own (one per host, made from the routes' hostnames); leave sectionName out: the route's hostnames choose its listeners`);
-    if (ref.port !== undefined && ref.port !== 443) problem([...at, "port"], `is ${ref.port}, but the front doors serve routes on 443 only (port 80 redirects to HTTPS); leave port out or write 443`);
-  });
-
-  const hosts: { host: string; path: PathSegment[] }[] = [];
-  if (route.spec.hostnames.length === 0)
-    problem(["spec"], `has no hostnames; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
-  route.spec.hostnames.forEach((host, h) => {
-    const first = route.spec.hostnames.indexOf(host);
-    if (first < h) problem(["spec", "hostnames", h], `"${host}" is already hostnames[${first}]; list each host once`);
-    else hosts.push({ host, path: ["spec", "hostnames", h] });
-  });
+  if (ctx.gateway.listeners !== undefined && upgradesPort80Only(route, ctx.gateway.listeners))
+    return {
+      routes: [],
+      hosts: [],
+      problems: [
+        {
+          path: ["spec", "parentRefs"],
+          severity: "warning",
+          message: `attach the route to HTTP listeners only, where every rule redirects to HTTPS, and the front door's port 80 already does that for every host (with 301, or the status a FrontendConfig's redirectToHttps names for its ingresses' hosts), so the route adds nothing and is not planned; remove it`,
+        },
+      ],
+    };
+  const hosts = ctx.gateway.listeners === undefined ? implicitGatewayHosts(route, ctx, problem) : attachedHosts(route, ctx.gateway as Required<HttpRouteContext["gateway"]>, problem);
 
   const routes: GatewayRouteDraft[] = [];
   route.spec.rules.forEach((rule, r) => {
@@ -110,7 +123,7 @@ export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: 
       const conditions = matchConditions(m, at, ctx, problem);
       const halves = pathHalves(m, at, problem);
       if (!halves || !conditions || !action) return;
-      for (const { host, path: hostPath } of hosts)
+      for (const { host, path: hostPath, preShared } of hosts)
         for (const half of halves) {
           const match: P.RouteMatchPlan = { path: half.path, ...conditions };
           routes.push({
@@ -121,11 +134,155 @@ export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: 
             derived: half.derived,
             path: at,
             hostPath,
+            ...(preShared ? { preShared } : {}),
           });
         }
     });
   });
-  return { routes, problems };
+  return { routes, hosts, problems };
+}
+
+/** Without the admin's Gateway: every route attaches to the implicit fleet gateway, and serves its hostnames. */
+function implicitGatewayHosts(route: HTTPRoute, ctx: HttpRouteContext, problem: (path: PathSegment[], message: string) => void): RouteHost[] {
+  const namespace = route.metadata.namespace;
+  route.spec.parentRefs.forEach((ref, i) => {
+    const at: PathSegment[] = ["spec", "parentRefs", i];
+    const attach = `parentRefs: [{ name: ${ctx.gateway.name}, namespace: ${ctx.gateway.namespace} }]`;
+    if (ref.name !== ctx.gateway.name) problem([...at, "name"], `"${ref.name}" is not the environment's fleet gateway, the one gateway every route attaches to; write ${attach}`);
+    if ((ref.namespace ?? namespace) !== ctx.gateway.namespace)
+      problem([...at, ref.namespace === undefined ? "name" : "namespace"], `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the fleet gateway's namespace`}; the fleet gateway is in ${ctx.gateway.namespace}: write ${attach}`);
+    if (ref.sectionName !== undefined) problem([...at, "sectionName"], `names listener "${ref.sectionName}", but the fleet gateway's listeners are Fleetgate's own (one per host, made from the routes' hostnames); leave sectionName out: the route's hostnames choose its listeners`);
+    if (ref.port !== undefined && ref.port !== 443) problem([...at, "port"], `is ${ref.port}, but the front doors serve routes on 443 only (port 80 redirects to HTTPS); leave port out or write 443`);
+  });
+  if (route.spec.hostnames.length === 0)
+    problem(["spec"], `has no hostnames; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
+  return uniqueHostnames(route, problem).map(({ host, h }) => ({ host, path: ["spec", "hostnames", h] }));
+}
+
+/**
+ * The GKE way of upgrading HTTP to HTTPS: a route on the HTTP listeners alone whose every rule only
+ * redirects to https on the same host and path. The front door's port 80 does exactly that for every host.
+ */
+function upgradesPort80Only(route: HTTPRoute, listeners: readonly ListenerView[]): boolean {
+  const onHttp = route.spec.parentRefs.every((ref) => {
+    const named = listeners.filter((l) => (ref.sectionName === undefined || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port));
+    return named.length > 0 && named.every((l) => l.protocol === "HTTP");
+  });
+  const upgrades = route.spec.rules.every((rule) => {
+    const redirect = rule.filters?.length === 1 ? rule.filters[0]!.requestRedirect : undefined;
+    return (rule.backendRefs ?? []).length === 0 && redirect?.scheme === "https" && redirect.hostname === undefined && redirect.path === undefined && (redirect.port === undefined || redirect.port === 443);
+  });
+  return onHttp && upgrades;
+}
+
+/** The route's hostnames, each once (a repeated one is reported), with their positions. */
+function uniqueHostnames(route: HTTPRoute, problem: (path: PathSegment[], message: string) => void): { host: string; h: number }[] {
+  const out: { host: string; h: number }[] = [];
+  route.spec.hostnames.forEach((host, h) => {
+    const first = route.spec.hostnames.indexOf(host);
+    if (first < h) problem(["spec", "hostnames", h], `"${host}" is already hostnames[${first}]; list each host once`);
+    else out.push({ host, h });
+  });
+  return out;
+}
+
+/**
+ * The Gateway API's intersection of a route hostname with a listener's: the more specific of the two
+ * when one lies within the other (a wildcard `*.example.com` covers `a.example.com` and
+ * `a.b.example.com`, never `example.com`), the route's own when the listener has none, else none.
+ */
+export function intersectHostnames(route: string, listener: string | undefined): string | undefined {
+  if (listener === undefined) return route;
+  if (hostMatchesPattern(route, listener)) return route;
+  if (hostMatchesPattern(listener, route)) return listener;
+  return undefined;
+}
+
+/**
+ * With the admin's Gateway: each parentRef attaches to the listeners it names (sectionName, port) whose
+ * allowedRoutes admit the route, and the route serves its hostnames' intersections with theirs
+ * (contracts kubernetes.gateway-allowed-routes, kubernetes.gateway-hostname-intersection). HTTP listeners add no hosts: the front door's port 80 only redirects to HTTPS.
+ */
+function attachedHosts(route: HTTPRoute, gateway: Required<HttpRouteContext["gateway"]>, problem: (path: PathSegment[], message: string) => void): RouteHost[] {
+  const namespace = route.metadata.namespace;
+  const gatewayKey = `${gateway.namespace}/${gateway.name}`;
+  const served = new Map<string, RouteHost & { rank: number }>();
+  const hostnames = uniqueHostnames(route, problem);
+  const intersected = new Set<number>();
+  const attachedTo: ListenerView[] = [];
+  let noHostnames = false;
+  const names = gateway.listeners.map((l) => l.name);
+  route.spec.parentRefs.forEach((ref, i) => {
+    const at: PathSegment[] = ["spec", "parentRefs", i];
+    const attach = `parentRefs: [{ name: ${gateway.name}, namespace: ${gateway.namespace} }]`;
+    if (ref.name !== gateway.name) {
+      problem([...at, "name"], `"${ref.name}" is not the environment's Gateway, ${gatewayKey}, the one every route attaches to; write ${attach}`);
+      return;
+    }
+    if ((ref.namespace ?? namespace) !== gateway.namespace) {
+      problem([...at, ref.namespace === undefined ? "name" : "namespace"], `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the Gateway's namespace`}; Gateway ${gateway.name} is in ${gateway.namespace}: write ${attach}`);
+      return;
+    }
+    let candidates = gateway.listeners;
+    if (ref.sectionName !== undefined) {
+      candidates = candidates.filter((l) => l.name === ref.sectionName);
+      if (candidates.length === 0) {
+        problem([...at, "sectionName"], `names listener "${ref.sectionName}", which Gateway ${gatewayKey} does not have${didYouMean(ref.sectionName, names)}; its listeners are ${names.map((n) => `"${n}"`).join(", ")}, or leave sectionName out to attach to every listener that admits the route`);
+        return;
+      }
+    }
+    if (ref.port !== undefined) {
+      const before = candidates;
+      candidates = candidates.filter((l) => l.port === ref.port);
+      if (candidates.length === 0) {
+        problem([...at, "port"], `is ${ref.port}, but ${ref.sectionName !== undefined ? `listener "${ref.sectionName}"` : `no listener of Gateway ${gatewayKey}`} listens on it; write port: ${before[0]!.port}, or leave port out`);
+        return;
+      }
+    }
+    const admitting = candidates.filter((l) => l.refuses(namespace) === undefined);
+    if (admitting.length === 0) {
+      const why = [...new Set(candidates.map((l) => l.refuses(namespace)!))].join("; ");
+      problem(at, `attaches to no listener of Gateway ${gatewayKey}: ${why}; the route is not served. The platform admin admits namespace ${namespace} with allowedRoutes: { namespaces: { from: All } } on the listener`);
+      return;
+    }
+    const https = admitting.filter((l) => l.protocol === "HTTPS");
+    if (https.length === 0) {
+      problem(
+        [...at, ref.sectionName !== undefined ? "sectionName" : "name"],
+        `attaches only to ${admitting.map((l) => `"${l.name}"`).join(", ")} (HTTP), where the front door's port 80 redirects every request to HTTPS, so the route would serve nothing; attach it to an HTTPS listener (${names.filter((n) => gateway.listeners.find((l) => l.name === n)?.protocol === "HTTPS").map((n) => `sectionName: ${n}`).join(", ") || "the Gateway has none"})`,
+      );
+      return;
+    }
+    for (const listener of https) {
+      attachedTo.push(listener);
+      const rank = listener.hostname === undefined ? -1 : grantSpecificity(listener.hostname);
+      const add = (host: string, path: PathSegment[]) => {
+        const previous = served.get(host);
+        if (!previous) served.set(host, { host, path, rank, ...(listener.preShared ? { preShared: listener.preShared } : {}) });
+        else if (rank > previous.rank) served.set(host, { host, path: previous.path, rank, ...(listener.preShared ? { preShared: listener.preShared } : {}) });
+      };
+      if (route.spec.hostnames.length === 0) {
+        if (listener.hostname === undefined) noHostnames = true;
+        else add(listener.hostname, at);
+        continue;
+      }
+      for (const { host, h } of hostnames) {
+        const common = intersectHostnames(host, listener.hostname);
+        if (common === undefined) continue;
+        intersected.add(h);
+        add(common, ["spec", "hostnames", h]);
+      }
+    }
+  });
+  if (noHostnames)
+    problem(["spec"], `has no hostnames, and a listener it attaches to serves every host; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
+  if (attachedTo.length > 0)
+    for (const { host, h } of hostnames)
+      if (!intersected.has(h)) {
+        const listed = [...new Set(attachedTo.map((l) => `"${l.name}" (${l.hostname ?? "every host"})`))].join(", ");
+        problem(["spec", "hostnames", h], `"${host}" lies within the hostname of no listener the route attaches to ${cite(gatewayHostnameIntersection)}: ${listed}; serve a host within one of them, or ask the platform admin for a listener of this host`);
+      }
+  return [...served.values()].sort((a, b) => compareText(a.host, b.host)).map(({ rank: _rank, ...host }) => host);
 }
 
 interface PathHalf {

@@ -13,6 +13,7 @@ import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, 
 import { gkePathToMatch, matchKey, routeMatch } from "./paths";
 import { comparePrecedence, gkePrecedence, type RoutePrecedence } from "./route-precedence";
 import { httpRouteContext, httpRouteServices, isShadowed, normaliseHttpRoute } from "./http-routes";
+import { fleetGateway, gatewayAddress, withGatewayAddress } from "./fleet-gateway";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
 import type { z } from "zod";
@@ -104,7 +105,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
   const certificates = resolveCertificates(config, hosts);
   return {
     environment,
-    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedAddressHosts(environment, config, documents.ingresses.map((l) => l.doc))),
+    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedHosts(environment, config, documents, serviceDocs)),
     clusters: clusterPlans,
     services,
     hosts,
@@ -133,6 +134,16 @@ function withRedirectOnlyHostsServed(config: EnvironmentConfig, hosts: P.HostPla
     for (const cluster of answering) serving.get(cluster)!.hosts.add(host.name);
     return { ...host, clusters: answering };
   });
+}
+
+/** Per adopted address, the hosts pointed at it: by ingresses' static-ip annotations, and by the admin's Gateway's address. */
+function adoptedHosts(environment: string, config: EnvironmentConfig, documents: LoadedDocuments, services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>): Map<string, string[]> {
+  const byIngress = adoptedAddressHosts(environment, config, documents.ingresses.map((l) => l.doc));
+  const admin = fleetGateway(config, documents.gateways).admin;
+  if (!admin) return byIngress;
+  const context = httpRouteContext(config, services, documents);
+  const routeHosts = documents.httpRoutes.flatMap((l) => normaliseHttpRoute(l, context).hosts.map((h) => h.host));
+  return withGatewayAddress(byIngress, gatewayAddress(environment, config, admin.loaded.doc), routeHosts);
 }
 
 /** The granted namespace's ingress that serves the catch-all, and its default backend. */
@@ -450,6 +461,7 @@ function resolveHosts(
       const draft = drafts.get(route.host) ?? { owners: new Set<string>(), routes: [] };
       drafts.set(route.host, draft);
       draft.owners.add(loaded.doc.metadata.namespace);
+      if (route.preShared) draft.preShared = route.preShared;
       draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
     }
 

@@ -11,6 +11,7 @@ import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMa
 import { ingressAnnotations, routedServices } from "./ingress";
 import { catchAllService, checkCatchAll } from "./catch-all";
 import { checkAdoptedAddresses, checkStaticIps } from "./static-ip";
+import { checkFleetGateway } from "./fleet-gateway";
 import { backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
@@ -279,6 +280,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, httpRouteContext(config, services, documents).gateway, config)) at(p.doc, p.path, p.message, p.severity);
   checkHttpRoutes(documents, config, httpRouteContext(config, services, documents), { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
+  checkFleetGateway(input.environment, config, documents.gateways, at);
   for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
 
   // Resource names are built from hosts, so two hosts must not come to the same name.

@@ -9,7 +9,7 @@ import { didYouMean, dnsLabelProblem, listChoices } from "../names";
 import { answeredDescription } from "../field-handling";
 import { SELECTOR_OPERATORS } from "../label-selector";
 import { REDIRECT_CODE_NAMES, type RedirectCodeName } from "../redirect-codes";
-import { httpRouteSchema, referenceGrantSchema } from "./gateway-api";
+import { gatewaySchema, httpRouteSchema, referenceGrantSchema } from "./gateway-api";
 import { gcpBackendPolicySchema, gcpGatewayPolicySchema, healthCheckPolicySchema } from "./gke-policies";
 import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
 import type { RouteMatchPlan } from "../plan";
@@ -491,6 +491,7 @@ export const DOCUMENT_SCHEMAS = {
   GCPBackendPolicy: gcpBackendPolicySchema,
   HealthCheckPolicy: healthCheckPolicySchema,
   GCPGatewayPolicy: gcpGatewayPolicySchema,
+  Gateway: gatewaySchema,
 } as const;
 
 export type DocumentKind = keyof typeof DOCUMENT_SCHEMAS;

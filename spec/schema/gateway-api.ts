@@ -1,6 +1,7 @@
 /**
  * The Kubernetes Gateway API dialect of the service owners' documents: HTTPRoute
- * (gateway.networking.k8s.io/v1, standard channel) and ReferenceGrant (v1beta1). An HTTPRoute attaches
+ * (gateway.networking.k8s.io/v1, standard channel) and ReferenceGrant (v1beta1), and the platform admin's
+ * multi-cluster Gateway (spec/fleet-gateway.ts). An HTTPRoute attaches
  * to the environment's fleet gateway and normalises into the same FleetPlan as a MultiClusterIngress
  * (spec/http-routes.ts); what the front doors cannot express exactly is refused at the field by the
  * validator (spec/http-route-checks.ts), never approximated.
@@ -200,12 +201,15 @@ const parentRef = strictObject(
   {
     group: z.literal(GATEWAY_GROUP).default(GATEWAY_GROUP).describe(`${GATEWAY_GROUP} (the default).`),
     kind: z.literal("Gateway").default("Gateway").describe("Gateway (the default)."),
-    namespace: dnsLabel("The fleet gateway's namespace: fleetgate:gateway.namespace (default fleetgate-gateway).").optional(),
-    name: dnsLabel("The fleet gateway's name: fleetgate."),
-    sectionName: z.string().optional().describe("Refused: the fleet gateway's listeners are Fleetgate's own, one per host; an HTTPRoute attaches to all of them."),
-    port: port("The listener port: 443, where the front doors serve HTTPS.").optional(),
+    namespace: dnsLabel("The gateway namespace: fleetgate:gateway.namespace (default fleetgate-gateway).").optional(),
+    name: dnsLabel("The environment's gateway: the name of the admin's Gateway in the gateway namespace, or fleetgate when the environment has none."),
+    sectionName: z
+      .string()
+      .optional()
+      .describe("The listener of the admin's Gateway to attach to (absent: every listener whose allowedRoutes admit the route). Refused without an admin's Gateway: the implicit fleet gateway's listeners are Fleetgate's own, one per host."),
+    port: port("The listener port: 443, where the front doors serve HTTPS (with the admin's Gateway: a port of its listeners).").optional(),
   },
-  "The gateway the route attaches to: the environment's fleet gateway.",
+  "The gateway the route attaches to: the environment's Gateway.",
 );
 
 export const httpRouteSchema = strictObject(
@@ -219,12 +223,12 @@ export const httpRouteSchema = strictObject(
           .array(parentRef)
           .min(1, { error: "lists no gateway; attach the route to the fleet gateway: parentRefs: [{ name: fleetgate, namespace: fleetgate-gateway }]" })
           .max(32)
-          .describe("The gateways the route attaches to: the environment's fleet gateway (name fleetgate, in namespace fleetgate:gateway.namespace, default fleetgate-gateway)."),
+          .describe("The gateways the route attaches to: the admin's Gateway in the gateway namespace (fleetgate:gateway.namespace, default fleetgate-gateway), or, without one, the implicit fleet gateway fleetgate there."),
         hostnames: z
           .array(hostName("A host the route serves, or a wildcard *.example.com."))
           .max(16)
           .default([])
-          .describe("The hosts the route serves. Fleetgate serves every team from one front door, so a route MUST name its hosts; each is a claim, as a MultiClusterIngress rule's host."),
+          .describe("The hosts the route serves, intersected with the hostnames of the admin's listeners it attaches to (wildcards per the Gateway API). Fleetgate serves every team from one front door, so a route MUST name its hosts unless its listeners have hostnames; each host served is a claim, as a MultiClusterIngress rule's host."),
         rules: z.array(rule).min(1).max(16).default([{ matches: [{ path: { type: "PathPrefix", value: "/" } }] }]),
       },
       "The HTTPRoute spec.",
@@ -270,3 +274,108 @@ export type HTTPRouteMatch = HTTPRouteRule["matches"][number];
 export type HTTPRouteFilter = NonNullable<HTTPRouteRule["filters"]>[number];
 export type HTTPBackendRef = NonNullable<HTTPRouteRule["backendRefs"]>[number];
 export type ReferenceGrant = z.output<typeof referenceGrantSchema>;
+
+// --- The platform admin's Gateway -----------------------------------------------------------------
+
+/** The GatewayClass of GKE's multi-cluster global external Application Load Balancer: the one Fleetgate reads. */
+export const GKE_MC_GATEWAY_CLASS = "gke-l7-global-external-managed-mc";
+/** The TLS options GKE reads on a listener (spec/fleet-gateway.ts answers each). */
+export const GKE_PRE_SHARED_CERTS = "networking.gke.io/pre-shared-certs";
+export const GKE_CERT_MANAGER_CERTS = "networking.gke.io/cert-manager-certs";
+
+const listener = strictObject(
+  {
+    name: dnsLabel("The listener's name, unique in the Gateway; an HTTPRoute's parentRefs[].sectionName names it."),
+    hostname: hostName("The host, or wildcard *.example.com, the listener serves. Absent: every host. Routes' hostnames are intersected with it.").optional(),
+    port: port("443 for HTTPS; 80 for HTTP, where the front door redirects every request to HTTPS."),
+    protocol: z.string().min(1).describe("HTTPS (served by the front door with its certificates) or HTTP (port 80: the front door's redirect to HTTPS). Other protocols are refused."),
+    tls: strictObject(
+      {
+        mode: z.enum(["Terminate", "Passthrough"]).default("Terminate").describe("Terminate (the default): the front door terminates TLS. Passthrough is refused: the front door is an Application Load Balancer."),
+        certificateRefs: z
+          .array(
+            strictObject(
+              {
+                group: z.string().default("").describe('"" (core).'),
+                kind: z.string().default("Secret").describe("Secret (the default)."),
+                name: z.string().min(1).describe("The Secret's name."),
+                namespace: dnsLabel("The Secret's namespace.").optional(),
+              },
+              "A certificate held in a Kubernetes Secret.",
+            ),
+          )
+          .max(64)
+          .optional()
+          .describe("Refused: GKE's multi-cluster Gateways take no certificates from Secrets, and Fleetgate's front door serves Certificate Manager certificates it issues per host, or those named in options."),
+        options: z
+          .record(z.string(), z.string())
+          .optional()
+          .describe(`${GKE_CERT_MANAGER_CERTS}: Certificate Manager certificates (comma-separated), served for the listener's hosts instead of managed ones, as an ingress's fleetgate.io/certificate-manager-certs (GCP only). ${GKE_PRE_SHARED_CERTS} is answered with a warning: the environment's one certificate map cannot serve Compute Engine certificates, so the hosts get managed certificates.`),
+        frontendValidation: z.unknown().optional().describe("Refused: the front door does not verify client certificates."),
+      },
+      "TLS of an HTTPS listener. Absent: Fleetgate issues a managed certificate per host, as for every host.",
+    ).optional(),
+    allowedRoutes: strictObject(
+      {
+        namespaces: strictObject(
+          {
+            from: z.enum(["All", "Same", "Selector"]).default("Same").describe("Same (the Gateway API's default): routes of the gateway namespace only; All: routes of every namespace (each still limited to the hosts fleetgate:hostOwnership grants it). Selector is refused: Fleetgate knows no namespace labels."),
+            selector: z.unknown().optional().describe("Refused with Selector."),
+          },
+          "Which namespaces' routes may attach.",
+        ).optional(),
+        kinds: z
+          .array(strictObject({ group: z.string().default(GATEWAY_GROUP).describe(`${GATEWAY_GROUP} (the default).`), kind: z.string().min(1).describe("HTTPRoute: the only route kind Fleetgate reads.") }, "A route kind."))
+          .max(8)
+          .optional()
+          .describe("The route kinds that may attach. Absent: HTTPRoute for HTTP and HTTPS listeners."),
+      },
+      "Which routes may attach to the listener. Absent: HTTPRoutes of the gateway namespace only (the Gateway API's default).",
+    ).optional(),
+  },
+  "A listener of the admin's Gateway.",
+);
+
+export const gatewaySchema = strictObject(
+  {
+    apiVersion: z.literal(`${GATEWAY_GROUP}/v1`).describe(`${GATEWAY_GROUP}/v1, the standard channel.`),
+    kind: z.literal("Gateway"),
+    metadata: strictObject(
+      {
+        name: dnsLabel("The Gateway's name: the name HTTPRoutes' parentRefs name instead of fleetgate."),
+        namespace: dnsLabel("The gateway namespace (fleetgate:gateway.namespace, default fleetgate-gateway): the platform team's folder stacks/<env>/<gateway namespace>/."),
+        labels: labelMap.optional(),
+        annotations: annotationMap.optional(),
+      },
+      "Standard Kubernetes object metadata.",
+    ),
+    spec: strictObject(
+      {
+        gatewayClassName: z.string().min(1).describe(`${GKE_MC_GATEWAY_CLASS}: GKE's multi-cluster global external Application Load Balancer, whose place the front door takes.`),
+        listeners: z.array(listener).min(1).max(64).describe("The hosts and ports the front door serves, and which routes may attach."),
+        addresses: z
+          .array(
+            strictObject(
+              {
+                type: z.string().default("IPAddress").describe("NamedAddress (a reserved global address's name) or IPAddress (the default)."),
+                value: z.string().min(1).describe("The address's name, or its IP."),
+              },
+              "An address the front door serves on.",
+            ),
+          )
+          .max(16)
+          .optional()
+          .describe("The reserved global address the front door serves on: the environment's own, or one the admin adopted (fleetgate:gcp.adoptAddresses)."),
+        infrastructure: z.unknown().optional().describe("Refused: the front door's resources are Fleetgate's; labels and annotations are not propagated to them."),
+        backendTLS: z.unknown().optional().describe("Refused: the front door reaches the gateways with the environment's own settings."),
+        tls: z.unknown().optional().describe("Refused: the front door's client-certificate validation and its certificate toward the gateways are Fleetgate's own."),
+        allowedListeners: z.unknown().optional().describe("Refused: the Gateway's listeners are all in this manifest; Fleetgate reads no ListenerSets."),
+      },
+      "The Gateway spec.",
+    ),
+  },
+  "The platform admin's GKE multi-cluster Gateway: its listeners, addresses and TLS options become the environment's front-door settings, and its name is what HTTPRoutes attach to.",
+);
+
+export type Gateway = z.output<typeof gatewaySchema>;
+export type GatewayListener = Gateway["spec"]["listeners"][number];

@@ -169,6 +169,12 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "gcp.url-map-matching": [["test/review/route-model/url-map.test.ts", "an exact host before a wildcard that also takes it"], ["test/review/route-model/url-map.test.ts", "a :method header match takes the method"]],
   "kubernetes.httproute-precedence": [["test/review/route-model/gateway.test.ts", "PathPrefix never takes a longer element"], ["test/review/route-model/gateway.test.ts", "a method match before more header matches"]],
   "pulumi-tls.private-keys": [["test/components/trust/trust-plan.test.ts", "gives the root the stronger key and intermediates the faster one"]],
+  "kubernetes.gateway-allowed-routes": [["test/spec/fleet-gateway.test.ts", "a listener that admits its own namespace only (allowedRoutes absent: Same) refuses a team's route"], ["test/spec/fleet-gateway.test.ts", "an unknown sectionName is refused with the listener it may mean"]],
+  "kubernetes.gateway-hostname-intersection": [["test/spec/fleet-gateway.test.ts", "a hostname outside the listener its sectionName names is refused"], ["test/spec/fleet-gateway.test.ts", "serves a route wildcard on a listener's exact host as that host"]],
+  "kubernetes.gateway-listeners-distinct": [["test/spec/fleet-gateway.test.ts", "two listeners of one port and hostname are refused"]],
+  "gke.mc-gateway-listeners": [["test/spec/fleet-gateway.test.ts", "a TCP listener is refused"]],
+  "gke.mc-gateway-certificates": [["test/spec/fleet-gateway.test.ts", "certificateRefs to Secrets are refused with the reason and what to write"]],
+  "gke.mc-gateway-addresses": [["test/spec/fleet-gateway.test.ts", "a second address is refused"]],
   "pulumi.kubernetes-await": [["test/simulation/first-up.test.ts", "converges in one run, and a second run changes nothing"], ["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
 };
 

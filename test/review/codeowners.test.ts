@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { PROJECT_ROOT } from "../../offline/run-offline";
+import { DEFAULT_GATEWAY_NAMESPACE } from "../../spec/naming";
 
 interface Rule {
   readonly pattern: string;
@@ -34,7 +36,13 @@ function ownersOf(file: string): readonly string[] {
 
 const PLATFORM = "@acme/fleetgate-platform";
 const dirs = (path: string) => readdirSync(join(PROJECT_ROOT, path)).filter((name) => statSync(join(PROJECT_ROOT, path, name)).isDirectory()).sort();
-const teamFolders = dirs("stacks").flatMap((env) => dirs(join("stacks", env)).map((team) => ({ env, team })));
+/** The gateway namespace of an environment: its folder holds the admin's Gateway and is the platform team's. */
+const gatewayNamespace = (env: string): string => {
+  const config = (parse(readFileSync(join(PROJECT_ROOT, "stacks", `Pulumi.${env}.yaml`), "utf8")) as { config?: Record<string, { namespace?: string } | undefined> }).config ?? {};
+  return config["fleetgate:gateway"]?.namespace ?? DEFAULT_GATEWAY_NAMESPACE;
+};
+const environments = dirs("stacks");
+const teamFolders = environments.flatMap((env) => dirs(join("stacks", env)).filter((team) => team !== gatewayNamespace(env)).map((team) => ({ env, team })));
 
 describe(".github/CODEOWNERS", () => {
   it("has a line for every team folder under stacks/<env>/", () => {
@@ -53,6 +61,10 @@ describe(".github/CODEOWNERS", () => {
     const environments = readdirSync(join(PROJECT_ROOT, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
     for (const file of [...environments.map((f) => `stacks/${f}`), "Pulumi.yaml", "components/gcp/front-door.ts", "spec/resolve.ts", "policies/index.ts", ".github/workflows/deploy.yml"])
       expect(ownersOf(file), file).toEqual([PLATFORM]);
+  });
+
+  it("gives the gateway namespace's folder, which holds the admin's Gateway, to the platform team in every environment", () => {
+    for (const env of environments) expect(ownersOf(`stacks/${env}/${gatewayNamespace(env)}/gateway.yaml`), env).toEqual([PLATFORM]);
   });
 
   it("matches as GitHub does: the last matching line wins and a stack file is not a team folder", () => {

@@ -48,6 +48,18 @@ function withPolicy(f: SpecFixture, kind: "GCPBackendPolicy" | "HealthCheckPolic
   return policy;
 }
 
+/** Gives the environment the admin's Gateway (one HTTPS listener that admits every namespace), and returns it. */
+function withGateway(f: SpecFixture): Doc {
+  const gateway = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "Gateway",
+    metadata: { name: "external", namespace: "fleetgate-gateway" },
+    spec: { gatewayClassName: "gke-l7-global-external-managed-mc", listeners: [{ name: "https", port: 443, protocol: "HTTPS", allowedRoutes: { namespaces: { from: "All" } } }] },
+  };
+  f.files["fleetgate-gateway/gateway.yaml"] = [gateway];
+  return gateway;
+}
+
 /** The document of the base fixture a row's field is set on. */
 function documentFor(f: SpecFixture, kind: string): Doc {
   if (kind === "GCPBackendPolicy" || kind === "HealthCheckPolicy" || kind === "GCPGatewayPolicy") return withPolicy(f, kind);
@@ -55,6 +67,7 @@ function documentFor(f: SpecFixture, kind: string): Doc {
   if (kind === "MultiClusterIngress") return ingress(f);
   if (kind === "BackendConfig") return withBackendConfig(f);
   if (kind === "FrontendConfig") return withFrontendConfig(f);
+  if (kind === "Gateway") return withGateway(f);
   throw new Error(`no document of kind ${kind} in the fixture`);
 }
 

@@ -1,5 +1,7 @@
 /**
  * The upstream field lists the field registry (spec/field-handling.ts) is held to.
+ * - Gateway (the admin's): walked from @kubernetes-models/gateway-api's v1 Gateway, with the certmap
+ *   annotation GKE reads on it.
  * - BackendConfig and FrontendConfig: walked from the TypeScript interfaces @kubernetes-models/gke
  *   generates from GKE's CRD schemas (both BackendConfig versions); so are GKE's Gateway policies
  *   (networking.gke.io/v1 GCPBackendPolicy, HealthCheckPolicy, GCPGatewayPolicy).
@@ -18,6 +20,7 @@ import { PROJECT_ROOT } from "../../offline/run-offline";
 
 const GKE = join(PROJECT_ROOT, "node_modules/@kubernetes-models/gke");
 const K8S = join(PROJECT_ROOT, "node_modules/kubernetes-models");
+const GATEWAY_API = join(PROJECT_ROOT, "node_modules/@kubernetes-models/gateway-api");
 
 /** Every leaf field below `from` of an exported interface, as `a.b[].c` paths, prefixed with `prefix`. */
 function leavesOf(program: ts.Program, file: string, name: string, from: readonly string[], prefix: string): string[] {
@@ -67,10 +70,13 @@ export function upstreamFields(): UpstreamKind[] {
     gbp: join(GKE, "networking.gke.io/v1/GCPBackendPolicy.d.ts"),
     hcp: join(GKE, "networking.gke.io/v1/HealthCheckPolicy.d.ts"),
     ggp: join(GKE, "networking.gke.io/v1/GCPGatewayPolicy.d.ts"),
+    gateway: join(GATEWAY_API, "gateway.networking.k8s.io/v1/Gateway.d.ts"),
   };
   const program = ts.createProgram(Object.values(files), { strict: true, noEmit: true, skipLibCheck: true });
   const backendConfig = [...new Set([...leavesOf(program, files.bcV1, "IBackendConfig", ["spec"], "spec."), ...leavesOf(program, files.bcV1beta1, "IBackendConfig", ["spec"], "spec.")])];
   return [
+    // The admin's Gateway: every field of the Gateway API's v1 Gateway spec, which GKE's controller reads.
+    { group: "gateway.networking.k8s.io", kind: "Gateway", fields: [...leavesOf(program, files.gateway, "IGateway", ["spec"], "spec."), "annotation:networking.gke.io/certmap"].sort() },
     { group: "cloud.google.com", kind: "BackendConfig", fields: backendConfig.sort() },
     { group: "networking.gke.io", kind: "FrontendConfig", fields: leavesOf(program, files.fc, "IFrontendConfig", ["spec"], "spec.").sort() },
     { group: "networking.gke.io", kind: "GCPBackendPolicy", fields: leavesOf(program, files.gbp, "IGCPBackendPolicy", ["spec"], "spec.").sort() },
