@@ -6,8 +6,9 @@
  * Adaptations every case shares (the suite's own manifests would be refused as written, see
  * conformance.test.ts): routes live in team folders named after their namespace and attach to the
  * environment's fleet gateway; backends are MultiClusterServices of the suite's backend names, port
- * 8080, in every cluster; every route names hostnames (Fleetgate serves all teams from one front door,
- * so a route without hostnames is refused), and requests use them over HTTPS (port 80 only redirects).
+ * 8080, in every cluster; a route on the implicit fleet gateway names hostnames (Fleetgate serves all
+ * teams from one front door, so such a route without hostnames is refused; on the admin's Gateway it
+ * takes its listener's), and requests use them over HTTPS (port 80 only redirects).
  */
 import { GATEWAY_NAME, DEFAULT_GATEWAY_NAMESPACE } from "../../spec/naming";
 
@@ -85,11 +86,6 @@ export interface ConformanceCase {
   readonly checks: readonly ConformanceCheck[];
   /** What Fleetgate refuses of the case, per front door. */
   readonly refused?: Partial<Record<FrontDoor, readonly Refusal[]>>;
-  /**
-   * The case needs the admin's Gateway with listeners (sectionName, listener host names): until Fleetgate
-   * takes it, the case's routes are refused with the message about sectionName, which `refused` states.
-   */
-  readonly awaiting?: "listeners";
   /** What was changed from the suite's manifest, besides the shared adaptations above. */
   readonly adapted?: readonly string[];
 }
@@ -103,7 +99,7 @@ export interface RouteOptions {
   readonly rules: readonly Record<string, unknown>[];
   /** The Gateway attached to; default: the environment's fleet gateway. */
   readonly gateway?: string;
-  /** Listener names of the Gateway, one parentRef each (cases awaiting listeners). */
+  /** Listener names of the Gateway, one parentRef each. */
   readonly sectionNames?: readonly string[];
 }
 

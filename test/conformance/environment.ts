@@ -63,12 +63,9 @@ export const fileOf = (c: ConformanceCase, doc: Record<string, unknown>) => `${n
 
 /**
  * A case's documents without what a front door refuses: refused rules and host names leave their route,
- * refused routes (and routes left without rules) leave the case, and a case awaiting the admin's
- * listeners, whose Gateway is refused, leaves whole.
+ * and refused routes (and routes left without rules) leave the case.
  */
 export function acceptedDocuments(c: ConformanceCase, refusals: readonly Refusal[]): Record<string, unknown>[] {
-  // Without the admin's listeners the routes of a case that awaits them are not what the suite tests.
-  if (c.awaiting && refusals.some((r) => c.documents.some((d) => d.kind === "Gateway" && nameOf(d) === r.route))) return [];
   const out: Record<string, unknown>[] = [];
   for (const doc of c.documents) {
     const mine = refusals.filter((r) => r.route === nameOf(doc));

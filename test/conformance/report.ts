@@ -40,8 +40,7 @@ export function conformanceTable(cases: readonly ConformanceCase[] = CASES): str
     `| --- | --- | --- | --- |`,
   ];
   for (const c of cases) {
-    const note = c.awaiting === "listeners" ? " (awaits the admin's listeners)" : "";
-    lines.push(`| ${c.name}${note} | ${c.checks.length} | ${FRONT_DOORS.map((door) => cell(c, door)).join(" | ")} |`);
+    lines.push(`| ${c.name} | ${c.checks.length} | ${FRONT_DOORS.map((door) => cell(c, door)).join(" | ")} |`);
   }
   const adapted = cases.filter((c) => c.adapted?.length);
   if (adapted.length > 0) {
