@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/{httproute-simple-same-namespace, httproute-named-rule, httproute-omitted-backendrefs, httproute-invalid-nonexistent-backendref, httproute-request-header-modifier-backend-weights}.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /**
  * Transcribed from the suite's tests of a route's backends: HTTPRouteSimpleSameNamespace,
  * HTTPRouteNamedRule, HTTPRouteNoBackendRefs, HTTPRouteInvalidNonExistentBackendRef and

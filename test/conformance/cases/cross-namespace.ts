@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/{httproute-cross-namespace, httproute-reference-grant}.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRouteCrossNamespace and HTTPRouteReferenceGrant tests. */
 import { INFRA, route, to, upstream, WEB, type ConformanceCase } from "../case";
 

@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/httproute-exact-path-matching.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRouteExactPathMatching test. */
 import { exact, route, to, upstream, type ConformanceCase } from "../case";
 

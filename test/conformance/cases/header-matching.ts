@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/httproute-header-matching.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRouteHeaderMatching test: exact header matches, ANDed within a match and ORed across matches. */
 import { headers, route, to, upstream, type ConformanceCase } from "../case";
 

@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/{httproute-request-header-modifier, httproute-response-header-modifier}.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRouteRequestHeaderModifier and HTTPRouteResponseHeaderModifier tests. */
 import { prefix, route, to, upstream, type ConformanceCase } from "../case";
 

@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/{httproute-hostname-intersection, httproute-listener-hostname-matching}.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /**
  * Transcribed from the suite's HTTPRouteHostnameIntersection and HTTPRouteListenerHostnameMatching
  * tests, which depend on the admin's listeners: their host names, and routes that pick one by

@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/httproute-method-matching.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRouteMethodMatching test: method matches, alone and with path and header matches. */
 import { headers, prefix, route, to, upstream, type ConformanceCase } from "../case";
 

@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/httproute-path-match-order.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRoutePathMatchOrder test: exact paths before prefixes, longer prefixes first. */
 import { exact, prefix, route, to, upstream, type ConformanceCase } from "../case";
 

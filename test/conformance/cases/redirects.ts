@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/{httproute-redirect-host-and-status, httproute-redirect-path, httproute-redirect-scheme, httproute-redirect-port, httproute-redirect-port-and-scheme, httproute-303-redirect, httproute-307-redirect, httproute-308-redirect}.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /**
  * Transcribed from the suite's RequestRedirect tests: hostname and status, path, scheme, port, port and
  * scheme (the route of its HTTPS listener on 443; the others attach to plain-HTTP listeners on 80 and

@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/httproute-request-mirror.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /** Transcribed from the suite's HTTPRouteRequestMirror test: Fleetgate's front doors do not mirror, so both refuse it at the filter. */
 import { prefix, route, to, upstream, type ConformanceCase } from "../case";
 

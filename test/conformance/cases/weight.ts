@@ -1,3 +1,5 @@
+// Source: kubernetes-sigs/gateway-api at 4564255ac2c35d582249b3cdf261bdf51c8bca32, conformance/tests/httproute-weight.{go,yaml};
+// transcribed by hand as data (no code or text copied).
 /**
  * Transcribed from the suite's HTTPRouteWeight test. The suite sends many requests and checks that the
  * distribution comes near 70/30/0; the evaluator reads the split the configuration plans, so the
