@@ -143,13 +143,15 @@ function evaluateAws(config: RoutingConfig, request: EvalRequest, dns: readonly 
   if (latency.length > 0) {
     const byRegion = new Map<string, ClusterHop[]>();
     for (const hostRecord of dns.filter((r) => r.name === request.host && r.routing !== undefined)) {
-      const key = hostRecord.routing!;
+      // A host's records are latency records (set identifier: the region) or a failover pair (set
+      // identifier: primary-<region>, secondary-<region>); either way a group is one region's record.
+      const key = `${(hostRecord.setIdentifier ?? "").replace(/^(primary|secondary)-/, "")}\t${hostRecord.routing!}`;
       const hops = recordsOf(config, hostRecord.values[0] ?? "")
         .filter((r) => r.setIdentifier !== undefined)
         .flatMap((r) => awsHop(config, { cluster: r.service?.cluster ?? r.setIdentifier, ...(r.service ? { service: r.service.object } : {}), weight: Number(r.routing?.replace(/^weight /, "")) || 0 }, request) ?? []);
       byRegion.set(key, [...(byRegion.get(key) ?? []), ...hops]);
     }
-    return { kind: "aws", mode: "latency-dns", groups: [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1)).map(([region, clusters]) => ({ region, name: region, clusters })) };
+    return { kind: "aws", mode: "latency-dns", groups: [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, clusters]) => ({ region: key.split("\t")[0]!, name: key.split("\t")[1]!, clusters })) };
   }
   return { kind: "none", reason: `the stack has no accelerator and no latency records for ${request.host}` };
 }

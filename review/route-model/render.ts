@@ -96,9 +96,9 @@ export function renderTrace(trace: RouteTrace): string {
       lines.push(...clusterLines(b.clusters, "capacity", "  "));
     }
   } else {
-    lines.push(f.mode === "accelerator" ? `Front door (AWS Global Accelerator): listener ${f.listener}; the client's nearest endpoint group with healthy endpoints takes it` : `Front door (AWS latency DNS): the client's lowest-latency region answers`);
+    lines.push(f.mode === "accelerator" ? `Front door (AWS Global Accelerator): listener ${f.listener}; the client's nearest endpoint group with healthy endpoints takes it` : f.groups.some((g) => g.name.startsWith("failover")) ? `Front door (AWS DNS failover): the PRIMARY region answers while it is healthy, else the SECONDARY` : `Front door (AWS latency DNS): the client's lowest-latency region answers`);
     for (const g of f.groups) {
-      lines.push(`Endpoint group ${g.region}${g.trafficDialPercentage !== undefined ? ` (traffic dial ${g.trafficDialPercentage}%)` : ""}:`);
+      lines.push(`${f.mode === "accelerator" ? `Endpoint group ${g.region}` : `Record ${g.name} to ${g.region}`}${g.trafficDialPercentage !== undefined ? ` (traffic dial ${g.trafficDialPercentage}%)` : ""}:`);
       lines.push(...clusterLines(g.clusters, "weight", "  "));
     }
   }
