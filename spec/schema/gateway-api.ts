@@ -136,7 +136,13 @@ const filter = strictObject(
         hostname: hostName("The host to redirect to.", false).optional(),
         path: pathModifier.optional(),
         port: port("The port to redirect to: only the scheme's own (443 for https, 80 for http), which the front doors serve.").optional(),
-        statusCode: z.union([z.literal(301), z.literal(302)]).default(302).describe("301 or 302 (the Gateway API's default)."),
+        statusCode: z
+          .union([z.literal(301), z.literal(302)], {
+            // The Gateway API allows 303, 307 and 308 as Extended support; the HTTPRoute schema the gateways' routes are validated against (@kubernetes-models/gateway-api) predates them.
+            error: (iss) => `is ${JSON.stringify(iss.input)}, which Fleetgate's gateways cannot redirect with: the HTTPRoute schema their routes are built against takes 301 and 302 only (303, 307 and 308 are the Gateway API's Extended support, which it lacks); use 301 or 302`,
+          })
+          .default(302)
+          .describe("301 or 302 (the Gateway API's default)."),
       },
       "Answer with a redirect instead of forwarding.",
     ).optional(),
