@@ -116,7 +116,7 @@ export const gatewayRedirectCodes: Contract = {
   rule: "a RequestRedirect filter's statusCode is 301 or 302 in the standard channel (the API server refuses others through the CRD's enum), so a gateway redirects with no other code",
   source: { title: "Gateway API: API specification", section: "HTTPRequestRedirectFilter (statusCode)", url: "https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter" },
   checkedIn: {
-    validator: "a FrontendConfig's redirectToHttps.responseCodeName behind the AWS front door, whose gateways answer port 80 (spec/https-redirect.ts)",
+    validator: "a FrontendConfig's redirectToHttps.responseCodeName behind the AWS front door, whose gateways answer port 80 (spec/https-redirect.ts), and a path's fleetgate.redirect.statusCode there (spec/validate.ts)",
     program: "the redirect listener's routes answer with the host's code (components/kubernetes/gateway-plan.ts)",
   },
 };

@@ -35,7 +35,7 @@ import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
 import { customHeaders, GCP_NAME_PATTERN, names as gcpNames, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst, noRegex, urlMapRules } from "../contracts/gcp";
-import { isLabelValue, istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF, objectMeta } from "../contracts/kubernetes";
+import { GATEWAY_REDIRECT_CODES, gatewayRedirectCodes, isLabelValue, istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF, objectMeta } from "../contracts/kubernetes";
 import { acceleratorLimits, acmCertificates, dualStack, GA_LIMITS, GLOBAL_ACCELERATOR_REGION, preservation, routeRecords } from "../contracts/aws";
 
 export interface ValidationInput {
@@ -590,6 +590,10 @@ function validateIngress(
         else if (ext.redirect.host === undefined)
           at(loaded, [...pathPath, "fleetgate", "redirect", "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
       }
+      // Behind AWS the gateways are the front door, and a Gateway API redirect has two codes.
+      const code = ext?.redirect?.statusCode;
+      if (config.frontDoor === "aws" && code !== undefined && !(GATEWAY_REDIRECT_CODES as readonly number[]).includes(code))
+        at(loaded, [...pathPath, "fleetgate", "redirect", "statusCode"], `is ${code}, but behind the AWS front door the clusters' gateways answer the redirect, and a Gateway API redirect is 301 or 302 ${cite(gatewayRedirectCodes)}; use ${code === 308 ? "301, the permanent one" : "302, the temporary one"}`);
       if (!ext?.redirect && !entry.backend) at(loaded, pathPath, `has no backend; add backend: { serviceName, servicePort } (or a fleetgate.redirect)`);
       if (entry.backend) checkBackend([...pathPath, "backend"], entry.backend);
       if (ext?.split) {

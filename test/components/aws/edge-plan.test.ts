@@ -183,6 +183,17 @@ describe("the validator's AWS cross-checks", () => {
     ]);
   });
 
+  it("refuses a path's redirect code other than 301 and 302, which the gateways that answer it behind AWS cannot send", () => {
+    for (const [code, instead] of [[307, "use 302"], [308, "use 301"], [303, "use 302"]] as const) {
+      const f = awsFixture();
+      (f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({ path: "/old", fleetgate: { redirect: { path: "/new", statusCode: code } } });
+      expect(errors(f)).toEqual([expect.stringMatching(new RegExp(`^spec\\.template\\.spec\\.rules\\[0\\]\\.http\\.paths\\[1\\]\\.fleetgate\\.redirect\\.statusCode: is ${code}, .*\\[kubernetes\\.gateway-redirect-codes\\]; ${instead}`))]);
+    }
+    const ok = awsFixture();
+    (ok.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({ path: "/old", fleetgate: { redirect: { path: "/new", statusCode: 302 } } });
+    expect(errors(ok)).toEqual([]);
+  });
+
   it("keeps EKS and host-name clusters in different regions in latency-dns mode", () => {
     const f = awsFixture("latency-dns");
     onprem(f, { region: "us-east-1", gateway: { publicHostname: "gw.asia.example.com" } });
