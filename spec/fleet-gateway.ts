@@ -61,7 +61,8 @@ export function fleetGateway(config: Pick<EnvironmentConfig, "gateway" | "frontD
 
 function listenerView(listener: GatewayListener, i: number, namespace: string, frontDoor: "gcp" | "aws"): ListenerView {
   const from = listener.allowedRoutes?.namespaces?.from ?? "Same";
-  const kinds = listener.allowedRoutes?.kinds;
+  // An empty kinds list is an absent one: the listener's protocol decides the kinds [kubernetes.gateway-allowed-routes].
+  const kinds = listener.allowedRoutes?.kinds?.length ? listener.allowedRoutes.kinds : undefined;
   const pre = listener.tls?.options?.[GKE_CERT_MANAGER_CERTS];
   const names = pre === undefined ? [] : pre.split(",").map((s) => s.trim()).filter((s) => s !== "");
   return {

@@ -84,6 +84,7 @@ const cases: Case[] = [
     },
     want: [],
   },
+  { description: "an empty allowedRoutes.kinds is an absent one: the HTTPS listener takes the route", mutate: (f) => void (gatewayListener(f, 0).allowedRoutes.kinds = []), want: [] },
   { description: "allowedRoutes.kinds without HTTPRoute admits no route, and is refused at the Gateway", mutate: (f) => void (gatewayListener(f, 0).allowedRoutes.kinds = [{ kind: "GRPCRoute" }]), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].allowedRoutes.kinds[0].kind", message: "HTTPRoutes" }, { path: "spec.hostnames[0]", message: "lies within the hostname of no listener" }] },
   { description: "allowedRoutes from Selector is refused: Fleetgate knows no namespace labels", mutate: (f) => void (gatewayListener(f, 0).allowedRoutes.namespaces = { from: "Selector", selector: { matchLabels: { team: "shop" } } }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].allowedRoutes.namespaces.from", message: "knows no namespace labels" }] },
   // Hostname intersection.
