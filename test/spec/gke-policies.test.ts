@@ -95,6 +95,7 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
   { description: "a config without its type", mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config", says: "write type: HTTP" }] },
   { description: "a type without its settings", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTPS" } }), want: [{ path: "spec.default.config.type", says: "add httpsHealthCheck" }] },
   { description: "a member of another type than the check's", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpsHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config.httpsHealthCheck", says: "type: HTTPS" }] },
+  { description: "a relative request path", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { requestPath: "healthz" } } }), want: [{ path: "spec.default.config.httpHealthCheck.requestPath", says: 'write one that begins with "/"' }] },
   { description: "a named port", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_NAMED_PORT" } } }), want: [{ path: "spec.default.config.httpHealthCheck.portSpecification", says: "USE_FIXED_PORT" }] },
   { description: "a port without USE_FIXED_PORT", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { port: 9090 } } }), want: [{ path: "spec.default.config.httpHealthCheck.port", says: "USE_FIXED_PORT" }] },
   {
