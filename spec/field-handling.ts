@@ -10,6 +10,8 @@
  * GCPGatewayPolicy) have rows of their own; their backend settings are read as the BackendConfig fields
  * they equal (spec/gke-policies.ts), so those rows are answered as the BackendConfig's are.
  */
+import { cite } from "../contracts/contract";
+import { gatewayPolicyFields } from "../contracts/gke-policies";
 import { formatPath, type PathSegment, type Severity } from "./diagnostics";
 import type { LoadedDocuments } from "./documents";
 import type { Locator } from "./yaml-source";
@@ -463,7 +465,7 @@ const gbpRows: FieldRow[] = [
   asBackendConfig(GBP, "spec.default.connectionDraining.drainingTimeoutSec", "Connection draining timeout.", "spec.connectionDraining.drainingTimeoutSec"),
   asBackendConfig(GBP, "spec.default.logging.enabled", "Request logging (off by default).", "spec.logging.enable", "absent, it is false, GKE's default"),
   asBackendConfig(GBP, "spec.default.logging.sampleRate", "Share of requests logged, in millionths.", "spec.logging.sampleRate", "divided by 1,000,000, and only with enabled: true (an error at the field otherwise)"),
-  asBackendConfig(GBP, "spec.default.sessionAffinity.type", "Session affinity.", "spec.sessionAffinity.affinityType", "NONE, CLIENT_IP and GENERATED_COOKIE; the others are refused at the field", undefined),
+  asBackendConfig(GBP, "spec.default.sessionAffinity.type", "Session affinity.", "spec.sessionAffinity.affinityType", "NONE, CLIENT_IP and GENERATED_COOKIE, the types BackendConfig has; the others are refused at the field", undefined),
   asBackendConfig(GBP, "spec.default.sessionAffinity.cookieTtlSec", "Lifetime of the affinity cookie.", "spec.sessionAffinity.affinityCookieTtlSec"),
   asBackendConfig(GBP, "spec.default.securityPolicy", "Cloud Armor policy of the backend service.", "spec.securityPolicy.name"),
   {
@@ -592,7 +594,7 @@ const ggpRows: FieldRow[] = [
     gke: "Clients from every region may reach an internal regional load balancer.",
     handling: "warning",
     why: "The front door is global and external, reachable from everywhere; false is accepted without a word, true answered with a warning.",
-    answer: (value) => (value === true ? "is not applied: global access is a setting of internal regional load balancers, and the front door is a global external one that clients everywhere reach already; remove allowGlobalAccess" : undefined),
+    answer: (value) => (value === true ? `is not applied: global access is a setting of internal regional load balancers ${cite(gatewayPolicyFields)}, and the front door is a global external one that clients everywhere reach already; remove allowGlobalAccess` : undefined),
     example: true,
   },
   {
@@ -601,7 +603,7 @@ const ggpRows: FieldRow[] = [
     gke: "The region of a regional multi-cluster Gateway's load balancer.",
     handling: "warning",
     why: "The front door is global: it serves from every region where the environment has clusters.",
-    answer: always("is not applied: the front door is a global load balancer that serves every region where the environment has clusters, not a regional one; remove region"),
+    answer: always(`is not applied: it is the load balancer's region of a multi-cluster Gateway ${cite(gatewayPolicyFields)}, and the front door is a global load balancer that serves every region where the environment has clusters, not a regional one; remove region`),
     example: "us-central1",
   },
 ];
@@ -625,9 +627,9 @@ const gwRows: FieldRow[] = [
     ...GW,
     field: "spec.listeners[].tls.certificateRefs",
     subtree: true,
-    gke: "Certificates in Kubernetes Secrets (single-cluster Gateways).",
+    gke: "Certificates in Kubernetes Secrets.",
     handling: "error",
-    why: "GKE's multi-cluster Gateways take no Secrets, and the front door serves certificates Fleetgate issues per host, or Certificate Manager certificates named in the cert-manager-certs option.",
+    why: "The front door is one load balancer in front of every cluster and serves Certificate Manager certificates: those Fleetgate issues per host, or those named in the cert-manager-certs option. (That GKE's multi-cluster Gateways take no Secrets either is recorded, unconfirmed, in gke.mc-gateway-certificates.)",
     checkedIn: GW_CHECKS,
     example: [{ name: "shop-tls" }],
   },
@@ -642,7 +644,7 @@ const gwRows: FieldRow[] = [
   { ...GW, field: "spec.listeners[].tls.frontendValidation", subtree: true, gke: "Client certificate validation (mTLS at the load balancer).", handling: "error", why: "The front door does not verify client certificates.", checkedIn: GW_CHECKS, example: { caCertificateRefs: [{ group: "", kind: "ConfigMap", name: "ca" }] } },
   { ...GW, field: "spec.listeners[].allowedRoutes.namespaces.from", gke: "Which namespaces' routes attach: Same (default), All, Selector.", handling: "honoured", why: "Same and All as the Gateway API says, with the host grants as a second gate; Selector is refused, since Fleetgate knows no namespace labels.", shownBy: gwShown("a listener that admits its own namespace only (allowedRoutes absent: Same) refuses a team's route") },
   { ...GW, field: "spec.listeners[].allowedRoutes.namespaces.selector", subtree: true, gke: "The labels of the namespaces whose routes attach.", handling: "error", why: "Fleetgate knows no namespace labels: namespaces are the team folders, and the admin's config grants them hosts, not labels.", checkedIn: GW_CHECKS, example: { matchLabels: { team: "shop" } } },
-  { ...GW, field: "spec.listeners[].allowedRoutes.kinds", subtree: true, gke: "The route kinds that may attach.", handling: "honoured", why: "HTTPRoute, the one route kind Fleetgate reads; another kind is refused, and a listener without HTTPRoute admits no route.", shownBy: gwShown("allowedRoutes.kinds without HTTPRoute admits no route, and is refused at the Gateway") },
+  { ...GW, field: "spec.listeners[].allowedRoutes.kinds", subtree: true, gke: "The route kinds that may attach.", handling: "honoured", why: "HTTPRoute, the one route kind Fleetgate reads; another kind is refused, and a listener whose kinds lack HTTPRoute admits no route (an empty list is an absent one: the protocol decides, HTTPRoute).", shownBy: gwShown("allowedRoutes.kinds without HTTPRoute admits no route, and is refused at the Gateway") },
   {
     ...GW,
     field: "spec.addresses",

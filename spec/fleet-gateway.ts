@@ -61,7 +61,8 @@ export function fleetGateway(config: Pick<EnvironmentConfig, "gateway" | "frontD
 
 function listenerView(listener: GatewayListener, i: number, namespace: string, frontDoor: "gcp" | "aws"): ListenerView {
   const from = listener.allowedRoutes?.namespaces?.from ?? "Same";
-  const kinds = listener.allowedRoutes?.kinds;
+  // An empty kinds list is an absent one: the listener's protocol decides the kinds [kubernetes.gateway-allowed-routes].
+  const kinds = listener.allowedRoutes?.kinds?.length ? listener.allowedRoutes.kinds : undefined;
   const pre = listener.tls?.options?.[GKE_CERT_MANAGER_CERTS];
   const names = pre === undefined ? [] : pre.split(",").map((s) => s.trim()).filter((s) => s !== "");
   return {
@@ -136,7 +137,8 @@ function checkListeners(loaded: AdminGateway, config: EnvironmentConfig, at: Doc
       return;
     }
     if (listener.port !== port)
-      at(loaded, [...base, "port"], `is ${listener.port}, but the front door serves ${listener.protocol} on port ${port} only ${cite(gkeGatewayListeners)}; write port: ${port}`);
+      // The ports are the front door's own (its forwarding rules), not GKE's: see gke.mc-gateway-listeners.
+      at(loaded, [...base, "port"], `is ${listener.port}, but the front door's forwarding rules serve HTTPS on port 443 and HTTP on port 80 only; write port: ${port}`);
     if (listener.protocol === "HTTP")
       at(
         loaded,
@@ -167,7 +169,7 @@ function checkTls(loaded: AdminGateway, listener: GatewayListener, base: PathSeg
     at(
       loaded,
       [...path, "certificateRefs"],
-      `names certificates in Kubernetes Secrets, which GKE's multi-cluster Gateways do not take ${cite(gkeGatewayCertificates)}; and Fleetgate's front door issues a Certificate Manager certificate for every host itself (fleetgate:tls.wildcardCertificates shares one per wildcard). Remove certificateRefs, or import the certificate into Certificate Manager and name it in options: { ${GKE_CERT_MANAGER_CERTS}: <names> }`,
+      `names certificates in Kubernetes Secrets, which the front door cannot serve: it is one load balancer in front of every cluster and takes its certificates from Certificate Manager, where Fleetgate issues one for every host itself (fleetgate:tls.wildcardCertificates shares one per wildcard) ${cite(gkeGatewayCertificates)}. Remove certificateRefs, or import the certificate into Certificate Manager and name it in options: { ${GKE_CERT_MANAGER_CERTS}: <names> }`,
     );
   if (tls.frontendValidation !== undefined) at(loaded, [...path, "frontendValidation"], `asks the front door to verify client certificates, which Fleetgate's front door does not do; remove it`);
   for (const key of Object.keys(tls.options ?? {}).sort()) {
@@ -220,7 +222,7 @@ function checkAddresses(loaded: AdminGateway, environment: string, config: Envir
     at(loaded, ["spec", "addresses"], `asks for an address, but the environment's front door is AWS: Global Accelerator serves on static anycast addresses it allocates itself ${cite(acceleratorAddresses)}; remove addresses and point clients at the accelerator's addresses (the stack's outputs)`);
     return;
   }
-  if (addresses.length > 1) at(loaded, ["spec", "addresses", 1], `is a second address, but a GKE Gateway takes one ${cite(gkeGatewayAddresses)}, and the front door serves the routes' hosts from one address; keep one`);
+  if (addresses.length > 1) at(loaded, ["spec", "addresses", 1], `is a second address, but the front door serves the routes' hosts from one address ${cite(gkeGatewayAddresses)}; keep one`);
   const own = addressName(environment);
   const adopted = config.gcp?.adoptAddresses ?? [];
   const listing = [`"${own}" (the environment's own)`, ...adopted.map((a) => `"${a.name}" (${a.address})`)].join(", ");
@@ -234,7 +236,7 @@ function checkAddresses(loaded: AdminGateway, environment: string, config: Envir
     if (ip === undefined) at(loaded, [...path, "value"], `${JSON.stringify(address.value)} is not an IPv4 or IPv6 address; write the IP of a reserved global address, or use type NamedAddress with its name`);
     else if (!adopted.some((a) => canonicalIp(a.address) === ip))
       at(loaded, [...path, "value"], `${ip} is the IP of no address the admin adopted; the environment's own address is reserved by Fleetgate (name it with type NamedAddress, value "${own}"), and an address reserved outside it is adopted in the stack file (fleetgate:gcp.adoptAddresses: [{ name, address: ${ip} }]); adopted now: ${adopted.length > 0 ? adopted.map((a) => `${a.name} (${a.address})`).join(", ") : "none"}`);
-  } else at(loaded, [...path, "type"], `is ${JSON.stringify(address.type)}, but a GKE Gateway's address is a NamedAddress or an IPAddress ${cite(gkeGatewayAddresses)}; use one of them`);
+  } else at(loaded, [...path, "type"], `is ${JSON.stringify(address.type)}, but the front door serves on a reserved global address, which a Gateway names with a NamedAddress or an IPAddress ${cite(gkeGatewayAddresses)}; use one of them`);
 }
 
 /**

@@ -9,9 +9,10 @@
  * Decisions:
  * - A target is a Service or a net.gke.io ServiceImport of the policy's namespace; either names the
  *   MultiClusterService of that name, as an HTTPRoute backendRef does. The policy applies to every port.
- * - Two policies of one kind on one target: an error at the second [gke.policy-attachment]. GKE
- *   attaches the older and refuses the other; documents in git have no age, and the other's fields must
- *   not be dropped in silence.
+ * - Two policies of one kind on one target: an error at the second [gke.policy-attachment]. For
+ *   GCPBackendPolicy GKE attaches the older and refuses the other; documents in git have no age, and the
+ *   other's fields must not be dropped in silence. For HealthCheckPolicy and GCPGatewayPolicy GKE
+ *   documents nothing, and one target carries one health check or one set of gateway settings.
  * - A MultiClusterService that also names a BackendConfig in its annotation: an error at the policy.
  *   GKE never combines the two (Ingress controllers read BackendConfigs, the Gateway controller reads
  *   policies, each for a backend service of its own); Fleetgate has one backend service per service port
@@ -21,7 +22,7 @@
  */
 import { cite } from "../contracts/contract";
 import { backendSettings } from "../contracts/gcp";
-import { backendPolicyFields, policyAttachment } from "../contracts/gke-policies";
+import { backendPolicyFields, gatewayPolicyFields, policyAttachment } from "../contracts/gke-policies";
 import { formatPath, type PathSegment, type Severity, type SourceLocation } from "./diagnostics";
 import { failedToLoad, keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { didYouMean, listChoices } from "./names";
@@ -32,6 +33,13 @@ import { HEALTH_CHECK_MEMBER, SAMPLE_RATE_SCALE, type GCPBackendPolicy, type GCP
 import type { Locator } from "./yaml-source";
 
 type BackendPolicy = Loaded<"GCPBackendPolicy", GCPBackendPolicy> | Loaded<"HealthCheckPolicy", HealthCheckPolicy>;
+
+/** Why a second policy of a kind on one target is refused: GKE's documented rule, or (where GKE documents none) what a single target can carry. */
+const SECOND_POLICY: Readonly<Record<BackendPolicy["kind"] | "GCPGatewayPolicy", string>> = {
+  GCPBackendPolicy: "GKE attaches only the older of two GCPBackendPolicies, and documents in git have no age",
+  HealthCheckPolicy: "a backend service has one health check, so one HealthCheckPolicy sets it",
+  GCPGatewayPolicy: "the front door has one set of gateway settings, so one GCPGatewayPolicy sets them",
+};
 
 export interface PolicyProblem {
   readonly doc: { readonly locate: Locator };
@@ -79,7 +87,7 @@ export function attachBackendPolicies(documents: LoadedDocuments): { documents: 
       problems.push({
         doc: loaded,
         path: ["spec", "targetRef", "name"],
-        message: `targets ${loaded.doc.spec.targetRef.kind} ${loaded.doc.spec.targetRef.name}, which ${loaded.kind} ${first.doc.metadata.name} (${where.file}:${where.line ?? 1}) already targets ${cite(policyAttachment)}; GKE attaches only the older of the two, and documents in git have no age: merge this policy's settings into ${first.doc.metadata.name}`,
+        message: `targets ${loaded.doc.spec.targetRef.kind} ${loaded.doc.spec.targetRef.name}, which ${loaded.kind} ${first.doc.metadata.name} (${where.file}:${where.line ?? 1}) already targets ${cite(policyAttachment)}; ${SECOND_POLICY[loaded.kind]}: merge this policy's settings into ${first.doc.metadata.name}`,
       });
       return;
     }
@@ -165,8 +173,9 @@ function serviceTarget(loaded: BackendPolicy, services: ReadonlyMap<string, unkn
 
 /** The session affinities a GCPBackendPolicy may ask for that the backend service cannot give here, and why. */
 const REFUSED_AFFINITY: Record<string, string> = {
-  HEADER_FIELD: `GKE's Gateway controller does not support it ${cite(backendPolicyFields)}`,
-  HTTP_COOKIE: `GKE's Gateway controller does not support it ${cite(backendPolicyFields)}`,
+  // Whether GKE's Gateway controller refuses these two is unconfirmed (see the contract); the reason given is Fleetgate's own.
+  HEADER_FIELD: `the policy is read as a BackendConfig's spec.sessionAffinity, whose affinityType has no such type ${cite(backendPolicyFields)}`,
+  HTTP_COOKIE: `the policy is read as a BackendConfig's spec.sessionAffinity, whose affinityType has no such type ${cite(backendPolicyFields)}`,
   CLIENT_IP_PROTO: "it is an affinity of passthrough network load balancers, and the front door is an Application Load Balancer",
   CLIENT_IP_PORT_PROTO: "it is an affinity of passthrough network load balancers, and the front door is an Application Load Balancer",
 };
@@ -301,7 +310,7 @@ export function checkGatewayPolicies(
     }
     if (first !== undefined) {
       const where = first.locate(["metadata", "name"]);
-      at(["spec", "targetRef", "name"], `targets Gateway ${gateway.name}, which GCPGatewayPolicy ${first.doc.metadata.name} (${where.file}:${where.line ?? 1}) already targets ${cite(policyAttachment)}; GKE attaches only the older of the two, and documents in git have no age: merge this policy's settings into ${first.doc.metadata.name}`);
+      at(["spec", "targetRef", "name"], `targets Gateway ${gateway.name}, which GCPGatewayPolicy ${first.doc.metadata.name} (${where.file}:${where.line ?? 1}) already targets ${cite(policyAttachment)}; ${SECOND_POLICY.GCPGatewayPolicy}: merge this policy's settings into ${first.doc.metadata.name}`);
       continue;
     }
     first = loaded;
@@ -309,7 +318,7 @@ export function checkGatewayPolicies(
     if (ssl !== undefined && ssl !== "")
       at(
         ["spec", "default", "sslPolicy"],
-        `is not applied: the environment's one front door uses the SSL policy Fleetgate makes from the admin's settings (${config.frontDoor === "gcp" ? "fleetgate:gcp.sslPolicy.profile and " : ""}fleetgate:tls.minVersion), not one named by a team; ask the admin to set the profile and minimum TLS version you need there`,
+        `is not applied: it names the SSL policy of the gateway's HTTPS proxy ${cite(gatewayPolicyFields)}, and the environment's one front door uses the SSL policy Fleetgate makes from the admin's settings (${config.frontDoor === "gcp" ? "fleetgate:gcp.sslPolicy.profile and " : ""}fleetgate:tls.minVersion), not one named by a team; ask the admin to set the profile and minimum TLS version you need there`,
         "warning",
       );
   }

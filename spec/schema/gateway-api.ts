@@ -328,7 +328,7 @@ const listener = strictObject(
           .array(strictObject({ group: z.string().default(GATEWAY_GROUP).describe(`${GATEWAY_GROUP} (the default).`), kind: z.string().min(1).describe("HTTPRoute: the only route kind Fleetgate reads.") }, "A route kind."))
           .max(8)
           .optional()
-          .describe("The route kinds that may attach. Absent: HTTPRoute for HTTP and HTTPS listeners."),
+          .describe("The route kinds that may attach. Absent or empty: the listener's protocol decides, HTTPRoute for HTTP and HTTPS listeners."),
       },
       "Which routes may attach to the listener. Absent: HTTPRoutes of the gateway namespace only (the Gateway API's default).",
     ).optional(),

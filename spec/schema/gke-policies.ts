@@ -110,7 +110,7 @@ const httpCheck = (protocol: string) =>
     {
       ...portSelection,
       host: z.string().max(2048).optional().describe("The Host header of the check; answered with a warning: the check carries one of the service's hosts so that the gateways can route it."),
-      requestPath: z.string().max(2048).regex(/^\/[A-Za-z0-9/\-._~%!?$&'()*+,;=:]*$/, { error: (i) => `${JSON.stringify(i.input)} is not a request path GKE accepts; write an absolute path such as "/healthz"` }).optional().describe("The path the check requests, as BackendConfig spec.healthCheck.requestPath. Default /."),
+      requestPath: z.string().max(2048).regex(/^\/[A-Za-z0-9/\-._~%!?$&'()*+,;=:]*$/, { error: (i) => `${JSON.stringify(i.input)} is not an absolute path of URL characters, which the check requests (GKE's CRD takes only URL characters after the last "/"); write one that begins with "/", such as "/healthz"` }).optional().describe("The path the check requests, as BackendConfig spec.healthCheck.requestPath. Default /."),
       proxyHeader: z.enum(["NONE", "PROXY_V1"]).optional().describe("NONE (the default); PROXY_V1 is answered with a warning."),
       response: asciiText("A string the response must contain; refused: Fleetgate's checks judge by status code."),
     },

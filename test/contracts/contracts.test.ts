@@ -106,6 +106,11 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   },
   "gke.policy-attachment": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(gkePolicy("GCPBackendPolicy", { group: "", kind: "Service", name: "web", namespace: "search" })) },
   "gke.health-check-policy": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(gkePolicy("HealthCheckPolicy", { group: "", kind: "Service", name: "web" }, { timeoutSec: 10 })) },
+  "gke.gateway-policy-fields": {
+    fixture: baseFixture,
+    mutate: (f) => void (f.files["fleetgate-gateway/policies.yaml"] = [{ ...gkePolicy("GCPGatewayPolicy", { group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate" }, { allowGlobalAccess: true }), metadata: { name: "gw", namespace: "fleetgate-gateway" } }]),
+    severity: "warning",
+  },
   "gke.backend-policy-fields": { fixture: baseFixture, mutate: (f) => void f.files["shop/shop.yaml"]!.push(gkePolicy("GCPBackendPolicy", { group: "", kind: "Service", name: "web" }, { logging: { sampleRate: 500_000 } })) },
   "gke.cluster-links": { fixture: baseFixture, mutate: (f) => void (cluster(f, 1).access.location = "europe-west1-b") },
   "kubernetes.gateway-redirect-codes": {

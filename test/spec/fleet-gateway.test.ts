@@ -84,6 +84,7 @@ const cases: Case[] = [
     },
     want: [],
   },
+  { description: "an empty allowedRoutes.kinds is an absent one: the HTTPS listener takes the route", mutate: (f) => void (gatewayListener(f, 0).allowedRoutes.kinds = []), want: [] },
   { description: "allowedRoutes.kinds without HTTPRoute admits no route, and is refused at the Gateway", mutate: (f) => void (gatewayListener(f, 0).allowedRoutes.kinds = [{ kind: "GRPCRoute" }]), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].allowedRoutes.kinds[0].kind", message: "HTTPRoutes" }, { path: "spec.hostnames[0]", message: "lies within the hostname of no listener" }] },
   { description: "allowedRoutes from Selector is refused: Fleetgate knows no namespace labels", mutate: (f) => void (gatewayListener(f, 0).allowedRoutes.namespaces = { from: "Selector", selector: { matchLabels: { team: "shop" } } }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[0].allowedRoutes.namespaces.from", message: "knows no namespace labels" }] },
   // Hostname intersection.
@@ -102,7 +103,7 @@ const cases: Case[] = [
   { description: "two listeners of one name are refused", mutate: (f) => void (gatewayListener(f, 1).name = "shop"), want: [{ file: GATEWAY_FILE, path: "spec.listeners[1].name", message: "already the name of listeners[0]" }] },
   { description: "two listeners of one port and hostname are refused", mutate: (f) => void (gatewayListener(f, 1).hostname = "*.shop.example.com"), want: [{ file: GATEWAY_FILE, path: "spec.listeners[1].hostname", message: "[kubernetes.gateway-listeners-distinct]" }] },
   { description: "a TCP listener is refused", mutate: (f) => void (gatewayListener(f, 1).protocol = "TCP"), want: [{ file: GATEWAY_FILE, path: "spec.listeners[1].protocol", message: "[gke.mc-gateway-listeners]" }] },
-  { description: "an HTTPS listener on another port than 443 is refused", mutate: (f) => void (gatewayListener(f, 1).port = 8443), want: [{ file: GATEWAY_FILE, path: "spec.listeners[1].port", message: "write port: 443" }] },
+  { description: "an HTTPS listener on another port than 443 is refused", mutate: (f) => void (gatewayListener(f, 1).port = 8443), want: [{ file: GATEWAY_FILE, path: "spec.listeners[1].port", message: "the front door's forwarding rules serve HTTPS on port 443 and HTTP on port 80 only; write port: 443" }] },
   { description: "an HTTP listener on 80 is accepted with a warning: port 80 redirects to HTTPS", mutate: (f) => void gateway(f).spec.listeners.push({ name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "All" } } }), want: [{ file: GATEWAY_FILE, path: "spec.listeners[2].protocol", message: "never over plain HTTP", severity: "warning" }] },
   {
     description: "a route attached only to an HTTP listener is refused: it would serve nothing",
@@ -137,7 +138,7 @@ const cases: Case[] = [
   { description: "a NamedAddress the environment neither owns nor adopted is refused with the names it may mean", mutate: (f) => void (adopt(f), (gateway(f).spec.addresses = [{ type: "NamedAddress", value: "shop-legacyy" }])), want: [{ file: GATEWAY_FILE, path: "spec.addresses[0].value", message: 'did you mean "shop-legacy"' }] },
   { description: "an IPAddress no adopted address holds is refused, naming how to adopt it", mutate: (f) => void (gateway(f).spec.addresses = [{ type: "IPAddress", value: "198.51.100.9" }]), want: [{ file: GATEWAY_FILE, path: "spec.addresses[0].value", message: "address: 198.51.100.9" }] },
   { description: "a second address is refused", mutate: (f) => void (gateway(f).spec.addresses = [{ type: "NamedAddress", value: "fg-test" }, { type: "NamedAddress", value: "fg-test-v6" }]), want: [{ file: GATEWAY_FILE, path: "spec.addresses[1]", message: "[gke.mc-gateway-addresses]" }] },
-  { description: "a Hostname address is refused", mutate: (f) => void (gateway(f).spec.addresses = [{ type: "Hostname", value: "lb.example.com" }]), want: [{ file: GATEWAY_FILE, path: "spec.addresses[0].type", message: "NamedAddress or an IPAddress" }] },
+  { description: "a Hostname address is refused", mutate: (f) => void (gateway(f).spec.addresses = [{ type: "Hostname", value: "lb.example.com" }]), want: [{ file: GATEWAY_FILE, path: "spec.addresses[0].type", message: "the front door serves on a reserved global address, which a Gateway names with a NamedAddress or an IPAddress" }] },
   { description: "behind AWS addresses are refused: the accelerator allocates its own", base: awsFixture, mutate: (f) => void (gateway(f).spec.addresses = [{ type: "NamedAddress", value: "fg-test" }]), want: [{ file: GATEWAY_FILE, path: "spec.addresses", message: "[aws.accelerator-addresses]" }] },
 ];
 

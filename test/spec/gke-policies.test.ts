@@ -95,6 +95,7 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
   { description: "a config without its type", mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config", says: "write type: HTTP" }] },
   { description: "a type without its settings", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTPS" } }), want: [{ path: "spec.default.config.type", says: "add httpsHealthCheck" }] },
   { description: "a member of another type than the check's", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpsHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config.httpsHealthCheck", says: "type: HTTPS" }] },
+  { description: "a relative request path", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { requestPath: "healthz" } } }), want: [{ path: "spec.default.config.httpHealthCheck.requestPath", says: 'write one that begins with "/"' }] },
   { description: "a named port", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_NAMED_PORT" } } }), want: [{ path: "spec.default.config.httpHealthCheck.portSpecification", says: "USE_FIXED_PORT" }] },
   { description: "a port without USE_FIXED_PORT", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { port: 9090 } } }), want: [{ path: "spec.default.config.httpHealthCheck.port", says: "USE_FIXED_PORT" }] },
   {
@@ -109,6 +110,17 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
     mutate: (f) => shop(f).push(policy("GCPBackendPolicy", { timeoutSec: 5 }), policy("GCPBackendPolicy", { timeoutSec: 6 }, "ServiceImport", "web-policy-2")),
     want: [{ path: "spec.targetRef.name", says: "merge this policy's settings into web-policy" }],
   },
+  {
+    description: "a second GCPBackendPolicy on one service as GKE does: only the older attaches",
+    mutate: (f) => shop(f).push(policy("GCPBackendPolicy", { timeoutSec: 5 }), policy("GCPBackendPolicy", { timeoutSec: 6 }, "Service", "web-policy-2")),
+    want: [{ path: "spec.targetRef.name", says: "GKE attaches only the older of two GCPBackendPolicies" }],
+  },
+  {
+    description: "a second HealthCheckPolicy on one service for Fleetgate's own reason, GKE documenting none: a backend service has one health check",
+    mutate: (f) => shop(f).push(policy("HealthCheckPolicy", { checkIntervalSec: 10 }), policy("HealthCheckPolicy", { checkIntervalSec: 20 }, "ServiceImport", "web-policy-2")),
+    want: [{ path: "spec.targetRef.name", says: "a backend service has one health check, so one HealthCheckPolicy sets it: merge" }],
+  },
+  { description: "HTTP_COOKIE affinity, which BackendConfig has no type for", mutate: (f) => withPolicies(f, { sessionAffinity: { type: "HTTP_COOKIE" } }, undefined), want: [{ path: "spec.default.sessionAffinity.type", says: "whose affinityType has no such type [gke.backend-policy-fields]" }] },
   {
     description: "two policies of one kind and name",
     mutate: (f) => shop(f).push(policy("HealthCheckPolicy", { checkIntervalSec: 10 }), policy("HealthCheckPolicy", { checkIntervalSec: 20 })),
@@ -187,6 +199,24 @@ describe("GCPGatewayPolicy", () => {
     shop(f).push(gatewayPolicy(fleetGateway, {}, "shop"));
     f.files["fleetgate-gateway/policies.yaml"] = [gatewayPolicy(fleetGateway), { ...gatewayPolicy(fleetGateway), metadata: { name: "second", namespace: "fleetgate-gateway" } }];
     expect(errors(f).map((d) => `${d.file} ${d.path}`).sort()).toEqual(["stacks/test/fleetgate-gateway/policies.yaml spec.targetRef.name", "stacks/test/shop/shop.yaml metadata.namespace"]);
+  });
+
+  it("warns that global access and a region, settings of other load balancers, change nothing on the global front door", () => {
+    const f = baseFixture();
+    f.files["fleetgate-gateway/policies.yaml"] = [gatewayPolicy(fleetGateway, { allowGlobalAccess: true, region: "us-central1" })];
+    const warnings = planFixture(f).diagnostics.filter((d) => d.file.includes("fleetgate-gateway"));
+    expect(warnings.map((d) => [d.severity, d.path, d.message.includes("[gke.gateway-policy-fields]")])).toEqual([
+      ["warning", "spec.default.allowGlobalAccess", true],
+      ["warning", "spec.default.region", true],
+    ]);
+  });
+
+  it("refuses a second GCPGatewayPolicy on the gateway for Fleetgate's own reason: the front door has one set of gateway settings", () => {
+    const f = baseFixture();
+    f.files["fleetgate-gateway/policies.yaml"] = [gatewayPolicy(fleetGateway), { ...gatewayPolicy(fleetGateway), metadata: { name: "second", namespace: "fleetgate-gateway" } }];
+    const [error] = errors(f);
+    expect(error!.message).toContain("the front door has one set of gateway settings, so one GCPGatewayPolicy sets them: merge this policy's settings into gateway-policy");
+    expect(error!.message).not.toContain("older");
   });
 
   it("warns that an SSL policy is the admin's", () => {
