@@ -7,13 +7,12 @@
  */
 import { cite } from "../contracts/contract";
 import { appProtocols as appProtocolsContract, GKE_BACKEND_PROTOCOLS, healthCheckParameters, type BackendProtocol } from "../contracts/protocols";
-import type { PathSegment, Severity } from "./diagnostics";
+import type { DocReport, PathSegment } from "./diagnostics";
 import { keyOf, type Loaded } from "./documents";
 import { didYouMean } from "./names";
 import { DEFAULT_GATEWAY_NAMESPACE } from "./naming";
 import { ANNOTATIONS, type BackendConfig, type MultiClusterService } from "./schema/documents";
 import type { EnvironmentConfig } from "./schema/environment";
-import type { Locator } from "./yaml-source";
 import { backendConfigNames, selectClusters, type Problem } from "./select";
 import { isPolicyConfig } from "./gke-policies";
 import { HEALTH_CHECK_MEMBER } from "./schema/gke-policies";
@@ -142,7 +141,6 @@ export function healthPorts(ports: readonly PortProtocols[]): { ports: HealthPor
 /** GKE's annotation for a single-cluster Service's port protocols. */
 const SERVICE_APP_PROTOCOLS = "cloud.google.com/app-protocols";
 
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 /**
  * The validator's part: the annotation of every service, a selector that picks a gateway, and each

@@ -3,6 +3,8 @@
  * this one shape, so that all problems of a run can be collected, sorted and printed together.
  */
 
+import type { Locator } from "./yaml-source";
+
 export type Severity = "error" | "warning";
 
 /** A place in a source file. Lines and columns are 1-based; they are absent when the value came from
@@ -27,6 +29,9 @@ export interface Diagnostic extends SourceLocation {
 }
 
 export type PathSegment = string | number;
+
+/** Reports a problem of a document at a field; the validator gives it the document's file and position. */
+export type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 /** Renders a field path the way a reader writes it: `a.b[0].c`; keys that are not identifiers are quoted. */
 export function formatPath(path: readonly PathSegment[]): string {

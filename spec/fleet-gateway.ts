@@ -13,16 +13,14 @@
 import { cite } from "../contracts/contract";
 import { acceleratorAddresses } from "../contracts/aws";
 import { gatewayListenerDistinct, gatewayRouteNamespaces, gkeGatewayAddresses, gkeGatewayCertificates, gkeGatewayListeners } from "../contracts/gateway-api";
-import type { PathSegment, Severity } from "./diagnostics";
+import type { DocReport, PathSegment } from "./diagnostics";
 import { keyOf, type Loaded } from "./documents";
 import { didYouMean } from "./names";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, GATEWAY_NAME } from "./naming";
 import { GATEWAY_GROUP, GKE_CERT_MANAGER_CERTS, GKE_MC_GATEWAY_CLASS, GKE_PRE_SHARED_CERTS, type Gateway, type GatewayListener } from "./schema/gateway-api";
 import type { EnvironmentConfig } from "./schema/environment";
 import { canonicalIp } from "./static-ip";
-import type { Locator } from "./yaml-source";
 
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 type AdminGateway = Loaded<"Gateway", Gateway>;
 
 /** A listener as routes see it. */

@@ -5,6 +5,7 @@
  * a wide grant cannot be used to route on a narrower owner's host, nor to claim its paths first.
  */
 import type { PathSegment } from "./diagnostics";
+import { configPath } from "./environment";
 import { hostMatchesPattern } from "./names";
 
 export interface HostGrant {
@@ -59,4 +60,13 @@ export function grantOverlaps(grants: readonly HostGrant[]): GrantOverlap[] {
       if (narrower.namespace !== wider.namespace && narrower.pattern !== wider.pattern && hostMatchesPattern(narrower.pattern, wider.pattern)) out.push({ wider, narrower });
   }
   return out;
+}
+
+/** Why a namespace does not own a host, and what to do: the grant that wins over its own, or its grants. */
+export function whyNotOwned(host: string, namespace: string, owned: readonly string[], grants: readonly HostGrant[]): string {
+  const winner = ownersOf(host, grants).grants[0];
+  const own = owned.find((pattern) => hostMatchesPattern(host, pattern));
+  if (winner && own !== undefined)
+    return `the admin grants it to namespace ${winner.namespace} by "${winner.pattern}" (${configPath(...(winner.path as [string, ...(string | number)[]]))}), which is more specific than this namespace's "${own}" and wins; use another host, or ask the admin to grant it to both`;
+  return `${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`;
 }

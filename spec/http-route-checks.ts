@@ -4,7 +4,7 @@
  * (one owner per host and match, across dialects; one default backend per host; one certificate per
  * host); and unique names.
  */
-import type { PathSegment, Severity } from "./diagnostics";
+import type { DocReport, PathSegment } from "./diagnostics";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { hostGrants, ownersOf } from "./host-ownership";
 import { isShadowed, normaliseHttpRoute, type GatewayRouteDraft, type HttpRouteContext } from "./http-routes";
@@ -12,10 +12,8 @@ import { matchKey } from "./paths";
 import type { RouteMatchPlan } from "./plan";
 import type { DocumentKind } from "./schema/documents";
 import type { EnvironmentConfig } from "./schema/environment";
-import type { Locator } from "./yaml-source";
 
 type Named = Loaded<DocumentKind, { metadata: { name: string; namespace: string } }>;
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 /** The claims of every dialect, shared with the MultiClusterIngress checks (spec/validate.ts). */
 export interface ClaimMaps {

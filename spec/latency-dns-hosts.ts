@@ -8,7 +8,7 @@
  */
 import { cite } from "../contracts/contract";
 import { routeRecords } from "../contracts/aws";
-import type { PathSegment, Severity } from "./diagnostics";
+import type { DocReport, PathSegment } from "./diagnostics";
 import type { Loaded, LoadedDocuments } from "./documents";
 import { normaliseHttpRoute, type HttpRouteContext } from "./http-routes";
 import { redirectClaims } from "./https-redirect";
@@ -17,7 +17,6 @@ import type { EnvironmentConfig } from "./schema/environment";
 import { selectClusters } from "./select";
 import type { Locator } from "./yaml-source";
 
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 interface HostUse {
   /** Where the host is first written. */

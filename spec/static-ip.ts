@@ -12,17 +12,15 @@ import { isIP } from "node:net";
 import { cite } from "../contracts/contract";
 import { acceleratorAddresses } from "../contracts/aws";
 import { forwardingRulePorts } from "../contracts/gcp";
-import type { PathSegment, Severity } from "./diagnostics";
+import type { DocReport, PathSegment, Severity } from "./diagnostics";
 import { keyOf, type Loaded } from "./documents";
 import { ingressAnnotations } from "./ingress";
 import { didYouMean } from "./names";
 import { addressName } from "./naming";
 import { ANNOTATIONS, type MultiClusterIngress } from "./schema/documents";
 import type { EnvironmentConfig } from "./schema/environment";
-import type { Locator } from "./yaml-source";
 
 type Ingress = Loaded<"MultiClusterIngress", MultiClusterIngress>;
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 type EnvReport = (path: PathSegment[], message: string, severity?: Severity) => void;
 
 export interface AdoptedAddress {

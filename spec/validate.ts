@@ -3,28 +3,27 @@
  * environment passed their schemas, reports every problem it finds (never stopping at the first), and
  * places each at the field it is about.
  */
-import { formatPath, type Diagnostic, type PathSegment, type Severity } from "./diagnostics";
+import { formatPath, type Diagnostic, type PathSegment, type Severity, type DocReport } from "./diagnostics";
 import { failedToLoad, keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { configPath } from "./environment";
-import { dnsLabelProblem, didYouMean, hostInDomain, hostMatchesPattern } from "./names";
-import { gkePathToMatch, isReservedPath, matchKey, RESERVED_PATH_PREFIX, routeMatch } from "./paths";
-import { ingressAnnotations, routedServices } from "./ingress";
+import { dnsLabelProblem, didYouMean, hostInDomain } from "./names";
+import { routedServices } from "./ingress";
 import { catchAllService, checkCatchAll } from "./catch-all";
 import { checkAdoptedAddresses, checkStaticIps } from "./static-ip";
 import { checkFleetGateway } from "./fleet-gateway";
 import { backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
-import { ANNOTATIONS, type DocumentKind, type MultiClusterIngress, type MultiClusterService } from "./schema/documents";
+import { ANNOTATIONS, type DocumentKind, type MultiClusterService } from "./schema/documents";
 import type { Locator } from "./yaml-source";
 import type { ClusterConfig, EnvironmentConfig } from "./schema/environment";
-import { grantOverlaps, hostGrants, ownersOf, type HostGrant } from "./host-ownership";
-import { backendConfigNames, findPort, selectClusters, type Problem } from "./select";
+import { grantOverlaps, hostGrants, whyNotOwned } from "./host-ownership";
+import { backendConfigNames, selectClusters, type Problem } from "./select";
 import { checkBackendProtocols } from "./backend-protocols";
 import { checkGkeFields } from "./field-handling";
 import { checkUnusedConfigs } from "./unused-configs";
-import { compiles } from "./regex";
 import { checkHttpRoutes, firstByName, type ClaimMaps } from "./http-route-checks";
+import { validateIngress } from "./ingress-checks";
 import { attachBackendPolicies, checkGatewayPolicies } from "./gke-policies";
 import { httpRouteContext, httpRouteServices } from "./http-routes";
 import { checkLatencyDnsHosts } from "./latency-dns-hosts";
@@ -34,9 +33,9 @@ import { redirectCodeProblems } from "./https-redirect";
 import { isSecretPlaceholder, type StackConfig } from "./stack-config";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { cite } from "../contracts/contract";
-import { customHeaders, GCP_NAME_PATTERN, names as gcpNames, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst, noRegex, urlMapRules } from "../contracts/gcp";
-import { GATEWAY_REDIRECT_CODES, gatewayRedirectCodes, isLabelValue, istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF, objectMeta } from "../contracts/kubernetes";
-import { acceleratorLimits, acmCertificates, dualStack, GA_LIMITS, GLOBAL_ACCELERATOR_REGION, preservation, routeRecords } from "../contracts/aws";
+import { customHeaders, GCP_NAME_PATTERN, names as gcpNames, MAX_CUSTOM_HEADERS, MAX_NEG_BACKENDS, negBackends, negController, nearestFirst } from "../contracts/gcp";
+import { isLabelValue, istioParametersRef, mcsCrds, MIN_ISTIO_PARAMETERS_REF, objectMeta } from "../contracts/kubernetes";
+import { acceleratorLimits, dualStack, GA_LIMITS, GLOBAL_ACCELERATOR_REGION, preservation, routeRecords } from "../contracts/aws";
 
 export interface ValidationInput {
   readonly environment: string;
@@ -82,7 +81,6 @@ interface Soundness {
 }
 
 type EnvReport = (path: PathSegment[], message: string, severity?: Severity) => void;
-type DocReport = (doc: { locate: Locator }, path: PathSegment[], message: string, severity?: Severity) => void;
 
 /**
  * The checks of the cluster list that need nothing else of the environment: unique names, regions and
@@ -274,7 +272,7 @@ function validateDocuments(input: ValidationInput, at: DocReport, report: (doc: 
   const defaults: ClaimMaps["defaults"] = new Map();
   const certificates: ClaimMaps["certificates"] = new Map();
   for (const loaded of documents.ingresses)
-    validateIngress(loaded, input, at, services, frontendConfigs, claims, defaults, certificates, sound);
+    validateIngress(loaded, config, documents, services, frontendConfigs, { claims, defaults, certificates }, at);
   const grants = hostGrants(config.hostOwnership);
   const ownedBy = (namespace: string) => config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
   for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, httpRouteContext(config, services, documents).gateway, config)) at(p.doc, p.path, p.message, p.severity);
@@ -461,191 +459,7 @@ function checkCustomHeaders(loaded: LoadedDocuments["backendConfigs"][number], a
     at(loaded, ["spec", "customResponseHeaders", "headers"], `adds ${responses} response headers; GCP allows at most ${MAX_CUSTOM_HEADERS} per backend service ${cite(customHeaders)}`);
 }
 
-function validateIngress(
-  loaded: Loaded<"MultiClusterIngress", MultiClusterIngress>,
-  input: ValidationInput,
-  at: DocReport,
-  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
-  frontendConfigs: Map<string, Loaded<DocumentKind, unknown>>,
-  claims: ClaimMaps["claims"],
-  defaults: ClaimMaps["defaults"],
-  certificates: ClaimMaps["certificates"],
-  sound: Soundness,
-): void {
-  const { config } = input;
-  const ingress = loaded.doc;
-  const namespace = ingress.metadata.namespace;
-  const spec = ingress.spec.template.spec;
-  const base = ["spec", "template", "spec"];
-  const owned = config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
-  const grants = hostGrants(config.hostOwnership);
-  const owns = (host: string) => ownersOf(host, grants).owners.has(namespace);
 
-  const checkBackend = (path: PathSegment[], ref: { serviceName: string; servicePort: number | string }) => {
-    const service = services.get(`${namespace}/${ref.serviceName}`);
-    if (!service && failedToLoad(input.documents, "MultiClusterService", namespace, ref.serviceName)) return;
-    if (!service) {
-      const names = [...services.values()].filter((s) => s.doc.metadata.namespace === namespace).map((s) => s.doc.metadata.name);
-      at(loaded, [...path, "serviceName"], `"${ref.serviceName}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.serviceName, names)}${names.length ? `; the services there are ${names.sort().join(", ")}` : "; define it in the team's folder"}`);
-      return;
-    }
-    if (!findPort(service.doc, ref.servicePort)) {
-      const ports = service.doc.spec.template.spec.ports.map((p) => (p.name ? `${p.port} (${p.name})` : String(p.port)));
-      // YAML reads a quoted number as text, and text names a port by its name.
-      const quotedNumber = typeof ref.servicePort === "string" && /^[0-9]+$/.test(ref.servicePort) && findPort(service.doc, Number(ref.servicePort));
-      const hint = quotedNumber ? `; a quoted number is read as a port name, so write ${ref.servicePort} without quotes` : "";
-      at(loaded, [...path, "servicePort"], `${JSON.stringify(ref.servicePort)} is not a port of ${namespace}/${ref.serviceName}; its ports are ${ports.join(", ")}${hint}`);
-    }
-  };
-
-  if (spec.backend) checkBackend([...base, "backend"], spec.backend);
-  // A `/*` path with no other condition wins over the default backend on its host: one on every host
-  // leaves the default nothing to serve (harmless where both name the same service).
-  const catchAllPaths = spec.rules.map((rule) => rule.http.paths.filter((p) => { const m = gkePathToMatch(p.path); return "match" in m && m.match.value === "/" && m.match.type === "Prefix" && p.fleetgate?.match === undefined; }));
-  const portKey = (ref: { serviceName: string; servicePort: number | string }) => {
-    const service = services.get(`${namespace}/${ref.serviceName}`);
-    return `${ref.serviceName}:${(service && findPort(service.doc, ref.servicePort)?.port) ?? ref.servicePort}`;
-  };
-  if (spec.backend && spec.rules.length > 0 && catchAllPaths.every((paths) => paths.length > 0) && catchAllPaths.flat().some((p) => p.backend === undefined || portKey(p.backend) !== portKey(spec.backend!)))
-    at(loaded, [...base, "backend"], `serves nothing: every host of this ingress (${spec.rules.map((r) => r.host).join(", ")}) has a /* path, which every request there takes first; remove the default backend, or narrow the /* paths (to answer unknown hosts with it, as GKE's default backend also does, give it an ingress of its own without rules and grant that namespace fleetgate:catchAll)`, "warning");
-  // One with a default backend and no rules serves the environment's catch-all, if granted (spec/catch-all.ts).
-  if (spec.rules.length === 0 && !spec.backend) at(loaded, [...base], `has neither rules nor a backend; add rules with a host and paths`);
-  if (spec.tls) at(loaded, [...base, "tls"], `is ignored: Fleetgate issues a managed certificate for every host (or uses the Certificate Manager certificates named in ${ANNOTATIONS.certificateManagerCerts})`, "warning");
-
-  const annotations = ingressAnnotations(ingress);
-  const annotationPath = (key: string): PathSegment[] => ["metadata", "annotations", key];
-  if (annotations.preSharedCerts !== undefined && config.frontDoor === "aws")
-    at(loaded, annotationPath(ANNOTATIONS.certificateManagerCerts), `names Certificate Manager certificates, but the front door is AWS, where Fleetgate issues ACM certificates; remove the annotation`);
-  if (annotations.gkePreSharedCerts)
-    at(
-      loaded,
-      annotationPath(ANNOTATIONS.gkePreSharedCerts),
-      `names Compute Engine SSL certificates, which the environment's front door (one certificate map for every host) cannot serve, so its hosts get ${config.frontDoor === "gcp" ? "managed certificates" : "ACM certificates"} instead; to serve a certificate of your own, import it into Certificate Manager and name it in ${ANNOTATIONS.certificateManagerCerts}`,
-      "warning",
-    );
-  if (annotations.frontendConfig !== undefined) {
-    const fc = frontendConfigs.get(`${namespace}/${annotations.frontendConfig.name}`) as Loaded<"FrontendConfig", { spec: { sslPolicy?: string; redirectToHttps?: { enabled: boolean } } }> | undefined;
-    if (!fc && failedToLoad(input.documents, "FrontendConfig", namespace, annotations.frontendConfig.name)) {
-      // Reported at the FrontendConfig itself.
-    } else if (!fc) at(loaded, annotationPath(annotations.frontendConfig.key), `names FrontendConfig "${annotations.frontendConfig.name}", which is not defined in namespace ${namespace}; add it to the team's folder or fix the name`);
-    else {
-      if (fc.doc.spec.sslPolicy !== undefined) at(fc, ["spec", "sslPolicy"], `is not applied: the environment's one front door uses the SSL policy the admin sets (fleetgate:gcp.sslPolicy, fleetgate:tls.minVersion)`, "warning");
-      if (fc.doc.spec.redirectToHttps?.enabled === false) at(fc, ["spec", "redirectToHttps", "enabled"], `is not applied: the front door always redirects HTTP to HTTPS`, "warning");
-    }
-  }
-
-  spec.rules.forEach((rule, r) => {
-    const rulePath = [...base, "rules", r];
-    const host = rule.host;
-    // A claim the namespace may not make takes nothing from the host's owners: it is reported once, and
-    // no conflict with their rules (default backend, certificate, paths) is reported against them.
-    const claimable = owns(host);
-    if (config.frontDoor === "aws" && host.length > 64)
-      at(loaded, [...rulePath, "host"], `has ${host.length} characters; ACM gives a certificate's domain name at most 64 ${cite(acmCertificates)}, and the AWS front door's certificates may put any host first; serve it under a shorter name`);
-    if (!claimable) at(loaded, [...rulePath, "host"], `namespace ${namespace} may not claim "${host}"; ${whyNotOwned(host, namespace, owned, grants)}`);
-
-    if (claimable && spec.backend) {
-      const previous = defaults.get(host);
-      const service = `${spec.backend.serviceName}:${spec.backend.servicePort}`;
-      if (previous && (previous.service !== service || previous.loaded.doc !== ingress)) {
-        if (previous.loaded.doc !== ingress) {
-          const where = previous.loaded.locate([...base, "backend"]);
-          at(loaded, [...base, "backend"], `is a second default backend for host ${host}, which ${keyOf(previous.loaded.doc)} (${where.file}:${where.line ?? 1}) already gives one; a host has one default backend, so remove one or serve the paths explicitly`);
-        }
-      } else defaults.set(host, { service, loaded });
-    }
-    const certNames = annotations.preSharedCerts?.join(",") ?? "managed";
-    const previousCert = certificates.get(host);
-    if (!claimable) {
-      // Nothing to compare: see above.
-    } else if (previousCert && previousCert.names !== certNames && previousCert.loaded.doc !== ingress)
-      at(loaded, [...rulePath, "host"], `is served with ${certNames === "managed" ? "a managed certificate" : `pre-shared certificates ${certNames}`} here but with ${previousCert.names === "managed" ? "a managed certificate" : `pre-shared certificates ${previousCert.names}`} by ${keyOf(previousCert.loaded.doc)}; a host has one certificate, so agree on one`);
-    else if (!previousCert) certificates.set(host, { names: certNames, loaded });
-
-    rule.http.paths.forEach((entry, p) => {
-      const pathPath = [...rulePath, "http", "paths", p];
-      const normalised = gkePathToMatch(entry.path);
-      if ("problem" in normalised) {
-        at(loaded, [...pathPath, "path"], normalised.problem);
-        return;
-      }
-      const ext = entry.fleetgate;
-      const reserved = `lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host for the front door's health checks through the gateways (the front door answers clients there with 404 itself)`;
-      if (isReservedPath(normalised.match.value)) at(loaded, [...pathPath, "path"], `${JSON.stringify(entry.path)} ${reserved}; serve the route under another path`);
-      for (const [action, field] of [["rewrite", "prefix"], ["rewrite", "path"], ["redirect", "prefix"], ["redirect", "path"]] as const) {
-        const target = ext?.[action]?.[field];
-        if (target !== undefined && isReservedPath(target)) at(loaded, [...pathPath, "fleetgate", action, field], `${JSON.stringify(target)} ${reserved}; ${action} to another path`);
-      }
-      if (ext?.redirect && entry.backend) at(loaded, [...pathPath, "fleetgate", "redirect"], `is set together with a backend; a path either redirects or forwards, so remove one`);
-      const rewriteHost = ext?.rewrite?.host;
-      if (rewriteHost !== undefined && !owns(rewriteHost))
-        at(loaded, [...pathPath, "fleetgate", "rewrite", "host"], `rewrites requests to "${rewriteHost}", which namespace ${namespace} does not own: a gateway that routes by host would hand them to that host's routes, with this team's backend settings; ${whyNotOwned(rewriteHost, namespace, owned, grants)}`);
-      for (const [field, max] of [["prefix", 1024], ["path", 1024], ["host", 255]] as const) {
-        const value = ext?.rewrite?.[field];
-        if (value !== undefined && value.length > max) at(loaded, [...pathPath, "fleetgate", "rewrite", field], `has ${value.length} characters; the front door rewrites to at most ${max} ${cite(urlMapRules)}`);
-      }
-      if (ext?.redirect?.scheme === "http") {
-        if (config.frontDoor === "gcp")
-          at(loaded, [...pathPath, "fleetgate", "redirect", "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
-        else if (ext.redirect.host === undefined)
-          at(loaded, [...pathPath, "fleetgate", "redirect", "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
-      }
-      // Behind AWS the gateways are the front door, and a Gateway API redirect has two codes.
-      const code = ext?.redirect?.statusCode;
-      if (config.frontDoor === "aws" && code !== undefined && !(GATEWAY_REDIRECT_CODES as readonly number[]).includes(code))
-        at(loaded, [...pathPath, "fleetgate", "redirect", "statusCode"], `is ${code}, but behind the AWS front door the clusters' gateways answer the redirect, and a Gateway API redirect is 301 or 302 ${cite(gatewayRedirectCodes)}; use ${code === 308 ? "301, the permanent one" : "302, the temporary one"}`);
-      if (!ext?.redirect && !entry.backend) at(loaded, pathPath, `has no backend; add backend: { serviceName, servicePort } (or a fleetgate.redirect)`);
-      if (entry.backend) checkBackend([...pathPath, "backend"], entry.backend);
-      if (ext?.split) {
-        if (!entry.backend) at(loaded, [...pathPath, "fleetgate", "split"], `needs the path's own backend, which receives the traffic the split does not take`);
-        const total = ext.split.reduce((sum, s) => sum + s.weight, 0);
-        if (total > 100) at(loaded, [...pathPath, "fleetgate", "split"], `gives ${total}% of the traffic away; the weights MUST add up to at most 100 (the path's backend receives the rest)`);
-        if (total === 100) at(loaded, [...pathPath, "fleetgate", "split"], `gives all traffic to the split, so the path's own backend receives none; point the backend at the service that should serve`, "warning");
-        const refs = new Set(entry.backend ? [`${entry.backend.serviceName}:${entry.backend.servicePort}`] : []);
-        ext.split.forEach((s, i) => {
-          checkBackend([...pathPath, "fleetgate", "split", i], s);
-          const ref = `${s.serviceName}:${s.servicePort}`;
-          if (refs.has(ref)) at(loaded, [...pathPath, "fleetgate", "split", i], `sends to ${ref} again; name each backend once`);
-          refs.add(ref);
-        });
-      }
-      const conditions = [
-        ...(ext?.match?.headers ?? []).map((m, i) => ({ m, path: [...pathPath, "fleetgate", "match", "headers", i] })),
-        ...(ext?.match?.queryParams ?? []).map((m, i) => ({ m, path: [...pathPath, "fleetgate", "match", "queryParams", i] })),
-      ];
-      for (const { m, path } of conditions) {
-        if (m.type === "Present" && m.value !== undefined) at(loaded, [...path, "value"], `is set for a Present match, which ignores values; remove it or use type Exact`);
-        if (m.type !== "Present" && m.value === undefined) at(loaded, path, `has no value; give the value to match, or use type Present`);
-        if (m.type === "RegularExpression" && m.value !== undefined && !compiles(m.value)) at(loaded, [...path, "value"], `${JSON.stringify(m.value)} is not a valid regular expression`);
-        // Google's global load balancer refuses regular expressions in header and query matches (they are
-        // for regional and internal ones), and the environment's one URL map would fail for every host.
-        if (m.type === "RegularExpression" && config.frontDoor === "gcp")
-          at(loaded, [...path, "type"], `is RegularExpression, which the GCP front door's global load balancer cannot match ${cite(noRegex)}; use Exact or Present`);
-      }
-      if (normalised.match.type === "Exact" && (ext?.rewrite?.prefix !== undefined || ext?.redirect?.prefix !== undefined))
-        at(loaded, [...pathPath, "fleetgate"], `replaces a prefix, but "${entry.path}" is an exact path; use path instead of prefix, or make the path "${entry.path}/*"`);
-      if (normalised.match.type === "Prefix" && ext?.rewrite?.path !== undefined)
-        at(loaded, [...pathPath, "fleetgate", "rewrite", "path"], `replaces the whole path of every request under "${entry.path}"; use prefix to keep what follows it`);
-
-      if (!claimable) return;
-      const claimKey = `${host} ${matchKey(routeMatch(normalised.match, ext))}`;
-      const previous = claims.get(claimKey);
-      if (previous) {
-        const where = previous.loaded.locate(previous.path);
-        at(loaded, [...pathPath, "path"], `${host}${entry.path ?? "/*"}${ext?.match?.method !== undefined ? ` for ${ext.match.method}` : ""} is already claimed by ${keyOf(previous.loaded.doc)} at ${where.file}:${where.line ?? 1}; one host and path have one owner, so remove one of them or tell them apart with fleetgate.match (another method, headers or query parameters)`);
-      } else claims.set(claimKey, { loaded, path: [...pathPath, "path"] });
-    });
-  });
-}
-
-/** Why a namespace does not own a host, and what to do: the grant that wins over its own, or its grants. */
-function whyNotOwned(host: string, namespace: string, owned: readonly string[], grants: readonly HostGrant[]): string {
-  const winner = ownersOf(host, grants).grants[0];
-  const own = owned.find((pattern) => hostMatchesPattern(host, pattern));
-  if (winner && own !== undefined)
-    return `the admin grants it to namespace ${winner.namespace} by "${winner.pattern}" (${configPath(...(winner.path as [string, ...(string | number)[]]))}), which is more specific than this namespace's "${own}" and wins; use another host, or ask the admin to grant it to both`;
-  return `${owned.length ? `the admin allows it ${owned.join(", ")}` : "the admin allows it no host names"} (fleetgate:hostOwnership); ask the admin, or use a host the namespace owns`;
-}
 
 function sentence(message: string): string {
   return /[.?!]$/.test(message) ? message : `${message}.`;
