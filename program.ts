@@ -14,6 +14,7 @@ import { redactDiagnostics } from "./spec/redact";
 import { readEnvironmentFiles, readStackFile } from "./spec/read-files";
 
 // Which config keys are secret is known to the SDK but not exported in its typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a module the SDK's exports map leaves out, read as CommonJS
 const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
 
 /**
@@ -27,7 +28,7 @@ export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() 
   const neighbours = repositoryNeighbours(root, environment, planEnvironment);
   const result = planEnvironment({ environment, stack, files: readEnvironmentFiles(root, environment), neighbours });
 
-  for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) pulumi.log.warn(formatDiagnostic(warning));
+  for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) void pulumi.log.warn(formatDiagnostic(warning));
   if (!result.plan) throw new pulumi.RunError(new InvalidSpecError(result.diagnostics).message);
   const plan = result.plan;
 
@@ -35,7 +36,7 @@ export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() 
   const now = new Date();
   const check = checkTrust({ trust: plan.trust, rootCaCert: stack.values.rootCaCert, previous: await readPreviousDeployment(environment), now, locate: (path) => stack.locate(path) });
   const diagnostics = redactDiagnostics(check.diagnostics, stack);
-  for (const warning of diagnostics.filter((d) => d.severity === "warning")) pulumi.log.warn(formatDiagnostic(warning));
+  for (const warning of diagnostics.filter((d) => d.severity === "warning")) void pulumi.log.warn(formatDiagnostic(warning));
   if (diagnostics.some((d) => d.severity === "error")) throw new pulumi.RunError(new InvalidSpecError(diagnostics).message);
 
   const fleet = new FleetIngress(environment, { plan: { ...plan, trust: check.trust }, secrets: secretsFromConfig(new pulumi.Config("fleetgate")) });
@@ -43,7 +44,7 @@ export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() 
   if (check.signingRootNotAfter === undefined)
     fleet.trust.apply((record) => {
       const warning = recordedExpiryWarning(check.trust, record, now);
-      if (warning) pulumi.log.warn(warning);
+      if (warning) void pulumi.log.warn(warning);
     });
 
   return {

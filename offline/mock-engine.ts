@@ -148,7 +148,8 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const cloud = options.cloud ?? instantCloud;
   // The registration being answered: the monitor hands it to `newResource` synchronously.
   let answering: { registration: Registration; provider: RegisteredResource | undefined } | undefined;
-  pulumi.runtime.setMocks(
+  // setMocks is async in name only: it installs the mocks before it returns.
+  void pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
         if (args.type === STACK_REFERENCE) return readStackReference(args.inputs, `organization/${options.project ?? "fleetgate"}/${options.stack}`, options.previousOutputs);

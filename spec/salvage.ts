@@ -14,7 +14,7 @@ import type { PathSegment } from "./diagnostics";
 
 /** Parses `value` with `schema`, leaving out what failed; undefined when nothing parseable remains. */
 export function salvage<T>(schema: z.ZodType<T>, value: unknown, rounds = 8): T | undefined {
-  let current = structuredClone(value);
+  const current = structuredClone(value);
   const removed = new Set<string>();
   for (let round = 0; round < rounds; round++) {
     const result = schema.safeParse(current);

@@ -150,7 +150,6 @@ export class Simulation implements Cloud {
     this.clock = options.clock;
     this.world = options.world;
     this.prior = options.state;
-    const self = this;
     this.context = {
       clock: this.clock,
       world: this.world,
@@ -168,20 +167,20 @@ export class Simulation implements Cloud {
         for (const waiter of [...this.waiters]) waiter();
         this.clock.touch();
       },
-      until(ready, ms, timeout) {
+      until: (ready, ms, timeout) => {
         if (ready()) return Promise.resolve();
         return new Promise((done, fail) => {
-          const timer = self.clock.later(ms, "timeout", () => {
-            self.waiters.delete(check);
+          const timer = this.clock.later(ms, "timeout", () => {
+            this.waiters.delete(check);
             fail(new Error(timeout()));
           });
           const check = () => {
             if (!ready()) return;
-            self.waiters.delete(check);
-            self.clock.cancel(timer);
+            this.waiters.delete(check);
+            this.clock.cancel(timer);
             done();
           };
-          self.waiters.add(check);
+          this.waiters.add(check);
         });
       },
       providerInputs: (resource) => {

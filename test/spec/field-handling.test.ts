@@ -14,7 +14,7 @@ import { awsFixture } from "../components/aws/aws-fixture";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 import { upstreamFields } from "./upstream-fields";
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 const shop = (f: SpecFixture) => f.files["shop/shop.yaml"]!;
 const web = (f: SpecFixture): Doc => shop(f)[0] as Doc;

@@ -12,7 +12,7 @@ import type { FleetPlan, HostPlan } from "../../spec/plan";
 import { awsFixture } from "../components/aws/aws-fixture";
 import { baseFixture, planFixture, sourceFiles, type SpecFixture } from "./fixtures";
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 const GATEWAY_FILE = "fleetgate-gateway/gateway.yaml";
 const CLASS = "gke-l7-global-external-managed-mc";

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { awsFixture } from "../components/aws/aws-fixture";
 import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
 
-type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Doc = Record<string, any>;
 
 const shop = (f: SpecFixture) => f.files["shop/shop.yaml"]!;
 const web = (f: SpecFixture): Doc => shop(f)[0] as Doc;
