@@ -24,7 +24,7 @@ export const namespaceRequired: Contract = {
   subject: "Namespaced objects",
   rule: "an object can be created only in a namespace that exists",
   source: { title: "Kubernetes: Namespaces", url: "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/" },
-  checkedIn: { engine: "every namespaced object creation in the simulated clusters (teams' namespaces exist there, as the README requires)" },
+  checkedIn: { engine: "every namespaced object creation in the simulated clusters (teams' namespaces exist there, as docs/operating.md requires)" },
 };
 
 export const gatewayApiCrds: Contract = {

@@ -1,6 +1,6 @@
 /**
  * The workflows' trust model, in one place: which workflow runs on which event, which GitHub
- * environments have required reviewers, and which secrets live in which environments. The README's
+ * environments have required reviewers, and which secrets live in which environments. docs/operating.md's
  * setup section names this file; test/review/workflows.test.ts holds .github/workflows to it.
  */
 

@@ -131,11 +131,11 @@ export function signingRootExpiry(args: { readonly trust: TrustPlan; readonly na
       severity: "error",
       message:
         `${name} expired on ${day(notAfter)}: the intermediates it signs are no longer valid, and workloads of different clusters refuse each other. ` +
-        `Rotate at once: set fleetgate:trust.emergencyRotation (saying why) to make a new root sign without the usual order (README, "Rotating the root").`,
+        `Rotate at once: set fleetgate:trust.emergencyRotation (saying why) to make a new root sign without the usual order (docs/operating.md, "Rotating the root").`,
     };
   const step = args.rotating
-    ? `A rotation is under way: make the new root sign once every cluster trusts it, then retire this one (README, "Rotating the root").`
-    : `Start its rotation now: ${trust.root.source === "generate" ? `list generation ${nextGeneration(trust)} in fleetgate:trust.root.additionalTrustedGenerations` : "add the new root to fleetgate:trust.additionalTrustedRoots"} and deploy (README, "Rotating the root").`;
+    ? `A rotation is under way: make the new root sign once every cluster trusts it, then retire this one (docs/operating.md, "Rotating the root").`
+    : `Start its rotation now: ${trust.root.source === "generate" ? `list generation ${nextGeneration(trust)} in fleetgate:trust.root.additionalTrustedGenerations` : "add the new root to fleetgate:trust.additionalTrustedRoots"} and deploy (docs/operating.md, "Rotating the root").`;
   const capped = expiry.daysLeft * 24 < intermediateHours ? ` Until then each intermediate is issued only until a day before that date, shorter than the ${intermediateHours / 24} days configured.` : "";
   return {
     severity: "warning",

@@ -4,7 +4,7 @@
  * states, DNS records, load balancer parts). Plain JSON, so that one run's world is the next run's start,
  * and several stacks can share one world (as they share a GCP project or an AWS account).
  *
- * The world starts as the admin's prerequisites say (the README's "What each cluster must already
+ * The world starts as the admin's prerequisites say (docs/operating.md's "What each cluster must already
  * have"): the Gateway API CRDs, the teams' namespaces, nodes in every listed zone, the AWS Load Balancer
  * Controller on EKS, GKE's NEG controller on GKE, and the multi-cluster Services CRDs only where
  * `multiClusterServices` says [kubernetes.mcs-crds]. A test may change it (a zone without nodes, an older
