@@ -352,12 +352,64 @@ function matchConditions(m: HTTPRouteMatch, at: PathSegment[], ctx: HttpRouteCon
  * half (see halfAction); undefined when something in it is refused.
  */
 function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule, r: number, ctx: HttpRouteContext, problems: Problem[]): P.RouteActionPlan | undefined {
-  const problem = (path: PathSegment[], message: string) => problems.push({ path, message });
+  const problem: Report = (path, message) => problems.push({ path, message });
   const base: PathSegment[] = ["spec", "rules", r];
   const label = ruleLabel(rule, r);
   const before = problems.length;
+  checkFilterTypes(rule.filters ?? [], base, label, problem);
+  const redirect = filterAt(rule, "requestRedirect");
+  const rewrite = filterAt(rule, "urlRewrite");
+  const refs = rule.backendRefs ?? [];
+  checkPathFilters(rule.matches, redirect, rewrite, base, label, problem);
+
+  if (redirect) {
+    checkRedirect(redirect, refs.length > 0, ctx.frontDoor, base, problem);
+    return problems.length > before ? undefined : redirectAction(redirect.value);
+  }
+  if (refs.length === 0) {
+    problem([...base], `has no backendRefs and no RequestRedirect filter; add backendRefs: [{ name: <service>, port: <port> }]`);
+    return undefined;
+  }
+  const backends = refs.map((ref, i) => backendOf(loaded, ref, [...base, "backendRefs", i], ctx, problem));
+  const percents = splitPercents(refs, loaded.doc.metadata.namespace, base, label, problem);
+  if (rewrite) checkRewrite(rewrite, rule.matches, ctx.frontDoor, base, problem);
+  const timeoutMillis = ruleTimeoutMillis(rule.timeouts, base, problem);
+  if (problems.length > before || backends.some((b) => b === undefined)) return undefined;
+
+  const planned = backends as P.BackendRefPlan[];
+  return forwardAction({
+    backends: planned,
+    percents,
+    timeoutMillis,
+    // As a MultiClusterIngress path does, a rule retries as its first backend's service declares.
+    retries: ctx.services.get(planned[0]!.service)?.doc.spec.fleetgate?.retries,
+    rewrite: rewrite?.value,
+    requestHeaders: filterAt(rule, "requestHeaderModifier")?.value,
+    responseHeaders: filterAt(rule, "responseHeaderModifier")?.value,
+  });
+}
+
+/** Reports a problem at a path of the document. */
+type Report = (path: PathSegment[], message: string) => void;
+type RuleFilter = NonNullable<HTTPRouteRule["filters"]>[number];
+type FilterField = "requestRedirect" | "urlRewrite" | "requestHeaderModifier" | "responseHeaderModifier";
+/** A rule's first filter with a field set, and its index among the rule's filters. */
+interface FilterAt<F extends FilterField> {
+  readonly index: number;
+  readonly value: NonNullable<RuleFilter[F]>;
+}
+type HeaderModifier = { set?: { name: string; value: string }[]; add?: { name: string; value: string }[]; remove?: string[] };
+type ServiceRetries = NonNullable<NonNullable<MultiClusterService["spec"]["fleetgate"]>["retries"]>;
+
+function filterAt<F extends FilterField>(rule: HTTPRouteRule, field: F): FilterAt<F> | undefined {
+  const index = (rule.filters ?? []).findIndex((f) => f[field] !== undefined);
+  return index === -1 ? undefined : { index, value: rule.filters![index]![field]! };
+}
+
+/** Refuses a filter type given twice (a rule takes each once) and the types no front door can honour: RequestMirror and ExtensionRef. */
+function checkFilterTypes(filters: readonly RuleFilter[], base: PathSegment[], label: string, problem: Report): void {
   const byType = new Map<string, number>();
-  (rule.filters ?? []).forEach((f, i) => {
+  filters.forEach((f, i) => {
     const at: PathSegment[] = [...base, "filters", i];
     const first = byType.get(f.type);
     if (first !== undefined) problem([...at, "type"], `is ${f.type} again (filters[${first}]); a rule takes each filter type once, so merge them`);
@@ -366,17 +418,11 @@ function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule,
       problem([...at, "type"], `is RequestMirror, which ${label} cannot have: Fleetgate's front doors do not mirror requests (the plan the GCP URL map and the gateways are built from carries no mirror), so the mirror would be silently missing; remove the filter`);
     if (f.type === "ExtensionRef") problem([...at, "type"], `is ExtensionRef, which Fleetgate cannot honour: it knows no extension filters; remove the filter`);
   });
-  const filterOf = <T extends "requestRedirect" | "urlRewrite" | "requestHeaderModifier" | "responseHeaderModifier">(field: T) => {
-    const index = (rule.filters ?? []).findIndex((f) => f[field] !== undefined);
-    return index === -1 ? undefined : { index, value: rule.filters![index]![field]! };
-  };
-  const redirect = filterOf("requestRedirect");
-  const rewrite = filterOf("urlRewrite");
-  const requestHeaders = filterOf("requestHeaderModifier");
-  const responseHeaders = filterOf("responseHeaderModifier");
-  const refs = rule.backendRefs ?? [];
-  const prefixOnly = rule.matches.every((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix");
+}
 
+/** Refuses a redirect beside a rewrite, a prefix replacement under a match that is not a PathPrefix, and a target under the reserved path. */
+function checkPathFilters(matches: readonly HTTPRouteMatch[], redirect: FilterAt<"requestRedirect"> | undefined, rewrite: FilterAt<"urlRewrite"> | undefined, base: PathSegment[], label: string, problem: Report): void {
+  const prefixOnly = matches.every((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix");
   if (redirect && rewrite) problem([...base, "filters", rewrite.index, "type"], `is URLRewrite beside a RequestRedirect (filters[${redirect.index}]); a rule either redirects or forwards, so keep one`);
   for (const m of [redirect, rewrite]) {
     const path = m?.value.path;
@@ -386,85 +432,105 @@ function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule,
     if (target !== undefined && isReservedPath(target))
       problem([...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path"], `${JSON.stringify(target)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host; send the request to another path`);
   }
+}
 
-  if (redirect) {
-    const at: PathSegment[] = [...base, "filters", redirect.index, "requestRedirect"];
-    const value = redirect.value;
-    if (refs.length > 0) problem([...base, "backendRefs"], `is set beside a RequestRedirect filter; a rule either redirects or forwards, so remove one`);
-    if (value.scheme === "http" && ctx.frontDoor === "gcp") problem([...at, "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
-    else if (value.scheme === "http" && value.hostname === undefined) problem([...at, "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
-    if (value.scheme !== "http" && value.hostname === undefined && value.path === undefined)
-      problem(at, `changes neither the host nor the path, and every host is served over HTTPS already, so it would send the client back to the same URL; give hostname or path`);
-    const defaultPort = value.scheme === "http" ? 80 : 443;
-    if (value.port !== undefined && value.port !== defaultPort) problem([...at, "port"], `is ${value.port}, but the front doors serve ${value.scheme ?? "https"} on ${defaultPort} only; leave port out`);
-    if (problems.length > before) return undefined;
-    return {
-      kind: "redirect",
-      ...(value.scheme !== undefined ? { scheme: value.scheme } : {}),
-      ...(value.hostname !== undefined ? { host: value.hostname } : {}),
-      ...(value.path?.type === "ReplaceFullPath" ? { path: value.path.replaceFullPath! } : {}),
-      ...(value.path?.type === "ReplacePrefixMatch" ? { prefix: value.path.replacePrefixMatch! } : {}),
-      statusCode: value.statusCode,
-    };
-  }
+/** Refuses a redirect the front doors would answer wrongly: beside backends, to http where it cannot or would loop, to the same URL, or to another port. */
+function checkRedirect(redirect: FilterAt<"requestRedirect">, hasBackends: boolean, frontDoor: HttpRouteContext["frontDoor"], base: PathSegment[], problem: Report): void {
+  const at: PathSegment[] = [...base, "filters", redirect.index, "requestRedirect"];
+  const value = redirect.value;
+  if (hasBackends) problem([...base, "backendRefs"], `is set beside a RequestRedirect filter; a rule either redirects or forwards, so remove one`);
+  if (value.scheme === "http" && frontDoor === "gcp") problem([...at, "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
+  else if (value.scheme === "http" && value.hostname === undefined) problem([...at, "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
+  if (value.scheme !== "http" && value.hostname === undefined && value.path === undefined)
+    problem(at, `changes neither the host nor the path, and every host is served over HTTPS already, so it would send the client back to the same URL; give hostname or path`);
+  const defaultPort = value.scheme === "http" ? 80 : 443;
+  if (value.port !== undefined && value.port !== defaultPort) problem([...at, "port"], `is ${value.port}, but the front doors serve ${value.scheme ?? "https"} on ${defaultPort} only; leave port out`);
+}
 
-  if (refs.length === 0) {
-    problem([...base], `has no backendRefs and no RequestRedirect filter; add backendRefs: [{ name: <service>, port: <port> }]`);
-    return undefined;
-  }
-  const backends = refs.map((ref, i) => backendOf(loaded, ref, [...base, "backendRefs", i], ctx, problem));
+/** The redirect plan of a RequestRedirect filter that passed its checks: only what it sets, and its status code. */
+function redirectAction(value: FilterAt<"requestRedirect">["value"]): P.RouteActionPlan {
+  return {
+    kind: "redirect",
+    ...(value.scheme !== undefined ? { scheme: value.scheme } : {}),
+    ...(value.hostname !== undefined ? { host: value.hostname } : {}),
+    ...(value.path?.type === "ReplaceFullPath" ? { path: value.path.replaceFullPath! } : {}),
+    ...(value.path?.type === "ReplacePrefixMatch" ? { prefix: value.path.replacePrefixMatch! } : {}),
+    statusCode: value.statusCode,
+  };
+}
+
+/** Each backend's share in percent; refuses all-zero weights, shares that are not whole percents (the front doors split in whole percents) and a backend named twice. */
+function splitPercents(refs: readonly HTTPBackendRef[], namespace: string, base: PathSegment[], label: string, problem: Report): number[] {
   const total = refs.reduce((sum, ref) => sum + ref.weight, 0);
   if (total === 0) problem([...base, "backendRefs"], `gives every backend weight 0, so ${label} would answer every request with an error; give at least one backend a weight above 0`);
   const percents = refs.map((ref) => (total === 0 ? 0 : (ref.weight * 100) / total));
   if (total > 0 && percents.some((p) => !Number.isInteger(p)))
     problem([...base, "backendRefs"], `splits by weights ${refs.map((ref) => ref.weight).join(", ")}, which come to ${percents.map((p) => `${Math.round(p * 100) / 100}%`).join(", ")}; the front doors split in whole percents, so use weights whose shares are whole percents (e.g. ${refs.length === 2 ? "50 and 50, or 90 and 10" : "weights that add up to 100"})`);
   refs.forEach((ref, i) => {
-    const key = `${ref.namespace ?? loaded.doc.metadata.namespace}/${ref.name}:${ref.port}`;
-    const first = refs.findIndex((other) => `${other.namespace ?? loaded.doc.metadata.namespace}/${other.name}:${other.port}` === key);
+    const key = `${ref.namespace ?? namespace}/${ref.name}:${ref.port}`;
+    const first = refs.findIndex((other) => `${other.namespace ?? namespace}/${other.name}:${other.port}` === key);
     if (first < i) problem([...base, "backendRefs", i], `sends to ${key} again (backendRefs[${first}]); name each backend once`);
   });
-  if (rewrite) {
-    const at: PathSegment[] = [...base, "filters", rewrite.index, "urlRewrite"];
-    for (const [field, value, max] of [["hostname", rewrite.value.hostname, 255], ["path", rewrite.value.path?.replaceFullPath ?? rewrite.value.path?.replacePrefixMatch, 1024]] as const)
-      if (value !== undefined && value.length > max) problem([...at, field], `has ${value.length} characters; the front door rewrites to at most ${max}`);
-    // The URL map rewrites a matched prefix (pathPrefixRewrite); only under an exact match is that the whole path.
-    if (rewrite.value.path?.type === "ReplaceFullPath" && ctx.frontDoor === "gcp" && rule.matches.some((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix"))
-      problem([...at, "path", "type"], `is ReplaceFullPath under a PathPrefix match, which the GCP front door cannot express exactly: its URL map rewrites only the prefix a route matched, so /x/y would keep its /y; use ReplacePrefixMatch, or Exact matches`);
-  }
-  const timeouts = rule.timeouts;
+  return percents;
+}
+
+/** Refuses a rewrite longer than the front door takes, and a full-path rewrite under a PathPrefix match, which the GCP URL map cannot express. */
+function checkRewrite(rewrite: FilterAt<"urlRewrite">, matches: readonly HTTPRouteMatch[], frontDoor: HttpRouteContext["frontDoor"], base: PathSegment[], problem: Report): void {
+  const at: PathSegment[] = [...base, "filters", rewrite.index, "urlRewrite"];
+  for (const [field, value, max] of [["hostname", rewrite.value.hostname, 255], ["path", rewrite.value.path?.replaceFullPath ?? rewrite.value.path?.replacePrefixMatch, 1024]] as const)
+    if (value !== undefined && value.length > max) problem([...at, field], `has ${value.length} characters; the front door rewrites to at most ${max}`);
+  // The URL map rewrites a matched prefix (pathPrefixRewrite); only under an exact match is that the whole path.
+  if (rewrite.value.path?.type === "ReplaceFullPath" && frontDoor === "gcp" && matches.some((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix"))
+    problem([...at, "path", "type"], `is ReplaceFullPath under a PathPrefix match, which the GCP front door cannot express exactly: its URL map rewrites only the prefix a route matched, so /x/y would keep its /y; use ReplacePrefixMatch, or Exact matches`);
+}
+
+/** A rule's timeout in milliseconds, the shorter of request and backendRequest; refuses a backendRequest longer than the whole request. */
+function ruleTimeoutMillis(timeouts: HTTPRouteRule["timeouts"], base: PathSegment[], problem: Report): number | undefined {
   const request = timeouts?.request !== undefined ? durationMillis(timeouts.request) : undefined;
   const backendRequest = timeouts?.backendRequest !== undefined ? durationMillis(timeouts.backendRequest) : undefined;
   if (request !== undefined && backendRequest !== undefined && backendRequest > request)
     problem([...base, "timeouts", "backendRequest"], `is ${timeouts!.backendRequest}, longer than request (${timeouts!.request}); a request to one backend cannot take longer than the whole request: lower it to ${timeouts!.request} at most`);
-  if (problems.length > before || backends.some((b) => b === undefined)) return undefined;
+  return request !== undefined && backendRequest !== undefined ? Math.min(request, backendRequest) : (request ?? backendRequest);
+}
 
-  const planned = (backends as P.BackendRefPlan[]).map((b, i) => ({ ...b, weight: percents[i]! })).filter((b) => b.weight > 0);
+/** The forward plan of a rule that passed its checks: backends by share (those at 0 dropped, sorted so the plan is stable), its timeout, retries, rewrite and header changes. */
+function forwardAction(parts: {
+  readonly backends: readonly P.BackendRefPlan[];
+  readonly percents: readonly number[];
+  readonly timeoutMillis: number | undefined;
+  readonly retries: ServiceRetries | undefined;
+  readonly rewrite: FilterAt<"urlRewrite">["value"] | undefined;
+  readonly requestHeaders: HeaderModifier | undefined;
+  readonly responseHeaders: HeaderModifier | undefined;
+}): P.RouteActionPlan {
+  const planned = parts.backends.map((b, i) => ({ ...b, weight: parts.percents[i]! })).filter((b) => b.weight > 0);
   const sorted = planned.sort((a, b) => compareText(`${a.service}:${String(a.port).padStart(5, "0")}`, `${b.service}:${String(b.port).padStart(5, "0")}`));
-  // As a MultiClusterIngress path does, a rule retries as its first backend's service declares.
-  const primary = ctx.services.get((backends[0] as P.BackendRefPlan).service)?.doc.spec.fleetgate?.retries;
-  const timeoutMillis = request !== undefined && backendRequest !== undefined ? Math.min(request, backendRequest) : (request ?? backendRequest);
-  const headerActions = (m: { set?: { name: string; value: string }[]; add?: { name: string; value: string }[]; remove?: string[] }): P.HeaderActionsPlan => ({
-    set: sortKeys(Object.fromEntries((m.set ?? []).map((h) => [h.name, h.value]))),
-    add: sortKeys(Object.fromEntries((m.add ?? []).map((h) => [h.name, h.value]))),
-    remove: [...(m.remove ?? [])].sort(),
-  });
-  const rewriteValue = rewrite?.value;
+  const { retries, rewrite } = parts;
   return {
     kind: "forward",
     backends: sorted,
-    ...(timeoutMillis !== undefined ? { timeoutSeconds: timeoutMillis / 1000 } : {}),
-    ...(primary ? { retries: { attempts: primary.attempts, ...(primary.perTryTimeout !== undefined ? { perTryTimeoutSeconds: durationMillis(primary.perTryTimeout) / 1000 } : {}), on: [...new Set(primary.on)].sort() } } : {}),
-    ...(rewriteValue && (rewriteValue.hostname !== undefined || rewriteValue.path !== undefined)
+    ...(parts.timeoutMillis !== undefined ? { timeoutSeconds: parts.timeoutMillis / 1000 } : {}),
+    ...(retries ? { retries: { attempts: retries.attempts, ...(retries.perTryTimeout !== undefined ? { perTryTimeoutSeconds: durationMillis(retries.perTryTimeout) / 1000 } : {}), on: [...new Set(retries.on)].sort() } } : {}),
+    ...(rewrite && (rewrite.hostname !== undefined || rewrite.path !== undefined)
       ? {
           rewrite: {
-            ...(rewriteValue.hostname !== undefined ? { host: rewriteValue.hostname } : {}),
-            ...(rewriteValue.path?.type === "ReplaceFullPath" ? { path: rewriteValue.path.replaceFullPath! } : {}),
-            ...(rewriteValue.path?.type === "ReplacePrefixMatch" ? { prefix: rewriteValue.path.replacePrefixMatch! } : {}),
+            ...(rewrite.hostname !== undefined ? { host: rewrite.hostname } : {}),
+            ...(rewrite.path?.type === "ReplaceFullPath" ? { path: rewrite.path.replaceFullPath! } : {}),
+            ...(rewrite.path?.type === "ReplacePrefixMatch" ? { prefix: rewrite.path.replacePrefixMatch! } : {}),
           },
         }
       : {}),
-    ...(requestHeaders ? { requestHeaders: headerActions(requestHeaders.value) } : {}),
-    ...(responseHeaders ? { responseHeaders: headerActions(responseHeaders.value) } : {}),
+    ...(parts.requestHeaders ? { requestHeaders: headerActions(parts.requestHeaders) } : {}),
+    ...(parts.responseHeaders ? { responseHeaders: headerActions(parts.responseHeaders) } : {}),
+  };
+}
+
+/** A header modifier as the plan's header actions, keys sorted so the plan is stable. */
+function headerActions(m: HeaderModifier): P.HeaderActionsPlan {
+  return {
+    set: sortKeys(Object.fromEntries((m.set ?? []).map((h) => [h.name, h.value]))),
+    add: sortKeys(Object.fromEntries((m.add ?? []).map((h) => [h.name, h.value]))),
+    remove: [...(m.remove ?? [])].sort(),
   };
 }
 

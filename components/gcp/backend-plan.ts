@@ -230,135 +230,189 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
 
   const backendServices: BackendServiceSpec[] = [];
   const targets: Record<string, WeightedTarget[]> = {};
-  const internetClusters = new Set<string>();
-
   for (const service of plan.services)
     for (const port of service.ports) {
       const key = refKey({ service: service.key, port: port.port });
       if (!routed.has(key)) continue;
-      const serving = service.clusters.map((sc) => ({ ...sc, plan: clusterOf(clusters, sc.cluster) }));
-      const gke = serving.filter((s) => s.plan.provider === "gke");
-      const others = serving.filter((s) => s.plan.provider !== "gke");
-      const settings = serviceSettings(frontDoor, service, port.backend);
-      const split: WeightedTarget[] = [];
-      const dispatch = gke.length > 0 && dispatching(key, gke.map((s) => s.plan));
-      const healthCheck = serviceHealthCheck(env, service, port, dispatch);
-      // Tells each gateway's dispatch listener which backend the URL map chose (components/dispatch.ts).
-      const zonalSettings = dispatch ? { ...settings, customRequestHeaders: [...(settings.customRequestHeaders ?? []), dispatchHeaderEntry(key)] } : settings;
-      if (gke.length > 0) {
-        backendServices.push({
-          key,
-          logicalName: logicalName(env, "backend", ...backendNameParts(service.key, port.port)),
-          name: backendName(env, service.key, port.port),
-          description: `Fleetgate ${env}: ${key} through the gateways of its GKE clusters`,
-          backendKey: key,
-          kind: "zonal",
-          protocol: "HTTP",
-          backends: withCapacity(gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight))),
-          healthCheck,
-          settings: zonalSettings,
-          clusters: gke.map((s) => s.cluster),
-        });
-        split.push({ backendService: key, weight: gke.reduce((sum, s) => sum + s.weight, 0) });
-      }
-      for (const other of others) {
-        internetClusters.add(other.cluster);
-        const internetKey = `${key}@${other.cluster}`;
-        backendServices.push({
-          key: internetKey,
-          logicalName: logicalName(env, "backend", ...backendNameParts(service.key, port.port, other.cluster)),
-          name: cloudName(env, ...backendNameParts(service.key, port.port, other.cluster)),
-          description: `Fleetgate ${env}: ${key} through the public gateway of ${other.cluster}`,
-          backendKey: key,
-          kind: "internet",
-          protocol: internetProtocol(other.plan),
-          backends: [],
-          internetCluster: other.cluster,
-          // Outlier detection applies to NEGs of endpoints GCP can eject, which excludes internet NEGs.
-          settings: withoutOutlierDetection(settings),
-          clusters: [other.cluster],
-        });
-        split.push({ backendService: internetKey, weight: other.weight });
-      }
-      targets[key] = split;
+      const serving = service.clusters.map((sc): ServingCluster => ({ cluster: sc.cluster, weight: sc.weight, plan: clusterOf(clusters, sc.cluster) }));
+      const portBackends = servicePortBackends(env, frontDoor, service, port, serving);
+      backendServices.push(...portBackends.backendServices);
+      targets[key] = portBackends.split;
     }
-
-  // The catch-all: the gateways answer what no route matches with 404. Without GKE clusters, the non-GKE
-  // gateways answer it.
-  const gateways = plan.clusters.filter((c) => c.gateway !== undefined);
-  const gkeGateways = gateways.filter((c) => c.provider === "gke");
-  const catchAll: WeightedTarget[] = [];
-  const catchAllSettings: BackendServiceSettings = {
-    timeoutSec: 30,
-    ...(frontDoor.securityPolicy !== undefined ? { securityPolicy: securityPolicyPath(frontDoor.project, frontDoor.securityPolicy) } : {}),
-    enableCdn: false,
-    logConfig: logConfig(frontDoor.logSampleRate),
-  };
-  if (gkeGateways.length > 0) {
-    const dispatch = dispatching(CATCH_ALL, gkeGateways);
-    const members = catchAllBackends(env, frontDoor, gkeGateways);
-    backendServices.push({
-      key: CATCH_ALL,
-      logicalName: logicalName(env, "backend", ...catchAllNameParts()),
-      name: cloudName(env, ...catchAllNameParts()),
-      description: `Fleetgate ${env}: requests no host or route matches, answered by one gateway per region`,
-      kind: "zonal",
-      protocol: "HTTP",
-      backends: members,
-      healthCheck: {
-        logicalName: logicalName(env, "health", "gateway"),
-        name: cloudName(env, "gateway"),
-        description: `Fleetgate ${env}: the readiness of each gateway itself`,
-        requestPath: GATEWAY_READINESS.path,
-        port: GATEWAY_READINESS.port,
-        checkIntervalSec: 5,
-        timeoutSec: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 2,
-      },
-      // A tag no dispatch rule matches: the gateways answer 404, whatever tag a client sent.
-      settings: dispatch ? { ...catchAllSettings, customRequestHeaders: [dispatchHeaderEntry(CATCH_ALL_TAG)] } : catchAllSettings,
-      clusters: [...new Set(members.map((b) => b.cluster))],
-    });
-    catchAll.push({ backendService: CATCH_ALL, weight: 1 });
-  } else
-    for (const cluster of gateways) {
-      internetClusters.add(cluster.name);
-      const key = `${CATCH_ALL}@${cluster.name}`;
-      backendServices.push({
-        key,
-        logicalName: logicalName(env, "backend", ...catchAllNameParts(cluster.name)),
-        name: cloudName(env, ...catchAllNameParts(cluster.name)),
-        description: `Fleetgate ${env}: requests no host or route matches, answered by the public gateway of ${cluster.name}`,
-        kind: "internet",
-        protocol: internetProtocol(cluster),
-        backends: [],
-        internetCluster: cluster.name,
-        settings: catchAllSettings,
-        clusters: [cluster.name],
-      });
-      catchAll.push({ backendService: key, weight: cluster.drained ? 0 : 1 });
-    }
-
-  const internetNegs = [...internetClusters].sort().map((name): InternetNegSpec => {
-    const cluster = clusterOf(clusters, name);
-    if (cluster.gateway?.publicHostname === undefined)
-      throw new Error(`cluster "${name}" is not a GKE cluster, so the GCP front door reaches it through an internet NEG, but its gateway has no publicHostname; set fleetgate:clusters[].gateway.publicHostname`);
-    return { cluster: name, logicalName: logicalName(env, "internet-neg", name), name: negName(env, name), fqdn: cluster.gateway.publicHostname, port: cluster.gateway.publicPort };
-  });
+  const catchAll = catchAllBackendServices(env, frontDoor, plan.clusters.filter((c) => c.gateway !== undefined));
+  backendServices.push(...catchAll.backendServices);
+  const internetNegs = internetNegsOf(env, clusters, backendServices);
 
   const sorted = backendServices.sort((a, b) => compare(a.key, b.key));
-  assertUniqueNames("backend services", sorted.map((b) => [b.key, b.name] as const));
-  assertUniqueNames("backend services (logical names)", sorted.map((b) => [b.key, b.logicalName] as const));
-  assertUniqueNames("health checks", sorted.flatMap((b) => (b.healthCheck ? [[b.backendKey ?? b.key, b.healthCheck.name] as const] : [])));
+  assertUniqueBackendNames(sorted);
   return {
     project: frontDoor.project,
     backendServices: sorted,
     internetNegs,
     firewalls: planFirewalls(plan, frontDoor),
     targets: Object.fromEntries(Object.entries(targets).sort(([a], [b]) => compare(a, b))),
-    catchAll,
+    catchAll: catchAll.split,
   };
+}
+
+/** A cluster that serves a service, with its weight and its plan. */
+interface ServingCluster {
+  readonly cluster: string;
+  readonly weight: number;
+  readonly plan: ClusterPlan;
+}
+
+/** Backend services and the weighted split over them, for one service port or for the catch-all. */
+interface BackendsAndSplit {
+  readonly backendServices: BackendServiceSpec[];
+  readonly split: WeightedTarget[];
+}
+
+/** One service port's backend services: one over its GKE clusters' NEGs, one per non-GKE cluster, because GCP mixes no NEG kinds [gcp.backend-kinds]. */
+function servicePortBackends(env: string, frontDoor: GcpFrontDoorPlan, service: ServicePlan, port: ServicePortPlan, serving: readonly ServingCluster[]): BackendsAndSplit {
+  const key = refKey({ service: service.key, port: port.port });
+  const gke = serving.filter((s) => s.plan.provider === "gke");
+  const others = serving.filter((s) => s.plan.provider !== "gke");
+  const settings = serviceSettings(frontDoor, service, port.backend);
+  const backendServices: BackendServiceSpec[] = [];
+  const split: WeightedTarget[] = [];
+  const dispatch = gke.length > 0 && dispatching(key, gke.map((s) => s.plan));
+  const healthCheck = serviceHealthCheck(env, service, port, dispatch);
+  if (gke.length > 0) {
+    backendServices.push(gkeBackendService(env, frontDoor, service.key, port.port, gke, healthCheck, dispatchedSettings(settings, dispatch, key)));
+    split.push({ backendService: key, weight: gke.reduce((sum, s) => sum + s.weight, 0) });
+  }
+  for (const other of others) {
+    const internet = internetBackendService(env, service.key, port.port, other.plan, settings);
+    backendServices.push(internet);
+    split.push({ backendService: internet.key, weight: other.weight });
+  }
+  return { backendServices, split };
+}
+
+/** Tells each gateway's dispatch listener which backend the URL map chose (components/dispatch.ts), when its gateways dispatch. */
+function dispatchedSettings(settings: BackendServiceSettings, dispatch: boolean, key: string): BackendServiceSettings {
+  return dispatch ? { ...settings, customRequestHeaders: [...(settings.customRequestHeaders ?? []), dispatchHeaderEntry(key)] } : settings;
+}
+
+/** A service port's backend service over the gateway NEGs of its GKE clusters, each weighted by capacity scaler so traffic goes nearest-first. */
+function gkeBackendService(env: string, frontDoor: GcpFrontDoorPlan, serviceKey: string, port: number, gke: readonly ServingCluster[], healthCheck: HealthCheckSpec, settings: BackendServiceSettings): BackendServiceSpec {
+  const key = refKey({ service: serviceKey, port });
+  return {
+    key,
+    logicalName: logicalName(env, "backend", ...backendNameParts(serviceKey, port)),
+    name: backendName(env, serviceKey, port),
+    description: `Fleetgate ${env}: ${key} through the gateways of its GKE clusters`,
+    backendKey: key,
+    kind: "zonal",
+    protocol: "HTTP",
+    backends: withCapacity(gke.flatMap((s) => zonalBackends(env, frontDoor, s.plan, s.weight))),
+    healthCheck,
+    settings,
+    clusters: gke.map((s) => s.cluster),
+  };
+}
+
+/** A service port's backend service over one non-GKE cluster's internet NEG, without outlier detection, which GCP applies to no internet NEG. */
+function internetBackendService(env: string, serviceKey: string, port: number, cluster: ClusterPlan, settings: BackendServiceSettings): BackendServiceSpec {
+  const key = refKey({ service: serviceKey, port });
+  return {
+    key: `${key}@${cluster.name}`,
+    logicalName: logicalName(env, "backend", ...backendNameParts(serviceKey, port, cluster.name)),
+    name: cloudName(env, ...backendNameParts(serviceKey, port, cluster.name)),
+    description: `Fleetgate ${env}: ${key} through the public gateway of ${cluster.name}`,
+    backendKey: key,
+    kind: "internet",
+    protocol: internetProtocol(cluster),
+    backends: [],
+    internetCluster: cluster.name,
+    // Outlier detection applies to NEGs of endpoints GCP can eject, which excludes internet NEGs.
+    settings: withoutOutlierDetection(settings),
+    clusters: [cluster.name],
+  };
+}
+
+/** The catch-all, answered with the gateways' 404: over the GKE gateways' NEGs, or without GKE clusters, by each non-GKE gateway. */
+function catchAllBackendServices(env: string, frontDoor: GcpFrontDoorPlan, gateways: readonly ClusterPlan[]): BackendsAndSplit {
+  const gkeGateways = gateways.filter((c) => c.provider === "gke");
+  const settings = catchAllSettings(frontDoor);
+  if (gkeGateways.length > 0)
+    return { backendServices: [zonalCatchAll(env, frontDoor, gkeGateways, settings)], split: [{ backendService: CATCH_ALL, weight: 1 }] };
+  const backendServices = gateways.map((cluster) => internetCatchAll(env, cluster, settings));
+  return { backendServices, split: gateways.map((cluster, i) => ({ backendService: backendServices[i]!.key, weight: cluster.drained ? 0 : 1 })) };
+}
+
+/** The catch-all's settings: no CDN and the front door's security policy and log sampling, because it serves no service of its own. */
+function catchAllSettings(frontDoor: GcpFrontDoorPlan): BackendServiceSettings {
+  return {
+    timeoutSec: 30,
+    ...(frontDoor.securityPolicy !== undefined ? { securityPolicy: securityPolicyPath(frontDoor.project, frontDoor.securityPolicy) } : {}),
+    enableCdn: false,
+    logConfig: logConfig(frontDoor.logSampleRate),
+  };
+}
+
+/** The catch-all over one GKE gateway per region, checked on Istio's readiness port, because only that says the gateway itself is up. */
+function zonalCatchAll(env: string, frontDoor: GcpFrontDoorPlan, gkeGateways: readonly ClusterPlan[], settings: BackendServiceSettings): BackendServiceSpec {
+  const dispatch = dispatching(CATCH_ALL, gkeGateways);
+  const members = catchAllBackends(env, frontDoor, gkeGateways);
+  return {
+    key: CATCH_ALL,
+    logicalName: logicalName(env, "backend", ...catchAllNameParts()),
+    name: cloudName(env, ...catchAllNameParts()),
+    description: `Fleetgate ${env}: requests no host or route matches, answered by one gateway per region`,
+    kind: "zonal",
+    protocol: "HTTP",
+    backends: members,
+    healthCheck: {
+      logicalName: logicalName(env, "health", "gateway"),
+      name: cloudName(env, "gateway"),
+      description: `Fleetgate ${env}: the readiness of each gateway itself`,
+      requestPath: GATEWAY_READINESS.path,
+      port: GATEWAY_READINESS.port,
+      checkIntervalSec: 5,
+      timeoutSec: 5,
+      healthyThreshold: 2,
+      unhealthyThreshold: 2,
+    },
+    // A tag no dispatch rule matches: the gateways answer 404, whatever tag a client sent.
+    settings: dispatch ? { ...settings, customRequestHeaders: [dispatchHeaderEntry(CATCH_ALL_TAG)] } : settings,
+    clusters: [...new Set(members.map((b) => b.cluster))],
+  };
+}
+
+/** The catch-all through one non-GKE gateway's internet NEG, used only when the fleet has no GKE gateway to answer it. */
+function internetCatchAll(env: string, cluster: ClusterPlan, settings: BackendServiceSettings): BackendServiceSpec {
+  return {
+    key: `${CATCH_ALL}@${cluster.name}`,
+    logicalName: logicalName(env, "backend", ...catchAllNameParts(cluster.name)),
+    name: cloudName(env, ...catchAllNameParts(cluster.name)),
+    description: `Fleetgate ${env}: requests no host or route matches, answered by the public gateway of ${cluster.name}`,
+    kind: "internet",
+    protocol: internetProtocol(cluster),
+    backends: [],
+    internetCluster: cluster.name,
+    settings,
+    clusters: [cluster.name],
+  };
+}
+
+/** One internet NEG per non-GKE cluster some backend service reaches, sorted; its gateway must name a public host, the NEG's only endpoint. */
+function internetNegsOf(env: string, clusters: Map<string, ClusterPlan>, backendServices: readonly BackendServiceSpec[]): InternetNegSpec[] {
+  const internetClusters = new Set(backendServices.flatMap((b) => (b.internetCluster !== undefined ? [b.internetCluster] : [])));
+  return [...internetClusters].sort().map((name): InternetNegSpec => {
+    const cluster = clusterOf(clusters, name);
+    if (cluster.gateway?.publicHostname === undefined)
+      throw new Error(`cluster "${name}" is not a GKE cluster, so the GCP front door reaches it through an internet NEG, but its gateway has no publicHostname; set fleetgate:clusters[].gateway.publicHostname`);
+    return { cluster: name, logicalName: logicalName(env, "internet-neg", name), name: negName(env, name), fqdn: cluster.gateway.publicHostname, port: cluster.gateway.publicPort };
+  });
+}
+
+/** Backend service names, logical names and health check names must each be unique, or GCP or Pulumi would refuse the second. */
+function assertUniqueBackendNames(sorted: readonly BackendServiceSpec[]): void {
+  assertUniqueNames("backend services", sorted.map((b) => [b.key, b.name] as const));
+  assertUniqueNames("backend services (logical names)", sorted.map((b) => [b.key, b.logicalName] as const));
+  assertUniqueNames("health checks", sorted.flatMap((b) => (b.healthCheck ? [[b.backendKey ?? b.key, b.healthCheck.name] as const] : [])));
 }
 
 /** A VPC network of GKE clusters: its path, its project and name, and its clusters sorted by name. */

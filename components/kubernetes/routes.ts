@@ -173,26 +173,45 @@ function conditionCount(match: RouteMatchPlan): number {
  */
 export function placeHostRules(host: HostPlan): PlacedRule[] {
   const intents = hostIntents(host);
-  const index = new Map(intents.map((intent, i) => [intent, i]));
-  const isPrefix = (i: RouteIntent) => i.match.path.type === "Prefix";
+  checkPrefixRewrites(host.name, intents);
+  const prefixTier = prefixTierOf(intents);
+  const prefixRules = intents.filter((i) => prefixTier.has(i)).map(prefixTierRule);
+  const bares = barePaths(prefixRules);
+  const guardRules = bares.flatMap((bare) => bareGuards(host.name, intents, bare, prefixRules));
+  const { exactRules, regexExact } = exactTier(intents, bares, prefixRules);
+  const regexRules = regexTier(intents.filter((i) => (isPrefix(i) && !prefixTier.has(i)) || regexExact.has(i)));
 
+  const placed = [...exactRules, ...guardRules, ...prefixRules, ...regexRules];
+  verifyHostRules(host, placed);
+  return placed;
+}
+
+function isPrefix(intent: RouteIntent): boolean {
+  return intent.match.path.type === "Prefix";
+}
+
+/** Refuses prefix rewrites the gateway cannot do exactly: of "/" (Istio glues the replacement to the path), or to a value without a trailing "/" (Gateway API adds one). */
+function checkPrefixRewrites(hostName: string, intents: readonly RouteIntent[]): void {
   for (const intent of intents) {
     const { prefix } = replacementOf(intent.action);
     // Istio hands a prefix rewrite of "/" to Envoy as a plain prefix replacement, which would glue the
     // replacement to the rest of the path ("/x" to "/apix"); the spec means "/api/x".
     if (prefix !== undefined && isPrefix(intent) && intent.match.path.value === "/")
       throw new RouteTranslationError(
-        `${host.name}: route ${intent.key} replaces the prefix "/" of every path with ${JSON.stringify(prefix)}, which the gateway cannot do exactly; ` +
+        `${hostName}: route ${intent.key} replaces the prefix "/" of every path with ${JSON.stringify(prefix)}, which the gateway cannot do exactly; ` +
           `rewrite a narrower prefix (such as /v1/*), or rewrite the full path.`,
       );
     if (prefix !== undefined && isPrefix(intent) && !prefix.endsWith("/"))
       throw new RouteTranslationError(
-        `${host.name}: route ${intent.key} replaces the prefix ${intent.match.path.value} with ${JSON.stringify(prefix)}, which does not end in "/"; ` +
+        `${hostName}: route ${intent.key} replaces the prefix ${intent.match.path.value} with ${JSON.stringify(prefix)}, which does not end in "/"; ` +
           `Gateway API replaces whole path elements, so the gateway would add a "/" the spec does not. End the replacement with "/".`,
       );
   }
+}
 
-  // The prefix tier: routes that need ReplacePrefixMatch, and every earlier prefix route they overlap.
+/** The prefix tier: routes that need ReplacePrefixMatch, and every earlier prefix route they overlap, so those stay ahead of them. */
+function prefixTierOf(intents: readonly RouteIntent[]): Set<RouteIntent> {
+  const index = new Map(intents.map((intent, i) => [intent, i]));
   const prefixTier = new Set(intents.filter((i) => isPrefix(i) && replacementOf(i.action).prefix !== undefined));
   for (let grew = true; grew; ) {
     grew = false;
@@ -203,47 +222,55 @@ export function placeHostRules(host: HostPlan): PlacedRule[] {
           grew = true;
         }
   }
-  const prefixRules: PlacedRule[] = intents
-    .filter((i) => prefixTier.has(i))
-    .map((intent) => {
-      const { prefix, full } = replacementOf(intent.action);
-      const value = istioPrefix(intent.match.path.value);
-      return {
-        intent,
-        path: { type: "PathPrefix", value },
-        ...(full !== undefined ? { pathAction: { kind: "full", path: full } } : prefix !== undefined ? { pathAction: { kind: "prefix", replacement: prefix } } : {}),
-      } satisfies PlacedRule;
-    });
+  return prefixTier;
+}
 
-  // Bare paths the prefix tier would take (`/x` of `/x/`): Exact rules doing what the plan does there.
-  const bares = [...new Set(prefixRules.map((r) => r.intent.match.path.value).filter((v) => v !== "/").map((v) => v.slice(0, -1)))].sort();
-  const exactCopy = (intent: RouteIntent, path: string, guards?: string): PlacedRule => {
-    const changed = replacementOf(intent.action);
-    return {
-      intent,
-      path: { type: "Exact", value: path },
-      ...(changed.full !== undefined || changed.prefix !== undefined ? { pathAction: { kind: "full", path: planResultPath(intent, path) } } : {}),
-      ...(guards !== undefined ? { guards } : {}),
-    };
+/** A prefix-tier rule: a PathPrefix match without the trailing "/" Istio drops, keeping the route's rewrite as Gateway API's. */
+function prefixTierRule(intent: RouteIntent): PlacedRule {
+  const { prefix, full } = replacementOf(intent.action);
+  const value = istioPrefix(intent.match.path.value);
+  return {
+    intent,
+    path: { type: "PathPrefix", value },
+    ...(full !== undefined ? { pathAction: { kind: "full", path: full } } : prefix !== undefined ? { pathAction: { kind: "prefix", replacement: prefix } } : {}),
   };
-  const guardRules: PlacedRule[] = [];
-  for (const bare of bares) {
-    const list: RouteIntent[] = [];
-    for (const intent of intents) {
-      if (!planPathMatches(intent.match.path, bare)) continue;
-      list.push(intent);
-      if (conditionCount(intent.match) === 0) break;
-    }
-    if (!list.some((i) => conditionCount(i.match) === 0))
-      throw new RouteTranslationError(
-        `${host.name}: requests for ${bare} match no route of the spec, but the gateway would send them to ` +
-          `${prefixRules.find((r) => r.intent.match.path.value === `${bare}/`)?.intent.key ?? "a PathPrefix rule"}, because a prefix rewrite or redirect needs a Gateway API PathPrefix match, which also takes ${bare}. ` +
-          `Give the host a default backend or a catch-all route (path /*), or route ${bare} explicitly.`,
-      );
-    guardRules.push(...list.map((intent) => exactCopy(intent, bare, bare)));
-  }
+}
 
-  // Exact paths: the first tier, unless Istio's header/query order on that path differs from the plan's.
+/** Bare paths the prefix tier would take (`/x` of `/x/`), sorted: they need Exact guard rules doing what the plan does there. */
+function barePaths(prefixRules: readonly PlacedRule[]): string[] {
+  return [...new Set(prefixRules.map((r) => r.intent.match.path.value).filter((v) => v !== "/").map((v) => v.slice(0, -1)))].sort();
+}
+
+/** An intent as an Exact rule on one path, its rewrite turned into that path's full-path result (Exact takes no ReplacePrefixMatch). */
+function exactCopy(intent: RouteIntent, path: string, guards?: string): PlacedRule {
+  const changed = replacementOf(intent.action);
+  return {
+    intent,
+    path: { type: "Exact", value: path },
+    ...(changed.full !== undefined || changed.prefix !== undefined ? { pathAction: { kind: "full", path: planResultPath(intent, path) } } : {}),
+    ...(guards !== undefined ? { guards } : {}),
+  };
+}
+
+/** A bare path's guards: Exact copies of the routes that match it, up to the first without conditions; an error if none takes it unconditionally, since the prefix tier would. */
+function bareGuards(hostName: string, intents: readonly RouteIntent[], bare: string, prefixRules: readonly PlacedRule[]): PlacedRule[] {
+  const list: RouteIntent[] = [];
+  for (const intent of intents) {
+    if (!planPathMatches(intent.match.path, bare)) continue;
+    list.push(intent);
+    if (conditionCount(intent.match) === 0) break;
+  }
+  if (!list.some((i) => conditionCount(i.match) === 0))
+    throw new RouteTranslationError(
+      `${hostName}: requests for ${bare} match no route of the spec, but the gateway would send them to ` +
+        `${prefixRules.find((r) => r.intent.match.path.value === `${bare}/`)?.intent.key ?? "a PathPrefix rule"}, because a prefix rewrite or redirect needs a Gateway API PathPrefix match, which also takes ${bare}. ` +
+        `Give the host a default backend or a catch-all route (path /*), or route ${bare} explicitly.`,
+    );
+  return list.map((intent) => exactCopy(intent, bare, bare));
+}
+
+/** Exact paths: the first tier, unless Istio's header/query order on that path differs from the plan's (then they go to the regular-expression tier). */
+function exactTier(intents: readonly RouteIntent[], bares: readonly string[], prefixRules: readonly PlacedRule[]): { exactRules: PlacedRule[]; regexExact: Set<RouteIntent> } {
   const groups = new Map<string, RouteIntent[]>();
   for (const intent of intents) if (intent.match.path.type === "Exact" && !bares.includes(intent.match.path.value)) groups.set(intent.match.path.value, [...(groups.get(intent.match.path.value) ?? []), intent]);
   const exactRules: PlacedRule[] = [];
@@ -255,31 +282,35 @@ export function placeHostRules(host: HostPlan): PlacedRule[] {
     if (sameOrder || coveredByPrefixTier) exactRules.push(...rules);
     else group.forEach((i) => regexExact.add(i));
   }
+  return { exactRules, regexExact };
+}
 
-  // The regular-expression tier, padded so that Istio's length order is the plan's order.
-  const regexIntents = intents.filter((i) => (isPrefix(i) && !prefixTier.has(i)) || regexExact.has(i));
+/** The regular-expression tier, each expression padded with leading "^" so that Istio's length order is the plan's order. */
+function regexTier(regexIntents: readonly RouteIntent[]): PlacedRule[] {
   const natural = regexIntents.map((i) => escapeRegex(i.match.path.value) + (isPrefix(i) ? ".*" : ""));
-  const lengths = natural.map((n) => n.length);
-  // Istio compares method, then header, then query counts only between equally long expressions: a
-  // rule that already wins on those may be as long as the later rule; otherwise it must be strictly longer.
-  const winsTie = (a: RouteIntent, b: RouteIntent) => {
-    const [ka, kb] = [a, b].map((intent) => [intent.match.method !== undefined ? 1 : 0, intent.match.headers.length, intent.match.queryParams.length]);
-    const differs = ka!.findIndex((v, i) => v !== kb![i]);
-    return differs !== -1 && ka![differs]! > kb![differs]!;
-  };
-  for (let i = regexIntents.length - 1; i >= 0; i--)
-    for (let j = i + 1; j < regexIntents.length; j++)
-      if (planPathsOverlap(regexIntents[i]!.match.path, regexIntents[j]!.match.path))
-        lengths[i] = Math.max(lengths[i]!, lengths[j]! + (winsTie(regexIntents[i]!, regexIntents[j]!) ? 0 : 1));
-  const regexRules: PlacedRule[] = regexIntents.map((intent, i) => {
+  const lengths = paddedLengths(regexIntents, natural.map((n) => n.length));
+  return regexIntents.map((intent, i) => {
     const { full, prefix } = replacementOf(intent.action);
     const pathAction: PathAction | undefined = full !== undefined ? { kind: "full", path: full } : prefix !== undefined ? { kind: "full", path: planResultPath(intent, intent.match.path.value) } : undefined;
     return { intent, path: { type: "RegularExpression", value: "^".repeat(lengths[i]! - natural[i]!.length) + natural[i]! }, ...(pathAction ? { pathAction } : {}) };
   });
+}
 
-  const placed = [...exactRules, ...guardRules, ...prefixRules, ...regexRules];
-  verifyHostRules(host, placed);
-  return placed;
+/** Each expression's length after padding: longer than every later expression it overlaps, or as long where it already wins Istio's tie-break. */
+function paddedLengths(regexIntents: readonly RouteIntent[], naturalLengths: readonly number[]): number[] {
+  const lengths = [...naturalLengths];
+  for (let i = regexIntents.length - 1; i >= 0; i--)
+    for (let j = i + 1; j < regexIntents.length; j++)
+      if (planPathsOverlap(regexIntents[i]!.match.path, regexIntents[j]!.match.path))
+        lengths[i] = Math.max(lengths[i]!, lengths[j]! + (winsTie(regexIntents[i]!, regexIntents[j]!) ? 0 : 1));
+  return lengths;
+}
+
+/** Whether `a` wins Istio's tie-break over `b` between equally long expressions: method, then header, then query counts. */
+function winsTie(a: RouteIntent, b: RouteIntent): boolean {
+  const [ka, kb] = [a, b].map((intent) => [intent.match.method !== undefined ? 1 : 0, intent.match.headers.length, intent.match.queryParams.length]);
+  const differs = ka!.findIndex((v, i) => v !== kb![i]);
+  return differs !== -1 && ka![differs]! > kb![differs]!;
 }
 
 // --- Checking a translation against the plan ---------------------------------------------------
