@@ -9,23 +9,23 @@
  * takes longer). Timings are figures to read, never assertions.
  */
 import { cpus, totalmem } from "node:os";
-import { parseArgs } from "node:util";
 import { measureFleet, type FleetReport } from "../bench/measure";
+import { parseCommand, usageError } from "./lib/cli";
 
-const USAGE = `usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--json]
-  measures Fleetgate on synthetic fleets (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
+const USAGE = `Usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--json]
+  Measures Fleetgate on synthetic fleets (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
   --clusters, --services  one fleet size (the other defaults to 10 clusters or 100 services)
   --no-changes            skip the change variants
   --no-simulate           skip the simulated pulumi ups
   --shape-floor           also register each run's resources flat through the SDK (a run more per fleet)
-  --json                  print the figures as JSON`;
+  --json                  print the figures as JSON
+  --help, -h              this text`;
 
 function count(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} takes a whole number above 0, not ${JSON.stringify(raw)}\n${USAGE}`);
-    process.exit(2);
+    usageError("bench", `--${name} takes a whole number above 0, not ${JSON.stringify(raw)}`);
   }
   return value;
 }
@@ -70,23 +70,16 @@ function printReports(reports: readonly FleetReport[]): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const clusters = count("clusters", values.clusters as string | undefined);
-  const services = count("services", values.services as string | undefined);
+  const { values } = parseCommand(
+    {
+      tool: "bench",
+      usage: USAGE,
+      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, json: { type: "boolean" } },
+    },
+    argv,
+  );
+  const clusters = count("clusters", values.clusters);
+  const services = count("services", values.services);
   const grid = [2, 10, 50].flatMap((c) => [10, 100, 500].map((s) => ({ clusters: c, services: s })));
   const sizes = clusters !== undefined || services !== undefined ? [{ clusters: clusters ?? 10, services: services ?? 100 }] : grid;
   const json = values.json === true;
