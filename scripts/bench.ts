@@ -11,7 +11,8 @@
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { measureLatency, type CommandLatency } from "../bench/latency";
-import { measureFleet, type FleetReport } from "../bench/measure";
+import type * as Measure from "../bench/measure";
+import type { FleetReport } from "../bench/measure";
 import { stackEnvironments } from "../spec/read-files";
 import { parseCommand, usageError } from "./lib/cli";
 
@@ -98,6 +99,8 @@ async function main(argv: string[]): Promise<void> {
   const simulate = values["no-simulate"] !== true;
   const shapeFloor = values["shape-floor"] === true;
   if (values.latency && (values["no-latency"] || clusters !== undefined || services !== undefined)) usageError("bench", "--latency measures the commands alone; leave out --no-latency, --clusters and --services");
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { measureFleet }: typeof Measure = require("../bench/measure");
   const started = Date.now();
   const root = join(__dirname, "..");
   let latency: CommandLatency[] = [];

@@ -5,9 +5,9 @@
  * stack on stdout. Exits 1 when a stack has an error, 0 otherwise, 2 on a usage error.
  */
 import { join } from "node:path";
-import { formatDiagnostic } from "../spec/diagnostics";
 import { stackEnvironments } from "../spec/read-files";
-import { checkStacks } from "./lib/check-stacks";
+import type * as CheckStacks from "./lib/check-stacks";
+import { formatDiagnostic } from "../spec/diagnostics";
 import { parseCommand } from "./lib/cli";
 
 const USAGE = `Usage: npm run check -- --stack <env> [--stack <env>]... [--root <dir>]
@@ -33,6 +33,8 @@ function main(argv: string[]): number {
   }
   if (values.all && values.stack) fail("give --stack or --all, not both");
   const stacks = values.all ? known : [...new Set(values.stack ?? fail(`name a stack with --stack, or --all; the stacks are ${known.join(", ")}`))];
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { checkStacks }: typeof CheckStacks = require("./lib/check-stacks");
   let failed = 0;
   for (const result of checkStacks(root, stacks)) {
     for (const d of result.diagnostics) console.error(formatDiagnostic(d));

@@ -7,16 +7,17 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatDiagnostic, planEnvironment, type FleetPlan } from "../spec";
+import type * as Spec from "../spec";
+import type { FleetPlan } from "../spec";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { stackConfigFromSource } from "../spec/stack-config";
-import { PROJECT_ROOT } from "../offline/run-offline";
-import { stableJson } from "../offline/render";
+import type * as Render from "../offline/render";
 import { fleetDiagramMarkdown } from "../review/mermaid";
 import { DIAGRAMS_FILE, diagramsDocument } from "../review/diagrams-doc";
 import { parseCommand } from "./lib/cli";
 
 function fleetPlanOf(root: string, environment: string): FleetPlan | undefined {
+  const { formatDiagnostic, planEnvironment }: typeof Spec = require("../spec");
   const stackFile = readStackFile(root, environment);
   if (!stackFile) {
     console.error(`${stackFilePath(environment)}: there is no stack file for "${environment}"; create it or pick an existing stack.`);
@@ -44,7 +45,7 @@ function main(argv: readonly string[]): number {
     { tool: "diagram", usage: USAGE, options: { stack: { type: "string" }, out: { type: "string" }, "fleet-json": { type: "string" }, root: { type: "string" }, docs: { type: "boolean" } } },
     argv,
   );
-  const root = values.root ?? PROJECT_ROOT;
+  const root = values.root ?? join(__dirname, "..");
   if (values.docs) {
     if (values.stack !== undefined || values.out !== undefined || values["fleet-json"] !== undefined) fail("--docs draws every stack; leave out --stack, --out and --fleet-json");
     const plans = stackEnvironments(root).map((environment) => fleetPlanOf(root, environment));
@@ -58,7 +59,7 @@ function main(argv: readonly string[]): number {
   if (!plan) return 1;
   const out = values.out;
   const fleetJson = values["fleet-json"];
-  if (fleetJson) writeFileSync(fleetJson, stableJson(plan));
+  if (fleetJson) writeFileSync(fleetJson, (require("../offline/render") as typeof Render).stableJson(plan));
   if (out) writeFileSync(out, fleetDiagramMarkdown(plan));
   else process.stdout.write(fleetDiagramMarkdown(plan));
   return 0;

@@ -11,12 +11,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
+import type * as Spec from "../spec";
 import { decodeSpecFile, readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
-import { PROJECT_ROOT } from "../offline/run-offline";
-import { CATCH_ALL_KEY_KNOWN } from "../migrate/admin-settings";
-import { migrate } from "../migrate";
-import { renderReport } from "../migrate/report";
+import type * as AdminSettings from "../migrate/admin-settings";
+import type * as Migrate from "../migrate";
+import type * as Report from "../migrate/report";
 import { parseCommand } from "./lib/cli";
 
 const USAGE = `Usage: npm run import -- --stack <env> [--force] [--namespace <ns>] [--root <dir>] <file | ->
@@ -42,9 +41,14 @@ function main(argv: string[]): number {
     },
     argv,
   );
-  const root = values.root ?? PROJECT_ROOT;
+  const root = values.root ?? join(__dirname, "..");
   const stack = values.stack ?? fail(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const source = positionals[0]!;
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { formatDiagnostic, planEnvironment, repositoryNeighbours }: typeof Spec = require("../spec");
+  const { CATCH_ALL_KEY_KNOWN }: typeof AdminSettings = require("../migrate/admin-settings");
+  const { migrate }: typeof Migrate = require("../migrate");
+  const { renderReport }: typeof Report = require("../migrate/report");
 
   const stackFile = readStackFile(root, stack);
   if (!stackFile || stackFile.unreadable) {

@@ -8,9 +8,9 @@
 import { readFileSync } from "node:fs";
 import type { PlanDocument } from "../offline/render";
 import type { FleetPlan } from "../spec/plan";
-import { diffFleets, renderFleetDiff } from "../review/fleet-diff";
-import { diffPlans } from "../review/plan-diff";
-import { renderPlanDiff } from "../review/render-diff";
+import type * as FleetDiff from "../review/fleet-diff";
+import type * as PlanDiff from "../review/plan-diff";
+import type * as RenderDiff from "../review/render-diff";
 import { parseCommand } from "./lib/cli";
 
 function readPlan(file: string): PlanDocument {
@@ -47,6 +47,10 @@ function main(argv: string[]): number {
     argv,
   );
   if ((values["base-fleet"] === undefined) !== (values["head-fleet"] === undefined)) fail("--base-fleet and --head-fleet go together");
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { diffFleets, renderFleetDiff }: typeof FleetDiff = require("../review/fleet-diff");
+  const { diffPlans }: typeof PlanDiff = require("../review/plan-diff");
+  const { renderPlanDiff }: typeof RenderDiff = require("../review/render-diff");
   try {
     const fleets = values["base-fleet"] !== undefined ? { base: readFleet(values["base-fleet"]), head: readFleet(values["head-fleet"]!) } : undefined;
     const owners = fleets ? renderFleetDiff(diffFleets(fleets.base, fleets.head)) : undefined;

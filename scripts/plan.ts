@@ -9,13 +9,14 @@
  * simulated provider refuses what the program asks or it leaves traffic facing something not ready.
  */
 import { writeFileSync } from "node:fs";
-import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
+import { join } from "node:path";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { stackConfigFromSource } from "../spec/stack-config";
-import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
-import { oneLine } from "../offline/simulation/report";
-import { simulateUp } from "../offline/simulation/run";
-import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
+import type * as Spec from "../spec";
+import type * as RunOffline from "../offline/run-offline";
+import type * as Report from "../offline/simulation/report";
+import type * as Simulation from "../offline/simulation/run";
+import type * as Render from "../offline/render";
 import { parseCommand } from "./lib/cli";
 import { runMain } from "./lib/run-main";
 
@@ -32,9 +33,15 @@ const USAGE = `Usage: npm run plan -- --stack <env> [--json <file>] [--preview] 
 async function main(argv: string[]): Promise<number> {
   // --root points at another project root's stacks/ (used by tests); the program is always this one.
   const { values, fail } = parseCommand({ tool: "plan", usage: USAGE, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" } } }, argv);
-  const root = values.root ?? PROJECT_ROOT;
+  const root = values.root ?? join(__dirname, "..");
   const stack = values.stack ?? fail(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const jsonFile = values.json;
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { formatDiagnostic, planEnvironment, repositoryNeighbours }: typeof Spec = require("../spec");
+  const { engineConfigFromStackFile, runProgramOffline }: typeof RunOffline = require("../offline/run-offline");
+  const { oneLine }: typeof Report = require("../offline/simulation/report");
+  const { simulateUp }: typeof Simulation = require("../offline/simulation/run");
+  const { planDocument, renderClusters, renderCounts, renderTree, stableJson }: typeof Render = require("../offline/render");
 
   const stackFile = readStackFile(root, stack);
   if (!stackFile) {

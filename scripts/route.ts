@@ -5,11 +5,11 @@
  * HTTPRoute rule and the Kubernetes Service port. Exits 0 when it printed a trace, 1 when the stack
  * cannot be evaluated, 2 on a usage error.
  */
-import { evaluateRequest } from "../review/route-model/evaluate";
+import type * as Evaluate from "../review/route-model/evaluate";
 import { renderTrace } from "../review/route-model/render";
 import { parseRequest, RequestError } from "../review/route-model/request";
 import { parseCommand } from "./lib/cli";
-import { loadRoutingStack } from "./lib/route-stack";
+import type * as RouteStack from "./lib/route-stack";
 import { runMain } from "./lib/run-main";
 
 const USAGE = `Usage: npm run route -- --stack <env> <url> [-H 'name: value']... [-X METHOD]
@@ -37,11 +37,14 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { loadRoutingStack }: typeof RouteStack = require("./lib/route-stack");
   const loaded = await loadRoutingStack(stack);
   if ("error" in loaded) {
     console.error(loaded.error);
     return 1;
   }
+  const { evaluateRequest }: typeof Evaluate = require("../review/route-model/evaluate");
   process.stdout.write(renderTrace(evaluateRequest(loaded.config, request)));
   return 0;
 }

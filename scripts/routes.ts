@@ -5,7 +5,7 @@
  */
 import { renderRows, routeRows } from "../review/route-model/table";
 import { parseCommand } from "./lib/cli";
-import { loadRoutingStack } from "./lib/route-stack";
+import type * as RouteStack from "./lib/route-stack";
 import { runMain } from "./lib/run-main";
 
 const USAGE = `Usage: npm run routes -- --stack <env> [--host <host>]
@@ -18,6 +18,8 @@ const USAGE = `Usage: npm run routes -- --stack <env> [--host <host>]
 async function main(argv: string[]): Promise<number> {
   const { values, fail } = parseCommand({ tool: "routes", usage: USAGE, options: { stack: { type: "string", short: "s" }, host: { type: "string" } } }, argv);
   const stack = values.stack ?? fail("--stack is required");
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { loadRoutingStack }: typeof RouteStack = require("./lib/route-stack");
   const loaded = await loadRoutingStack(stack);
   if ("error" in loaded) {
     console.error(loaded.error);

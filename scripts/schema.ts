@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { generatedSchemas } from "../spec/json-schema";
+import type * as JsonSchema from "../spec/json-schema";
 import { parseCommand } from "./lib/cli";
 
 const USAGE = `Usage: npm run schema
@@ -13,6 +13,7 @@ const USAGE = `Usage: npm run schema
   --help, -h   this text`;
 
 parseCommand({ tool: "schema", usage: USAGE, options: {} }, process.argv.slice(2));
+const { generatedSchemas }: typeof JsonSchema = require("../spec/json-schema");
 const root = join(__dirname, "..");
 for (const [path, text] of Object.entries(generatedSchemas())) {
   mkdirSync(dirname(join(root, path)), { recursive: true });

@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Diagnostic } from "../spec/diagnostics";
 import { stackEnvironments } from "../spec/read-files";
-import { PROJECT_ROOT } from "../offline/run-offline";
 import { PRODUCTION_FILE, readProductionList, undeclaredLookalikes } from "../review/production";
 import { classifyChange } from "../review/spec-change";
 import { fileState, folderReader, overlaySpec } from "../review/spec-overlay";
@@ -71,8 +70,8 @@ function main(argv: string[]): number {
   const stray = (Object.keys(options) as (keyof Options)[]).filter((o) => o !== "help" && !allowed.includes(o));
   if (stray.length > 0) usageError("stacks", `${command} does not take --${stray.join(", --")}`);
   try {
-    if (command === "touched") return touched(options.root ?? PROJECT_ROOT);
-    if (command === "waves") return waves(options.root ?? PROJECT_ROOT);
+    if (command === "touched") return touched(options.root ?? join(__dirname, ".."));
+    if (command === "waves") return waves(options.root ?? join(__dirname, ".."));
     if (command === "classify") return classify(options);
     return overlay(options);
   } catch (error) {
