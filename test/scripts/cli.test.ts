@@ -50,6 +50,12 @@ describe("every npm script that runs a command of ours", () => {
     expect({ code: result.code, usage: /^Usage: npm run (--silent )?\S+/.test(result.stdout) && result.stdout.includes(name), stderr: result.stderr }).toEqual({ code: 0, usage: true, stderr: "" });
   });
 
+  // -h is the same option in scripts/lib/cli.ts; one command shows it (more runs would slow the file down).
+  it("npm run check -- -h prints what --help prints", async () => {
+    const [short, long] = await Promise.all([run("scripts/check.ts", ["-h"]), runs.get("check")!.help]);
+    expect(short).toEqual(long);
+  });
+
   it.each(tools.filter((t) => t.file).map((t) => t.name))("npm run %s -- --no-such-option answers in one line on stderr and exits 2", async (name) => {
     const result = await runs.get(name)!.unknown;
     expect({ code: result.code, stdout: result.stdout, stderr: result.stderr.split("\n").filter((l) => l !== "") }).toEqual({
