@@ -13,7 +13,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function check(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) =>
-    execFile(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "check.ts"), ...args], { cwd: PROJECT_ROOT, timeout: 20_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "check.ts"), ...args], { cwd: PROJECT_ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
       done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
     ),
   );
