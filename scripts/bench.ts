@@ -9,29 +9,41 @@
  * takes longer). Timings are figures to read, never assertions.
  */
 import { cpus, totalmem } from "node:os";
-import { parseArgs } from "node:util";
-import { measureFleet, type FleetReport } from "../bench/measure";
+import { join } from "node:path";
+import { measureLatency, type CommandLatency } from "../bench/latency";
+import type * as Measure from "../bench/measure";
+import type { FleetReport } from "../bench/measure";
+import { stackEnvironments } from "../spec/read-files";
+import { parseCommand, usageError } from "./lib/cli";
 
-const USAGE = `usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--json]
-  measures Fleetgate on synthetic fleets (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
+const USAGE = `Usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--latency | --no-latency] [--json]
+  Measures Fleetgate on synthetic fleets (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
   --clusters, --services  one fleet size (the other defaults to 10 clusters or 100 services)
   --no-changes            skip the change variants
   --no-simulate           skip the simulated pulumi ups
   --shape-floor           also register each run's resources flat through the SDK (a run more per fleet)
-  --json                  print the figures as JSON`;
+  --latency               only the wall time of npm run check and npm run plan on every example stack (a minute or two)
+  --no-latency            skip those latencies (measured first otherwise)
+  --json                  print the figures as JSON
+  --help, -h              this text`;
 
 function count(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`--${name} takes a whole number above 0, not ${JSON.stringify(raw)}\n${USAGE}`);
-    process.exit(2);
+    usageError("bench", `--${name} takes a whole number above 0, not ${JSON.stringify(raw)}`);
   }
   return value;
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 const fixed = (n: number, digits = 2) => n.toFixed(digits);
+
+function printLatency(latency: readonly CommandLatency[]): void {
+  console.log("\nCommand latency (wall time from the command line to exit, warm; median, min-max of the runs):");
+  console.log(`${"command".padEnd(8)} ${"stack".padEnd(10)} ${pad("runs", 4)} ${pad("median s", 9)} ${pad("min-max s", 11)} ${pad("exit", 4)}`);
+  for (const l of latency) console.log(`${l.command.padEnd(8)} ${l.stack.padEnd(10)} ${pad(l.runs, 4)} ${pad(fixed(l.medianSeconds), 9)} ${pad(`${fixed(l.minSeconds)}-${fixed(l.maxSeconds)}`, 11)} ${pad(l.exitCode ?? "-", 4)}`);
+}
 
 function printReports(reports: readonly FleetReport[]): void {
   const shape = reports.some((r) => r.speed.shapeFloorSeconds !== undefined);
@@ -70,40 +82,43 @@ function printReports(reports: readonly FleetReport[]): void {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-    }));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const clusters = count("clusters", values.clusters as string | undefined);
-  const services = count("services", values.services as string | undefined);
+  const { values } = parseCommand(
+    {
+      tool: "bench",
+      usage: USAGE,
+      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, latency: { type: "boolean" }, "no-latency": { type: "boolean" }, json: { type: "boolean" } },
+    },
+    argv,
+  );
+  const clusters = count("clusters", values.clusters);
+  const services = count("services", values.services);
   const grid = [2, 10, 50].flatMap((c) => [10, 100, 500].map((s) => ({ clusters: c, services: s })));
   const sizes = clusters !== undefined || services !== undefined ? [{ clusters: clusters ?? 10, services: services ?? 100 }] : grid;
   const json = values.json === true;
   const changes = values["no-changes"] !== true;
   const simulate = values["no-simulate"] !== true;
   const shapeFloor = values["shape-floor"] === true;
+  if (values.latency && (values["no-latency"] || clusters !== undefined || services !== undefined)) usageError("bench", "--latency measures the commands alone; leave out --no-latency, --clusters and --services");
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { measureFleet }: typeof Measure = require("../bench/measure");
   const started = Date.now();
+  const root = join(__dirname, "..");
+  let latency: CommandLatency[] = [];
+  if (!values["no-latency"]) {
+    if (!json) process.stderr.write("measuring npm run check and npm run plan on the example stacks...\n");
+    latency = measureLatency(root, stackEnvironments(root), { check: 5, plan: 2 });
+  }
   const reports: FleetReport[] = [];
-  for (const size of sizes) {
+  for (const size of values.latency ? [] : sizes) {
     if (!json) process.stderr.write(`measuring C=${size.clusters} S=${size.services}...\n`);
     reports.push(await measureFleet(size, { changes, shapeFloor, simulate }));
   }
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  if (json) console.log(JSON.stringify({ machine, reports }, null, 2));
+  if (json) console.log(JSON.stringify({ machine, latency, reports }, null, 2));
   else {
     console.log(`Fleetgate benchmark on ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; ${fixed((Date.now() - started) / 1000, 0)} s in all.`);
-    printReports(reports);
+    if (latency.length > 0) printLatency(latency);
+    if (reports.length > 0) printReports(reports);
   }
 }
 

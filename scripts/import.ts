@@ -11,15 +11,14 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
-import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
+import type * as Spec from "../spec";
 import { decodeSpecFile, readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
-import { PROJECT_ROOT } from "../offline/run-offline";
-import { CATCH_ALL_KEY_KNOWN } from "../migrate/admin-settings";
-import { migrate } from "../migrate";
-import { renderReport } from "../migrate/report";
+import type * as AdminSettings from "../migrate/admin-settings";
+import type * as Migrate from "../migrate";
+import type * as Report from "../migrate/report";
+import { parseCommand } from "./lib/cli";
 
-const USAGE = `usage: npm run import -- --stack <env> [--force] [--namespace <ns>] [--root <dir>] <file | ->
+const USAGE = `Usage: npm run import -- --stack <env> [--force] [--namespace <ns>] [--root <dir>] <file | ->
 
 Imports GKE Multi Cluster Ingress objects into stacks/<env>/<namespace>/<kind>-<name>.yaml from the
 output of
@@ -32,32 +31,24 @@ run against the fleet's config cluster (a file, or - for standard input).
   --root <dir>        the project root whose stacks/ to use (default: this repository)
   -h, --help          this text`;
 
-function usage(message: string): never {
-  console.error(`npm run import: ${message.split("\n")[0]} (npm run import -- --help shows the usage)`);
-  process.exit(2);
-}
-
 function main(argv: string[]): number {
-  let values: { stack?: string; force?: boolean; namespace?: string; root?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      options: { stack: { type: "string" }, force: { type: "boolean" }, namespace: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  const root = values.root ?? PROJECT_ROOT;
-  const stack = values.stack ?? usage(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
-  if (positionals.length !== 1) usage(positionals.length === 0 ? "name the dump to import: a file, or - for standard input" : `takes one dump, not ${positionals.length} (${positionals.join(", ")})`);
+  const { values, positionals, fail } = parseCommand(
+    {
+      tool: "import",
+      usage: USAGE,
+      options: { stack: { type: "string" }, force: { type: "boolean" }, namespace: { type: "string" }, root: { type: "string" } },
+      positionals: { min: 1, max: 1, what: "dump (a file, or - for standard input)" },
+    },
+    argv,
+  );
+  const root = values.root ?? join(__dirname, "..");
+  const stack = values.stack ?? fail(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const source = positionals[0]!;
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { formatDiagnostic, planEnvironment, repositoryNeighbours }: typeof Spec = require("../spec");
+  const { CATCH_ALL_KEY_KNOWN }: typeof AdminSettings = require("../migrate/admin-settings");
+  const { migrate }: typeof Migrate = require("../migrate");
+  const { renderReport }: typeof Report = require("../migrate/report");
 
   const stackFile = readStackFile(root, stack);
   if (!stackFile || stackFile.unreadable) {

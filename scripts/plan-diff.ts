@@ -6,12 +6,12 @@
  * replacement is for reviewers to judge); exits 1 only when a file cannot be read or is not a plan.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import type { PlanDocument } from "../offline/render";
 import type { FleetPlan } from "../spec/plan";
-import { diffFleets, renderFleetDiff } from "../review/fleet-diff";
-import { diffPlans } from "../review/plan-diff";
-import { renderPlanDiff } from "../review/render-diff";
+import type * as FleetDiff from "../review/fleet-diff";
+import type * as PlanDiff from "../review/plan-diff";
+import type * as RenderDiff from "../review/render-diff";
+import { parseCommand } from "./lib/cli";
 
 function readPlan(file: string): PlanDocument {
   let parsed: unknown;
@@ -34,7 +34,7 @@ function readFleet(file: string): FleetPlan {
   }
 }
 
-const USAGE = `usage: npm run plan:diff -- <base.json> <head.json> [--base-fleet <base-fleet.json> --head-fleet <head-fleet.json>]
+const USAGE = `Usage: npm run plan:diff -- <base.json> <head.json> [--base-fleet <base-fleet.json> --head-fleet <head-fleet.json>]
   Prints, as Markdown, what changes between two offline plans (npm run plan -- --stack <env> --json <file>):
   the route changes as rules per host, then every resource created, updated, replaced or deleted.
   --base-fleet <file>  the base's FleetPlan (npm run diagram -- --stack <env> --fleet-json <file>)
@@ -42,22 +42,15 @@ const USAGE = `usage: npm run plan:diff -- <base.json> <head.json> [--base-fleet
   --help, -h           this text`;
 
 function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { "base-fleet": { type: "string" }, "head-fleet": { type: "string" }, help: { type: "boolean", short: "h" } } });
-  } catch (error) {
-    console.error(`${(error as Error).message.split("\n")[0]} (npm run plan:diff -- --help)`);
-    return 2;
-  }
-  const { values, positionals: files } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (files.length !== 2 || (values["base-fleet"] === undefined) !== (values["head-fleet"] === undefined)) {
-    console.error(`${files.length !== 2 ? `two plan files are needed, ${files.length} given` : "--base-fleet and --head-fleet go together"} (npm run plan:diff -- --help)`);
-    return 2;
-  }
+  const { values, positionals: files, fail } = parseCommand(
+    { tool: "plan:diff", usage: USAGE, options: { "base-fleet": { type: "string" }, "head-fleet": { type: "string" } }, positionals: { min: 2, max: 2, what: "plan files" } },
+    argv,
+  );
+  if ((values["base-fleet"] === undefined) !== (values["head-fleet"] === undefined)) fail("--base-fleet and --head-fleet go together");
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { diffFleets, renderFleetDiff }: typeof FleetDiff = require("../review/fleet-diff");
+  const { diffPlans }: typeof PlanDiff = require("../review/plan-diff");
+  const { renderPlanDiff }: typeof RenderDiff = require("../review/render-diff");
   try {
     const fleets = values["base-fleet"] !== undefined ? { base: readFleet(values["base-fleet"]), head: readFleet(values["head-fleet"]!) } : undefined;
     const owners = fleets ? renderFleetDiff(diffFleets(fleets.base, fleets.head)) : undefined;

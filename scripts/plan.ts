@@ -9,32 +9,39 @@
  * simulated provider refuses what the program asks or it leaves traffic facing something not ready.
  */
 import { writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
+import { join } from "node:path";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
 import { stackConfigFromSource } from "../spec/stack-config";
-import { engineConfigFromStackFile, PROJECT_ROOT, runProgramOffline } from "../offline/run-offline";
-import { oneLine } from "../offline/simulation/report";
-import { simulateUp } from "../offline/simulation/run";
-import { planDocument, renderClusters, renderCounts, renderTree, stableJson } from "../offline/render";
+import type * as Spec from "../spec";
+import type * as RunOffline from "../offline/run-offline";
+import type * as Report from "../offline/simulation/report";
+import type * as Simulation from "../offline/simulation/run";
+import type * as Render from "../offline/render";
+import { parseCommand } from "./lib/cli";
 import { runMain } from "./lib/run-main";
 
-function usage(message: string): never {
-  console.error(`${message}\nusage: npm run plan -- --stack <env> [--json <file>] [--root <dir>] [--preview]`);
-  process.exit(2);
-}
+const USAGE = `Usage: npm run plan -- --stack <env> [--json <file>] [--preview] [--root <dir>]
+  Validates the stack's spec (every error with file:line:column), then runs the program offline as a
+  simulated first pulumi up and prints the resource tree, the counts by type and the simulated wall time.
+  --stack <env>    the stack (stacks/Pulumi.<env>.yaml)
+  --json <file>    also write the plan as stable JSON (for npm run plan:diff)
+  --preview        run a preview alone, without the simulated pulumi up
+  --root <dir>     the project root whose stacks/ to read (default: this repository; the program is always this one)
+  --help, -h       this text
+  Exits 1 on an invalid spec, or when the simulated up is refused or leaves traffic facing something not ready.`;
 
 async function main(argv: string[]): Promise<number> {
-  let values: { stack?: string; json?: string; root?: string; preview?: boolean };
-  try {
-    // --root points at another project root's stacks/ (used by tests); the program is always this one.
-    ({ values } = parseArgs({ args: argv, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" } }, strict: true }));
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  const root = values.root ?? PROJECT_ROOT;
-  const stack = values.stack ?? usage(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
+  // --root points at another project root's stacks/ (used by tests); the program is always this one.
+  const { values, fail } = parseCommand({ tool: "plan", usage: USAGE, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" } } }, argv);
+  const root = values.root ?? join(__dirname, "..");
+  const stack = values.stack ?? fail(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const jsonFile = values.json;
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { formatDiagnostic, planEnvironment, repositoryNeighbours }: typeof Spec = require("../spec");
+  const { engineConfigFromStackFile, runProgramOffline }: typeof RunOffline = require("../offline/run-offline");
+  const { oneLine }: typeof Report = require("../offline/simulation/report");
+  const { simulateUp }: typeof Simulation = require("../offline/simulation/run");
+  const { planDocument, renderClusters, renderCounts, renderTree, stableJson }: typeof Render = require("../offline/render");
 
   const stackFile = readStackFile(root, stack);
   if (!stackFile) {

@@ -7,12 +7,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { composeComment, type StackReview } from "../review/pr-comment";
+import { parseCommand } from "./lib/cli";
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error("usage: npm run --silent pr-comment -- <dir with one folder per stack>");
-  process.exit(2);
-}
+const USAGE = `Usage: npm run --silent pr-comment -- <dir>
+  Prints the pull-request comment from <dir>/<stack>/ (one folder per stack): diff.md (npm run plan:diff),
+  diagram.md (the head's picture) and error.md (what failed). The head commit is HEAD_SHA, else GITHUB_SHA;
+  the run link comes from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID when they are set.
+  --help, -h   this text`;
+
+const { positionals, fail } = parseCommand({ tool: "pr-comment", usage: USAGE, options: {}, positionals: { min: 1, max: 1, what: "folder (one folder per stack inside)" } }, process.argv.slice(2));
+const dir = positionals[0]!;
+if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
 const optional = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);
 const reviews: StackReview[] = readdirSync(dir)
   .filter((name) => statSync(join(dir, name)).isDirectory())

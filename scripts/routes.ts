@@ -3,12 +3,12 @@
  * front door (GCP URL map) or the gateways (behind AWS) try them, with their backends, clusters and the
  * hosts' owners, read from the configuration the program registers (offline).
  */
-import { parseArgs } from "node:util";
 import { renderRows, routeRows } from "../review/route-model/table";
-import { loadRoutingStack } from "./lib/route-stack";
+import { parseCommand } from "./lib/cli";
+import type * as RouteStack from "./lib/route-stack";
 import { runMain } from "./lib/run-main";
 
-const USAGE = `usage: npm run routes -- --stack <env> [--host <host>]
+const USAGE = `Usage: npm run routes -- --stack <env> [--host <host>]
   Prints every host's rules in precedence order with what each does, the clusters that serve it and
   the namespaces that own the host.
   --stack, -s <env>   the stack (stacks/Pulumi.<env>.yaml)
@@ -16,29 +16,18 @@ const USAGE = `usage: npm run routes -- --stack <env> [--host <host>]
   --help, -h          this text`;
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { stack: { type: "string", short: "s" }, host: { type: "string" }, help: { type: "boolean", short: "h" } } }));
-  } catch (error) {
-    console.error(`${(error as Error).message.split("\n")[0]} (npm run routes -- --help)`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.stack) {
-    console.error("--stack is required (npm run routes -- --help)");
-    return 2;
-  }
-  const loaded = await loadRoutingStack(values.stack);
+  const { values, fail } = parseCommand({ tool: "routes", usage: USAGE, options: { stack: { type: "string", short: "s" }, host: { type: "string" } } }, argv);
+  const stack = values.stack ?? fail("--stack is required");
+  // Loaded once the command line is known good: --help and usage errors answer without them.
+  const { loadRoutingStack }: typeof RouteStack = require("./lib/route-stack");
+  const loaded = await loadRoutingStack(stack);
   if ("error" in loaded) {
     console.error(loaded.error);
     return 1;
   }
   const rows = routeRows(loaded.config, loaded.plan, values.host?.toLowerCase());
   if (rows.length === 0 && values.host !== undefined) {
-    console.error(`the stack "${values.stack}" serves no host ${values.host}; its hosts are ${loaded.plan.hosts.map((h) => h.name).join(", ")}.`);
+    console.error(`the stack "${stack}" serves no host ${values.host}; its hosts are ${loaded.plan.hosts.map((h) => h.name).join(", ")}.`);
     return 1;
   }
   process.stdout.write(renderRows(rows));

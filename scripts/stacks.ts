@@ -5,16 +5,15 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import type { Diagnostic } from "../spec/diagnostics";
 import { stackEnvironments } from "../spec/read-files";
-import { PROJECT_ROOT } from "../offline/run-offline";
 import { PRODUCTION_FILE, readProductionList, undeclaredLookalikes } from "../review/production";
 import { classifyChange } from "../review/spec-change";
 import { fileState, folderReader, overlaySpec } from "../review/spec-overlay";
 import { deploymentWaves, touchedStacks } from "../review/stacks";
+import { parseCommand, usageError } from "./lib/cli";
 
-const USAGE = `usage: npm run --silent stacks -- <command> [options]
+const USAGE = `Usage: npm run --silent stacks -- <command> [options]
 
 commands:
   touched    the stacks a change touches, from the changed paths on stdin (one a line):
@@ -56,45 +55,28 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Options)[]> = {
 class UsageError extends Error {}
 
 function main(argv: string[]): number {
-  let options: Options;
-  let positionals: string[];
+  const { values: options, positionals } = parseCommand(
+    {
+      tool: "stacks",
+      usage: USAGE,
+      options: { root: { type: "string" }, base: { type: "string" }, pr: { type: "string" }, changes: { type: "string" }, into: { type: "string" }, "paths-only": { type: "boolean" } },
+      positionals: { min: 1, max: 1, what: "command (touched, waves, classify or overlay)" },
+    },
+    argv,
+  );
+  const command = positionals[0]!;
+  const allowed = COMMAND_OPTIONS[command];
+  if (!allowed) usageError("stacks", `"${command}" is not a command; the commands are ${Object.keys(COMMAND_OPTIONS).join(", ")}`);
+  const stray = (Object.keys(options) as (keyof Options)[]).filter((o) => o !== "help" && !allowed.includes(o));
+  if (stray.length > 0) usageError("stacks", `${command} does not take --${stray.join(", --")}`);
   try {
-    ({ values: options, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        root: { type: "string" },
-        base: { type: "string" },
-        pr: { type: "string" },
-        changes: { type: "string" },
-        into: { type: "string" },
-        "paths-only": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-    if (options.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const [command, ...rest] = positionals;
-    if (command === undefined) throw new UsageError("name a command");
-    const allowed = COMMAND_OPTIONS[command];
-    if (!allowed) throw new UsageError(`"${command}" is not a command`);
-    if (rest.length > 0) throw new UsageError(`${command} takes no arguments besides its options; got ${rest.join(" ")}`);
-    const stray = (Object.keys(options) as (keyof Options)[]).filter((o) => o !== "help" && !allowed.includes(o));
-    if (stray.length > 0) throw new UsageError(`${command} does not take --${stray.join(", --")}`);
-
-    if (command === "touched") return touched(options.root ?? PROJECT_ROOT);
-    if (command === "waves") return waves(options.root ?? PROJECT_ROOT);
+    if (command === "touched") return touched(options.root ?? join(__dirname, ".."));
+    if (command === "waves") return waves(options.root ?? join(__dirname, ".."));
     if (command === "classify") return classify(options);
     return overlay(options);
   } catch (error) {
-    // parseArgs reports an unknown option or a missing value with an ERR_PARSE_ARGS_* code.
-    const parseError = String((error as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
-    if (!(error instanceof UsageError) && !parseError) throw error;
-    console.error(`${(error as Error).message}\n${USAGE.split("\n")[0]}; npm run stacks -- --help says more.`);
-    return 2;
+    if (error instanceof UsageError) usageError("stacks", error.message);
+    throw error;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommand } from "./cli";
 
 export interface GeneratedDoc {
   /** The npm script's name. */
@@ -17,19 +17,8 @@ export interface GeneratedDoc {
 }
 
 export function runGeneratedDoc(doc: GeneratedDoc, args: readonly string[]): never {
-  const usage = `usage: npm run ${doc.script} [-- --check]\n  writes ${doc.file} from ${doc.source}; --check only says whether it is up to date (exit 1 if not)`;
-  let check: boolean | undefined;
-  try {
-    const { values } = parseArgs({ args: [...args], options: { check: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true });
-    if (values.help) {
-      console.log(usage);
-      process.exit(0);
-    }
-    check = values.check;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${usage}`);
-    process.exit(2);
-  }
+  const usage = `Usage: npm run ${doc.script} [-- --check]\n  Writes ${doc.file} from ${doc.source}; --check only says whether it is up to date (exit 1 if not).\n  --check      compare, do not write\n  --help, -h   this text`;
+  const check = parseCommand({ tool: doc.script, usage, options: { check: { type: "boolean" } } }, args).values.check;
   const path = join(__dirname, "..", "..", doc.file);
   const text = doc.render();
   if (!check) {

@@ -130,7 +130,7 @@ describe("npm run plan:diff", () => {
   it("prints its usage on stdout and exits 0 with --help or -h", async () => {
     for (const flag of ["--help", "-h"]) {
       const result = await planDiff([flag]);
-      expect([result.code, result.stdout.startsWith("usage: npm run plan:diff"), result.stderr]).toEqual([0, true, ""]);
+      expect([result.code, result.stdout.startsWith("Usage: npm run plan:diff"), result.stderr]).toEqual([0, true, ""]);
     }
   });
 

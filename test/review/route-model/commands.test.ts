@@ -16,7 +16,7 @@ function run(script: string, args: string[]): Promise<{ code: number; stdout: st
 describe.each(["route.ts", "routes.ts"])("npm run %s", (script) => {
   it("prints its usage on stdout and exits 0 with --help", async () => {
     const result = await run(script, ["--help"]);
-    expect([result.code, result.stdout.startsWith("usage: npm run route"), result.stderr]).toEqual([0, true, ""]);
+    expect([result.code, result.stdout.startsWith("Usage: npm run route"), result.stderr]).toEqual([0, true, ""]);
   });
 
   it("refuses an unknown option in one line with exit 2", async () => {
