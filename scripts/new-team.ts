@@ -7,15 +7,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { parseAllDocuments } from "yaml";
 import { applyFragment } from "../migrate/admin-settings";
 import { formatDiagnostic, planEnvironment, repositoryNeighbours, stackConfigFromFile } from "../spec";
 import { DEFAULT_GATEWAY_NAMESPACE } from "../spec/naming";
 import { readEnvironmentFiles, readStackFile, stackEnvironments } from "../spec/read-files";
+import { parseCommand } from "./lib/cli";
 import { codeownersLine, DIALECTS, grantFragment, requestProblems, teamFile, teamFolder, type Dialect, type EnvironmentFacts, type TeamRequest } from "./lib/team-scaffold";
 
-const USAGE = `usage: npm run new-team -- --stack <env> --namespace <ns> --host <host> [--dialect gke|gateway-api]
+const USAGE = `Usage: npm run new-team -- --stack <env> --namespace <ns> --host <host> [--dialect gke|gateway-api]
 
 Scaffolds stacks/<env>/<ns>/<ns>.yaml: a first MultiClusterService and a MultiClusterIngress (or, with
 --dialect gateway-api, an HTTPRoute) that sends every path of <host> to it. Never replaces a file.
@@ -34,31 +34,18 @@ exit status: 0 written and plans; 1 refused (nothing written) or the environment
 
 const ROOT = resolve(__dirname, "..");
 
-function usage(message: string): number {
-  console.error(`npm run new-team: ${message.split("\n")[0]} (npm run new-team -- --help shows the usage)`);
-  return 2;
-}
+const COMMAND = {
+  tool: "new-team",
+  usage: USAGE,
+  options: { stack: { type: "string" }, namespace: { type: "string" }, host: { type: "string" }, dialect: { type: "string" }, root: { type: "string" } },
+} as const;
 
 function main(argv: string[]): number {
-  let values: { stack?: string; namespace?: string; host?: string; dialect?: string; root?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { stack: { type: "string" }, namespace: { type: "string" }, host: { type: "string" }, dialect: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { values, fail } = parseCommand(COMMAND, argv);
   const missing = (["stack", "namespace", "host"] as const).filter((k) => values[k] === undefined);
-  if (missing.length > 0) return usage(`${missing.map((k) => `--${k}`).join(", ")} ${missing.length === 1 ? "is" : "are"} required`);
+  if (missing.length > 0) fail(`${missing.map((k) => `--${k}`).join(", ")} ${missing.length === 1 ? "is" : "are"} required`);
   const dialect = values.dialect ?? "gke";
-  if (!DIALECTS.includes(dialect as Dialect)) return usage(`--dialect: "${dialect}" is not a dialect; use ${DIALECTS.join(" or ")}`);
+  if (!DIALECTS.includes(dialect as Dialect)) fail(`--dialect: "${dialect}" is not a dialect; use ${DIALECTS.join(" or ")}`);
   const root = resolve(values.root ?? ROOT);
   const request: TeamRequest = { environment: values.stack!, namespace: values.namespace!, host: values.host!, dialect: dialect as Dialect };
 

@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../offline/run-offline";
 
 /** The npm scripts that run no command of ours (they have their own command lines). */
-const NOT_TOOLS = new Set(["test", "typecheck", "lint:workflows"]);
+const NOT_TOOLS = new Set(["test", "typecheck", "lint", "lint:workflows", "format", "format:check"]);
 
 const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 const tools = Object.entries(scripts)
   .filter(([name]) => !NOT_TOOLS.has(name))
-  .map(([name, command]) => ({ name, file: /^tsx (scripts\/[\w./-]+\.ts)$/.exec(command)?.[1], command }));
+  .map(([name, command]) => ({ name, file: /^tsx ((?:scripts|test)\/[\w./-]+\.ts)$/.exec(command)?.[1], command }));
 
 interface Run {
   readonly code: number | null;
@@ -42,7 +42,7 @@ const WAIT = 240_000;
 const runs = new Map(tools.filter((t) => t.file).map((t) => [t.name, { help: run(t.file!, ["--help"]), unknown: run(t.file!, ["--no-such-option"]) }]));
 
 describe("every npm script that runs a command of ours", () => {
-  it("is a tsx scripts/<name>.ts command, which the checks below run (a new kind of script must be added to them)", () => {
+  it("is a tsx scripts/<name>.ts (or test/…/<name>.ts) command, which the checks below run (a new kind of script must be added to them)", () => {
     expect(tools.filter((t) => !t.file).map((t) => `${t.name}: ${t.command}`)).toEqual([]);
     expect(tools.length).toBeGreaterThanOrEqual(13);
   });

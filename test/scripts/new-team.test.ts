@@ -125,7 +125,7 @@ describe("npm run new-team", () => {
     for (const flag of ["--help", "-h"]) {
       const result = newTeam(ROOT, [flag]);
       expect(result.status).toBe(0);
-      expect(result.stdout).toMatch(/^usage: npm run new-team -- --stack <env> --namespace <ns> --host <host>/);
+      expect(result.stdout).toMatch(/^Usage: npm run new-team -- --stack <env> --namespace <ns> --host <host>/);
     }
   });
 
