@@ -57,6 +57,20 @@ const { config, secretKeys, previousOutputs } = JSON.parse(process.env.FLEETGATE
 const engine = startMockEngine({ stack, config, secretKeys, preview: !simulated, ...(simulated ? { cloud: simulated.simulation } : {}), ...(previousOutputs ? { previousOutputs } : {}) });
 // A registration in flight holds the update open while only the actors' own work is left.
 if (simulated) simulated.clock.busy = () => engine.pending.size > 0;
+// Counts for the plan command's progress line (offline/progress.ts): registrations answered and asked for,
+// on stderr behind the marker the caller gave, which offline/run-offline.ts takes out again. Only when
+// asked for, so that every other run's stderr stays the program's own. The timer is node's own (a simulated
+// update puts its virtual clock in place of the global timers, where it would be an event of the update)
+// and unref'd, so it never holds the run open; it touches nothing the program or the simulation reads.
+const progressMark = process.env.FLEETGATE_PROGRESS_MARK;
+if (progressMark) {
+  const report = () => {
+    const asked = engine.resources.length + engine.pending.size;
+    if (asked > 0) process.stderr.write(`${progressMark} ${engine.resources.length} ${asked}\n`);
+  };
+  require("node:timers").setInterval(report, 100).unref();
+  process.on("exit", report);
+}
 
 const measure = args.includes("--measure");
 if (args.includes("--plain-stacks"))

@@ -4,8 +4,10 @@
  * runtime, as `pulumi up` does, and keeps the language host's process-wide hooks out of the caller.
  */
 import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import type { Readable } from "node:stream";
 import { join, resolve } from "node:path";
 import type { PathSegment } from "../spec/diagnostics";
 import { readStackFile } from "../spec/read-files";
@@ -84,7 +86,12 @@ export interface OfflineRunOptions {
   readonly simulate?: SimulationInput;
   /** Run the program of another folder (a copy of this one, changed by a test). */
   readonly program?: string;
+  /** Told, about ten times a second, how many registrations were answered and how many asked for so far. */
+  readonly onProgress?: (registered: number, asked: number) => void;
 }
+
+/** Marks the progress lines of a child's stderr (see offline/program-host.cjs): new each run, so no program's own line can carry it. */
+const PROGRESS_MARK = `fleetgate-progress-${randomUUID()}`;
 
 function floorEnvironment(floor: OfflineRunOptions["floor"]): Record<string, string> {
   if (floor === undefined) return {};
@@ -101,7 +108,8 @@ export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRu
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigOfStack(root, options.stack));
   const memo = sharedOfflineRuns();
-  if (memo === undefined || options.measure || options.floor !== undefined) return runInChild(options, root, config);
+  // A run someone watches (progress) or times is run, never answered from a memo.
+  if (memo === undefined || options.measure || options.floor !== undefined || options.onProgress) return runInChild(options, root, config);
   const inputs: OfflineRunInputs = { stack: options.stack, root: resolve(root), program: resolve(options.program ?? PROJECT_ROOT), config, plainStacks: options.plainStacks ?? false, ...(options.simulate ? { simulate: options.simulate } : {}) };
   return memo.run(inputs, () => runInChild(options, root, config));
 }
@@ -114,15 +122,16 @@ function runInChild(options: OfflineRunOptions, root: string, config: EngineConf
   const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
   const extra = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(program !== undefined ? ["--program", program] : []), ...(options.simulate ? ["--simulate", input] : [])];
   return new Promise((done, fail) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [...projectNodeArgs(), join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
       {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor) },
+        env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor), ...(options.onProgress ? { FLEETGATE_PROGRESS_MARK: PROGRESS_MARK } : {}) },
         maxBuffer: 256 * 1024 * 1024,
       },
-      (error, stdout, stderr) => {
+      (error, stdout, rawStderr) => {
+        const stderr = options.onProgress ? withoutProgress(rawStderr) : rawStderr;
         try {
           const result = JSON.parse(readFileSync(out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;
           done({ ...result, stdout, stderr });
@@ -133,5 +142,26 @@ function runInChild(options: OfflineRunOptions, root: string, config: EngineConf
         }
       },
     );
+    if (options.onProgress) followProgress(child.stderr, options.onProgress);
+  });
+}
+
+function withoutProgress(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !line.startsWith(PROGRESS_MARK))
+    .join("\n");
+}
+
+/** Calls `onProgress` with the counts of each progress line as the child writes it. */
+function followProgress(stderr: Readable | null, onProgress: (registered: number, asked: number) => void): void {
+  let partial = "";
+  stderr?.on("data", (chunk: Buffer | string) => {
+    const lines = (partial + String(chunk)).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      const counts = line.startsWith(PROGRESS_MARK) ? line.slice(PROGRESS_MARK.length).trim().split(" ").map(Number) : [];
+      if (counts.length === 2 && counts.every(Number.isInteger)) onProgress(counts[0]!, counts[1]!);
+    }
   });
 }
