@@ -6,18 +6,22 @@
  * change touches; and the simulated wall time of a first `pulumi up` and of two changes. --shape-floor
  * also registers the run's own resources flat through the same SDK classes, to separate what Fleetgate's
  * code adds from what its resource types cost the SDK (it adds a run per fleet, so the full grid then
- * takes longer). Timings are figures to read, never assertions.
+ * takes longer). First it times `npm run plan` of each example stack (bench/plan-latency.ts);
+ * --plan-only stops there. Timings are figures to read, never assertions.
  */
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { measureFleet, type FleetReport } from "../bench/measure";
+import { measurePlanLatency, type PlanLatency } from "../bench/plan-latency";
 
-const USAGE = `usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--json]
-  measures Fleetgate on synthetic fleets (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
+const USAGE = `usage: npm run bench [-- --clusters C --services S] [--no-changes] [--no-simulate] [--shape-floor] [--plan-only] [--json]
+  times npm run plan of each example stack, then measures Fleetgate on synthetic fleets
+  (default: the grid C in {2, 10, 50} x S in {10, 100, 500}, about 15 minutes)
   --clusters, --services  one fleet size (the other defaults to 10 clusters or 100 services)
   --no-changes            skip the change variants
   --no-simulate           skip the simulated pulumi ups
   --shape-floor           also register each run's resources flat through the SDK (a run more per fleet)
+  --plan-only             time npm run plan of the example stacks only (about half a minute)
   --json                  print the figures as JSON`;
 
 function count(name: string, raw: string | undefined): number | undefined {
@@ -69,12 +73,19 @@ function printReports(reports: readonly FleetReport[]): void {
   }
 }
 
+function printPlanLatency(plan: readonly PlanLatency[]): void {
+  console.log("\nPlan latency (npm run plan -- --stack <env>, warm, without npm's own start-up; CPU: the command and its child):");
+  console.log(`${"stack".padEnd(10)} ${pad("resources", 10)} ${pad("median s", 9)} ${pad("fastest s", 10)} ${pad("CPU s", 6)} ${pad("runs", 5)} ${pad("load", 5)}`);
+  for (const p of plan)
+    console.log(`${p.stack.padEnd(10)} ${pad(p.resources, 10)} ${pad(fixed(p.medianSeconds), 9)} ${pad(fixed(p.fastestSeconds), 10)} ${pad(p.cpuSeconds === undefined ? "-" : fixed(p.cpuSeconds), 6)} ${pad(p.runs, 5)} ${pad(fixed(p.load, 1), 5)}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, "plan-only": { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
       strict: true,
     }));
   } catch (error) {
@@ -94,16 +105,19 @@ async function main(argv: string[]): Promise<void> {
   const simulate = values["no-simulate"] !== true;
   const shapeFloor = values["shape-floor"] === true;
   const started = Date.now();
+  if (!json) process.stderr.write("timing npm run plan of the example stacks...\n");
+  const plan = measurePlanLatency();
   const reports: FleetReport[] = [];
-  for (const size of sizes) {
+  for (const size of values["plan-only"] === true ? [] : sizes) {
     if (!json) process.stderr.write(`measuring C=${size.clusters} S=${size.services}...\n`);
     reports.push(await measureFleet(size, { changes, shapeFloor, simulate }));
   }
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
-  if (json) console.log(JSON.stringify({ machine, reports }, null, 2));
+  if (json) console.log(JSON.stringify({ machine, plan, reports }, null, 2));
   else {
     console.log(`Fleetgate benchmark on ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; ${fixed((Date.now() - started) / 1000, 0)} s in all.`);
-    printReports(reports);
+    printPlanLatency(plan);
+    if (reports.length > 0) printReports(reports);
   }
 }
 
