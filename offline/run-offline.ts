@@ -3,7 +3,6 @@
  * real configuration, and returns what it registered. A child process gives every run a fresh Pulumi
  * runtime, as `pulumi up` does, and keeps the language host's process-wide hooks out of the caller.
  */
-import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,13 +12,14 @@ import type { PathSegment } from "../spec/diagnostics";
 import { readStackFile } from "../spec/read-files";
 import { offlineStandIn, type StandIn } from "./stand-ins";
 import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
-import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
 import type { SimulationResult } from "./simulation/engine";
 import type { SimulationInput } from "./simulation/simulate";
 import { sharedOfflineRuns, type OfflineRunInputs } from "./shared-runs";
+import { PROJECT_ROOT, startHost, takePrestarted } from "./host-process";
 
-export const PROJECT_ROOT = resolve(__dirname, "..");
+export { PROJECT_ROOT, prestartProgramHost, projectNodeArgs } from "./host-process";
+
 
 export interface OfflineRun {
   readonly exitCode: number;
@@ -98,12 +98,6 @@ function floorEnvironment(floor: OfflineRunOptions["floor"]): Record<string, str
   return "count" in floor ? { FLEETGATE_FLOOR_COUNT: String(floor.count) } : { FLEETGATE_FLOOR_REPLAY: floor.replay };
 }
 
-/** The Node.js arguments Pulumi.yaml gives the language host (`runtime.options.nodeargs`). */
-export function projectNodeArgs(root = PROJECT_ROOT): string[] {
-  const project = parseDocument(readFileSync(join(root, "Pulumi.yaml"), "utf8")).toJS() as { runtime?: { options?: { nodeargs?: string } } };
-  return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((arg) => arg !== "");
-}
-
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigOfStack(root, options.stack));
@@ -115,34 +109,27 @@ export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRu
 }
 
 function runInChild(options: OfflineRunOptions, root: string, config: EngineConfig): Promise<OfflineRun> {
-  const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
-  const out = join(dir, "run.json");
+  const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
+  const env = { FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor), ...(options.onProgress ? { FLEETGATE_PROGRESS_MARK: PROGRESS_MARK } : {}) };
+  const early = takePrestarted(options, root);
+  const dir = early?.dir ?? mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const input = join(dir, "simulate.json");
   if (options.simulate) writeFileSync(input, JSON.stringify(options.simulate));
-  const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
-  const extra = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(program !== undefined ? ["--program", program] : []), ...(options.simulate ? ["--simulate", input] : [])];
-  return new Promise((done, fail) => {
-    const child = execFile(
-      process.execPath,
-      [...projectNodeArgs(), join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor), ...(options.onProgress ? { FLEETGATE_PROGRESS_MARK: PROGRESS_MARK } : {}) },
-        maxBuffer: 256 * 1024 * 1024,
-      },
-      (error, stdout, rawStderr) => {
-        const stderr = options.onProgress ? withoutProgress(rawStderr) : rawStderr;
-        try {
-          const result = JSON.parse(readFileSync(out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;
-          done({ ...result, stdout, stderr });
-        } catch {
-          fail(new Error(`the offline program run did not finish (${error?.message ?? "no result"}):\n${stderr}`));
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    );
-    if (options.onProgress) followProgress(child.stderr, options.onProgress);
+  const args = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(options.simulate ? ["--simulate", input] : [])];
+  // A host started ahead reads the rest of its command line and environment from stdin.
+  if (early) early.child.stdin?.end(JSON.stringify({ args, env }));
+  const host = early ?? startHost(options.stack, root, [...args, ...(program !== undefined ? ["--program", program] : [])], env, dir);
+  if (options.onProgress) followProgress(host.child.stderr, options.onProgress);
+  return host.finished.then(({ error, stdout, rawStderr }) => {
+    const stderr = options.onProgress ? withoutProgress(rawStderr) : rawStderr;
+    try {
+      const result = JSON.parse(readFileSync(host.out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;
+      return { ...result, stdout, stderr };
+    } catch {
+      throw new Error(`the offline program run did not finish (${error?.message ?? "no result"}):\n${stderr}`);
+    } finally {
+      rmSync(host.dir, { recursive: true, force: true });
+    }
   });
 }
 

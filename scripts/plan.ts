@@ -10,6 +10,8 @@
  * On a terminal, stderr shows the phase and counts while it runs (offline/progress.ts; the count of
  * resources is of registrations answered and asked for so far); `--quiet`, or stderr not a terminal, none.
  */
+// First: starts the program's process while this one loads (offline/warm-start.ts).
+import "../offline/warm-start";
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { formatDiagnostic, planEnvironment, repositoryNeighbours } from "../spec";
