@@ -5,13 +5,15 @@
  * — type, name, parent, provider, inputs (with which of them are secret), and resource options.
  * Used by the test harness and by the offline plan, so both see the graph the same way.
  */
-import { createHmac } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { assertRegistration, cite } from "../contracts";
 import { uniqueUrns } from "../contracts/kubernetes";
 import { fakeInvoke, fakeOutputs } from "./fakes/all";
+import { maskPaths } from "./secret-mask";
+
+export { fingerprintMask, maskPaths, SECRET_MASK } from "./secret-mask";
 
 export interface RegisteredResource {
   readonly urn: string;
@@ -287,29 +289,6 @@ function propertyDependencies(req: RawRequest): Record<string, string[]> {
 }
 
 /** Value shown in place of a secret when printing. */
-export const SECRET_MASK = "[secret]";
-
-/**
- * Replaces the values at the given dotted paths with what `mask` makes of them, SECRET_MASK unless told
- * otherwise (a copy; the input is not changed).
- */
-export function maskPaths(value: unknown, paths: readonly string[], mask: (secret: unknown) => string = () => SECRET_MASK): unknown {
-  if (paths.includes("")) return mask(value);
-  if (paths.length === 0 || value === null || typeof value !== "object") return value;
-  const below = (key: string) => paths.filter((p) => p === key || p.startsWith(`${key}.`)).map((p) => (p === key ? "" : p.slice(key.length + 1)));
-  if (Array.isArray(value)) return value.map((v, i) => maskPaths(v, below(String(i)), mask));
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPaths(v, below(k), mask)]));
-}
-
-/**
- * A mask that tells secret values apart without showing them: a keyed hash, `[secret 3fa2c1d09b7e]`. With
- * one key for the plans of a base and a head, a changed secret shows as changed in their diff; without
- * the key the hash says nothing about the value.
- */
-export function fingerprintMask(key: string): (secret: unknown) => string {
-  return (secret) => `[secret ${createHmac("sha256", key).update(JSON.stringify(secret) ?? "").digest("hex").slice(0, 12)}]`;
-}
-
 /** Unwraps the wire format: secrets (recording their paths), resource references, unknowns. */
 function reveal(value: unknown, path: string[], secretPaths: string[]): unknown {
   if (value === rpc.unknownValue) return "<computed>";

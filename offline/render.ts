@@ -3,7 +3,8 @@
  * form (sorted, secrets masked, no timestamps) that pull requests diff.
  */
 import type { FleetPlan } from "../spec/plan";
-import { fingerprintMask, maskPaths, SECRET_MASK, type RegisteredResource } from "./mock-engine";
+import type { RegisteredResource } from "./mock-engine";
+import { fingerprintMask, maskPaths, SECRET_MASK } from "./secret-mask";
 
 /** `type::name`, the part of a URN that identifies a resource within its stack. */
 export function resourceId(urn: string): string {

@@ -3,21 +3,23 @@
  * real configuration, and returns what it registered. A child process gives every run a fresh Pulumi
  * runtime, as `pulumi up` does, and keeps the language host's process-wide hooks out of the caller.
  */
-import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import type { Readable } from "node:stream";
 import { join, resolve } from "node:path";
 import type { PathSegment } from "../spec/diagnostics";
 import { readStackFile } from "../spec/read-files";
 import { offlineStandIn, type StandIn } from "./stand-ins";
 import { parseStackFile, revealSecureValues, stackFileConfig } from "../spec/stack-config";
-import { parseDocument } from "yaml";
 import type { RegisteredResource } from "./mock-engine";
 import type { SimulationResult } from "./simulation/engine";
 import type { SimulationInput } from "./simulation/simulate";
 import { sharedOfflineRuns, type OfflineRunInputs } from "./shared-runs";
+import { PROJECT_ROOT, startHost, takePrestarted } from "./host-process";
 
-export const PROJECT_ROOT = resolve(__dirname, "..");
+export { PROJECT_ROOT, prestartProgramHost, projectNodeArgs } from "./host-process";
+
 
 export interface OfflineRun {
   readonly exitCode: number;
@@ -84,54 +86,69 @@ export interface OfflineRunOptions {
   readonly simulate?: SimulationInput;
   /** Run the program of another folder (a copy of this one, changed by a test). */
   readonly program?: string;
+  /** Told, about ten times a second, how many registrations were answered and how many asked for so far. */
+  readonly onProgress?: (registered: number, asked: number) => void;
 }
+
+/** Marks the progress lines of a child's stderr (see offline/program-host.cjs): new each run, so no program's own line can carry it. */
+const PROGRESS_MARK = `fleetgate-progress-${randomUUID()}`;
 
 function floorEnvironment(floor: OfflineRunOptions["floor"]): Record<string, string> {
   if (floor === undefined) return {};
   return "count" in floor ? { FLEETGATE_FLOOR_COUNT: String(floor.count) } : { FLEETGATE_FLOOR_REPLAY: floor.replay };
 }
 
-/** The Node.js arguments Pulumi.yaml gives the language host (`runtime.options.nodeargs`). */
-export function projectNodeArgs(root = PROJECT_ROOT): string[] {
-  const project = parseDocument(readFileSync(join(root, "Pulumi.yaml"), "utf8")).toJS() as { runtime?: { options?: { nodeargs?: string } } };
-  return (project.runtime?.options?.nodeargs ?? "").split(/\s+/).filter((arg) => arg !== "");
-}
-
 export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const root = options.root ?? PROJECT_ROOT;
   const config = options.config ?? (options.floor !== undefined ? { config: {}, secretKeys: [] } : engineConfigOfStack(root, options.stack));
   const memo = sharedOfflineRuns();
-  if (memo === undefined || options.measure || options.floor !== undefined) return runInChild(options, root, config);
+  // A run someone watches (progress) or times is run, never answered from a memo.
+  if (memo === undefined || options.measure || options.floor !== undefined || options.onProgress) return runInChild(options, root, config);
   const inputs: OfflineRunInputs = { stack: options.stack, root: resolve(root), program: resolve(options.program ?? PROJECT_ROOT), config, plainStacks: options.plainStacks ?? false, ...(options.simulate ? { simulate: options.simulate } : {}) };
   return memo.run(inputs, () => runInChild(options, root, config));
 }
 
 function runInChild(options: OfflineRunOptions, root: string, config: EngineConfig): Promise<OfflineRun> {
-  const dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
-  const out = join(dir, "run.json");
+  const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
+  const env = { FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor), ...(options.onProgress ? { FLEETGATE_PROGRESS_MARK: PROGRESS_MARK } : {}) };
+  const early = takePrestarted(options, root);
+  const dir = early?.dir ?? mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const input = join(dir, "simulate.json");
   if (options.simulate) writeFileSync(input, JSON.stringify(options.simulate));
-  const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
-  const extra = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(program !== undefined ? ["--program", program] : []), ...(options.simulate ? ["--simulate", input] : [])];
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      [...projectNodeArgs(), join(PROJECT_ROOT, "offline", "program-host.cjs"), "--stack", options.stack, "--out", out, "--root", root, ...extra],
-      {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor) },
-        maxBuffer: 256 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        try {
-          const result = JSON.parse(readFileSync(out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;
-          done({ ...result, stdout, stderr });
-        } catch {
-          fail(new Error(`the offline program run did not finish (${error?.message ?? "no result"}):\n${stderr}`));
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    );
+  const args = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(options.simulate ? ["--simulate", input] : [])];
+  // A host started ahead reads the rest of its command line and environment from stdin.
+  if (early) early.child.stdin?.end(JSON.stringify({ args, env }));
+  const host = early ?? startHost(options.stack, root, [...args, ...(program !== undefined ? ["--program", program] : [])], env, dir);
+  if (options.onProgress) followProgress(host.child.stderr, options.onProgress);
+  return host.finished.then(({ error, stdout, rawStderr }) => {
+    const stderr = options.onProgress ? withoutProgress(rawStderr) : rawStderr;
+    try {
+      const result = JSON.parse(readFileSync(host.out, "utf8")) as Omit<OfflineRun, "stdout" | "stderr">;
+      return { ...result, stdout, stderr };
+    } catch {
+      throw new Error(`the offline program run did not finish (${error?.message ?? "no result"}):\n${stderr}`);
+    } finally {
+      rmSync(host.dir, { recursive: true, force: true });
+    }
+  });
+}
+
+function withoutProgress(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !line.startsWith(PROGRESS_MARK))
+    .join("\n");
+}
+
+/** Calls `onProgress` with the counts of each progress line as the child writes it. */
+function followProgress(stderr: Readable | null, onProgress: (registered: number, asked: number) => void): void {
+  let partial = "";
+  stderr?.on("data", (chunk: Buffer | string) => {
+    const lines = (partial + String(chunk)).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      const counts = line.startsWith(PROGRESS_MARK) ? line.slice(PROGRESS_MARK.length).trim().split(" ").map(Number) : [];
+      if (counts.length === 2 && counts.every(Number.isInteger)) onProgress(counts[0]!, counts[1]!);
+    }
   });
 }

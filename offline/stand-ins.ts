@@ -8,8 +8,11 @@
  */
 import { createHash } from "node:crypto";
 import type { PathSegment } from "../spec/diagnostics";
-import { fakeOutputs } from "./fakes/all";
-import { seededRsaKeyPem } from "./fakes/tls";
+
+// The fakes (node-forge, the Pulumi SDK's wire format) are loaded only for a stack with an encrypted root
+// CA: the plan command reads every stack file through here, and most have none.
+const fakes = () => require("./fakes/all") as typeof import("./fakes/all");
+const tlsFakes = () => require("./fakes/tls") as typeof import("./fakes/tls");
 
 export interface StandIn {
   /** `fleetgate:kubeconfigs.onprem` */
@@ -57,11 +60,11 @@ function standInKubeconfig(cluster: string, version: string): string {
 }
 
 function standInRootKey(version: string): string {
-  return seededRsaKeyPem(`offline stand-in fleetgate:rootCaKey ${version}`, 2048);
+  return tlsFakes().seededRsaKeyPem(`offline stand-in fleetgate:rootCaKey ${version}`, 2048);
 }
 
 function standInRootCert(version: string): string {
-  const outputs = fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", `offline-stand-in-root-ca-${version}`, {
+  const outputs = fakes().fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", `offline-stand-in-root-ca-${version}`, {
     privateKeyPem: standInRootKey(version),
     subject: { commonName: "Fleetgate offline stand-in root CA", organization: "Fleetgate" },
     validityPeriodHours: 20 * 365 * 24,

@@ -1,5 +1,5 @@
 /**
- * The offline plan: `npm run plan -- --stack <env> [--json <file>] [--preview]`.
+ * The offline plan: `npm run plan -- --stack <env> [--json <file>] [--preview] [--quiet]`.
  * Validates the environment's spec (printing every error with file:line:column), then runs the real
  * program entry with the stack's configuration as a simulated first `pulumi up` (offline/simulation:
  * the clouds and controllers acting as documented, on a virtual clock), and prints the resource tree,
@@ -7,7 +7,11 @@
  * registers exactly what a preview does, in about the same time; `--preview` runs a preview alone.
  * `--json` writes the plan as stable JSON for pull-request diffs. Exits 1 on invalid input, or where a
  * simulated provider refuses what the program asks or it leaves traffic facing something not ready.
+ * On a terminal, stderr shows the phase and counts while it runs (offline/progress.ts; the count of
+ * resources is of registrations answered and asked for so far); `--quiet`, or stderr not a terminal, none.
  */
+// First: starts the program's process while this one loads (offline/warm-start.ts).
+import "../offline/warm-start";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readEnvironmentFiles, readStackFile, stackEnvironments, stackFilePath } from "../spec/read-files";
@@ -19,6 +23,7 @@ import type * as Simulation from "../offline/simulation/run";
 import type * as Render from "../offline/render";
 import { parseCommand } from "./lib/cli";
 import { runMain } from "./lib/run-main";
+import { createProgress } from "../offline/progress";
 
 const USAGE = `Usage: npm run plan -- --stack <env> [--json <file>] [--preview] [--root <dir>]
   Validates the stack's spec (every error with file:line:column), then runs the program offline as a
@@ -27,12 +32,13 @@ const USAGE = `Usage: npm run plan -- --stack <env> [--json <file>] [--preview] 
   --json <file>    also write the plan as stable JSON (for npm run plan:diff)
   --preview        run a preview alone, without the simulated pulumi up
   --root <dir>     the project root whose stacks/ to read (default: this repository; the program is always this one)
+  --quiet          no progress line (it is shown only when stderr is a terminal)
   --help, -h       this text
   Exits 1 on an invalid spec, or when the simulated up is refused or leaves traffic facing something not ready.`;
 
 async function main(argv: string[]): Promise<number> {
   // --root points at another project root's stacks/ (used by tests); the program is always this one.
-  const { values, fail } = parseCommand({ tool: "plan", usage: USAGE, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" } } }, argv);
+  const { values, fail } = parseCommand({ tool: "plan", usage: USAGE, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" }, quiet: { type: "boolean" } } }, argv);
   const root = values.root ?? join(__dirname, "..");
   const stack = values.stack ?? fail(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const jsonFile = values.json;
@@ -48,8 +54,14 @@ async function main(argv: string[]): Promise<number> {
     console.error(`${stackFilePath(stack)}: there is no stack file for "${stack}"; create it or pick one of ${stackEnvironments(root).join(", ")}.`);
     return 1;
   }
+  // Phases and counts on stderr when it is a terminal (offline/progress.ts); nothing otherwise or with --quiet.
+  const progress = createProgress(process.stderr, { quiet: values.quiet });
+  progress.phase(`reading the spec of ${stack}`);
+  const files = readEnvironmentFiles(root, stack);
+  progress.phase(`validating ${files.length} files`);
   const neighbours = repositoryNeighbours(root, stack, planEnvironment);
-  const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, stack), neighbours });
+  const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files, neighbours });
+  progress.end();
   const errors = result.diagnostics.filter((d) => d.severity === "error");
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.plan) {
@@ -57,8 +69,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const simulated = values.preview ? undefined : await simulateUp({ stack, root });
-  const run = simulated ?? (await runProgramOffline({ stack, root }));
+  progress.phase("starting the program");
+  const onProgress = progress.active ? (registered: number, asked: number) => progress.count("registering resources", registered, asked) : undefined;
+  const simulated = values.preview ? undefined : await simulateUp({ stack, root, onProgress });
+  const run = simulated ?? (await runProgramOffline({ stack, root, onProgress }));
+  progress.end();
   const report = simulated?.report;
   if (report?.failure !== undefined) {
     console.error(`${oneLine(report)}\n\nthe simulated pulumi up failed: ${report.failure}`);
@@ -83,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
   console.log(renderTree(plan));
   console.log(`\nResources by type:\n${renderCounts(plan)}`);
   if (jsonFile) {
+    progress.phase(`writing ${jsonFile}`);
     writeFileSync(jsonFile, stableJson(plan));
+    progress.end();
     console.log(`\nWrote ${jsonFile}.`);
   }
   if (report) {

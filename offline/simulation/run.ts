@@ -50,6 +50,8 @@ export interface UpOptions {
   readonly decrypted?: Readonly<Record<string, unknown>>;
   /** Changes the world before the run: what the admin's prerequisites do not hold to (a zone without nodes, a missing CRD). */
   readonly prepare?: (world: World) => void;
+  /** Told how many registrations were answered and asked for so far (the plan command's progress line). */
+  readonly onProgress?: (registered: number, asked: number) => void;
 }
 
 /** One simulated `pulumi up`. */
@@ -63,7 +65,7 @@ export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
     config.config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (!config.secretKeys.includes(key)) config.secretKeys.push(key);
   }
-  const run = await runProgramOffline({ stack: options.stack, root, config, simulate: { environment: options.stack, world, state: options.state ?? {} }, ...(options.program ? { program: options.program } : {}), plainStacks: true });
+  const run = await runProgramOffline({ stack: options.stack, root, config, simulate: { environment: options.stack, world, state: options.state ?? {} }, ...(options.program ? { program: options.program } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), plainStacks: true });
   if (!run.simulation) throw new Error(`the simulated update of ${options.stack} left no result:\n${run.stderr}`);
   const report = upReport(run.simulation);
   return { exitCode: run.exitCode, stderr: run.stderr, resources: run.resources, result: run.simulation, report, ok: run.exitCode === 0 && report.failure === undefined && report.violations.length === 0 };

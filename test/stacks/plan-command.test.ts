@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import forge from "node-forge";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../offline/run-offline";
+import { PROJECT_ROOT, runProgramOffline } from "../../offline/run-offline";
 import { runProgram } from "../harness";
 
 const tsx = join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -91,6 +91,8 @@ describe("npm run plan", () => {
     const out = join(scratch, "dev.json");
     const first = await plan(["--stack", "dev", "--json", out]);
     expect(first.code, first.stderr).toBe(0);
+    // stderr is a pipe here, not a terminal: no progress line, only the spec's one warning.
+    expect(first.stderr).not.toMatch(/\r|\x1b|registering|validating/);
     expect(first.stdout).toContain("fleetgate:index:FleetIngress  dev");
     expect(first.stdout).toMatch(/Resources by type:[\s\S]*\d+  total/);
     // The simulated first pulumi up, in one line, said to hold against the simulated actors only.
@@ -128,6 +130,17 @@ describe("the program under the offline engine", () => {
     expect(run.stderr).toMatch(/stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/);
     expect(run.stderr).toMatch(/stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region/);
     expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("tells a watcher how many registrations were answered of those asked for, and keeps those counts out of the program's stderr", async () => {
+    const counts: [number, number][] = [];
+    const run = await runProgramOffline({ stack: "dev", onProgress: (registered, asked) => counts.push([registered, asked]) });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(counts.length).toBeGreaterThan(0);
+    expect(counts.every(([registered, asked]) => registered <= asked)).toBe(true);
+    expect(counts.at(-1)).toEqual([run.resources.length, run.resources.length]);
+    expect(run.stderr).not.toMatch(/fleetgate-progress/);
+    expect(run.stderr).toContain("warning: [runtime]");
   });
 
   it("loads with the language host's type checking on, as `pulumi up` does by default", async () => {
