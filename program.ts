@@ -34,7 +34,13 @@ export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() 
 
   // The rotation guard and the root's expiry, against this stack's previous deployment (components/trust/).
   const now = new Date();
-  const check = checkTrust({ trust: plan.trust, rootCaCert: stack.values.rootCaCert, previous: await readPreviousDeployment(environment), now, locate: (path) => stack.locate(path) });
+  const check = checkTrust({
+    trust: plan.trust,
+    rootCaCert: stack.values.rootCaCert,
+    previous: await readPreviousDeployment(environment),
+    now,
+    locate: (path) => stack.locate(path),
+  });
   const diagnostics = redactDiagnostics(check.diagnostics, stack);
   for (const warning of diagnostics.filter((d) => d.severity === "warning")) void pulumi.log.warn(formatDiagnostic(warning));
   if (diagnostics.some((d) => d.severity === "error")) throw new pulumi.RunError(new InvalidSpecError(diagnostics).message);

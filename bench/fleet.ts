@@ -22,9 +22,16 @@ export type Variant = "base" | "add-cluster" | "add-service" | "permute" | "chan
 export const VARIANTS: readonly Variant[] = ["add-cluster", "add-service", "permute", "change-weight"];
 
 const REGIONS = [
-  ["us-central1", "us"], ["us-east1", "us"], ["us-west1", "us"], ["us-east4", "us"],
-  ["europe-west1", "eu"], ["europe-west4", "eu"], ["europe-north1", "eu"],
-  ["asia-east1", "asia"], ["asia-northeast1", "asia"], ["asia-southeast1", "asia"],
+  ["us-central1", "us"],
+  ["us-east1", "us"],
+  ["us-west1", "us"],
+  ["us-east4", "us"],
+  ["europe-west1", "eu"],
+  ["europe-west4", "eu"],
+  ["europe-north1", "eu"],
+  ["asia-east1", "asia"],
+  ["asia-northeast1", "asia"],
+  ["asia-southeast1", "asia"],
 ] as const;
 const TEAM_SIZE = 20;
 
@@ -56,7 +63,14 @@ function model(size: FleetSize): Model {
     const a = services[i]!;
     const b = services[i + 1]!;
     if (a.team !== b.team) continue;
-    hosts.push({ team: a.team, host: `h${String(i / 2).padStart(4, "0")}.${a.team}.example.com`, paths: [{ path: "/*", service: a.name }, { path: "/api/*", service: b.name }] });
+    hosts.push({
+      team: a.team,
+      host: `h${String(i / 2).padStart(4, "0")}.${a.team}.example.com`,
+      paths: [
+        { path: "/*", service: a.name },
+        { path: "/api/*", service: b.name },
+      ],
+    });
   }
   return { clusters, services, hosts };
 }
@@ -136,10 +150,20 @@ export function fleetFiles(size: FleetSize, variant: Variant = "base"): FleetFil
           apiVersion: "networking.gke.io/v1",
           kind: "MultiClusterIngress",
           metadata: { name: h.host.split(".")[0]!, namespace: team },
-          spec: { template: { spec: { rules: [{ host: h.host, http: { paths: order(h.paths.map((p) => ({ path: p.path, backend: { serviceName: p.service, servicePort: 8080 } }))) } }] } } },
+          spec: {
+            template: {
+              spec: {
+                rules: [
+                  { host: h.host, http: { paths: order(h.paths.map((p) => ({ path: p.path, backend: { serviceName: p.service, servicePort: 8080 } }))) } },
+                ],
+              },
+            },
+          },
         })),
     ];
-    files[`stacks/${environment}/${team}/fleet.yaml`] = order(docs).map((d) => stringify(d)).join("---\n");
+    files[`stacks/${environment}/${team}/fleet.yaml`] = order(docs)
+      .map((d) => stringify(d))
+      .join("---\n");
   }
   return { environment, stack: stringify({ config }), files };
 }

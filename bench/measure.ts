@@ -85,7 +85,13 @@ function writeFleet(size: FleetSize, variant: Variant, scratch: string): { root:
 /** Writes a fleet (or a variant) into a scratch project root and runs the program on it. */
 export async function runFleet(size: FleetSize, variant: Variant, scratch: string, mode: "measure" | "fast" = "fast"): Promise<OfflineRun> {
   const { root, fleet } = writeFleet(size, variant, scratch);
-  const run = await runProgramOffline({ stack: fleet.environment, root, config: engineConfigFromStackFile(fleet.stack), measure: mode === "measure", plainStacks: mode === "fast" });
+  const run = await runProgramOffline({
+    stack: fleet.environment,
+    root,
+    config: engineConfigFromStackFile(fleet.stack),
+    measure: mode === "measure",
+    plainStacks: mode === "fast",
+  });
   if (run.exitCode !== 0) throw new Error(`the ${variant} variant of ${fleet.environment} failed:\n${run.stderr}`);
   return run;
 }
@@ -128,7 +134,15 @@ const FRONT_DOOR_KINDS: Record<string, string> = {
 };
 
 export function economy(size: FleetSize, resources: readonly RegisteredResource[]): EconomyFigures {
-  const fleetgate: Record<string, number> = { addresses: 0, "forwarding rules": 0, "URL maps": 0, "target proxies": 0, "backend services": 0, "health checks": 0, "NEG backends": 0 };
+  const fleetgate: Record<string, number> = {
+    addresses: 0,
+    "forwarding rules": 0,
+    "URL maps": 0,
+    "target proxies": 0,
+    "backend services": 0,
+    "health checks": 0,
+    "NEG backends": 0,
+  };
   for (const r of resources) {
     const kind = FRONT_DOOR_KINDS[r.type];
     if (kind) fleetgate[kind] = (fleetgate[kind] ?? 0) + 1;
@@ -149,7 +163,10 @@ export function economy(size: FleetSize, resources: readonly RegisteredResource[
     "health checks": servicePorts,
     "NEG backends": Math.round(servicePorts * negPerService),
   };
-  const total = (r: Record<string, number>) => Object.entries(r).filter(([k]) => k !== "NEG backends").reduce((s, [, v]) => s + v, 0);
+  const total = (r: Record<string, number>) =>
+    Object.entries(r)
+      .filter(([k]) => k !== "NEG backends")
+      .reduce((s, [, v]) => s + v, 0);
   return { fleetgate, perIngress, fleetgateTotal: total(fleetgate), perIngressTotal: total(perIngress) };
 }
 
@@ -158,8 +175,14 @@ async function simulateUpdates(size: FleetSize, scratch: string): Promise<NonNul
   const figures = async (run: () => Promise<SimulatedUp>): Promise<[UpFigures, SimulatedUp]> => {
     const started = Date.now();
     const up = await run();
-    const slowest = [...up.report.criticalPath].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, 3).map((s) => `${s.label} ${Math.round((s.end - s.start) / 1000)}s`);
-    return [{ simulatedSeconds: up.report.wallMs / 1000, slowest, operations: up.report.operations, realSeconds: (Date.now() - started) / 1000, converged: up.ok }, up];
+    const slowest = [...up.report.criticalPath]
+      .sort((a, b) => b.end - b.start - (a.end - a.start))
+      .slice(0, 3)
+      .map((s) => `${s.label} ${Math.round((s.end - s.start) / 1000)}s`);
+    return [
+      { simulatedSeconds: up.report.wallMs / 1000, slowest, operations: up.report.operations, realSeconds: (Date.now() - started) / 1000, converged: up.ok },
+      up,
+    ];
   };
   const base = writeFleet(size, "base", join(scratch, "simulated"));
   const [firstUp, first] = await figures(() => simulateUp({ stack: base.fleet.environment, root: base.root }));
@@ -209,7 +232,13 @@ export async function measureFleet(size: FleetSize, options: { changes: boolean;
       changes = Object.fromEntries(entries) as FleetReport["changes"];
     }
     const updates = options.simulate ? await simulateUpdates(size, scratch) : undefined;
-    return { size: { ...size, hosts: ingressCount(size) }, speed, economy: economy(size, base.resources), ...(changes ? { changes } : {}), ...(updates ? { updates } : {}) };
+    return {
+      size: { ...size, hosts: ingressCount(size) },
+      speed,
+      economy: economy(size, base.resources),
+      ...(changes ? { changes } : {}),
+      ...(updates ? { updates } : {}),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -155,7 +155,10 @@ export function dispatchNotes(plan: FleetPlan, cluster: ClusterPlan): string[] {
       h.routes.some(
         (r) =>
           r.action.kind === "forward" &&
-          (r.action.backends.length > 1 || r.action.rewrite !== undefined || Object.keys(r.action.requestHeaders?.add ?? {}).length > 0 || Object.keys(r.action.responseHeaders?.add ?? {}).length > 0),
+          (r.action.backends.length > 1 ||
+            r.action.rewrite !== undefined ||
+            Object.keys(r.action.requestHeaders?.add ?? {}).length > 0 ||
+            Object.keys(r.action.responseHeaders?.add ?? {}).length > 0),
       ),
   );
   return hosts.length

@@ -47,7 +47,11 @@ export class FleetIngress extends pulumi.ComponentResource {
       plan.frontDoor.provider === "aws"
         ? (() => {
             const edge = awsEdgePlan(plan);
-            const regions = new AwsRegions(plan.environment, { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion }, { parent: this });
+            const regions = new AwsRegions(
+              plan.environment,
+              { environment: plan.environment, regions: edge.regions.map((r) => r.region), globalRegion: plan.frontDoor.globalRegion },
+              { parent: this },
+            );
             const certificates = new AwsCertificates(plan.environment, { environment: plan.environment, edge, regions }, { parent: this });
             return { edge, regions, certificates };
           })()
@@ -61,22 +65,32 @@ export class FleetIngress extends pulumi.ComponentResource {
       const frontDoor = new GcpFrontDoor(plan.environment, { plan, gateways: clusters.gateways }, { parent: this });
       this.address = frontDoor.address;
       this.ipAddresses = pulumi.all([frontDoor.address, frontDoor.ipv6Address]).apply((ips) => ips.filter((ip): ip is string => ip !== undefined));
-      this.certificates = frontDoor.hosts.apply((hosts) => Object.fromEntries(hosts.map((h) => [h.host, { certificates: h.certificates, state: h.certificateState }])));
+      this.certificates = frontDoor.hosts.apply((hosts) =>
+        Object.fromEntries(hosts.map((h) => [h.host, { certificates: h.certificates, state: h.certificateState }])),
+      );
       this.backendServices = frontDoor.backendServices;
     } else {
       const { edge, regions, certificates } = aws;
       const frontDoor = new AwsFrontDoor(plan.environment, { environment: plan.environment, edge, regions, gateways: clusters.gateways }, { parent: this });
       this.address = frontDoor.address;
       this.ipAddresses = frontDoor.ipAddresses;
-      this.certificates = pulumi.all(certificates.arns).apply((arns) =>
-        Object.fromEntries(edge.hosts.map((h) => [h.host, { certificates: h.regions.flatMap((r) => arns[r] ?? []) }])),
-      );
+      this.certificates = pulumi
+        .all(certificates.arns)
+        .apply((arns) => Object.fromEntries(edge.hosts.map((h) => [h.host, { certificates: h.regions.flatMap((r) => arns[r] ?? []) }])));
       this.backendServices = pulumi.output({} as Record<string, string>);
     }
 
     this.hosts = pulumi.output(plan.hosts.map((h) => h.name));
     this.gateways = clusters.status;
     this.trust = clusters.trust;
-    this.registerOutputs({ hosts: this.hosts, address: this.address, ipAddresses: this.ipAddresses, certificates: this.certificates, backendServices: this.backendServices, gateways: this.gateways, trust: this.trust });
+    this.registerOutputs({
+      hosts: this.hosts,
+      address: this.address,
+      ipAddresses: this.ipAddresses,
+      certificates: this.certificates,
+      backendServices: this.backendServices,
+      gateways: this.gateways,
+      trust: this.trust,
+    });
   }
 }

@@ -30,7 +30,11 @@ const realSleep = (ms: number) => new Promise<void>((done) => setTimeout(done, m
  * Looks until the signal comes. `describe(state, minutes)` words the timeout's error from the last state
  * seen; a failure's own message is thrown as it is.
  */
-export async function pollUntil<T>(observe: () => Promise<Observation<T>>, options: PollOptions, describe: (lastState: string, minutes: number) => string): Promise<T> {
+export async function pollUntil<T>(
+  observe: () => Promise<Observation<T>>,
+  options: PollOptions,
+  describe: (lastState: string, minutes: number) => string,
+): Promise<T> {
   const now = options.now ?? (() => Date.now());
   const sleep = options.sleep ?? realSleep;
   const deadline = now() + options.timeoutMs;

@@ -75,13 +75,18 @@ export interface RegistrationContext {
 /** A provider's error for a refused request: the message Pulumi shows, as `details` too, which the SDK reads for invokes. */
 export class ProviderRefusal extends Error {
   readonly details: string;
-  constructor(readonly contract: Contract, message: string) {
+  constructor(
+    readonly contract: Contract,
+    message: string,
+  ) {
     super(message);
     this.details = message;
   }
 }
 
 /** Numbers as the APIs take them. */
-export const asNumber = (value: unknown): number | undefined => (typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)) ? Number(value) : undefined);
+export const asNumber = (value: unknown): number | undefined =>
+  typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)) ? Number(value) : undefined;
 export const asArray = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
-export const asRecord = (value: unknown): Readonly<Record<string, unknown>> => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+export const asRecord = (value: unknown): Readonly<Record<string, unknown>> =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

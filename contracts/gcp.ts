@@ -9,9 +9,15 @@ import { asArray, asNumber, asRecord, type Contract, type Inputs, type Registrat
 const LB_QUOTAS = { title: "Cloud Load Balancing: Quotas and limits", url: "https://cloud.google.com/load-balancing/docs/quotas" };
 const BACKEND_SERVICES = { title: "Cloud Load Balancing: Backend services overview", url: "https://cloud.google.com/load-balancing/docs/backend-service" };
 const COMPUTE_API = { title: "Compute Engine API reference" };
-const LB_POLICY = { title: "Cloud Load Balancing: Advanced load balancing optimizations", url: "https://cloud.google.com/load-balancing/docs/service-lb-policy" };
+const LB_POLICY = {
+  title: "Cloud Load Balancing: Advanced load balancing optimizations",
+  url: "https://cloud.google.com/load-balancing/docs/service-lb-policy",
+};
 const CERTIFICATE_MANAGER = { title: "Certificate Manager: Quotas and limits", url: "https://cloud.google.com/certificate-manager/docs/quotas" };
-const STANDALONE_NEG = { title: "GKE: Container-native load balancing through standalone zonal NEGs", url: "https://cloud.google.com/kubernetes-engine/docs/how-to/standalone-neg" };
+const STANDALONE_NEG = {
+  title: "GKE: Container-native load balancing through standalone zonal NEGs",
+  url: "https://cloud.google.com/kubernetes-engine/docs/how-to/standalone-neg",
+};
 
 export const GCP_NAME_PATTERN = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -21,7 +27,11 @@ export const names: Contract = {
   subject: "Compute resources (backend services, health checks, URL maps, proxies, forwarding rules, addresses, NEGs, firewalls, SSL policies)",
   rule: "a name is 1 to 63 characters, a lower-case letter first, then lower-case letters, digits and dashes, not ending in a dash (RFC 1035); VPC networks are named so too",
   source: { ...COMPUTE_API, section: "the `name` field of every resource" },
-  checkedIn: { engine: "every compute registration, and the network a firewall names", program: "spec/naming.ts bounds and hashes every cloud name", validator: "fleetgate:clusters[].network of a GKE cluster" },
+  checkedIn: {
+    engine: "every compute registration, and the network a firewall names",
+    program: "spec/naming.ts bounds and hashes every cloud name",
+    validator: "fleetgate:clusters[].network of a GKE cluster",
+  },
 };
 
 /** GCE_VM_IP_PORT NEG backends one backend service may hold; not configurable. */
@@ -46,7 +56,10 @@ export const backendKinds: Contract = {
   subject: "Backend service",
   rule: "a global external Application Load Balancer's backend service holds zonal NEGs, or one global internet NEG, never both; a global internet NEG holds one endpoint",
   source: { ...BACKEND_SERVICES, section: "Backend services and supported backend types" },
-  checkedIn: { engine: "backend service and internet NEG endpoint registrations", program: "a non-GKE cluster gets backend services of its own (components/gcp/backend-plan.ts)" },
+  checkedIn: {
+    engine: "backend service and internet NEG endpoint registrations",
+    program: "a non-GKE cluster gets backend services of its own (components/gcp/backend-plan.ts)",
+  },
 };
 
 export const healthCheckByBackend: Contract = {
@@ -85,7 +98,10 @@ export const customHeaders: Contract = {
   subject: "Backend service",
   rule: `a backend service adds at most ${MAX_CUSTOM_HEADERS} custom request headers and ${MAX_CUSTOM_HEADERS} custom response headers`,
   source: { ...LB_QUOTAS, section: "Header size: custom headers per backend service" },
-  checkedIn: { engine: "backend service registrations", validator: "BackendConfig spec.customRequestHeaders (one place is the front door's dispatch tag) and spec.customResponseHeaders" },
+  checkedIn: {
+    engine: "backend service registrations",
+    validator: "BackendConfig spec.customRequestHeaders (one place is the front door's dispatch tag) and spec.customResponseHeaders",
+  },
 };
 
 export const lbAlgorithms: Contract = {
@@ -94,7 +110,10 @@ export const lbAlgorithms: Contract = {
   subject: "Service LB policy",
   rule: "for Application Load Balancers a service LB policy's algorithm is SPRAY_TO_REGION, WATERFALL_BY_REGION (the default) or WATERFALL_BY_ZONE; each keeps a client's traffic in the nearest region with capacity, and spreading over every region in proportion to capacity (SPRAY_TO_WORLD) is documented for Cloud Service Mesh only",
   source: { ...LB_POLICY, section: "Load balancing algorithm" },
-  checkedIn: { engine: "service LB policy registrations", program: "`balancing: even` is a weighted split of per-cluster backend services in the URL map (components/gcp/backend-plan.ts)" },
+  checkedIn: {
+    engine: "service LB policy registrations",
+    program: "`balancing: even` is a weighted split of per-cluster backend services in the URL map (components/gcp/backend-plan.ts)",
+  },
 };
 
 export const nearestFirst: Contract = {
@@ -103,7 +122,10 @@ export const nearestFirst: Contract = {
   subject: "Global external Application Load Balancer",
   rule: "with WATERFALL_BY_REGION, requests go to the region nearest the client that has capacity, and overflow to the next region only once that region's backends are at their target capacity; the capacity scaler matters only then, and 0 drains a backend",
   source: { ...LB_POLICY, section: "WATERFALL_BY_REGION" },
-  checkedIn: { validator: "a cluster's fleetgate.weight between 1 and 99, and a service's fleetgate.failover, under balancing: nearest (warnings that say what the front door does instead)" },
+  checkedIn: {
+    validator:
+      "a cluster's fleetgate.weight between 1 and 99, and a service's fleetgate.failover, under balancing: nearest (warnings that say what the front door does instead)",
+  },
 };
 
 export const urlMapSize: Contract = {
@@ -148,7 +170,11 @@ export const noRegex: Contract = {
   subject: "URL map",
   rule: "global external Application Load Balancers do not support regular expressions (regexMatch) in path, header or query parameter matches",
   source: { ...LB_QUOTAS, section: "URL maps" },
-  checkedIn: { engine: "URL map registrations", validator: "fleetgate.match headers and queryParams of type RegularExpression, and an HTTPRoute's RegularExpression header and query matches behind the GCP front door" },
+  checkedIn: {
+    engine: "URL map registrations",
+    validator:
+      "fleetgate.match headers and queryParams of type RegularExpression, and an HTTPRoute's RegularExpression header and query matches behind the GCP front door",
+  },
 };
 
 /** The pseudo-header a URL map's header match reads the request's method from. */
@@ -159,7 +185,11 @@ export const methodMatch: Contract = {
   party: "GCP",
   subject: "URL map",
   rule: `a route rule matches the request's method with a header match on the pseudo-header "${METHOD_HEADER}" (exactMatch of the method, such as "GET"); the URL map has no method field of its own`,
-  source: { ...COMPUTE_API, section: "UrlMap: HttpRouteRuleMatch.headerMatches, HttpHeaderMatch.headerName", url: "https://cloud.google.com/compute/docs/reference/rest/v1/urlMaps" },
+  source: {
+    ...COMPUTE_API,
+    section: "UrlMap: HttpRouteRuleMatch.headerMatches, HttpHeaderMatch.headerName",
+    url: "https://cloud.google.com/compute/docs/reference/rest/v1/urlMaps",
+  },
   checkedIn: { program: "a route's method becomes its match rule's first header match, `:method` with exactMatch of the method (components/gcp/url-map.ts)" },
 };
 
@@ -187,7 +217,10 @@ export const negReferences: Contract = {
   subject: "Backend service",
   rule: "every backend a backend service names must exist; a NEG attached to a backend service cannot be deleted (GKE then leaves it behind instead of garbage-collecting it)",
   source: { ...BACKEND_SERVICES, section: "Backends" },
-  checkedIn: { engine: "backend service creates and updates in the simulated pulumi up; NEG deletions by the NEG controller", wait: "each GKE gateway's NEGs (components/gcp/neg-wait.ts)" },
+  checkedIn: {
+    engine: "backend service creates and updates in the simulated pulumi up; NEG deletions by the NEG controller",
+    wait: "each GKE gateway's NEGs (components/gcp/neg-wait.ts)",
+  },
 };
 
 export const negController: Contract = {
@@ -208,8 +241,15 @@ export const clusterLinks: Contract = {
   party: "GKE",
   subject: "Multi Cluster Ingress: MultiClusterService clusters",
   rule: "a MultiClusterService's clusters[].link is `<location>/<cluster name>`, where the location is the cluster's own: its zone for a zonal cluster, its region for a regional one (as `gcloud container clusters list` shows it); a link with another location names no member of the fleet, and GKE serves the service from no cluster there",
-  source: { title: "GKE: Deploying Ingress across clusters", section: "Cluster selection", url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-ingress" },
-  checkedIn: { validator: "a link whose location is not the cluster's (fleetgate:clusters[].access.location, else its region), answered with the link GKE reads (spec/cluster-links.ts)" },
+  source: {
+    title: "GKE: Deploying Ingress across clusters",
+    section: "Cluster selection",
+    url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-ingress",
+  },
+  checkedIn: {
+    validator:
+      "a link whose location is not the cluster's (fleetgate:clusters[].access.location, else its region), answered with the link GKE reads (spec/cluster-links.ts)",
+  },
 };
 
 export const negNames: Contract = {
@@ -226,8 +266,15 @@ export const perProjectRecords: Contract = {
   party: "GCP",
   subject: "Certificate Manager DNS authorization",
   rule: "a PER_PROJECT_RECORD DNS authorization answers with a CNAME that depends only on the project and the domain, so every authorization of one domain in one project needs the same DNS record, which only one stack can own",
-  source: { title: "Certificate Manager: Domain authorization", section: "DNS authorization per project", url: "https://cloud.google.com/certificate-manager/docs/dns-authorizations" },
-  checkedIn: { engine: "Cloud DNS record creation in a world shared by the stacks", validator: "the hosts of two stacks of this repository whose front doors share a project (fleetgate:gcp.project)" },
+  source: {
+    title: "Certificate Manager: Domain authorization",
+    section: "DNS authorization per project",
+    url: "https://cloud.google.com/certificate-manager/docs/dns-authorizations",
+  },
+  checkedIn: {
+    engine: "Cloud DNS record creation in a world shared by the stacks",
+    validator: "the hosts of two stacks of this repository whose front doors share a project (fleetgate:gcp.project)",
+  },
 };
 
 /** Domains one Certificate Manager certificate may cover with DNS authorization. */
@@ -256,8 +303,15 @@ export const certificateMapPrimary: Contract = {
   party: "GCP",
   subject: "Certificate Manager certificate map",
   rule: "a certificate map serves its PRIMARY entry's certificate to a client that sends no server name, or one no entry of the map matches (a request by IP address, an unknown host); without a PRIMARY entry such a client gets no certificate",
-  source: { title: "Certificate Manager API reference", section: "CertificateMapEntry.Matcher: PRIMARY", url: "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.certificateMaps.certificateMapEntries" },
-  checkedIn: { program: "the map's PRIMARY entry serves one named host's certificate, which requests for unknown hosts and by IP address get (components/gcp/certificate-plan.ts)" },
+  source: {
+    title: "Certificate Manager API reference",
+    section: "CertificateMapEntry.Matcher: PRIMARY",
+    url: "https://cloud.google.com/certificate-manager/docs/reference/certificate-manager/rest/v1/projects.locations.certificateMaps.certificateMapEntries",
+  },
+  checkedIn: {
+    program:
+      "the map's PRIMARY entry serves one named host's certificate, which requests for unknown hosts and by IP address get (components/gcp/certificate-plan.ts)",
+  },
 };
 
 export const dnsRecords: Contract = {
@@ -269,8 +323,14 @@ export const dnsRecords: Contract = {
   checkedIn: { engine: "Cloud DNS record creation in the simulated world" },
 };
 
-const FORWARDING_RULES = { title: "Cloud Load Balancing: Forwarding rules overview", url: "https://cloud.google.com/load-balancing/docs/forwarding-rule-concepts" };
-const GLOBAL_LB_ADDRESSES = { title: "Cloud Load Balancing: IP addresses for global external Application Load Balancers", url: "https://cloud.google.com/load-balancing/docs/https#ip-addresses" };
+const FORWARDING_RULES = {
+  title: "Cloud Load Balancing: Forwarding rules overview",
+  url: "https://cloud.google.com/load-balancing/docs/forwarding-rule-concepts",
+};
+const GLOBAL_LB_ADDRESSES = {
+  title: "Cloud Load Balancing: IP addresses for global external Application Load Balancers",
+  url: "https://cloud.google.com/load-balancing/docs/https#ip-addresses",
+};
 
 export const forwardingRuleAddress: Contract = {
   id: "gcp.forwarding-rule-address",
@@ -313,7 +373,8 @@ function forwardingRuleAddressProblems(inputs: Inputs): string[] {
   const tier = inputs.networkTier;
   if (tier !== undefined && tier !== "PREMIUM") problems.push(`it asks for the ${String(tier)} network tier`);
   const address = ruleAddress(inputs);
-  if (address !== undefined && !/^[0-9.]+$|^[0-9a-f:]+$/.test(address) && !/\/global\/addresses\/[^/]+$/.test(address)) problems.push(`its address "${String(inputs.ipAddress)}" is neither an IP address nor a global address's URL`);
+  if (address !== undefined && !/^[0-9.]+$|^[0-9a-f:]+$/.test(address) && !/\/global\/addresses\/[^/]+$/.test(address))
+    problems.push(`its address "${String(inputs.ipAddress)}" is neither an IP address nor a global address's URL`);
   if (address !== undefined && /\/regions\/[^/]+\/addresses\//.test(address)) problems.push(`its address "${String(inputs.ipAddress)}" is a regional address`);
   return problems;
 }
@@ -324,7 +385,13 @@ function forwardingRulePortProblems(inputs: Inputs, _name: string, context?: { o
   const port = String(inputs.portRange ?? "");
   const protocol = String(inputs.ipProtocol ?? "TCP");
   return (context?.others ?? [])
-    .filter((o) => o.type === FORWARDING_RULE && ruleAddress(o.inputs) === address && String(o.inputs.portRange ?? "") === port && String(o.inputs.ipProtocol ?? "TCP") === protocol)
+    .filter(
+      (o) =>
+        o.type === FORWARDING_RULE &&
+        ruleAddress(o.inputs) === address &&
+        String(o.inputs.portRange ?? "") === port &&
+        String(o.inputs.ipProtocol ?? "TCP") === protocol,
+    )
     .map((o) => `forwarding rule ${String(o.inputs.name ?? o.name)} already serves ${String(inputs.ipAddress)} on ${protocol} port ${port}`);
 }
 
@@ -367,21 +434,25 @@ function backendServiceProblems(inputs: Inputs): { contract: Contract; problems:
   if (internet.length > 0 && hasCheck) add(healthCheckByBackend, "its internet NEG backend has a health check");
   for (const b of zonal) {
     const scaler = asNumber(b.capacityScaler);
-    if (b.balancingMode === "RATE" && asNumber(b.maxRatePerEndpoint) === undefined && asNumber(b.maxRate) === undefined) add(balancing, `backend ${b.group} has balancing mode RATE without maxRatePerEndpoint`);
+    if (b.balancingMode === "RATE" && asNumber(b.maxRatePerEndpoint) === undefined && asNumber(b.maxRate) === undefined)
+      add(balancing, `backend ${b.group} has balancing mode RATE without maxRatePerEndpoint`);
     if (scaler !== undefined && (scaler < 0 || scaler > 1 || (scaler > 0 && scaler < 0.1))) add(balancing, `backend ${b.group} has capacity scaler ${scaler}`);
     if (scaler === 0 && backends.length === 1) add(balancing, `its only backend has capacity scaler 0`);
   }
   for (const b of internet)
-    for (const field of ["balancingMode", "capacityScaler", "maxRatePerEndpoint", "maxRate"]) if (b[field] !== undefined) add(balancing, `its internet NEG backend sets ${field}`);
+    for (const field of ["balancingMode", "capacityScaler", "maxRatePerEndpoint", "maxRate"])
+      if (b[field] !== undefined) add(balancing, `its internet NEG backend sets ${field}`);
   const timeout = asNumber(inputs.timeoutSec);
   if (timeout !== undefined && timeout < 1) add(backendSettings, `timeoutSec is ${timeout}`);
   const draining = asNumber(inputs.connectionDrainingTimeoutSec);
   if (draining !== undefined && (draining < 0 || draining > 3600)) add(backendSettings, `connection draining is ${draining} s`);
   const cookieTtl = asNumber(inputs.affinityCookieTtlSec);
-  if (cookieTtl !== undefined && (cookieTtl > 1_209_600 || !["GENERATED_COOKIE", "HTTP_COOKIE"].includes(String(inputs.sessionAffinity)))) add(backendSettings, `affinityCookieTtlSec is ${cookieTtl} with session affinity ${String(inputs.sessionAffinity ?? "NONE")}`);
+  if (cookieTtl !== undefined && (cookieTtl > 1_209_600 || !["GENERATED_COOKIE", "HTTP_COOKIE"].includes(String(inputs.sessionAffinity))))
+    add(backendSettings, `affinityCookieTtlSec is ${cookieTtl} with session affinity ${String(inputs.sessionAffinity ?? "NONE")}`);
   const log = asRecord(inputs.logConfig);
   const rate = asNumber(log.sampleRate);
-  if (rate !== undefined && (rate < 0 || rate > 1 || log.enable !== true)) add(backendSettings, `log sample rate ${rate} with logging ${log.enable === true ? "on" : "off"}`);
+  if (rate !== undefined && (rate < 0 || rate > 1 || log.enable !== true))
+    add(backendSettings, `log sample rate ${rate} with logging ${log.enable === true ? "on" : "off"}`);
   if (inputs.outlierDetection !== undefined && internet.length > 0) add(backendSettings, "it sets outlier detection on an internet NEG");
   for (const field of ["customRequestHeaders", "customResponseHeaders"] as const) {
     const count = asArray(inputs[field]).length;
@@ -408,7 +479,8 @@ function urlMapProblems(inputs: Inputs): { contract: Contract; problems: string[
   const pathMatchers = asArray(inputs.pathMatchers).map(asRecord);
   if (hostRules.length > URL_MAP_LIMITS.hostRules) limits.push(`it has ${hostRules.length} host rules`);
   if (pathMatchers.length > URL_MAP_LIMITS.pathMatchers) limits.push(`it has ${pathMatchers.length} path matchers`);
-  for (const h of hostRules) if (asArray(h.hosts).length > URL_MAP_LIMITS.hostsPerHostRule) limits.push(`host rule ${String(h.pathMatcher)} has ${asArray(h.hosts).length} hosts`);
+  for (const h of hostRules)
+    if (asArray(h.hosts).length > URL_MAP_LIMITS.hostsPerHostRule) limits.push(`host rule ${String(h.pathMatcher)} has ${asArray(h.hosts).length} hosts`);
   const services = new Set<string>();
   const noteService = (value: unknown) => typeof value === "string" && services.add(value);
   noteService(inputs.defaultService);
@@ -422,7 +494,8 @@ function urlMapProblems(inputs: Inputs): { contract: Contract; problems: string[
     const priorities = new Set<number>();
     for (const rule of routeRules) {
       const priority = asNumber(rule.priority);
-      if (priority === undefined || priority < 0 || priority > 2_147_483_647 || !Number.isInteger(priority)) rules.push(`path matcher ${name} has a route rule of priority ${String(rule.priority)}`);
+      if (priority === undefined || priority < 0 || priority > 2_147_483_647 || !Number.isInteger(priority))
+        rules.push(`path matcher ${name} has a route rule of priority ${String(rule.priority)}`);
       else if (priorities.has(priority)) rules.push(`path matcher ${name} has two route rules of priority ${priority}`);
       else priorities.add(priority);
       noteService(rule.service);
@@ -432,12 +505,14 @@ function urlMapProblems(inputs: Inputs): { contract: Contract; problems: string[
         if (paths.length !== 1) rules.push(`path matcher ${name} has a match rule with ${paths.length} path matches`);
         for (const k of paths) {
           const value = String(match[k]);
-          if (value.length < 1 || value.length > 1024 || !value.startsWith("/")) rules.push(`path matcher ${name} matches ${k} ${JSON.stringify(value.slice(0, 40))}`);
+          if (value.length < 1 || value.length > 1024 || !value.startsWith("/"))
+            rules.push(`path matcher ${name} matches ${k} ${JSON.stringify(value.slice(0, 40))}`);
         }
         const headers = asArray(match.headerMatches).map(asRecord);
         const queries = asArray(match.queryParameterMatches).map(asRecord);
         predicates += 1 + headers.length + queries.length;
-        for (const m of [...headers, ...queries]) if (m.regexMatch !== undefined) regex.push(`path matcher ${name} matches ${String(m.headerName ?? m.name)} by regular expression`);
+        for (const m of [...headers, ...queries])
+          if (m.regexMatch !== undefined) regex.push(`path matcher ${name} matches ${String(m.headerName ?? m.name)} by regular expression`);
       }
       const action = asRecord(rule.routeAction);
       for (const w of asArray(action.weightedBackendServices).map(asRecord)) {
@@ -446,10 +521,13 @@ function urlMapProblems(inputs: Inputs): { contract: Contract; problems: string[
         if (weight === undefined || weight < 0 || weight > 1000) rules.push(`path matcher ${name} weighs a backend service ${String(w.weight)}`);
       }
       const rewrite = asRecord(action.urlRewrite);
-      if (rewrite.pathPrefixRewrite !== undefined && (String(rewrite.pathPrefixRewrite).length < 1 || String(rewrite.pathPrefixRewrite).length > 1024)) rules.push(`path matcher ${name} rewrites to a prefix of ${String(rewrite.pathPrefixRewrite).length} characters`);
-      if (rewrite.hostRewrite !== undefined && (String(rewrite.hostRewrite).length < 1 || String(rewrite.hostRewrite).length > 255)) rules.push(`path matcher ${name} rewrites to a host of ${String(rewrite.hostRewrite).length} characters`);
+      if (rewrite.pathPrefixRewrite !== undefined && (String(rewrite.pathPrefixRewrite).length < 1 || String(rewrite.pathPrefixRewrite).length > 1024))
+        rules.push(`path matcher ${name} rewrites to a prefix of ${String(rewrite.pathPrefixRewrite).length} characters`);
+      if (rewrite.hostRewrite !== undefined && (String(rewrite.hostRewrite).length < 1 || String(rewrite.hostRewrite).length > 255))
+        rules.push(`path matcher ${name} rewrites to a host of ${String(rewrite.hostRewrite).length} characters`);
       const retries = asRecord(action.retryPolicy);
-      if (action.retryPolicy !== undefined && !((asNumber(retries.numRetries) ?? 0) > 0)) rules.push(`path matcher ${name} retries ${String(retries.numRetries)} times`);
+      if (action.retryPolicy !== undefined && !((asNumber(retries.numRetries) ?? 0) > 0))
+        rules.push(`path matcher ${name} retries ${String(retries.numRetries)} times`);
     }
     if (predicates > URL_MAP_LIMITS.predicatesPerPathMatcher) limits.push(`path matcher ${name} has ${predicates} predicates`);
   }
@@ -463,7 +541,10 @@ function urlMapProblems(inputs: Inputs): { contract: Contract; problems: string[
 }
 
 function only(contract: Contract, of: (inputs: Inputs) => { contract: Contract; problems: string[] }[]): (inputs: Inputs) => string[] {
-  return (inputs) => of(inputs).filter((e) => e.contract === contract).flatMap((e) => e.problems);
+  return (inputs) =>
+    of(inputs)
+      .filter((e) => e.contract === contract)
+      .flatMap((e) => e.problems);
 }
 
 export const registrationChecks: readonly RegistrationCheck[] = [
@@ -474,20 +555,32 @@ export const registrationChecks: readonly RegistrationCheck[] = [
     types: COMPUTE_TYPES,
     check: (inputs, name) => {
       const cloud = typeof inputs.name === "string" ? inputs.name : name;
-      const problems = GCP_NAME_PATTERN.test(cloud) ? [] : [`its name "${cloud}" (${cloud.length} characters) is not an RFC 1035 label of at most 63 characters`];
+      const problems = GCP_NAME_PATTERN.test(cloud)
+        ? []
+        : [`its name "${cloud}" (${cloud.length} characters) is not an RFC 1035 label of at most 63 characters`];
       // A network is named by the same rule, so a reference to anything else names no network.
       const network = typeof inputs.network === "string" ? inputs.network.split("/").pop()! : undefined;
-      if (network !== undefined && !GCP_NAME_PATTERN.test(network)) problems.push(`its network "${network}" is not an RFC 1035 label, so no such network exists`);
+      if (network !== undefined && !GCP_NAME_PATTERN.test(network))
+        problems.push(`its network "${network}" is not an RFC 1035 label, so no such network exists`);
       return problems;
     },
   },
-  ...[negBackends, backendKinds, healthCheckByBackend, balancing, backendSettings, customHeaders].map((contract): RegistrationCheck => ({ contract, types: [BACKEND_SERVICE], check: only(contract, backendServiceProblems) })),
-  ...[urlMapSize, urlMapLimits, urlMapRules, noRegex].map((contract): RegistrationCheck => ({ contract, types: [URL_MAP], check: only(contract, urlMapProblems) })),
+  ...[negBackends, backendKinds, healthCheckByBackend, balancing, backendSettings, customHeaders].map((contract): RegistrationCheck => ({
+    contract,
+    types: [BACKEND_SERVICE],
+    check: only(contract, backendServiceProblems),
+  })),
+  ...[urlMapSize, urlMapLimits, urlMapRules, noRegex].map((contract): RegistrationCheck => ({
+    contract,
+    types: [URL_MAP],
+    check: only(contract, urlMapProblems),
+  })),
   {
     contract: backendKinds,
     types: ["gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint"],
     // One endpoint per global internet NEG: the engine's simulation counts them; here, the endpoint's own shape.
-    check: (inputs) => (typeof inputs.fqdn === "string" || typeof inputs.ipAddress === "string" ? [] : ["the endpoint names neither an fqdn nor an IP address"]),
+    check: (inputs) =>
+      typeof inputs.fqdn === "string" || typeof inputs.ipAddress === "string" ? [] : ["the endpoint names neither an fqdn nor an IP address"],
   },
   {
     contract: healthChecks,
@@ -511,7 +604,9 @@ export const registrationChecks: readonly RegistrationCheck[] = [
     types: ["gcp:networkservices/serviceLbPolicies:ServiceLbPolicies"],
     check: (inputs) => {
       const algorithm = inputs.loadBalancingAlgorithm;
-      return algorithm === undefined || ["SPRAY_TO_REGION", "WATERFALL_BY_REGION", "WATERFALL_BY_ZONE"].includes(String(algorithm)) ? [] : [`its algorithm is ${String(algorithm)}`];
+      return algorithm === undefined || ["SPRAY_TO_REGION", "WATERFALL_BY_REGION", "WATERFALL_BY_ZONE"].includes(String(algorithm))
+        ? []
+        : [`its algorithm is ${String(algorithm)}`];
     },
   },
   {
@@ -522,7 +617,8 @@ export const registrationChecks: readonly RegistrationCheck[] = [
       const domains = asArray(managed.domains).map(String);
       const problems: string[] = [];
       if (domains.length > MAX_CERTIFICATE_DOMAINS) problems.push(`it covers ${domains.length} domains`);
-      if (domains.some((d) => d.startsWith("*.")) && asArray(managed.dnsAuthorizations).length === 0) problems.push("it covers a wildcard without DNS authorization");
+      if (domains.some((d) => d.startsWith("*.")) && asArray(managed.dnsAuthorizations).length === 0)
+        problems.push("it covers a wildcard without DNS authorization");
       return problems;
     },
   },
@@ -535,7 +631,9 @@ export const urlMapMatching: Contract = {
   subject: "URL map",
   rule: "a request takes the host rule whose host matches (an exact host before wildcards; `*` stands for any run of letters, digits, dashes and dots), then in its path matcher the route rule of lowest priority number whose match rules hold (the match rules of one route rule are ORed, the conditions inside one ANDed; the method is matched as the `:method` header), else the path matcher's default; the query is not part of the path",
   source: { ...COMPUTE_API, section: "urlMaps: HostRule.hosts, HttpRouteRule.priority and matchRules, HttpHeaderMatch.headerName" },
-  checkedIn: { program: "the route evaluator walks the registered URL map this way (review/route-model/url-map.ts), and the route tests and `npm run route` rely on it" },
+  checkedIn: {
+    program: "the route evaluator walks the registered URL map this way (review/route-model/url-map.ts), and the route tests and `npm run route` rely on it",
+  },
 };
 
 export const contracts: readonly Contract[] = [

@@ -6,8 +6,14 @@
  */
 import type { Contract } from "./contract";
 
-const GKE_POLICIES = { title: "GKE: Configure Gateway resources using Policies", url: "https://docs.cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources" };
-const GKE_GATEWAY_API = { title: "GoogleCloudPlatform/gke-gateway-api: apis/networking/v1 (the CRDs' Go types and validation rules)", url: "https://github.com/GoogleCloudPlatform/gke-gateway-api" };
+const GKE_POLICIES = {
+  title: "GKE: Configure Gateway resources using Policies",
+  url: "https://docs.cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources",
+};
+const GKE_GATEWAY_API = {
+  title: "GoogleCloudPlatform/gke-gateway-api: apis/networking/v1 (the CRDs' Go types and validation rules)",
+  url: "https://github.com/GoogleCloudPlatform/gke-gateway-api",
+};
 
 export const policyAttachment: Contract = {
   id: "gke.policy-attachment",
@@ -26,7 +32,11 @@ export const healthCheckPolicyRules: Contract = {
   party: "GKE",
   subject: "HealthCheckPolicy",
   rule: "a check's timeoutSec does not exceed its checkIntervalSec, either of which defaults to 5 (so a timeoutSec alone is at most 5, a checkIntervalSec alone at least 5); without config the check is HTTP, and config holds exactly two fields, type and the member of that type; a member's port is set exactly when portSpecification is USE_FIXED_PORT and its portName exactly when it is USE_NAMED_PORT (neither with USE_SERVING_PORT, the default)",
-  source: { ...GKE_GATEWAY_API, section: "healthcheck_types.go: HealthCheckPolicyConfig, HealthCheck, CommonHealthCheck (kubebuilder XValidation rules, MinProperties/MaxProperties, field comments)" },
+  source: {
+    ...GKE_GATEWAY_API,
+    section:
+      "healthcheck_types.go: HealthCheckPolicyConfig, HealthCheck, CommonHealthCheck (kubebuilder XValidation rules, MinProperties/MaxProperties, field comments)",
+  },
   checkedIn: { validator: "HealthCheckPolicy spec.default (spec/schema/gke-policies.ts)" },
 };
 
@@ -35,7 +45,11 @@ export const backendPolicyFields: Contract = {
   party: "GKE",
   subject: "GCPBackendPolicy",
   rule: "logging is off unless logging.enabled is true; logging.sampleRate is in millionths (0 to 1,000,000, divided by 1,000,000 for the backend service) and may be set only with logging enabled; cookieTtlSec needs GENERATED_COOKIE or HTTP_COOKIE affinity; the Gateway controller does not support session affinity HEADER_FIELD or HTTP_COOKIE (this last rests on the authors' recollection of the page's restrictions, whose copies read here stop before it; the CRD itself admits all seven types)",
-  source: { ...GKE_GATEWAY_API, section: "gcpbackendpolicy_types.go: LoggingConfig, SessionAffinityConfig; and GKE: Configure Gateway resources using Policies, Restrictions and Limitations" },
+  source: {
+    ...GKE_GATEWAY_API,
+    section:
+      "gcpbackendpolicy_types.go: LoggingConfig, SessionAffinityConfig; and GKE: Configure Gateway resources using Policies, Restrictions and Limitations",
+  },
   checkedIn: { validator: "GCPBackendPolicy spec.default.logging and sessionAffinity, at the field (spec/gke-policies.ts)" },
 };
 
@@ -45,7 +59,10 @@ export const gatewayPolicyFields: Contract = {
   subject: "GCPGatewayPolicy",
   rule: "spec.default has three fields: sslPolicy, the name or path of the SSL policy of the Gateway's target HTTPS proxy; allowGlobalAccess, the forwarding rule's global access, which only internal regional load balancers have; region, the load balancer's region for a multi-cluster Gateway",
   source: { ...GKE_GATEWAY_API, section: "gcpgatewaypolicy_types.go: GCPGatewayPolicyConfig; and Compute Engine API: ForwardingRule.allowGlobalAccess" },
-  checkedIn: { validator: "sslPolicy other than the environment's, allowGlobalAccess: true and region are answered with a warning at the field (spec/gke-policies.ts, spec/field-handling.ts)" },
+  checkedIn: {
+    validator:
+      "sslPolicy other than the environment's, allowGlobalAccess: true and region are answered with a warning at the field (spec/gke-policies.ts, spec/field-handling.ts)",
+  },
 };
 
 export const contracts: readonly Contract[] = [policyAttachment, healthCheckPolicyRules, backendPolicyFields, gatewayPolicyFields];

@@ -15,9 +15,23 @@ import * as tls from "./tls";
 export { type Contract, ProviderRefusal, refusal, cite } from "./contract";
 
 /** Every contract, in the order of the generated table: by party, then as each module lists them. */
-export const CONTRACTS: readonly Contract[] = [...gcp.contracts, ...aws.contracts, ...kubernetes.contracts, ...gatewayApi.contracts, ...protocols.contracts, ...gkePolicies.contracts, ...migration.contracts, ...tls.contracts];
+export const CONTRACTS: readonly Contract[] = [
+  ...gcp.contracts,
+  ...aws.contracts,
+  ...kubernetes.contracts,
+  ...gatewayApi.contracts,
+  ...protocols.contracts,
+  ...gkePolicies.contracts,
+  ...migration.contracts,
+  ...tls.contracts,
+];
 
-const CHECKS: readonly RegistrationCheck[] = [...gcp.registrationChecks, ...aws.registrationChecks, ...kubernetes.registrationChecks, ...tls.registrationChecks];
+const CHECKS: readonly RegistrationCheck[] = [
+  ...gcp.registrationChecks,
+  ...aws.registrationChecks,
+  ...kubernetes.registrationChecks,
+  ...tls.registrationChecks,
+];
 
 const checksByType = new Map<string, RegistrationCheck[]>();
 for (const check of CHECKS) for (const type of check.types) checksByType.set(type, [...(checksByType.get(type) ?? []), check]);

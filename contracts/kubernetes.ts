@@ -7,13 +7,16 @@ import { lbcAnnotations } from "./aws";
 import { asRecord, type Contract, type RegistrationCheck } from "./contract";
 
 const PULUMI_KUBERNETES = { title: "pulumi/pulumi-kubernetes: provider/pkg/await/await.go" };
-const ISTIO_TOPOLOGY = { title: "Istio: Configuring Gateway Network Topology", url: "https://istio.io/latest/docs/ops/configuration/traffic-management/network-topologies/" };
+const ISTIO_TOPOLOGY = {
+  title: "Istio: Configuring Gateway Network Topology",
+  url: "https://istio.io/latest/docs/ops/configuration/traffic-management/network-topologies/",
+};
 
 export const crdRequired: Contract = {
   id: "kubernetes.crd-required",
   party: "Kubernetes",
   subject: "Custom resources",
-  rule: "a custom resource can be created only where its CustomResourceDefinition is installed; the Pulumi Kubernetes provider retries for about 31 seconds, then fails with \"no matches for kind\"",
+  rule: 'a custom resource can be created only where its CustomResourceDefinition is installed; the Pulumi Kubernetes provider retries for about 31 seconds, then fails with "no matches for kind"',
   source: { ...PULUMI_KUBERNETES, section: "create: retries on NotFound and NoMatch" },
   checkedIn: { engine: "every custom resource creation in the simulated clusters" },
 };
@@ -41,7 +44,10 @@ export const mcsCrds: Contract = {
   party: "Kubernetes",
   subject: "Multi-cluster ServiceExports",
   rule: "GKE has the net.gke.io ServiceExport CRD only in fleets with multi-cluster Services enabled; the multicluster.x-k8s.io CRDs come with an MCS implementation installed by the operator (no EKS add-on and no Istio chart installs them)",
-  source: { title: "GKE: Configuring multi-cluster Services; Istio: pilot/pkg/features (ENABLE_MCS_*)", url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services" },
+  source: {
+    title: "GKE: Configuring multi-cluster Services; Istio: pilot/pkg/features (ENABLE_MCS_*)",
+    url: "https://cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services",
+  },
   checkedIn: {
     engine: "the simulated clusters have these CRDs only where fleetgate:clusters[].multiClusterServices says",
     validator: "fleetgate:clusters[].multiClusterServices fits the cluster's provider",
@@ -55,7 +61,10 @@ export const istioProgrammed: Contract = {
   subject: "Gateway controller",
   rule: "Istio creates a Gateway's Deployment and Service and marks the Gateway Programmed once the Service has an address (a LoadBalancer's external address, or a ClusterIP Service's endpoints), not when its load balancer can carry traffic",
   source: { title: "istio/istio: pilot/pkg/config/kube/gateway", section: "conversion.go, SetProgrammedCondition" },
-  checkedIn: { engine: "the simulated Istio gateway controller", wait: "pulumi.com/waitFor: condition=Programmed on every Gateway, then the NEG and NLB waits" },
+  checkedIn: {
+    engine: "the simulated Istio gateway controller",
+    wait: "pulumi.com/waitFor: condition=Programmed on every Gateway, then the NEG and NLB waits",
+  },
 };
 
 /** The oldest Istio whose gateway controller reads a Gateway's infrastructure.parametersRef. */
@@ -66,7 +75,11 @@ export const istioParametersRef: Contract = {
   party: "Istio",
   subject: "Gateway controller",
   rule: `Istio reads a Gateway's spec.infrastructure.parametersRef (a ConfigMap of deployment, service, autoscaler and disruption budget overlays) from ${MIN_ISTIO_PARAMETERS_REF.join(".")} on, and its infrastructure labels and annotations from 1.21`,
-  source: { title: "Istio 1.26 change notes", section: "Gateway customization", url: "https://istio.io/latest/news/releases/1.26.x/announcing-1.26/change-notes/" },
+  source: {
+    title: "Istio 1.26 change notes",
+    section: "Gateway customization",
+    url: "https://istio.io/latest/news/releases/1.26.x/announcing-1.26/change-notes/",
+  },
   checkedIn: { validator: "fleetgate:mesh.istio.version" },
 };
 
@@ -76,7 +89,10 @@ export const proxyProtocol: Contract = {
   subject: "Gateway",
   rule: "with gatewayTopology.proxyProtocol every TCP listener of the gateway requires the PROXY header and closes connections without it; the status port (15021) takes the header only with ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL=true, and then also accepts connections without it",
   source: { ...ISTIO_TOPOLOGY, section: "PROXY Protocol" },
-  checkedIn: { engine: "the simulated NLB's health checks of targets behind proxy protocol", program: "gateway pods behind proxy protocol set the status port's switch (components/kubernetes/gateway-plan.ts)" },
+  checkedIn: {
+    engine: "the simulated NLB's health checks of targets behind proxy protocol",
+    program: "gateway pods behind proxy protocol set the status port's switch (components/kubernetes/gateway-plan.ts)",
+  },
 };
 
 export const eastWestPorts: Contract = {
@@ -84,7 +100,10 @@ export const eastWestPorts: Contract = {
   party: "Istio",
   subject: "East-west gateway",
   rule: "in a multi-primary mesh on several networks only the east-west gateway's 15443 must be reachable from the other networks; 15012 and 15017 serve remote clusters of a primary-remote mesh",
-  source: { title: "Istio: Install Multi-Primary on different networks", url: "https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/" },
+  source: {
+    title: "Istio: Install Multi-Primary on different networks",
+    url: "https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/",
+  },
   checkedIn: { program: "the east-west Service exposes 15443 only (components/kubernetes/mesh-plan.ts)", engine: "the simulated load balancers' listeners" },
 };
 
@@ -103,7 +122,10 @@ export const pulumiAwaits: Contract = {
   subject: "Kubernetes provider",
   rule: "a create waits up to 10 minutes (pulumi.com/timeoutSeconds) for what pulumi.com/waitFor names; a custom resource without it is ready at once; a Service with a selector waits until it selects a ready pod, and a LoadBalancer Service for its ingress address, unless pulumi.com/skipAwait is true; a Helm release (helm.v3.Release) waits for its resources to be ready",
   source: { ...PULUMI_KUBERNETES, section: "await timeouts; service.go (serviceInitAwaiter); metadata/overrides.go (pulumi.com/waitFor)" },
-  checkedIn: { engine: "every Kubernetes create in the simulated pulumi up", program: "the teams' Services skip the await: a cluster that reaches a service through the mesh runs no pod of it (components/kubernetes/services-plan.ts)" },
+  checkedIn: {
+    engine: "every Kubernetes create in the simulated pulumi up",
+    program: "the teams' Services skip the await: a cluster that reaches a service through the mesh runs no pod of it (components/kubernetes/services-plan.ts)",
+  },
 };
 
 /** The redirect codes a standard-channel HTTPRoute's RequestRedirect filter takes. */
@@ -114,9 +136,14 @@ export const gatewayRedirectCodes: Contract = {
   party: "Kubernetes",
   subject: "Gateway API HTTPRoute",
   rule: "a RequestRedirect filter's statusCode is 301 or 302 in the standard channel (the API server refuses others through the CRD's enum), so a gateway redirects with no other code",
-  source: { title: "Gateway API: API specification", section: "HTTPRequestRedirectFilter (statusCode)", url: "https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter" },
+  source: {
+    title: "Gateway API: API specification",
+    section: "HTTPRequestRedirectFilter (statusCode)",
+    url: "https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter",
+  },
   checkedIn: {
-    validator: "a FrontendConfig's redirectToHttps.responseCodeName behind the AWS front door, whose gateways answer port 80 (spec/https-redirect.ts), and a path's fleetgate.redirect.statusCode there (spec/validate.ts)",
+    validator:
+      "a FrontendConfig's redirectToHttps.responseCodeName behind the AWS front door, whose gateways answer port 80 (spec/https-redirect.ts), and a path's fleetgate.redirect.statusCode there (spec/validate.ts)",
     program: "the redirect listener's routes answer with the host's code (components/kubernetes/gateway-plan.ts)",
   },
 };
@@ -126,10 +153,15 @@ export const objectMeta: Contract = {
   party: "Kubernetes",
   subject: "Object names and labels",
   rule: "a Namespace's name is an RFC 1123 label and a Service's an RFC 1035 label (at most 63 lower-case letters, digits and '-', starting with a letter); other names are DNS subdomains (at most 253 characters of those and '.'); a label key is an optional DNS-subdomain prefix and '/' before a name of at most 63 letters, digits, '-', '_' and '.', and a label value is at most 63 such characters, starting and ending with a letter or digit, or empty",
-  source: { title: "Kubernetes: Object Names and IDs; Labels and Selectors", section: "Names; Syntax and character set", url: "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/" },
+  source: {
+    title: "Kubernetes: Object Names and IDs; Labels and Selectors",
+    section: "Names; Syntax and character set",
+    url: "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/",
+  },
   checkedIn: {
     engine: "every Kubernetes object registered: its name, namespace and labels",
-    validator: "fleetgate:clusters[].network and the region of a cluster outside the clouds are label values (Istio's network and locality labels); a MultiClusterService's name starts with a letter (its schema: it names Services)",
+    validator:
+      "fleetgate:clusters[].network and the region of a cluster outside the clouds are label values (Istio's network and locality labels); a MultiClusterService's name starts with a letter (its schema: it names Services)",
   },
 };
 
@@ -156,7 +188,12 @@ export function objectMetaProblems(type: string, metadata: Readonly<Record<strin
   const problems: string[] = [];
   const name = metadata.name;
   const kind = type.split(":").pop();
-  const [rule, what] = kind === "Namespace" ? [RFC1123_LABEL, "an RFC 1123 label"] : kind === "Service" ? [RFC1035_LABEL, "an RFC 1035 label"] : [DNS_SUBDOMAIN, "a DNS subdomain"];
+  const [rule, what] =
+    kind === "Namespace"
+      ? [RFC1123_LABEL, "an RFC 1123 label"]
+      : kind === "Service"
+        ? [RFC1035_LABEL, "an RFC 1035 label"]
+        : [DNS_SUBDOMAIN, "a DNS subdomain"];
   if (typeof name === "string" && (name.length > 253 || !rule.test(name))) problems.push(`metadata.name "${name}" is not ${what}`);
   const namespace = metadata.namespace;
   if (typeof namespace === "string" && !RFC1123_LABEL.test(namespace)) problems.push(`metadata.namespace "${namespace}" is not an RFC 1123 label`);
@@ -185,8 +222,10 @@ export function loadBalancerAnnotationProblems(annotations: Readonly<Record<stri
     if (value !== undefined && !allowed.includes(String(value))) problems.push(`${key} is "${String(value)}", not one of ${allowed.join(", ")}`);
   }
   const port = annotations[`${LBC}healthcheck-port`];
-  if (port !== undefined && port !== "traffic-port" && !/^[0-9]+$/.test(String(port))) problems.push(`${LBC}healthcheck-port is "${String(port)}", not traffic-port or a port number`);
-  if (annotations[`${LBC}type`] === "external" && annotations[`${LBC}nlb-target-type`] === undefined) problems.push(`${LBC}type is external without ${LBC}nlb-target-type`);
+  if (port !== undefined && port !== "traffic-port" && !/^[0-9]+$/.test(String(port)))
+    problems.push(`${LBC}healthcheck-port is "${String(port)}", not traffic-port or a port number`);
+  if (annotations[`${LBC}type`] === "external" && annotations[`${LBC}nlb-target-type`] === undefined)
+    problems.push(`${LBC}type is external without ${LBC}nlb-target-type`);
   return problems;
 }
 
@@ -210,8 +249,28 @@ export const routePrecedence: Contract = {
   party: "Kubernetes",
   subject: "Gateway API HTTPRoute",
   rule: "among the rules attached to a listener for the request's most specific host name, an Exact path wins over a PathPrefix, a longer prefix over a shorter, a method match over none, more header matches over fewer, more query matches over fewer, then the older route, then namespace/name, then rule order; PathPrefix matches whole path elements",
-  source: { title: "Gateway API: HTTPRoute (gateway.networking.k8s.io/v1)", section: "HTTPRouteRule.matches: precedence of matches", url: "https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch" },
-  checkedIn: { program: "the route evaluator orders a gateway's rules this way (review/route-model/precedence.ts), and the route tests and `npm run route` rely on it" },
+  source: {
+    title: "Gateway API: HTTPRoute (gateway.networking.k8s.io/v1)",
+    section: "HTTPRouteRule.matches: precedence of matches",
+    url: "https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch",
+  },
+  checkedIn: {
+    program: "the route evaluator orders a gateway's rules this way (review/route-model/precedence.ts), and the route tests and `npm run route` rely on it",
+  },
 };
 
-export const contracts: readonly Contract[] = [crdRequired, routePrecedence, namespaceRequired, objectMeta, gatewayApiCrds, gatewayRedirectCodes, mcsCrds, istioProgrammed, istioParametersRef, proxyProtocol, eastWestPorts, pulumiAwaits, uniqueUrns];
+export const contracts: readonly Contract[] = [
+  crdRequired,
+  routePrecedence,
+  namespaceRequired,
+  objectMeta,
+  gatewayApiCrds,
+  gatewayRedirectCodes,
+  mcsCrds,
+  istioProgrammed,
+  istioParametersRef,
+  proxyProtocol,
+  eastWestPorts,
+  pulumiAwaits,
+  uniqueUrns,
+];

@@ -5,8 +5,14 @@
  */
 import type { Contract } from "./contract";
 
-const GKE_INGRESS_CONFIGURATION = { title: "GKE: Ingress configuration on Google Cloud", url: "https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration" };
-const ISTIO_PROTOCOL_SELECTION = { title: "Istio: Protocol Selection", url: "https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/" };
+const GKE_INGRESS_CONFIGURATION = {
+  title: "GKE: Ingress configuration on Google Cloud",
+  url: "https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration",
+};
+const ISTIO_PROTOCOL_SELECTION = {
+  title: "Istio: Protocol Selection",
+  url: "https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/",
+};
 const ISTIO_DESTINATION_RULE = { title: "Istio: Destination Rule", url: "https://istio.io/latest/docs/reference/config/networking/destination-rule/" };
 
 /** The protocols GKE accepts in app-protocols and in a health check's type. */
@@ -21,7 +27,8 @@ export const appProtocols: Contract = {
   source: { ...GKE_INGRESS_CONFIGURATION, section: "HTTPS between load balancer and your application; Using HTTP/2 for load balancing with Ingress" },
   checkedIn: {
     validator: "the annotation's JSON, its port names and its protocols (spec/backend-protocols.ts)",
-    program: "each named port's protocol reaches the generated Service (appProtocol) and the gateways' DestinationRules (components/kubernetes/services-plan.ts, mesh-plan.ts)",
+    program:
+      "each named port's protocol reaches the generated Service (appProtocol) and the gateways' DestinationRules (components/kubernetes/services-plan.ts, mesh-plan.ts)",
   },
 };
 
@@ -33,7 +40,8 @@ export const healthCheckParameters: Contract = {
   source: { ...GKE_INGRESS_CONFIGURATION, section: "Custom health check configuration; Default and inferred parameters" },
   checkedIn: {
     validator: "a health check type that differs from the port's app protocol is reported at the field (spec/backend-protocols.ts)",
-    program: "the gateway's health rule forwards to a Service port that reaches the health port with the health check's protocol (spec/backend-protocols.ts healthPorts, components/kubernetes/gateway-plan.ts)",
+    program:
+      "the gateway's health rule forwards to a Service port that reaches the health port with the health check's protocol (spec/backend-protocols.ts healthPorts, components/kubernetes/gateway-plan.ts)",
   },
 };
 
@@ -52,7 +60,10 @@ export const tlsOrigination: Contract = {
   subject: "DestinationRule",
   rule: "a DestinationRule's trafficPolicy (or a port's portLevelSettings, which replace the whole policy for that port) with tls.mode SIMPLE makes the client proxy originate TLS to the endpoints, instead of Istio's automatic mutual TLS; insecureSkipVerify skips the check of the server's certificate. A client looks a DestinationRule up in its own namespace first, then the service's, then the root namespace, and exportTo \".\" keeps a rule to its own namespace",
   source: { ...ISTIO_DESTINATION_RULE, section: "ClientTLSSettings; TrafficPolicy.PortTrafficPolicy; DestinationRule (exportTo, lookup)" },
-  checkedIn: { program: "the gateways, and only they, originate TLS to HTTPS ports, by a DestinationRule in the gateway namespace that repeats the service's own policy (components/kubernetes/mesh-plan.ts)" },
+  checkedIn: {
+    program:
+      "the gateways, and only they, originate TLS to HTTPS ports, by a DestinationRule in the gateway namespace that repeats the service's own policy (components/kubernetes/mesh-plan.ts)",
+  },
 };
 
 export const contracts: readonly Contract[] = [appProtocols, healthCheckParameters, protocolSelection, tlsOrigination];

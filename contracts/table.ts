@@ -31,7 +31,8 @@ export function contractsTable(contracts: readonly Contract[] = CONTRACTS): stri
   ];
   for (const party of [...new Set(contracts.map((c) => c.party))]) {
     lines.push(`## ${party}`, "", "| id | resource | rule | source | checked in |", "|---|---|---|---|---|");
-    for (const c of contracts.filter((x) => x.party === party)) lines.push(`| \`${c.id}\` | ${cell(c.subject)} | ${cell(c.rule)} | ${cell(source(c))} | ${cell(checked(c))} |`);
+    for (const c of contracts.filter((x) => x.party === party))
+      lines.push(`| \`${c.id}\` | ${cell(c.subject)} | ${cell(c.rule)} | ${cell(source(c))} | ${cell(checked(c))} |`);
     lines.push("");
   }
   return `${lines.join("\n").trimEnd()}\n`;

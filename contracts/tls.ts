@@ -11,9 +11,27 @@ const ALGORITHMS = ["RSA", "ECDSA", "ED25519"] as const;
 const CURVES = ["P224", "P256", "P384", "P521"] as const;
 /** The key usages and extended key usages a certificate may name (`allowedUses`). */
 const USES = [
-  "digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement", "cert_signing", "crl_signing",
-  "encipher_only", "decipher_only", "any_extended", "server_auth", "client_auth", "code_signing", "email_protection", "ipsec_end_system",
-  "ipsec_tunnel", "ipsec_user", "timestamping", "ocsp_signing", "microsoft_server_gated_crypto", "netscape_server_gated_crypto",
+  "digital_signature",
+  "content_commitment",
+  "key_encipherment",
+  "data_encipherment",
+  "key_agreement",
+  "cert_signing",
+  "crl_signing",
+  "encipher_only",
+  "decipher_only",
+  "any_extended",
+  "server_auth",
+  "client_auth",
+  "code_signing",
+  "email_protection",
+  "ipsec_end_system",
+  "ipsec_tunnel",
+  "ipsec_user",
+  "timestamping",
+  "ocsp_signing",
+  "microsoft_server_gated_crypto",
+  "netscape_server_gated_crypto",
 ] as const;
 
 export const tlsKeys: Contract = {
@@ -22,7 +40,10 @@ export const tlsKeys: Contract = {
   subject: "tls.PrivateKey",
   rule: `algorithm is one of ${ALGORITHMS.join(", ")}; an ECDSA key's ecdsaCurve is one of ${CURVES.join(", ")}; an RSA key's rsaBits is a positive whole number of bits`,
   source: { ...TLS_REGISTRY, section: "PrivateKey: algorithm, ecdsaCurve, rsaBits" },
-  checkedIn: { engine: "tls.PrivateKey registrations", program: "the root and intermediate keys are RSA 4096/2048 or ECDSA P384/P256 (components/trust/trust-plan.ts caKeyArgs)" },
+  checkedIn: {
+    engine: "tls.PrivateKey registrations",
+    program: "the root and intermediate keys are RSA 4096/2048 or ECDSA P384/P256 (components/trust/trust-plan.ts caKeyArgs)",
+  },
 };
 
 export const tlsCertificates: Contract = {
@@ -41,9 +62,11 @@ const keyCheck: RegistrationCheck = {
     const problems: string[] = [];
     const algorithm = inputs.algorithm;
     if (!ALGORITHMS.includes(algorithm as never)) problems.push(`algorithm ${JSON.stringify(algorithm)}`);
-    if (algorithm === "ECDSA" && inputs.ecdsaCurve !== undefined && !CURVES.includes(inputs.ecdsaCurve as never)) problems.push(`ecdsaCurve ${JSON.stringify(inputs.ecdsaCurve)}`);
+    if (algorithm === "ECDSA" && inputs.ecdsaCurve !== undefined && !CURVES.includes(inputs.ecdsaCurve as never))
+      problems.push(`ecdsaCurve ${JSON.stringify(inputs.ecdsaCurve)}`);
     const bits = asNumber(inputs.rsaBits);
-    if (algorithm === "RSA" && inputs.rsaBits !== undefined && (bits === undefined || !Number.isInteger(bits) || bits <= 0)) problems.push(`rsaBits ${JSON.stringify(inputs.rsaBits)}`);
+    if (algorithm === "RSA" && inputs.rsaBits !== undefined && (bits === undefined || !Number.isInteger(bits) || bits <= 0))
+      problems.push(`rsaBits ${JSON.stringify(inputs.rsaBits)}`);
     return problems;
   },
 };
@@ -56,7 +79,8 @@ const certificateCheck: RegistrationCheck = {
     const validity = asNumber(inputs.validityPeriodHours);
     if (validity === undefined || validity <= 0) problems.push(`validityPeriodHours ${JSON.stringify(inputs.validityPeriodHours)}`);
     const renewal = asNumber(inputs.earlyRenewalHours);
-    if (inputs.earlyRenewalHours !== undefined && (renewal === undefined || renewal < 0)) problems.push(`earlyRenewalHours ${JSON.stringify(inputs.earlyRenewalHours)}`);
+    if (inputs.earlyRenewalHours !== undefined && (renewal === undefined || renewal < 0))
+      problems.push(`earlyRenewalHours ${JSON.stringify(inputs.earlyRenewalHours)}`);
     for (const use of asArray(inputs.allowedUses)) if (!USES.includes(use as never)) problems.push(`allowedUses entry ${JSON.stringify(use)}`);
     return problems;
   },

@@ -77,15 +77,26 @@ export function importedAddresses(ingresses: readonly IngressFacts[], stackValue
   if (stackValues.frontDoor === "aws")
     return {
       keep: [],
-      lost: served.map((i) => ({ ingress: i.key, hosts: i.hosts, ...(i.vip !== undefined ? { vip: i.vip } : {}), ...(i.staticIp !== undefined ? { removedStaticIp: i.staticIp } : {}) })),
+      lost: served.map((i) => ({
+        ingress: i.key,
+        hosts: i.hosts,
+        ...(i.vip !== undefined ? { vip: i.vip } : {}),
+        ...(i.staticIp !== undefined ? { removedStaticIp: i.staticIp } : {}),
+      })),
     };
 
   const project = (stackValues.gcp as { project?: unknown } | undefined)?.project;
   const inProject = typeof project === "string" ? ` --project ${project}` : "";
   const declared = declaredOf(stackValues);
   const own = addressName(environment);
-  const taken = new Set([own, `${own}-v6`, ...declared.map((d) => d.name), ...served.flatMap((i) => (i.staticIp !== undefined && canonicalIp(i.staticIp) === undefined ? [i.staticIp] : []))]);
-  const adoptedAs = (name?: string, ip?: string) => declared.find((d) => d.name === name || (ip !== undefined && canonicalIp(d.address) === canonicalIp(ip)))?.name;
+  const taken = new Set([
+    own,
+    `${own}-v6`,
+    ...declared.map((d) => d.name),
+    ...served.flatMap((i) => (i.staticIp !== undefined && canonicalIp(i.staticIp) === undefined ? [i.staticIp] : [])),
+  ]);
+  const adoptedAs = (name?: string, ip?: string) =>
+    declared.find((d) => d.name === name || (ip !== undefined && canonicalIp(d.address) === canonicalIp(ip)))?.name;
 
   // One entry per address: ingresses that name one address, or share one VIP, are served on it together.
   const byAddress = new Map<string, { origin: AddressOrigin; name?: string; address?: string; staticIp?: string; ingresses: IngressFacts[] }>();
@@ -112,11 +123,23 @@ export function importedAddresses(ingresses: readonly IngressFacts[], stackValue
     const keys = entry.ingresses.map((i) => i.key).sort();
     const hosts = [...new Set(entry.ingresses.flatMap((i) => i.hosts))].sort();
     const already = adoptedAs(entry.name, entry.address);
-    const common = { ingresses: keys, hosts, ...(already !== undefined ? { adoptedAs: already } : {}), ...(entry.staticIp !== undefined ? { staticIp: entry.staticIp } : {}) };
+    const common = {
+      ingresses: keys,
+      hosts,
+      ...(already !== undefined ? { adoptedAs: already } : {}),
+      ...(entry.staticIp !== undefined ? { staticIp: entry.staticIp } : {}),
+    };
     if (entry.origin === "ephemeral") {
       const name = already ?? chosenAddressName(keys[0]!, taken);
       taken.add(name);
-      keep.push({ origin: "ephemeral", name, address: entry.address!, ...common, annotate: name, ...(already === undefined ? { command: `gcloud compute addresses create ${name} --addresses=${entry.address} --global${inProject}` } : {}) });
+      keep.push({
+        origin: "ephemeral",
+        name,
+        address: entry.address!,
+        ...common,
+        annotate: name,
+        ...(already === undefined ? { command: `gcloud compute addresses create ${name} --addresses=${entry.address} --global${inProject}` } : {}),
+      });
     } else if (entry.name === undefined) {
       const lookup = `gcloud compute addresses list --global${inProject} --filter="address=${entry.address}" --format="value(name)"`;
       keep.push({ origin: "by-ip", address: entry.address!, ...common, ...(already !== undefined ? { name: already } : { command: lookup }) });

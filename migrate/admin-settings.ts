@@ -70,7 +70,9 @@ export interface AdminSettings {
 export const CATCH_ALL_KEY_KNOWN = "catchAll" in ENVIRONMENT_KEYS;
 
 export function adminSettings(ingresses: readonly IngressFacts[], stackValues: Readonly<Record<string, unknown>>, environment: string): AdminSettings {
-  const ownership = Array.isArray(stackValues.hostOwnership) ? (stackValues.hostOwnership as { namespace: string; domains: string[] }[]).filter((o) => typeof o?.namespace === "string" && Array.isArray(o.domains)) : [];
+  const ownership = Array.isArray(stackValues.hostOwnership)
+    ? (stackValues.hostOwnership as { namespace: string; domains: string[] }[]).filter((o) => typeof o?.namespace === "string" && Array.isArray(o.domains))
+    : [];
   const grants = hostGrants(ownership);
   const wanted = new Map<string, Set<string>>();
   const conflicts: { host: string; namespace: string; owners: string[] }[] = [];
@@ -79,7 +81,8 @@ export function adminSettings(ingresses: readonly IngressFacts[], stackValues: R
       const { owners } = ownersOf(host, grants);
       if (owners.has(ingress.namespace)) continue;
       if (owners.size > 0) {
-        if (!conflicts.some((c) => c.host === host && c.namespace === ingress.namespace)) conflicts.push({ host, namespace: ingress.namespace, owners: [...owners].sort() });
+        if (!conflicts.some((c) => c.host === host && c.namespace === ingress.namespace))
+          conflicts.push({ host, namespace: ingress.namespace, owners: [...owners].sort() });
         continue;
       }
       wanted.set(ingress.namespace, (wanted.get(ingress.namespace) ?? new Set()).add(host));
@@ -92,7 +95,14 @@ export function adminSettings(ingresses: readonly IngressFacts[], stackValues: R
   const catchAll = grantedCatchAll === undefined && candidates.length === 1 ? candidates[0] : undefined;
 
   const addresses = importedAddresses(ingresses, stackValues, environment);
-  return { hostOwnership, conflicts, ...(catchAll !== undefined ? { catchAll } : {}), catchAllCandidates: candidates, ...(grantedCatchAll !== undefined ? { grantedCatchAll } : {}), addresses };
+  return {
+    hostOwnership,
+    conflicts,
+    ...(catchAll !== undefined ? { catchAll } : {}),
+    catchAllCandidates: candidates,
+    ...(grantedCatchAll !== undefined ? { grantedCatchAll } : {}),
+    addresses,
+  };
 }
 
 /**
@@ -102,7 +112,8 @@ export function adminSettings(ingresses: readonly IngressFacts[], stackValues: R
  */
 export function adminFragment(settings: AdminSettings, options: { catchAllKnown?: boolean } = {}): string {
   const config: Record<string, unknown> = {};
-  if (settings.hostOwnership.length > 0) config["fleetgate:hostOwnership"] = settings.hostOwnership.map((o) => ({ namespace: o.namespace, domains: [...o.domains] }));
+  if (settings.hostOwnership.length > 0)
+    config["fleetgate:hostOwnership"] = settings.hostOwnership.map((o) => ({ namespace: o.namespace, domains: [...o.domains] }));
   if (settings.catchAll !== undefined && (options.catchAllKnown ?? CATCH_ALL_KEY_KNOWN)) config["fleetgate:catchAll"] = { namespace: settings.catchAll };
   const adopt = settings.addresses.keep.filter((k) => k.adoptedAs === undefined && k.name !== undefined && k.address !== undefined);
   if (adopt.length > 0) config["fleetgate:gcp"] = { adoptAddresses: adopt.map((k) => ({ name: k.name, address: k.address })) };

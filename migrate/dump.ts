@@ -43,15 +43,22 @@ export function readDump(file: string, text: string): Dump {
     diagnostics.push({ file, line: 1, column: 1, severity: "error", path: "", message: `is empty; ${expected}.` });
     return { objects, diagnostics };
   }
-  const refuse = (locate: Locator, path: PathSegment[], message: string) => diagnostics.push({ ...locate(path), severity: "error", path: formatPath(path), message });
+  const refuse = (locate: Locator, path: PathSegment[], message: string) =>
+    diagnostics.push({ ...locate(path), severity: "error", path: formatPath(path), message });
   const take = (value: unknown, locate: Locator, path: PathSegment[]) => {
     if (!isMap(value)) {
       refuse(locate, path, `is ${Array.isArray(value) ? "a list" : JSON.stringify(value)}, not a Kubernetes object; ${expected}.`);
       return;
     }
     if (typeof value.kind !== "string" || typeof value.apiVersion !== "string") {
-      const missing = [typeof value.apiVersion !== "string" ? "apiVersion" : "", typeof value.kind !== "string" ? "kind" : ""].filter((f) => f !== "").join(" and ");
-      refuse(locate, path, `has no ${missing}, so it is not a Kubernetes object (its keys are ${Object.keys(value).slice(0, 5).join(", ") || "none"}); ${expected}.`);
+      const missing = [typeof value.apiVersion !== "string" ? "apiVersion" : "", typeof value.kind !== "string" ? "kind" : ""]
+        .filter((f) => f !== "")
+        .join(" and ");
+      refuse(
+        locate,
+        path,
+        `has no ${missing}, so it is not a Kubernetes object (its keys are ${Object.keys(value).slice(0, 5).join(", ") || "none"}); ${expected}.`,
+      );
       return;
     }
     if (isList(value)) {

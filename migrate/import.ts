@@ -17,7 +17,9 @@ import { cleanObject } from "./strip";
 
 /** The kinds the import writes, with the API group each belongs to. */
 /** The import reads GKE's Multi Cluster Ingress objects only: Gateway API objects and GKE's Gateway policies are written by hand. */
-export const IMPORTED_KINDS: Readonly<Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant" | "Gateway" | "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy">, string>> = {
+export const IMPORTED_KINDS: Readonly<
+  Record<Exclude<DocumentKind, "HTTPRoute" | "ReferenceGrant" | "Gateway" | "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy">, string>
+> = {
   MultiClusterIngress: "networking.gke.io",
   MultiClusterService: "networking.gke.io",
   BackendConfig: "cloud.google.com",
@@ -88,19 +90,31 @@ export function planImport(options: ImportOptions): ImportPlan {
 
     if (kind === "Secret") {
       // Never its data, not even its keys: a dump of `kubectl get all,secrets` would otherwise leak here.
-      skipped.push(`Secret ${namespace ?? ""}/${name ?? ""}: Fleetgate never writes Secrets; its data was neither written nor printed (TLS secrets of ingresses are replaced by managed certificates).`);
+      skipped.push(
+        `Secret ${namespace ?? ""}/${name ?? ""}: Fleetgate never writes Secrets; its data was neither written nor printed (TLS secrets of ingresses are replaced by managed certificates).`,
+      );
       continue;
     }
     if (!(kind in IMPORTED_KINDS) || IMPORTED_KINDS[kind as keyof typeof IMPORTED_KINDS] !== group) {
-      skipped.push(`${label} (${String(value.apiVersion)}): not a kind Fleetgate reads (it reads ${Object.entries(IMPORTED_KINDS).map(([k, g]) => `${k} of ${g}`).join(", ")}); it stays in its clusters as it is.`);
+      skipped.push(
+        `${label} (${String(value.apiVersion)}): not a kind Fleetgate reads (it reads ${Object.entries(IMPORTED_KINDS)
+          .map(([k, g]) => `${k} of ${g}`)
+          .join(", ")}); it stays in its clusters as it is.`,
+      );
       continue;
     }
     if (name === undefined || !OBJECT_NAME.test(name)) {
-      refuse(["metadata", "name"], `${name === undefined ? "is missing" : `${JSON.stringify(name)} is not a Kubernetes object name`}; every object of a dump has one, so this is not what ${"`kubectl get -o yaml`"} prints.`);
+      refuse(
+        ["metadata", "name"],
+        `${name === undefined ? "is missing" : `${JSON.stringify(name)} is not a Kubernetes object name`}; every object of a dump has one, so this is not what ${"`kubectl get -o yaml`"} prints.`,
+      );
       continue;
     }
     if (namespace === undefined) {
-      refuse(["metadata"], `${kind} "${name}" has no namespace; \`kubectl get -A\` prints every object's namespace. For a manifest saved by hand, give --namespace <namespace>, the namespace kubectl would have applied it to.`);
+      refuse(
+        ["metadata"],
+        `${kind} "${name}" has no namespace; \`kubectl get -A\` prints every object's namespace. For a manifest saved by hand, give --namespace <namespace>, the namespace kubectl would have applied it to.`,
+      );
       continue;
     }
     const nsProblem = dnsLabelProblem(namespace);
@@ -121,21 +135,29 @@ export function planImport(options: ImportOptions): ImportPlan {
 
   // BackendConfigs and FrontendConfigs that no imported MultiClusterService or MultiClusterIngress names
   // belong to single-cluster Ingresses of the config cluster (the kubectl command lists them all).
-  const referenced = referencedConfigs(candidates.map((c) => c.source.value), options.namespace);
+  const referenced = referencedConfigs(
+    candidates.map((c) => c.source.value),
+    options.namespace,
+  );
   const objects: ImportedObject[] = [];
   for (const c of candidates) {
     if ((c.kind === "BackendConfig" || c.kind === "FrontendConfig") && !referenced.has(`${c.kind} ${c.namespace}/${c.name}`)) {
-      skipped.push(`${c.kind} ${c.namespace}/${c.name}: no imported ${c.kind === "BackendConfig" ? "MultiClusterService" : "MultiClusterIngress"} names it (it may serve a single-cluster Ingress); not imported.`);
+      skipped.push(
+        `${c.kind} ${c.namespace}/${c.name}: no imported ${c.kind === "BackendConfig" ? "MultiClusterService" : "MultiClusterIngress"} names it (it may serve a single-cluster Ingress); not imported.`,
+      );
       continue;
     }
     const clean = cleanObject(c.source.value);
     const metadata = clean.object.metadata as Record<string, unknown>;
-    if (metadata.namespace === undefined) clean.object.metadata = { name: metadata.name, namespace: c.namespace, ...Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== "name")) };
+    if (metadata.namespace === undefined)
+      clean.object.metadata = { name: metadata.name, namespace: c.namespace, ...Object.fromEntries(Object.entries(metadata).filter(([k]) => k !== "name")) };
     const path = fileNameOf(options.environment, c.kind, c.namespace, c.name);
     const status = c.source.value.status as { VIP?: unknown } | undefined;
     const notes = [
       ...clean.dropped.map((f) => `${f} was left out: Fleetgate's documents carry only name, namespace, labels and annotations as metadata.`),
-      ...(clean.differsFromLastApplied ? ["the live spec differs from the last `kubectl apply` (edited since, or filled in by the API server); the live one, which GKE acts on, is imported."] : []),
+      ...(clean.differsFromLastApplied
+        ? ["the live spec differs from the last `kubectl apply` (edited since, or filled in by the API server); the live one, which GKE acts on, is imported."]
+        : []),
     ];
     objects.push({
       kind: c.kind,
@@ -162,7 +184,12 @@ export function planImport(options: ImportOptions): ImportPlan {
   const replaces = objects.filter((o) => options.existing.has(o.path)).map((o) => o.path);
   if (!options.force)
     for (const path of replaces)
-      refusals.push({ file: path, severity: "error", path: "", message: `exists; the import never overwrites a file unless it is run with --force (then it says which files it replaced).` });
+      refusals.push({
+        file: path,
+        severity: "error",
+        path: "",
+        message: `exists; the import never overwrites a file unless it is run with --force (then it says which files it replaced).`,
+      });
   return { refusals, objects: refusals.length > 0 ? [] : objects, skipped: skipped.sort(), replaces };
 }
 
@@ -179,7 +206,8 @@ function referencedConfigs(values: readonly Record<string, unknown>[], fallbackN
         if (typeof text !== "string") continue;
         try {
           const parsed = JSON.parse(text) as { default?: unknown; ports?: Record<string, unknown> };
-          for (const name of [parsed.default, ...Object.values(parsed.ports ?? {})]) if (typeof name === "string") out.add(`BackendConfig ${namespace}/${name}`);
+          for (const name of [parsed.default, ...Object.values(parsed.ports ?? {})])
+            if (typeof name === "string") out.add(`BackendConfig ${namespace}/${name}`);
         } catch {
           // The validator reports the annotation at its place once the service is imported.
         }
@@ -201,10 +229,22 @@ export function withStaticIp(imported: ImportedObject, inputName: string, value:
   const { annotations: __, ...rest } = metadata;
   const object = { ...imported.object, metadata: { ...rest, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) } };
   const change = value !== undefined ? `the import added ${ANNOTATIONS.staticIp}: ${value}` : `the import took off ${ANNOTATIONS.staticIp}`;
-  return { ...imported, object, text: documentText(inputName, imported.kind, imported.namespace, imported.name, object, [`${change}: ${why}`]), notes: [...imported.notes, `${change}: ${why}`] };
+  return {
+    ...imported,
+    object,
+    text: documentText(inputName, imported.kind, imported.namespace, imported.name, object, [`${change}: ${why}`]),
+    notes: [...imported.notes, `${change}: ${why}`],
+  };
 }
 
-function documentText(inputName: string, kind: string, namespace: string, name: string, object: Record<string, unknown>, changes: readonly string[] = []): string {
+function documentText(
+  inputName: string,
+  kind: string,
+  namespace: string,
+  name: string,
+  object: Record<string, unknown>,
+  changes: readonly string[] = [],
+): string {
   return [
     "# yaml-language-server: $schema=../../../schemas/documents.schema.json",
     `# ${kind} ${namespace}/${name}, imported by \`npm run import\` from ${inputName}: the object as GKE held it, without`,

@@ -35,7 +35,14 @@ export interface Migration {
 }
 
 export function migrate(input: MigrationInput): Migration {
-  const imported = planImport({ environment: input.environment, inputName: input.inputName, text: input.text, existing: new Set(input.files.map((f) => f.path)), force: input.force, ...(input.namespace !== undefined ? { namespace: input.namespace } : {}) });
+  const imported = planImport({
+    environment: input.environment,
+    inputName: input.inputName,
+    text: input.text,
+    existing: new Set(input.files.map((f) => f.path)),
+    force: input.force,
+    ...(input.namespace !== undefined ? { namespace: input.namespace } : {}),
+  });
   if (imported.refusals.length > 0) return { plan: imported, fragment: "", lookups: "", changes: [] };
 
   const stack = stackConfigFromFile(input.stack.path, input.stack.text);
@@ -45,7 +52,9 @@ export function migrate(input: MigrationInput): Migration {
   const fragment = adminFragment(settings);
   const lookups = lookupFragment(settings);
   // The look-ups' answers stand in as names and IPs nothing else uses, so that the rest is validated now.
-  const standIns = lookupFragment(settings, (k, i) => (k.name === undefined ? `lookup-${i}-${k.address!.replace(/[.:]/g, "-")}`.slice(0, 63).replace(/-$/, "") : `2001:db8:f1ee::${(i + 1).toString(16)}`));
+  const standIns = lookupFragment(settings, (k, i) =>
+    k.name === undefined ? `lookup-${i}-${k.address!.replace(/[.:]/g, "-")}`.slice(0, 63).replace(/-$/, "") : `2001:db8:f1ee::${(i + 1).toString(16)}`,
+  );
   const merged = stackConfigFromFile(input.stack.path, applyFragment(applyFragment(input.stack.text, fragment), standIns));
   const written = new Set(plan.objects.map((o) => o.path));
   const files = [...input.files.filter((f) => !written.has(f.path)), ...plan.objects.map((o) => ({ path: o.path, text: o.text }))];
@@ -69,7 +78,9 @@ function rewriteStaticIp(object: ImportedObject, inputName: string, settings: Ad
   if (object.kind !== "MultiClusterIngress") return object;
   const key = `${object.namespace}/${object.name}`;
   const named = settings.addresses.keep.find((k) => k.annotate !== undefined && k.ingresses.includes(key));
-  if (named) return withStaticIp(object, inputName, named.annotate, `it names the address GKE chose (${named.address}), to be reserved under that name and adopted`);
-  if (settings.addresses.lost.some((l) => l.ingress === key && l.removedStaticIp !== undefined)) return withStaticIp(object, inputName, undefined, "behind the AWS front door no address of GKE's can be kept, and the validator refuses the annotation");
+  if (named)
+    return withStaticIp(object, inputName, named.annotate, `it names the address GKE chose (${named.address}), to be reserved under that name and adopted`);
+  if (settings.addresses.lost.some((l) => l.ingress === key && l.removedStaticIp !== undefined))
+    return withStaticIp(object, inputName, undefined, "behind the AWS front door no address of GKE's can be kept, and the validator refuses the annotation");
   return object;
 }

@@ -14,15 +14,7 @@ import type { AdminSettings, IngressFacts } from "./admin-settings";
 
 /** The behaviour changes the report names; the tests check each by its topic. */
 export type ChangeTopic =
-  | "one-load-balancer"
-  | "managed-certificates"
-  | "unknown-hosts-404"
-  | "catch-all"
-  | "addresses"
-  | "host-conflicts"
-  | "warning"
-  | "error"
-  | "imported-object";
+  "one-load-balancer" | "managed-certificates" | "unknown-hosts-404" | "catch-all" | "addresses" | "host-conflicts" | "warning" | "error" | "imported-object";
 
 export interface BehaviourChange {
   readonly topic: ChangeTopic;
@@ -80,7 +72,10 @@ export function behaviourChanges(input: ReportInput): BehaviourChange[] {
   for (const text of addressChanges(settings.addresses)) out.push({ topic: "addresses", text });
 
   for (const c of settings.conflicts)
-    out.push({ topic: "host-conflicts", text: `Namespace ${c.namespace} names ${c.host}, which the admin grants to ${list(c.owners)}; under GKE each load balancer answered its own hosts, here one host has one owner: move the rule, or change the grant.` });
+    out.push({
+      topic: "host-conflicts",
+      text: `Namespace ${c.namespace} names ${c.host}, which the admin grants to ${list(c.owners)}; under GKE each load balancer answered its own hosts, here one host has one owner: move the rule, or change the grant.`,
+    });
 
   for (const note of input.objectNotes) out.push({ topic: "imported-object", text: note });
   for (const d of input.diagnostics) out.push({ topic: d.severity === "error" ? "error" : "warning", text: formatDiagnostic(d) });
@@ -103,7 +98,13 @@ export function renderReport(changes: readonly BehaviourChange[]): string {
   const order = Object.keys(titles) as ChangeTopic[];
   return order
     .filter((t) => changes.some((c) => c.topic === t))
-    .map((t) => `${titles[t]}:\n${changes.filter((c) => c.topic === t).map((c) => `  - ${c.text}`).join("\n")}`)
+    .map(
+      (t) =>
+        `${titles[t]}:\n${changes
+          .filter((c) => c.topic === t)
+          .map((c) => `  - ${c.text}`)
+          .join("\n")}`,
+    )
     .join("\n\n");
 }
 

@@ -6,7 +6,17 @@
 import { isDeepStrictEqual } from "node:util";
 
 /** Metadata the API server sets (Kubernetes ObjectMeta: read-only or system-populated fields). */
-const SERVER_METADATA = ["uid", "resourceVersion", "generation", "creationTimestamp", "selfLink", "managedFields", "finalizers", "deletionTimestamp", "deletionGracePeriodSeconds"];
+const SERVER_METADATA = [
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "selfLink",
+  "managedFields",
+  "finalizers",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+];
 
 /** Metadata Fleetgate's documents keep: the rest of an object's metadata has no meaning to them. */
 const KEPT_METADATA = ["name", "namespace", "labels", "annotations"];

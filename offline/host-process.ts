@@ -25,7 +25,13 @@ export interface HostProcess {
   readonly finished: Promise<{ error: Error | null; stdout: string; rawStderr: string }>;
 }
 
-export function startHost(stack: string, root: string, args: readonly string[], env: Record<string, string>, dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-"))): HostProcess {
+export function startHost(
+  stack: string,
+  root: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  dir = mkdtempSync(join(tmpdir(), "fleetgate-plan-")),
+): HostProcess {
   const out = join(dir, "run.json");
   let child!: ChildProcess;
   const finished = new Promise<{ error: Error | null; stdout: string; rawStderr: string }>((done) => {
@@ -59,11 +65,19 @@ export function prestartProgramHost(stack: string, root = PROJECT_ROOT): void {
 }
 
 /** The host started ahead for this run, if it was started for it: the program of this checkout, untimed. */
-export function takePrestarted(options: { readonly stack: string; readonly program?: string; readonly floor?: unknown; readonly measure?: boolean }, root: string): HostProcess | undefined {
-  const usable = prestarted && prestarted.stack === options.stack && prestarted.root === resolve(root) && options.program === undefined && options.floor === undefined && !options.measure;
+export function takePrestarted(
+  options: { readonly stack: string; readonly program?: string; readonly floor?: unknown; readonly measure?: boolean },
+  root: string,
+): HostProcess | undefined {
+  const usable =
+    prestarted &&
+    prestarted.stack === options.stack &&
+    prestarted.root === resolve(root) &&
+    options.program === undefined &&
+    options.floor === undefined &&
+    !options.measure;
   if (!usable) return undefined;
   const host = prestarted!.host;
   prestarted = undefined;
   return host;
 }
-

@@ -85,7 +85,11 @@ export interface Cloud {
  */
 export const instantCloud: Cloud = {
   register({ resource, wireInputs, earlier }, provider) {
-    if (resource.custom) assertRegistration(resource.type, resource.name, resource.inputs, { ...(provider ? { provider: provider.inputs } : {}), others: earlier.filter((r) => r.custom) });
+    if (resource.custom)
+      assertRegistration(resource.type, resource.name, resource.inputs, {
+        ...(provider ? { provider: provider.inputs } : {}),
+        others: earlier.filter((r) => r.custom),
+      });
     return fakeOutputs(resource.type, resource.name, wireInputs, resource.provider);
   },
   invoke: (token, inputs, provider) => fakeInvoke(token, inputs, provider),
@@ -154,7 +158,8 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   void pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        if (args.type === STACK_REFERENCE) return readStackReference(args.inputs, `organization/${options.project ?? "fleetgate"}/${options.stack}`, options.previousOutputs);
+        if (args.type === STACK_REFERENCE)
+          return readStackReference(args.inputs, `organization/${options.project ?? "fleetgate"}/${options.stack}`, options.previousOutputs);
         const current = answering;
         answering = undefined;
         const outputs = current ? await cloud.register(current.registration, current.provider) : fakeOutputs(args.type, args.name, args.inputs, args.provider);
@@ -173,7 +178,10 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
   const monitor = settings.getMonitor() as unknown as {
     registerResource(req: RawRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
     readResource(req: RawReadRequest, callback: (err: unknown, resp?: { getUrn(): string }) => void): void;
-    registerResourceOutputs(req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined }, callback: (err: unknown, resp?: unknown) => void): void;
+    registerResourceOutputs(
+      req: { getUrn(): string; getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined },
+      callback: (err: unknown, resp?: unknown) => void,
+    ): void;
     signalAndWaitForShutdown?: (req: unknown, callback: (err: unknown, resp?: unknown) => void) => void;
   };
   const registerResource = monitor.registerResource.bind(monitor);
@@ -202,7 +210,8 @@ export function startMockEngine(options: MockEngineOptions): MockEngine {
       aliases: [...req.getAliasurnsList()],
     };
     // The engine refuses a URN registered twice; the SDK's mock monitor would take it.
-    if (byUrn.has(resource.urn) || pending.has(resource.urn)) return callback(new Error(`Duplicate resource URN '${resource.urn}'; try giving it a unique name ${cite(uniqueUrns)}`));
+    if (byUrn.has(resource.urn) || pending.has(resource.urn))
+      return callback(new Error(`Duplicate resource URN '${resource.urn}'; try giving it a unique name ${cite(uniqueUrns)}`));
     const providerUrn = resource.provider?.split("::").slice(0, -1).join("::");
     answering = { registration: { resource, wireInputs, earlier: asked.slice() }, provider: providerUrn ? byUrn.get(providerUrn) : undefined };
     pending.add(resource.urn);
@@ -268,7 +277,11 @@ const STACK_REFERENCE = "pulumi:pulumi:StackReference";
  * Answers a StackReference read: the stack's own previous outputs when it reads itself, and none
  * otherwise, as for a stack never deployed.
  */
-function readStackReference(inputs: Record<string, unknown>, self: string, previous: Readonly<Record<string, unknown>> | undefined): { id: string; state: Record<string, unknown> } {
+function readStackReference(
+  inputs: Record<string, unknown>,
+  self: string,
+  previous: Readonly<Record<string, unknown>> | undefined,
+): { id: string; state: Record<string, unknown> } {
   const name = String(inputs.name ?? "");
   return { id: name, state: { ...inputs, outputs: { ...(name === self ? (previous ?? {}) : {}) }, secretOutputNames: [] } };
 }

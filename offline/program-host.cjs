@@ -47,7 +47,8 @@ process.env.PULUMI_NODEJS_ROOT_DIRECTORY = root;
 // while it is, JavaScript too, and @pulumi/pulumi alone brings some 700 (npm's arborist among them),
 // half a second of every run. Node loads them as the language host would; the program gets the same
 // instances from the module cache.
-for (const dependency of ["@pulumi/pulumi", "@pulumi/pulumi/runtime/rpc", "@pulumi/pulumi/runtime/settings", "node-forge", "yaml", "fastest-levenshtein"]) require(dependency);
+for (const dependency of ["@pulumi/pulumi", "@pulumi/pulumi/runtime/rpc", "@pulumi/pulumi/runtime/settings", "node-forge", "yaml", "fastest-levenshtein"])
+  require(dependency);
 // Started ahead (--inputs-from-stdin, see prestartProgramHost in offline/run-offline.ts): the provider SDKs,
 // which the program loads anyway, are loaded while the caller is still validating the spec.
 const early = args.includes("--inputs-from-stdin");
@@ -73,7 +74,14 @@ const simulated = simulateInput ? simulation.startSimulation(JSON.parse(fs.readF
 for (const file of Object.keys(require.cache)) if (file.startsWith(path.join(project, "contracts") + path.sep)) delete require.cache[file];
 
 const { config, secretKeys, previousOutputs } = JSON.parse(process.env.FLEETGATE_OFFLINE_CONFIG ?? '{"config":{},"secretKeys":[]}');
-const engine = startMockEngine({ stack, config, secretKeys, preview: !simulated, ...(simulated ? { cloud: simulated.simulation } : {}), ...(previousOutputs ? { previousOutputs } : {}) });
+const engine = startMockEngine({
+  stack,
+  config,
+  secretKeys,
+  preview: !simulated,
+  ...(simulated ? { cloud: simulated.simulation } : {}),
+  ...(previousOutputs ? { previousOutputs } : {}),
+});
 // A registration in flight holds the update open while only the actors' own work is left.
 if (simulated) simulated.clock.busy = () => engine.pending.size > 0;
 // Counts for the plan command's progress line (offline/progress.ts): registrations answered and asked for,
@@ -92,8 +100,7 @@ if (progressMark) {
 }
 
 const measure = args.includes("--measure");
-if (args.includes("--plain-stacks"))
-  Object.defineProperty(Error, "prepareStackTrace", { configurable: false, get: () => undefined, set: () => {} });
+if (args.includes("--plain-stacks")) Object.defineProperty(Error, "prepareStackTrace", { configurable: false, get: () => undefined, set: () => {} });
 const loadStart = performance.now();
 // The provider SDKs are loaded before the window for the program and the floor alike, so that the
 // comparison is of the work each does, not of loading modules every program loads.
@@ -105,13 +112,31 @@ const measurement = () =>
 process.env.PULUMI_NODEJS_TYPESCRIPT = "true";
 // Type checking is `npm run typecheck`'s job; the language host honours this switch too.
 process.env.PULUMI_NODEJS_TRANSPILE_ONLY = process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true";
-process.argv = [process.argv[0], "pulumi-language-nodejs", "--monitor=offline", "--project=fleetgate", `--stack=${stack}`, `--root-directory=${root}`, "--dry-run", "."];
+process.argv = [
+  process.argv[0],
+  "pulumi-language-nodejs",
+  "--monitor=offline",
+  "--project=fleetgate",
+  `--stack=${stack}`,
+  `--root-directory=${root}`,
+  "--dry-run",
+  ".",
+];
 require("@pulumi/pulumi/cmd/run");
 // Registered after the language host's own exit handler, which turns unhandled errors into an exit code.
 process.on("exit", (code) => {
   // A registration never answered means the run stopped waiting for something that never came.
   const stuck = [...engine.pending];
-  if (simulated && stuck.length > 0) simulated.simulation.fail(`the update never finished: ${stuck.length} registration(s) still waiting, e.g. ${stuck.slice(0, 3).map((urn) => urn.split("::").pop()).join(", ")}`);
+  if (simulated && stuck.length > 0)
+    simulated.simulation.fail(
+      `the update never finished: ${stuck.length} registration(s) still waiting, e.g. ${stuck
+        .slice(0, 3)
+        .map((urn) => urn.split("::").pop())
+        .join(", ")}`,
+    );
   const exitCode = stuck.length > 0 ? 1 : (process.exitCode ?? code);
-  fs.writeFileSync(out, JSON.stringify({ exitCode, resources: engine.resources, measurement: measurement(), ...(simulated ? { simulation: simulated.simulation.result() } : {}) }));
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ exitCode, resources: engine.resources, measurement: measurement(), ...(simulated ? { simulation: simulated.simulation.result() } : {}) }),
+  );
 });

@@ -59,7 +59,11 @@ export function stableJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v === null || typeof v !== "object") return v;
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+    );
   };
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
@@ -107,7 +111,9 @@ export function renderClusters(plan: FleetPlan): string {
   const rows = plan.clusters.map((c) => [
     c.name,
     `${c.provider} ${c.region}`,
-    c.gateway ? `gateway for ${c.gateway.hosts.length} host${c.gateway.hosts.length === 1 ? "" : "s"}${c.drained ? ", drained" : ""}` : "no gateway (serves nothing)",
+    c.gateway
+      ? `gateway for ${c.gateway.hosts.length} host${c.gateway.hosts.length === 1 ? "" : "s"}${c.drained ? ", drained" : ""}`
+      : "no gateway (serves nothing)",
     `reachable by ${c.reachableBy.join(", ") || "no front door"}`,
   ]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));

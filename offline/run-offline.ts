@@ -20,7 +20,6 @@ import { PROJECT_ROOT, startHost, takePrestarted } from "./host-process";
 
 export { PROJECT_ROOT, prestartProgramHost, projectNodeArgs } from "./host-process";
 
-
 export interface OfflineRun {
   readonly exitCode: number;
   readonly resources: RegisteredResource[];
@@ -104,18 +103,33 @@ export function runProgramOffline(options: OfflineRunOptions): Promise<OfflineRu
   const memo = sharedOfflineRuns();
   // A run someone watches (progress) or times is run, never answered from a memo.
   if (memo === undefined || options.measure || options.floor !== undefined || options.onProgress) return runInChild(options, root, config);
-  const inputs: OfflineRunInputs = { stack: options.stack, root: resolve(root), program: resolve(options.program ?? PROJECT_ROOT), config, plainStacks: options.plainStacks ?? false, ...(options.simulate ? { simulate: options.simulate } : {}) };
+  const inputs: OfflineRunInputs = {
+    stack: options.stack,
+    root: resolve(root),
+    program: resolve(options.program ?? PROJECT_ROOT),
+    config,
+    plainStacks: options.plainStacks ?? false,
+    ...(options.simulate ? { simulate: options.simulate } : {}),
+  };
   return memo.run(inputs, () => runInChild(options, root, config));
 }
 
 function runInChild(options: OfflineRunOptions, root: string, config: EngineConfig): Promise<OfflineRun> {
   const program = options.floor !== undefined ? join(PROJECT_ROOT, "bench", "floor") : options.program;
-  const env = { FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config), ...floorEnvironment(options.floor), ...(options.onProgress ? { FLEETGATE_PROGRESS_MARK: PROGRESS_MARK } : {}) };
+  const env = {
+    FLEETGATE_OFFLINE_CONFIG: JSON.stringify(config),
+    ...floorEnvironment(options.floor),
+    ...(options.onProgress ? { FLEETGATE_PROGRESS_MARK: PROGRESS_MARK } : {}),
+  };
   const early = takePrestarted(options, root);
   const dir = early?.dir ?? mkdtempSync(join(tmpdir(), "fleetgate-plan-"));
   const input = join(dir, "simulate.json");
   if (options.simulate) writeFileSync(input, JSON.stringify(options.simulate));
-  const args = [...(options.measure ? ["--measure"] : []), ...(options.plainStacks ? ["--plain-stacks"] : []), ...(options.simulate ? ["--simulate", input] : [])];
+  const args = [
+    ...(options.measure ? ["--measure"] : []),
+    ...(options.plainStacks ? ["--plain-stacks"] : []),
+    ...(options.simulate ? ["--simulate", input] : []),
+  ];
   // A host started ahead reads the rest of its command line and environment from stdin.
   if (early) early.child.stdin?.end(JSON.stringify({ args, env }));
   const host = early ?? startHost(options.stack, root, [...args, ...(program !== undefined ? ["--program", program] : [])], env, dir);

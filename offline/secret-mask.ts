@@ -24,5 +24,9 @@ export function maskPaths(value: unknown, paths: readonly string[], mask: (secre
  * the key the hash says nothing about the value.
  */
 export function fingerprintMask(key: string): (secret: unknown) => string {
-  return (secret) => `[secret ${createHmac("sha256", key).update(JSON.stringify(secret) ?? "").digest("hex").slice(0, 12)}]`;
+  return (secret) =>
+    `[secret ${createHmac("sha256", key)
+      .update(JSON.stringify(secret) ?? "")
+      .digest("hex")
+      .slice(0, 12)}]`;
 }

@@ -37,7 +37,8 @@ export function offlineStandIn(path: readonly PathSegment[], ciphertext: string)
     return { path: dotted, description: `a kubeconfig naming ${standInServer(cluster)}`, value: standInKubeconfig(cluster, version) };
   }
   if (key === "fleetgate:rootCaKey" && rest.length === 0) return { path: dotted, description: "a generated RSA key", value: standInRootKey(version) };
-  if (key === "fleetgate:rootCaCert" && rest.length === 0) return { path: dotted, description: "a self-signed CA certificate of a generated key", value: standInRootCert(version) };
+  if (key === "fleetgate:rootCaCert" && rest.length === 0)
+    return { path: dotted, description: "a self-signed CA certificate of a generated key", value: standInRootCert(version) };
   return undefined;
 }
 

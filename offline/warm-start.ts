@@ -8,5 +8,9 @@
 import { parseArgs } from "node:util";
 import { prestartProgramHost } from "./host-process";
 
-const { values } = parseArgs({ args: process.argv.slice(2), strict: false, options: { stack: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } } });
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  strict: false,
+  options: { stack: { type: "string" }, root: { type: "string" }, help: { type: "boolean", short: "h" } },
+});
 if (typeof values.stack === "string" && typeof values.root !== "boolean" && values.help !== true) prestartProgramHost(values.stack, values.root);

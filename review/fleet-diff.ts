@@ -50,7 +50,12 @@ export function diffFleets(base: FleetPlan | undefined, head: FleetPlan | undefi
     else {
       if (!sameValue(before.clusters, after.clusters)) say(team, `service ${code(key)}: clusters ${clusterWeights(before)} → ${clusterWeights(after)}`);
       // Clusters are shown above; hosts and the health check's host header follow from the routes.
-      const own = (s: ServicePlan) => ({ ...s, clusters: undefined, hosts: undefined, ports: s.ports.map((p) => ({ ...p, healthCheck: { ...p.healthCheck, host: undefined } })) });
+      const own = (s: ServicePlan) => ({
+        ...s,
+        clusters: undefined,
+        hosts: undefined,
+        ports: s.ports.map((p) => ({ ...p, healthCheck: { ...p.healthCheck, host: undefined } })),
+      });
       fields(`service ${code(key)}`, own(before), own(after)).forEach((l) => say(team, l));
     }
   }
@@ -67,7 +72,8 @@ export function diffFleets(base: FleetPlan | undefined, head: FleetPlan | undefi
         else if (!sameValue(r.before.action, r.after.action)) say(route.team, `${where}: ${actionText(r.before)} → ${actionText(r.after)}`);
         else if (r.before.priority !== r.after.priority) say(route.team, `${where}: priority ${r.before.priority} → ${r.after.priority}`);
       }
-      if (!sameValue(before.defaultBackend, after.defaultBackend)) owners.forEach((t) => say(t, `host ${code(key)} default backend ${backendText(before)} → ${backendText(after)}`));
+      if (!sameValue(before.defaultBackend, after.defaultBackend))
+        owners.forEach((t) => say(t, `host ${code(key)} default backend ${backendText(before)} → ${backendText(after)}`));
     }
   }
   // Who serves unknown hosts and requests by IP address: the admin grants it, a team's ingress serves it.
@@ -95,7 +101,9 @@ export function renderFleetDiff(changes: readonly OwnerChanges[]): string {
 function keyed<T>(before: readonly T[], after: readonly T[], key: (t: T) => string): { key: string; before?: T; after?: T }[] {
   const b = new Map(before.map((t) => [key(t), t]));
   const a = new Map(after.map((t) => [key(t), t]));
-  return [...new Set([...b.keys(), ...a.keys()])].sort().map((k) => ({ key: k, ...(b.has(k) ? { before: b.get(k)! } : {}), ...(a.has(k) ? { after: a.get(k)! } : {}) }));
+  return [...new Set([...b.keys(), ...a.keys()])]
+    .sort()
+    .map((k) => ({ key: k, ...(b.has(k) ? { before: b.get(k)! } : {}), ...(a.has(k) ? { after: a.get(k)! } : {}) }));
 }
 
 function fields(what: string, before: unknown, after: unknown): string[] {
@@ -114,7 +122,11 @@ function teamsOf(host: HostPlan): string[] {
 
 function routeText(r: RoutePlan): string {
   const path = r.match.path.type === "Exact" ? r.match.path.value : `${r.match.path.value}*`;
-  const conditions = [...(r.match.method !== undefined ? [`method ${r.match.method}`] : []), ...r.match.headers.map((h) => `header ${h.name}`), ...r.match.queryParams.map((q) => `query ${q.name}`)];
+  const conditions = [
+    ...(r.match.method !== undefined ? [`method ${r.match.method}`] : []),
+    ...r.match.headers.map((h) => `header ${h.name}`),
+    ...r.match.queryParams.map((q) => `query ${q.name}`),
+  ];
   return conditions.length ? `${path} if ${conditions.join(" and ")}` : path;
 }
 

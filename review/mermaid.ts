@@ -37,14 +37,17 @@ export function fleetDiagram(plan: FleetPlan): string {
   }
 
   // The environment's catch-all, when a namespace is granted it: straight from the front door.
-  if (plan.catchAll) edges.push(`${frontDoor} -->|"${label([`unknown hosts and IP requests (${plan.catchAll.ingress})`])}"| ${ids.of("service", plan.catchAll.service)}`);
+  if (plan.catchAll)
+    edges.push(`${frontDoor} -->|"${label([`unknown hosts and IP requests (${plan.catchAll.ingress})`])}"| ${ids.of("service", plan.catchAll.service)}`);
 
   for (const service of plan.services) {
     const serviceId = ids.of("service", service.key);
     nodes.push(`${serviceId}["${label(serviceTitle(service))}"]`);
     for (const c of service.clusters) {
       const clusterId = ids.of("cluster", c.cluster);
-      edges.push(c.drained || c.weight === 0 ? `${serviceId} -.->|"drained"| ${clusterId}` : `${serviceId} -->|"${label([`weight ${c.weight}`])}"| ${clusterId}`);
+      edges.push(
+        c.drained || c.weight === 0 ? `${serviceId} -.->|"drained"| ${clusterId}` : `${serviceId} -->|"${label([`weight ${c.weight}`])}"| ${clusterId}`,
+      );
     }
   }
 
@@ -54,7 +57,9 @@ export function fleetDiagram(plan: FleetPlan): string {
     if (cluster.drained) drained.push(clusterId);
     if (cluster.gateway) {
       const gatewayId = ids.of("gateway", cluster.name);
-      nodes.push(`${gatewayId}[["${label([`gateway ${cluster.gateway.namespace}/${cluster.gateway.name}`, `${cluster.gateway.className} :${cluster.gateway.port}`])}"]]`);
+      nodes.push(
+        `${gatewayId}[["${label([`gateway ${cluster.gateway.namespace}/${cluster.gateway.name}`, `${cluster.gateway.className} :${cluster.gateway.port}`])}"]]`,
+      );
       edges.push(`${clusterId} --> ${gatewayId}`);
     }
   }
@@ -72,7 +77,11 @@ export function fleetDiagramMarkdown(plan: FleetPlan): string {
 function frontDoorTitle(plan: FleetPlan): string[] {
   const fd = plan.frontDoor;
   if (fd.provider === "gcp")
-    return [`GCP global load balancer`, `address ${fd.addressName}${fd.ipv6 ? " (IPv4 + IPv6)" : ""}`, `TLS ≥ ${fd.minTlsVersion}, ${fd.sslPolicyProfile}${fd.securityPolicy ? `, Cloud Armor ${fd.securityPolicy}` : ""}`];
+    return [
+      `GCP global load balancer`,
+      `address ${fd.addressName}${fd.ipv6 ? " (IPv4 + IPv6)" : ""}`,
+      `TLS ≥ ${fd.minTlsVersion}, ${fd.sslPolicyProfile}${fd.securityPolicy ? `, Cloud Armor ${fd.securityPolicy}` : ""}`,
+    ];
   return [fd.mode === "accelerator" ? "AWS Global Accelerator" : "Route 53 latency DNS", `regions ${fd.regions.join(", ")}`, `TLS ≥ ${fd.minTlsVersion}`];
 }
 
@@ -88,7 +97,11 @@ function clusterTitle(c: ClusterPlan): string[] {
 /** GCE URL-map meaning, as the teams wrote it: `/cart` exact, `/cart/*` below `/cart/`, `/*` everything. */
 function matchText(m: RouteMatchPlan): string {
   const path = m.path.type === "Exact" ? m.path.value : `${m.path.value}*`;
-  const conditions = [...(m.method !== undefined ? [`method ${m.method}`] : []), ...m.headers.map((h) => `header ${h.name}${h.type === "Present" ? "" : h.type === "Exact" ? `=${h.value}` : `~${h.value}`}`), ...m.queryParams.map((q) => `query ${q.name}${q.value ? `=${q.value}` : ""}`)];
+  const conditions = [
+    ...(m.method !== undefined ? [`method ${m.method}`] : []),
+    ...m.headers.map((h) => `header ${h.name}${h.type === "Present" ? "" : h.type === "Exact" ? `=${h.value}` : `~${h.value}`}`),
+    ...m.queryParams.map((q) => `query ${q.name}${q.value ? `=${q.value}` : ""}`),
+  ];
   return conditions.length ? `${path} if ${conditions.join(" and ")}` : path;
 }
 
@@ -101,8 +114,7 @@ function redirectTarget(route: RoutePlan): string {
 
 /** Label text with every character Mermaid gives a meaning escaped; lines joined with `<br/>`. */
 export function label(lines: readonly string[]): string {
-  const escape = (text: string) =>
-    text.replace(/[#&"<>|`]/g, (ch) => `#${ch.codePointAt(0)};`);
+  const escape = (text: string) => text.replace(/[#&"<>|`]/g, (ch) => `#${ch.codePointAt(0)};`);
   return lines.map(escape).join("<br/>");
 }
 

@@ -77,7 +77,17 @@ export interface PlanDiff {
   readonly routes?: readonly HostRouteChanges[];
 }
 
-const OPTIONS = ["protect", "retainOnDelete", "deleteBeforeReplace", "provider", "parent", "dependsOn", "ignoreChanges", "replaceOnChanges", "aliases"] as const;
+const OPTIONS = [
+  "protect",
+  "retainOnDelete",
+  "deleteBeforeReplace",
+  "provider",
+  "parent",
+  "dependsOn",
+  "ignoreChanges",
+  "replaceOnChanges",
+  "aliases",
+] as const;
 
 /** @param fleets the FleetPlans of both sides, when known: they give the hosts' owners in the Routes section. */
 export function diffPlans(base: PlanDocument, head: PlanDocument, fleets?: { readonly base: FleetPlan; readonly head: FleetPlan }): PlanDiff {
@@ -135,8 +145,10 @@ export function diffPlans(base: PlanDocument, head: PlanDocument, fleets?: { rea
       noLongerSecret: noLongerSecret(before, after),
     });
   }
-  for (const r of created.filter((c) => !renamedAfter.has(c.urn))) changes.push({ ...describe(r, placeHead(r)), kind: "create", inputs: [], options: [], noLongerSecret: [] });
-  for (const r of deleted.filter((d) => !renamedBefore.has(d.urn))) changes.push({ ...describe(r, placeBase(r)), kind: "delete", inputs: [], options: [], noLongerSecret: [] });
+  for (const r of created.filter((c) => !renamedAfter.has(c.urn)))
+    changes.push({ ...describe(r, placeHead(r)), kind: "create", inputs: [], options: [], noLongerSecret: [] });
+  for (const r of deleted.filter((d) => !renamedBefore.has(d.urn)))
+    changes.push({ ...describe(r, placeBase(r)), kind: "delete", inputs: [], options: [], noLongerSecret: [] });
 
   // The stack's outputs are what the program exports; the components' outputs feed them and would repeat them.
   const outputs = pairs.flatMap(({ before, after }) => {
@@ -156,7 +168,13 @@ function compare(before: PlannedResource, after: PlannedResource, aliased: boole
   const lostSecrets = noLongerSecret(before, after);
   const renamed = before.urn !== after.urn;
   if (inputs.length === 0 && options.length === 0 && lostSecrets.length === 0 && !renamed) return undefined;
-  const verdict = after.custom ? replacementVerdict(after.type, after.replaceOnChanges, inputs.map((c) => c.path)) : { kind: "update" as const };
+  const verdict = after.custom
+    ? replacementVerdict(
+        after.type,
+        after.replaceOnChanges,
+        inputs.map((c) => c.path),
+      )
+    : { kind: "update" as const };
   return {
     ...describe(after, where),
     kind: verdict.kind === "replace" ? "replace" : "update",
@@ -207,7 +225,17 @@ interface Placement {
 }
 
 function describe(r: PlannedResource, where: Placement) {
-  return { type: r.type, name: r.name, urn: r.urn, custom: r.custom, protect: r.protect, retainOnDelete: r.retainOnDelete, deleteBeforeReplace: r.deleteBeforeReplace, components: where.components, ...(where.cluster ? { cluster: where.cluster } : {}) };
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    custom: r.custom,
+    protect: r.protect,
+    retainOnDelete: r.retainOnDelete,
+    deleteBeforeReplace: r.deleteBeforeReplace,
+    components: where.components,
+    ...(where.cluster ? { cluster: where.cluster } : {}),
+  };
 }
 
 /**

@@ -27,7 +27,10 @@ export interface CommentContext {
 
 export function composeComment(reviews: readonly StackReview[], context: CommentContext): string {
   const head = [COMMENT_MARKER, "## Fleetgate offline plan", ""];
-  head.push(`Planned offline at ${context.headSha.slice(0, 12)} against the base branch${context.runUrl ? ` ([run and plans](${context.runUrl}))` : ""}. What \`pulumi up\` would register, without cloud calls: a real \`pulumi preview\` follows where the repository has cloud credentials.`, "");
+  head.push(
+    `Planned offline at ${context.headSha.slice(0, 12)} against the base branch${context.runUrl ? ` ([run and plans](${context.runUrl}))` : ""}. What \`pulumi up\` would register, without cloud calls: a real \`pulumi preview\` follows where the repository has cloud credentials.`,
+    "",
+  );
   if (reviews.length === 0) return `${[...head, "This change touches no stack."].join("\n")}\n`;
 
   // What every section takes besides its diff: its frame, its error, and its picture where the picture
@@ -35,9 +38,23 @@ export function composeComment(reviews: readonly StackReview[], context: Comment
   const available = MAX_COMMENT_CHARS - head.join("\n").length - reviews.length * SECTION_FRAME_CHARS;
   const share = available / reviews.length;
   const diagrams = reviews.map((r) => (r.diagram && r.diagram.length < share / 2 ? r.diagram.trimEnd() : undefined));
-  const errors = reviews.map((r) => (r.error ? ["> [!WARNING]", ...r.error.trimEnd().split("\n").map((l) => `> ${l}`), ""].join("\n") : ""));
+  const errors = reviews.map((r) =>
+    r.error
+      ? [
+          "> [!WARNING]",
+          ...r.error
+            .trimEnd()
+            .split("\n")
+            .map((l) => `> ${l}`),
+          "",
+        ].join("\n")
+      : "",
+  );
   const fixed = diagrams.reduce((sum, d) => sum + (d?.length ?? 0), 0) + errors.reduce((sum, e) => sum + e.length, 0);
-  const allowances = shareOut(reviews.map((r) => r.diff?.trimEnd().length ?? 0), available - fixed);
+  const allowances = shareOut(
+    reviews.map((r) => r.diff?.trimEnd().length ?? 0),
+    available - fixed,
+  );
 
   const sections = reviews.map((r, i) => {
     const parts = [`<details open><summary><b>Stack <code>${r.stack}</code></b>${r.error ? " — plan failed" : ""}</summary>`, ""];

@@ -28,19 +28,41 @@ export interface ProductionList {
  * errors must not be used to order a deployment.
  */
 export function readProductionList(text: string | undefined, known: readonly string[]): ProductionList {
-  const error = (where: { line?: number; column?: number }, path: string, message: string): Diagnostic => ({ file: PRODUCTION_FILE, ...where, severity: "error", path, message });
+  const error = (where: { line?: number; column?: number }, path: string, message: string): Diagnostic => ({
+    file: PRODUCTION_FILE,
+    ...where,
+    severity: "error",
+    path,
+    message,
+  });
   if (text === undefined)
-    return { stacks: [], diagnostics: [error({}, "", `there is no production list; create ${PRODUCTION_FILE} with "production:" and the production stacks (or "production: []"), so that no stack is taken for production by its name alone.`)] };
+    return {
+      stacks: [],
+      diagnostics: [
+        error(
+          {},
+          "",
+          `there is no production list; create ${PRODUCTION_FILE} with "production:" and the production stacks (or "production: []"), so that no stack is taken for production by its name alone.`,
+        ),
+      ],
+    };
 
   const { documents, diagnostics } = parseYamlDocuments(PRODUCTION_FILE, text);
   if (diagnostics.some((d) => d.severity === "error")) return { stacks: [], diagnostics };
   if (documents.length !== 1)
-    return { stacks: [], diagnostics: [...diagnostics, error({ line: 1, column: 1 }, "", `the file holds ${documents.length} YAML documents; write one map with the key "production".`)] };
+    return {
+      stacks: [],
+      diagnostics: [
+        ...diagnostics,
+        error({ line: 1, column: 1 }, "", `the file holds ${documents.length} YAML documents; write one map with the key "production".`),
+      ],
+    };
 
   const [document] = documents;
   const { value, locate } = document!;
   const root = value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  if (!root || !("production" in root)) return { stacks: [], diagnostics: [...diagnostics, error(locate([]), "", `the file must be a map with the key "production", a list of stack names.`)] };
+  if (!root || !("production" in root))
+    return { stacks: [], diagnostics: [...diagnostics, error(locate([]), "", `the file must be a map with the key "production", a list of stack names.`)] };
 
   const problems: Diagnostic[] = [...diagnostics];
   for (const key of Object.keys(root).filter((k) => k !== "production"))
@@ -68,7 +90,13 @@ export function readProductionList(text: string | undefined, known: readonly str
     firstIndex.set(item, i);
     if (!known.includes(item)) {
       const hint = nearest(item, known);
-      problems.push(error(locate(path), field, `"${item}" has no stack file stacks/Pulumi.${item}.yaml; ${hint ? `did you mean "${hint}"?` : `list only stacks that exist (${known.join(", ") || "there are none"}).`}`));
+      problems.push(
+        error(
+          locate(path),
+          field,
+          `"${item}" has no stack file stacks/Pulumi.${item}.yaml; ${hint ? `did you mean "${hint}"?` : `list only stacks that exist (${known.join(", ") || "there are none"}).`}`,
+        ),
+      );
       return;
     }
     stacks.push(item);

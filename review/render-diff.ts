@@ -20,7 +20,10 @@ const SYMBOL: Record<ResourceChange["kind"], string> = { create: "`+` create", u
 export function renderPlanDiff(diff: PlanDiff, owners?: string): string {
   const lines: string[] = [`### Offline plan diff of stack ${code(diff.stack)}`, ""];
   const count = (kind: ResourceChange["kind"]) => diff.changes.filter((c) => c.kind === kind).length;
-  lines.push(`**${count("create")} to create · ${count("update")} to update · ${count("replace")} to replace · ${count("delete")} to delete** · ${diff.unchanged} unchanged`, "");
+  lines.push(
+    `**${count("create")} to create · ${count("update")} to update · ${count("replace")} to replace · ${count("delete")} to delete** · ${diff.unchanged} unchanged`,
+    "",
+  );
   if (owners) lines.push(owners.trimEnd(), "");
   if (diff.changes.length === 0 && diff.outputs.length === 0) {
     lines.push("No resource would change.");
@@ -29,15 +32,24 @@ export function renderPlanDiff(diff: PlanDiff, owners?: string): string {
 
   const endangered = diff.changes.filter((c) => c.protect && (c.kind === "replace" || c.kind === "delete"));
   if (endangered.length > 0) {
-    lines.push("> [!CAUTION]", "> **Protected resources would be replaced or deleted.** Pulumi stops at a protected resource; a replacement here takes the old one away (an address, a certificate, a root CA). Make sure this is intended before lifting `protect`:");
+    lines.push(
+      "> [!CAUTION]",
+      "> **Protected resources would be replaced or deleted.** Pulumi stops at a protected resource; a replacement here takes the old one away (an address, a certificate, a root CA). Make sure this is intended before lifting `protect`:",
+    );
     for (const c of endangered) lines.push(`> - ${title(c)}: ${c.kind === "delete" ? "deleted" : `replaced (${reason(c)})`}`);
     lines.push("");
   }
   const warnings = [
-    ...diff.changes.filter((c) => c.options.some((o) => o.option === "protect" && o.before === true && o.after === false)).map((c) => `${title(c)} loses \`protect\`: a later change can delete it without anyone lifting protection on purpose`),
+    ...diff.changes
+      .filter((c) => c.options.some((o) => o.option === "protect" && o.before === true && o.after === false))
+      .map((c) => `${title(c)} loses \`protect\`: a later change can delete it without anyone lifting protection on purpose`),
     ...diff.changes.filter((c) => c.noLongerSecret.length > 0).map((c) => `${title(c)}: no longer secret: ${c.noLongerSecret.map(code).join(", ")}`),
-    ...diff.changes.filter((c) => c.kind === "replace" && c.deleteBeforeReplace).map((c) => `${title(c)} is deleted before its replacement is created (\`deleteBeforeReplace\`): expect an outage of what it serves`),
-    ...diff.changes.filter((c) => c.kind === "delete" && c.retainOnDelete).map((c) => `${title(c)} is retained on delete: Pulumi forgets it and the cloud resource stays`),
+    ...diff.changes
+      .filter((c) => c.kind === "replace" && c.deleteBeforeReplace)
+      .map((c) => `${title(c)} is deleted before its replacement is created (\`deleteBeforeReplace\`): expect an outage of what it serves`),
+    ...diff.changes
+      .filter((c) => c.kind === "delete" && c.retainOnDelete)
+      .map((c) => `${title(c)} is retained on delete: Pulumi forgets it and the cloud resource stays`),
   ];
   if (warnings.length > 0) lines.push("> [!WARNING]", ...warnings.map((w) => `> - ${w}`), "");
 
@@ -78,13 +90,18 @@ function renderChange(c: ResourceChange, routes: PlanDiff["routes"]): string[] {
     );
   }
   if (c.kind === "replace" && c.verdict?.kind === "replace") lines.push(`  - replaced because ${reason(c)}`);
-  if (c.verdict?.kind === "unknown") lines.push(`  - replacement unknown: ${code(c.type)} is not in Fleetgate's replacement table (review/replacement.ts); a real \`pulumi preview\` tells`);
+  if (c.verdict?.kind === "unknown")
+    lines.push(`  - replacement unknown: ${code(c.type)} is not in Fleetgate's replacement table (review/replacement.ts); a real \`pulumi preview\` tells`);
   const forcing = new Set(c.verdict?.kind === "replace" ? c.verdict.because.map(formatPath) : []);
   // A URL map's rules read better as rules: the Routes section lists them in full; what its rows do not
   // show (descriptions, timeouts, header values...) stays here as values.
   const split = routes && c.type === URL_MAP_TYPE && c.kind !== "create" && c.kind !== "delete" ? splitUrlMapChanges(c.inputs) : undefined;
   if (split && split.shown.length > 0)
-    lines.push(routes!.length > 0 ? "  - route changes listed above under **Routes**" : "  - its rules read as before (same matches, actions, clusters and order): `npm run routes` shows them");
+    lines.push(
+      routes!.length > 0
+        ? "  - route changes listed above under **Routes**"
+        : "  - its rules read as before (same matches, actions, clusters and order): `npm run routes` shows them",
+    );
   lines.push(...fieldLines(split ? split.notShown : c.inputs, forcing));
   for (const o of c.options) lines.push(optionLine(o, c.custom));
   return lines;
@@ -95,7 +112,12 @@ function renderChange(c: ResourceChange, routes: PlanDiff["routes"]): string[] {
  * every one in full (a rule is one line; there is no cut).
  */
 function routeSection(routes: readonly HostRouteChanges[]): string[] {
-  const lines = ["#### Routes", "", "Rules added, removed or changed, per host, in the order the front door or the gateways try them (`npm run routes -- --stack <env>` prints the whole table):", ""];
+  const lines = [
+    "#### Routes",
+    "",
+    "Rules added, removed or changed, per host, in the order the front door or the gateways try them (`npm run routes -- --stack <env>` prints the whole table):",
+    "",
+  ];
   for (const h of routes) {
     const status = h.status === "added" ? " · host added" : h.status === "removed" ? " · host removed" : "";
     lines.push(`- ${code(h.host)}${status}${h.owners.length > 0 ? ` · owners ${h.owners.map(code).join(", ")}` : ""}`);
@@ -124,10 +146,14 @@ function optionLine(o: OptionChange, custom: boolean): string {
   if (Array.isArray(o.before) && Array.isArray(o.after)) {
     const added = o.after.filter((x) => !(o.before as unknown[]).includes(x));
     const removed = o.before.filter((x) => !(o.after as unknown[]).includes(x));
-    const parts = [...(added.length ? [`added ${added.map((x) => code(String(x))).join(", ")}`] : []), ...(removed.length ? [`removed ${removed.map((x) => code(String(x))).join(", ")}`] : [])];
+    const parts = [
+      ...(added.length ? [`added ${added.map((x) => code(String(x))).join(", ")}`] : []),
+      ...(removed.length ? [`removed ${removed.map((x) => code(String(x))).join(", ")}`] : []),
+    ];
     return `  - option ${code(o.option)}: ${parts.join("; ") || "reordered"}`;
   }
-  const note = o.option === "provider" && custom ? " (a resource moved to another provider is replaced when that provider targets another cluster or account)" : "";
+  const note =
+    o.option === "provider" && custom ? " (a resource moved to another provider is replaced when that provider targets another cluster or account)" : "";
   return `  - option ${code(o.option)}: ${code(formatValue(o.before))} → ${code(formatValue(o.after))}${note}`;
 }
 
@@ -145,7 +171,12 @@ function reason(c: ResourceChange): string {
   if (c.verdict?.kind === "rename") return `its logical name changed from ${code(c.renamedFrom?.name ?? "?")} without an alias`;
   if (c.verdict?.kind !== "replace") return "the provider replaces it";
   const fields = c.verdict.because.map((p) => code(formatPath(p))).join(", ");
-  const by = c.verdict.source === "replaceOnChanges" ? "its `replaceOnChanges` option lists" : c.verdict.source === "both" ? "the provider and its `replaceOnChanges` option replace it on" : `the provider replaces it on (${replacementRule(c.type)?.why ?? "see the table"})`;
+  const by =
+    c.verdict.source === "replaceOnChanges"
+      ? "its `replaceOnChanges` option lists"
+      : c.verdict.source === "both"
+        ? "the provider and its `replaceOnChanges` option replace it on"
+        : `the provider replaces it on (${replacementRule(c.type)?.why ?? "see the table"})`;
   return `${fields} changed and ${by} ${c.verdict.source === "provider" ? "that change" : "them"}`;
 }
 
@@ -155,7 +186,11 @@ function clusterTable(diff: PlanDiff): string[] {
     const n = (kind: ResourceChange["kind"]) => mine.filter((c) => c.kind === kind).length;
     return { label: cluster === "" ? "not cluster-specific" : code(cluster), total: mine.length, cells: [n("create"), n("update"), n("replace"), n("delete")] };
   });
-  return ["| cluster | create | update | replace | delete |", "|---|---:|---:|---:|---:|", ...rows.filter((r) => r.total > 0).map((r) => `| ${r.label} | ${r.cells.join(" | ")} |`)];
+  return [
+    "| cluster | create | update | replace | delete |",
+    "|---|---:|---:|---:|---:|",
+    ...rows.filter((r) => r.total > 0).map((r) => `| ${r.label} | ${r.cells.join(" | ")} |`),
+  ];
 }
 
 function title(c: ResourceChange): string {

@@ -24,15 +24,42 @@ const EVERY_INPUT = ["*"];
 /** Types whose replacing inputs are listed one by one. */
 const RULES: Readonly<Record<string, ReplacementRule>> = {
   // --- GCP: global external Application Load Balancer --------------------------------------------
-  "gcp:compute/globalAddress:GlobalAddress": { replaceOn: ["name", "project", "address", "addressType", "description", "ipVersion", "network", "prefixLength", "purpose"], why: "every setting but labels is immutable" },
+  "gcp:compute/globalAddress:GlobalAddress": {
+    replaceOn: ["name", "project", "address", "addressType", "description", "ipVersion", "network", "prefixLength", "purpose"],
+    why: "every setting but labels is immutable",
+  },
   "gcp:compute/globalForwardingRule:GlobalForwardingRule": {
-    replaceOn: ["name", "project", "description", "ipAddress", "ipProtocol", "ipVersion", "loadBalancingScheme", "metadataFilters", "network", "portRange", "sourceIpRanges", "subnetwork", "noAutomateDnsZone", "serviceDirectoryRegistrations"],
+    replaceOn: [
+      "name",
+      "project",
+      "description",
+      "ipAddress",
+      "ipProtocol",
+      "ipVersion",
+      "loadBalancingScheme",
+      "metadataFilters",
+      "network",
+      "portRange",
+      "sourceIpRanges",
+      "subnetwork",
+      "noAutomateDnsZone",
+      "serviceDirectoryRegistrations",
+    ],
     why: "only target and labels can be updated in place",
   },
-  "gcp:compute/targetHttpsProxy:TargetHttpsProxy": { replaceOn: ["name", "project", "description", "loadBalancingScheme", "proxyBind", "httpKeepAliveTimeoutSec"], why: "certificate map, SSL policy and URL map are updated in place" },
-  "gcp:compute/targetHttpProxy:TargetHttpProxy": { replaceOn: ["name", "project", "description", "proxyBind", "httpKeepAliveTimeoutSec"], why: "the URL map is updated in place" },
+  "gcp:compute/targetHttpsProxy:TargetHttpsProxy": {
+    replaceOn: ["name", "project", "description", "loadBalancingScheme", "proxyBind", "httpKeepAliveTimeoutSec"],
+    why: "certificate map, SSL policy and URL map are updated in place",
+  },
+  "gcp:compute/targetHttpProxy:TargetHttpProxy": {
+    replaceOn: ["name", "project", "description", "proxyBind", "httpKeepAliveTimeoutSec"],
+    why: "the URL map is updated in place",
+  },
   "gcp:compute/uRLMap:URLMap": { replaceOn: ["name", "project"], why: "host rules and path matchers are updated in place" },
-  "gcp:compute/backendService:BackendService": { replaceOn: ["name", "project", "loadBalancingScheme"], why: "backends, health checks and policies are updated in place" },
+  "gcp:compute/backendService:BackendService": {
+    replaceOn: ["name", "project", "loadBalancingScheme"],
+    why: "backends, health checks and policies are updated in place",
+  },
   "gcp:compute/healthCheck:HealthCheck": { replaceOn: ["name", "project"], why: "check settings are updated in place" },
   "gcp:compute/sSLPolicy:SSLPolicy": { replaceOn: ["name", "project", "description"], why: "profile and minimum TLS version are updated in place" },
   "gcp:compute/securityPolicy:SecurityPolicy": { replaceOn: ["name", "project"], why: "rules are updated in place" },
@@ -40,23 +67,50 @@ const RULES: Readonly<Record<string, ReplacementRule>> = {
   "gcp:compute/globalNetworkEndpointGroup:GlobalNetworkEndpointGroup": { replaceOn: EVERY_INPUT, why: "global NEGs cannot be changed after creation" },
   "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint": { replaceOn: EVERY_INPUT, why: "an endpoint is replaced, never edited" },
   // --- GCP: Certificate Manager ------------------------------------------------------------------
-  "gcp:certificatemanager/certificate:Certificate": { replaceOn: ["name", "project", "location", "scope", "managed"], why: "a managed certificate's domains and authorizations are fixed at creation" },
-  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": { replaceOn: ["name", "project", "location", "domain", "type"], why: "the authorized domain is fixed at creation" },
+  "gcp:certificatemanager/certificate:Certificate": {
+    replaceOn: ["name", "project", "location", "scope", "managed"],
+    why: "a managed certificate's domains and authorizations are fixed at creation",
+  },
+  "gcp:certificatemanager/dnsAuthorization:DnsAuthorization": {
+    replaceOn: ["name", "project", "location", "domain", "type"],
+    why: "the authorized domain is fixed at creation",
+  },
   "gcp:certificatemanager/certificateMap:CertificateMap": { replaceOn: ["name", "project"], why: "description and labels are updated in place" },
-  "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": { replaceOn: ["name", "project", "map", "hostname", "matcher"], why: "the certificates of an entry are updated in place" },
+  "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry": {
+    replaceOn: ["name", "project", "map", "hostname", "matcher"],
+    why: "the certificates of an entry are updated in place",
+  },
   // --- GCP: Cloud DNS ----------------------------------------------------------------------------
   "gcp:dns/recordSet:RecordSet": { replaceOn: ["name", "type", "managedZone", "project"], why: "rrdatas, TTL and routing policy are updated in place" },
   // --- AWS: Global Accelerator, ACM, Route 53, regional NLBs -------------------------------------
   "aws:globalaccelerator/accelerator:Accelerator": { replaceOn: ["ipAddresses"], why: "name, IP address type and attributes are updated in place" },
   "aws:globalaccelerator/listener:Listener": { replaceOn: ["acceleratorArn"], why: "ports, protocol and client affinity are updated in place" },
-  "aws:globalaccelerator/endpointGroup:EndpointGroup": { replaceOn: ["listenerArn", "endpointGroupRegion"], why: "endpoints, weights and health checks are updated in place" },
-  "aws:acm/certificate:Certificate": { replaceOn: ["domainName", "subjectAlternativeNames", "validationMethod", "validationOptions", "keyAlgorithm", "certificateAuthorityArn"], why: "a requested certificate's names are fixed" },
-  "aws:acm/certificateValidation:CertificateValidation": { replaceOn: ["certificateArn", "validationRecordFqdns"], why: "a validation waits for one certificate" },
-  "aws:route53/healthCheck:HealthCheck": { replaceOn: ["type", "referenceName", "measureLatency", "requestInterval", "routingControlArn"], why: "the target, port, path and thresholds are updated in place" },
+  "aws:globalaccelerator/endpointGroup:EndpointGroup": {
+    replaceOn: ["listenerArn", "endpointGroupRegion"],
+    why: "endpoints, weights and health checks are updated in place",
+  },
+  "aws:acm/certificate:Certificate": {
+    replaceOn: ["domainName", "subjectAlternativeNames", "validationMethod", "validationOptions", "keyAlgorithm", "certificateAuthorityArn"],
+    why: "a requested certificate's names are fixed",
+  },
+  "aws:acm/certificateValidation:CertificateValidation": {
+    replaceOn: ["certificateArn", "validationRecordFqdns"],
+    why: "a validation waits for one certificate",
+  },
+  "aws:route53/healthCheck:HealthCheck": {
+    replaceOn: ["type", "referenceName", "measureLatency", "requestInterval", "routingControlArn"],
+    why: "the target, port, path and thresholds are updated in place",
+  },
   "aws:route53/record:Record": { replaceOn: ["name", "zoneId"], why: "type, set identifier and records are changed through UPSERT" },
-  "aws:lb/loadBalancer:LoadBalancer": { replaceOn: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"], why: "subnets, attributes and tags are updated in place (NLB subnet removal replaces too; the provider decides)" },
+  "aws:lb/loadBalancer:LoadBalancer": {
+    replaceOn: ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
+    why: "subnets, attributes and tags are updated in place (NLB subnet removal replaces too; the provider decides)",
+  },
   "aws:lb/listener:Listener": { replaceOn: ["loadBalancerArn"], why: "port, protocol, certificates and actions are updated in place" },
-  "aws:lb/targetGroup:TargetGroup": { replaceOn: ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId", "ipAddressType"], why: "health checks and attributes are updated in place" },
+  "aws:lb/targetGroup:TargetGroup": {
+    replaceOn: ["name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId", "ipAddressType"],
+    why: "health checks and attributes are updated in place",
+  },
   "aws:lb/targetGroupAttachment:TargetGroupAttachment": { replaceOn: EVERY_INPUT, why: "an attachment is replaced, never edited" },
   // --- tls: the mesh's root and intermediate CAs -------------------------------------------------
   "tls:index/privateKey:PrivateKey": { replaceOn: EVERY_INPUT, why: "a key is generated once; any change makes a new key" },
@@ -90,7 +144,10 @@ export function replacementRule(type: string): ReplacementRule | undefined {
   const kubernetes = /^kubernetes:(.+)$/.exec(type);
   // Providers and the YAML/Helm-v4 helpers are not Kubernetes objects; the engine decides for them.
   if (kubernetes && !type.startsWith("kubernetes:yaml") && !type.startsWith("kubernetes:helm.sh/v4")) {
-    return { replaceOn: [...KUBERNETES_IDENTITY, ...(KUBERNETES_IMMUTABLE[kubernetes[1]!] ?? [])], why: "a Kubernetes object is identified by kind, API version, namespace and name" };
+    return {
+      replaceOn: [...KUBERNETES_IDENTITY, ...(KUBERNETES_IMMUTABLE[kubernetes[1]!] ?? [])],
+      why: "a Kubernetes object is identified by kind, API version, namespace and name",
+    };
   }
   return undefined;
 }

@@ -171,7 +171,11 @@ const MATCH = [
   ...["headerName", "exactMatch", "prefixMatch", "suffixMatch", "regexMatch", "invertMatch"].map((k) => `headerMatches.${k}`),
   ...["name", "exactMatch", "regexMatch", "presentMatch"].map((k) => `queryParameterMatches.${k}`),
 ];
-const defaults = (prefix: string) => TARGET.map((t) => `${prefix}${t.startsWith("service") ? "defaultService" : t.replace(/^(routeAction|urlRedirect)/, (m) => `default${m[0]!.toUpperCase()}${m.slice(1)}`)}`);
+const defaults = (prefix: string) =>
+  TARGET.map(
+    (t) =>
+      `${prefix}${t.startsWith("service") ? "defaultService" : t.replace(/^(routeAction|urlRedirect)/, (m) => `default${m[0]!.toUpperCase()}${m.slice(1)}`)}`,
+  );
 const SHOWN_PATHS = new Set([
   "hostRules.hosts",
   "hostRules.pathMatcher",
@@ -213,7 +217,11 @@ function shown(change: LeafChange): boolean {
     return (key === `pathMatchers.routeRules.${ABORT}` || key === `pathMatchers.pathRules.${ABORT}`) && always(change.before) && always(change.after);
   }
   // An empty list added or removed with its rule (`headerMatches: []`) holds nothing to show.
-  if ((Array.isArray(change.before) && change.before.length === 0 && change.after === undefined) || (Array.isArray(change.after) && change.after.length === 0 && change.before === undefined)) return true;
+  if (
+    (Array.isArray(change.before) && change.before.length === 0 && change.after === undefined) ||
+    (Array.isArray(change.after) && change.after.length === 0 && change.before === undefined)
+  )
+    return true;
   return SHOWN_PATHS.has(key);
 }
 

@@ -85,17 +85,23 @@ export function stackFileSettingsChanges(file: string, base: string | undefined,
   const configAfter = asMap(after.config) ?? {};
   for (const key of unionKeys(configBefore, configAfter)) {
     if (!isProjectKey(key) && !sameValue(configBefore[key], configAfter[key]))
-      reasons.push(`${file} changes config ${key}, a provider setting (only fleetgate: keys are spec data): it changes whose cloud the preview reaches and with which credentials.`);
+      reasons.push(
+        `${file} changes config ${key}, a provider setting (only fleetgate: keys are spec data): it changes whose cloud the preview reaches and with which credentials.`,
+      );
   }
   const accessBefore = clusterAccess(configBefore);
   for (const [cluster, access] of clusterAccess(configAfter)) {
     if (accessBefore.get(cluster) !== access)
-      reasons.push(`${file} adds or changes how Fleetgate reaches cluster ${cluster} (fleetgate:clusters[].access): the preview would hand the API server it names the preview identity's token.`);
+      reasons.push(
+        `${file} adds or changes how Fleetgate reaches cluster ${cluster} (fleetgate:clusters[].access): the preview would hand the API server it names the preview identity's token.`,
+      );
   }
   const secretsBefore = encryptedValues(configBefore);
   for (const [path, ciphertext] of encryptedValues(configAfter)) {
     if (secretsBefore.get(path) !== ciphertext)
-      reasons.push(`${file} adds or changes the encrypted value at config ${path}: a spec change may keep or remove encrypted values, never add, change or move one.`);
+      reasons.push(
+        `${file} adds or changes the encrypted value at config ${path}: a spec change may keep or remove encrypted values, never add, change or move one.`,
+      );
   }
   return reasons;
 }
@@ -188,7 +194,11 @@ function sameValue(a: unknown, b: unknown): boolean {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   const map = asMap(value);
-  if (map) return `{${Object.keys(map).sort().map((k) => `${JSON.stringify(k)}:${canonical(map[k])}`).join(",")}}`;
+  if (map)
+    return `{${Object.keys(map)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(map[k])}`)
+      .join(",")}}`;
   return JSON.stringify(value) ?? "undefined";
 }
 

@@ -42,34 +42,49 @@ const fixed = (n: number, digits = 2) => n.toFixed(digits);
 function printLatency(latency: readonly CommandLatency[]): void {
   console.log("\nCommand latency (wall time from the command line to exit, warm; median, min-max of the runs):");
   console.log(`${"command".padEnd(8)} ${"stack".padEnd(10)} ${pad("runs", 4)} ${pad("median s", 9)} ${pad("min-max s", 11)} ${pad("exit", 4)}`);
-  for (const l of latency) console.log(`${l.command.padEnd(8)} ${l.stack.padEnd(10)} ${pad(l.runs, 4)} ${pad(fixed(l.medianSeconds), 9)} ${pad(`${fixed(l.minSeconds)}-${fixed(l.maxSeconds)}`, 11)} ${pad(l.exitCode ?? "-", 4)}`);
+  for (const l of latency)
+    console.log(
+      `${l.command.padEnd(8)} ${l.stack.padEnd(10)} ${pad(l.runs, 4)} ${pad(fixed(l.medianSeconds), 9)} ${pad(`${fixed(l.minSeconds)}-${fixed(l.maxSeconds)}`, 11)} ${pad(l.exitCode ?? "-", 4)}`,
+    );
 }
 
 function printReports(reports: readonly FleetReport[]): void {
   const shape = reports.some((r) => r.speed.shapeFloorSeconds !== undefined);
   console.log(`\nSpeed (the program's window; floor: as many bare resources${shape ? "; shape floor: the same resources registered flat" : ""}):`);
-  console.log(`${pad("C", 3)} ${pad("S", 4)} ${pad("H", 4)} ${pad("resources", 10)} ${pad("seconds", 8)} ${pad("ms/res", 7)} ${pad("peak MB", 8)} ${pad("floor s", 8)} ${pad("ratio", 6)}${shape ? ` ${pad("shape s", 8)} ${pad("ratio", 6)}` : ""}`);
+  console.log(
+    `${pad("C", 3)} ${pad("S", 4)} ${pad("H", 4)} ${pad("resources", 10)} ${pad("seconds", 8)} ${pad("ms/res", 7)} ${pad("peak MB", 8)} ${pad("floor s", 8)} ${pad("ratio", 6)}${shape ? ` ${pad("shape s", 8)} ${pad("ratio", 6)}` : ""}`,
+  );
   for (const r of reports) {
     const shapeColumns = shape ? ` ${pad(fixed(r.speed.shapeFloorSeconds ?? 0), 8)} ${pad(fixed(r.speed.shapeOverhead ?? 0), 6)}` : "";
-    console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(r.size.hosts, 4)} ${pad(r.speed.resources, 10)} ${pad(fixed(r.speed.seconds), 8)} ${pad(fixed(r.speed.msPerResource, 3), 7)} ${pad(fixed(r.speed.peakMemoryMb, 0), 8)} ${pad(fixed(r.speed.floorSeconds), 8)} ${pad(fixed(r.speed.overhead), 6)}${shapeColumns}`);
+    console.log(
+      `${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(r.size.hosts, 4)} ${pad(r.speed.resources, 10)} ${pad(fixed(r.speed.seconds), 8)} ${pad(fixed(r.speed.msPerResource, 3), 7)} ${pad(fixed(r.speed.peakMemoryMb, 0), 8)} ${pad(fixed(r.speed.floorSeconds), 8)} ${pad(fixed(r.speed.overhead), 6)}${shapeColumns}`,
+    );
   }
   const load = reports.map((r) => r.speed.loadSeconds);
   console.log(`(provider SDK loading before each window: ${fixed(Math.min(...load))}-${fixed(Math.max(...load))} s, the same for any program)`);
 
   console.log("\nEconomy (front-door resources; one load balancer per environment vs one per ingress):");
   const kinds = Object.keys(reports[0]!.economy.fleetgate);
-  console.log(`${pad("C", 3)} ${pad("S", 4)} ${kinds.map((k) => pad(k, Math.max(k.length, 7))).join(" ")} ${pad("total", 6)} ${pad("per-ingress total", 18)} ${pad("ratio", 6)}`);
+  console.log(
+    `${pad("C", 3)} ${pad("S", 4)} ${kinds.map((k) => pad(k, Math.max(k.length, 7))).join(" ")} ${pad("total", 6)} ${pad("per-ingress total", 18)} ${pad("ratio", 6)}`,
+  );
   for (const r of reports)
-    console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${kinds.map((k) => pad(r.economy.fleetgate[k]!, Math.max(k.length, 7))).join(" ")} ${pad(r.economy.fleetgateTotal, 6)} ${pad(r.economy.perIngressTotal, 18)} ${pad(fixed(r.economy.perIngressTotal / Math.max(1, r.economy.fleetgateTotal)), 6)}`);
+    console.log(
+      `${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${kinds.map((k) => pad(r.economy.fleetgate[k]!, Math.max(k.length, 7))).join(" ")} ${pad(r.economy.fleetgateTotal, 6)} ${pad(r.economy.perIngressTotal, 18)} ${pad(fixed(r.economy.perIngressTotal / Math.max(1, r.economy.fleetgateTotal)), 6)}`,
+    );
 
   if (reports.some((r) => r.updates)) {
     console.log("\nSimulated pulumi up (against Fleetgate's models of the clouds and controllers; no API rate limits):");
-    console.log(`${pad("C", 3)} ${pad("S", 4)} ${pad("first up", 9)} ${pad("add cluster", 12)} ${pad("add service", 12)} ${pad("simulated in s", 15)}  critical path of the first up, slowest steps`);
+    console.log(
+      `${pad("C", 3)} ${pad("S", 4)} ${pad("first up", 9)} ${pad("add cluster", 12)} ${pad("add service", 12)} ${pad("simulated in s", 15)}  critical path of the first up, slowest steps`,
+    );
     const time = (s: number) => `${Math.floor(s / 60)}m ${String(Math.round(s % 60)).padStart(2, "0")}s`;
     for (const r of reports.filter((x) => x.updates)) {
       const u = r.updates!;
       const ok = (f: typeof u.firstUp) => (f.converged ? time(f.simulatedSeconds) : "FAILS");
-      console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(ok(u.firstUp), 9)} ${pad(ok(u.addCluster), 12)} ${pad(ok(u.addService), 12)} ${pad(fixed(u.firstUp.realSeconds + u.addCluster.realSeconds + u.addService.realSeconds, 1), 15)}  ${u.firstUp.slowest.join("; ")}`);
+      console.log(
+        `${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${pad(ok(u.firstUp), 9)} ${pad(ok(u.addCluster), 12)} ${pad(ok(u.addService), 12)} ${pad(fixed(u.firstUp.realSeconds + u.addCluster.realSeconds + u.addService.realSeconds, 1), 15)}  ${u.firstUp.slowest.join("; ")}`,
+      );
     }
   }
   if (reports.some((r) => r.changes)) {
@@ -77,7 +92,14 @@ function printReports(reports: readonly FleetReport[]): void {
     const variants = Object.keys(reports.find((r) => r.changes)!.changes!);
     console.log(`${pad("C", 3)} ${pad("S", 4)} ${variants.map((v) => pad(v, 16)).join(" ")}`);
     for (const r of reports.filter((x) => x.changes))
-      console.log(`${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${variants.map((v) => { const c = r.changes![v as keyof NonNullable<FleetReport["changes"]>]; return pad(`${c.changed}/${c.disappeared}/${c.added}`, 16); }).join(" ")}`);
+      console.log(
+        `${pad(r.size.clusters, 3)} ${pad(r.size.services, 4)} ${variants
+          .map((v) => {
+            const c = r.changes![v as keyof NonNullable<FleetReport["changes"]>];
+            return pad(`${c.changed}/${c.disappeared}/${c.added}`, 16);
+          })
+          .join(" ")}`,
+      );
   }
 }
 
@@ -86,7 +108,16 @@ async function main(argv: string[]): Promise<void> {
     {
       tool: "bench",
       usage: USAGE,
-      options: { clusters: { type: "string" }, services: { type: "string" }, "no-changes": { type: "boolean" }, "no-simulate": { type: "boolean" }, "shape-floor": { type: "boolean" }, latency: { type: "boolean" }, "no-latency": { type: "boolean" }, json: { type: "boolean" } },
+      options: {
+        clusters: { type: "string" },
+        services: { type: "string" },
+        "no-changes": { type: "boolean" },
+        "no-simulate": { type: "boolean" },
+        "shape-floor": { type: "boolean" },
+        latency: { type: "boolean" },
+        "no-latency": { type: "boolean" },
+        json: { type: "boolean" },
+      },
     },
     argv,
   );
@@ -98,7 +129,8 @@ async function main(argv: string[]): Promise<void> {
   const changes = values["no-changes"] !== true;
   const simulate = values["no-simulate"] !== true;
   const shapeFloor = values["shape-floor"] === true;
-  if (values.latency && (values["no-latency"] || clusters !== undefined || services !== undefined)) usageError("bench", "--latency measures the commands alone; leave out --no-latency, --clusters and --services");
+  if (values.latency && (values["no-latency"] || clusters !== undefined || services !== undefined))
+    usageError("bench", "--latency measures the commands alone; leave out --no-latency, --clusters and --services");
   // Loaded once the command line is known good: --help and usage errors answer without them.
   const { measureFleet }: typeof Measure = require("../bench/measure");
   const started = Date.now();
@@ -116,7 +148,9 @@ async function main(argv: string[]): Promise<void> {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "unknown", memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
   if (json) console.log(JSON.stringify({ machine, latency, reports }, null, 2));
   else {
-    console.log(`Fleetgate benchmark on ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; ${fixed((Date.now() - started) / 1000, 0)} s in all.`);
+    console.log(
+      `Fleetgate benchmark on ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGb} GiB, Node ${machine.node}; ${fixed((Date.now() - started) / 1000, 0)} s in all.`,
+    );
     if (latency.length > 0) printLatency(latency);
     if (reports.length > 0) printReports(reports);
   }

@@ -23,7 +23,10 @@ const USAGE = `Usage: npm run check -- --stack <env> [--stack <env>]... [--root 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function main(argv: string[]): number {
-  const { values, fail } = parseCommand({ tool: "check", usage: USAGE, options: { stack: { type: "string", short: "s", multiple: true }, all: { type: "boolean" }, root: { type: "string" } } }, argv);
+  const { values, fail } = parseCommand(
+    { tool: "check", usage: USAGE, options: { stack: { type: "string", short: "s", multiple: true }, all: { type: "boolean" }, root: { type: "string" } } },
+    argv,
+  );
   const root = values.root ?? join(__dirname, "..");
   let known: string[];
   try {
@@ -41,7 +44,11 @@ function main(argv: string[]): number {
     const errors = result.diagnostics.filter((d) => d.severity === "error").length;
     const warnings = result.diagnostics.length - errors;
     if (!result.valid) failed++;
-    console.log(result.valid ? `${result.stack}: valid, ${plural(warnings, "warning")}` : `${result.stack}: invalid, ${plural(errors, "error")} and ${plural(warnings, "warning")}`);
+    console.log(
+      result.valid
+        ? `${result.stack}: valid, ${plural(warnings, "warning")}`
+        : `${result.stack}: invalid, ${plural(errors, "error")} and ${plural(warnings, "warning")}`,
+    );
   }
   return failed === 0 ? 0 : 1;
 }

@@ -42,12 +42,17 @@ const USAGE = `Usage: npm run diagram -- --stack <env> [--out <file.md>] [--flee
 
 function main(argv: readonly string[]): number {
   const { values, fail } = parseCommand(
-    { tool: "diagram", usage: USAGE, options: { stack: { type: "string" }, out: { type: "string" }, "fleet-json": { type: "string" }, root: { type: "string" }, docs: { type: "boolean" } } },
+    {
+      tool: "diagram",
+      usage: USAGE,
+      options: { stack: { type: "string" }, out: { type: "string" }, "fleet-json": { type: "string" }, root: { type: "string" }, docs: { type: "boolean" } },
+    },
     argv,
   );
   const root = values.root ?? join(__dirname, "..");
   if (values.docs) {
-    if (values.stack !== undefined || values.out !== undefined || values["fleet-json"] !== undefined) fail("--docs draws every stack; leave out --stack, --out and --fleet-json");
+    if (values.stack !== undefined || values.out !== undefined || values["fleet-json"] !== undefined)
+      fail("--docs draws every stack; leave out --stack, --out and --fleet-json");
     const plans = stackEnvironments(root).map((environment) => fleetPlanOf(root, environment));
     if (plans.some((p) => p === undefined)) return 1;
     writeFileSync(join(root, DIAGRAMS_FILE), diagramsDocument(plans as FleetPlan[]));

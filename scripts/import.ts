@@ -52,7 +52,9 @@ function main(argv: string[]): number {
 
   const stackFile = readStackFile(root, stack);
   if (!stackFile || stackFile.unreadable) {
-    console.error(`${stackFilePath(stack)}: ${stackFile?.unreadable?.message ?? `there is no stack file for "${stack}"; create it (clusters, front door, DNS zones) first, or pick one of ${stackEnvironments(root).join(", ")}.`}`);
+    console.error(
+      `${stackFilePath(stack)}: ${stackFile?.unreadable?.message ?? `there is no stack file for "${stack}"; create it (clusters, front door, DNS zones) first, or pick one of ${stackEnvironments(root).join(", ")}.`}`,
+    );
     return 1;
   }
   const inputName = source === "-" ? "standard input" : basename(source);
@@ -98,7 +100,8 @@ function main(argv: string[]): number {
   const folders = (paths: readonly string[]) => new Set(paths.map((p) => p.split("/").slice(0, 3).join("/")));
   const known = folders(existing.map((f) => f.path));
   const newFolders = [...folders(plan.objects.map((o) => o.path))].filter((f) => !known.has(f)).sort();
-  if (newFolders.length > 0) console.log(`\nNew team folders; give each its team in .github/CODEOWNERS:\n${newFolders.map((f) => `  /${f}/  @<team>`).join("\n")}`);
+  if (newFolders.length > 0)
+    console.log(`\nNew team folders; give each its team in .github/CODEOWNERS:\n${newFolders.map((f) => `  /${f}/  @<team>`).join("\n")}`);
   if (plan.skipped.length > 0) console.log(`\nLeft out:\n${plan.skipped.map((s) => `  - ${s}`).join("\n")}`);
 
   console.log(
@@ -110,14 +113,21 @@ function main(argv: string[]): number {
           .map((l) => `    ${l}`)
           .join("\n")}`,
   );
-  const indent = (text: string) => text.trimEnd().split("\n").map((l) => `    ${l}`).join("\n");
+  const indent = (text: string) =>
+    text
+      .trimEnd()
+      .split("\n")
+      .map((l) => `    ${l}`)
+      .join("\n");
   if (result.lookups !== "")
     console.log(
       `\nThe dump names these addresses by one half only: run the command above each entry, put what it prints in place of the <...> placeholder, and add the entries to ${stackFilePath(stack)} the same way (the address must be in the front door's project):\n\n${indent(result.lookups)}`,
     );
   const settings = result.settings;
   if (settings?.catchAll !== undefined && !CATCH_ALL_KEY_KNOWN)
-    console.log(`\n    fleetgate:catchAll: { namespace: ${settings.catchAll} }\n  (this Fleetgate does not read fleetgate:catchAll yet; the validation below ran without it)`);
+    console.log(
+      `\n    fleetgate:catchAll: { namespace: ${settings.catchAll} }\n  (this Fleetgate does not read fleetgate:catchAll yet; the validation below ran without it)`,
+    );
 
   const errors = result.validation?.diagnostics.filter((d) => d.severity === "error").length ?? 0;
   if (result.fragment !== "" && result.validation?.diagnostics.some((d) => d.file === stackFilePath(stack)))

@@ -13,7 +13,17 @@ import { formatDiagnostic, planEnvironment, repositoryNeighbours, stackConfigFro
 import { DEFAULT_GATEWAY_NAMESPACE } from "../spec/naming";
 import { readEnvironmentFiles, readStackFile, stackEnvironments } from "../spec/read-files";
 import { parseCommand } from "./lib/cli";
-import { codeownersLine, DIALECTS, grantFragment, requestProblems, teamFile, teamFolder, type Dialect, type EnvironmentFacts, type TeamRequest } from "./lib/team-scaffold";
+import {
+  codeownersLine,
+  DIALECTS,
+  grantFragment,
+  requestProblems,
+  teamFile,
+  teamFolder,
+  type Dialect,
+  type EnvironmentFacts,
+  type TeamRequest,
+} from "./lib/team-scaffold";
 
 const USAGE = `Usage: npm run new-team -- --stack <env> --namespace <ns> --host <host> [--dialect gke|gateway-api]
 
@@ -68,8 +78,12 @@ function main(argv: string[]): number {
   console.log(`wrote ${file.path}\n`);
 
   const fragment = grantFragment(request, facts);
-  if (fragment === "") console.log(`1. stacks/Pulumi.${request.environment}.yaml grants "${request.host}" to "${request.namespace}" already (fleetgate:hostOwnership).`);
-  else console.log(`1. The platform admin adds under config: of stacks/Pulumi.${request.environment}.yaml (a list appends to the one there):\n\n${indent(fragment)}`);
+  if (fragment === "")
+    console.log(`1. stacks/Pulumi.${request.environment}.yaml grants "${request.host}" to "${request.namespace}" already (fleetgate:hostOwnership).`);
+  else
+    console.log(
+      `1. The platform admin adds under config: of stacks/Pulumi.${request.environment}.yaml (a list appends to the one there):\n\n${indent(fragment)}`,
+    );
   const owners = codeownersLine(request, readOptional(join(root, ".github", "CODEOWNERS")));
   console.log(
     owners.present
@@ -95,23 +109,30 @@ function main(argv: string[]): number {
     return 1;
   }
   for (const d of result.diagnostics) console.log(formatDiagnostic(d));
-  console.log(`With the grant in, "${request.environment}" plans${warnings > 0 ? ` with ${warnings} warning${warnings === 1 ? "" : "s"} above` : " without warnings"}; npm run plan -- --stack ${request.environment} shows what it builds.`);
+  console.log(
+    `With the grant in, "${request.environment}" plans${warnings > 0 ? ` with ${warnings} warning${warnings === 1 ? "" : "s"} above` : " without warnings"}; npm run plan -- --stack ${request.environment} shows what it builds.`,
+  );
   return 0;
 }
 
 /** What the team's environment says: its grants, its gateway namespace and the admin's Gateway there. */
 function environmentFacts(root: string, environment: string, environments: readonly string[], stackText: string | undefined): EnvironmentFacts {
-  const config = (stackText !== undefined ? (parseAllDocuments(stackText)[0]?.toJS?.() as { config?: Record<string, unknown> } | undefined)?.config : undefined) ?? {};
+  const config =
+    (stackText !== undefined ? (parseAllDocuments(stackText)[0]?.toJS?.() as { config?: Record<string, unknown> } | undefined)?.config : undefined) ?? {};
   const ownership = Array.isArray(config["fleetgate:hostOwnership"])
     ? (config["fleetgate:hostOwnership"] as unknown[]).flatMap((o) => {
         const entry = o as { namespace?: unknown; domains?: unknown };
-        return typeof entry?.namespace === "string" && Array.isArray(entry.domains) ? [{ namespace: entry.namespace, domains: entry.domains.filter((d): d is string => typeof d === "string") }] : [];
+        return typeof entry?.namespace === "string" && Array.isArray(entry.domains)
+          ? [{ namespace: entry.namespace, domains: entry.domains.filter((d): d is string => typeof d === "string") }]
+          : [];
       })
     : undefined;
   const gatewayConfig = config["fleetgate:gateway"] as { namespace?: unknown } | undefined;
   const gatewayNamespace = typeof gatewayConfig?.namespace === "string" ? gatewayConfig.namespace : DEFAULT_GATEWAY_NAMESPACE;
   const dns = config["fleetgate:dns"] as { zones?: unknown } | undefined;
-  const dnsZones = Array.isArray(dns?.zones) ? dns.zones.flatMap((z) => (typeof (z as { domain?: unknown })?.domain === "string" ? [(z as { domain: string }).domain] : [])) : [];
+  const dnsZones = Array.isArray(dns?.zones)
+    ? dns.zones.flatMap((z) => (typeof (z as { domain?: unknown })?.domain === "string" ? [(z as { domain: string }).domain] : []))
+    : [];
   const adminGateway = environments.includes(environment) ? gatewayName(root, environment, gatewayNamespace) : undefined;
   return { environments, gatewayNamespace, dnsZones, ...(ownership ? { hostOwnership: ownership } : {}), ...(adminGateway ? { adminGateway } : {}) };
 }
@@ -131,7 +152,13 @@ function readOptional(path: string): string | undefined {
 }
 
 function indent(text: string): string {
-  return text.trimEnd().split("\n").map((l) => `    ${l}`).join("\n") + "\n";
+  return (
+    text
+      .trimEnd()
+      .split("\n")
+      .map((l) => `    ${l}`)
+      .join("\n") + "\n"
+  );
 }
 
 process.exit(main(process.argv.slice(2)));

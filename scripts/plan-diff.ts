@@ -18,7 +18,9 @@ function readPlan(file: string): PlanDocument {
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)}); write it with \`npm run plan -- --stack <env> --json ${file}\`.`);
+    throw new Error(
+      `${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)}); write it with \`npm run plan -- --stack <env> --json ${file}\`.`,
+    );
   }
   const plan = parsed as Partial<PlanDocument> | null;
   if (!plan || typeof plan !== "object" || !Array.isArray(plan.resources) || typeof plan.stack !== "string")
@@ -30,7 +32,9 @@ function readFleet(file: string): FleetPlan {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as FleetPlan;
   } catch (error) {
-    throw new Error(`${file}: cannot read it as a FleetPlan (${error instanceof Error ? error.message : String(error)}); write it with \`npm run diagram -- --stack <env> --fleet-json ${file}\`.`);
+    throw new Error(
+      `${file}: cannot read it as a FleetPlan (${error instanceof Error ? error.message : String(error)}); write it with \`npm run diagram -- --stack <env> --fleet-json ${file}\`.`,
+    );
   }
 }
 
@@ -42,8 +46,17 @@ const USAGE = `Usage: npm run plan:diff -- <base.json> <head.json> [--base-fleet
   --help, -h           this text`;
 
 function main(argv: string[]): number {
-  const { values, positionals: files, fail } = parseCommand(
-    { tool: "plan:diff", usage: USAGE, options: { "base-fleet": { type: "string" }, "head-fleet": { type: "string" } }, positionals: { min: 2, max: 2, what: "plan files" } },
+  const {
+    values,
+    positionals: files,
+    fail,
+  } = parseCommand(
+    {
+      tool: "plan:diff",
+      usage: USAGE,
+      options: { "base-fleet": { type: "string" }, "head-fleet": { type: "string" } },
+      positionals: { min: 2, max: 2, what: "plan files" },
+    },
     argv,
   );
   if ((values["base-fleet"] === undefined) !== (values["head-fleet"] === undefined)) fail("--base-fleet and --head-fleet go together");

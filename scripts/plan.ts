@@ -38,7 +38,14 @@ const USAGE = `Usage: npm run plan -- --stack <env> [--json <file>] [--preview] 
 
 async function main(argv: string[]): Promise<number> {
   // --root points at another project root's stacks/ (used by tests); the program is always this one.
-  const { values, fail } = parseCommand({ tool: "plan", usage: USAGE, options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" }, quiet: { type: "boolean" } } }, argv);
+  const { values, fail } = parseCommand(
+    {
+      tool: "plan",
+      usage: USAGE,
+      options: { stack: { type: "string" }, json: { type: "string" }, root: { type: "string" }, preview: { type: "boolean" }, quiet: { type: "boolean" } },
+    },
+    argv,
+  );
   const root = values.root ?? join(__dirname, "..");
   const stack = values.stack ?? fail(`--stack is required; the stacks are ${stackEnvironments(root).join(", ")}`);
   const jsonFile = values.json;
@@ -87,13 +94,18 @@ async function main(argv: string[]): Promise<number> {
   // The program's own warnings (its root of trust, checked against a previous deployment there is none of
   // offline), each one line; the spec's were printed above.
   const printed = new Set(result.diagnostics.map(formatDiagnostic));
-  for (const warning of run.stderr.split("\n").flatMap((line) => line.match(/^warning: \[runtime\] (.+)$/)?.slice(1) ?? [])) if (!printed.has(warning)) console.error(warning);
+  for (const warning of run.stderr.split("\n").flatMap((line) => line.match(/^warning: \[runtime\] (.+)$/)?.slice(1) ?? []))
+    if (!printed.has(warning)) console.error(warning);
   // The pull-request workflow plans base and head with one random key per run (see pull-request.yml).
   const plan = planDocument("fleetgate", stack, [...run.resources], process.env.FLEETGATE_SECRET_FINGERPRINT_KEY || undefined);
-  console.log(`Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`);
+  console.log(
+    `Fleetgate offline plan of stack "${stack}": ${plan.resources.length} resources, ${result.diagnostics.length} warning${result.diagnostics.length === 1 ? "" : "s"}.\n`,
+  );
   const standIns = engineConfigFromStackFile(stackFile.text).standIns ?? [];
   if (standIns.length > 0)
-    console.log(`Encrypted values planned with stand-ins (this machine has not the stack's key; a real preview reads the values themselves):\n${standIns.map((s) => `  ${s.path}: ${s.description}`).join("\n")}\n`);
+    console.log(
+      `Encrypted values planned with stand-ins (this machine has not the stack's key; a real preview reads the values themselves):\n${standIns.map((s) => `  ${s.path}: ${s.description}`).join("\n")}\n`,
+    );
   console.log(renderClusters(result.plan));
   console.log(renderTree(plan));
   console.log(`\nResources by type:\n${renderCounts(plan)}`);
@@ -106,7 +118,9 @@ async function main(argv: string[]): Promise<number> {
   if (report) {
     console.log(`\n${oneLine(report)}`);
     if (report.violations.length > 0) {
-      console.error(`\nThe simulated pulumi up left ${report.violations.length} problem(s) outside Pulumi's view:\n${report.violations.map((v) => `- ${v}`).join("\n")}`);
+      console.error(
+        `\nThe simulated pulumi up left ${report.violations.length} problem(s) outside Pulumi's view:\n${report.violations.map((v) => `- ${v}`).join("\n")}`,
+      );
       return 1;
     }
   }

@@ -15,7 +15,10 @@ const USAGE = `Usage: npm run --silent pr-comment -- <dir>
   the run link comes from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID when they are set.
   --help, -h   this text`;
 
-const { positionals, fail } = parseCommand({ tool: "pr-comment", usage: USAGE, options: {}, positionals: { min: 1, max: 1, what: "folder (one folder per stack inside)" } }, process.argv.slice(2));
+const { positionals, fail } = parseCommand(
+  { tool: "pr-comment", usage: USAGE, options: {}, positionals: { min: 1, max: 1, what: "folder (one folder per stack inside)" } },
+  process.argv.slice(2),
+);
 const dir = positionals[0]!;
 if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
 const optional = (file: string) => (existsSync(file) ? readFileSync(file, "utf8") : undefined);

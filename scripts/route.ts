@@ -23,7 +23,12 @@ const USAGE = `Usage: npm run route -- --stack <env> <url> [-H 'name: value']...
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals, fail } = parseCommand(
-    { tool: "route", usage: USAGE, options: { stack: { type: "string", short: "s" }, header: { type: "string", short: "H", multiple: true }, request: { type: "string", short: "X" } }, positionals: { min: 1, max: 1, what: "URL" } },
+    {
+      tool: "route",
+      usage: USAGE,
+      options: { stack: { type: "string", short: "s" }, header: { type: "string", short: "H", multiple: true }, request: { type: "string", short: "X" } },
+      positionals: { min: 1, max: 1, what: "URL" },
+    },
     argv,
   );
   const stack = values.stack ?? fail("--stack is required");

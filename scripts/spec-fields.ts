@@ -5,4 +5,7 @@
 import { SPEC_FIELDS_DOC, specFieldsDoc } from "../spec/spec-reference";
 import { runGeneratedDoc } from "./lib/generated-doc";
 
-runGeneratedDoc({ script: "spec-fields", file: SPEC_FIELDS_DOC, source: "spec/schema/ (the JSON Schemas of schemas/)", render: () => specFieldsDoc() }, process.argv.slice(2));
+runGeneratedDoc(
+  { script: "spec-fields", file: SPEC_FIELDS_DOC, source: "spec/schema/ (the JSON Schemas of schemas/)", render: () => specFieldsDoc() },
+  process.argv.slice(2),
+);

@@ -59,7 +59,14 @@ function main(argv: string[]): number {
     {
       tool: "stacks",
       usage: USAGE,
-      options: { root: { type: "string" }, base: { type: "string" }, pr: { type: "string" }, changes: { type: "string" }, into: { type: "string" }, "paths-only": { type: "boolean" } },
+      options: {
+        root: { type: "string" },
+        base: { type: "string" },
+        pr: { type: "string" },
+        changes: { type: "string" },
+        into: { type: "string" },
+        "paths-only": { type: "boolean" },
+      },
       positionals: { min: 1, max: 1, what: "command (touched, waves, classify or overlay)" },
     },
     argv,
@@ -116,7 +123,13 @@ function classify(options: Options): number {
 
 function overlay(options: Options): number {
   const base = required(options, "base");
-  const result = overlaySpec({ base, head: required(options, "pr"), changed: readChanges(required(options, "changes")), ...(options.into ? { into: options.into } : {}), knownStacks: stackEnvironments(base) });
+  const result = overlaySpec({
+    base,
+    head: required(options, "pr"),
+    changed: readChanges(required(options, "changes")),
+    ...(options.into ? { into: options.into } : {}),
+    knownStacks: stackEnvironments(base),
+  });
   if (result.refused.length > 0) {
     for (const reason of result.refused) console.error(`::error::${escapeData(reason)}`);
     console.error(`::error::The pull request's files were not laid over the base branch: the change is not spec data only.`);

@@ -45,18 +45,27 @@ export function appProtocols(service: MultiClusterService): { byPort: Map<number
     const port = ports.find((p) => p.name === name);
     if (port === undefined) {
       const byNumber = ports.find((p) => String(p.port) === name);
-      const hint = byNumber?.name !== undefined
-        ? `; GKE names ports by name, so write "${byNumber.name}"`
-        : named.length > 0
-          ? `${didYouMean(name, named.map((p) => p.name!))}; the service's named ports are ${named.map((p) => `"${p.name}"`).join(", ")}`
-          : `; the annotation names ports by name, and none of the service's ports has one: give the port a name in spec.template.spec.ports and use it here`;
+      const hint =
+        byNumber?.name !== undefined
+          ? `; GKE names ports by name, so write "${byNumber.name}"`
+          : named.length > 0
+            ? `${didYouMean(
+                name,
+                named.map((p) => p.name!),
+              )}; the service's named ports are ${named.map((p) => `"${p.name}"`).join(", ")}`
+            : `; the annotation names ports by name, and none of the service's ports has one: give the port a name in spec.template.spec.ports and use it here`;
       problems.push({ path, message: `names port "${name}", which is not a port name of the service${hint}` });
     }
     const known = typeof protocol === "string" && (GKE_BACKEND_PROTOCOLS as readonly string[]).includes(protocol);
     if (!known) {
       const upper = typeof protocol === "string" ? protocol.toUpperCase() : "";
-      const hint = (GKE_BACKEND_PROTOCOLS as readonly string[]).includes(upper) ? `; GKE reads the protocol in capitals: "${upper}"` : `; use one of ${GKE_BACKEND_PROTOCOLS.join(", ")}`;
-      problems.push({ path, message: `gives port "${name}" the protocol ${JSON.stringify(protocol)}, which GKE does not accept ${cite(appProtocolsContract)}${hint}` });
+      const hint = (GKE_BACKEND_PROTOCOLS as readonly string[]).includes(upper)
+        ? `; GKE reads the protocol in capitals: "${upper}"`
+        : `; use one of ${GKE_BACKEND_PROTOCOLS.join(", ")}`;
+      problems.push({
+        path,
+        message: `gives port "${name}" the protocol ${JSON.stringify(protocol)}, which GKE does not accept ${cite(appProtocolsContract)}${hint}`,
+      });
     }
     if (port !== undefined && known) byPort.set(port.port, protocol as BackendProtocol);
   }
@@ -81,10 +90,16 @@ export function gatewaySelection(service: MultiClusterService, gatewayNamespace:
   for (const { key, value } of GATEWAY_POD_LABELS) {
     const given = selector[key];
     if (given === undefined || (value !== undefined && given !== value)) continue;
-    problems.push({ path: ["spec", "template", "spec", "selector", key], message: `selects the pods of an Istio ingress gateway (${key}: ${given}), as Google's Anthos Service Mesh recipe puts Multi Cluster Ingress in front of one; ${why}` });
+    problems.push({
+      path: ["spec", "template", "spec", "selector", key],
+      message: `selects the pods of an Istio ingress gateway (${key}: ${given}), as Google's Anthos Service Mesh recipe puts Multi Cluster Ingress in front of one; ${why}`,
+    });
   }
   if (service.metadata.namespace === gatewayNamespace)
-    problems.push({ path: ["metadata", "namespace"], message: `is ${gatewayNamespace}, the namespace of Fleetgate's own gateways; ${why}, in the team's own namespace` });
+    problems.push({
+      path: ["metadata", "namespace"],
+      message: `is ${gatewayNamespace}, the namespace of Fleetgate's own gateways; ${why}, in the team's own namespace`,
+    });
   return problems;
 }
 
@@ -141,7 +156,6 @@ export function healthPorts(ports: readonly PortProtocols[]): { ports: HealthPor
 /** GKE's annotation for a single-cluster Service's port protocols. */
 const SERVICE_APP_PROTOCOLS = "cloud.google.com/app-protocols";
 
-
 /**
  * The validator's part: the annotation of every service, a selector that picks a gateway, and each
  * BackendConfig health check as it applies to the ports that use it.
@@ -168,7 +182,10 @@ export function checkBackendProtocols(
     const names = backendConfigNames(service).byPort;
     for (const port of [...service.spec.template.spec.ports].sort((a, b) => a.port - b.port)) {
       const bcName = names.get(port.port);
-      const bc = bcName !== undefined ? (backendConfigs.get(`${service.metadata.namespace}/${bcName}`) as Loaded<"BackendConfig", BackendConfig> | undefined) : undefined;
+      const bc =
+        bcName !== undefined
+          ? (backendConfigs.get(`${service.metadata.namespace}/${bcName}`) as Loaded<"BackendConfig", BackendConfig> | undefined)
+          : undefined;
       const check = bc?.doc.spec.healthCheck;
       // Behind the AWS front door no health check reaches the gateways (the validator says so at the field).
       if (!bc || !check || config.frontDoor !== "gcp") continue;
@@ -190,7 +207,9 @@ export function checkBackendProtocols(
           "warning",
         );
       if ((check.type !== undefined && check.type !== protocol) || (check.port !== undefined && String(check.port) !== String(target))) {
-        const routedTwice = selectClusters(service, config.clusters).selected.filter((s) => s.cluster.provider !== "gke").map((s) => s.cluster.name);
+        const routedTwice = selectClusters(service, config.clusters)
+          .selected.filter((s) => s.cluster.provider !== "gke")
+          .map((s) => s.cluster.name);
         if (routedTwice.length > 0)
           at(
             bc,

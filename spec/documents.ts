@@ -76,7 +76,20 @@ const LIST_OF = {
 } as const satisfies Record<DocumentKind, Exclude<keyof LoadedDocuments, "invalid">>;
 
 export function loadDocuments(environment: string, files: readonly SourceFile[]): { documents: LoadedDocuments; diagnostics: Diagnostic[] } {
-  const documents: LoadedDocuments = { invalid: new Set(), unreadable: new Set(), services: [], ingresses: [], backendConfigs: [], frontendConfigs: [], httpRoutes: [], referenceGrants: [], gcpBackendPolicies: [], healthCheckPolicies: [], gcpGatewayPolicies: [], gateways: [] };
+  const documents: LoadedDocuments = {
+    invalid: new Set(),
+    unreadable: new Set(),
+    services: [],
+    ingresses: [],
+    backendConfigs: [],
+    frontendConfigs: [],
+    httpRoutes: [],
+    referenceGrants: [],
+    gcpBackendPolicies: [],
+    healthCheckPolicies: [],
+    gcpGatewayPolicies: [],
+    gateways: [],
+  };
   const diagnostics: Diagnostic[] = [];
   const root = `stacks/${environment}/`;
 
@@ -96,7 +109,14 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
     }
     const team = relative.slice(0, slash);
     if (file.unreadable) {
-      diagnostics.push({ file: file.path, line: file.unreadable.line ?? 1, column: file.unreadable.column ?? 1, severity: "error", path: "", message: file.unreadable.message });
+      diagnostics.push({
+        file: file.path,
+        line: file.unreadable.line ?? 1,
+        column: file.unreadable.column ?? 1,
+        severity: "error",
+        path: "",
+        message: file.unreadable.message,
+      });
       documents.unreadable.add(team);
       continue;
     }
@@ -107,7 +127,12 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
     for (const source of parsed.documents) {
       const value = source.value as { apiVersion?: unknown; kind?: unknown } | null;
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
-        diagnostics.push({ ...source.locate([]), severity: "error", path: "", message: "is not a Kubernetes-style document; a document is a map with apiVersion, kind, metadata and spec." });
+        diagnostics.push({
+          ...source.locate([]),
+          severity: "error",
+          path: "",
+          message: "is not a Kubernetes-style document; a document is a map with apiVersion, kind, metadata and spec.",
+        });
         documents.unreadable.add(team);
         continue;
       }
@@ -142,7 +167,14 @@ export function loadDocuments(environment: string, files: readonly SourceFile[])
         // every error; a document that cannot be salvaged is left out and references to it are quiet.
         const salvaged = folderProblem ? undefined : salvage(DOCUMENT_SCHEMAS[kind as DocumentKind] as z.ZodType<unknown>, value);
         if (salvaged !== undefined) {
-          (documents[LIST_OF[kind as DocumentKind]] as Loaded[]).push({ file: file.path, team, index: source.index, locate: source.locate, kind, doc: salvaged } as Loaded);
+          (documents[LIST_OF[kind as DocumentKind]] as Loaded[]).push({
+            file: file.path,
+            team,
+            index: source.index,
+            locate: source.locate,
+            kind,
+            doc: salvaged,
+          } as Loaded);
           continue;
         }
         const metadata = (value as { metadata?: { name?: unknown; namespace?: unknown } }).metadata;
@@ -168,7 +200,11 @@ function namespaceProblem(value: object, folder: string, team: string): { path: 
   if (metadata === null || typeof metadata !== "object" || Array.isArray(metadata)) return undefined; // the schema says what is wrong
   const namespace = (metadata as { namespace?: unknown }).namespace;
   if (namespace === undefined)
-    return { path: ["metadata"], namespace: team, message: `has no namespace; documents in ${folder} belong to namespace "${team}": add \`namespace: ${team}\`` };
+    return {
+      path: ["metadata"],
+      namespace: team,
+      message: `has no namespace; documents in ${folder} belong to namespace "${team}": add \`namespace: ${team}\``,
+    };
   if (typeof namespace === "string" && namespace !== team)
     return {
       path: ["metadata", "namespace"],

@@ -39,7 +39,8 @@ export function fieldsTable(rows: readonly FieldRow[] = FIELD_ROWS): string {
   for (const key of kinds) {
     const [group, kind] = key.split(" ");
     lines.push(`## ${kind} (${group})`, "", "| Field | GKE | Fleetgate | Why, and how |", "|---|---|---|---|");
-    for (const row of rows.filter((r) => r.group === group && r.kind === kind)) lines.push(`| ${cell(fieldCell(row))} | ${cell(row.gke)} | ${cell(handlingCell(row))} | ${cell(whyCell(row))} |`);
+    for (const row of rows.filter((r) => r.group === group && r.kind === kind))
+      lines.push(`| ${cell(fieldCell(row))} | ${cell(row.gke)} | ${cell(handlingCell(row))} | ${cell(whyCell(row))} |`);
     lines.push("");
   }
   return lines.join("\n");

@@ -54,7 +54,11 @@ export function fleetGateway(config: Pick<EnvironmentConfig, "gateway" | "frontD
   const namespace = gatewayNamespace(config);
   const loaded = gateways.find((g) => g.doc.metadata.namespace === namespace);
   if (!loaded) return { name: GATEWAY_NAME, namespace };
-  return { name: loaded.doc.metadata.name, namespace, admin: { loaded, listeners: loaded.doc.spec.listeners.map((l, i) => listenerView(l, i, namespace, config.frontDoor)) } };
+  return {
+    name: loaded.doc.metadata.name,
+    namespace,
+    admin: { loaded, listeners: loaded.doc.spec.listeners.map((l, i) => listenerView(l, i, namespace, config.frontDoor)) },
+  };
 }
 
 function listenerView(listener: GatewayListener, i: number, namespace: string, frontDoor: "gcp" | "aws"): ListenerView {
@@ -62,7 +66,13 @@ function listenerView(listener: GatewayListener, i: number, namespace: string, f
   // An empty kinds list is an absent one: the listener's protocol decides the kinds [kubernetes.gateway-allowed-routes].
   const kinds = listener.allowedRoutes?.kinds?.length ? listener.allowedRoutes.kinds : undefined;
   const pre = listener.tls?.options?.[GKE_CERT_MANAGER_CERTS];
-  const names = pre === undefined ? [] : pre.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const names =
+    pre === undefined
+      ? []
+      : pre
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s !== "");
   return {
     name: listener.name,
     path: ["spec", "listeners", i],
@@ -100,7 +110,11 @@ export function checkFleetGateway(environment: string, config: EnvironmentConfig
     }
     if (loaded !== chosen) {
       const where = chosen!.locate(["metadata", "name"]);
-      at(loaded, ["metadata", "name"], `is a second Gateway, but an environment has one front door, which Gateway ${keyOf(chosen!.doc)} (${where.file}:${where.line ?? 1}) already describes; merge its listeners into that one`);
+      at(
+        loaded,
+        ["metadata", "name"],
+        `is a second Gateway, but an environment has one front door, which Gateway ${keyOf(chosen!.doc)} (${where.file}:${where.line ?? 1}) already describes; merge its listeners into that one`,
+      );
       continue;
     }
     checkClass(loaded, config, at);
@@ -116,7 +130,11 @@ function checkClass(loaded: AdminGateway, config: EnvironmentConfig, at: DocRepo
     config.frontDoor === "aws"
       ? `behind AWS too, where the front door is the environment's Global Accelerator or latency DNS and only the listeners (hosts, allowedRoutes) apply,`
       : `the front door takes the place of GKE's multi-cluster global external Application Load Balancer,`;
-  at(loaded, ["spec", "gatewayClassName"], `"${name}" is not the class Fleetgate reads: ${behind} whose class is ${GKE_MC_GATEWAY_CLASS}${didYouMean(name, [GKE_MC_GATEWAY_CLASS])}; write gatewayClassName: ${GKE_MC_GATEWAY_CLASS}`);
+  at(
+    loaded,
+    ["spec", "gatewayClassName"],
+    `"${name}" is not the class Fleetgate reads: ${behind} whose class is ${GKE_MC_GATEWAY_CLASS}${didYouMean(name, [GKE_MC_GATEWAY_CLASS])}; write gatewayClassName: ${GKE_MC_GATEWAY_CLASS}`,
+  );
 }
 
 function checkListeners(loaded: AdminGateway, config: EnvironmentConfig, at: DocReport): void {
@@ -126,17 +144,30 @@ function checkListeners(loaded: AdminGateway, config: EnvironmentConfig, at: Doc
   listeners.forEach((listener, i) => {
     const base: PathSegment[] = ["spec", "listeners", i];
     const first = byName.get(listener.name);
-    if (first !== undefined) at(loaded, [...base, "name"], `"${listener.name}" is already the name of listeners[${first}]; give each listener its own name (routes name it in sectionName)`);
+    if (first !== undefined)
+      at(
+        loaded,
+        [...base, "name"],
+        `"${listener.name}" is already the name of listeners[${first}]; give each listener its own name (routes name it in sectionName)`,
+      );
     else byName.set(listener.name, i);
 
     const port = SERVED[listener.protocol];
     if (port === undefined) {
-      at(loaded, [...base, "protocol"], `is ${JSON.stringify(listener.protocol)}, which the front door does not serve: it is an Application Load Balancer for HTTPS (and HTTP, which it redirects) ${cite(gkeGatewayListeners)}; use HTTPS`);
+      at(
+        loaded,
+        [...base, "protocol"],
+        `is ${JSON.stringify(listener.protocol)}, which the front door does not serve: it is an Application Load Balancer for HTTPS (and HTTP, which it redirects) ${cite(gkeGatewayListeners)}; use HTTPS`,
+      );
       return;
     }
     if (listener.port !== port)
       // The ports are the front door's own (its forwarding rules), not GKE's: see gke.mc-gateway-listeners.
-      at(loaded, [...base, "port"], `is ${listener.port}, but the front door's forwarding rules serve HTTPS on port 443 and HTTP on port 80 only; write port: ${port}`);
+      at(
+        loaded,
+        [...base, "port"],
+        `is ${listener.port}, but the front door's forwarding rules serve HTTPS on port 443 and HTTP on port 80 only; write port: ${port}`,
+      );
     if (listener.protocol === "HTTP")
       at(
         loaded,
@@ -147,7 +178,11 @@ function checkListeners(loaded: AdminGateway, config: EnvironmentConfig, at: Doc
     const key = `${listener.port} ${listener.hostname ?? "*"}`;
     const same = byAddress.get(key);
     if (same !== undefined)
-      at(loaded, [...base, listener.hostname === undefined ? "port" : "hostname"], `serves ${listener.hostname ?? "every host"} on port ${listener.port} like listeners[${same}]; listeners of a Gateway MUST be distinct ${cite(gatewayListenerDistinct)}, so merge them or give each its own hostname`);
+      at(
+        loaded,
+        [...base, listener.hostname === undefined ? "port" : "hostname"],
+        `serves ${listener.hostname ?? "every host"} on port ${listener.port} like listeners[${same}]; listeners of a Gateway MUST be distinct ${cite(gatewayListenerDistinct)}, so merge them or give each its own hostname`,
+      );
     else byAddress.set(key, i);
     checkTls(loaded, listener, base, config, at);
     checkAllowedRoutes(loaded, listener, base, at);
@@ -162,20 +197,31 @@ function checkTls(loaded: AdminGateway, listener: GatewayListener, base: PathSeg
     at(loaded, path, `is set on an HTTP listener, which carries no TLS; remove it, or make the listener HTTPS on 443`);
     return;
   }
-  if (tls.mode === "Passthrough") at(loaded, [...path, "mode"], `is Passthrough, but the front door is an Application Load Balancer that terminates TLS to route by path ${cite(gkeGatewayListeners)}; write mode: Terminate or leave it out`);
+  if (tls.mode === "Passthrough")
+    at(
+      loaded,
+      [...path, "mode"],
+      `is Passthrough, but the front door is an Application Load Balancer that terminates TLS to route by path ${cite(gkeGatewayListeners)}; write mode: Terminate or leave it out`,
+    );
   if (tls.certificateRefs !== undefined)
     at(
       loaded,
       [...path, "certificateRefs"],
       `names certificates in Kubernetes Secrets, which the front door cannot serve: it is one load balancer in front of every cluster and takes its certificates from Certificate Manager, where Fleetgate issues one for every host itself (fleetgate:tls.wildcardCertificates shares one per wildcard) ${cite(gkeGatewayCertificates)}. Remove certificateRefs, or import the certificate into Certificate Manager and name it in options: { ${GKE_CERT_MANAGER_CERTS}: <names> }`,
     );
-  if (tls.frontendValidation !== undefined) at(loaded, [...path, "frontendValidation"], `asks the front door to verify client certificates, which Fleetgate's front door does not do; remove it`);
+  if (tls.frontendValidation !== undefined)
+    at(loaded, [...path, "frontendValidation"], `asks the front door to verify client certificates, which Fleetgate's front door does not do; remove it`);
   for (const key of Object.keys(tls.options ?? {}).sort()) {
     const optionPath = [...path, "options", key];
     if (key === GKE_CERT_MANAGER_CERTS) {
       // The same as an ingress's fleetgate.io/certificate-manager-certs: the host's entries in the
       // environment's certificate map serve these certificates instead of a managed one.
-      if (config.frontDoor === "aws") at(loaded, optionPath, `names Certificate Manager certificates, but the environment's front door is AWS, where Fleetgate issues ACM certificates for every host; remove the option`);
+      if (config.frontDoor === "aws")
+        at(
+          loaded,
+          optionPath,
+          `names Certificate Manager certificates, but the environment's front door is AWS, where Fleetgate issues ACM certificates for every host; remove the option`,
+        );
     } else if (key === GKE_PRE_SHARED_CERTS)
       at(
         loaded,
@@ -183,7 +229,13 @@ function checkTls(loaded: AdminGateway, listener: GatewayListener, base: PathSeg
         `names Compute Engine SSL certificates, which the environment's front door (one certificate map for every host) cannot serve, so the listener's hosts get ${config.frontDoor === "gcp" ? "managed certificates" : "ACM certificates"} instead; to serve a certificate of your own, import it into Certificate Manager and name it in ${GKE_CERT_MANAGER_CERTS}`,
         "warning",
       );
-    else at(loaded, optionPath, `is an option Fleetgate does not read (it reads ${GKE_CERT_MANAGER_CERTS}, and answers ${GKE_PRE_SHARED_CERTS}), so it changes nothing; remove it`, "warning");
+    else
+      at(
+        loaded,
+        optionPath,
+        `is an option Fleetgate does not read (it reads ${GKE_CERT_MANAGER_CERTS}, and answers ${GKE_PRE_SHARED_CERTS}), so it changes nothing; remove it`,
+        "warning",
+      );
   }
 }
 
@@ -196,10 +248,15 @@ function checkAllowedRoutes(loaded: AdminGateway, listener: GatewayListener, bas
       [...path, "namespaces", "from"],
       `is Selector, but Fleetgate knows no namespace labels: namespaces are the team folders, and the admin's config gives them hosts (fleetgate:hostOwnership), not labels; write from: All (each namespace still serves only the hosts granted to it) or from: Same`,
     );
-  else if (allowed?.namespaces?.selector !== undefined) at(loaded, [...path, "namespaces", "selector"], `is set, but from is not Selector, and Fleetgate knows no namespace labels; remove it`);
+  else if (allowed?.namespaces?.selector !== undefined)
+    at(loaded, [...path, "namespaces", "selector"], `is set, but from is not Selector, and Fleetgate knows no namespace labels; remove it`);
   (allowed?.kinds ?? []).forEach((k, i) => {
     if (k.kind !== "HTTPRoute" || k.group !== GATEWAY_GROUP)
-      at(loaded, [...path, "kinds", i, k.group !== GATEWAY_GROUP ? "group" : "kind"], `is ${k.group !== GATEWAY_GROUP ? `group ${JSON.stringify(k.group)}` : k.kind}, but Fleetgate reads HTTPRoutes (${GATEWAY_GROUP}) only; write { kind: HTTPRoute } or remove the entry`);
+      at(
+        loaded,
+        [...path, "kinds", i, k.group !== GATEWAY_GROUP ? "group" : "kind"],
+        `is ${k.group !== GATEWAY_GROUP ? `group ${JSON.stringify(k.group)}` : k.kind}, but Fleetgate reads HTTPRoutes (${GATEWAY_GROUP}) only; write { kind: HTTPRoute } or remove the entry`,
+      );
   });
 }
 
@@ -217,10 +274,19 @@ function checkAddresses(loaded: AdminGateway, environment: string, config: Envir
   const addresses = loaded.doc.spec.addresses ?? [];
   if (addresses.length === 0) return;
   if (config.frontDoor === "aws") {
-    at(loaded, ["spec", "addresses"], `asks for an address, but the environment's front door is AWS: Global Accelerator serves on static anycast addresses it allocates itself ${cite(acceleratorAddresses)}; remove addresses and point clients at the accelerator's addresses (the stack's outputs)`);
+    at(
+      loaded,
+      ["spec", "addresses"],
+      `asks for an address, but the environment's front door is AWS: Global Accelerator serves on static anycast addresses it allocates itself ${cite(acceleratorAddresses)}; remove addresses and point clients at the accelerator's addresses (the stack's outputs)`,
+    );
     return;
   }
-  if (addresses.length > 1) at(loaded, ["spec", "addresses", 1], `is a second address, but the front door serves the routes' hosts from one address ${cite(gkeGatewayAddresses)}; keep one`);
+  if (addresses.length > 1)
+    at(
+      loaded,
+      ["spec", "addresses", 1],
+      `is a second address, but the front door serves the routes' hosts from one address ${cite(gkeGatewayAddresses)}; keep one`,
+    );
   const own = addressName(environment);
   const adopted = config.gcp?.adoptAddresses ?? [];
   const listing = [`"${own}" (the environment's own)`, ...adopted.map((a) => `"${a.name}" (${a.address})`)].join(", ");
@@ -228,13 +294,31 @@ function checkAddresses(loaded: AdminGateway, environment: string, config: Envir
   const path: PathSegment[] = ["spec", "addresses", 0];
   if (address.type === "NamedAddress") {
     if (address.value !== own && !adopted.some((a) => a.name === address.value))
-      at(loaded, [...path, "value"], `"${address.value}" is neither the environment's address nor one the admin adopted${didYouMean(address.value, [own, ...adopted.map((a) => a.name)])}; name one of ${listing}, or adopt the reserved address in the stack file (fleetgate:gcp.adoptAddresses: [{ name, address }])`);
+      at(
+        loaded,
+        [...path, "value"],
+        `"${address.value}" is neither the environment's address nor one the admin adopted${didYouMean(address.value, [own, ...adopted.map((a) => a.name)])}; name one of ${listing}, or adopt the reserved address in the stack file (fleetgate:gcp.adoptAddresses: [{ name, address }])`,
+      );
   } else if (address.type === "IPAddress") {
     const ip = canonicalIp(address.value);
-    if (ip === undefined) at(loaded, [...path, "value"], `${JSON.stringify(address.value)} is not an IPv4 or IPv6 address; write the IP of a reserved global address, or use type NamedAddress with its name`);
+    if (ip === undefined)
+      at(
+        loaded,
+        [...path, "value"],
+        `${JSON.stringify(address.value)} is not an IPv4 or IPv6 address; write the IP of a reserved global address, or use type NamedAddress with its name`,
+      );
     else if (!adopted.some((a) => canonicalIp(a.address) === ip))
-      at(loaded, [...path, "value"], `${ip} is the IP of no address the admin adopted; the environment's own address is reserved by Fleetgate (name it with type NamedAddress, value "${own}"), and an address reserved outside it is adopted in the stack file (fleetgate:gcp.adoptAddresses: [{ name, address: ${ip} }]); adopted now: ${adopted.length > 0 ? adopted.map((a) => `${a.name} (${a.address})`).join(", ") : "none"}`);
-  } else at(loaded, [...path, "type"], `is ${JSON.stringify(address.type)}, but the front door serves on a reserved global address, which a Gateway names with a NamedAddress or an IPAddress ${cite(gkeGatewayAddresses)}; use one of them`);
+      at(
+        loaded,
+        [...path, "value"],
+        `${ip} is the IP of no address the admin adopted; the environment's own address is reserved by Fleetgate (name it with type NamedAddress, value "${own}"), and an address reserved outside it is adopted in the stack file (fleetgate:gcp.adoptAddresses: [{ name, address: ${ip} }]); adopted now: ${adopted.length > 0 ? adopted.map((a) => `${a.name} (${a.address})`).join(", ") : "none"}`,
+      );
+  } else
+    at(
+      loaded,
+      [...path, "type"],
+      `is ${JSON.stringify(address.type)}, but the front door serves on a reserved global address, which a Gateway names with a NamedAddress or an IPAddress ${cite(gkeGatewayAddresses)}; use one of them`,
+    );
 }
 
 /**
@@ -243,7 +327,11 @@ function checkAddresses(loaded: AdminGateway, environment: string, config: Envir
  * static-ip annotation do (spec/static-ip.ts). The environment's own address needs nothing: every host
  * is served there.
  */
-export function withGatewayAddress(adopted: ReadonlyMap<string, readonly string[]>, address: string | undefined, routeHosts: readonly string[]): Map<string, string[]> {
+export function withGatewayAddress(
+  adopted: ReadonlyMap<string, readonly string[]>,
+  address: string | undefined,
+  routeHosts: readonly string[],
+): Map<string, string[]> {
   const out = new Map([...adopted].map(([name, hosts]) => [name, [...hosts]]));
   if (address === undefined || !out.has(address)) return out;
   out.set(address, [...new Set([...out.get(address)!, ...routeHosts])].sort());

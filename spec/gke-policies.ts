@@ -117,17 +117,30 @@ export function attachBackendPolicies(documents: LoadedDocuments): { documents: 
     configs.push(config);
     named.set(key, {
       ...service,
-      doc: { ...service.doc, metadata: { ...service.doc.metadata, annotations: { ...service.doc.metadata.annotations, [ANNOTATIONS.backendConfig[0]]: JSON.stringify({ default: config.doc.metadata.name }) } } },
+      doc: {
+        ...service.doc,
+        metadata: {
+          ...service.doc.metadata,
+          annotations: { ...service.doc.metadata.annotations, [ANNOTATIONS.backendConfig[0]]: JSON.stringify({ default: config.doc.metadata.name }) },
+        },
+      },
     });
   }
   return {
-    documents: { ...documents, services: documents.services.map((l) => named.get(keyOf(l.doc)) ?? l), backendConfigs: [...documents.backendConfigs, ...configs] },
+    documents: {
+      ...documents,
+      services: documents.services.map((l) => named.get(keyOf(l.doc)) ?? l),
+      backendConfigs: [...documents.backendConfigs, ...configs],
+    },
     problems,
   };
 }
 
 /** The policies of a list whose name is the first of its kind in the namespace; the others are reported, as Kubernetes keeps one object per name. */
-function uniqueNames<T extends Loaded<"GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy", { metadata: { name: string; namespace: string } }>>(list: readonly T[], problems: PolicyProblem[]): T[] {
+function uniqueNames<T extends Loaded<"GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy", { metadata: { name: string; namespace: string } }>>(
+  list: readonly T[],
+  problems: PolicyProblem[],
+): T[] {
   const first = new Map<string, T>();
   for (const loaded of list) {
     const previous = first.get(keyOf(loaded.doc));
@@ -136,22 +149,37 @@ function uniqueNames<T extends Loaded<"GCPBackendPolicy" | "HealthCheckPolicy" |
       continue;
     }
     const where = previous.locate(["metadata", "name"]);
-    problems.push({ doc: loaded, path: ["metadata", "name"], message: `${loaded.kind} ${keyOf(loaded.doc)} is already defined at ${where.file}:${where.line ?? 1}; give each ${loaded.kind} its own name` });
+    problems.push({
+      doc: loaded,
+      path: ["metadata", "name"],
+      message: `${loaded.kind} ${keyOf(loaded.doc)} is already defined at ${where.file}:${where.line ?? 1}; give each ${loaded.kind} its own name`,
+    });
   }
   return [...first.values()];
 }
 
 /** The key of the MultiClusterService a backend policy targets, or undefined (with the problem) when it names none. */
-function serviceTarget(loaded: BackendPolicy, services: ReadonlyMap<string, unknown>, documents: LoadedDocuments, problems: PolicyProblem[]): string | undefined {
+function serviceTarget(
+  loaded: BackendPolicy,
+  services: ReadonlyMap<string, unknown>,
+  documents: LoadedDocuments,
+  problems: PolicyProblem[],
+): string | undefined {
   const ref = loaded.doc.spec.targetRef;
   const namespace = loaded.doc.metadata.namespace;
   const at = (field: string, message: string) => problems.push({ doc: loaded, path: ["spec", "targetRef", field], message });
   if (ref.namespace !== undefined && ref.namespace !== namespace) {
-    at("namespace", `is "${ref.namespace}", but a ${loaded.kind} attaches only to a target in its own namespace ${cite(policyAttachment)}; put the policy in stacks/<env>/${ref.namespace}/ (that team's folder), or remove namespace`);
+    at(
+      "namespace",
+      `is "${ref.namespace}", but a ${loaded.kind} attaches only to a target in its own namespace ${cite(policyAttachment)}; put the policy in stacks/<env>/${ref.namespace}/ (that team's folder), or remove namespace`,
+    );
     return undefined;
   }
   if (ref.kind !== "Service" && ref.kind !== "ServiceImport") {
-    at("kind", `"${ref.kind}" is not a kind a ${loaded.kind} attaches to${didYouMean(ref.kind, ["Service", "ServiceImport"])} ${cite(policyAttachment)}; target a Service (group "") or a ServiceImport (group ${GKE_MCS_GROUP}), either of which names the MultiClusterService of its name`);
+    at(
+      "kind",
+      `"${ref.kind}" is not a kind a ${loaded.kind} attaches to${didYouMean(ref.kind, ["Service", "ServiceImport"])} ${cite(policyAttachment)}; target a Service (group "") or a ServiceImport (group ${GKE_MCS_GROUP}), either of which names the MultiClusterService of its name`,
+    );
     return undefined;
   }
   const group = ref.kind === "Service" ? "" : GKE_MCS_GROUP;
@@ -187,12 +215,22 @@ function backendPolicyProblems(loaded: Loaded<"GCPBackendPolicy", GCPBackendPoli
   const at = (path: PathSegment[], message: string) => out.push({ doc: loaded, path: ["spec", "default", ...path], message });
   const logging = settings?.logging;
   if (logging?.sampleRate !== undefined && logging.enabled !== true)
-    at(["logging", "sampleRate"], `is set, but logging.enabled is ${logging.enabled === false ? "false" : "not set (GKE's default: false)"} ${cite(backendPolicyFields)}; GKE takes a sample rate only with logging on: add enabled: true, or remove sampleRate`);
+    at(
+      ["logging", "sampleRate"],
+      `is set, but logging.enabled is ${logging.enabled === false ? "false" : "not set (GKE's default: false)"} ${cite(backendPolicyFields)}; GKE takes a sample rate only with logging on: add enabled: true, or remove sampleRate`,
+    );
   const affinity = settings?.sessionAffinity;
   const type = affinity?.type;
-  if (type !== undefined && REFUSED_AFFINITY[type] !== undefined) at(["sessionAffinity", "type"], `is ${type}, which Fleetgate cannot give: ${REFUSED_AFFINITY[type]}; use GENERATED_COOKIE, NONE, or (behind the GCP front door) CLIENT_IP`);
+  if (type !== undefined && REFUSED_AFFINITY[type] !== undefined)
+    at(
+      ["sessionAffinity", "type"],
+      `is ${type}, which Fleetgate cannot give: ${REFUSED_AFFINITY[type]}; use GENERATED_COOKIE, NONE, or (behind the GCP front door) CLIENT_IP`,
+    );
   if (affinity?.cookieTtlSec !== undefined && type !== "GENERATED_COOKIE" && (type === undefined || REFUSED_AFFINITY[type] === undefined))
-    at(["sessionAffinity", "cookieTtlSec"], `is set, but the affinity is ${type ?? "NONE (the default)"}, which has no cookie ${cite(backendSettings)}; write type: GENERATED_COOKIE, or remove cookieTtlSec`);
+    at(
+      ["sessionAffinity", "cookieTtlSec"],
+      `is set, but the affinity is ${type ?? "NONE (the default)"}, which has no cookie ${cite(backendSettings)}; write type: GENERATED_COOKIE, or remove cookieTtlSec`,
+    );
   return out;
 }
 
@@ -208,10 +246,20 @@ export function policySettings(backend: GCPBackendPolicy | undefined, health: He
     ...(b?.timeoutSec !== undefined ? { timeoutSec: b.timeoutSec } : {}),
     ...(b?.connectionDraining?.drainingTimeoutSec !== undefined ? { connectionDraining: { drainingTimeoutSec: b.connectionDraining.drainingTimeoutSec } } : {}),
     ...(b?.logging
-      ? { logging: { enable: b.logging.enabled ?? false, ...(b.logging.sampleRate !== undefined ? { sampleRate: b.logging.sampleRate / SAMPLE_RATE_SCALE } : {}) } }
+      ? {
+          logging: {
+            enable: b.logging.enabled ?? false,
+            ...(b.logging.sampleRate !== undefined ? { sampleRate: b.logging.sampleRate / SAMPLE_RATE_SCALE } : {}),
+          },
+        }
       : {}),
     ...(affinityType === "NONE" || affinityType === "CLIENT_IP" || affinityType === "GENERATED_COOKIE"
-      ? { sessionAffinity: { affinityType, ...(b?.sessionAffinity?.cookieTtlSec !== undefined ? { affinityCookieTtlSec: b.sessionAffinity.cookieTtlSec } : {}) } }
+      ? {
+          sessionAffinity: {
+            affinityType,
+            ...(b?.sessionAffinity?.cookieTtlSec !== undefined ? { affinityCookieTtlSec: b.sessionAffinity.cookieTtlSec } : {}),
+          },
+        }
       : {}),
     ...(b?.securityPolicy !== undefined ? { securityPolicy: { name: b.securityPolicy } } : {}),
     ...(b?.iap !== undefined ? { iap: b.iap } : {}),
@@ -296,21 +344,33 @@ export function checkGatewayPolicies(
     const at = (path: PathSegment[], message: string, severity?: Severity) => out.push({ doc: loaded, path, message, ...(severity ? { severity } : {}) });
     const namespace = loaded.doc.metadata.namespace;
     if (ref.group !== GATEWAY_GROUP || ref.kind !== "Gateway") {
-      at(["spec", "targetRef", ref.kind !== "Gateway" ? "kind" : "group"], `${ref.kind !== "Gateway" ? `"${ref.kind}"` : JSON.stringify(ref.group)} is not what a GCPGatewayPolicy attaches to ${cite(policyAttachment)}; target the fleet gateway: group: ${GATEWAY_GROUP}, kind: Gateway, name: ${gateway.name}`);
+      at(
+        ["spec", "targetRef", ref.kind !== "Gateway" ? "kind" : "group"],
+        `${ref.kind !== "Gateway" ? `"${ref.kind}"` : JSON.stringify(ref.group)} is not what a GCPGatewayPolicy attaches to ${cite(policyAttachment)}; target the fleet gateway: group: ${GATEWAY_GROUP}, kind: Gateway, name: ${gateway.name}`,
+      );
       continue;
     }
     if ((ref.namespace ?? namespace) !== gateway.namespace || namespace !== gateway.namespace) {
       const path = ref.namespace !== undefined && ref.namespace !== gateway.namespace ? ["spec", "targetRef", "namespace"] : ["metadata", "namespace"];
-      at(path, `is "${path.length === 3 ? ref.namespace : namespace}", but the fleet gateway is in namespace ${gateway.namespace}, and a GCPGatewayPolicy attaches only to a Gateway of its own namespace ${cite(policyAttachment)}; put the policy in the admin's folder stacks/<env>/${gateway.namespace}/`);
+      at(
+        path,
+        `is "${path.length === 3 ? ref.namespace : namespace}", but the fleet gateway is in namespace ${gateway.namespace}, and a GCPGatewayPolicy attaches only to a Gateway of its own namespace ${cite(policyAttachment)}; put the policy in the admin's folder stacks/<env>/${gateway.namespace}/`,
+      );
       continue;
     }
     if (ref.name !== gateway.name) {
-      at(["spec", "targetRef", "name"], `names Gateway "${ref.name}", but the environment's one gateway is "${gateway.name}"${didYouMean(ref.name, [gateway.name])}, so the policy would apply to nothing; write name: ${gateway.name}`);
+      at(
+        ["spec", "targetRef", "name"],
+        `names Gateway "${ref.name}", but the environment's one gateway is "${gateway.name}"${didYouMean(ref.name, [gateway.name])}, so the policy would apply to nothing; write name: ${gateway.name}`,
+      );
       continue;
     }
     if (first !== undefined) {
       const where = first.locate(["metadata", "name"]);
-      at(["spec", "targetRef", "name"], `targets Gateway ${gateway.name}, which GCPGatewayPolicy ${first.doc.metadata.name} (${where.file}:${where.line ?? 1}) already targets ${cite(policyAttachment)}; ${SECOND_POLICY.GCPGatewayPolicy}: merge this policy's settings into ${first.doc.metadata.name}`);
+      at(
+        ["spec", "targetRef", "name"],
+        `targets Gateway ${gateway.name}, which GCPGatewayPolicy ${first.doc.metadata.name} (${where.file}:${where.line ?? 1}) already targets ${cite(policyAttachment)}; ${SECOND_POLICY.GCPGatewayPolicy}: merge this policy's settings into ${first.doc.metadata.name}`,
+      );
       continue;
     }
     first = loaded;

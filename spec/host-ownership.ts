@@ -16,7 +16,9 @@ export interface HostGrant {
 }
 
 export function hostGrants(ownership: readonly { readonly namespace: string; readonly domains: readonly string[] }[]): HostGrant[] {
-  return ownership.flatMap((owner, i) => owner.domains.map((pattern, d) => ({ namespace: owner.namespace, pattern, path: ["hostOwnership", i, "domains", d] })));
+  return ownership.flatMap((owner, i) =>
+    owner.domains.map((pattern, d) => ({ namespace: owner.namespace, pattern, path: ["hostOwnership", i, "domains", d] })),
+  );
 }
 
 /** Higher is more specific: an exact host beats every wildcard; a wildcard ranks by its domain's labels. */
@@ -57,7 +59,8 @@ export function grantOverlaps(grants: readonly HostGrant[]): GrantOverlap[] {
   for (const wider of grants) {
     if (!wider.pattern.startsWith("*.")) continue;
     for (const narrower of grants)
-      if (narrower.namespace !== wider.namespace && narrower.pattern !== wider.pattern && hostMatchesPattern(narrower.pattern, wider.pattern)) out.push({ wider, narrower });
+      if (narrower.namespace !== wider.namespace && narrower.pattern !== wider.pattern && hostMatchesPattern(narrower.pattern, wider.pattern))
+        out.push({ wider, narrower });
   }
   return out;
 }

@@ -55,7 +55,11 @@ export function checkHttpRoutes(
       (rule.filters ?? []).forEach((f, i) => {
         const host = f.urlRewrite?.hostname;
         if (host !== undefined && !owns(host))
-          at(loaded, ["spec", "rules", r, "filters", i, "urlRewrite", "hostname"], `rewrites requests to "${host}", which namespace ${namespace} does not own: a gateway that routes by host would hand them to that host's routes; ${whyNotOwned(host, namespace)}`);
+          at(
+            loaded,
+            ["spec", "rules", r, "filters", i, "urlRewrite", "hostname"],
+            `rewrites requests to "${host}", which namespace ${namespace} does not own: a gateway that routes by host would hand them to that host's routes; ${whyNotOwned(host, namespace)}`,
+          );
       }),
     );
     for (const route of routes) {
@@ -69,7 +73,11 @@ export function checkHttpRoutes(
       const said = (n: string) => (n === "managed" ? "a managed certificate" : `pre-shared certificates ${n}`);
       if (!previous) maps.certificates.set(host, { names, loaded });
       else if (previous.names !== names)
-        at(loaded, path, `is served with ${said(names)} here but with ${said(previous.names)} by ${keyOf(previous.loaded.doc)}; a host has one certificate, so agree on one`);
+        at(
+          loaded,
+          path,
+          `is served with ${said(names)} here but with ${said(previous.names)} by ${keyOf(previous.loaded.doc)}; a host has one certificate, so agree on one`,
+        );
     }
   }
 }
@@ -96,7 +104,11 @@ function claim(loaded: Loaded<"HTTPRoute", { metadata: { name: string; namespace
   if (!previousDefault) maps.defaults.set(route.host, { service, loaded });
   else if (previousDefault.loaded !== loaded || previousDefault.service !== service) {
     const where = previousDefault.loaded.locate(["metadata", "name"]);
-    at(loaded, route.path, `makes a second default backend for host ${route.host}, which ${previousDefault.loaded.kind} ${keyOf(previousDefault.loaded.doc)} (${where.file}:${where.line ?? 1}) already gives one; a host has one default backend, so remove one or give this rule a narrower match`);
+    at(
+      loaded,
+      route.path,
+      `makes a second default backend for host ${route.host}, which ${previousDefault.loaded.kind} ${keyOf(previousDefault.loaded.doc)} (${where.file}:${where.line ?? 1}) already gives one; a host has one default backend, so remove one or give this rule a narrower match`,
+    );
   }
 }
 

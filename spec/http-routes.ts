@@ -112,7 +112,10 @@ export function normaliseHttpRoute(loaded: Loaded<"HTTPRoute", HTTPRoute>, ctx: 
         },
       ],
     };
-  const hosts = ctx.gateway.listeners === undefined ? implicitGatewayHosts(route, ctx, problem) : attachedHosts(route, ctx.gateway as Required<HttpRouteContext["gateway"]>, problem);
+  const hosts =
+    ctx.gateway.listeners === undefined
+      ? implicitGatewayHosts(route, ctx, problem)
+      : attachedHosts(route, ctx.gateway as Required<HttpRouteContext["gateway"]>, problem);
 
   const routes: GatewayRouteDraft[] = [];
   route.spec.rules.forEach((rule, r) => {
@@ -148,14 +151,26 @@ function implicitGatewayHosts(route: HTTPRoute, ctx: HttpRouteContext, problem: 
   route.spec.parentRefs.forEach((ref, i) => {
     const at: PathSegment[] = ["spec", "parentRefs", i];
     const attach = `parentRefs: [{ name: ${ctx.gateway.name}, namespace: ${ctx.gateway.namespace} }]`;
-    if (ref.name !== ctx.gateway.name) problem([...at, "name"], `"${ref.name}" is not the environment's fleet gateway, the one gateway every route attaches to; write ${attach}`);
+    if (ref.name !== ctx.gateway.name)
+      problem([...at, "name"], `"${ref.name}" is not the environment's fleet gateway, the one gateway every route attaches to; write ${attach}`);
     if ((ref.namespace ?? namespace) !== ctx.gateway.namespace)
-      problem([...at, ref.namespace === undefined ? "name" : "namespace"], `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the fleet gateway's namespace`}; the fleet gateway is in ${ctx.gateway.namespace}: write ${attach}`);
-    if (ref.sectionName !== undefined) problem([...at, "sectionName"], `names listener "${ref.sectionName}", but the fleet gateway's listeners are Fleetgate's own (one per host, made from the routes' hostnames); leave sectionName out: the route's hostnames choose its listeners`);
-    if (ref.port !== undefined && ref.port !== 443) problem([...at, "port"], `is ${ref.port}, but the front doors serve routes on 443 only (port 80 redirects to HTTPS); leave port out or write 443`);
+      problem(
+        [...at, ref.namespace === undefined ? "name" : "namespace"],
+        `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the fleet gateway's namespace`}; the fleet gateway is in ${ctx.gateway.namespace}: write ${attach}`,
+      );
+    if (ref.sectionName !== undefined)
+      problem(
+        [...at, "sectionName"],
+        `names listener "${ref.sectionName}", but the fleet gateway's listeners are Fleetgate's own (one per host, made from the routes' hostnames); leave sectionName out: the route's hostnames choose its listeners`,
+      );
+    if (ref.port !== undefined && ref.port !== 443)
+      problem([...at, "port"], `is ${ref.port}, but the front doors serve routes on 443 only (port 80 redirects to HTTPS); leave port out or write 443`);
   });
   if (route.spec.hostnames.length === 0)
-    problem(["spec"], `has no hostnames; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
+    problem(
+      ["spec"],
+      `has no hostnames; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`,
+    );
   return uniqueHostnames(route, problem).map(({ host, h }) => ({ host, path: ["spec", "hostnames", h] }));
 }
 
@@ -170,7 +185,13 @@ function upgradesPort80Only(route: HTTPRoute, listeners: readonly ListenerView[]
   });
   const upgrades = route.spec.rules.every((rule) => {
     const redirect = rule.filters?.length === 1 ? rule.filters[0]!.requestRedirect : undefined;
-    return (rule.backendRefs ?? []).length === 0 && redirect?.scheme === "https" && redirect.hostname === undefined && redirect.path === undefined && (redirect.port === undefined || redirect.port === 443);
+    return (
+      (rule.backendRefs ?? []).length === 0 &&
+      redirect?.scheme === "https" &&
+      redirect.hostname === undefined &&
+      redirect.path === undefined &&
+      (redirect.port === undefined || redirect.port === 443)
+    );
   });
   return onHttp && upgrades;
 }
@@ -220,14 +241,20 @@ function attachedHosts(route: HTTPRoute, gateway: Required<HttpRouteContext["gat
       return;
     }
     if ((ref.namespace ?? namespace) !== gateway.namespace) {
-      problem([...at, ref.namespace === undefined ? "name" : "namespace"], `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the Gateway's namespace`}; Gateway ${gateway.name} is in ${gateway.namespace}: write ${attach}`);
+      problem(
+        [...at, ref.namespace === undefined ? "name" : "namespace"],
+        `${ref.namespace === undefined ? `leaves the namespace out, which means the route's own (${namespace})` : `"${ref.namespace}" is not the Gateway's namespace`}; Gateway ${gateway.name} is in ${gateway.namespace}: write ${attach}`,
+      );
       return;
     }
     let candidates = gateway.listeners;
     if (ref.sectionName !== undefined) {
       candidates = candidates.filter((l) => l.name === ref.sectionName);
       if (candidates.length === 0) {
-        problem([...at, "sectionName"], `names listener "${ref.sectionName}", which Gateway ${gatewayKey} does not have${didYouMean(ref.sectionName, names)}; its listeners are ${names.map((n) => `"${n}"`).join(", ")}, or leave sectionName out to attach to every listener that admits the route`);
+        problem(
+          [...at, "sectionName"],
+          `names listener "${ref.sectionName}", which Gateway ${gatewayKey} does not have${didYouMean(ref.sectionName, names)}; its listeners are ${names.map((n) => `"${n}"`).join(", ")}, or leave sectionName out to attach to every listener that admits the route`,
+        );
         return;
       }
     }
@@ -235,21 +262,32 @@ function attachedHosts(route: HTTPRoute, gateway: Required<HttpRouteContext["gat
       const before = candidates;
       candidates = candidates.filter((l) => l.port === ref.port);
       if (candidates.length === 0) {
-        problem([...at, "port"], `is ${ref.port}, but ${ref.sectionName !== undefined ? `listener "${ref.sectionName}"` : `no listener of Gateway ${gatewayKey}`} listens on it; write port: ${before[0]!.port}, or leave port out`);
+        problem(
+          [...at, "port"],
+          `is ${ref.port}, but ${ref.sectionName !== undefined ? `listener "${ref.sectionName}"` : `no listener of Gateway ${gatewayKey}`} listens on it; write port: ${before[0]!.port}, or leave port out`,
+        );
         return;
       }
     }
     const admitting = candidates.filter((l) => l.refuses(namespace) === undefined);
     if (admitting.length === 0) {
       const why = [...new Set(candidates.map((l) => l.refuses(namespace)!))].join("; ");
-      problem(at, `attaches to no listener of Gateway ${gatewayKey}: ${why}; the route is not served. The platform admin admits namespace ${namespace} with allowedRoutes: { namespaces: { from: All } } on the listener`);
+      problem(
+        at,
+        `attaches to no listener of Gateway ${gatewayKey}: ${why}; the route is not served. The platform admin admits namespace ${namespace} with allowedRoutes: { namespaces: { from: All } } on the listener`,
+      );
       return;
     }
     const https = admitting.filter((l) => l.protocol === "HTTPS");
     if (https.length === 0) {
       problem(
         [...at, ref.sectionName !== undefined ? "sectionName" : "name"],
-        `attaches only to ${admitting.map((l) => `"${l.name}"`).join(", ")} (HTTP), where the front door's port 80 redirects every request to HTTPS, so the route would serve nothing; attach it to an HTTPS listener (${names.filter((n) => gateway.listeners.find((l) => l.name === n)?.protocol === "HTTPS").map((n) => `sectionName: ${n}`).join(", ") || "the Gateway has none"})`,
+        `attaches only to ${admitting.map((l) => `"${l.name}"`).join(", ")} (HTTP), where the front door's port 80 redirects every request to HTTPS, so the route would serve nothing; attach it to an HTTPS listener (${
+          names
+            .filter((n) => gateway.listeners.find((l) => l.name === n)?.protocol === "HTTPS")
+            .map((n) => `sectionName: ${n}`)
+            .join(", ") || "the Gateway has none"
+        })`,
       );
       return;
     }
@@ -275,12 +313,18 @@ function attachedHosts(route: HTTPRoute, gateway: Required<HttpRouteContext["gat
     }
   });
   if (noHostnames)
-    problem(["spec"], `has no hostnames, and a listener it attaches to serves every host; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`);
+    problem(
+      ["spec"],
+      `has no hostnames, and a listener it attaches to serves every host; Fleetgate serves every team from one front door, so a route MUST name the hosts it serves: add hostnames: [shop.example.com]`,
+    );
   if (attachedTo.length > 0)
     for (const { host, h } of hostnames)
       if (!intersected.has(h)) {
         const listed = [...new Set(attachedTo.map((l) => `"${l.name}" (${l.hostname ?? "every host"})`))].join(", ");
-        problem(["spec", "hostnames", h], `"${host}" lies within the hostname of no listener the route attaches to ${cite(gatewayHostnameIntersection)}: ${listed}; serve a host within one of them, or ask the platform admin for a listener of this host`);
+        problem(
+          ["spec", "hostnames", h],
+          `"${host}" lies within the hostname of no listener the route attaches to ${cite(gatewayHostnameIntersection)}: ${listed}; serve a host within one of them, or ask the platform admin for a listener of this host`,
+        );
       }
   return [...served.values()].sort((a, b) => compareText(a.host, b.host)).map(({ rank: _rank, ...host }) => host);
 }
@@ -298,11 +342,17 @@ interface PathHalf {
 function pathHalves(m: HTTPRouteMatch, at: PathSegment[], problem: (path: PathSegment[], message: string) => void): PathHalf[] | undefined {
   const path = m.path ?? { type: "PathPrefix" as const, value: "/" };
   if (path.type === "RegularExpression") {
-    problem([...at, "path", "type"], `is RegularExpression, which Fleetgate cannot express exactly: the GCP front door's global load balancer matches no regular expressions ${cite(noRegex)}, and the plan both front doors are built from holds exact paths and element prefixes only; use Exact or PathPrefix, one match per path`);
+    problem(
+      [...at, "path", "type"],
+      `is RegularExpression, which Fleetgate cannot express exactly: the GCP front door's global load balancer matches no regular expressions ${cite(noRegex)}, and the plan both front doors are built from holds exact paths and element prefixes only; use Exact or PathPrefix, one match per path`,
+    );
     return undefined;
   }
   if (isReservedPath(path.value)) {
-    problem([...at, "path", "value"], `${JSON.stringify(path.value)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host for the front door's health checks through the gateways (the front door answers clients there with 404 itself); serve the route under another path`);
+    problem(
+      [...at, "path", "value"],
+      `${JSON.stringify(path.value)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host for the front door's health checks through the gateways (the front door answers clients there with 404 itself); serve the route under another path`,
+    );
     return undefined;
   }
   if (path.type === "Exact") return [{ path: { type: "Exact", value: path.value }, exact: true, derived: false, length: path.value.length }];
@@ -315,16 +365,27 @@ function pathHalves(m: HTTPRouteMatch, at: PathSegment[], problem: (path: PathSe
 }
 
 /** The headers, query parameters and method of a match, in the plan's order; undefined when refused. */
-function matchConditions(m: HTTPRouteMatch, at: PathSegment[], ctx: HttpRouteContext, problem: (path: PathSegment[], message: string) => void): Pick<P.RouteMatchPlan, "headers" | "queryParams" | "method"> | undefined {
+function matchConditions(
+  m: HTTPRouteMatch,
+  at: PathSegment[],
+  ctx: HttpRouteContext,
+  problem: (path: PathSegment[], message: string) => void,
+): Pick<P.RouteMatchPlan, "headers" | "queryParams" | "method"> | undefined {
   let refused = false;
-  const read = (list: readonly { type: "Exact" | "RegularExpression"; name: string; value: string }[] | undefined, field: "headers" | "queryParams"): P.ValueMatchPlan[] => {
+  const read = (
+    list: readonly { type: "Exact" | "RegularExpression"; name: string; value: string }[] | undefined,
+    field: "headers" | "queryParams",
+  ): P.ValueMatchPlan[] => {
     const seen = new Map<string, number>();
     (list ?? []).forEach((c, i) => {
       // Header names are matched without regard to case, query parameter names with it.
       const key = field === "headers" ? c.name.toLowerCase() : c.name;
       const first = seen.get(key);
       if (first !== undefined) {
-        problem([...at, field, i, "name"], `"${c.name}" is already ${field}[${first}]; the Gateway API takes only the first condition on a name, so give each name one condition`);
+        problem(
+          [...at, field, i, "name"],
+          `"${c.name}" is already ${field}[${first}]; the Gateway API takes only the first condition on a name, so give each name one condition`,
+        );
         refused = true;
       } else seen.set(key, i);
       if (c.type === "RegularExpression") {
@@ -351,7 +412,13 @@ function matchConditions(m: HTTPRouteMatch, at: PathSegment[], ctx: HttpRouteCon
  * What a rule does with a matching request, with any prefix replacement written for a Prefix `/x/`
  * half (see halfAction); undefined when something in it is refused.
  */
-function ruleAction(loaded: Loaded<"HTTPRoute", HTTPRoute>, rule: HTTPRouteRule, r: number, ctx: HttpRouteContext, problems: Problem[]): P.RouteActionPlan | undefined {
+function ruleAction(
+  loaded: Loaded<"HTTPRoute", HTTPRoute>,
+  rule: HTTPRouteRule,
+  r: number,
+  ctx: HttpRouteContext,
+  problems: Problem[],
+): P.RouteActionPlan | undefined {
   const problem: Report = (path, message) => problems.push({ path, message });
   const base: PathSegment[] = ["spec", "rules", r];
   const label = ruleLabel(rule, r);
@@ -415,36 +482,71 @@ function checkFilterTypes(filters: readonly RuleFilter[], base: PathSegment[], l
     if (first !== undefined) problem([...at, "type"], `is ${f.type} again (filters[${first}]); a rule takes each filter type once, so merge them`);
     else byType.set(f.type, i);
     if (f.type === "RequestMirror")
-      problem([...at, "type"], `is RequestMirror, which ${label} cannot have: Fleetgate's front doors do not mirror requests (the plan the GCP URL map and the gateways are built from carries no mirror), so the mirror would be silently missing; remove the filter`);
+      problem(
+        [...at, "type"],
+        `is RequestMirror, which ${label} cannot have: Fleetgate's front doors do not mirror requests (the plan the GCP URL map and the gateways are built from carries no mirror), so the mirror would be silently missing; remove the filter`,
+      );
     if (f.type === "ExtensionRef") problem([...at, "type"], `is ExtensionRef, which Fleetgate cannot honour: it knows no extension filters; remove the filter`);
   });
 }
 
 /** Refuses a redirect beside a rewrite, a prefix replacement under a match that is not a PathPrefix, and a target under the reserved path. */
-function checkPathFilters(matches: readonly HTTPRouteMatch[], redirect: FilterAt<"requestRedirect"> | undefined, rewrite: FilterAt<"urlRewrite"> | undefined, base: PathSegment[], label: string, problem: Report): void {
+function checkPathFilters(
+  matches: readonly HTTPRouteMatch[],
+  redirect: FilterAt<"requestRedirect"> | undefined,
+  rewrite: FilterAt<"urlRewrite"> | undefined,
+  base: PathSegment[],
+  label: string,
+  problem: Report,
+): void {
   const prefixOnly = matches.every((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix");
-  if (redirect && rewrite) problem([...base, "filters", rewrite.index, "type"], `is URLRewrite beside a RequestRedirect (filters[${redirect.index}]); a rule either redirects or forwards, so keep one`);
+  if (redirect && rewrite)
+    problem(
+      [...base, "filters", rewrite.index, "type"],
+      `is URLRewrite beside a RequestRedirect (filters[${redirect.index}]); a rule either redirects or forwards, so keep one`,
+    );
   for (const m of [redirect, rewrite]) {
     const path = m?.value.path;
     if (path?.type === "ReplacePrefixMatch" && !prefixOnly)
-      problem([...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path", "type"], `is ReplacePrefixMatch, which replaces the prefix a PathPrefix match matched, but ${label} has a match that is not a PathPrefix; use ReplaceFullPath, or make every match a PathPrefix`);
+      problem(
+        [...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path", "type"],
+        `is ReplacePrefixMatch, which replaces the prefix a PathPrefix match matched, but ${label} has a match that is not a PathPrefix; use ReplaceFullPath, or make every match a PathPrefix`,
+      );
     const target = path?.replaceFullPath ?? path?.replacePrefixMatch;
     if (target !== undefined && isReservedPath(target))
-      problem([...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path"], `${JSON.stringify(target)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host; send the request to another path`);
+      problem(
+        [...base, "filters", m!.index, m === redirect ? "requestRedirect" : "urlRewrite", "path"],
+        `${JSON.stringify(target)} lies under ${RESERVED_PATH_PREFIX}, which Fleetgate reserves on every host; send the request to another path`,
+      );
   }
 }
 
 /** Refuses a redirect the front doors would answer wrongly: beside backends, to http where it cannot or would loop, to the same URL, or to another port. */
-function checkRedirect(redirect: FilterAt<"requestRedirect">, hasBackends: boolean, frontDoor: HttpRouteContext["frontDoor"], base: PathSegment[], problem: Report): void {
+function checkRedirect(
+  redirect: FilterAt<"requestRedirect">,
+  hasBackends: boolean,
+  frontDoor: HttpRouteContext["frontDoor"],
+  base: PathSegment[],
+  problem: Report,
+): void {
   const at: PathSegment[] = [...base, "filters", redirect.index, "requestRedirect"];
   const value = redirect.value;
   if (hasBackends) problem([...base, "backendRefs"], `is set beside a RequestRedirect filter; a rule either redirects or forwards, so remove one`);
-  if (value.scheme === "http" && frontDoor === "gcp") problem([...at, "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
-  else if (value.scheme === "http" && value.hostname === undefined) problem([...at, "scheme"], `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`);
+  if (value.scheme === "http" && frontDoor === "gcp")
+    problem([...at, "scheme"], `is http, which the GCP front door cannot answer with: its URL map serves HTTPS and only redirects to HTTPS; remove scheme`);
+  else if (value.scheme === "http" && value.hostname === undefined)
+    problem(
+      [...at, "scheme"],
+      `is http to the same host, whose port 80 redirects back to HTTPS, so the client would loop; redirect to another host or remove scheme`,
+    );
   if (value.scheme !== "http" && value.hostname === undefined && value.path === undefined)
-    problem(at, `changes neither the host nor the path, and every host is served over HTTPS already, so it would send the client back to the same URL; give hostname or path`);
+    problem(
+      at,
+      `changes neither the host nor the path, and every host is served over HTTPS already, so it would send the client back to the same URL; give hostname or path`,
+    );
   const defaultPort = value.scheme === "http" ? 80 : 443;
-  if (value.port !== undefined && value.port !== defaultPort) problem([...at, "port"], `is ${value.port}, but the front doors serve ${value.scheme ?? "https"} on ${defaultPort} only; leave port out`);
+  if (value.port !== undefined && value.port !== defaultPort)
+    problem([...at, "port"], `is ${value.port}, but the front doors serve ${value.scheme ?? "https"} on ${defaultPort} only; leave port out`);
 }
 
 /** The redirect plan of a RequestRedirect filter that passed its checks: only what it sets, and its status code. */
@@ -462,10 +564,17 @@ function redirectAction(value: FilterAt<"requestRedirect">["value"]): P.RouteAct
 /** Each backend's share in percent; refuses all-zero weights, shares that are not whole percents (the front doors split in whole percents) and a backend named twice. */
 function splitPercents(refs: readonly HTTPBackendRef[], namespace: string, base: PathSegment[], label: string, problem: Report): number[] {
   const total = refs.reduce((sum, ref) => sum + ref.weight, 0);
-  if (total === 0) problem([...base, "backendRefs"], `gives every backend weight 0, so ${label} would answer every request with an error; give at least one backend a weight above 0`);
+  if (total === 0)
+    problem(
+      [...base, "backendRefs"],
+      `gives every backend weight 0, so ${label} would answer every request with an error; give at least one backend a weight above 0`,
+    );
   const percents = refs.map((ref) => (total === 0 ? 0 : (ref.weight * 100) / total));
   if (total > 0 && percents.some((p) => !Number.isInteger(p)))
-    problem([...base, "backendRefs"], `splits by weights ${refs.map((ref) => ref.weight).join(", ")}, which come to ${percents.map((p) => `${Math.round(p * 100) / 100}%`).join(", ")}; the front doors split in whole percents, so use weights whose shares are whole percents (e.g. ${refs.length === 2 ? "50 and 50, or 90 and 10" : "weights that add up to 100"})`);
+    problem(
+      [...base, "backendRefs"],
+      `splits by weights ${refs.map((ref) => ref.weight).join(", ")}, which come to ${percents.map((p) => `${Math.round(p * 100) / 100}%`).join(", ")}; the front doors split in whole percents, so use weights whose shares are whole percents (e.g. ${refs.length === 2 ? "50 and 50, or 90 and 10" : "weights that add up to 100"})`,
+    );
   refs.forEach((ref, i) => {
     const key = `${ref.namespace ?? namespace}/${ref.name}:${ref.port}`;
     const first = refs.findIndex((other) => `${other.namespace ?? namespace}/${other.name}:${other.port}` === key);
@@ -475,13 +584,25 @@ function splitPercents(refs: readonly HTTPBackendRef[], namespace: string, base:
 }
 
 /** Refuses a rewrite longer than the front door takes, and a full-path rewrite under a PathPrefix match, which the GCP URL map cannot express. */
-function checkRewrite(rewrite: FilterAt<"urlRewrite">, matches: readonly HTTPRouteMatch[], frontDoor: HttpRouteContext["frontDoor"], base: PathSegment[], problem: Report): void {
+function checkRewrite(
+  rewrite: FilterAt<"urlRewrite">,
+  matches: readonly HTTPRouteMatch[],
+  frontDoor: HttpRouteContext["frontDoor"],
+  base: PathSegment[],
+  problem: Report,
+): void {
   const at: PathSegment[] = [...base, "filters", rewrite.index, "urlRewrite"];
-  for (const [field, value, max] of [["hostname", rewrite.value.hostname, 255], ["path", rewrite.value.path?.replaceFullPath ?? rewrite.value.path?.replacePrefixMatch, 1024]] as const)
+  for (const [field, value, max] of [
+    ["hostname", rewrite.value.hostname, 255],
+    ["path", rewrite.value.path?.replaceFullPath ?? rewrite.value.path?.replacePrefixMatch, 1024],
+  ] as const)
     if (value !== undefined && value.length > max) problem([...at, field], `has ${value.length} characters; the front door rewrites to at most ${max}`);
   // The URL map rewrites a matched prefix (pathPrefixRewrite); only under an exact match is that the whole path.
   if (rewrite.value.path?.type === "ReplaceFullPath" && frontDoor === "gcp" && matches.some((m) => (m.path?.type ?? "PathPrefix") === "PathPrefix"))
-    problem([...at, "path", "type"], `is ReplaceFullPath under a PathPrefix match, which the GCP front door cannot express exactly: its URL map rewrites only the prefix a route matched, so /x/y would keep its /y; use ReplacePrefixMatch, or Exact matches`);
+    problem(
+      [...at, "path", "type"],
+      `is ReplaceFullPath under a PathPrefix match, which the GCP front door cannot express exactly: its URL map rewrites only the prefix a route matched, so /x/y would keep its /y; use ReplacePrefixMatch, or Exact matches`,
+    );
 }
 
 /** A rule's timeout in milliseconds, the shorter of request and backendRequest; refuses a backendRequest longer than the whole request. */
@@ -489,7 +610,10 @@ function ruleTimeoutMillis(timeouts: HTTPRouteRule["timeouts"], base: PathSegmen
   const request = timeouts?.request !== undefined ? durationMillis(timeouts.request) : undefined;
   const backendRequest = timeouts?.backendRequest !== undefined ? durationMillis(timeouts.backendRequest) : undefined;
   if (request !== undefined && backendRequest !== undefined && backendRequest > request)
-    problem([...base, "timeouts", "backendRequest"], `is ${timeouts!.backendRequest}, longer than request (${timeouts!.request}); a request to one backend cannot take longer than the whole request: lower it to ${timeouts!.request} at most`);
+    problem(
+      [...base, "timeouts", "backendRequest"],
+      `is ${timeouts!.backendRequest}, longer than request (${timeouts!.request}); a request to one backend cannot take longer than the whole request: lower it to ${timeouts!.request} at most`,
+    );
   return request !== undefined && backendRequest !== undefined ? Math.min(request, backendRequest) : (request ?? backendRequest);
 }
 
@@ -510,7 +634,15 @@ function forwardAction(parts: {
     kind: "forward",
     backends: sorted,
     ...(parts.timeoutMillis !== undefined ? { timeoutSeconds: parts.timeoutMillis / 1000 } : {}),
-    ...(retries ? { retries: { attempts: retries.attempts, ...(retries.perTryTimeout !== undefined ? { perTryTimeoutSeconds: durationMillis(retries.perTryTimeout) / 1000 } : {}), on: [...new Set(retries.on)].sort() } } : {}),
+    ...(retries
+      ? {
+          retries: {
+            attempts: retries.attempts,
+            ...(retries.perTryTimeout !== undefined ? { perTryTimeoutSeconds: durationMillis(retries.perTryTimeout) / 1000 } : {}),
+            on: [...new Set(retries.on)].sort(),
+          },
+        }
+      : {}),
     ...(rewrite && (rewrite.hostname !== undefined || rewrite.path !== undefined)
       ? {
           rewrite: {
@@ -554,22 +686,40 @@ function halfAction(action: P.RouteActionPlan, half: PathHalf): P.RouteActionPla
 }
 
 /** A backendRef as the plan's backend: the MultiClusterService it names and the port. */
-function backendOf(loaded: Loaded<"HTTPRoute", HTTPRoute>, ref: HTTPBackendRef, at: PathSegment[], ctx: HttpRouteContext, problem: (path: PathSegment[], message: string) => void): P.BackendRefPlan | undefined {
+function backendOf(
+  loaded: Loaded<"HTTPRoute", HTTPRoute>,
+  ref: HTTPBackendRef,
+  at: PathSegment[],
+  ctx: HttpRouteContext,
+  problem: (path: PathSegment[], message: string) => void,
+): P.BackendRefPlan | undefined {
   const own = loaded.doc.metadata.namespace;
   const namespace = ref.namespace ?? own;
   if (ref.filters !== undefined) {
-    problem([...at, "filters"], `are filters of one backend, which Fleetgate does not apply: the front doors change a request per rule, not per backend; move them to the rule's filters`);
+    problem(
+      [...at, "filters"],
+      `are filters of one backend, which Fleetgate does not apply: the front doors change a request per rule, not per backend; move them to the rule's filters`,
+    );
     return undefined;
   }
   if (namespace !== own && !granted(ctx.referenceGrants, own, namespace, ref)) {
-    problem([...at, "namespace"], `is ${namespace}, another namespace, and no ReferenceGrant in ${namespace} lets HTTPRoutes of ${own} refer to its ${ref.kind} ${ref.name}; ask the owners of ${namespace} to add one to their folder: a ReferenceGrant with from: [{ group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${own} }] and to: [{ group: "${ref.kind === "Service" ? "" : GKE_MCS_GROUP}", kind: ${ref.kind}, name: ${ref.name} }]`);
+    problem(
+      [...at, "namespace"],
+      `is ${namespace}, another namespace, and no ReferenceGrant in ${namespace} lets HTTPRoutes of ${own} refer to its ${ref.kind} ${ref.name}; ask the owners of ${namespace} to add one to their folder: a ReferenceGrant with from: [{ group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: ${own} }] and to: [{ group: "${ref.kind === "Service" ? "" : GKE_MCS_GROUP}", kind: ${ref.kind}, name: ${ref.name} }]`,
+    );
     return undefined;
   }
   const service = ctx.services.get(`${namespace}/${ref.name}`);
   if (!service) {
     if (failedToLoad(ctx.documents, "MultiClusterService", namespace, ref.name)) return undefined;
-    const names = [...ctx.services.values()].filter((s) => s.doc.metadata.namespace === namespace).map((s) => s.doc.metadata.name).sort();
-    problem([...at, "name"], `"${ref.name}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.name, names)}${names.length ? `; the services there are ${names.join(", ")}` : "; define it in the team's folder"} (a ${ref.kind} of the fleet is made from the MultiClusterService of its name)`);
+    const names = [...ctx.services.values()]
+      .filter((s) => s.doc.metadata.namespace === namespace)
+      .map((s) => s.doc.metadata.name)
+      .sort();
+    problem(
+      [...at, "name"],
+      `"${ref.name}" is not a MultiClusterService in namespace ${namespace}${didYouMean(ref.name, names)}${names.length ? `; the services there are ${names.join(", ")}` : "; define it in the team's folder"} (a ${ref.kind} of the fleet is made from the MultiClusterService of its name)`,
+    );
     return undefined;
   }
   const port = ref.port === undefined ? undefined : findPort(service.doc, ref.port);
@@ -583,19 +733,28 @@ function backendOf(loaded: Loaded<"HTTPRoute", HTTPRoute>, ref: HTTPBackendRef, 
 }
 
 /** Whether a ReferenceGrant in `namespace` lets HTTPRoutes of `from` refer to the backend. */
-export function granted(grants: readonly Loaded<"ReferenceGrant", ReferenceGrant>[], from: string, namespace: string, ref: Pick<HTTPBackendRef, "kind" | "name">): boolean {
+export function granted(
+  grants: readonly Loaded<"ReferenceGrant", ReferenceGrant>[],
+  from: string,
+  namespace: string,
+  ref: Pick<HTTPBackendRef, "kind" | "name">,
+): boolean {
   return grants.some(
     (g) =>
       g.doc.metadata.namespace === namespace &&
       g.doc.spec.from.some((f) => f.namespace === from) &&
-      g.doc.spec.to.some((t) => t.kind === ref.kind && t.group === (ref.kind === "Service" ? "" : GKE_MCS_GROUP) && (t.name === undefined || t.name === ref.name)),
+      g.doc.spec.to.some(
+        (t) => t.kind === ref.kind && t.group === (ref.kind === "Service" ? "" : GKE_MCS_GROUP) && (t.name === undefined || t.name === ref.name),
+      ),
   );
 }
 
 /** Keys (`namespace/name`) of the services HTTPRoutes send to. */
 export function httpRouteServices(routes: readonly HTTPRoute[]): Set<string> {
   const keys = new Set<string>();
-  for (const route of routes) for (const rule of route.spec.rules) for (const ref of rule.backendRefs ?? []) if (ref.weight > 0) keys.add(`${ref.namespace ?? route.metadata.namespace}/${ref.name}`);
+  for (const route of routes)
+    for (const rule of route.spec.rules)
+      for (const ref of rule.backendRefs ?? []) if (ref.weight > 0) keys.add(`${ref.namespace ?? route.metadata.namespace}/${ref.name}`);
   return keys;
 }
 

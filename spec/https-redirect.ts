@@ -23,7 +23,10 @@ export interface RedirectClaim {
 }
 
 /** The FrontendConfig an ingress names, when it exists in the ingress's namespace. */
-export function frontendConfigOf(ingress: MultiClusterIngress, documents: Pick<LoadedDocuments, "frontendConfigs">): Loaded<"FrontendConfig", FrontendConfig> | undefined {
+export function frontendConfigOf(
+  ingress: MultiClusterIngress,
+  documents: Pick<LoadedDocuments, "frontendConfigs">,
+): Loaded<"FrontendConfig", FrontendConfig> | undefined {
   const named = ingressAnnotations(ingress).frontendConfig;
   if (named === undefined) return undefined;
   return documents.frontendConfigs.find((fc) => fc.doc.metadata.namespace === ingress.metadata.namespace && fc.doc.metadata.name === named.name);

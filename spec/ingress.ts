@@ -18,7 +18,14 @@ export function ingressAnnotations(ingress: MultiClusterIngress): IngressAnnotat
   const certs = annotations[ANNOTATIONS.certificateManagerCerts];
   return {
     ...(annotations[ANNOTATIONS.staticIp] !== undefined ? { staticIp: annotations[ANNOTATIONS.staticIp]! } : {}),
-    ...(certs !== undefined ? { preSharedCerts: certs.split(",").map((c) => c.trim()).filter((c) => c !== "") } : {}),
+    ...(certs !== undefined
+      ? {
+          preSharedCerts: certs
+            .split(",")
+            .map((c) => c.trim())
+            .filter((c) => c !== ""),
+        }
+      : {}),
     ...(frontendKey !== undefined ? { frontendConfig: { key: frontendKey, name: annotations[frontendKey]! } } : {}),
     gkePreSharedCerts: annotations[ANNOTATIONS.gkePreSharedCerts] !== undefined,
   };

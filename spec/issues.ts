@@ -36,8 +36,9 @@ export const issueMessages: z.core.$ZodErrorMap = (issue) => {
       return `is ${bound(issue.input)}; use ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}`;
     case "invalid_union":
       if ("discriminator" in issue && typeof issue.discriminator === "string") {
-        const options = ((issue.inst as { options?: { _zod: { propValues?: Record<string, Set<unknown>> } }[] } | undefined)?.options ?? [])
-          .flatMap((o) => [...(o._zod.propValues?.[issue.discriminator as string] ?? [])].map(String));
+        const options = ((issue.inst as { options?: { _zod: { propValues?: Record<string, Set<unknown>> } }[] } | undefined)?.options ?? []).flatMap((o) =>
+          [...(o._zod.propValues?.[issue.discriminator as string] ?? [])].map(String),
+        );
         const given = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
         if (given === undefined) return `needs a "${issue.discriminator}" field with one of ${listChoices(options)}`;
         return `${describeValue(given)} is not one of ${listChoices(options)}${didYouMean(String(given), options)}`;
@@ -93,11 +94,7 @@ export function describeValue(value: unknown): string {
  * Converts a failed parse into diagnostics. `prefix` is prepended to every issue path (the config key,
  * for stack configuration); the locator receives the full path.
  */
-export function issuesToDiagnostics(
-  error: z.ZodError,
-  locate: Locator,
-  prefix: readonly PathSegment[] = [],
-): Diagnostic[] {
+export function issuesToDiagnostics(error: z.ZodError, locate: Locator, prefix: readonly PathSegment[] = []): Diagnostic[] {
   return error.issues.map((issue) => {
     let path: PathSegment[] = [...prefix, ...(issue.path as PathSegment[])];
     // An unknown key is reported at the key itself, so the position points at the offending line.

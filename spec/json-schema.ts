@@ -31,7 +31,8 @@ export function documentsJsonSchema(): JsonSchema {
     $comment: GENERATED,
     $schema: "https://json-schema.org/draft/2020-12/schema",
     title: "Fleetgate service documents",
-    description: "A document in stacks/<env>/<team>/*.yaml: a GKE MultiClusterService, MultiClusterIngress, BackendConfig or FrontendConfig, or a Gateway API HTTPRoute or ReferenceGrant. Fields named `fleetgate` are Fleetgate's extensions.",
+    description:
+      "A document in stacks/<env>/<team>/*.yaml: a GKE MultiClusterService, MultiClusterIngress, BackendConfig or FrontendConfig, or a Gateway API HTTPRoute or ReferenceGrant. Fields named `fleetgate` are Fleetgate's extensions.",
     oneOf: kinds.map(toSchema),
   };
 }
@@ -61,7 +62,9 @@ export function stackJsonSchema(): JsonSchema {
         properties,
         // Keys of other namespaces (gcp:project, aws:region) are free; unknown fleetgate: keys are not.
         patternProperties: { [`^${CONFIG_NAMESPACE}:(?!(${known})$)`]: false },
-        required: Object.entries(ENVIRONMENT_KEYS).filter(([, v]) => v.required).map(([k]) => `${CONFIG_NAMESPACE}:${k}`),
+        required: Object.entries(ENVIRONMENT_KEYS)
+          .filter(([, v]) => v.required)
+          .map(([k]) => `${CONFIG_NAMESPACE}:${k}`),
       },
       secretsprovider: { type: "string" },
       encryptedkey: { type: "string" },

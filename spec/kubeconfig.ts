@@ -21,16 +21,20 @@ export function kubeconfigApiServer(text: string): { server: string } | { proble
   } catch {
     return { problem: "is not YAML, so not a kubeconfig; set it from the kubeconfig file itself" };
   }
-  if (config === null || typeof config !== "object" || Array.isArray(config)) return { problem: "is not a kubeconfig (a YAML map with clusters, contexts and current-context)" };
-  const list = (value: unknown) => (Array.isArray(value) ? (value as { name?: unknown; context?: { cluster?: unknown }; cluster?: { server?: unknown } }[]) : []);
+  if (config === null || typeof config !== "object" || Array.isArray(config))
+    return { problem: "is not a kubeconfig (a YAML map with clusters, contexts and current-context)" };
+  const list = (value: unknown) =>
+    Array.isArray(value) ? (value as { name?: unknown; context?: { cluster?: unknown }; cluster?: { server?: unknown } }[]) : [];
   const contexts = list(config.contexts);
   const clusters = list(config.clusters);
   const contextName = typeof config["current-context"] === "string" ? config["current-context"] : contexts[0]?.name;
   const context = contexts.find((c) => c?.name === contextName);
-  if (contexts.length > 0 && context === undefined) return { problem: `has current-context ${JSON.stringify(String(contextName))}, which none of its contexts is named; set current-context to one of them` };
+  if (contexts.length > 0 && context === undefined)
+    return { problem: `has current-context ${JSON.stringify(String(contextName))}, which none of its contexts is named; set current-context to one of them` };
   const clusterName = context?.context?.cluster ?? clusters[0]?.name;
   const server = clusters.find((c) => c?.name === clusterName)?.cluster?.server;
-  if (typeof server !== "string" || server === "") return { problem: "names no API server for its current context; set current-context, and the server of the cluster that context names" };
+  if (typeof server !== "string" || server === "")
+    return { problem: "names no API server for its current context; set current-context, and the server of the cluster that context names" };
   if (!/^https?:\/\/[^\s/]+/.test(server)) return { problem: "names an API server that is not an http(s) URL; write it as https://<host>[:port]" };
   return { server };
 }

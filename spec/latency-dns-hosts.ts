@@ -17,7 +17,6 @@ import type { EnvironmentConfig } from "./schema/environment";
 import { selectClusters } from "./select";
 import type { Locator } from "./yaml-source";
 
-
 interface HostUse {
   /** Where the host is first written. */
   readonly loaded: { locate: Locator };
@@ -67,13 +66,26 @@ export function checkLatencyDnsHosts(
     const eks = [...clusters].filter((c) => providerOf.get(c) === "eks").sort();
     const others = [...clusters].filter((c) => providerOf.get(c) !== "eks").sort();
     if (eks.length > 0 && others.length > 0)
-      at(loaded, path, `is served by EKS clusters (${eks.join(", ")}) and by clusters outside AWS (${others.join(", ")}); in latency-dns mode its records alias either NLBs (A records) or public names (CNAMEs), never both, since an alias has the type of the records it routes to ${cite(routeRecords)}; serve the host from one kind of cluster`);
+      at(
+        loaded,
+        path,
+        `is served by EKS clusters (${eks.join(", ")}) and by clusters outside AWS (${others.join(", ")}); in latency-dns mode its records alias either NLBs (A records) or public names (CNAMEs), never both, since an alias has the type of the records it routes to ${cite(routeRecords)}; serve the host from one kind of cluster`,
+      );
     else if (others.length > 0 && config.dns.zones.some((z) => z.domain === host))
-      at(loaded, path, `is the apex of its DNS zone and is served by clusters outside AWS, which latency-dns reaches by CNAME, and a zone's apex cannot hold a CNAME ${cite(routeRecords)}; serve a name below the apex, or serve the apex from EKS clusters`);
+      at(
+        loaded,
+        path,
+        `is the apex of its DNS zone and is served by clusters outside AWS, which latency-dns reaches by CNAME, and a zone's apex cannot hold a CNAME ${cite(routeRecords)}; serve a name below the apex, or serve the apex from EKS clusters`,
+      );
     if (eks.length === 0 && others.length > 0)
       for (const claim of claims.filter((c) => c.host === host && !warned.has(c.frontendConfig))) {
         warned.add(claim.frontendConfig);
-        at(claim.frontendConfig, ["spec", "redirectToHttps", "responseCodeName"], `is not applied for ${host}: its clusters (${others.join(", ")}) are outside AWS, which latency-dns reaches at their gateways' public names on the TLS port only, and Fleetgate answers no port 80 there; have the load balancer in front of those gateways redirect port 80 with ${claim.status}, or serve the host from EKS clusters`, "warning");
+        at(
+          claim.frontendConfig,
+          ["spec", "redirectToHttps", "responseCodeName"],
+          `is not applied for ${host}: its clusters (${others.join(", ")}) are outside AWS, which latency-dns reaches at their gateways' public names on the TLS port only, and Fleetgate answers no port 80 there; have the load balancer in front of those gateways redirect port 80 with ${claim.status}, or serve the host from EKS clusters`,
+          "warning",
+        );
       }
   }
 }

@@ -34,12 +34,15 @@ export function hostNameProblem(host: string, { allowWildcard = true } = {}): st
   // be valid); otherwise the rules below say what is wrong.
   const slips = [host !== host.toLowerCase() ? "has upper-case letters" : "", host.endsWith(".") ? "ends with a dot" : ""].filter((s) => s !== "");
   const repaired = host.toLowerCase().replace(/\.$/, "");
-  if (slips.length > 0 && repaired !== host && hostNameProblem(repaired, { allowWildcard }) === undefined) return `${shown} ${slips.join(" and ")}; use "${repaired}"`;
+  if (slips.length > 0 && repaired !== host && hostNameProblem(repaired, { allowWildcard }) === undefined)
+    return `${shown} ${slips.join(" and ")}; use "${repaired}"`;
   const labels = host.split(".");
   const wildcard = labels[0] === "*";
   if (wildcard && !allowWildcard) return `${shown} is a wildcard, which is not allowed here; name one host`;
   if (labels.slice(1).includes("*") || (!wildcard && host.includes("*")))
-    return allowWildcard ? `${shown} has a wildcard that is not the whole leftmost label; write it as *.example.com` : `${shown} has a '*', which is not allowed here; name one host`;
+    return allowWildcard
+      ? `${shown} has a wildcard that is not the whole leftmost label; write it as *.example.com`
+      : `${shown} has a '*', which is not allowed here; name one host`;
   const rest = wildcard ? labels.slice(1) : labels;
   if (rest.length < 2) return `${shown} is not a fully qualified host name; use at least two labels, e.g. shop.example.com`;
   if (rest.some((l) => l.length === 0)) return `${shown} is not a valid host name; use lower-case labels separated by single dots`;

@@ -25,7 +25,11 @@ export function authorizationDomains(plan: FleetPlan): string[] {
 }
 
 /** The repository's other environments, each planned on its own (their own neighbours are not looked at). */
-export function repositoryNeighbours(root: string, environment: string, plan: (input: { environment: string; stack: StackConfig; files: ReturnType<typeof readEnvironmentFiles> }) => { plan?: FleetPlan }): Neighbour[] {
+export function repositoryNeighbours(
+  root: string,
+  environment: string,
+  plan: (input: { environment: string; stack: StackConfig; files: ReturnType<typeof readEnvironmentFiles> }) => { plan?: FleetPlan },
+): Neighbour[] {
   return stackEnvironments(root)
     .filter((other) => other !== environment)
     .flatMap((other) => {
@@ -33,11 +37,17 @@ export function repositoryNeighbours(root: string, environment: string, plan: (i
       if (!file) return [];
       const result = plan({ environment: other, stack: stackConfigFromSource(file), files: readEnvironmentFiles(root, other) });
       const frontDoor = result.plan?.frontDoor;
-      return result.plan && frontDoor?.provider === "gcp" ? [{ environment: other, project: frontDoor.project, authorizations: authorizationDomains(result.plan) }] : [];
+      return result.plan && frontDoor?.provider === "gcp"
+        ? [{ environment: other, project: frontDoor.project, authorizations: authorizationDomains(result.plan) }]
+        : [];
     });
 }
 
-export function sharedAuthorizations(plan: FleetPlan, neighbours: readonly Neighbour[], places: { host(host: string): Omit<Diagnostic, "severity" | "message"> | undefined; frontDoor(): Omit<Diagnostic, "severity" | "message"> }): Diagnostic[] {
+export function sharedAuthorizations(
+  plan: FleetPlan,
+  neighbours: readonly Neighbour[],
+  places: { host(host: string): Omit<Diagnostic, "severity" | "message"> | undefined; frontDoor(): Omit<Diagnostic, "severity" | "message"> },
+): Diagnostic[] {
   if (plan.frontDoor.provider !== "gcp") return [];
   const project = plan.frontDoor.project;
   const out: Diagnostic[] = [];

@@ -26,7 +26,9 @@ export function gkePathToMatch(path: string | undefined): { match: PathMatchPlan
   if (!path.startsWith("/")) {
     // The suggestion must itself be a valid path: offered only when a leading "/" is the whole fix.
     const fixed = `/${path}`;
-    return { problem: `${shown} does not start with "/"${"match" in gkePathToMatch(fixed) ? `; write it as ${JSON.stringify(fixed)}` : `; write an absolute path such as "/cart" or "/cart/*"`}` };
+    return {
+      problem: `${shown} does not start with "/"${"match" in gkePathToMatch(fixed) ? `; write it as ${JSON.stringify(fixed)}` : `; write an absolute path such as "/cart" or "/cart/*"`}`,
+    };
   }
   if (/[?#]/.test(path)) return { problem: `${shown} contains "?" or "#"; a path rule matches the path only, without query or fragment` };
   if (path.endsWith("/*")) {
@@ -40,7 +42,8 @@ export function gkePathToMatch(path: string | undefined): { match: PathMatchPlan
 
 /** The key of a match: equal keys mean two rules claim the same requests. */
 export function matchKey(match: RouteMatchPlan): string {
-  const values = (list: RouteMatchPlan["headers"]) => list.map((m) => `${m.name}${m.type === "Present" ? "?" : m.type === "Exact" ? "=" : "~"}${m.value ?? ""}`).join("&");
+  const values = (list: RouteMatchPlan["headers"]) =>
+    list.map((m) => `${m.name}${m.type === "Present" ? "?" : m.type === "Exact" ? "=" : "~"}${m.value ?? ""}`).join("&");
   const headers = values(match.headers);
   const query = values(match.queryParams);
   return `${match.path.type === "Exact" ? "=" : "^"}${match.path.value}${match.method !== undefined ? ` m:${match.method}` : ""}${headers ? ` h:${headers}` : ""}${query ? ` q:${query}` : ""}`;

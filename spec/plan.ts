@@ -185,7 +185,12 @@ export interface GatewayPlan {
   readonly services: readonly string[];
   readonly replicas: number;
   readonly resources: { readonly requests: Readonly<Record<string, string>>; readonly limits: Readonly<Record<string, string>> };
-  readonly autoscaling: { readonly enabled: boolean; readonly minReplicas: number; readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+  readonly autoscaling: {
+    readonly enabled: boolean;
+    readonly minReplicas: number;
+    readonly maxReplicas: number;
+    readonly targetCPUUtilizationPercentage: number;
+  };
   readonly podDisruptionBudget: { readonly minAvailable: number };
   /** The public name of the gateway's load balancer (non-GKE clusters behind a GCP front door; non-EKS in latency DNS). */
   readonly publicHostname?: string;

@@ -67,7 +67,11 @@ export function readSpecFile(root: string, path: string): SourceFile {
     if (!lstatSync(full).isFile()) return { path, text: "", unreadable: { message: "is not a regular file; spec files are plain YAML files." } };
     bytes = readFileSync(full);
   } catch (error) {
-    return { path, text: "", unreadable: { message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); make it a readable regular file.` } };
+    return {
+      path,
+      text: "",
+      unreadable: { message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); make it a readable regular file.` },
+    };
   }
   return decodeSpecFile(path, bytes);
 }
@@ -83,7 +87,11 @@ export function decodeSpecFile(path: string, bytes: Uint8Array): SourceFile {
     return {
       path,
       text: "",
-      unreadable: { line: 1, column: 1, message: `is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8 (for example \`iconv -f UTF-16 -t UTF-8\`).` },
+      unreadable: {
+        line: 1,
+        column: 1,
+        message: `is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8; save it as UTF-8 (for example \`iconv -f UTF-16 -t UTF-8\`).`,
+      },
     };
   const bad = firstInvalidUtf8(bytes);
   if (bad !== undefined) {

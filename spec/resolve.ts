@@ -47,11 +47,23 @@ export const GATEWAY_DEFAULTS = {
 } as const;
 
 /** GKE's defaults for a load balancer health check and backend timeout. */
-export const HEALTH_CHECK_DEFAULTS = { protocol: "HTTP", path: "/", intervalSeconds: 5, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 } as const;
+export const HEALTH_CHECK_DEFAULTS = {
+  protocol: "HTTP",
+  path: "/",
+  intervalSeconds: 5,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+} as const;
 export const DEFAULT_BACKEND_TIMEOUT_SECONDS = 30;
 
 function outlierDetectionPlan(o: z.output<typeof outlierDetectionSchema>): P.OutlierDetectionPlan {
-  return { consecutive5xxErrors: o.consecutive5xxErrors, intervalSeconds: durationMillis(o.interval) / 1000, baseEjectionSeconds: durationMillis(o.baseEjectionTime) / 1000, maxEjectionPercent: o.maxEjectionPercent };
+  return {
+    consecutive5xxErrors: o.consecutive5xxErrors,
+    intervalSeconds: durationMillis(o.interval) / 1000,
+    baseEjectionSeconds: durationMillis(o.baseEjectionTime) / 1000,
+    maxEjectionPercent: o.maxEjectionPercent,
+  };
 }
 
 /** Outlier detection with the spec's defaults: what the mesh uses for a service that declares none. */
@@ -66,9 +78,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
   const catchAll = resolveCatchAll(config, documents, serviceDocs);
 
   // Which clusters serve each service (the front door and the gateways need the same answer).
-  const selections = new Map(
-    [...serviceDocs].map(([key, l]) => [key, selectClusters(l.doc, clusters).selected] as const),
-  );
+  const selections = new Map([...serviceDocs].map(([key, l]) => [key, selectClusters(l.doc, clusters).selected] as const));
 
   const routedHosts = resolveHosts(config, documents, serviceDocs, selections);
   // The services the hosts send to (a default backend a catch-all route shadows sends nothing), and the catch-all's.
@@ -138,8 +148,17 @@ function withRedirectOnlyHostsServed(config: EnvironmentConfig, hosts: P.HostPla
 }
 
 /** Per adopted address, the hosts pointed at it: by ingresses' static-ip annotations, and by the admin's Gateway's address. */
-function adoptedHosts(environment: string, config: EnvironmentConfig, documents: LoadedDocuments, services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>): Map<string, string[]> {
-  const byIngress = adoptedAddressHosts(environment, config, documents.ingresses.map((l) => l.doc));
+function adoptedHosts(
+  environment: string,
+  config: EnvironmentConfig,
+  documents: LoadedDocuments,
+  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
+): Map<string, string[]> {
+  const byIngress = adoptedAddressHosts(
+    environment,
+    config,
+    documents.ingresses.map((l) => l.doc),
+  );
   const admin = fleetGateway(config, documents.gateways).admin;
   if (!admin) return byIngress;
   const context = httpRouteContext(config, services, documents);
@@ -148,7 +167,11 @@ function adoptedHosts(environment: string, config: EnvironmentConfig, documents:
 }
 
 /** The granted namespace's ingress that serves the catch-all, and its default backend. */
-function resolveCatchAll(config: EnvironmentConfig, documents: LoadedDocuments, services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>): P.CatchAllPlan | undefined {
+function resolveCatchAll(
+  config: EnvironmentConfig,
+  documents: LoadedDocuments,
+  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
+): P.CatchAllPlan | undefined {
   const served = catchAllIngress(config, documents.ingresses);
   const backend = served?.doc.spec.template.spec.backend;
   if (!served || !backend) return undefined;
@@ -157,7 +180,12 @@ function resolveCatchAll(config: EnvironmentConfig, documents: LoadedDocuments, 
   return { service, port: findPort(services.get(service)!.doc, backend.servicePort)!.port, ingress: keyOf(served.doc), team: served.team };
 }
 
-function resolveFrontDoor(environment: string, config: EnvironmentConfig, clusters: readonly P.ClusterPlan[], adoptedHosts: ReadonlyMap<string, readonly string[]>): P.FrontDoorPlan {
+function resolveFrontDoor(
+  environment: string,
+  config: EnvironmentConfig,
+  clusters: readonly P.ClusterPlan[],
+  adoptedHosts: ReadonlyMap<string, readonly string[]>,
+): P.FrontDoorPlan {
   const minTlsVersion = config.tls?.minVersion ?? "1.2";
   if (config.frontDoor === "gcp") {
     const gcp = config.gcp!;
@@ -205,7 +233,12 @@ function resolveCluster(
     cluster.access.kind === "kubeconfig"
       ? { kind: "kubeconfig", configKey: `${CONFIG_NAMESPACE}:kubeconfigs`, entry: cluster.name }
       : cluster.access.kind === "gke"
-        ? { kind: "gke", project: cluster.access.project, location: cluster.access.location ?? cluster.region, clusterName: cluster.access.name ?? cluster.name }
+        ? {
+            kind: "gke",
+            project: cluster.access.project,
+            location: cluster.access.location ?? cluster.region,
+            clusterName: cluster.access.name ?? cluster.name,
+          }
         : {
             kind: "eks",
             clusterName: cluster.access.name ?? cluster.name,
@@ -230,7 +263,10 @@ function resolveCluster(
       ? {
           serviceName: NLB_SERVICE_NAME,
           ports: tlsAtNlb
-            ? [{ name: "https", port: GATEWAY_DEFAULTS.tlsListenerPort }, { name: "http", port: GATEWAY_DEFAULTS.redirectPort }]
+            ? [
+                { name: "https", port: GATEWAY_DEFAULTS.tlsListenerPort },
+                { name: "http", port: GATEWAY_DEFAULTS.redirectPort },
+              ]
             : [{ name: "http", port: GATEWAY_DEFAULTS.listenerPort }],
           ...(tlsAtNlb ? { tlsPort: GATEWAY_DEFAULTS.tlsListenerPort } : {}),
           dualStack: latencyDns && (config.aws?.dualStack ?? false),
@@ -330,7 +366,9 @@ function resolveService(
         ...(p.name !== undefined ? { name: p.name } : {}),
         targetPort: p.targetPort ?? p.port,
         ...(protocol !== undefined ? { protocol } : {}),
-        health: gcp ? { protocol: hc?.type ?? protocol ?? HEALTH_CHECK_DEFAULTS.protocol, ...(hc?.port !== undefined ? { port: hc.port } : {}) } : { protocol: protocol ?? HEALTH_CHECK_DEFAULTS.protocol },
+        health: gcp
+          ? { protocol: hc?.type ?? protocol ?? HEALTH_CHECK_DEFAULTS.protocol, ...(hc?.port !== undefined ? { port: hc.port } : {}) }
+          : { protocol: protocol ?? HEALTH_CHECK_DEFAULTS.protocol },
       };
     }),
   );
@@ -364,7 +402,12 @@ function resolveService(
         ...(bc?.connectionDraining ? { connectionDrainingSeconds: bc.connectionDraining.drainingTimeoutSec } : {}),
         ...((bc?.securityPolicy?.name ?? gcp?.securityPolicy) !== undefined ? { securityPolicy: bc?.securityPolicy?.name ?? gcp!.securityPolicy! } : {}),
         ...(bc?.sessionAffinity
-          ? { sessionAffinity: { type: bc.sessionAffinity.affinityType, ...(bc.sessionAffinity.affinityCookieTtlSec !== undefined ? { cookieTtlSeconds: bc.sessionAffinity.affinityCookieTtlSec } : {}) } }
+          ? {
+              sessionAffinity: {
+                type: bc.sessionAffinity.affinityType,
+                ...(bc.sessionAffinity.affinityCookieTtlSec !== undefined ? { cookieTtlSeconds: bc.sessionAffinity.affinityCookieTtlSec } : {}),
+              },
+            }
           : {}),
         cdn: bc?.cdn?.enabled ?? false,
         logSampleRate: logging ? (logging.enable ? (logging.sampleRate ?? 1) : 0) : (gcp?.logSampleRate ?? 1),
@@ -463,7 +506,16 @@ function resolveHosts(
       drafts.set(route.host, draft);
       draft.owners.add(loaded.doc.metadata.namespace);
       if (route.preShared) draft.preShared = route.preShared;
-      draft.routes.push({ key: matchKey(route.match), priority: 0, match: route.match, action: route.action, ingress: keyOf(loaded.doc), team: loaded.team, precedence: route.precedence, derived: route.derived });
+      draft.routes.push({
+        key: matchKey(route.match),
+        priority: 0,
+        match: route.match,
+        action: route.action,
+        ingress: keyOf(loaded.doc),
+        team: loaded.team,
+        precedence: route.precedence,
+        derived: route.derived,
+      });
     }
 
   return [...drafts.keys()].sort().map((name): P.HostPlan => {
@@ -499,11 +551,20 @@ function resolveHosts(
  * its service's clusters receiving a host they never serve).
  */
 function foldCatchAll(draft: HostDraft): HostDraft {
-  const index = draft.routes.findIndex(({ match: m }) => m.path.type === "Prefix" && m.path.value === "/" && m.headers.length === 0 && m.queryParams.length === 0 && m.method === undefined);
+  const index = draft.routes.findIndex(
+    ({ match: m }) => m.path.type === "Prefix" && m.path.value === "/" && m.headers.length === 0 && m.queryParams.length === 0 && m.method === undefined,
+  );
   if (index === -1) return draft;
   const { action: a } = draft.routes[index]!;
   const { defaultBackend: _shadowed, ...rest } = draft;
-  const plain = a.kind === "forward" && a.backends.length === 1 && a.timeoutSeconds === undefined && a.retries === undefined && a.rewrite === undefined && a.requestHeaders === undefined && a.responseHeaders === undefined;
+  const plain =
+    a.kind === "forward" &&
+    a.backends.length === 1 &&
+    a.timeoutSeconds === undefined &&
+    a.retries === undefined &&
+    a.rewrite === undefined &&
+    a.requestHeaders === undefined &&
+    a.responseHeaders === undefined;
   if (!plain) return rest;
   return { ...rest, routes: draft.routes.filter((_, i) => i !== index), defaultBackend: { ...a.backends[0]!, weight: 100 } };
 }

@@ -28,10 +28,7 @@ export interface SelectedCluster {
 export const DEFAULT_WEIGHT = 100;
 
 /** The clusters a service selects, sorted by name. Absent `clusters` selects the whole fleet. */
-export function selectClusters(
-  service: MultiClusterService,
-  clusters: readonly ClusterConfig[],
-): { selected: SelectedCluster[]; problems: Problem[] } {
+export function selectClusters(service: MultiClusterService, clusters: readonly ClusterConfig[]): { selected: SelectedCluster[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const chosen = new Map<string, { weight: number; drain: boolean; path: PathSegment[] }>();
   const entries = service.spec.clusters ?? [{ selector: {} }];
@@ -46,7 +43,10 @@ export function selectClusters(
       const [location, name] = entry.link.split("/") as [string, string];
       const cluster = byName.get(name);
       if (cluster === undefined) {
-        problems.push({ path: [...path, "link"], message: `"${entry.link}" names cluster "${name}", which is not in the fleet${didYouMean(name, byName.keys())}; the clusters are ${[...byName.keys()].sort().join(", ")}` });
+        problems.push({
+          path: [...path, "link"],
+          message: `"${entry.link}" names cluster "${name}", which is not in the fleet${didYouMean(name, byName.keys())}; the clusters are ${[...byName.keys()].sort().join(", ")}`,
+        });
       } else {
         const problem = isKnownRegion(cluster) ? linkLocationProblem(entry.link, location, cluster) : undefined;
         if (problem !== undefined) problems.push({ path: [...path, "link"], message: problem });
@@ -64,7 +64,10 @@ export function selectClusters(
     for (const cluster of matched) {
       const previous = chosen.get(cluster.name);
       if (previous && (previous.weight !== weight || previous.drain !== drain)) {
-        problems.push({ path, message: `selects cluster "${cluster.name}" again with a different weight or drain than an earlier entry; give each cluster one weight` });
+        problems.push({
+          path,
+          message: `selects cluster "${cluster.name}" again with a different weight or drain than an earlier entry; give each cluster one weight`,
+        });
         continue;
       }
       chosen.set(cluster.name, { weight, drain, path });
@@ -112,14 +115,16 @@ export function backendConfigNames(service: MultiClusterService): { byPort: Map<
   for (const field of Object.keys(value).filter((k) => k !== "default" && k !== "ports"))
     problems.push({ path, message: `has the field "${field}", which GKE does not read${didYouMean(field, ["default", "ports"])}; write it as ${shape}` });
   const { default: fallback, ports } = value as { default?: unknown; ports?: unknown };
-  if (fallback !== undefined && typeof fallback !== "string") problems.push({ path, message: `has "default": ${JSON.stringify(fallback)}, not a BackendConfig name; write it as ${shape}` });
+  if (fallback !== undefined && typeof fallback !== "string")
+    problems.push({ path, message: `has "default": ${JSON.stringify(fallback)}, not a BackendConfig name; write it as ${shape}` });
   if (ports !== undefined && (typeof ports !== "object" || ports === null || Array.isArray(ports))) {
     problems.push({ path, message: `has "ports": ${JSON.stringify(ports)}, not a map of ports to BackendConfig names; write it as ${shape}` });
     return { byPort, problems };
   }
   const portMap = ports as Record<string, unknown> | undefined;
   for (const [ref, name] of Object.entries(portMap ?? {}))
-    if (typeof name !== "string") problems.push({ path, message: `maps port "${ref}" to ${JSON.stringify(name)}, not a BackendConfig name; write it as ${shape}` });
+    if (typeof name !== "string")
+      problems.push({ path, message: `maps port "${ref}" to ${JSON.stringify(name)}, not a BackendConfig name; write it as ${shape}` });
   const servicePorts = service.spec.template.spec.ports;
   for (const port of servicePorts) {
     const named = portMap?.[String(port.port)] ?? (port.name !== undefined ? portMap?.[port.name] : undefined) ?? fallback;
@@ -127,7 +132,10 @@ export function backendConfigNames(service: MultiClusterService): { byPort: Map<
   }
   for (const ref of Object.keys(portMap ?? {})) {
     if (!servicePorts.some((p) => String(p.port) === ref || p.name === ref))
-      problems.push({ path, message: `names port "${ref}", which the service does not have; use one of ${servicePorts.map((p) => p.name ?? String(p.port)).join(", ")}` });
+      problems.push({
+        path,
+        message: `names port "${ref}", which the service does not have; use one of ${servicePorts.map((p) => p.name ?? String(p.port)).join(", ")}`,
+      });
   }
   return { byPort, problems };
 }

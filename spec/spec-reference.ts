@@ -38,7 +38,9 @@ function union(a: string, b: string, separator = " | "): string {
 
 function describeNode(node: Node): string {
   const own = typeof node.description === "string" ? node.description : "";
-  const forms = alternatives(node).filter((a) => a.type === "object" && typeof a.description === "string").map((a) => a.description as string);
+  const forms = alternatives(node)
+    .filter((a) => a.type === "object" && typeof a.description === "string")
+    .map((a) => a.description as string);
   const parts = [own, ...(forms.length > 1 ? [`One of: ${forms.map((f) => `(${forms.indexOf(f) + 1}) ${f}`).join(" ")}`] : forms)];
   const extra = node.default !== undefined ? ` Default: \`${JSON.stringify(node.default)}\`.` : "";
   return `${parts.filter((p) => p !== "").join(" ")}${extra}`;
@@ -52,11 +54,18 @@ function rows(node: Node, path: string, required: boolean, out: Row[]): Row[] {
     const index = out.findIndex((r) => r.path === path);
     const before = out[index];
     if (before === undefined) out.push(row);
-    else out[index] = { path, type: union(before.type, row.type), required: before.required && required, description: union(before.description, row.description, " Or: ") };
+    else
+      out[index] = {
+        path,
+        type: union(before.type, row.type),
+        required: before.required && required,
+        description: union(before.description, row.description, " Or: "),
+      };
   }
   const properties = isNode(node.properties) ? node.properties : undefined;
   const needed = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
-  if (properties) for (const [key, child] of Object.entries(properties)) if (isNode(child)) rows(child, path === "" ? key : `${path}.${key}`, needed.has(key), out);
+  if (properties)
+    for (const [key, child] of Object.entries(properties)) if (isNode(child)) rows(child, path === "" ? key : `${path}.${key}`, needed.has(key), out);
   if (node.type === "array" && isNode(node.items)) childrenOf(node.items, `${path}[]`, out);
   if (!properties && isNode(node.additionalProperties)) childrenOf(node.additionalProperties, `${path}.<key>`, out);
   for (const alt of alternatives(node)) childrenOf(alt, path, out);
@@ -74,7 +83,12 @@ function childrenOf(node: Node, path: string, out: Row[]): void {
 }
 
 function table(list: readonly Row[]): string[] {
-  return ["| field | type | required | what |", "|---|---|---|---|", ...list.map((r) => `| \`${cell(r.path)}\` | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.description)} |`), ""];
+  return [
+    "| field | type | required | what |",
+    "|---|---|---|---|",
+    ...list.map((r) => `| \`${cell(r.path)}\` | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.description)} |`),
+    "",
+  ];
 }
 
 export function specFieldsDoc(stack: Node = stackJsonSchema() as Node, documents: Node = documentsJsonSchema() as Node): string {

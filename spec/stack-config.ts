@@ -31,7 +31,11 @@ export interface StackConfig {
  * it had any: then the whole key is secret, as the Pulumi CLI makes structured values. Offline nothing can
  * decrypt them; a secret set again gets a new placeholder, so plans show what it reaches as changed.
  */
-export function revealSecureValues(fullKey: string, value: unknown, standIn?: (path: readonly PathSegment[], ciphertext: string) => string | undefined): { value: unknown; secret: boolean } {
+export function revealSecureValues(
+  fullKey: string,
+  value: unknown,
+  standIn?: (path: readonly PathSegment[], ciphertext: string) => string | undefined,
+): { value: unknown; secret: boolean } {
   let secret = false;
   const reveal = (v: unknown, path: PathSegment[]): unknown => {
     if (isSecureValue(v)) {
@@ -54,7 +58,14 @@ export function stackConfigFromSource(source: SourceFile): StackConfig {
 }
 
 function unreadableStackConfig(source: SourceFile): StackConfig {
-  const diagnostic: Diagnostic = { file: source.path, line: source.unreadable?.line ?? 1, column: source.unreadable?.column ?? 1, severity: "error", path: "", message: source.unreadable?.message ?? "cannot be read." };
+  const diagnostic: Diagnostic = {
+    file: source.path,
+    line: source.unreadable?.line ?? 1,
+    column: source.unreadable?.column ?? 1,
+    severity: "error",
+    path: "",
+    message: source.unreadable?.message ?? "cannot be read.",
+  };
   return { values: {}, secretKeys: new Set(), locate: () => ({ file: source.path }), diagnostics: [diagnostic] };
 }
 
@@ -88,11 +99,7 @@ export function stackFileConfig(doc: Document.Parsed | undefined): Record<string
  * Reads the configuration the Pulumi engine hands the program (`pulumi.runtime.allConfig()`), with the
  * stack file, when it is present, only for positions.
  */
-export function stackConfigFromEngine(
-  all: Readonly<Record<string, string>>,
-  isSecret: (fullKey: string) => boolean,
-  stackFile?: SourceFile,
-): StackConfig {
+export function stackConfigFromEngine(all: Readonly<Record<string, string>>, isSecret: (fullKey: string) => boolean, stackFile?: SourceFile): StackConfig {
   if (stackFile?.unreadable) return unreadableStackConfig(stackFile);
   const values: Record<string, unknown> = {};
   const secretKeys = new Set<string>();
@@ -135,9 +142,13 @@ function isSecureValue(value: unknown): boolean {
   );
 }
 
-export function parseStackFile(file: string, text: string): { doc?: Document.Parsed; locate: (path: readonly PathSegment[], place?: "value" | "key") => SourceLocation; diagnostics: Diagnostic[] } {
+export function parseStackFile(
+  file: string,
+  text: string,
+): { doc?: Document.Parsed; locate: (path: readonly PathSegment[], place?: "value" | "key") => SourceLocation; diagnostics: Diagnostic[] } {
   const unsafe = unsafeToParse(text);
-  if (unsafe) return { locate: () => ({ file }), diagnostics: [{ file, ...positionAt(text, unsafe.offset), severity: "error", path: "", message: unsafe.message }] };
+  if (unsafe)
+    return { locate: () => ({ file }), diagnostics: [{ file, ...positionAt(text, unsafe.offset), severity: "error", path: "", message: unsafe.message }] };
   const lineCounter = new LineCounter();
   const doc: Document.Parsed = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, merge: true });
   const diagnostics: Diagnostic[] = syntaxDiagnostics(doc, text, (offset) => {

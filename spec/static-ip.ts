@@ -130,7 +130,8 @@ function undeclaredMessage(value: string, environment: string, config: Environme
   const listing = adopted.length > 0 ? `; the adopted ones are ${adopted.map((a) => `${a.name} (${a.address})`).join(", ")}` : "";
   const ip = canonicalIp(value);
   const nameLike = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value);
-  if (ip === undefined && !nameLike) return `"${value}" is neither an IP address nor the name of a global address (lower-case letters, digits and '-', a letter first); set it to the environment's address "${own}", or to the name or IP of an address the admin adopted${listing}`;
+  if (ip === undefined && !nameLike)
+    return `"${value}" is neither an IP address nor the name of a global address (lower-case letters, digits and '-', a letter first); set it to the environment's address "${own}", or to the name or IP of an address the admin adopted${listing}`;
   const project = config.gcp?.project ?? "<project>";
   // What the admin adds: the part the value gives, and the command that shows the other.
   const [name, address, lookup] =

@@ -26,10 +26,7 @@ export interface SourceDocument {
 /** Limits alias expansion so that a hostile or careless document cannot blow up memory. */
 const MAX_ALIAS_COUNT = 100;
 
-export function parseYamlDocuments(
-  file: string,
-  text: string,
-): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
+export function parseYamlDocuments(file: string, text: string): { documents: SourceDocument[]; diagnostics: Diagnostic[] } {
   const unsafe = unsafeToParse(text);
   if (unsafe) return { documents: [], diagnostics: [{ file, ...positionAt(text, unsafe.offset), severity: "error", path: "", message: unsafe.message }] };
   const lineCounter = new LineCounter();
@@ -105,14 +102,18 @@ export function syntaxDiagnostics(
       message: `${syntaxProblemText(firstError, text)}; fix the YAML syntax at this place${more > 0 ? ` (the parser reports ${more} more problem${more === 1 ? "" : "s"} after it in this document, most of them caused by it)` : ""}.`,
     });
   }
-  for (const warning of doc.warnings) out.push({ ...at(warning.pos[0]), severity: "warning", path: "", message: `${yamlProblemText(warning.message)}; fix the YAML syntax at this place.` });
+  for (const warning of doc.warnings)
+    out.push({ ...at(warning.pos[0]), severity: "warning", path: "", message: `${yamlProblemText(warning.message)}; fix the YAML syntax at this place.` });
   return out;
 }
 
 /** A syntax error's text; a duplicate key is named, since the parser's own text does not say which. */
 function syntaxProblemText(error: { code: string; message: string; pos: [number, number] }, text: string): string {
   if (error.code === "DUPLICATE_KEY") {
-    const key = /^[^:\n]+/.exec(text.slice(error.pos[0]))?.[0].trim().replace(/^["']|["']$/g, "");
+    const key = /^[^:\n]+/
+      .exec(text.slice(error.pos[0]))?.[0]
+      .trim()
+      .replace(/^["']|["']$/g, "");
     if (key) return `${JSON.stringify(key)} is a key this map already has (map keys must be unique); remove or rename one`;
   }
   return yamlProblemText(error.message);
@@ -123,11 +124,7 @@ function yamlProblemText(message: string): string {
   return message.split("\n")[0]!.replace(/\.$/, "");
 }
 
-function locatorFor(
-  doc: Document.Parsed,
-  at: (offset: number) => { file: string; line: number; column: number },
-  file: string,
-): Locator {
+function locatorFor(doc: Document.Parsed, at: (offset: number) => { file: string; line: number; column: number }, file: string): Locator {
   return (path, place = "value") => {
     const key = place === "key" ? keyOffset(doc, doc.contents, path) : undefined;
     if (key !== undefined) return at(key);

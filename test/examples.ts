@@ -9,7 +9,11 @@ import { PROJECT_ROOT } from "../offline/run-offline";
 
 export function examplePlan(environment: string): FleetPlan {
   const path = `stacks/Pulumi.${environment}.yaml`;
-  const result = planEnvironment({ environment, stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")), files: readEnvironmentFiles(PROJECT_ROOT, environment) });
+  const result = planEnvironment({
+    environment,
+    stack: stackConfigFromFile(path, readFileSync(`${PROJECT_ROOT}/${path}`, "utf8")),
+    files: readEnvironmentFiles(PROJECT_ROOT, environment),
+  });
   if (!result.plan) throw new Error(`example ${environment} is invalid:\n${result.diagnostics.map((d) => d.message).join("\n")}`);
   return result.plan;
 }

@@ -70,7 +70,9 @@ describe("the mock-engine harness", () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(graph.ofType("kubernetes:core/v1:Namespace")).toHaveLength(1);
-      expect(failures.map(String).join("\n")).toContain("Duplicate resource URN 'urn:pulumi:test::fleetgate::kubernetes:core/v1:Namespace::twice'; try giving it a unique name [pulumi.unique-urns]");
+      expect(failures.map(String).join("\n")).toContain(
+        "Duplicate resource URN 'urn:pulumi:test::fleetgate::kubernetes:core/v1:Namespace::twice'; try giving it a unique name [pulumi.unique-urns]",
+      );
     } finally {
       process.off("unhandledRejection", collect);
     }

@@ -23,7 +23,14 @@ export class Graph {
   /** The one resource of this type and name; fails when there is none or more than one. */
   one(type: string, name: string): RegisteredResource {
     const found = this.resources.filter((r) => r.type === type && r.name === name);
-    if (found.length !== 1) throw new Error(`expected one ${type} named ${name}, found ${found.length}; names of that type: ${this.ofType(type).map((r) => r.name).join(", ") || "(none)"}`);
+    if (found.length !== 1)
+      throw new Error(
+        `expected one ${type} named ${name}, found ${found.length}; names of that type: ${
+          this.ofType(type)
+            .map((r) => r.name)
+            .join(", ") || "(none)"
+        }`,
+      );
     return found[0]!;
   }
 

@@ -30,8 +30,7 @@ function hashTree(hash: ReturnType<typeof createHash>, path: string, name: strin
   if (stats.isSymbolicLink()) hash.update(`link ${name} ${readlinkSync(path)}\0`);
   else if (stats.isDirectory()) {
     for (const entry of readdirSync(path).sort()) if (!skip.has(entry)) hashTree(hash, join(path, entry), `${name}/${entry}`);
-  }
-  else if (stats.isFile()) hash.update(`file ${name} ${stats.size}\0`).update(readFileSync(path)).update("\0");
+  } else if (stats.isFile()) hash.update(`file ${name} ${stats.size}\0`).update(readFileSync(path)).update("\0");
   else hash.update(`other ${name}\0`);
 }
 

@@ -117,7 +117,9 @@ export function awsEdgePlan(plan: FleetPlan): AwsEdgePlan {
     const failover = hostFailover(plan, h).filter((r) => hostRegions.includes(r));
     const kinds = new Set(h.clusters.map((c) => (providerOf.get(c) === "eks" ? "load-balancers" : "public-names")));
     if (plan.frontDoor.provider === "aws" && plan.frontDoor.mode === "latency-dns" && kinds.size > 1)
-      throw new Error(`host ${h.name} is served by EKS clusters and by clusters outside AWS; Route 53 cannot route one name to both (the validator says so at the host)`);
+      throw new Error(
+        `host ${h.name} is served by EKS clusters and by clusters outside AWS; Route 53 cannot route one name to both (the validator says so at the host)`,
+      );
     return {
       host: h.name,
       zone: h.zone,
@@ -168,7 +170,14 @@ function clusterEdge(plan: FleetPlan, cluster: ClusterPlan): AwsClusterEdge {
 
 /** The failover order of the service that answers the host's unmatched paths (its catch-all). */
 function hostFailover(plan: FleetPlan, host: HostPlan): readonly string[] {
-  const catchAll = host.routes.find((r) => r.match.path.type === "Prefix" && r.match.path.value === "/" && r.match.method === undefined && r.match.headers.length === 0 && r.match.queryParams.length === 0);
+  const catchAll = host.routes.find(
+    (r) =>
+      r.match.path.type === "Prefix" &&
+      r.match.path.value === "/" &&
+      r.match.method === undefined &&
+      r.match.headers.length === 0 &&
+      r.match.queryParams.length === 0,
+  );
   const service =
     catchAll?.action.kind === "forward" ? [...catchAll.action.backends].sort((a, b) => b.weight - a.weight)[0]?.service : host.defaultBackend?.service;
   return plan.services.find((s) => s.key === service)?.failover ?? [];

@@ -54,8 +54,7 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
     const { environment, edge, regions } = args;
     const nlbs = new Map<string, Nlb>();
     for (const region of edge.regions)
-      for (const cluster of region.clusters)
-        if (cluster.gatewayService) nlbs.set(cluster.cluster, this.findNlb(cluster, region.region, args));
+      for (const cluster of region.clusters) if (cluster.gatewayService) nlbs.set(cluster.cluster, this.findNlb(cluster, region.region, args));
 
     if (edge.frontDoor.mode === "accelerator") {
       const accelerator = new aws.globalaccelerator.Accelerator(
@@ -89,7 +88,12 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
       for (const host of edge.hosts)
         new aws.route53.Record(
           boundedName([environment, hostNamePart(host.host), "a"]),
-          { zoneId: host.hostedZoneId, name: host.host, type: "A", aliases: [{ name: accelerator.dnsName, zoneId: accelerator.hostedZoneId, evaluateTargetHealth: true }] },
+          {
+            zoneId: host.hostedZoneId,
+            name: host.host,
+            type: "A",
+            aliases: [{ name: accelerator.dnsName, zoneId: accelerator.hostedZoneId, evaluateTargetHealth: true }],
+          },
           { parent: this, provider: regions.global },
         );
       this.address = accelerator.dnsName;
@@ -157,10 +161,21 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
           const recordName = boundedName([environment, zone, region.region, cluster.cluster]);
           // A dual-stack NLB answers both families under its name; a public name by CNAME covers both too.
           if (nlb)
-            return addressTypes.map((type) =>
-              new aws.route53.Record(type === "A" ? recordName : `${recordName}-aaaa`, { ...common, type, aliases: [{ name: nlb.dnsName, zoneId: nlb.zoneId, evaluateTargetHealth: true }] }, { parent: this, provider }),
+            return addressTypes.map(
+              (type) =>
+                new aws.route53.Record(
+                  type === "A" ? recordName : `${recordName}-aaaa`,
+                  { ...common, type, aliases: [{ name: nlb.dnsName, zoneId: nlb.zoneId, evaluateTargetHealth: true }] },
+                  { parent: this, provider },
+                ),
             );
-          return [new aws.route53.Record(recordName, { ...common, type: "CNAME", ttl, records: [cluster.publicHostname!], healthCheckId: checks.get(cluster.cluster)!.id }, { parent: this, provider })];
+          return [
+            new aws.route53.Record(
+              recordName,
+              { ...common, type: "CNAME", ttl, records: [cluster.publicHostname!], healthCheckId: checks.get(cluster.cluster)!.id },
+              { parent: this, provider },
+            ),
+          ];
         });
         regionRecords.set(`${zone} ${region.region}`, records.flat());
       }
@@ -174,10 +189,20 @@ export class AwsFrontDoor extends pulumi.ComponentResource {
       const named = (base: string, type: "A" | "AAAA" | "CNAME") => (type === "AAAA" ? `${base}-aaaa` : base);
       for (const type of types) {
         if (host.failover) {
-          for (const [role, region] of [["PRIMARY", host.failover.primary], ["SECONDARY", host.failover.secondary]] as const)
+          for (const [role, region] of [
+            ["PRIMARY", host.failover.primary],
+            ["SECONDARY", host.failover.secondary],
+          ] as const)
             new aws.route53.Record(
               named(boundedName([environment, hostKey, role.toLowerCase()]), type),
-              { zoneId: host.hostedZoneId, name: host.host, type, setIdentifier: `${role.toLowerCase()}-${region}`, failoverRoutingPolicies: [{ type: role }], aliases: [target(region)] },
+              {
+                zoneId: host.hostedZoneId,
+                name: host.host,
+                type,
+                setIdentifier: `${role.toLowerCase()}-${region}`,
+                failoverRoutingPolicies: [{ type: role }],
+                aliases: [target(region)],
+              },
               { parent: this, provider, dependsOn },
             );
           continue;

@@ -46,7 +46,10 @@ export function waitForActiveNlb(cluster: string, region: string, arn: string, r
     async (): Promise<Observation<void>> => {
       const state = await read(region, arn);
       if (state === "active" || state === "active_impaired") return { done: true, value: undefined };
-      if (state === "failed") return { failed: `cluster ${cluster}: the gateway's NLB ${arn} failed to provision; look at the AWS Load Balancer Controller's events on the Service, delete the Service's NLB, and run pulumi up again.` };
+      if (state === "failed")
+        return {
+          failed: `cluster ${cluster}: the gateway's NLB ${arn} failed to provision; look at the AWS Load Balancer Controller's events on the Service, delete the Service's NLB, and run pulumi up again.`,
+        };
       return { done: false, state: state || "not reported" };
     },
     options,

@@ -23,7 +23,11 @@ export class AwsRegions extends pulumi.ComponentResource {
   constructor(name: string, args: AwsRegionsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:aws:AwsRegions", name, {}, opts);
     const make = (region: string, suffix: string) =>
-      new aws.Provider(`${args.environment}-aws-${suffix}`, { region: region as aws.Region, defaultTags: { tags: { "fleetgate:environment": args.environment } } }, { parent: this });
+      new aws.Provider(
+        `${args.environment}-aws-${suffix}`,
+        { region: region as aws.Region, defaultTags: { tags: { "fleetgate:environment": args.environment } } },
+        { parent: this },
+      );
     this.providers = Object.fromEntries([...args.regions].sort().map((region) => [region, make(region, region)]));
     this.global = make(args.globalRegion, "global");
     this.registerOutputs({ regions: [...args.regions].sort() });

@@ -45,21 +45,27 @@ export function planServingAddresses(plan: FleetPlan): ServingAddressSpec[] {
   const frontDoor = gcpFrontDoor(plan);
   const env = plan.environment;
   const rules = (family: string, cloudSuffix: readonly string[], logicalSuffix: readonly string[]) =>
-    SCHEMES.map(([scheme, port]): ForwardingRuleSpec => ({ scheme, port, logicalName: logicalName(env, scheme, family, ...logicalSuffix), name: cloudName(env, scheme, ...cloudSuffix) }));
+    SCHEMES.map(([scheme, port]): ForwardingRuleSpec => ({
+      scheme,
+      port,
+      logicalName: logicalName(env, scheme, family, ...logicalSuffix),
+      name: cloudName(env, scheme, ...cloudSuffix),
+    }));
   const out: ServingAddressSpec[] = [
     { key: "ipv4", kind: "own", rules: rules("ipv4", [], []) },
     ...(frontDoor.ipv6 ? [{ key: "ipv6", kind: "own" as const, rules: rules("ipv6", ["v6"], []) }] : []),
-    ...frontDoor.adoptedAddresses.map(
-      (adopted): ServingAddressSpec => ({
-        key: adopted.name,
-        kind: "adopted",
-        adopted,
-        read: { logicalName: logicalName(env, "adopted-address", adopted.name), id: `projects/${frontDoor.project}/global/addresses/${adopted.name}` },
-        rules: rules("adopted", ["adopted", adopted.name], [adopted.name]),
-      }),
-    ),
+    ...frontDoor.adoptedAddresses.map((adopted): ServingAddressSpec => ({
+      key: adopted.name,
+      kind: "adopted",
+      adopted,
+      read: { logicalName: logicalName(env, "adopted-address", adopted.name), id: `projects/${frontDoor.project}/global/addresses/${adopted.name}` },
+      rules: rules("adopted", ["adopted", adopted.name], [adopted.name]),
+    })),
   ];
-  assertUniqueNames("forwarding rules", out.flatMap((a) => a.rules.map((r) => [`${a.key} ${r.scheme}`, r.name] as const)));
+  assertUniqueNames(
+    "forwarding rules",
+    out.flatMap((a) => a.rules.map((r) => [`${a.key} ${r.scheme}`, r.name] as const)),
+  );
   return out;
 }
 
@@ -77,9 +83,13 @@ export interface ReadAddress {
 export function confirmAdoptedAddress(adopted: AdoptedAddressPlan, project: string, read: ReadAddress): string {
   const where = `fleetgate:gcp.adoptAddresses (${adopted.name})`;
   if (read.addressType !== undefined && read.addressType !== "EXTERNAL")
-    throw new Error(`${where}: the global address ${adopted.name} of project ${project} is ${read.addressType}, but the front door can serve only on a global EXTERNAL address ${cite(forwardingRuleAddress)}; adopt an external address, or remove the entry.`);
+    throw new Error(
+      `${where}: the global address ${adopted.name} of project ${project} is ${read.addressType}, but the front door can serve only on a global EXTERNAL address ${cite(forwardingRuleAddress)}; adopt an external address, or remove the entry.`,
+    );
   if (read.address !== undefined && normalize(read.address) !== normalize(adopted.address))
-    throw new Error(`${where}: the global address ${adopted.name} of project ${project} holds ${read.address}, not ${adopted.address} as declared; set its address to ${read.address} if that is the IP to keep, or name the address that holds ${adopted.address}.`);
+    throw new Error(
+      `${where}: the global address ${adopted.name} of project ${project} holds ${read.address}, not ${adopted.address} as declared; set its address to ${read.address} if that is the IP to keep, or name the address that holds ${adopted.address}.`,
+    );
   return adopted.address;
 }
 

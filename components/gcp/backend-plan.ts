@@ -28,7 +28,16 @@
  * is plenty, and keeps it within GCP's 50 NEG backends per backend service [gcp.neg-backends].
  */
 import { backendName, backendNameParts, CATCH_ALL, catchAllNameParts, negName } from "../../spec/naming";
-import type { BackendRefPlan, BackendSettingsPlan, ClusterPlan, FleetPlan, GcpFrontDoorPlan, OutlierDetectionPlan, ServicePlan, ServicePortPlan } from "../../spec/plan";
+import type {
+  BackendRefPlan,
+  BackendSettingsPlan,
+  ClusterPlan,
+  FleetPlan,
+  GcpFrontDoorPlan,
+  OutlierDetectionPlan,
+  ServicePlan,
+  ServicePortPlan,
+} from "../../spec/plan";
 import { CATCH_ALL_TAG, dispatches, dispatchHeaderEntry, healthProbe, routedBackends } from "../dispatch";
 import { MAX_NEG_BACKENDS } from "../../contracts/gcp";
 import { assertUniqueNames, cloudName, logicalName } from "./names";
@@ -239,7 +248,11 @@ export function planBackends(plan: FleetPlan): GcpBackendsPlan {
       backendServices.push(...portBackends.backendServices);
       targets[key] = portBackends.split;
     }
-  const catchAll = catchAllBackendServices(env, frontDoor, plan.clusters.filter((c) => c.gateway !== undefined));
+  const catchAll = catchAllBackendServices(
+    env,
+    frontDoor,
+    plan.clusters.filter((c) => c.gateway !== undefined),
+  );
   backendServices.push(...catchAll.backendServices);
   const internetNegs = internetNegsOf(env, clusters, backendServices);
 
@@ -269,14 +282,25 @@ interface BackendsAndSplit {
 }
 
 /** One service port's backend services: one over its GKE clusters' NEGs, one per non-GKE cluster, because GCP mixes no NEG kinds [gcp.backend-kinds]. */
-function servicePortBackends(env: string, frontDoor: GcpFrontDoorPlan, service: ServicePlan, port: ServicePortPlan, serving: readonly ServingCluster[]): BackendsAndSplit {
+function servicePortBackends(
+  env: string,
+  frontDoor: GcpFrontDoorPlan,
+  service: ServicePlan,
+  port: ServicePortPlan,
+  serving: readonly ServingCluster[],
+): BackendsAndSplit {
   const key = refKey({ service: service.key, port: port.port });
   const gke = serving.filter((s) => s.plan.provider === "gke");
   const others = serving.filter((s) => s.plan.provider !== "gke");
   const settings = serviceSettings(frontDoor, service, port.backend);
   const backendServices: BackendServiceSpec[] = [];
   const split: WeightedTarget[] = [];
-  const dispatch = gke.length > 0 && dispatching(key, gke.map((s) => s.plan));
+  const dispatch =
+    gke.length > 0 &&
+    dispatching(
+      key,
+      gke.map((s) => s.plan),
+    );
   const healthCheck = serviceHealthCheck(env, service, port, dispatch);
   if (gke.length > 0) {
     backendServices.push(gkeBackendService(env, frontDoor, service.key, port.port, gke, healthCheck, dispatchedSettings(settings, dispatch, key)));
@@ -296,7 +320,15 @@ function dispatchedSettings(settings: BackendServiceSettings, dispatch: boolean,
 }
 
 /** A service port's backend service over the gateway NEGs of its GKE clusters, each weighted by capacity scaler so traffic goes nearest-first. */
-function gkeBackendService(env: string, frontDoor: GcpFrontDoorPlan, serviceKey: string, port: number, gke: readonly ServingCluster[], healthCheck: HealthCheckSpec, settings: BackendServiceSettings): BackendServiceSpec {
+function gkeBackendService(
+  env: string,
+  frontDoor: GcpFrontDoorPlan,
+  serviceKey: string,
+  port: number,
+  gke: readonly ServingCluster[],
+  healthCheck: HealthCheckSpec,
+  settings: BackendServiceSettings,
+): BackendServiceSpec {
   const key = refKey({ service: serviceKey, port });
   return {
     key,
@@ -403,16 +435,33 @@ function internetNegsOf(env: string, clusters: Map<string, ClusterPlan>, backend
   return [...internetClusters].sort().map((name): InternetNegSpec => {
     const cluster = clusterOf(clusters, name);
     if (cluster.gateway?.publicHostname === undefined)
-      throw new Error(`cluster "${name}" is not a GKE cluster, so the GCP front door reaches it through an internet NEG, but its gateway has no publicHostname; set fleetgate:clusters[].gateway.publicHostname`);
-    return { cluster: name, logicalName: logicalName(env, "internet-neg", name), name: negName(env, name), fqdn: cluster.gateway.publicHostname, port: cluster.gateway.publicPort };
+      throw new Error(
+        `cluster "${name}" is not a GKE cluster, so the GCP front door reaches it through an internet NEG, but its gateway has no publicHostname; set fleetgate:clusters[].gateway.publicHostname`,
+      );
+    return {
+      cluster: name,
+      logicalName: logicalName(env, "internet-neg", name),
+      name: negName(env, name),
+      fqdn: cluster.gateway.publicHostname,
+      port: cluster.gateway.publicPort,
+    };
   });
 }
 
 /** Backend service names, logical names and health check names must each be unique, or GCP or Pulumi would refuse the second. */
 function assertUniqueBackendNames(sorted: readonly BackendServiceSpec[]): void {
-  assertUniqueNames("backend services", sorted.map((b) => [b.key, b.name] as const));
-  assertUniqueNames("backend services (logical names)", sorted.map((b) => [b.key, b.logicalName] as const));
-  assertUniqueNames("health checks", sorted.flatMap((b) => (b.healthCheck ? [[b.backendKey ?? b.key, b.healthCheck.name] as const] : [])));
+  assertUniqueNames(
+    "backend services",
+    sorted.map((b) => [b.key, b.name] as const),
+  );
+  assertUniqueNames(
+    "backend services (logical names)",
+    sorted.map((b) => [b.key, b.logicalName] as const),
+  );
+  assertUniqueNames(
+    "health checks",
+    sorted.flatMap((b) => (b.healthCheck ? [[b.backendKey ?? b.key, b.healthCheck.name] as const] : [])),
+  );
 }
 
 /** A VPC network of GKE clusters: its path, its project and name, and its clusters sorted by name. */
@@ -471,7 +520,9 @@ function routedPorts(plan: FleetPlan): Set<string> {
 function dispatching(key: string, clusters: readonly ClusterPlan[]): boolean {
   const dispatching = clusters.filter(dispatches);
   if (dispatching.length > 0 && dispatching.length !== clusters.length)
-    throw new Error(`backend service ${key} attaches gateways that dispatch (${dispatching.map((c) => c.name).join(", ")}) and gateways that do not; every GKE gateway behind the GCP front door needs a dispatch port`);
+    throw new Error(
+      `backend service ${key} attaches gateways that dispatch (${dispatching.map((c) => c.name).join(", ")}) and gateways that do not; every GKE gateway behind the GCP front door needs a dispatch port`,
+    );
   return dispatching.length > 0;
 }
 
@@ -555,7 +606,12 @@ function serviceSettings(frontDoor: GcpFrontDoorPlan, service: ServicePlan, back
 }
 
 function outlierDetection(o: OutlierDetectionPlan): NonNullable<BackendServiceSettings["outlierDetection"]> {
-  return { consecutiveErrors: o.consecutive5xxErrors, interval: duration(o.intervalSeconds), baseEjectionTime: duration(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent };
+  return {
+    consecutiveErrors: o.consecutive5xxErrors,
+    interval: duration(o.intervalSeconds),
+    baseEjectionTime: duration(o.baseEjectionSeconds),
+    maxEjectionPercent: o.maxEjectionPercent,
+  };
 }
 
 function logConfig(sampleRate: number): BackendServiceSettings["logConfig"] {

@@ -33,7 +33,13 @@ export class GcpBackends extends pulumi.ComponentResource {
       backends.internetNegs.map((spec) => {
         const neg = new gcp.compute.GlobalNetworkEndpointGroup(
           spec.logicalName,
-          { name: spec.name, project, networkEndpointType: "INTERNET_FQDN_PORT", defaultPort: spec.port, description: `Fleetgate: the public gateway of ${spec.cluster}` },
+          {
+            name: spec.name,
+            project,
+            networkEndpointType: "INTERNET_FQDN_PORT",
+            defaultPort: spec.port,
+            description: `Fleetgate: the public gateway of ${spec.cluster}`,
+          },
           { parent: this },
         );
         const endpoint = new gcp.compute.GlobalNetworkEndpoint(
@@ -151,5 +157,10 @@ function backendsOf(
   // A global internet NEG takes no balancing mode or capacity scaler.
   if (spec.kind === "internet") return neg ? [{ group: neg.selfLink }] : [];
   // A zonal NEG is named once GKE has made it (neg-wait.ts).
-  return spec.backends.map((b) => ({ group: ready(b), balancingMode: b.balancingMode, maxRatePerEndpoint: b.maxRatePerEndpoint, capacityScaler: b.capacityScaler }));
+  return spec.backends.map((b) => ({
+    group: ready(b),
+    balancingMode: b.balancingMode,
+    maxRatePerEndpoint: b.maxRatePerEndpoint,
+    capacityScaler: b.capacityScaler,
+  }));
 }

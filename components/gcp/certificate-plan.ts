@@ -120,7 +120,9 @@ export function planCertificates(plan: FleetPlan): GcpCertificatesPlan {
     const cert = byDomain.get(host.certificate);
     if (!cert) throw new Error(`host ${host.name} names certificate ${host.certificate}, which the plan does not have`);
     const base = { host: host.name, logicalName: logicalName(env, "certificate-entry", hostPart(host.name)), name: cloudName(env, hostPart(host.name)) };
-    return cert.kind === "managed" ? { ...base, managed: cert.domain } : { ...base, preShared: cert.names.map((name) => certificatePath(frontDoor.project, name)) };
+    return cert.kind === "managed"
+      ? { ...base, managed: cert.domain }
+      : { ...base, preShared: cert.names.map((name) => certificatePath(frontDoor.project, name)) };
   });
 
   const result: GcpCertificatesPlan = {
@@ -131,10 +133,24 @@ export function planCertificates(plan: FleetPlan): GcpCertificatesPlan {
     entries: entries.sort((a, b) => compare(a.host, b.host)),
   };
   const primaryHost = (result.entries.find((e) => !e.host.startsWith("*.")) ?? result.entries[0])?.host;
-  if (primaryHost !== undefined) (result as { primary?: GcpCertificatesPlan["primary"] }).primary = { logicalName: logicalName(env, "certificate-entry-primary"), name: cloudName(env, "primary"), host: primaryHost };
-  assertUniqueNames("DNS authorizations", result.authorizations.map((a) => [a.domain, a.name] as const));
-  assertUniqueNames("certificates", result.certificates.map((c) => [c.domain, c.logicalName] as const));
-  assertUniqueNames("certificate map entries", result.entries.map((e) => [e.host, e.name] as const));
+  if (primaryHost !== undefined)
+    (result as { primary?: GcpCertificatesPlan["primary"] }).primary = {
+      logicalName: logicalName(env, "certificate-entry-primary"),
+      name: cloudName(env, "primary"),
+      host: primaryHost,
+    };
+  assertUniqueNames(
+    "DNS authorizations",
+    result.authorizations.map((a) => [a.domain, a.name] as const),
+  );
+  assertUniqueNames(
+    "certificates",
+    result.certificates.map((c) => [c.domain, c.logicalName] as const),
+  );
+  assertUniqueNames(
+    "certificate map entries",
+    result.entries.map((e) => [e.host, e.name] as const),
+  );
   return result;
 }
 
@@ -147,13 +163,24 @@ export function planAddressRecords(plan: FleetPlan): AddressRecordSpec[] {
   // host moving between addresses updates its record in place.
   const adoptedFor = new Map<string, { name: string; address: string; type: "A" | "AAAA" }>();
   for (const adopted of frontDoor.adoptedAddresses)
-    for (const host of adopted.hosts) adoptedFor.set(`${host} ${adopted.ipVersion === "IPV6" ? "AAAA" : "A"}`, { name: adopted.name, address: adopted.address, type: adopted.ipVersion === "IPV6" ? "AAAA" : "A" });
+    for (const host of adopted.hosts)
+      adoptedFor.set(`${host} ${adopted.ipVersion === "IPV6" ? "AAAA" : "A"}`, {
+        name: adopted.name,
+        address: adopted.address,
+        type: adopted.ipVersion === "IPV6" ? "AAAA" : "A",
+      });
   return plan.hosts.flatMap((host) => {
     const zone = zoneNamed(zones, host.zone, `host ${host.name}`);
     const types = (["A", "AAAA"] as const).filter((type) => type === "A" || frontDoor.ipv6 || adoptedFor.has(`${host.name} ${type}`));
     return types.map((type): AddressRecordSpec => {
       const adopted = adoptedFor.get(`${host.name} ${type}`);
-      return { host: host.name, type, logicalName: logicalName(plan.environment, "dns", hostPart(host.name), type.toLowerCase()), zone, ...(adopted ? { adopted: { name: adopted.name, address: adopted.address } } : {}) };
+      return {
+        host: host.name,
+        type,
+        logicalName: logicalName(plan.environment, "dns", hostPart(host.name), type.toLowerCase()),
+        zone,
+        ...(adopted ? { adopted: { name: adopted.name, address: adopted.address } } : {}),
+      };
     });
   });
 }
@@ -174,6 +201,9 @@ function cloudDnsZones(plan: FleetPlan): Map<string, CloudDnsZone> {
 
 function zoneNamed(zones: Map<string, CloudDnsZone>, domain: string, what: string): CloudDnsZone {
   const zone = zones.get(domain);
-  if (!zone) throw new Error(`${what} belongs in DNS zone "${domain}", which is not a Cloud DNS zone of the environment; the GCP front door writes its records in Cloud DNS, so configure the zone with cloudDns`);
+  if (!zone)
+    throw new Error(
+      `${what} belongs in DNS zone "${domain}", which is not a Cloud DNS zone of the environment; the GCP front door writes its records in Cloud DNS, so configure the zone with cloudDns`,
+    );
   return zone;
 }

@@ -20,18 +20,27 @@ export function waitUntilActive(certificate: string, read: () => Promise<Certifi
       const { state, issues } = await read();
       const why = issues ? ` (${issues})` : "";
       if (state === "ACTIVE") return { done: true, value: undefined };
-      if (state === "FAILED") return { failed: `certificate ${certificate} failed to be issued${why}; its host's DNS record was not changed. Fix the DNS authorization or CAA records and run pulumi up again.` };
+      if (state === "FAILED")
+        return {
+          failed: `certificate ${certificate} failed to be issued${why}; its host's DNS record was not changed. Fix the DNS authorization or CAA records and run pulumi up again.`,
+        };
       return { done: false, state: `${state || "not reported"}${why}` };
     },
     options,
-    (state, minutes) => `certificate ${certificate} is still ${state} after ${minutes} minutes; its host's DNS record was not changed. Run pulumi up again later, or raise fleetgate:gcp.awaitCertificates.`,
+    (state, minutes) =>
+      `certificate ${certificate} is still ${state} after ${minutes} minutes; its host's DNS record was not changed. Run pulumi up again later, or raise fleetgate:gcp.awaitCertificates.`,
   );
 }
 
 /** The state of the first managed certificate in a getCertificates answer, with its provisioning issues. */
-export function certificateState(answer: { certificates: readonly { manageds: readonly { state: string; provisioningIssues: readonly { reason: string; details: string }[] }[] }[] }): CertificateState {
+export function certificateState(answer: {
+  certificates: readonly { manageds: readonly { state: string; provisioningIssues: readonly { reason: string; details: string }[] }[] }[];
+}): CertificateState {
   const managed = answer.certificates[0]?.manageds[0];
   if (!managed) return { state: "" };
-  const issues = managed.provisioningIssues.map((i) => [i.reason, i.details].filter(Boolean).join(": ")).filter(Boolean).join("; ");
+  const issues = managed.provisioningIssues
+    .map((i) => [i.reason, i.details].filter(Boolean).join(": "))
+    .filter(Boolean)
+    .join("; ");
   return { state: managed.state, ...(issues ? { issues } : {}) };
 }

@@ -45,7 +45,14 @@ export class GcpCertificates extends pulumi.ComponentResource {
       plan.authorizations.map((spec) => {
         const authorization = new gcp.certificatemanager.DnsAuthorization(
           spec.logicalName,
-          { name: spec.name, project, location: "global", domain: spec.domain, type: "PER_PROJECT_RECORD", description: `Fleetgate: proves control of ${spec.domain} for its certificates` },
+          {
+            name: spec.name,
+            project,
+            location: "global",
+            domain: spec.domain,
+            type: "PER_PROJECT_RECORD",
+            description: `Fleetgate: proves control of ${spec.domain} for its certificates`,
+          },
           { parent: this, protect: true },
         );
         const record = authorization.dnsResourceRecords.apply((records) => {
@@ -83,16 +90,26 @@ export class GcpCertificates extends pulumi.ComponentResource {
       }),
     );
 
-    const map = new gcp.certificatemanager.CertificateMap(plan.map.logicalName, { name: plan.map.name, project, description: "Fleetgate: a certificate per host of the environment" }, { parent: this });
+    const map = new gcp.certificatemanager.CertificateMap(
+      plan.map.logicalName,
+      { name: plan.map.name, project, description: "Fleetgate: a certificate per host of the environment" },
+      { parent: this },
+    );
     this.mapReference = pulumi.interpolate`//certificatemanager.googleapis.com/projects/${project}/locations/global/certificateMaps/${map.name}`;
 
     // Reading a certificate's state needs the front door's project, whatever the default provider's is.
-    const wait = args.awaitSeconds !== undefined ? { timeoutMs: args.awaitSeconds * 1000, reader: new gcp.Provider(`${plan.map.logicalName}-reader`, { project }, { parent: this }) } : undefined;
+    const wait =
+      args.awaitSeconds !== undefined
+        ? { timeoutMs: args.awaitSeconds * 1000, reader: new gcp.Provider(`${plan.map.logicalName}-reader`, { project }, { parent: this }) }
+        : undefined;
     const readyOf = (certificate: pulumi.Output<string>): pulumi.Output<unknown> =>
       !wait
         ? certificate
         : afterWait(certificate, certificate, (id) => {
-            const read = () => gcp.certificatemanager.getCertificates({ region: "global", filter: `name:${id}` }, { provider: wait.reader, parent: this }).then(certificateState);
+            const read = () =>
+              gcp.certificatemanager
+                .getCertificates({ region: "global", filter: `name:${id}` }, { provider: wait.reader, parent: this })
+                .then(certificateState);
             return waitUntilActive(id, read, { timeoutMs: wait.timeoutMs, intervalMs: POLL_INTERVAL_MS });
           });
 
@@ -113,7 +130,14 @@ export class GcpCertificates extends pulumi.ComponentResource {
     if (plan.primary)
       new gcp.certificatemanager.CertificateMapEntry(
         plan.primary.logicalName,
-        { name: plan.primary.name, project, map: map.name, matcher: "PRIMARY", certificates: certificatesOf[plan.primary.host]!, description: `Fleetgate: for clients without a known server name, the certificate of ${plan.primary.host}` },
+        {
+          name: plan.primary.name,
+          project,
+          map: map.name,
+          matcher: "PRIMARY",
+          certificates: certificatesOf[plan.primary.host]!,
+          description: `Fleetgate: for clients without a known server name, the certificate of ${plan.primary.host}`,
+        },
         { parent: this },
       );
     this.entries = entries;

@@ -46,7 +46,9 @@ export interface GcpHostStatus {
  */
 export function sslPolicyFor(plan: FleetPlan): { profile: "COMPATIBLE" | "MODERN" | "RESTRICTED"; minTlsVersion: "TLS_1_2" | "TLS_1_3" } {
   const frontDoor = gcpFrontDoor(plan);
-  return frontDoor.minTlsVersion === "1.3" ? { profile: "RESTRICTED", minTlsVersion: "TLS_1_3" } : { profile: frontDoor.sslPolicyProfile, minTlsVersion: "TLS_1_2" };
+  return frontDoor.minTlsVersion === "1.3"
+    ? { profile: "RESTRICTED", minTlsVersion: "TLS_1_3" }
+    : { profile: frontDoor.sslPolicyProfile, minTlsVersion: "TLS_1_2" };
 }
 
 export class GcpFrontDoor extends pulumi.ComponentResource {
@@ -69,7 +71,11 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
     const backendPlan = planBackends(plan);
     const backends = new GcpBackends(env, { backends: backendPlan, gateways }, { parent: this });
     const awaitSeconds = frontDoor.awaitCertificatesSeconds;
-    const certificates = new GcpCertificates(env, { certificates: planCertificates(plan), ...(awaitSeconds !== undefined ? { awaitSeconds } : {}) }, { parent: this });
+    const certificates = new GcpCertificates(
+      env,
+      { certificates: planCertificates(plan), ...(awaitSeconds !== undefined ? { awaitSeconds } : {}) },
+      { parent: this },
+    );
 
     // The addresses are what every DNS record and every client points at: never lost by mistake.
     const addresses = [
@@ -82,7 +88,13 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
         ? [
             new gcp.compute.GlobalAddress(
               logicalName(env, "address", "ipv6"),
-              { name: `${frontDoor.addressName}-v6`, project, addressType: "EXTERNAL", ipVersion: "IPV6", description: `Fleetgate: the IPv6 front door of ${env}` },
+              {
+                name: `${frontDoor.addressName}-v6`,
+                project,
+                addressType: "EXTERNAL",
+                ipVersion: "IPV6",
+                description: `Fleetgate: the IPv6 front door of ${env}`,
+              },
               { parent: this, protect: true },
             ),
           ]
@@ -97,12 +109,24 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
 
     const urlMap = new gcp.compute.URLMap(
       logicalName(env, "url-map"),
-      { name: cloudName(env), project, description: `Fleetgate: every host and route of ${env}`, ...mutable(buildUrlMap(plan.hosts, backendPlan, (key) => backends.selfLink(key), plan.catchAll)) },
+      {
+        name: cloudName(env),
+        project,
+        description: `Fleetgate: every host and route of ${env}`,
+        ...mutable(buildUrlMap(plan.hosts, backendPlan, (key) => backends.selfLink(key), plan.catchAll)),
+      },
       { parent: this },
     );
     const httpsProxy = new gcp.compute.TargetHttpsProxy(
       logicalName(env, "https-proxy"),
-      { name: cloudName(env, "https"), project, urlMap: urlMap.selfLink, certificateMap: certificates.mapReference, sslPolicy: sslPolicy.selfLink, description: `Fleetgate: HTTPS for ${env}` },
+      {
+        name: cloudName(env, "https"),
+        project,
+        urlMap: urlMap.selfLink,
+        certificateMap: certificates.mapReference,
+        sslPolicy: sslPolicy.selfLink,
+        description: `Fleetgate: HTTPS for ${env}`,
+      },
       { parent: this },
     );
     const redirectMap = new gcp.compute.URLMap(
@@ -125,8 +149,15 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
       let dependsOn: pulumi.Resource[] = [];
       if (serving.adopted && serving.read) {
         const adopted = serving.adopted;
-        const read = gcp.compute.GlobalAddress.get(serving.read.logicalName, serving.read.id, { name: adopted.name, project, address: adopted.address }, { parent: this });
-        adoptedIps[adopted.name] = pulumi.all([read.address, read.addressType]).apply(([address, addressType]) => confirmAdoptedAddress(adopted, project, { address, addressType }));
+        const read = gcp.compute.GlobalAddress.get(
+          serving.read.logicalName,
+          serving.read.id,
+          { name: adopted.name, project, address: adopted.address },
+          { parent: this },
+        );
+        adoptedIps[adopted.name] = pulumi
+          .all([read.address, read.addressType])
+          .apply(([address, addressType]) => confirmAdoptedAddress(adopted, project, { address, addressType }));
         ipAddress = adoptedIps[adopted.name];
         dependsOn = [read];
       } else ipAddress = (serving.key === "ipv4" ? addresses[0]! : addresses[1]!).address;
@@ -142,7 +173,9 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
             loadBalancingScheme: LOAD_BALANCING_SCHEME,
             networkTier: "PREMIUM",
             target: targets[rule.scheme],
-            description: serving.adopted ? `Fleetgate: ${rule.scheme.toUpperCase()} for ${env} on the adopted address ${serving.adopted.name}` : `Fleetgate: ${rule.scheme.toUpperCase()} for ${env}`,
+            description: serving.adopted
+              ? `Fleetgate: ${rule.scheme.toUpperCase()} for ${env} on the adopted address ${serving.adopted.name}`
+              : `Fleetgate: ${rule.scheme.toUpperCase()} for ${env}`,
           },
           { parent: this, dependsOn },
         );
@@ -156,7 +189,14 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
       const address = record.adopted ? adoptedIps[record.adopted.name]! : (record.type === "A" ? addresses[0]! : addresses[1]!).address;
       new gcp.dns.RecordSet(
         record.logicalName,
-        { project: record.zone.project, managedZone: record.zone.managedZone, name: `${record.host}.`, type: record.type, ttl: record.zone.ttl, rrdatas: pulumi.all([address, certificates.ready[record.host]!]).apply(([ip]) => [ip!]) },
+        {
+          project: record.zone.project,
+          managedZone: record.zone.managedZone,
+          name: `${record.host}.`,
+          type: record.type,
+          ttl: record.zone.ttl,
+          rrdatas: pulumi.all([address, certificates.ready[record.host]!]).apply(([ip]) => [ip!]),
+        },
         { parent: this, dependsOn: [certificates.entries[record.host]!] },
       );
     }
@@ -166,9 +206,12 @@ export class GcpFrontDoor extends pulumi.ComponentResource {
     this.hosts = pulumi.all(
       plan.hosts.map((host) => {
         const entry = certificates.entries[host.name]!;
-        return pulumi
-          .all([certificates.certificatesOf[host.name]!, entry.name, entry.state])
-          .apply(([certs, entryName, state]): GcpHostStatus => ({ host: host.name, certificates: certs, certificateMapEntry: entryName, certificateState: state }));
+        return pulumi.all([certificates.certificatesOf[host.name]!, entry.name, entry.state]).apply(([certs, entryName, state]): GcpHostStatus => ({
+          host: host.name,
+          certificates: certs,
+          certificateMapEntry: entryName,
+          certificateState: state,
+        }));
       }),
     );
     this.backendServices = pulumi.output(Object.fromEntries(backendPlan.backendServices.filter((b) => b.backendKey !== undefined).map((b) => [b.key, b.name])));

@@ -44,4 +44,5 @@ export function assertUniqueNames(what: string, entries: Iterable<readonly [key:
 export function mutable<T>(value: T): Mutable<T> {
   return value as Mutable<T>;
 }
-export type Mutable<T> = T extends pulumi.Output<unknown> ? T : T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+export type Mutable<T> =
+  T extends pulumi.Output<unknown> ? T : T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;

@@ -141,7 +141,13 @@ export function buildUrlMap<R>(
   ref: (key: string) => R,
   served?: Pick<CatchAllPlan, "service" | "port">,
 ): UrlMapSpec<R> {
-  const catchAll = defaultTarget(split(backends.catchAll.map((t) => ({ key: t.backendService, share: t.weight })), false), ref);
+  const catchAll = defaultTarget(
+    split(
+      backends.catchAll.map((t) => ({ key: t.backendService, share: t.weight })),
+      false,
+    ),
+    ref,
+  );
   const unknownHosts = served ? defaultTarget(forwardTo([{ ...served, weight: 100 }], backends.targets), ref) : catchAll;
   const pathMatchers = hosts.map((host): PathMatcher<R> => {
     const fallback = host.defaultBackend ? defaultTarget(forwardTo([host.defaultBackend], backends.targets), ref) : catchAll;
@@ -149,7 +155,10 @@ export function buildUrlMap<R>(
       name: pathMatcherName(host.name),
       description: `${host.name}: ${host.routes.length} route${host.routes.length === 1 ? "" : "s"} of ${host.owners.join(", ")}`,
       ...defaultFields(fallback),
-      routeRules: [reservedPathRule(catchAll), ...[...host.routes].sort((a, b) => a.priority - b.priority).map((route) => routeRule(host, route, backends.targets, ref))],
+      routeRules: [
+        reservedPathRule(catchAll),
+        ...[...host.routes].sort((a, b) => a.priority - b.priority).map((route) => routeRule(host, route, backends.targets, ref)),
+      ],
     };
   });
   return {
@@ -168,7 +177,9 @@ export function reservedPathRule<R>(catchAll: DefaultTarget<R>): RouteRule<R> {
   return {
     priority: RESERVED_PRIORITY,
     matchRules: [{ prefixMatch: RESERVED_PATH_PREFIX }],
-    ...("service" in catchAll ? { service: catchAll.service, routeAction: abort } : { routeAction: { weightedBackendServices: catchAll.weightedBackendServices, ...abort } }),
+    ...("service" in catchAll
+      ? { service: catchAll.service, routeAction: abort }
+      : { routeAction: { weightedBackendServices: catchAll.weightedBackendServices, ...abort } }),
   };
 }
 
@@ -190,7 +201,11 @@ export function redirectMatcherName(status: keyof typeof REDIRECT_CODES): string
  * with it. Hosts keep their place when codes change elsewhere: rules are keyed by code, not position.
  */
 export function httpsRedirectMap(hosts: readonly Pick<HostPlan, "name" | "httpsRedirectStatus">[] = []): RedirectMapSpec {
-  const redirect = (status: keyof typeof REDIRECT_CODES): UrlRedirect => ({ httpsRedirect: true, redirectResponseCode: REDIRECT_CODES[status], stripQuery: false });
+  const redirect = (status: keyof typeof REDIRECT_CODES): UrlRedirect => ({
+    httpsRedirect: true,
+    redirectResponseCode: REDIRECT_CODES[status],
+    stripQuery: false,
+  });
   const byStatus = new Map<keyof typeof REDIRECT_CODES, string[]>();
   for (const host of hosts) {
     const status = host.httpsRedirectStatus ?? 301;
@@ -201,7 +216,11 @@ export function httpsRedirectMap(hosts: readonly Pick<HostPlan, "name" | "httpsR
   return {
     defaultUrlRedirect: redirect(301),
     hostRules: statuses.map((status) => ({ hosts: [...byStatus.get(status)!].sort(compare), pathMatcher: redirectMatcherName(status) })),
-    pathMatchers: statuses.map((status) => ({ name: redirectMatcherName(status), description: `HTTP to HTTPS with ${status} (${REDIRECT_CODES[status]})`, defaultUrlRedirect: redirect(status) })),
+    pathMatchers: statuses.map((status) => ({
+      name: redirectMatcherName(status),
+      description: `HTTP to HTTPS with ${status} (${REDIRECT_CODES[status]})`,
+      defaultUrlRedirect: redirect(status),
+    })),
   };
 }
 
@@ -296,13 +315,19 @@ function headerActionOf(request: HeaderActionsPlan | undefined, response: Header
  * The weighted backend services of a forward: each backend reference's percentage, split among the
  * backend services that serve its port by their relative weights. Sorted by key.
  */
-export function forwardTo(refs: readonly { service: string; port: number; weight: number }[], targets: GcpBackendsPlan["targets"]): { key: string; weight: number }[] {
+export function forwardTo(
+  refs: readonly { service: string; port: number; weight: number }[],
+  targets: GcpBackendsPlan["targets"],
+): { key: string; weight: number }[] {
   const expanded = refs.flatMap((ref) => {
     const list = targets[refKey(ref)];
     if (!list || list.length === 0) throw new Error(`no backend service serves ${refKey(ref)}; the plan routes to it but no cluster serves it`);
     return shares(list).map((t) => ({ key: t.backendService, share: ref.weight * t.weight, whole: list.length === 1 }));
   });
-  return split(expanded, expanded.every((e) => e.whole));
+  return split(
+    expanded,
+    expanded.every((e) => e.whole),
+  );
 }
 
 /** Relative weights as fractions; when all are 0 (every cluster drained), equal fractions. */
@@ -340,7 +365,9 @@ function defaultTarget<R>(weighted: readonly { key: string; weight: number }[], 
   return { weightedBackendServices: weighted.map((w) => ({ backendService: ref(w.key), weight: w.weight })) };
 }
 
-function defaultFields<R>(target: DefaultTarget<R>): { defaultService: R } | { defaultRouteAction: { weightedBackendServices: readonly WeightedBackendService<R>[] } } {
+function defaultFields<R>(
+  target: DefaultTarget<R>,
+): { defaultService: R } | { defaultRouteAction: { weightedBackendServices: readonly WeightedBackendService<R>[] } } {
   return "service" in target ? { defaultService: target.service } : { defaultRouteAction: { weightedBackendServices: target.weightedBackendServices } };
 }
 

@@ -43,7 +43,8 @@ export function gkeExec(): ExecCredential {
   return {
     apiVersion: "client.authentication.k8s.io/v1beta1",
     command: "gke-gcloud-auth-plugin",
-    installHint: "Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin); see https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin",
+    installHint:
+      "Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin); see https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl#install_plugin",
     provideClusterInfo: true,
   };
 }
@@ -54,7 +55,8 @@ export function eksExec(clusterName: string, region: string, roleArn?: string): 
     apiVersion: "client.authentication.k8s.io/v1beta1",
     command: "aws",
     args: ["--region", region, "eks", "get-token", "--cluster-name", clusterName, "--output", "json", ...(roleArn ? ["--role-arn", roleArn] : [])],
-    installHint: "Install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html) and sign in to the account of the cluster.",
+    installHint:
+      "Install the AWS CLI v2 (https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html) and sign in to the account of the cluster.",
     provideClusterInfo: false,
   };
 }

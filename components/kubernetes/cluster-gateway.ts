@@ -8,7 +8,16 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan, GatewayPlan } from "../../spec/plan";
-import { gatewayNamespace, gatewayObject, gatewayOptions, type NamedRoute, nlbService, referenceGrants, routedServices, SSL_CERT_ANNOTATION } from "./gateway-plan";
+import {
+  gatewayNamespace,
+  gatewayObject,
+  gatewayOptions,
+  type NamedRoute,
+  nlbService,
+  referenceGrants,
+  routedServices,
+  SSL_CERT_ANNOTATION,
+} from "./gateway-plan";
 import { gatewayDestinationRule } from "./mesh-plan";
 import { serviceRef } from "./names";
 import { kubeResource } from "./objects";
@@ -74,13 +83,30 @@ export class ClusterGateway extends pulumi.ComponentResource {
   }
 
   /** The EKS gateway's NLB Service, after the Gateway (whose pods it selects) is programmed. */
-  private nlb(key: string, plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan, certificateArns: pulumi.Input<string[]> | undefined, child: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  private nlb(
+    key: string,
+    plan: FleetPlan,
+    cluster: ClusterPlan,
+    gateway: GatewayPlan,
+    certificateArns: pulumi.Input<string[]> | undefined,
+    child: pulumi.CustomResourceOptions,
+  ): pulumi.CustomResource {
     const tls = gateway.nlb!.tlsPort !== undefined;
     if (tls && certificateArns === undefined)
-      throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS, but no certificate ARNs of ${cluster.region} were given; pass FleetClusters the AwsCertificates' arns`);
+      throw new Error(
+        `cluster ${cluster.name}: its gateway's NLB terminates TLS, but no certificate ARNs of ${cluster.region} were given; pass FleetClusters the AwsCertificates' arns`,
+      );
     // The object is checked with a stand-in ARN; the resource gets the region's validated ARNs.
     const service = nlbService(cluster, gateway, tls ? { certificateArns: [PENDING_CERTIFICATE], minTlsVersion: plan.frontDoor.minTlsVersion } : undefined);
-    const extra = tls ? { metadata: withAnnotation(service.toJSON(), SSL_CERT_ANNOTATION, pulumi.output(certificateArns!).apply((arns) => nlbCertificates(cluster, arns))) } : {};
+    const extra = tls
+      ? {
+          metadata: withAnnotation(
+            service.toJSON(),
+            SSL_CERT_ANNOTATION,
+            pulumi.output(certificateArns!).apply((arns) => nlbCertificates(cluster, arns)),
+          ),
+        }
+      : {};
     return kubeResource(`${key}-gateway-nlb`, service, { ...child, dependsOn: [this.gateway] }, extra);
   }
 }

@@ -9,7 +9,19 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan, FleetPlan } from "../../spec/plan";
 import type { CacertsFile } from "../trust/trust-plan";
 import { ISTIO_SYSTEM, serviceRef, splitServiceKey } from "./names";
-import { cacertsSecret, crossNetworkGateway, destinationRule, eastWestValues, namespaceDestinationRule, ISTIO_CHARTS, istioChartVersion, istiodValues, istioSettings, remotePeers, remoteSecret } from "./mesh-plan";
+import {
+  cacertsSecret,
+  crossNetworkGateway,
+  destinationRule,
+  eastWestValues,
+  namespaceDestinationRule,
+  ISTIO_CHARTS,
+  istioChartVersion,
+  istiodValues,
+  istioSettings,
+  remotePeers,
+  remoteSecret,
+} from "./mesh-plan";
 import { kubeResource } from "./objects";
 
 export interface ClusterMeshArgs {

@@ -32,7 +32,14 @@ export interface ClusterStatus {
   readonly hosts: string[];
   readonly drained: boolean;
   /** The Istio settings of the cluster: installed by Fleetgate, or expected of an existing installation. */
-  readonly istio: { readonly managedByFleetgate: boolean; readonly meshId: string; readonly clusterName: string; readonly network: string; readonly trustDomain: string; readonly version?: string };
+  readonly istio: {
+    readonly managedByFleetgate: boolean;
+    readonly meshId: string;
+    readonly clusterName: string;
+    readonly network: string;
+    readonly trustDomain: string;
+    readonly version?: string;
+  };
   /** The cluster's HTTPRoutes (in the gateway namespace), sorted. */
   readonly routes: string[];
   /** Services exported from this cluster, sorted. */
@@ -87,11 +94,22 @@ export class Cluster extends pulumi.ComponentResource {
       const account = kubeResource(`${name}-istio-reader`, reader.account, { parent: this, provider, dependsOn: [this.istioSystem] });
       const role = kubeResource(`${name}-istio-reader`, reader.role, { parent: this, provider });
       kubeResource(`${name}-istio-reader`, reader.binding, { parent: this, provider, dependsOn: [role, account] });
-      const token = kubeResource(`${name}-istio-reader-token`, reader.token, { parent: this, provider, dependsOn: [account], additionalSecretOutputs: ["data"] }) as k8s.core.v1.Secret;
+      const token = kubeResource(`${name}-istio-reader-token`, reader.token, {
+        parent: this,
+        provider,
+        dependsOn: [account],
+        additionalSecretOutputs: ["data"],
+      }) as k8s.core.v1.Secret;
       this.readerKubeconfig = pulumi.secret(
-        pulumi.all([server, token.data]).apply(([url, data]) =>
-          readerKubeconfig(cluster.name, { server: url, certificateAuthorityData: data["ca.crt"] ?? "" }, Buffer.from(data.token ?? "", "base64").toString("utf8")),
-        ),
+        pulumi
+          .all([server, token.data])
+          .apply(([url, data]) =>
+            readerKubeconfig(
+              cluster.name,
+              { server: url, certificateAuthorityData: data["ca.crt"] ?? "" },
+              Buffer.from(data.token ?? "", "base64").toString("utf8"),
+            ),
+          ),
       );
     }
   }
@@ -102,7 +120,10 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /** The kubeconfig Fleetgate deploys with, and the API server peers reach the cluster at. */
-  private access(cluster: ClusterPlan, secrets: FleetSecrets): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string>; podRange?: pulumi.Output<string> } {
+  private access(
+    cluster: ClusterPlan,
+    secrets: FleetSecrets,
+  ): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string>; podRange?: pulumi.Output<string> } {
     const access = cluster.access;
     if (access.kind === "kubeconfig") {
       const kubeconfig = pulumi.secret(secrets.kubeconfig(access.entry));
@@ -121,6 +142,10 @@ export class Cluster extends pulumi.ComponentResource {
       api = found.apply((c) => ({ server: c.endpoint, certificateAuthorityData: c.certificateAuthorities[0]?.data ?? "" }));
       exec = eksExec(access.clusterName, access.region, access.roleArn);
     }
-    return { kubeconfig: pulumi.secret(api.apply((a) => execKubeconfig(cluster.name, a, exec))), server: api.apply((a) => a.server), ...(podRange ? { podRange } : {}) };
+    return {
+      kubeconfig: pulumi.secret(api.apply((a) => execKubeconfig(cluster.name, a, exec))),
+      server: api.apply((a) => a.server),
+      ...(podRange ? { podRange } : {}),
+    };
   }
 }

@@ -59,11 +59,19 @@ export class FleetClusters extends pulumi.ComponentResource {
     // gateways cannot serve exactly stops the program with the request that would go astray.
     const placements = new Map(plan.hosts.map((host) => [host.name, placeHostRules(host)]));
 
-    const trust = new SharedTrust(environment, { environment, trust: plan.trust, ...(secrets.existingRootCa ? { existingRoot: secrets.existingRootCa } : {}) }, { parent: this });
+    const trust = new SharedTrust(
+      environment,
+      { environment, trust: plan.trust, ...(secrets.existingRootCa ? { existingRoot: secrets.existingRootCa } : {}) },
+      { parent: this },
+    );
 
     const read = readClusters(plan);
     const clusters = plan.clusters.map(
-      (cluster) => [cluster, new Cluster(clusterKey(environment, cluster.name), { environment, cluster, secrets, readByPeers: read.has(cluster.name) }, { parent: this })] as const,
+      (cluster) =>
+        [
+          cluster,
+          new Cluster(clusterKey(environment, cluster.name), { environment, cluster, secrets, readByPeers: read.has(cluster.name) }, { parent: this }),
+        ] as const,
     );
     const peers = Object.fromEntries(clusters.flatMap(([plan, c]) => (c.readerKubeconfig ? [[plan.name, c.readerKubeconfig]] : [])));
 
@@ -98,7 +106,11 @@ export class FleetClusters extends pulumi.ComponentResource {
       const routed = routedServices(gatewayRoutes);
       // The services with a Service here: only their names resolve here, so only their rules matter here.
       const present = [...clusterServices(plan, cluster.name), ...meshReachedServices(plan, cluster.name, routed)].map((s) => s.key);
-      const mesh = new ClusterMesh(key, { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers, services: present }, { parent });
+      const mesh = new ClusterMesh(
+        key,
+        { key, plan, cluster, provider: parent.provider, istioSystem: parent.istioSystem, cacerts: trust.cacerts(cluster.name), peers, services: present },
+        { parent },
+      );
       cacertsWritten[cluster.name] = mesh.ready;
       const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed }, { parent });
       let routes: string[] = [];
@@ -107,7 +119,16 @@ export class FleetClusters extends pulumi.ComponentResource {
         const certificateArns = args.certificateArns?.[cluster.region];
         const gateway = new ClusterGateway(
           key,
-          { key, plan, cluster, gateway: cluster.gateway, routes: gatewayRoutes, provider: parent.provider, dependsOn: [...mesh.ready, services], ...(certificateArns !== undefined ? { certificateArns } : {}) },
+          {
+            key,
+            plan,
+            cluster,
+            gateway: cluster.gateway,
+            routes: gatewayRoutes,
+            provider: parent.provider,
+            dependsOn: [...mesh.ready, services],
+            ...(certificateArns !== undefined ? { certificateArns } : {}),
+          },
           { parent },
         );
         gateways[cluster.name] = gateway.entry;

@@ -122,7 +122,10 @@ export function listeners(gateway: GatewayPlan): Listener[] {
   if (gateway.catchAll && !oneHostListener(gateway)) hosts.push({ name: CATCH_ALL_LISTENER, port: gateway.port, protocol: "HTTP", allowedRoutes });
   const ports = new Set(hosts.map((l) => l.port));
   for (const l of contractListeners(gateway)) {
-    if (ports.has(l.port)) throw new Error(`gateway ${gateway.namespace}/${gateway.name}: the ${l.name} listener's port ${l.port} is already a listener's port; the plan must give it its own`);
+    if (ports.has(l.port))
+      throw new Error(
+        `gateway ${gateway.namespace}/${gateway.name}: the ${l.name} listener's port ${l.port} is already a listener's port; the plan must give it its own`,
+      );
     ports.add(l.port);
   }
   return [...hosts, ...contractListeners(gateway).map((l) => ({ ...l, protocol: "HTTP" as const, allowedRoutes }))];
@@ -175,7 +178,9 @@ export function nlbService(cluster: ClusterPlan, gateway: GatewayPlan, tls?: Gat
   const nlb = gateway.nlb;
   if (!nlb) throw new Error(`cluster ${cluster.name}: its gateway plan has no NLB`);
   if (nlb.tlsPort !== undefined && (!tls || tls.certificateArns.length === 0))
-    throw new Error(`cluster ${cluster.name}: its gateway's NLB terminates TLS on port ${nlb.tlsPort}, but no validated ACM certificate of ${cluster.region} was given; create the region's certificates (AwsCertificates) first and pass their ARNs`);
+    throw new Error(
+      `cluster ${cluster.name}: its gateway's NLB terminates TLS on port ${nlb.tlsPort}, but no validated ACM certificate of ${cluster.region} was given; create the region's certificates (AwsCertificates) first and pass their ARNs`,
+    );
   const annotations: Record<string, string> = {
     [`${LBC}type`]: "external",
     [`${LBC}scheme`]: "internet-facing",
@@ -184,7 +189,11 @@ export function nlbService(cluster: ClusterPlan, gateway: GatewayPlan, tls?: Gat
     [`${LBC}healthcheck-port`]: String(ISTIO_STATUS.port),
     [`${LBC}healthcheck-path`]: ISTIO_STATUS.path,
     ...(nlb.tlsPort !== undefined && tls
-      ? { [SSL_CERT_ANNOTATION]: tls.certificateArns.join(","), [`${LBC}ssl-ports`]: String(nlb.tlsPort), [`${LBC}ssl-negotiation-policy`]: NLB_TLS_POLICIES[tls.minTlsVersion] }
+      ? {
+          [SSL_CERT_ANNOTATION]: tls.certificateArns.join(","),
+          [`${LBC}ssl-ports`]: String(nlb.tlsPort),
+          [`${LBC}ssl-negotiation-policy`]: NLB_TLS_POLICIES[tls.minTlsVersion],
+        }
       : {}),
     ...(nlb.proxyProtocol ? { [`${LBC}proxy-protocol`]: "*" } : {}),
     ...(nlb.dualStack ? { [`${LBC}ip-address-type`]: "dualstack" } : {}),
@@ -231,7 +240,8 @@ export function checkParametersRef(value: unknown): void {
   const problems: string[] = [];
   if (ref.group !== "") problems.push(`group must be "" (core), not ${JSON.stringify(ref.group)}`);
   if (ref.kind !== "ConfigMap") problems.push(`kind must be ConfigMap, not ${JSON.stringify(ref.kind)}`);
-  if (typeof ref.name !== "string" || ref.name.length > 253 || !DNS_SUBDOMAIN.test(ref.name)) problems.push(`name ${JSON.stringify(ref.name)} must be a ConfigMap name`);
+  if (typeof ref.name !== "string" || ref.name.length > 253 || !DNS_SUBDOMAIN.test(ref.name))
+    problems.push(`name ${JSON.stringify(ref.name)} must be a ConfigMap name`);
   for (const key of Object.keys(ref)) if (!["group", "kind", "name"].includes(key)) problems.push(`unknown field ${key}`);
   if (problems.length) throw new Error(`invalid infrastructure.parametersRef: ${problems.join("; ")}`);
 }
@@ -242,7 +252,10 @@ export function gatewayNamespace(gateway: GatewayPlan): Namespace {
 }
 
 /** The Gateway object; `toJSON()` adds the parametersRef the model's schema does not know. */
-export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
+export function gatewayObject(
+  cluster: ClusterPlan,
+  gateway: GatewayPlan,
+): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
   const model = new Gateway({
     metadata: { name: gateway.name, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations: gatewayAnnotations(cluster) },
     spec: {
@@ -271,7 +284,11 @@ export function gatewayObject(cluster: ClusterPlan, gateway: GatewayPlan): { mod
  * overlays are merged in. The ConfigMap carries only the overlay parts; these full objects exist so that
  * tests validate the result against the Kubernetes schemas.
  */
-export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; horizontalPodAutoscaler?: HorizontalPodAutoscaler; podDisruptionBudget: PodDisruptionBudget } {
+export function gatewaySizing(gateway: GatewayPlan): {
+  deployment: Deployment;
+  horizontalPodAutoscaler?: HorizontalPodAutoscaler;
+  podDisruptionBudget: PodDisruptionBudget;
+} {
   const name = generatedName(gateway);
   const selector = { matchLabels: { "gateway.networking.k8s.io/gateway-name": gateway.name } };
   const resources = { requests: { ...gateway.resources.requests }, limits: { ...gateway.resources.limits } };
@@ -291,11 +308,19 @@ export function gatewaySizing(gateway: GatewayPlan): { deployment: Deployment; h
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
           minReplicas: gateway.autoscaling.minReplicas,
           maxReplicas: gateway.autoscaling.maxReplicas,
-          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: gateway.autoscaling.targetCPUUtilizationPercentage } } }],
+          metrics: [
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: gateway.autoscaling.targetCPUUtilizationPercentage } },
+            },
+          ],
         },
       })
     : undefined;
-  const podDisruptionBudget = new PodDisruptionBudget({ metadata: { name, namespace: gateway.namespace }, spec: { selector, minAvailable: gateway.podDisruptionBudget.minAvailable } });
+  const podDisruptionBudget = new PodDisruptionBudget({
+    metadata: { name, namespace: gateway.namespace },
+    spec: { selector, minAvailable: gateway.podDisruptionBudget.minAvailable },
+  });
   return { deployment, ...(horizontalPodAutoscaler ? { horizontalPodAutoscaler } : {}), podDisruptionBudget };
 }
 
@@ -328,9 +353,13 @@ export function gatewayOptions(gateway: GatewayPlan): ConfigMap {
   const deployment = sizing.deployment.spec!;
   const topology = gatewayTopology(gateway.forwarded);
   const proxyConfig = topology ? { metadata: { annotations: { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ gatewayTopology: topology }) } } } : {};
-  const containers = deployment.template.spec!.containers.map((c) => (gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: "true" }] } : c));
+  const containers = deployment.template.spec!.containers.map((c) =>
+    gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: "true" }] } : c,
+  );
   const data: Record<string, string> = {
-    deployment: JSON.stringify({ spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { ...proxyConfig, spec: { containers } } } }),
+    deployment: JSON.stringify({
+      spec: { ...(deployment.replicas !== undefined ? { replicas: deployment.replicas } : {}), template: { ...proxyConfig, spec: { containers } } },
+    }),
     podDisruptionBudget: JSON.stringify({ spec: { minAvailable: sizing.podDisruptionBudget.spec!.minAvailable } }),
   };
   if (sizing.horizontalPodAutoscaler) {
@@ -344,7 +373,9 @@ export function gatewayOptions(gateway: GatewayPlan): ConfigMap {
 export function sizingNotes(cluster: string, gateway: GatewayPlan): string[] {
   const floor = gateway.autoscaling.enabled ? gateway.autoscaling.minReplicas : gateway.replicas;
   return gateway.podDisruptionBudget.minAvailable >= floor
-    ? [`${cluster}: the gateway's PodDisruptionBudget keeps ${gateway.podDisruptionBudget.minAvailable} of at least ${floor} replicas available, so node drains cannot evict any gateway pod until it scales up`]
+    ? [
+        `${cluster}: the gateway's PodDisruptionBudget keeps ${gateway.podDisruptionBudget.minAvailable} of at least ${floor} replicas available, so node drains cannot evict any gateway pod until it scales up`,
+      ]
     : [];
 }
 
@@ -366,7 +397,9 @@ export function hostRoutes(gateway: GatewayPlan, host: HostPlan, placed: readonl
       model: new HTTPRoute({
         metadata: { name, namespace: gateway.namespace, labels: { ...MANAGED_BY } },
         spec: {
-          parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: listenerFor(gateway, host.name) }],
+          parentRefs: [
+            { group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: listenerFor(gateway, host.name) },
+          ],
           hostnames: [host.name],
           rules: rules.map((r) => gatewayRule(r, context)),
         },
@@ -417,7 +450,9 @@ export function healthRule(backend: DispatchedBackend): HttpRouteRule {
  * than the health rule on the same path, Istio tries the guard first.
  */
 export function healthGuardRule(backend: DispatchedBackend): HttpRouteRule {
-  return { matches: [{ path: { type: "Exact", value: backend.health.path }, headers: [{ type: "RegularExpression", name: DISPATCH_HEADER, value: ".*" }] }] } as HttpRouteRule;
+  return {
+    matches: [{ path: { type: "Exact", value: backend.health.path }, headers: [{ type: "RegularExpression", name: DISPATCH_HEADER, value: ".*" }] }],
+  } as HttpRouteRule;
 }
 
 /**
@@ -481,7 +516,12 @@ export function redirectRoutes(gateway: GatewayPlan, hosts: readonly Pick<HostPl
         spec: {
           parentRefs: [{ group: GATEWAY_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: REDIRECT_LISTENER }],
           hostnames: [host],
-          rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: statusOf.get(host) ?? 301 } }] }],
+          rules: [
+            {
+              matches: [{ path: { type: "PathPrefix", value: "/" } }],
+              filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: statusOf.get(host) ?? 301 } }],
+            },
+          ],
         },
       }),
     };
@@ -504,10 +544,23 @@ export function catchAllRoutes(plan: FleetPlan, gateway: GatewayPlan, context: C
   const metadata = (name: string) => ({ name, namespace: gateway.namespace, labels: { ...MANAGED_BY } });
   const every = { path: { type: "Prefix" as const, value: "/" }, headers: [], queryParams: [] };
   const rule = gatewayRule(
-    { intent: { key: "(catch-all)", match: every, action: { kind: "forward", backends: [{ service: plan.catchAll.service, port: plan.catchAll.port, weight: 100 }] } }, path: { type: "PathPrefix", value: "/" } },
+    {
+      intent: {
+        key: "(catch-all)",
+        match: every,
+        action: { kind: "forward", backends: [{ service: plan.catchAll.service, port: plan.catchAll.port, weight: 100 }] },
+      },
+      path: { type: "PathPrefix", value: "/" },
+    },
     context,
   );
-  const routes: NamedRoute[] = [{ host: "", name: CATCH_ALL_ROUTE, model: new HTTPRoute({ metadata: metadata(CATCH_ALL_ROUTE), spec: { parentRefs: [parentRef(catchAllListener(gateway))], rules: [rule] } }) }];
+  const routes: NamedRoute[] = [
+    {
+      host: "",
+      name: CATCH_ALL_ROUTE,
+      model: new HTTPRoute({ metadata: metadata(CATCH_ALL_ROUTE), spec: { parentRefs: [parentRef(catchAllListener(gateway))], rules: [rule] } }),
+    },
+  ];
   if (gateway.redirectPort !== undefined) {
     const name = contractRouteName(CATCH_ALL_ROUTE, "redirect");
     routes.push({
@@ -517,7 +570,12 @@ export function catchAllRoutes(plan: FleetPlan, gateway: GatewayPlan, context: C
         metadata: metadata(name),
         spec: {
           parentRefs: [parentRef(REDIRECT_LISTENER)],
-          rules: [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }],
+          rules: [
+            {
+              matches: [{ path: { type: "PathPrefix", value: "/" } }],
+              filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }],
+            },
+          ],
         },
       }),
     });
@@ -530,7 +588,10 @@ export function assertUniqueRouteNames(cluster: string, routes: readonly NamedRo
   const seen = new Map<string, NamedRoute>();
   for (const route of routes) {
     const other = seen.get(route.name);
-    if (other) throw new Error(`cluster ${cluster}: two HTTPRoutes would be named ${route.name} (for ${other.host || "a route of every host"} and ${route.host || "a route of every host"}); rename one of the hosts`);
+    if (other)
+      throw new Error(
+        `cluster ${cluster}: two HTTPRoutes would be named ${route.name} (for ${other.host || "a route of every host"} and ${route.host || "a route of every host"}); rename one of the hosts`,
+      );
     seen.set(route.name, route);
   }
 }
@@ -567,7 +628,12 @@ export function referenceGrants(gateway: GatewayPlan, routes: readonly NamedRout
  * Every HTTPRoute of a cluster's gateway: one per host (more for hosts with many rules), then the routes
  * of the dispatch or redirect listener. Names are checked to be unique.
  */
-export function clusterRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: GatewayPlan, placements: ReadonlyMap<string, readonly PlacedRule[]>): NamedRoute[] {
+export function clusterRoutes(
+  plan: FleetPlan,
+  cluster: ClusterPlan,
+  gateway: GatewayPlan,
+  placements: ReadonlyMap<string, readonly PlacedRule[]>,
+): NamedRoute[] {
   const context = { ...routeContext(plan, cluster.name), ...(gateway.forwarded.proto ? { forwardedProto: gateway.forwarded.proto } : {}) };
   const routes: NamedRoute[] = [
     ...gatewayHosts(plan, gateway).flatMap((host) => {
@@ -587,7 +653,8 @@ export function clusterRoutes(plan: FleetPlan, cluster: ClusterPlan, gateway: Ga
 export function routedServices(routes: readonly NamedRoute[]): string[] {
   const keys = new Set<string>();
   for (const route of routes)
-    for (const rule of route.model.spec.rules ?? []) for (const ref of rule.backendRefs ?? []) keys.add(`${ref.namespace ?? route.model.metadata?.namespace}/${ref.name}`);
+    for (const rule of route.model.spec.rules ?? [])
+      for (const ref of rule.backendRefs ?? []) keys.add(`${ref.namespace ?? route.model.metadata?.namespace}/${ref.name}`);
   return [...keys].sort();
 }
 
@@ -603,4 +670,3 @@ export function gatewayHosts(plan: FleetPlan, gateway: GatewayPlan): HostPlan[] 
   const wanted = new Set(gateway.hosts);
   return plan.hosts.filter((h) => wanted.has(h.name));
 }
-

@@ -124,13 +124,30 @@ export function readerObjects(): { account: ServiceAccount; token: Secret; role:
     // Since Kubernetes 1.24 no token Secret is created for a service account: this one is, explicitly, so
     // that remote secrets do not stop working when a projected token expires.
     token: new Secret({
-      metadata: { name: READER_TOKEN, namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY }, annotations: { "kubernetes.io/service-account.name": READER_ACCOUNT } },
+      metadata: {
+        name: READER_TOKEN,
+        namespace: ISTIO_SYSTEM,
+        labels: { ...MANAGED_BY },
+        annotations: { "kubernetes.io/service-account.name": READER_ACCOUNT },
+      },
       type: "kubernetes.io/service-account-token",
     }),
     role: new ClusterRole({
       metadata: { name: READER_ACCOUNT, labels: { ...MANAGED_BY } },
       rules: [
-        { apiGroups: ["config.istio.io", "security.istio.io", "networking.istio.io", "authentication.istio.io", "rbac.istio.io", "telemetry.istio.io", "extensions.istio.io"], resources: ["*"], verbs: read },
+        {
+          apiGroups: [
+            "config.istio.io",
+            "security.istio.io",
+            "networking.istio.io",
+            "authentication.istio.io",
+            "rbac.istio.io",
+            "telemetry.istio.io",
+            "extensions.istio.io",
+          ],
+          resources: ["*"],
+          verbs: read,
+        },
         { apiGroups: [""], resources: ["endpoints", "pods", "services", "nodes", "replicationcontrollers", "namespaces", "secrets"], verbs: read },
         { apiGroups: ["networking.x-k8s.io", "gateway.networking.k8s.io"], resources: ["gateways"], verbs: read },
         { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: read },
@@ -151,7 +168,10 @@ export function readerObjects(): { account: ServiceAccount; token: Secret; role:
 
 /** The peers whose endpoints this cluster's istiod discovers, sorted. */
 export function remotePeers(plan: FleetPlan, cluster: string): string[] {
-  return plan.mesh.remoteSecrets.filter((r) => r.inCluster === cluster).map((r) => r.forCluster).sort();
+  return plan.mesh.remoteSecrets
+    .filter((r) => r.inCluster === cluster)
+    .map((r) => r.forCluster)
+    .sort();
 }
 
 /** Clusters some peer reads (they need a reader identity). */
@@ -188,7 +208,12 @@ export function localityFailover(order: readonly string[], regions: readonly str
 
 const seconds = (s: number) => `${s}s`;
 
-const outlierPolicy = (o: OutlierDetectionPlan) => ({ consecutive5xxErrors: o.consecutive5xxErrors, interval: seconds(o.intervalSeconds), baseEjectionTime: seconds(o.baseEjectionSeconds), maxEjectionPercent: o.maxEjectionPercent });
+const outlierPolicy = (o: OutlierDetectionPlan) => ({
+  consecutive5xxErrors: o.consecutive5xxErrors,
+  interval: seconds(o.intervalSeconds),
+  baseEjectionTime: seconds(o.baseEjectionSeconds),
+  maxEjectionPercent: o.maxEjectionPercent,
+});
 
 /**
  * The default DestinationRule of a team namespace: the spec's default ejection for every service in it.
@@ -245,8 +270,15 @@ export function destinationRule(plan: FleetPlan, service: ServicePlan): Destinat
   if (!service.outlierDetection && sticky.length === 0 && service.failover.length === 0 && !even) return undefined;
   const [namespace, name] = splitServiceKey(service.key);
   const o = service.outlierDetection ?? (service.balancing === "nearest" && spread ? DEFAULT_OUTLIER_DETECTION : undefined);
-  const failover = localityFailover(service.failover, plan.clusters.map((c) => c.region));
-  const localityLbSetting = even ? { enabled: true, distribute: [{ from: "*", to: regionShares(service) }] } : failover.length ? { enabled: true, failover } : undefined;
+  const failover = localityFailover(
+    service.failover,
+    plan.clusters.map((c) => c.region),
+  );
+  const localityLbSetting = even
+    ? { enabled: true, distribute: [{ from: "*", to: regionShares(service) }] }
+    : failover.length
+      ? { enabled: true, failover }
+      : undefined;
   const outlierDetection = o ? { outlierDetection: outlierPolicy(o) } : {};
   return new DestinationRule({
     metadata: { name: serviceRef(service.key), namespace: ISTIO_SYSTEM, labels: { ...MANAGED_BY } },
@@ -258,7 +290,13 @@ export function destinationRule(plan: FleetPlan, service: ServicePlan): Destinat
         // A port's settings replace the service's whole policy for that port (Istio inherits nothing), so
         // each sticky port repeats the outlier detection and locality settings beside its hash.
         ...(sticky.length
-          ? { portLevelSettings: sticky.map((s) => ({ port: { number: s.port }, ...outlierDetection, loadBalancer: { consistentHash: s.consistentHash, ...(localityLbSetting ? { localityLbSetting } : {}) } })) }
+          ? {
+              portLevelSettings: sticky.map((s) => ({
+                port: { number: s.port },
+                ...outlierDetection,
+                loadBalancer: { consistentHash: s.consistentHash, ...(localityLbSetting ? { localityLbSetting } : {}) },
+              })),
+            }
           : {}),
       },
     },
@@ -267,7 +305,10 @@ export function destinationRule(plan: FleetPlan, service: ServicePlan): Destinat
 
 /** The ports of a service's Service the gateways speak TLS to: its HTTPS ports and HTTPS health ports, sorted. */
 export function tlsPorts(service: Pick<ServicePlan, "ports" | "healthPorts">): number[] {
-  const ports = [...service.ports.filter((p) => p.appProtocol === "HTTPS").map((p) => p.port), ...(service.healthPorts ?? []).filter((h) => h.protocol === "HTTPS").map((h) => h.port)];
+  const ports = [
+    ...service.ports.filter((p) => p.appProtocol === "HTTPS").map((p) => p.port),
+    ...(service.healthPorts ?? []).filter((h) => h.protocol === "HTTPS").map((h) => h.port),
+  ];
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 
@@ -294,7 +335,11 @@ export function gatewayDestinationRule(plan: FleetPlan, service: ServicePlan, ga
   const { portLevelSettings: sticky = [], ...whole } = own;
   const ports = [...new Set([...sticky.map((s) => s.port?.number ?? 0), ...tls])].sort((a, b) => a - b);
   const portLevelSettings = ports.map((port) => {
-    const settings = sticky.find((s) => s.port?.number === port) ?? { port: { number: port }, ...(whole.outlierDetection ? { outlierDetection: whole.outlierDetection } : {}), ...(whole.loadBalancer ? { loadBalancer: whole.loadBalancer } : {}) };
+    const settings = sticky.find((s) => s.port?.number === port) ?? {
+      port: { number: port },
+      ...(whole.outlierDetection ? { outlierDetection: whole.outlierDetection } : {}),
+      ...(whole.loadBalancer ? { loadBalancer: whole.loadBalancer } : {}),
+    };
     return tls.includes(port) ? { ...settings, tls: { mode: "SIMPLE" as const, insecureSkipVerify: true } } : settings;
   });
   return new DestinationRule({
@@ -314,7 +359,9 @@ export const AFFINITY_COOKIE = "fleetgate-affinity";
  * the GCP front door that address is the client's, taken from the X-Forwarded-For entries the gateway
  * trusts (GatewayPlan.forwarded); behind the AWS front door it is the NLB's, which hides its clients.
  */
-export function affinityHash(affinity: BackendSettingsPlan["sessionAffinity"]): { httpCookie: { name: string; ttl: string } } | { useSourceIp: true } | undefined {
+export function affinityHash(
+  affinity: BackendSettingsPlan["sessionAffinity"],
+): { httpCookie: { name: string; ttl: string } } | { useSourceIp: true } | undefined {
   if (affinity?.type === "GENERATED_COOKIE") return { httpCookie: { name: AFFINITY_COOKIE, ttl: seconds(affinity.cookieTtlSeconds ?? 0) } };
   if (affinity?.type === "CLIENT_IP") return { useSourceIp: true };
   return undefined;

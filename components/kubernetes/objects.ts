@@ -11,7 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly annotations?: Record<string, string>;
+  };
   readonly [field: string]: unknown;
 }
 
@@ -29,7 +34,12 @@ const CUSTOM_GROUPS = new Set(["gateway.networking.k8s.io", "networking.istio.io
  * Creates the Pulumi resource for an object. `extra` adds fields whose values are Outputs (secret data),
  * which a model cannot hold; the object is otherwise exactly the model's JSON.
  */
-export function kubeResource(name: string, source: ObjectSource, opts: pulumi.CustomResourceOptions, extra: Record<string, pulumi.Input<unknown>> = {}): pulumi.CustomResource {
+export function kubeResource(
+  name: string,
+  source: ObjectSource,
+  opts: pulumi.CustomResourceOptions,
+  extra: Record<string, pulumi.Input<unknown>> = {},
+): pulumi.CustomResource {
   if (!opts.provider) throw new Error(`${name}: every Kubernetes resource needs its cluster's provider`);
   // An object that does not match its schema stops the program here, before anything is deployed.
   source.validate();
@@ -88,16 +98,20 @@ const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export function validateUpstreamServiceExport(object: unknown): void {
   const o = object as Record<string, unknown>;
   const problems: string[] = [];
-  if (o.apiVersion !== "multicluster.x-k8s.io/v1alpha1") problems.push(`apiVersion must be multicluster.x-k8s.io/v1alpha1, not ${JSON.stringify(o.apiVersion)}`);
+  if (o.apiVersion !== "multicluster.x-k8s.io/v1alpha1")
+    problems.push(`apiVersion must be multicluster.x-k8s.io/v1alpha1, not ${JSON.stringify(o.apiVersion)}`);
   if (o.kind !== "ServiceExport") problems.push(`kind must be ServiceExport, not ${JSON.stringify(o.kind)}`);
   const allowed = new Set(["apiVersion", "kind", "metadata", "status"]);
   for (const key of Object.keys(o)) if (!allowed.has(key)) problems.push(`unknown field "${key}" (a ServiceExport has no spec)`);
   const metadata = (o.metadata ?? {}) as Record<string, unknown>;
-  if (typeof metadata.name !== "string" || !RFC1035_LABEL.test(metadata.name)) problems.push(`metadata.name ${JSON.stringify(metadata.name)} must be the exported Service's name (an RFC 1035 label)`);
-  if (typeof metadata.namespace !== "string" || !RFC1123_LABEL.test(metadata.namespace)) problems.push(`metadata.namespace ${JSON.stringify(metadata.namespace)} must be a namespace name`);
+  if (typeof metadata.name !== "string" || !RFC1035_LABEL.test(metadata.name))
+    problems.push(`metadata.name ${JSON.stringify(metadata.name)} must be the exported Service's name (an RFC 1035 label)`);
+  if (typeof metadata.namespace !== "string" || !RFC1123_LABEL.test(metadata.namespace))
+    problems.push(`metadata.namespace ${JSON.stringify(metadata.namespace)} must be a namespace name`);
   for (const field of ["labels", "annotations"]) {
     const map = metadata[field];
-    if (map !== undefined && (typeof map !== "object" || map === null || Object.values(map).some((v) => typeof v !== "string"))) problems.push(`metadata.${field} must map strings to strings`);
+    if (map !== undefined && (typeof map !== "object" || map === null || Object.values(map).some((v) => typeof v !== "string")))
+      problems.push(`metadata.${field} must map strings to strings`);
   }
   if (problems.length) throw new Error(`invalid ServiceExport: ${problems.join("; ")}`);
 }

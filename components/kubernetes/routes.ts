@@ -56,7 +56,11 @@ export const DEFAULT_INTENT = "(default backend)";
 export function hostIntents(host: HostPlan): RouteIntent[] {
   const routes = [...host.routes].sort((a, b) => a.priority - b.priority).map((r) => ({ key: r.key, match: r.match, action: r.action }));
   if (host.defaultBackend)
-    routes.push({ key: DEFAULT_INTENT, match: { path: { type: "Prefix", value: "/" }, headers: [], queryParams: [] }, action: { kind: "forward", backends: [host.defaultBackend] } });
+    routes.push({
+      key: DEFAULT_INTENT,
+      match: { path: { type: "Prefix", value: "/" }, headers: [], queryParams: [] },
+      action: { kind: "forward", backends: [host.defaultBackend] },
+    });
   return routes;
 }
 
@@ -117,7 +121,11 @@ export function gatewayReplacePrefix(prefixValue: string, replacement: string, r
 }
 
 function replacementOf(action: RouteActionPlan): { prefix?: string; full?: string } {
-  if (action.kind === "forward") return { ...(action.rewrite?.prefix !== undefined ? { prefix: action.rewrite.prefix } : {}), ...(action.rewrite?.path !== undefined ? { full: action.rewrite.path } : {}) };
+  if (action.kind === "forward")
+    return {
+      ...(action.rewrite?.prefix !== undefined ? { prefix: action.rewrite.prefix } : {}),
+      ...(action.rewrite?.path !== undefined ? { full: action.rewrite.path } : {}),
+    };
   return { ...(action.prefix !== undefined ? { prefix: action.prefix } : {}), ...(action.path !== undefined ? { full: action.path } : {}) };
 }
 
@@ -213,7 +221,7 @@ function checkPrefixRewrites(hostName: string, intents: readonly RouteIntent[]):
 function prefixTierOf(intents: readonly RouteIntent[]): Set<RouteIntent> {
   const index = new Map(intents.map((intent, i) => [intent, i]));
   const prefixTier = new Set(intents.filter((i) => isPrefix(i) && replacementOf(i.action).prefix !== undefined));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const x of [...prefixTier])
       for (const y of intents.slice(0, index.get(x)))
@@ -232,13 +240,24 @@ function prefixTierRule(intent: RouteIntent): PlacedRule {
   return {
     intent,
     path: { type: "PathPrefix", value },
-    ...(full !== undefined ? { pathAction: { kind: "full", path: full } } : prefix !== undefined ? { pathAction: { kind: "prefix", replacement: prefix } } : {}),
+    ...(full !== undefined
+      ? { pathAction: { kind: "full", path: full } }
+      : prefix !== undefined
+        ? { pathAction: { kind: "prefix", replacement: prefix } }
+        : {}),
   };
 }
 
 /** Bare paths the prefix tier would take (`/x` of `/x/`), sorted: they need Exact guard rules doing what the plan does there. */
 function barePaths(prefixRules: readonly PlacedRule[]): string[] {
-  return [...new Set(prefixRules.map((r) => r.intent.match.path.value).filter((v) => v !== "/").map((v) => v.slice(0, -1)))].sort();
+  return [
+    ...new Set(
+      prefixRules
+        .map((r) => r.intent.match.path.value)
+        .filter((v) => v !== "/")
+        .map((v) => v.slice(0, -1)),
+    ),
+  ].sort();
 }
 
 /** An intent as an Exact rule on one path, its rewrite turned into that path's full-path result (Exact takes no ReplacePrefixMatch). */
@@ -270,9 +289,15 @@ function bareGuards(hostName: string, intents: readonly RouteIntent[], bare: str
 }
 
 /** Exact paths: the first tier, unless Istio's header/query order on that path differs from the plan's (then they go to the regular-expression tier). */
-function exactTier(intents: readonly RouteIntent[], bares: readonly string[], prefixRules: readonly PlacedRule[]): { exactRules: PlacedRule[]; regexExact: Set<RouteIntent> } {
+function exactTier(
+  intents: readonly RouteIntent[],
+  bares: readonly string[],
+  prefixRules: readonly PlacedRule[],
+): { exactRules: PlacedRule[]; regexExact: Set<RouteIntent> } {
   const groups = new Map<string, RouteIntent[]>();
-  for (const intent of intents) if (intent.match.path.type === "Exact" && !bares.includes(intent.match.path.value)) groups.set(intent.match.path.value, [...(groups.get(intent.match.path.value) ?? []), intent]);
+  for (const intent of intents)
+    if (intent.match.path.type === "Exact" && !bares.includes(intent.match.path.value))
+      groups.set(intent.match.path.value, [...(groups.get(intent.match.path.value) ?? []), intent]);
   const exactRules: PlacedRule[] = [];
   const regexExact = new Set<RouteIntent>();
   for (const [value, group] of groups) {
@@ -288,11 +313,23 @@ function exactTier(intents: readonly RouteIntent[], bares: readonly string[], pr
 /** The regular-expression tier, each expression padded with leading "^" so that Istio's length order is the plan's order. */
 function regexTier(regexIntents: readonly RouteIntent[]): PlacedRule[] {
   const natural = regexIntents.map((i) => escapeRegex(i.match.path.value) + (isPrefix(i) ? ".*" : ""));
-  const lengths = paddedLengths(regexIntents, natural.map((n) => n.length));
+  const lengths = paddedLengths(
+    regexIntents,
+    natural.map((n) => n.length),
+  );
   return regexIntents.map((intent, i) => {
     const { full, prefix } = replacementOf(intent.action);
-    const pathAction: PathAction | undefined = full !== undefined ? { kind: "full", path: full } : prefix !== undefined ? { kind: "full", path: planResultPath(intent, intent.match.path.value) } : undefined;
-    return { intent, path: { type: "RegularExpression", value: "^".repeat(lengths[i]! - natural[i]!.length) + natural[i]! }, ...(pathAction ? { pathAction } : {}) };
+    const pathAction: PathAction | undefined =
+      full !== undefined
+        ? { kind: "full", path: full }
+        : prefix !== undefined
+          ? { kind: "full", path: planResultPath(intent, intent.match.path.value) }
+          : undefined;
+    return {
+      intent,
+      path: { type: "RegularExpression", value: "^".repeat(lengths[i]! - natural[i]!.length) + natural[i]! },
+      ...(pathAction ? { pathAction } : {}),
+    };
   });
 }
 
@@ -324,8 +361,16 @@ interface Condition {
 
 /** A match's conditions besides the path; a method is an exact condition that every request has one value of. */
 function conditionsOf(match: RouteMatchPlan): Condition[] {
-  const method: Condition[] = match.method !== undefined ? [{ id: `m:${match.method}`, kind: "method", name: "method", match: { name: "method", type: "Exact", value: match.method } }] : [];
-  const header = (m: ValueMatchPlan): Condition => ({ id: `h:${m.name.toLowerCase()}:${m.type}:${m.value ?? ""}`, kind: "header", name: m.name.toLowerCase(), match: m });
+  const method: Condition[] =
+    match.method !== undefined
+      ? [{ id: `m:${match.method}`, kind: "method", name: "method", match: { name: "method", type: "Exact", value: match.method } }]
+      : [];
+  const header = (m: ValueMatchPlan): Condition => ({
+    id: `h:${m.name.toLowerCase()}:${m.type}:${m.value ?? ""}`,
+    kind: "header",
+    name: m.name.toLowerCase(),
+    match: m,
+  });
   const query = (m: ValueMatchPlan): Condition => ({ id: `q:${m.name}:${m.type}:${m.value ?? ""}`, kind: "query", name: m.name, match: m });
   return [...method, ...match.headers.map(header), ...match.queryParams.map(query)];
 }
@@ -413,7 +458,8 @@ export function verifyHostRules(host: HostPlan, rules: readonly PlacedRule[]): v
     const got = istioOutcome(rules, request);
     if (want?.key === got?.key && want?.path === got?.path) continue;
     const conds = [...request.holds].sort();
-    const describe = (o: { key: string; path: string } | undefined) => (o ? `route ${o.key}${o.path !== request.path ? ` (as ${o.path})` : ""}` : "no route (404)");
+    const describe = (o: { key: string; path: string } | undefined) =>
+      o ? `route ${o.key}${o.path !== request.path ? ` (as ${o.path})` : ""}` : "no route (404)";
     throw new RouteTranslationError(
       `${host.name}: the gateway cannot keep the spec's route order: a request for ${request.path}${conds.length ? ` with ${conds.join(", ")}` : ""} ` +
         `goes to ${describe(want)} in the spec but would go to ${describe(got)} in the cluster, where Istio orders rules on one path by their method match, then their header matches, then their query matches. ` +
@@ -470,9 +516,14 @@ function withForwardedProto(actions: HeaderActionsPlan | undefined, proto: "http
   return { ...own, set: { ...own.set, "x-forwarded-proto": proto } };
 }
 
-function headerFilter(actions: HeaderActionsPlan | undefined): { set?: { name: string; value: string }[]; add?: { name: string; value: string }[]; remove?: string[] } | undefined {
+function headerFilter(
+  actions: HeaderActionsPlan | undefined,
+): { set?: { name: string; value: string }[]; add?: { name: string; value: string }[]; remove?: string[] } | undefined {
   if (!actions) return undefined;
-  const pairs = (m: Readonly<Record<string, string>>) => Object.keys(m).sort().map((name) => ({ name, value: m[name]! }));
+  const pairs = (m: Readonly<Record<string, string>>) =>
+    Object.keys(m)
+      .sort()
+      .map((name) => ({ name, value: m[name]! }));
   const out = {
     ...(Object.keys(actions.set).length ? { set: pairs(actions.set) } : {}),
     ...(Object.keys(actions.add).length ? { add: pairs(actions.add) } : {}),
@@ -481,8 +532,12 @@ function headerFilter(actions: HeaderActionsPlan | undefined): { set?: { name: s
   return Object.keys(out).length ? out : undefined;
 }
 
-function gatewayPathModifier(action: PathAction): { type: "ReplacePrefixMatch"; replacePrefixMatch: string } | { type: "ReplaceFullPath"; replaceFullPath: string } {
-  return action.kind === "prefix" ? { type: "ReplacePrefixMatch", replacePrefixMatch: action.replacement } : { type: "ReplaceFullPath", replaceFullPath: action.path };
+function gatewayPathModifier(
+  action: PathAction,
+): { type: "ReplacePrefixMatch"; replacePrefixMatch: string } | { type: "ReplaceFullPath"; replaceFullPath: string } {
+  return action.kind === "prefix"
+    ? { type: "ReplacePrefixMatch", replacePrefixMatch: action.replacement }
+    : { type: "ReplaceFullPath", replaceFullPath: action.path };
 }
 
 function valueMatch(m: ValueMatchPlan): { name: string; type: "Exact" | "RegularExpression"; value: string } {
@@ -533,7 +588,13 @@ export function gatewayRule(rule: PlacedRule, context: ClusterRouteContext): Htt
   const response = headerFilter(action.responseHeaders);
   if (response) filters.push({ type: "ResponseHeaderModifier", responseHeaderModifier: response });
   if (action.rewrite?.host !== undefined || rule.pathAction)
-    filters.push({ type: "URLRewrite", urlRewrite: { ...(action.rewrite?.host !== undefined ? { hostname: action.rewrite.host } : {}), ...(rule.pathAction ? { path: gatewayPathModifier(rule.pathAction) } : {}) } });
+    filters.push({
+      type: "URLRewrite",
+      urlRewrite: {
+        ...(action.rewrite?.host !== undefined ? { hostname: action.rewrite.host } : {}),
+        ...(rule.pathAction ? { path: gatewayPathModifier(rule.pathAction) } : {}),
+      },
+    });
   const backends = localBackends(action.backends, context);
   const timeout = action.timeoutSeconds ?? (backends.length === 1 ? context.serviceTimeout(backends[0]!.service) : undefined);
   const perTry = action.retries?.perTryTimeoutSeconds;
@@ -569,7 +630,8 @@ export function chunkRules(rules: readonly PlacedRule[]): PlacedRule[][] {
   }
   const chunks: PlacedRule[][] = [];
   for (const group of groups.values()) {
-    if (group.length > MAX_RULES_PER_ROUTE) throw new RouteTranslationError(`${group.length} routes of one host tie in Istio's order on ${group[0]!.path.value}; at most ${MAX_RULES_PER_ROUTE} can`);
+    if (group.length > MAX_RULES_PER_ROUTE)
+      throw new RouteTranslationError(`${group.length} routes of one host tie in Istio's order on ${group[0]!.path.value}; at most ${MAX_RULES_PER_ROUTE} can`);
     const fits = chunks.find((c) => c.length + group.length <= MAX_RULES_PER_ROUTE);
     if (fits) fits.push(...group);
     else chunks.push([...group]);
@@ -582,9 +644,13 @@ export function routeNotes(host: HostPlan): string[] {
   const notes: string[] = [];
   for (const route of host.routes) {
     if (route.action.kind === "forward" && route.action.retries)
-      notes.push(`${host.name} ${route.key}: retries (${route.action.retries.attempts}) apply at the front door; the gateway uses Istio's default retry policy (Gateway API retries are experimental)`);
+      notes.push(
+        `${host.name} ${route.key}: retries (${route.action.retries.attempts}) apply at the front door; the gateway uses Istio's default retry policy (Gateway API retries are experimental)`,
+      );
     if (route.action.kind === "redirect" && redirectStatus(route.action.statusCode) !== route.action.statusCode)
-      notes.push(`${host.name} ${route.key}: the gateway redirects with ${redirectStatus(route.action.statusCode)} instead of ${route.action.statusCode} (Gateway API's standard codes are 301 and 302)`);
+      notes.push(
+        `${host.name} ${route.key}: the gateway redirects with ${redirectStatus(route.action.statusCode)} instead of ${route.action.statusCode} (Gateway API's standard codes are 301 and 302)`,
+      );
   }
   return notes;
 }

@@ -51,7 +51,13 @@ export function serviceObject(service: ServicePlan): Service {
     protocol: p.protocol,
     ...(p.appProtocol !== undefined ? { appProtocol: APP_PROTOCOLS[p.appProtocol] } : {}),
   }));
-  const checks = health.map((h) => ({ name: h.name, port: h.port, targetPort: h.targetPort, protocol: "TCP" as const, appProtocol: APP_PROTOCOLS[h.protocol] }));
+  const checks = health.map((h) => ({
+    name: h.name,
+    port: h.port,
+    targetPort: h.targetPort,
+    protocol: "TCP" as const,
+    appProtocol: APP_PROTOCOLS[h.protocol],
+  }));
   return new Service({
     metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY }, annotations: { "pulumi.com/skipAwait": "true" } },
     spec: { type: "ClusterIP", selector: { ...service.selector }, ports: [...serving, ...checks].sort((a, b) => a.port - b.port) },
@@ -75,7 +81,8 @@ export const APP_PROTOCOLS: Readonly<Record<BackendProtocolPlan, string>> = { HT
 
 /** The ServiceExport of a service, of the kind the cluster's MCS implementation reads; none without one. */
 export function serviceExportObject(cluster: ClusterPlan, service: ServicePlan): ObjectSource | undefined {
-  if (cluster.multiClusterServices === "gke-fleet") return new GkeServiceExport({ metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } } });
+  if (cluster.multiClusterServices === "gke-fleet")
+    return new GkeServiceExport({ metadata: { name: service.name, namespace: service.namespace, labels: { ...MANAGED_BY } } });
   if (cluster.multiClusterServices === "mcs-api") return upstreamServiceExport(service.namespace, service.name, { ...MANAGED_BY });
   return undefined;
 }

@@ -68,7 +68,12 @@ export interface IntermediateValidityArgs {
  */
 export function intermediateValidityHours(args: IntermediateValidityArgs): number {
   const { configuredHours, rootNotAfter, previous, now } = args;
-  if (previous && args.signingRoot !== undefined && previous.signedBy === args.signingRoot && previous.intermediate.configuredValidityHours === configuredHours) {
+  if (
+    previous &&
+    args.signingRoot !== undefined &&
+    previous.signedBy === args.signingRoot &&
+    previous.intermediate.configuredValidityHours === configuredHours
+  ) {
     const end = Date.parse(previous.intermediate.notAfter);
     const recomputeFrom = end - (intermediateRenewalHours(previous.intermediate.validityHours) + RENEWAL_MARGIN_HOURS) * HOUR_MS;
     const withinRoot = rootNotAfter === undefined || end <= rootNotAfter.getTime();

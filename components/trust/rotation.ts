@@ -127,7 +127,8 @@ function signingNotTrusted(previous: TrustRecord, planned: PlannedTrust, cluster
 /** Where an old root is listed to stay trusted, and how. */
 function keepListed(previous: TrustRecord, planned: PlannedTrust, fingerprint: string): { path: readonly PathSegment[]; how: string } {
   const root = previous.roots[fingerprint];
-  if (root?.generation !== undefined && planned.source === "generate") return { path: GENERATIONS_PATH, how: `list ${root.generation} in fleetgate:trust.root.additionalTrustedGenerations` };
+  if (root?.generation !== undefined && planned.source === "generate")
+    return { path: GENERATIONS_PATH, how: `list ${root.generation} in fleetgate:trust.root.additionalTrustedGenerations` };
   const where = root?.generation !== undefined ? " (the stack output trust.roots holds it)" : "";
   return { path: ROOTS_PATH, how: `keep its certificate${where} in fleetgate:trust.additionalTrustedRoots` };
 }

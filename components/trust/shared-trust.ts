@@ -83,9 +83,14 @@ export class SharedTrust extends pulumi.ComponentResource {
       intermediates.set(plan.cluster, { plan, ca });
       const all = pulumi
         .all([ca.certPem, ca.keyPem, this.rootCertPem, extraRoots])
-        .apply(([intermediateCertPem, intermediateKeyPem, rootCertPem, additionalTrustedRoots]) => cacertsFiles({ intermediateCertPem, intermediateKeyPem, rootCertPem, additionalTrustedRoots }));
+        .apply(([intermediateCertPem, intermediateKeyPem, rootCertPem, additionalTrustedRoots]) =>
+          cacertsFiles({ intermediateCertPem, intermediateKeyPem, rootCertPem, additionalTrustedRoots }),
+        );
       // Each file is its own secret, so that each stays secret wherever it is used.
-      files[plan.cluster] = Object.fromEntries(CACERTS_FILES.map((f) => [f, pulumi.secret(all.apply((a) => a[f]))])) as Record<CacertsFile, pulumi.Output<string>>;
+      files[plan.cluster] = Object.fromEntries(CACERTS_FILES.map((f) => [f, pulumi.secret(all.apply((a) => a[f]))])) as Record<
+        CacertsFile,
+        pulumi.Output<string>
+      >;
     }
     this.files = files;
     this.intermediates = intermediates;
@@ -131,7 +136,11 @@ export class SharedTrust extends pulumi.ComponentResource {
    * mistake can replace or delete them and silently break mTLS between clusters that still hold
    * certificates under it. The settings it is made with are fixed from then on.
    */
-  private generatedRoot(environment: string, root: Extract<TrustPlan["root"], { source: "generate" }>, generation: number): { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> } {
+  private generatedRoot(
+    environment: string,
+    root: Extract<TrustPlan["root"], { source: "generate" }>,
+    generation: number,
+  ): { keyPem: pulumi.Output<string>; certPem: pulumi.Output<string> } {
     const name = trustNames.root(environment, generation);
     const key = new tls.PrivateKey(
       name,

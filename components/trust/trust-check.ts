@@ -44,16 +44,24 @@ export function checkTrust(input: TrustCheckInput): TrustCheck {
   const record = previous.kind === "recorded" ? previous.record : undefined;
   const emergency = trust.emergencyRotation;
   const diagnostics: Diagnostic[] = [];
-  const report = (severity: Diagnostic["severity"], path: readonly PathSegment[], message: string) => diagnostics.push({ ...input.locate(path), severity, path: settingPath(path), message });
+  const report = (severity: Diagnostic["severity"], path: readonly PathSegment[], message: string) =>
+    diagnostics.push({ ...input.locate(path), severity, path: settingPath(path), message });
   // What the guard and the expiry check refuse, an emergency rotation lets through, loudly.
   const refuse = (path: readonly PathSegment[], message: string) =>
-    emergency === undefined ? report("error", path, message) : report("warning", path, `${message} Deployed anyway, as fleetgate:trust.emergencyRotation is set.`);
+    emergency === undefined
+      ? report("error", path, message)
+      : report("warning", path, `${message} Deployed anyway, as fleetgate:trust.emergencyRotation is set.`);
 
   // --- The roots, as far as they can be known before deploying.
   const readPem = (pem: unknown, path: readonly PathSegment[], role: string): CertificateFacts | undefined => {
     const facts = typeof pem === "string" ? readCertificate(pem) : undefined;
     if (!facts) report("error", path, `is not a certificate Fleetgate can read; set it to ${role} as a PEM X.509 certificate.`);
-    else if (!facts.isCa) report("error", path, `is the certificate "${facts.subject}", which is not a CA (its basic constraints do not say CA:TRUE), so it cannot be ${role}; use the root CA's certificate.`);
+    else if (!facts.isCa)
+      report(
+        "error",
+        path,
+        `is the certificate "${facts.subject}", which is not a CA (its basic constraints do not say CA:TRUE), so it cannot be ${role}; use the root CA's certificate.`,
+      );
     return facts?.isCa ? facts : undefined;
   };
   const pemRoot = (facts: CertificateFacts, path: readonly PathSegment[]): KnownRoot => ({
@@ -65,7 +73,13 @@ export function checkTrust(input: TrustCheckInput): TrustCheck {
   const generatedRoot = (generation: number, path: readonly PathSegment[]): KnownRoot => {
     const made = record && Object.entries(record.roots).find(([, r]) => r.generation === generation);
     return made
-      ? { fingerprint: made[0], generation, notAfter: new Date(made[1].notAfter), name: `generated root ${generation} (SHA-256 ${shortFingerprint(made[0])})`, path }
+      ? {
+          fingerprint: made[0],
+          generation,
+          notAfter: new Date(made[1].notAfter),
+          name: `generated root ${generation} (SHA-256 ${shortFingerprint(made[0])})`,
+          path,
+        }
       : { generation, name: `generated root ${generation}`, path };
   };
 
@@ -85,7 +99,9 @@ export function checkTrust(input: TrustCheckInput): TrustCheck {
   });
 
   // --- Expiry: the signing root's refuses or warns; an expired extra root only wastes space.
-  const expiry = signing?.notAfter ? signingRootExpiry({ trust, name: signing.name, notAfter: signing.notAfter, rotating: additional.length > 0, now }) : undefined;
+  const expiry = signing?.notAfter
+    ? signingRootExpiry({ trust, name: signing.name, notAfter: signing.notAfter, rotating: additional.length > 0, now })
+    : undefined;
   if (expiry?.severity === "error") refuse(signing!.path, expiry.message);
   else if (expiry) report("warning", signing!.path, expiry.message);
   for (const root of additional)
@@ -94,11 +110,23 @@ export function checkTrust(input: TrustCheckInput): TrustCheck {
 
   // --- The rotation guard, against the previous deployment.
   if (previous.kind === "none")
-    report("warning", ["trust"], "no previous deployment of this stack recorded which roots its clusters trust (a first deployment, or an offline plan, which has none to read), so the rotation guard had nothing to check this deployment's roots against.");
+    report(
+      "warning",
+      ["trust"],
+      "no previous deployment of this stack recorded which roots its clusters trust (a first deployment, or an offline plan, which has none to read), so the rotation guard had nothing to check this deployment's roots against.",
+    );
   else if (previous.kind === "unrecorded")
-    report("warning", ["trust"], "the previous deployment of this stack recorded no trust (it ran a Fleetgate that kept no record), so the rotation guard could not check this deployment's roots; it checks every deployment after this one.");
+    report(
+      "warning",
+      ["trust"],
+      "the previous deployment of this stack recorded no trust (it ran a Fleetgate that kept no record), so the rotation guard could not check this deployment's roots; it checks every deployment after this one.",
+    );
   else if (previous.kind === "unreadable")
-    report("warning", ["trust"], `the previous deployment's trust record cannot be read (${previous.reason}), so the rotation guard could not check this deployment's roots; this deployment writes a new record.`);
+    report(
+      "warning",
+      ["trust"],
+      `the previous deployment's trust record cannot be read (${previous.reason}), so the rotation guard could not check this deployment's roots; this deployment writes a new record.`,
+    );
   else if (signing) {
     const planned: PlannedTrust = { source: trust.root.source, signing, additional, clusters: trust.intermediates.map((i) => i.cluster) };
     for (const finding of rotationFindings(previous.record, planned, now)) refuse(finding.path, finding.message);
@@ -121,7 +149,13 @@ export function checkTrust(input: TrustCheckInput): TrustCheck {
  * What the signing root's expiry calls for: an error once it has expired, a warning from
  * expiryWarningHours before, nothing earlier.
  */
-export function signingRootExpiry(args: { readonly trust: TrustPlan; readonly name: string; readonly notAfter: Date; readonly rotating: boolean; readonly now: Date }): { severity: "error" | "warning"; message: string } | undefined {
+export function signingRootExpiry(args: {
+  readonly trust: TrustPlan;
+  readonly name: string;
+  readonly notAfter: Date;
+  readonly rotating: boolean;
+  readonly now: Date;
+}): { severity: "error" | "warning"; message: string } | undefined {
   const { trust, name, notAfter } = args;
   const intermediateHours = Math.max(0, ...trust.intermediates.map((i) => i.configuredValidityHours));
   const expiry = rootExpiry(notAfter, intermediateHours, args.now);
@@ -136,7 +170,10 @@ export function signingRootExpiry(args: { readonly trust: TrustPlan; readonly na
   const step = args.rotating
     ? `A rotation is under way: make the new root sign once every cluster trusts it, then retire this one (docs/operating.md, "Rotating the root").`
     : `Start its rotation now: ${trust.root.source === "generate" ? `list generation ${nextGeneration(trust)} in fleetgate:trust.root.additionalTrustedGenerations` : "add the new root to fleetgate:trust.additionalTrustedRoots"} and deploy (docs/operating.md, "Rotating the root").`;
-  const capped = expiry.daysLeft * 24 < intermediateHours ? ` Until then each intermediate is issued only until a day before that date, shorter than the ${intermediateHours / 24} days configured.` : "";
+  const capped =
+    expiry.daysLeft * 24 < intermediateHours
+      ? ` Until then each intermediate is issued only until a day before that date, shorter than the ${intermediateHours / 24} days configured.`
+      : "";
   return {
     severity: "warning",
     message:
@@ -152,13 +189,22 @@ export function signingRootExpiry(args: { readonly trust: TrustPlan; readonly na
 export function recordedExpiryWarning(trust: TrustPlan, record: TrustRecord | undefined, now: Date): string | undefined {
   const root = record?.roots[record.signingRoot];
   if (!record || !root) return undefined;
-  const name = root.generation !== undefined ? `generated root ${root.generation} (SHA-256 ${shortFingerprint(record.signingRoot)})` : `the root "${root.subject}" (SHA-256 ${shortFingerprint(record.signingRoot)})`;
+  const name =
+    root.generation !== undefined
+      ? `generated root ${root.generation} (SHA-256 ${shortFingerprint(record.signingRoot)})`
+      : `the root "${root.subject}" (SHA-256 ${shortFingerprint(record.signingRoot)})`;
   const expiry = signingRootExpiry({ trust, name, notAfter: new Date(root.notAfter), rotating: Object.keys(record.roots).length > 1, now });
   return expiry && `${settingPath(SIGNING_PATH[trust.root.source])}: ${expiry.message}`;
 }
 
 /** The trust plan to deploy: capped intermediates, and the retired signers the next deployment must know. */
-function deployedTrust(trust: TrustPlan, record: TrustRecord | undefined, signing: KnownRoot | undefined, additional: readonly KnownRoot[], now: Date): TrustPlan {
+function deployedTrust(
+  trust: TrustPlan,
+  record: TrustRecord | undefined,
+  signing: KnownRoot | undefined,
+  additional: readonly KnownRoot[],
+  now: Date,
+): TrustPlan {
   const intermediates = trust.intermediates.map((i) => ({
     ...i,
     validityHours: intermediateValidityHours({

@@ -31,7 +31,12 @@ fakeOutputsFor("aws:acm/certificate:Certificate", (name, inputs, provider) => {
     // ACM gives a name the same record in every region of an account, so it depends on the name only.
     domainValidationOptions: domains.map((domain) => {
       const bare = domain.replace(/^\*\./, "");
-      return { domainName: domain, resourceRecordName: `_${hex(bare, 32)}.${bare}.`, resourceRecordType: "CNAME", resourceRecordValue: `_${hex(`v/${bare}`, 32)}.acm-validations.aws.` };
+      return {
+        domainName: domain,
+        resourceRecordName: `_${hex(bare, 32)}.${bare}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${hex(`v/${bare}`, 32)}.acm-validations.aws.`,
+      };
     }),
   };
 });
@@ -52,13 +57,17 @@ fakeOutputsFor("aws:globalaccelerator/accelerator:Accelerator", (name, inputs) =
     hostedZoneId: "Z2BJ6XQ5FK7U4H",
     ipSets: [
       { ipFamily: "IPv4", ipAddresses: [`198.51.100.${octet(1)}`, `198.51.100.${octet(2)}`] },
-      ...(inputs.ipAddressType === "DUAL_STACK" ? [{ ipFamily: "IPv6", ipAddresses: [`2001:db8:a::${octet(3).toString(16)}`, `2001:db8:b::${octet(4).toString(16)}`] }] : []),
+      ...(inputs.ipAddressType === "DUAL_STACK"
+        ? [{ ipFamily: "IPv6", ipAddresses: [`2001:db8:a::${octet(3).toString(16)}`, `2001:db8:b::${octet(4).toString(16)}`] }]
+        : []),
     ],
   };
 });
 
 fakeOutputsFor("aws:globalaccelerator/listener:Listener", (name) => ({ arn: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/x/listener/${hex(name, 8)}` }));
-fakeOutputsFor("aws:globalaccelerator/endpointGroup:EndpointGroup", (name) => ({ arn: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/x/listener/y/endpoint-group/${hex(name, 12)}` }));
+fakeOutputsFor("aws:globalaccelerator/endpointGroup:EndpointGroup", (name) => ({
+  arn: `arn:aws:globalaccelerator::${ACCOUNT}:accelerator/x/listener/y/endpoint-group/${hex(name, 12)}`,
+}));
 
 /**
  * The NLB the AWS Load Balancer Controller makes for a Service, by the tags it gives it: the EKS cluster

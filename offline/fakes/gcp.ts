@@ -53,7 +53,11 @@ fakeOutputsFor("gcp:certificatemanager/dnsAuthorization:DnsAuthorization", (_nam
   const label = inputs.type === "PER_PROJECT_RECORD" ? `_acme-challenge_${hex(`${projectOf(inputs)}/${domain}`, 16)}` : "_acme-challenge";
   return {
     dnsResourceRecords: [
-      { name: `${label}.${domain}.`, type: "CNAME", data: `${hex(`${domain}/a`, 8)}-${hex(`${domain}/b`, 4)}-${hex(`${domain}/c`, 4)}.${stableNumber(domain, 16)}.authorize.certificatemanager.goog.` },
+      {
+        name: `${label}.${domain}.`,
+        type: "CNAME",
+        data: `${hex(`${domain}/a`, 8)}-${hex(`${domain}/b`, 4)}-${hex(`${domain}/c`, 4)}.${stableNumber(domain, 16)}.authorize.certificatemanager.goog.`,
+      },
     ],
   };
 });

@@ -141,10 +141,24 @@ const KEY_USAGE: Record<string, string> = {
   encipher_only: "encipherOnly",
   decipher_only: "decipherOnly",
 };
-const EXT_KEY_USAGE: Record<string, string> = { server_auth: "serverAuth", client_auth: "clientAuth", code_signing: "codeSigning", email_protection: "emailProtection", timestamping: "timeStamping" };
+const EXT_KEY_USAGE: Record<string, string> = {
+  server_auth: "serverAuth",
+  client_auth: "clientAuth",
+  code_signing: "codeSigning",
+  email_protection: "emailProtection",
+  timestamping: "timeStamping",
+};
 
 /** Builds and signs a certificate the way the tls provider does from the same inputs. */
-function issue(name: string, inputs: Inputs, subjectKey: forge.pki.rsa.PublicKey, subject: forge.pki.CertificateField[], issuer: forge.pki.CertificateField[], signingKeyPem: string, authorityKeyId?: string): Inputs {
+function issue(
+  name: string,
+  inputs: Inputs,
+  subjectKey: forge.pki.rsa.PublicKey,
+  subject: forge.pki.CertificateField[],
+  issuer: forge.pki.CertificateField[],
+  signingKeyPem: string,
+  authorityKeyId?: string,
+): Inputs {
   const cert = forge.pki.createCertificate();
   cert.publicKey = subjectKey;
   // A positive serial derived from the name.
@@ -159,7 +173,12 @@ function issue(name: string, inputs: Inputs, subjectKey: forge.pki.rsa.PublicKey
   const extensions: Record<string, unknown>[] = [];
   if (isCa) {
     const pathLen = inputs.maxPathLength;
-    extensions.push({ name: "basicConstraints", cA: true, critical: true, ...(typeof pathLen === "number" && pathLen >= 0 ? { pathLenConstraint: pathLen } : {}) });
+    extensions.push({
+      name: "basicConstraints",
+      cA: true,
+      critical: true,
+      ...(typeof pathLen === "number" && pathLen >= 0 ? { pathLenConstraint: pathLen } : {}),
+    });
   }
   const keyUsage = uses.filter((u) => KEY_USAGE[u]).map((u) => [KEY_USAGE[u]!, true]);
   if (keyUsage.length) extensions.push({ name: "keyUsage", critical: true, ...Object.fromEntries(keyUsage) });
@@ -207,7 +226,13 @@ fake("tls:index/privateKey:PrivateKey", (name, inputs) => {
     privateKeyPem: pem,
     privateKeyPemPkcs8: forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(key))),
     publicKeyPem: forge.pki.publicKeyToPem(publicKey),
-    publicKeyFingerprintSha256: `SHA256:${forge.util.encode64(forge.md.sha256.create().update(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes()).digest().getBytes())}`,
+    publicKeyFingerprintSha256: `SHA256:${forge.util.encode64(
+      forge.md.sha256
+        .create()
+        .update(forge.asn1.toDer(forge.pki.publicKeyToAsn1(publicKey)).getBytes())
+        .digest()
+        .getBytes(),
+    )}`,
   };
 });
 
@@ -232,7 +257,15 @@ fake("tls:index/locallySignedCert:LocallySignedCert", (name, inputs) => {
   const ca = forge.pki.certificateFromPem(String(inputs.caCertPem ?? ""));
   const publicKey = csr.publicKey as forge.pki.rsa.PublicKey;
   return {
-    ...issue(name, inputs, publicKey, csr.subject.attributes, ca.subject.attributes, String(inputs.caPrivateKeyPem ?? ""), subjectKeyId(ca.publicKey as forge.pki.rsa.PublicKey)),
+    ...issue(
+      name,
+      inputs,
+      publicKey,
+      csr.subject.attributes,
+      ca.subject.attributes,
+      String(inputs.caPrivateKeyPem ?? ""),
+      subjectKeyId(ca.publicKey as forge.pki.rsa.PublicKey),
+    ),
     caKeyAlgorithm: "RSA",
   };
 });

@@ -50,13 +50,22 @@ export const acmHandler: Handler = {
       const arn = String(outputs.arn);
       const inputs = resource.inputs as Record<string, unknown>;
       const options = (outputs.domainValidationOptions ?? []) as { resourceRecordName: string }[];
-      ctx.world.aws.certificates[arn] = { region: regionOf(ctx, resource), domains: [String(inputs.domainName), ...((inputs.subjectAlternativeNames ?? []) as string[])], status: "PENDING_VALIDATION", validationRecords: options.map((o) => o.resourceRecordName) };
+      ctx.world.aws.certificates[arn] = {
+        region: regionOf(ctx, resource),
+        domains: [String(inputs.domainName), ...((inputs.subjectAlternativeNames ?? []) as string[])],
+        status: "PENDING_VALIDATION",
+        validationRecords: options.map((o) => o.resourceRecordName),
+      };
       issueWhenValidated(ctx, arn);
       return outputs;
     }
     // A validation is done once its certificate is issued: the provider waits up to 75 minutes.
     const arn = String((resource.inputs as Record<string, unknown>).certificateArn);
-    await ctx.until(() => ctx.world.aws.certificates[arn]?.status === "ISSUED", 75 * 60_000, () => `${resource.name}: certificate ${arn} was not issued within 75 minutes ${cite(acmValidation)}`);
+    await ctx.until(
+      () => ctx.world.aws.certificates[arn]?.status === "ISSUED",
+      75 * 60_000,
+      () => `${resource.name}: certificate ${arn} was not issued within 75 minutes ${cite(acmValidation)}`,
+    );
     return outputs;
   },
   async delete(ctx, _urn, old) {
@@ -71,10 +80,17 @@ export const acmHandler: Handler = {
 
 // --- Route 53 -------------------------------------------------------------------------------------
 
-const recordKey = (inputs: Record<string, unknown>) => `${String(inputs.zoneId)}|${bare(String(inputs.name))}|${String(inputs.type)}|${String(inputs.setIdentifier ?? "")}`;
-const policyOf = (inputs: Record<string, unknown>) => ["weightedRoutingPolicies", "latencyRoutingPolicies", "failoverRoutingPolicies"].find((k) => ((inputs[k] ?? []) as unknown[]).length > 0) ?? "simple";
+const recordKey = (inputs: Record<string, unknown>) =>
+  `${String(inputs.zoneId)}|${bare(String(inputs.name))}|${String(inputs.type)}|${String(inputs.setIdentifier ?? "")}`;
+const policyOf = (inputs: Record<string, unknown>) =>
+  ["weightedRoutingPolicies", "latencyRoutingPolicies", "failoverRoutingPolicies"].find((k) => ((inputs[k] ?? []) as unknown[]).length > 0) ?? "simple";
 
-async function writeRecord(ctx: Context, resource: RegisteredResource, wireInputs: Record<string, unknown>, updating: boolean): Promise<Record<string, unknown>> {
+async function writeRecord(
+  ctx: Context,
+  resource: RegisteredResource,
+  wireInputs: Record<string, unknown>,
+  updating: boolean,
+): Promise<Record<string, unknown>> {
   const inputs = resource.inputs as Record<string, unknown>;
   const key = recordKey(inputs);
   const [zone, name, type] = key.split("|") as [string, string, string];
@@ -83,9 +99,11 @@ async function writeRecord(ctx: Context, resource: RegisteredResource, wireInput
   const existing = ctx.world.aws.records[key];
   if (existing && existing.owner !== owner && !inputs.allowOverwrite) refuse(`${name} (${type}) already exists`);
   const atName = Object.entries(ctx.world.aws.records).filter(([k]) => k !== key && k.startsWith(`${zone}|${name}|`));
-  if (!updating && atName.some(([k]) => (k.split("|")[2] === "CNAME") !== (type === "CNAME"))) refuse(`a CNAME at ${name} cannot stand beside its other records`);
+  if (!updating && atName.some(([k]) => (k.split("|")[2] === "CNAME") !== (type === "CNAME")))
+    refuse(`a CNAME at ${name} cannot stand beside its other records`);
   const sameType = atName.find(([k]) => k.split("|")[2] === type);
-  if (sameType && sameType[1].policy !== policyOf(inputs)) refuse(`records of ${name} (${type}) share one routing policy: ${sameType[1].policy} there, ${policyOf(inputs)} here`);
+  if (sameType && sameType[1].policy !== policyOf(inputs))
+    refuse(`records of ${name} (${type}) share one routing policy: ${sameType[1].policy} there, ${policyOf(inputs)} here`);
   const alias = ((inputs.aliases ?? []) as { name: string }[])[0]?.name;
   if (alias !== undefined) {
     const target = bare(alias);
@@ -96,7 +114,10 @@ async function writeRecord(ctx: Context, resource: RegisteredResource, wireInput
       if (nlb!.state !== "active") ctx.violation(`record ${name} sends clients to NLB ${nlb!.dnsName} while it is still ${nlb!.state}`);
     }
     const inZone = Object.entries(ctx.world.aws.records).filter(([k]) => k.startsWith(`${zone}|${target}|`));
-    if (inZone.length > 0 && !inZone.some(([k]) => k.split("|")[2] === type)) refuse(`an alias of type ${type} cannot route to ${target}, whose records are ${[...new Set(inZone.map(([k]) => k.split("|")[2]))].join(", ")}: an alias has the type of the records it routes to`);
+    if (inZone.length > 0 && !inZone.some(([k]) => k.split("|")[2] === type))
+      refuse(
+        `an alias of type ${type} cannot route to ${target}, whose records are ${[...new Set(inZone.map(([k]) => k.split("|")[2]))].join(", ")}: an alias has the type of the records it routes to`,
+      );
   }
   await ctx.sleep("route53Change");
   ctx.world.aws.records[key] = {
@@ -140,13 +161,20 @@ function checkEndpoints(ctx: Context, resource: RegisteredResource): string[] {
   for (const e of endpoints) {
     const nlb: Nlb | undefined = ctx.world.aws.loadBalancers[e.endpointId];
     if (!nlb) ctx.refuse(endpointActive, `${resource.name}: InvalidArgumentException: '${e.endpointId}' is not a valid load balancer ARN`);
-    if (nlb!.state !== "active") ctx.refuse(endpointActive, `${resource.name}: InvalidArgumentException: endpoint ${e.endpointId} is ${nlb!.state}; it must be active when it is added`);
+    if (nlb!.state !== "active")
+      ctx.refuse(endpointActive, `${resource.name}: InvalidArgumentException: endpoint ${e.endpointId} is ${nlb!.state}; it must be active when it is added`);
     const preserving = e.clientIpPreservationEnabled === true;
     if (preserving && (nlb!.securityGroups.length === 0 || nlb!.listeners.some((l) => l.protocol === "TLS")))
-      ctx.refuse(preservation, `${resource.name}: InvalidArgumentException: client IP address preservation for ${e.endpointId}, which ${nlb!.securityGroups.length === 0 ? "has no security groups" : "has a TLS listener"}`);
+      ctx.refuse(
+        preservation,
+        `${resource.name}: InvalidArgumentException: client IP address preservation for ${e.endpointId}, which ${nlb!.securityGroups.length === 0 ? "has no security groups" : "has a TLS listener"}`,
+      );
     expectGatewayReady(ctx, clusterOfNlb(ctx, nlb!), `endpoint group ${resource.name}`);
     if (dualStackAccelerator && (!preserving || nlb!.ipAddressType !== "dualstack" || nlb!.targetType === "ip"))
-      ctx.refuse(dualStack, `${resource.name}: InvalidArgumentException: ${e.endpointId} on a dual-stack accelerator (${!preserving ? "it does not preserve the client's address" : nlb!.ipAddressType !== "dualstack" ? "it is not dual-stack" : "its targets are of type ip"})`);
+      ctx.refuse(
+        dualStack,
+        `${resource.name}: InvalidArgumentException: ${e.endpointId} on a dual-stack accelerator (${!preserving ? "it does not preserve the client's address" : nlb!.ipAddressType !== "dualstack" ? "it is not dual-stack" : "its targets are of type ip"})`,
+      );
   }
   return endpoints.map((e) => e.endpointId);
 }
@@ -198,11 +226,18 @@ export const awsLookups: readonly LookupHandler[] = [
       const tags = (inputs.tags ?? {}) as Record<string, string>;
       const region = providerRegion(provider);
       const nlb = Object.values(ctx.world.aws.loadBalancers).find((n) => n.region === region && Object.entries(tags).every(([k, v]) => n.tags[k] === v));
-      if (!nlb) throw new Error(`Search returned 0 results for load balancers tagged ${JSON.stringify(tags)} in ${region}: the load balancer controller has made no NLB for that Service yet`);
+      if (!nlb)
+        throw new Error(
+          `Search returned 0 results for load balancers tagged ${JSON.stringify(tags)} in ${region}: the load balancer controller has made no NLB for that Service yet`,
+        );
       return { ...fakeInvoke("aws:lb/getLoadBalancer:getLoadBalancer", inputs, provider), state: nlb.state };
     },
   },
-  { token: "aws:eks/getCluster:getCluster", label: (inputs) => `EKS cluster ${String(inputs.name)}`, answer: (_ctx, inputs) => fakeInvoke("aws:eks/getCluster:getCluster", inputs) },
+  {
+    token: "aws:eks/getCluster:getCluster",
+    label: (inputs) => `EKS cluster ${String(inputs.name)}`,
+    answer: (_ctx, inputs) => fakeInvoke("aws:eks/getCluster:getCluster", inputs),
+  },
 ];
 
 /** The cluster whose load balancer controller made an NLB, by the EKS name it tags it with. */

@@ -136,7 +136,7 @@ export class VirtualClock {
   private push(event: ScheduledEvent): void {
     const q = this.queue;
     q.push(event);
-    for (let i = q.length - 1; i > 0; ) {
+    for (let i = q.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (byTime(q[i]!, q[parent]!) >= 0) break;
       [q[i], q[parent]] = [q[parent]!, q[i]!];
@@ -151,7 +151,7 @@ export class VirtualClock {
     const last = q.pop()!;
     if (q.length > 0) {
       q[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -187,10 +187,12 @@ export function installVirtualTimers(clock: VirtualClock): void {
   const timeout = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => handle(clock.schedule(Number(ms ?? 0), "timer", () => fn(...args)));
   const interval = (fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
     const every = Math.max(1, Number(ms ?? 0));
-    const h = handle(clock.schedule(every, "interval", function tick() {
-      fn(...args);
-      if (!h.event.cancelled) h.event = clock.schedule(every, "interval", tick);
-    }));
+    const h = handle(
+      clock.schedule(every, "interval", function tick() {
+        fn(...args);
+        if (!h.event.cancelled) h.event = clock.schedule(every, "interval", tick);
+      }),
+    );
     return h;
   };
   const clear = (h: unknown) => {

@@ -127,7 +127,14 @@ export interface SimulationOptions {
 }
 
 const dependenciesOf = (r: RegisteredResource): string[] =>
-  [...new Set([...(r.parent ? [r.parent] : []), ...(r.provider ? [r.provider.split("::").slice(0, -1).join("::")] : []), ...r.dependsOn, ...Object.values(r.propertyDependencies).flat()])].sort();
+  [
+    ...new Set([
+      ...(r.parent ? [r.parent] : []),
+      ...(r.provider ? [r.provider.split("::").slice(0, -1).join("::")] : []),
+      ...r.dependsOn,
+      ...Object.values(r.propertyDependencies).flat(),
+    ]),
+  ].sort();
 
 export class Simulation implements Cloud {
   private readonly clock: VirtualClock;
@@ -196,7 +203,9 @@ export class Simulation implements Cloud {
    * previous deployment left that this run has not registered (deleted only once the program ends).
    */
   private existingOthers(urn: string): { type: string; name: string; inputs: Record<string, unknown> }[] {
-    const current = [...this.registered.values()].filter((r) => r.urn !== urn && r.custom).map((r) => ({ type: r.type, name: r.name, inputs: r.inputs as Record<string, unknown> }));
+    const current = [...this.registered.values()]
+      .filter((r) => r.urn !== urn && r.custom)
+      .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs as Record<string, unknown> }));
     const left = Object.entries(this.prior)
       .filter(([other]) => other !== urn && !this.registered.has(other))
       .map(([, r]) => ({ type: r.type, name: r.name, inputs: r.inputs }));
@@ -209,7 +218,16 @@ export class Simulation implements Cloud {
     const dependencies = dependenciesOf(resource);
     const old = this.prior[resource.urn];
     const record = (kind: OperationKind, outputs: Record<string, unknown>, error?: string) => {
-      this.operations.push({ urn: resource.urn, type: resource.type, name: resource.name, kind, start, end: this.clock.now, dependencies, ...(error ? { error } : {}) });
+      this.operations.push({
+        urn: resource.urn,
+        type: resource.type,
+        name: resource.name,
+        kind,
+        start,
+        end: this.clock.now,
+        dependencies,
+        ...(error ? { error } : {}),
+      });
       if (!error)
         this.next[resource.urn] = {
           type: resource.type,
@@ -234,7 +252,10 @@ export class Simulation implements Cloud {
     let kind: OperationKind = "create";
     try {
       // A provider checks the request before it acts on it.
-      assertRegistration(resource.type, resource.name, resource.inputs, { ...(this.context.providerInputs(resource) ? { provider: this.context.providerInputs(resource)! } : {}), others: this.existingOthers(resource.urn) });
+      assertRegistration(resource.type, resource.name, resource.inputs, {
+        ...(this.context.providerInputs(resource) ? { provider: this.context.providerInputs(resource)! } : {}),
+        others: this.existingOthers(resource.urn),
+      });
       if (!handler) throw new Error(`the simulated clouds have no handler for ${resource.type}; add one in offline/simulation`);
       let outputs: Record<string, unknown>;
       if (!old) outputs = await handler.create(this.context, resource, wireInputs);
@@ -340,7 +361,16 @@ export class Simulation implements Cloud {
   private async remove(urn: string, old: StateEntry, kind: "delete" | "delete-replaced"): Promise<void> {
     const begin = this.clock.now;
     const record = (k: OperationKind, error?: string) => {
-      this.operations.push({ urn, type: old.type, name: old.name, kind: k, start: begin, end: this.clock.now, dependencies: old.dependencies, ...(error ? { error } : {}) });
+      this.operations.push({
+        urn,
+        type: old.type,
+        name: old.name,
+        kind: k,
+        start: begin,
+        end: this.clock.now,
+        dependencies: old.dependencies,
+        ...(error ? { error } : {}),
+      });
     };
     if (old.retainOnDelete) return record("retain");
     const handler = old.custom ? this.options.handlers.find((h) => h.matches(old.type)) : undefined;

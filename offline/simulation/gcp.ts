@@ -15,7 +15,13 @@ import { LATENCIES, type LatencyKind } from "./latencies";
 
 const BACKEND_SERVICE = "gcp:compute/backendService:BackendService";
 const URL_MAP = "gcp:compute/uRLMap:URLMap";
-const GLOBAL_OPERATIONS = new Set([BACKEND_SERVICE, URL_MAP, "gcp:compute/targetHttpsProxy:TargetHttpsProxy", "gcp:compute/targetHttpProxy:TargetHttpProxy", "gcp:compute/globalForwardingRule:GlobalForwardingRule"]);
+const GLOBAL_OPERATIONS = new Set([
+  BACKEND_SERVICE,
+  URL_MAP,
+  "gcp:compute/targetHttpsProxy:TargetHttpsProxy",
+  "gcp:compute/targetHttpProxy:TargetHttpProxy",
+  "gcp:compute/globalForwardingRule:GlobalForwardingRule",
+]);
 
 const zonalNeg = /^https:\/\/www\.googleapis\.com\/compute\/v1\/projects\/([^/]+)\/zones\/([^/]+)\/networkEndpointGroups\/([^/]+)$/;
 
@@ -28,9 +34,11 @@ function references(type: string, inputs: Record<string, unknown>): string[] {
   }
   if (type === URL_MAP) {
     const text = JSON.stringify(inputs);
-    for (const match of text.matchAll(/https:\/\/www\.googleapis\.com\/compute\/v1\/projects\/[^/"]+\/global\/backendServices\/[a-z0-9-]+/g)) out.push(match[0]);
+    for (const match of text.matchAll(/https:\/\/www\.googleapis\.com\/compute\/v1\/projects\/[^/"]+\/global\/backendServices\/[a-z0-9-]+/g))
+      out.push(match[0]);
   }
-  for (const field of ["urlMap", "target"]) if (typeof inputs[field] === "string" && String(inputs[field]).startsWith("https://")) out.push(String(inputs[field]));
+  for (const field of ["urlMap", "target"])
+    if (typeof inputs[field] === "string" && String(inputs[field]).startsWith("https://")) out.push(String(inputs[field]));
   return [...new Set(out)];
 }
 
@@ -45,8 +53,13 @@ async function computeWrite(ctx: Context, resource: RegisteredResource, wireInpu
   await ctx.sleep(kind);
   const inputs = resource.inputs as Record<string, unknown>;
   const missing = references(resource.type, inputs).filter((link) => !exists(ctx, link));
-  if (missing.length > 0) ctx.refuse(negReferences, `${resource.name}: The resource '${missing[0]!.replace("https://www.googleapis.com/compute/v1/", "")}' was not found${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ""}`);
-  if (resource.type === BACKEND_SERVICE) for (const cluster of attachedClusters(ctx, inputs)) expectGatewayReady(ctx, cluster, `backend service ${String(inputs.name)}`);
+  if (missing.length > 0)
+    ctx.refuse(
+      negReferences,
+      `${resource.name}: The resource '${missing[0]!.replace("https://www.googleapis.com/compute/v1/", "")}' was not found${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ""}`,
+    );
+  if (resource.type === BACKEND_SERVICE)
+    for (const cluster of attachedClusters(ctx, inputs)) expectGatewayReady(ctx, cluster, `backend service ${String(inputs.name)}`);
   const outputs = ctx.fakeOutputs(resource, wireInputs);
   const link = String(outputs.selfLink ?? resource.urn);
   ctx.world.gcp.resources[link] = { type: resource.type, inputs };
@@ -64,7 +77,9 @@ function attachedClusters(ctx: Context, inputs: Record<string, unknown>): string
       continue;
     }
     const name = group.split("/").pop();
-    const endpoint = Object.values(ctx.world.gcp.resources).find((r) => r.type === "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint" && r.inputs.globalNetworkEndpointGroup === name);
+    const endpoint = Object.values(ctx.world.gcp.resources).find(
+      (r) => r.type === "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint" && r.inputs.globalNetworkEndpointGroup === name,
+    );
     const cluster = Object.values(ctx.world.clusters).find((c) => c.publicHostname !== undefined && c.publicHostname === endpoint?.inputs.fqdn);
     if (cluster) out.add(cluster.name);
   }
@@ -79,7 +94,8 @@ export const computeHandler: Handler = {
     await ctx.sleep(GLOBAL_OPERATIONS.has(old.type) ? "gcpGlobalOperation" : "gcpSmallOperation");
     const link = String(old.outputs.selfLink ?? urn);
     const users = Object.entries(ctx.world.gcp.resources).filter(([other, r]) => other !== link && references(r.type, r.inputs).includes(link));
-    if (users.length > 0) ctx.refuse(negReferences, `${old.name}: The ${old.type.split(":").pop()} resource '${link}' is already being used by '${users[0]![0]}'`);
+    if (users.length > 0)
+      ctx.refuse(negReferences, `${old.name}: The ${old.type.split(":").pop()} resource '${link}' is already being used by '${users[0]![0]}'`);
     delete ctx.world.gcp.resources[link];
   },
 };
@@ -112,7 +128,9 @@ function issueWhenAuthorized(ctx: Context, id: string): void {
 function authorizationRecords(ctx: Context, inputs: Record<string, unknown>): string[] {
   const ids = ((inputs.managed as { dnsAuthorizations?: string[] } | undefined)?.dnsAuthorizations ?? []).map(String);
   return ids.flatMap((id) => {
-    const authorization = Object.values(ctx.world.gcp.resources).find((r) => r.type === "gcp:certificatemanager/dnsAuthorization:DnsAuthorization" && id.endsWith(`/dnsAuthorizations/${String(r.inputs.name)}`));
+    const authorization = Object.values(ctx.world.gcp.resources).find(
+      (r) => r.type === "gcp:certificatemanager/dnsAuthorization:DnsAuthorization" && id.endsWith(`/dnsAuthorizations/${String(r.inputs.name)}`),
+    );
     return authorization ? [String((authorization.inputs.record as string | undefined) ?? "")] : [];
   });
 }
@@ -147,7 +165,12 @@ export const certificateManagerHandler: Handler = {
 
 const recordKey = (inputs: Record<string, unknown>) => `${String(inputs.project)}/${String(inputs.managedZone)}|${String(inputs.name)}|${String(inputs.type)}`;
 
-async function writeRecord(ctx: Context, resource: RegisteredResource, wireInputs: Record<string, unknown>, updating: boolean): Promise<Record<string, unknown>> {
+async function writeRecord(
+  ctx: Context,
+  resource: RegisteredResource,
+  wireInputs: Record<string, unknown>,
+  updating: boolean,
+): Promise<Record<string, unknown>> {
   await ctx.sleep("cloudDnsChange");
   const inputs = resource.inputs as Record<string, unknown>;
   const key = recordKey(inputs);
@@ -155,7 +178,10 @@ async function writeRecord(ctx: Context, resource: RegisteredResource, wireInput
   const existing = ctx.world.gcp.dns[key];
   if (existing && existing.owner !== owner) {
     const perProject = String(inputs.name).includes("_acme-challenge_");
-    ctx.refuse(perProject ? perProjectRecords : dnsRecords, `${resource.name}: The resource record set '${String(inputs.name)}' (${String(inputs.type)}) already exists, written by ${existing.owner}${perProject ? `: another stack authorizes the same domain in the same project ${cite(perProjectRecords)}` : ""}`);
+    ctx.refuse(
+      perProject ? perProjectRecords : dnsRecords,
+      `${resource.name}: The resource record set '${String(inputs.name)}' (${String(inputs.type)}) already exists, written by ${existing.owner}${perProject ? `: another stack authorizes the same domain in the same project ${cite(perProjectRecords)}` : ""}`,
+    );
   }
   const [zone, name] = key.split("|") as [string, string];
   const siblings = Object.keys(ctx.world.gcp.dns).filter((k) => k !== key && k.startsWith(`${zone}|${name}|`));
@@ -163,10 +189,13 @@ async function writeRecord(ctx: Context, resource: RegisteredResource, wireInput
     ctx.refuse(dnsRecords, `${resource.name}: a CNAME at ${name} cannot stand beside its other records`);
   if (inputs.type === "A" || inputs.type === "AAAA") {
     const host = name.replace(/\.$/, "");
-    const entry = Object.values(ctx.world.gcp.resources).find((r) => r.type === "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry" && r.inputs.hostname === host);
+    const entry = Object.values(ctx.world.gcp.resources).find(
+      (r) => r.type === "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry" && r.inputs.hostname === host,
+    );
     for (const id of ((entry?.inputs.certificates ?? []) as string[]).map(String)) {
       const state = ctx.world.gcp.certificates[id]?.state;
-      if (state !== undefined && state !== "ACTIVE") ctx.event(`host ${host} points at the front door while its certificate ${id} is ${state} ${cite(certificateIssuance)}`);
+      if (state !== undefined && state !== "ACTIVE")
+        ctx.event(`host ${host} points at the front door while its certificate ${id} is ${state} ${cite(certificateIssuance)}`);
     }
   }
   ctx.world.gcp.dns[key] = { type: String(inputs.type), values: ((inputs.rrdatas ?? []) as unknown[]).map(String), owner };
@@ -192,8 +221,17 @@ export const gcpLookups: readonly LookupHandler[] = [
     label: (inputs) => `NEG ${String(inputs.name)} in ${String(inputs.zone)}`,
     answer(ctx, inputs) {
       const key = `${String(inputs.project)}/${String(inputs.zone)}/${String(inputs.name)}`;
-      if (!ctx.world.gcp.negs[key]) throw new Error(`googleapi: Error 404: The resource 'projects/${String(inputs.project)}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}' was not found, notFound`);
-      return { name: inputs.name, zone: inputs.zone, project: inputs.project, selfLink: `https://www.googleapis.com/compute/v1/projects/${String(inputs.project)}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}`, networkEndpointType: "GCE_VM_IP_PORT" };
+      if (!ctx.world.gcp.negs[key])
+        throw new Error(
+          `googleapi: Error 404: The resource 'projects/${String(inputs.project)}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}' was not found, notFound`,
+        );
+      return {
+        name: inputs.name,
+        zone: inputs.zone,
+        project: inputs.project,
+        selfLink: `https://www.googleapis.com/compute/v1/projects/${String(inputs.project)}/zones/${String(inputs.zone)}/networkEndpointGroups/${String(inputs.name)}`,
+        networkEndpointType: "GCE_VM_IP_PORT",
+      };
     },
   },
   {
@@ -205,7 +243,11 @@ export const gcpLookups: readonly LookupHandler[] = [
       return { certificates: certificate ? [{ name: id, manageds: [{ state: certificate.state, provisioningIssues: [] }] }] : [] };
     },
   },
-  { token: "gcp:container/getCluster:getCluster", label: (inputs) => `GKE cluster ${String(inputs.name)}`, answer: (_ctx, inputs) => fakeInvoke("gcp:container/getCluster:getCluster", inputs) },
+  {
+    token: "gcp:container/getCluster:getCluster",
+    label: (inputs) => `GKE cluster ${String(inputs.name)}`,
+    answer: (_ctx, inputs) => fakeInvoke("gcp:container/getCluster:getCluster", inputs),
+  },
 ];
 
 export const gcpHandlers: readonly Handler[] = [computeHandler, certificateManagerHandler, cloudDnsHandler];

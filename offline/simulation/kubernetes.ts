@@ -71,12 +71,15 @@ function setStatus(ctx: Context, cluster: ClusterWorld, object: KubeObject, stat
   ctx.changed();
 }
 
-const find = (cluster: ClusterWorld, apiVersion: string, kind: string, namespace: string | undefined, name: string) => cluster.objects[objectKey({ apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } })];
+const find = (cluster: ClusterWorld, apiVersion: string, kind: string, namespace: string | undefined, name: string) =>
+  cluster.objects[objectKey({ apiVersion, kind, metadata: { name, ...(namespace !== undefined ? { namespace } : {}) } })];
 const objectsOf = (cluster: ClusterWorld, kind: string) => Object.values(cluster.objects).filter((o) => o.kind === kind);
 
 /** Pods a selector picks in a namespace: scheduled ones, and how many are ready. */
 function podsOf(cluster: ClusterWorld, namespace: string | undefined, selector: Record<string, string>): { scheduled: number; ready: number } {
-  const pods = objectsOf(cluster, "Pod").filter((p) => p.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const pods = objectsOf(cluster, "Pod").filter(
+    (p) => p.metadata.namespace === namespace && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+  );
   return { scheduled: pods.length, ready: pods.filter((p) => p.status?.ready === true).length };
 }
 
@@ -86,12 +89,24 @@ async function admit(ctx: Context, cluster: ClusterWorld, object: KubeObject, ur
   const group = apiGroup(object.apiVersion);
   if (!isBuiltIn(object.apiVersion) && !cluster.crds.includes(group)) {
     const message = `${urn}: creation failed because the Kubernetes API server of ${cluster.name} reported that the apiVersion for this resource does not exist; verify that any required CRDs have been created: no matches for kind "${object.kind}" in version "${object.apiVersion}"`;
-    await ctx.until(() => cluster.crds.includes(group), LATENCIES.crdRetry.ms, () => message).catch(() => ctx.refuse(crdRequired, message));
+    await ctx
+      .until(
+        () => cluster.crds.includes(group),
+        LATENCIES.crdRetry.ms,
+        () => message,
+      )
+      .catch(() => ctx.refuse(crdRequired, message));
   }
   const namespace = object.metadata.namespace;
   if (namespace !== undefined && !CLUSTER_SCOPED.has(object.kind) && !find(cluster, "v1", "Namespace", undefined, namespace)) {
     const message = `${object.kind} ${namespace}/${object.metadata.name} in ${cluster.name}: namespaces "${namespace}" not found`;
-    await ctx.until(() => find(cluster, "v1", "Namespace", undefined, namespace) !== undefined, LATENCIES.crdRetry.ms, () => message).catch(() => ctx.refuse(namespaceRequired, message));
+    await ctx
+      .until(
+        () => find(cluster, "v1", "Namespace", undefined, namespace) !== undefined,
+        LATENCIES.crdRetry.ms,
+        () => message,
+      )
+      .catch(() => ctx.refuse(namespaceRequired, message));
   }
 }
 
@@ -101,19 +116,32 @@ async function providerAwait(ctx: Context, cluster: ClusterWorld, object: KubeOb
   if (annotations["pulumi.com/skipAwait"] === "true") return;
   const timeout = Number(annotations["pulumi.com/timeoutSeconds"] ?? 0) * 1000 || LATENCIES.awaitTimeout.ms;
   const live = () => cluster.objects[objectKey(object)];
-  const fail = (what: string) => () => `${urn}: the Kubernetes provider waited ${Math.round(timeout / 60_000)} minutes for ${what} in ${cluster.name}, which did not come ${cite(pulumiAwaits)}`;
+  const fail = (what: string) => () =>
+    `${urn}: the Kubernetes provider waited ${Math.round(timeout / 60_000)} minutes for ${what} in ${cluster.name}, which did not come ${cite(pulumiAwaits)}`;
   const waitFor = annotations["pulumi.com/waitFor"];
   if (waitFor?.startsWith("condition=")) {
     const type = waitFor.slice("condition=".length).split("=")[0]!;
-    const hasCondition = () => ((live()?.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type.toLowerCase() === type.toLowerCase() && c.status === "True");
+    const hasCondition = () =>
+      ((live()?.status?.conditions ?? []) as { type: string; status: string }[]).some(
+        (c) => c.type.toLowerCase() === type.toLowerCase() && c.status === "True",
+      );
     await ctx.until(hasCondition, timeout, fail(`${object.kind} ${object.metadata.name} to be ${type}`));
     return;
   }
   if (object.apiVersion === "v1" && object.kind === "Service") {
     const spec = (object.spec ?? {}) as { selector?: Record<string, string>; type?: string };
     if (spec.selector && Object.keys(spec.selector).length > 0)
-      await ctx.until(() => podsOf(cluster, object.metadata.namespace, spec.selector!).ready > 0, timeout, fail(`Service ${object.metadata.namespace}/${object.metadata.name} to select a ready pod`));
-    if (spec.type === "LoadBalancer") await ctx.until(() => ingressOf(live()) !== undefined, timeout, fail(`Service ${object.metadata.namespace}/${object.metadata.name} to be given a load balancer`));
+      await ctx.until(
+        () => podsOf(cluster, object.metadata.namespace, spec.selector!).ready > 0,
+        timeout,
+        fail(`Service ${object.metadata.namespace}/${object.metadata.name} to select a ready pod`),
+      );
+    if (spec.type === "LoadBalancer")
+      await ctx.until(
+        () => ingressOf(live()) !== undefined,
+        timeout,
+        fail(`Service ${object.metadata.namespace}/${object.metadata.name} to be given a load balancer`),
+      );
   }
   if (object.apiVersion === "v1" && object.kind === "Secret" && (object as { type?: string }).type === "kubernetes.io/service-account-token")
     await ctx.until(() => live()?.status?.token === true, timeout, fail(`Secret ${object.metadata.name} to get its token`));
@@ -143,7 +171,9 @@ async function installRelease(ctx: Context, cluster: ClusterWorld, inputs: Recor
     await ctx.sleep("helmIstiod");
     // istiod reads cacerts once, when it starts: without them it signs with a root of its own.
     if (!find(cluster, "v1", "Secret", "istio-system", "cacerts"))
-      ctx.violation(`istiod in ${cluster.name} started before the cacerts Secret existed: it signs workloads with a self-signed root, which no other cluster trusts`);
+      ctx.violation(
+        `istiod in ${cluster.name} started before the cacerts Secret existed: it signs workloads with a self-signed root, which no other cluster trusts`,
+      );
     cluster.istiod = true;
     for (const gateway of objectsOf(cluster, "Gateway")) react(ctx, cluster, gateway, "upsert");
     ctx.changed();
@@ -153,12 +183,21 @@ async function installRelease(ctx: Context, cluster: ClusterWorld, inputs: Recor
     const service = (values.service ?? {}) as { type?: string; ports?: { name: string; port: number }[]; annotations?: Record<string, string> };
     const labels = { ...((values.labels ?? {}) as Record<string, string>), app: name };
     put(ctx, cluster, { apiVersion: "v1", kind: "Pod", metadata: { name: `${name}-pod`, namespace, labels }, status: { ready: false } });
-    put(ctx, cluster, { apiVersion: "v1", kind: "Service", metadata: { name, namespace, labels, annotations: { ...(service.annotations ?? {}) } }, spec: { type: service.type ?? "LoadBalancer", selector: { app: name }, ports: service.ports ?? [] } });
+    put(ctx, cluster, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name, namespace, labels, annotations: { ...(service.annotations ?? {}) } },
+      spec: { type: service.type ?? "LoadBalancer", selector: { app: name }, ports: service.ports ?? [] },
+    });
     await ctx.sleep("helmGateway");
     setStatus(ctx, cluster, find(cluster, "v1", "Pod", namespace, `${name}-pod`)!, { ready: true });
     // `helm --wait` holds until the Service has its load balancer (the Release's timeout: 300 s).
     if ((service.type ?? "LoadBalancer") === "LoadBalancer")
-      await ctx.until(() => ingressOf(find(cluster, "v1", "Service", namespace, name)) !== undefined, 300_000, () => `${urn}: helm's wait for ${namespace}/${name} timed out: its Service got no load balancer in ${cluster.name}`);
+      await ctx.until(
+        () => ingressOf(find(cluster, "v1", "Service", namespace, name)) !== undefined,
+        300_000,
+        () => `${urn}: helm's wait for ${namespace}/${name} timed out: its Service got no load balancer in ${cluster.name}`,
+      );
     return;
   }
   throw new Error(`${urn}: the simulated Helm knows no chart "${chart}"`);
@@ -168,14 +207,21 @@ async function installRelease(ctx: Context, cluster: ClusterWorld, inputs: Recor
 
 function react(ctx: Context, cluster: ClusterWorld, object: KubeObject, change: "upsert" | "delete" | "status"): void {
   if (object.kind === "Gateway" && object.apiVersion.startsWith("gateway.networking.k8s.io/")) istioGateway(ctx, cluster, object, change);
-  if (object.kind === "ConfigMap" && change !== "status") for (const g of objectsOf(cluster, "Gateway")) if (g.metadata.namespace === object.metadata.namespace) istioGateway(ctx, cluster, g, "upsert");
+  if (object.kind === "ConfigMap" && change !== "status")
+    for (const g of objectsOf(cluster, "Gateway")) if (g.metadata.namespace === object.metadata.namespace) istioGateway(ctx, cluster, g, "upsert");
   if (object.kind === "Service" && object.apiVersion === "v1") {
     if (cluster.provider === "gke") negController(ctx, cluster, object, change);
     serviceLoadBalancer(ctx, cluster, object, change);
     if (change === "status") for (const g of objectsOf(cluster, "Gateway")) programmed(ctx, cluster, g);
   }
-  if (object.kind === "Pod" && change === "status") for (const s of objectsOf(cluster, "Service")) if (s.metadata.namespace === object.metadata.namespace) negController(ctx, cluster, s, "status");
-  if (object.kind === "Secret" && (object as { type?: string }).type === "kubernetes.io/service-account-token" && change === "upsert" && object.status?.token !== true)
+  if (object.kind === "Pod" && change === "status")
+    for (const s of objectsOf(cluster, "Service")) if (s.metadata.namespace === object.metadata.namespace) negController(ctx, cluster, s, "status");
+  if (
+    object.kind === "Secret" &&
+    (object as { type?: string }).type === "kubernetes.io/service-account-token" &&
+    change === "upsert" &&
+    object.status?.token !== true
+  )
     ctx.clock.later(LATENCIES.tokenController.ms, "token controller", () => setStatus(ctx, cluster, object, { token: true }));
 }
 
@@ -188,7 +234,10 @@ function istioGateway(ctx: Context, cluster: ClusterWorld, gateway: KubeObject, 
   const name = generatedName(gateway);
   if (change === "delete") {
     ctx.clock.later(LATENCIES.istioReconcile.ms, "istio gateway controller", () => {
-      for (const [kind, n] of [["Service", name], ["Pod", `${name}-pod`]] as const) {
+      for (const [kind, n] of [
+        ["Service", name],
+        ["Pod", `${name}-pod`],
+      ] as const) {
         const o = find(cluster, "v1", kind, namespace, n);
         if (o) remove(ctx, cluster, o);
       }
@@ -196,7 +245,10 @@ function istioGateway(ctx: Context, cluster: ClusterWorld, gateway: KubeObject, 
     return;
   }
   if (!cluster.istiod) return;
-  const spec = (gateway.spec ?? {}) as { infrastructure?: { annotations?: Record<string, string>; parametersRef?: { name: string } }; listeners?: { port: number; name: string }[] };
+  const spec = (gateway.spec ?? {}) as {
+    infrastructure?: { annotations?: Record<string, string>; parametersRef?: { name: string } };
+    listeners?: { port: number; name: string }[];
+  };
   ctx.clock.later(LATENCIES.istioReconcile.ms, "istio gateway controller", () => {
     if (!cluster.objects[objectKey(gateway)]) return;
     const ref = spec.infrastructure?.parametersRef;
@@ -207,12 +259,29 @@ function istioGateway(ctx: Context, cluster: ClusterWorld, gateway: KubeObject, 
     }
     const serviceType = gateway.metadata.annotations?.["networking.istio.io/service-type"] ?? "LoadBalancer";
     const ports = [{ name: "status-port", port: 15021 }, ...[...new Map((spec.listeners ?? []).map((l) => [l.port, { name: l.name, port: l.port }])).values()]];
-    const deployment = JSON.parse(String((options?.data as Record<string, string> | undefined)?.deployment ?? "{}")) as { spec?: { template?: { spec?: { containers?: { env?: { name: string; value: string }[] }[] } } } };
+    const deployment = JSON.parse(String((options?.data as Record<string, string> | undefined)?.deployment ?? "{}")) as {
+      spec?: { template?: { spec?: { containers?: { env?: { name: string; value: string }[] }[] } } };
+    };
     const env = (deployment.spec?.template?.spec?.containers ?? []).flatMap((c) => c.env ?? []);
     const pod = find(cluster, "v1", "Pod", namespace, `${name}-pod`);
-    put(ctx, cluster, { apiVersion: "v1", kind: "Service", metadata: { name, namespace: namespace!, annotations: { ...(spec.infrastructure?.annotations ?? {}) }, labels: { [GATEWAY_NAME_LABEL]: gateway.metadata.name } }, spec: { type: serviceType, selector: { [GATEWAY_NAME_LABEL]: gateway.metadata.name }, ports } });
+    put(ctx, cluster, {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name,
+        namespace: namespace!,
+        annotations: { ...(spec.infrastructure?.annotations ?? {}) },
+        labels: { [GATEWAY_NAME_LABEL]: gateway.metadata.name },
+      },
+      spec: { type: serviceType, selector: { [GATEWAY_NAME_LABEL]: gateway.metadata.name }, ports },
+    });
     if (!pod) {
-      put(ctx, cluster, { apiVersion: "v1", kind: "Pod", metadata: { name: `${name}-pod`, namespace: namespace!, labels: { [GATEWAY_NAME_LABEL]: gateway.metadata.name } }, status: { ready: false, scheduled: false, statusPortProxyProtocol: env.some((e) => e.name === STATUS_PORT_PROXY_PROTOCOL && e.value === "true") } });
+      put(ctx, cluster, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `${name}-pod`, namespace: namespace!, labels: { [GATEWAY_NAME_LABEL]: gateway.metadata.name } },
+        status: { ready: false, scheduled: false, statusPortProxyProtocol: env.some((e) => e.name === STATUS_PORT_PROXY_PROTOCOL && e.value === "true") },
+      });
       ctx.clock.later(LATENCIES.gatewayPodsScheduled.ms, "gateway pods scheduled", () => {
         const p = find(cluster, "v1", "Pod", namespace, `${name}-pod`);
         if (p) setStatus(ctx, cluster, p, { scheduled: true });
@@ -237,7 +306,8 @@ function programmed(ctx: Context, cluster: ClusterWorld, gateway: KubeObject): v
   const addressed = (service.spec as { type?: string }).type === "LoadBalancer" ? ingressOf(service) !== undefined : true;
   const conditions = ((live.status?.conditions ?? []) as { type: string; status: string }[]).filter((c) => c.type !== "Programmed");
   const already = ((live.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === "Programmed" && c.status === "True");
-  if (addressed && !already) setStatus(ctx, cluster, live, { conditions: [...conditions, { type: "Accepted", status: "True" }, { type: "Programmed", status: "True" }] });
+  if (addressed && !already)
+    setStatus(ctx, cluster, live, { conditions: [...conditions, { type: "Accepted", status: "True" }, { type: "Programmed", status: "True" }] });
 }
 
 /** GKE's NEG controller: NEGs for a Service's cloud.google.com/neg annotation, in zones with nodes. */
@@ -245,7 +315,9 @@ function negController(ctx: Context, cluster: ClusterWorld, service: KubeObject,
   const annotation = service.metadata.annotations?.["cloud.google.com/neg"];
   if (!annotation) return;
   const exposed = (JSON.parse(annotation) as { exposed_ports?: Record<string, { name?: string }> }).exposed_ports ?? {};
-  const names = Object.values(exposed).map((p) => p.name).filter((n): n is string => n !== undefined);
+  const names = Object.values(exposed)
+    .map((p) => p.name)
+    .filter((n): n is string => n !== undefined);
   const owner = `${cluster.name}/${service.metadata.namespace}/${service.metadata.name}`;
   const project = cluster.project ?? "";
   if (change === "delete") {
@@ -253,7 +325,9 @@ function negController(ctx: Context, cluster: ClusterWorld, service: KubeObject,
       for (const [key, neg] of Object.entries(ctx.world.gcp.negs)) {
         if (neg.owner !== owner) continue;
         const url = `https://www.googleapis.com/compute/v1/projects/${neg.project}/zones/${neg.zone}/networkEndpointGroups/${neg.name}`;
-        const users = Object.entries(ctx.world.gcp.resources).filter(([, r]) => r.type === "gcp:compute/backendService:BackendService" && JSON.stringify(r.inputs.backends ?? []).includes(url));
+        const users = Object.entries(ctx.world.gcp.resources).filter(
+          ([, r]) => r.type === "gcp:compute/backendService:BackendService" && JSON.stringify(r.inputs.backends ?? []).includes(url),
+        );
         if (users.length > 0) ctx.event(`GKE left NEG ${neg.name} in ${neg.zone} behind: a backend service still attaches it`);
         else delete ctx.world.gcp.negs[key];
       }
@@ -263,7 +337,9 @@ function negController(ctx: Context, cluster: ClusterWorld, service: KubeObject,
   }
   const selector = ((service.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
   if (podsOf(cluster, service.metadata.namespace, selector).scheduled === 0) return;
-  const missing = names.flatMap((name) => cluster.zonesWithNodes.map((zone) => ({ name, zone }))).filter(({ name, zone }) => ctx.world.gcp.negs[`${project}/${zone}/${name}`]?.owner !== owner);
+  const missing = names
+    .flatMap((name) => cluster.zonesWithNodes.map((zone) => ({ name, zone })))
+    .filter(({ name, zone }) => ctx.world.gcp.negs[`${project}/${zone}/${name}`]?.owner !== owner);
   if (missing.length === 0) return;
   ctx.clock.later(LATENCIES.negController.ms, "NEG controller", () => {
     for (const { name, zone } of missing) {
@@ -292,7 +368,9 @@ function serviceLoadBalancer(ctx: Context, cluster: ClusterWorld, service: KubeO
   if (cluster.provider === "eks" && byController) return loadBalancerController(ctx, cluster, service, change);
   if (change === "delete" || ingressOf(service) !== undefined) return;
   const delay = cluster.provider === "gke" ? LATENCIES.gkeServiceLoadBalancer.ms : LATENCIES.otherLoadBalancer.ms;
-  ctx.clock.later(delay, "service load balancer", () => setStatus(ctx, cluster, service, { loadBalancer: { ingress: [{ ip: `192.0.2.${Object.keys(cluster.objects).length % 250}` }] } }));
+  ctx.clock.later(delay, "service load balancer", () =>
+    setStatus(ctx, cluster, service, { loadBalancer: { ingress: [{ ip: `192.0.2.${Object.keys(cluster.objects).length % 250}` }] } }),
+  );
 }
 
 function loadBalancerController(ctx: Context, cluster: ClusterWorld, service: KubeObject, change: "upsert" | "delete"): void {
@@ -302,10 +380,15 @@ function loadBalancerController(ctx: Context, cluster: ClusterWorld, service: Ku
   if (change === "delete") {
     ctx.clock.later(LATENCIES.loadBalancerController.ms, "load balancer controller", () => {
       const users = [
-        ...Object.entries(ctx.world.aws.endpointGroups).filter(([, g]) => g.endpoints.includes(identity.arn)).map(([arn]) => `endpoint group ${arn}`),
-        ...Object.entries(ctx.world.aws.records).filter(([, r]) => r.alias === identity.dnsName).map(([key]) => `record ${key.split("|").slice(1, 3).join(" ")}`),
+        ...Object.entries(ctx.world.aws.endpointGroups)
+          .filter(([, g]) => g.endpoints.includes(identity.arn))
+          .map(([arn]) => `endpoint group ${arn}`),
+        ...Object.entries(ctx.world.aws.records)
+          .filter(([, r]) => r.alias === identity.dnsName)
+          .map(([key]) => `record ${key.split("|").slice(1, 3).join(" ")}`),
       ];
-      if (users.length > 0) ctx.violation(`the NLB of ${cluster.name}'s ${tags["service.k8s.aws/stack"]} was deleted while ${users.join(", ")} still sent traffic to it`);
+      if (users.length > 0)
+        ctx.violation(`the NLB of ${cluster.name}'s ${tags["service.k8s.aws/stack"]} was deleted while ${users.join(", ")} still sent traffic to it`);
       delete ctx.world.aws.loadBalancers[identity.arn];
       ctx.changed();
     });
@@ -314,20 +397,25 @@ function loadBalancerController(ctx: Context, cluster: ClusterWorld, service: Ku
   const annotations = service.metadata.annotations ?? {};
   const problems = loadBalancerAnnotationProblems(annotations);
   if (problems.length > 0) {
-    ctx.event(`the load balancer controller of ${cluster.name} refuses Service ${tags["service.k8s.aws/stack"]} ${cite(lbcAnnotations)}: ${problems.join("; ")}`);
+    ctx.event(
+      `the load balancer controller of ${cluster.name} refuses Service ${tags["service.k8s.aws/stack"]} ${cite(lbcAnnotations)}: ${problems.join("; ")}`,
+    );
     return;
   }
-  const ports = ((service.spec as { ports?: { name?: string; port: number }[] }).ports ?? []);
+  const ports = (service.spec as { ports?: { name?: string; port: number }[] }).ports ?? [];
   const sslPorts = annotations[`${LBC}ssl-ports`];
   const certificates = (annotations[`${LBC}ssl-cert`] ?? "").split(",").filter((c) => c !== "");
-  const tls = (p: { name?: string; port: number }) => certificates.length > 0 && (sslPorts === undefined || sslPorts.split(",").some((x) => x.trim() === String(p.port) || x.trim() === p.name));
+  const tls = (p: { name?: string; port: number }) =>
+    certificates.length > 0 && (sslPorts === undefined || sslPorts.split(",").some((x) => x.trim() === String(p.port) || x.trim() === p.name));
   ctx.clock.later(LATENCIES.loadBalancerController.ms, "load balancer controller", () => {
     const live = cluster.objects[objectKey(service)];
     if (!live) return;
     for (const arn of certificates) {
       const certificate = ctx.world.aws.certificates[arn];
       if (!certificate || certificate.region !== cluster.region || certificate.status !== "ISSUED")
-        ctx.violation(`the load balancer controller of ${cluster.name} cannot give ${tags["service.k8s.aws/stack"]}'s NLB certificate ${arn}: ${!certificate ? "it does not exist" : certificate.region !== cluster.region ? `it is in ${certificate.region}` : "it is not issued yet"}`);
+        ctx.violation(
+          `the load balancer controller of ${cluster.name} cannot give ${tags["service.k8s.aws/stack"]}'s NLB certificate ${arn}: ${!certificate ? "it does not exist" : certificate.region !== cluster.region ? `it is in ${certificate.region}` : "it is not issued yet"}`,
+        );
     }
     const existing = ctx.world.aws.loadBalancers[identity.arn];
     const withSecurityGroups = compareVersions(cluster.loadBalancerController!, "2.6.0") >= 0 && annotations[`${LBC}disable-nlb-sg`] !== "true";
@@ -346,7 +434,8 @@ function loadBalancerController(ctx: Context, cluster: ClusterWorld, service: Ku
       proxyProtocol: annotations[`${LBC}proxy-protocol`] === "*",
       targetsHealthy: existing?.targetsHealthy ?? false,
     };
-    if (existing && existing.securityGroups.length === 0 && withSecurityGroups) ctx.event(`the NLB of ${tags["service.k8s.aws/stack"]} in ${cluster.name} keeps having no security groups ${cite(nlbSecurityGroups)}`);
+    if (existing && existing.securityGroups.length === 0 && withSecurityGroups)
+      ctx.event(`the NLB of ${tags["service.k8s.aws/stack"]} in ${cluster.name} keeps having no security groups ${cite(nlbSecurityGroups)}`);
     setStatus(ctx, cluster, live, { loadBalancer: { ingress: [{ hostname: identity.dnsName }] } });
     if (!existing)
       ctx.clock.later(LATENCIES.nlbProvisioning.ms, "NLB provisioning", () => {
@@ -354,7 +443,10 @@ function loadBalancerController(ctx: Context, cluster: ClusterWorld, service: Ku
         if (!nlb) return;
         nlb.state = "active";
         nlb.targetsHealthy = targetsAnswer(cluster, live, nlb.proxyProtocol, annotations);
-        if (!nlb.targetsHealthy) ctx.violation(`the NLB of ${cluster.name}'s ${tags["service.k8s.aws/stack"]} finds no healthy target: it sends the PROXY header on its health checks ${cite(proxyProtocolHealth)}, and the pods' port ${annotations[`${LBC}healthcheck-port`] ?? "traffic-port"} does not read it`);
+        if (!nlb.targetsHealthy)
+          ctx.violation(
+            `the NLB of ${cluster.name}'s ${tags["service.k8s.aws/stack"]} finds no healthy target: it sends the PROXY header on its health checks ${cite(proxyProtocolHealth)}, and the pods' port ${annotations[`${LBC}healthcheck-port`] ?? "traffic-port"} does not read it`,
+          );
         ctx.changed();
       });
   });
@@ -363,7 +455,9 @@ function loadBalancerController(ctx: Context, cluster: ClusterWorld, service: Ku
 /** Whether the NLB's health checks pass on the Service's pods. */
 function targetsAnswer(cluster: ClusterWorld, service: KubeObject, proxyProtocol: boolean, annotations: Record<string, string>): boolean {
   const selector = ((service.spec ?? {}) as { selector?: Record<string, string> }).selector ?? {};
-  const pods = objectsOf(cluster, "Pod").filter((p) => p.metadata.namespace === service.metadata.namespace && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const pods = objectsOf(cluster, "Pod").filter(
+    (p) => p.metadata.namespace === service.metadata.namespace && Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v),
+  );
   if (pods.length === 0) return false;
   // Istio's status port reads a PROXY header only when told to; the traffic ports of a gateway behind proxy protocol do.
   if (proxyProtocol && annotations[`${LBC}healthcheck-port`] === "15021") return pods.every((p) => p.status?.statusPortProxyProtocol === true);
@@ -377,7 +471,9 @@ function targetsAnswer(cluster: ClusterWorld, service: KubeObject, proxyProtocol
 export function expectGatewayReady(ctx: Context, clusterName: string, by: string): void {
   const cluster = ctx.world.clusters[clusterName];
   if (!cluster) return;
-  const ready = objectsOf(cluster, "Gateway").some((g) => ((g.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === "Programmed" && c.status === "True"));
+  const ready = objectsOf(cluster, "Gateway").some((g) =>
+    ((g.status?.conditions ?? []) as { type: string; status: string }[]).some((c) => c.type === "Programmed" && c.status === "True"),
+  );
   if (!ready) ctx.violation(`${by} sends traffic to ${clusterName} before its gateway is programmed`);
 }
 

@@ -21,27 +21,42 @@ export const LATENCIES = {
   helmBase: { ms: s(20), source: "estimate: istio-base installs CRDs and a validating webhook configuration" },
   helmIstiod: { ms: s(60), source: "estimate from public reports of 30 to 90 s, mostly pulling the image (istio/istio#30221)" },
   helmGateway: { ms: s(45), source: "estimate: the gateway chart's Deployment is ready once its proxy image is pulled" },
-  istioReconcile: { ms: s(2), source: "estimate: istiod renders a Gateway's Deployment and Service in one reconcile (pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go)" },
+  istioReconcile: {
+    ms: s(2),
+    source: "estimate: istiod renders a Gateway's Deployment and Service in one reconcile (pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go)",
+  },
   gatewayPodsScheduled: { ms: s(15), source: "estimate: pods get their IPs once scheduled, before their image is pulled" },
   gatewayPodsReady: { ms: s(45), source: "estimate: the proxy image pulled on a cold node" },
   negController: { ms: s(40), source: "estimate; GKE documents no time, and notes the neg-status annotation lags (kubernetes/ingress-gce#1755)" },
   gkeServiceLoadBalancer: { ms: s(60), source: "estimate: a GKE LoadBalancer Service's external passthrough load balancer" },
   otherLoadBalancer: { ms: s(5), source: "estimate: an on-premises or other cloud's load balancer answers a LoadBalancer Service" },
-  loadBalancerController: { ms: s(10), source: "kubernetes-sigs/aws-load-balancer-controller: the Service's status gets the NLB's name right after the create calls (estimate of those calls)" },
+  loadBalancerController: {
+    ms: s(10),
+    source: "kubernetes-sigs/aws-load-balancer-controller: the Service's status gets the NLB's name right after the create calls (estimate of those calls)",
+  },
   nlbProvisioning: { ms: s(180), source: "public reports of 2 to 5 minutes, at times over 10 (kubernetes/kubernetes#44695, openshift/installer#2279)" },
   // --- GCP -------------------------------------------------------------------------------------------
   gcpGlobalOperation: { ms: s(15), source: "estimate: a global Compute Engine operation (backend service, URL map, proxy, forwarding rule) finishing" },
   gcpSmallOperation: { ms: s(8), source: "estimate: an address, health check, firewall rule or SSL policy" },
   certificateManagerCall: { ms: s(5), source: "estimate: Certificate Manager creates a resource and answers" },
-  certificateIssuance: { ms: s(900), source: "Certificate Manager: Troubleshooting (up to 60 minutes once DNS propagates); 15 minutes is an estimate of the usual case" },
+  certificateIssuance: {
+    ms: s(900),
+    source: "Certificate Manager: Troubleshooting (up to 60 minutes once DNS propagates); 15 minutes is an estimate of the usual case",
+  },
   cloudDnsChange: { ms: s(5), source: "estimate: a Cloud DNS change is applied to every authoritative server at once" },
   // --- AWS -------------------------------------------------------------------------------------------
   acmRequest: { ms: s(5), source: "estimate: ACM answers a request at once, PENDING_VALIDATION" },
   acmValidation: { ms: s(300), source: "estimate from public reports (terraform-provider-aws#9338: minutes usually, up to an hour)" },
   route53Change: { ms: s(60), source: "Route 53 API Reference, ChangeResourceRecordSets: changes generally propagate to all servers within 60 seconds" },
   route53HealthCheck: { ms: s(5), source: "estimate: a health check is created at once" },
-  acceleratorDeploy: { ms: s(180), source: "public measurements from about a minute (terraform-provider-aws#7002) to over ten (#14161, #17048); 3 minutes is an estimate" },
-  acceleratorChange: { ms: s(90), source: "estimate: a listener or endpoint group change returns the accelerator to IN_PROGRESS until DEPLOYED (terraform-provider-aws#25601)" },
+  acceleratorDeploy: {
+    ms: s(180),
+    source: "public measurements from about a minute (terraform-provider-aws#7002) to over ten (#14161, #17048); 3 minutes is an estimate",
+  },
+  acceleratorChange: {
+    ms: s(90),
+    source: "estimate: a listener or endpoint group change returns the accelerator to IN_PROGRESS until DEPLOYED (terraform-provider-aws#25601)",
+  },
   // --- The rest --------------------------------------------------------------------------------------
   tlsKey: { ms: s(1), source: "estimate: generating a key on the machine that runs pulumi up" },
   local: { ms: 0, source: "resources with no API behind them (providers, components, certificates signed locally)" },

@@ -48,7 +48,9 @@ export function criticalPath(operations: readonly Operation[], lookups: readonly
     if (wait && (!latestDep || latestDep.end < current.start)) next = wait;
     if (!next && current.urn === undefined) {
       // A wait began when what it waits after was done.
-      next = activities.filter((a) => a.urn !== undefined && a.end === current.start).reduce<Activity | undefined>((best, a) => (!best || a.start < best.start ? a : best), undefined);
+      next = activities
+        .filter((a) => a.urn !== undefined && a.end === current.start)
+        .reduce<Activity | undefined>((best, a) => (!best || a.start < best.start ? a : best), undefined);
     }
     if (!next || next.end <= 0 || path.includes(next)) break;
     path.push(next);
@@ -79,7 +81,12 @@ export function duration(ms: number): string {
 /** The figure in one line: wall time, what changed, and the few slowest steps of the critical path. */
 export function oneLine(report: UpReport, what = "a first pulumi up"): string {
   if (report.failure !== undefined) return `Simulated ${what} fails: ${report.failure.split("\n")[0]}`;
-  const changed = ["create", "update", "replace", "delete"].filter((k) => report.operations[k]).map((k) => `${report.operations[k]} ${k === "update" ? "updated" : k === "replace" ? "replaced" : k === "delete" ? "deleted" : "created"}`);
-  const slowest = [...report.criticalPath].sort((a, b) => b.end - b.start - (a.end - a.start)).slice(0, 3).map((s) => `${s.label} ${duration(s.end - s.start)}`);
+  const changed = ["create", "update", "replace", "delete"]
+    .filter((k) => report.operations[k])
+    .map((k) => `${report.operations[k]} ${k === "update" ? "updated" : k === "replace" ? "replaced" : k === "delete" ? "deleted" : "created"}`);
+  const slowest = [...report.criticalPath]
+    .sort((a, b) => b.end - b.start - (a.end - a.start))
+    .slice(0, 3)
+    .map((s) => `${s.label} ${duration(s.end - s.start)}`);
   return `Simulated ${what} (against Fleetgate's models of the clouds and controllers): ${duration(report.wallMs)}, ${changed.join(", ") || "no changes"}; critical path ${report.criticalPath.length} steps, longest: ${slowest.join("; ")}.${report.violations.length ? ` ${report.violations.length} problem(s) outside Pulumi's view.` : ""}`;
 }

@@ -30,7 +30,8 @@ export function planOfStack(stack: string, root = PROJECT_ROOT): FleetPlan {
   const stackFile = readStackFile(root, stack);
   if (!stackFile) throw new Error(`${stackFilePath(stack)}: there is no stack file for ${stack}`);
   const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, stack) });
-  if (!result.plan) throw new Error(`the spec of ${stack} is invalid:\n${result.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
+  if (!result.plan)
+    throw new Error(`the spec of ${stack} is invalid:\n${result.diagnostics.map((d) => `${d.file}:${d.line}: ${d.path}: ${d.message}`).join("\n")}`);
   return result.plan;
 }
 
@@ -65,14 +66,32 @@ export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
     config.config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (!config.secretKeys.includes(key)) config.secretKeys.push(key);
   }
-  const run = await runProgramOffline({ stack: options.stack, root, config, simulate: { environment: options.stack, world, state: options.state ?? {} }, ...(options.program ? { program: options.program } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}), plainStacks: true });
+  const run = await runProgramOffline({
+    stack: options.stack,
+    root,
+    config,
+    simulate: { environment: options.stack, world, state: options.state ?? {} },
+    ...(options.program ? { program: options.program } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    plainStacks: true,
+  });
   if (!run.simulation) throw new Error(`the simulated update of ${options.stack} left no result:\n${run.stderr}`);
   const report = upReport(run.simulation);
-  return { exitCode: run.exitCode, stderr: run.stderr, resources: run.resources, result: run.simulation, report, ok: run.exitCode === 0 && report.failure === undefined && report.violations.length === 0 };
+  return {
+    exitCode: run.exitCode,
+    stderr: run.stderr,
+    resources: run.resources,
+    result: run.simulation,
+    report,
+    ok: run.exitCode === 0 && report.failure === undefined && report.violations.length === 0,
+  };
 }
 
 /** Runs the steps one after another, each from the world and state the one before left. */
-export async function simulateUps(steps: readonly Omit<UpOptions, "world" | "state">[], start: { world?: World; state?: PulumiState } = {}): Promise<SimulatedUp[]> {
+export async function simulateUps(
+  steps: readonly Omit<UpOptions, "world" | "state">[],
+  start: { world?: World; state?: PulumiState } = {},
+): Promise<SimulatedUp[]> {
   const out: SimulatedUp[] = [];
   let world = start.world;
   let state = start.state;

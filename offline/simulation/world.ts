@@ -112,7 +112,20 @@ export function objectKey(o: { apiVersion: string; kind: string; metadata: { nam
 }
 
 /** API groups every cluster serves without CRDs. */
-const BUILT_IN_GROUPS = new Set(["", "apps", "batch", "policy", "autoscaling", "rbac.authorization.k8s.io", "networking.k8s.io", "discovery.k8s.io", "apiextensions.k8s.io", "storage.k8s.io", "coordination.k8s.io", "admissionregistration.k8s.io"]);
+const BUILT_IN_GROUPS = new Set([
+  "",
+  "apps",
+  "batch",
+  "policy",
+  "autoscaling",
+  "rbac.authorization.k8s.io",
+  "networking.k8s.io",
+  "discovery.k8s.io",
+  "apiextensions.k8s.io",
+  "storage.k8s.io",
+  "coordination.k8s.io",
+  "admissionregistration.k8s.io",
+]);
 
 /** The API group of an apiVersion (`v1` is the core group ""). */
 export function apiGroup(apiVersion: string): string {
@@ -164,7 +177,11 @@ export function initialWorld(plan: FleetPlan): World {
       releases: {},
     };
   }
-  return { clusters, gcp: { negs: {}, resources: {}, certificates: {}, dns: {} }, aws: { loadBalancers: {}, certificates: {}, records: {}, endpointGroups: {}, accelerators: {}, listeners: {} } };
+  return {
+    clusters,
+    gcp: { negs: {}, resources: {}, certificates: {}, dns: {} },
+    aws: { loadBalancers: {}, certificates: {}, records: {}, endpointGroups: {}, accelerators: {}, listeners: {} },
+  };
 }
 
 /** Adds the clusters a later plan brings (a cluster added to the fleet) to a world, as initialWorld would. */
@@ -176,7 +193,8 @@ export function withNewClusters(world: World, plan: FleetPlan): World {
     // Teams placed in a cluster for the first time deploy there (and their namespaces exist).
     else {
       const known = clusters[name]!;
-      for (const [key, object] of Object.entries(cluster.objects)) if ((object.kind === "Namespace" || object.kind === "Pod") && !known.objects[key]) known.objects[key] = object;
+      for (const [key, object] of Object.entries(cluster.objects))
+        if ((object.kind === "Namespace" || object.kind === "Pod") && !known.objects[key]) known.objects[key] = object;
     }
   }
   return { ...world, clusters };

@@ -13,13 +13,20 @@ export const cloudArmorRequired: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      environments: { type: "array", items: { type: "string" }, default: DEFAULT_ARMORED_ENVIRONMENTS, description: "Stacks whose backend services must have a Cloud Armor policy." },
+      environments: {
+        type: "array",
+        items: { type: "string" },
+        default: DEFAULT_ARMORED_ENVIRONMENTS,
+        description: "Stacks whose backend services must have a Cloud Armor policy.",
+      },
     },
   },
   validateResource: (args, reportViolation) => {
     if (args.type !== TYPES.backendService) return;
     const environments = (args.getConfig<{ environments?: string[] }>().environments ?? DEFAULT_ARMORED_ENVIRONMENTS) as string[];
     if (environments.includes(stackOf(args.urn)) && !args.props.securityPolicy)
-      reportViolation(`backend service ${args.name} has no Cloud Armor policy, which ${stackOf(args.urn)} requires; set fleetgate:gcp.securityPolicy or a BackendConfig securityPolicy.`);
+      reportViolation(
+        `backend service ${args.name} has no Cloud Armor policy, which ${stackOf(args.urn)} requires; set fleetgate:gcp.securityPolicy or a BackendConfig securityPolicy.`,
+      );
   },
 };

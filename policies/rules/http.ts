@@ -21,7 +21,10 @@ export const httpOnlyRedirects: StackValidationPolicy = {
         const redirects = props.defaultUrlRedirect?.httpsRedirect === true;
         const routes = (props.hostRules?.length ?? 0) + (props.pathMatchers?.length ?? 0);
         if (!redirects || routes > 0 || props.defaultService !== undefined)
-          reportViolation(`HTTP proxy ${proxy.name} serves URL map ${map.name}, which does not only redirect to HTTPS; give it defaultUrlRedirect.httpsRedirect and no routes.`, proxy.urn);
+          reportViolation(
+            `HTTP proxy ${proxy.name} serves URL map ${map.name}, which does not only redirect to HTTPS; give it defaultUrlRedirect.httpsRedirect and no routes.`,
+            proxy.urn,
+          );
       }
     }
   },

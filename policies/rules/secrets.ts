@@ -28,8 +28,13 @@ export const credentialsInSecretFields: ResourceValidationPolicy = {
     const props = args.props as Record<string, unknown>;
     for (const field of Object.keys(props)) {
       if (allowed.includes(field)) continue;
-      for (const path of credentialPaths(readKnown(() => props[field]), field))
-        reportViolation(`${args.type} ${args.name} holds a credential in ${path}, which is not kept secret; put it in a Kubernetes Secret or a secret config value.`);
+      for (const path of credentialPaths(
+        readKnown(() => props[field]),
+        field,
+      ))
+        reportViolation(
+          `${args.type} ${args.name} holds a credential in ${path}, which is not kept secret; put it in a Kubernetes Secret or a secret config value.`,
+        );
     }
   },
 };
@@ -38,10 +43,21 @@ export const credentialsInSecretFields: ResourceValidationPolicy = {
 function credentialPaths(value: unknown, path: string): string[] {
   if (value === UNKNOWN) return [];
   if (typeof value === "string") return PRIVATE_KEY.test(value) || KUBECONFIG_CREDENTIAL.test(value) ? [path] : [];
-  if (Array.isArray(value)) return Array.from({ length: value.length }, (_, i) => credentialPaths(readKnown(() => value[i]), `${path}[${i}]`)).flat();
+  if (Array.isArray(value))
+    return Array.from({ length: value.length }, (_, i) =>
+      credentialPaths(
+        readKnown(() => value[i]),
+        `${path}[${i}]`,
+      ),
+    ).flat();
   if (value !== null && typeof value === "object") {
     const object = value as Record<string, unknown>;
-    return Object.keys(object).flatMap((k) => credentialPaths(readKnown(() => object[k]), `${path}.${k}`));
+    return Object.keys(object).flatMap((k) =>
+      credentialPaths(
+        readKnown(() => object[k]),
+        `${path}.${k}`,
+      ),
+    );
   }
   return [];
 }

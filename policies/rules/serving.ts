@@ -30,8 +30,14 @@ export const acceleratorServes: StackValidationPolicy = {
       byListener.set(listener, [...(byListener.get(listener) ?? []), g]);
     }
     for (const [listener, list] of byListener) {
-      const serving = list.some((g) => (g.props.trafficDialPercentage ?? 100) > 0 && asArray<{ weight?: number }>(g.props.endpointConfigurations).some((e) => (e.weight ?? 128) > 0));
-      if (!serving) reportViolation(`every region of accelerator listener ${listener.split("::").pop()} is drained; keep at least one region with traffic and a weighted endpoint.`, list[0]!.urn);
+      const serving = list.some(
+        (g) => (g.props.trafficDialPercentage ?? 100) > 0 && asArray<{ weight?: number }>(g.props.endpointConfigurations).some((e) => (e.weight ?? 128) > 0),
+      );
+      if (!serving)
+        reportViolation(
+          `every region of accelerator listener ${listener.split("::").pop()} is drained; keep at least one region with traffic and a weighted endpoint.`,
+          list[0]!.urn,
+        );
     }
   },
 };

@@ -22,15 +22,24 @@ export const tlsMinimumVersion: ResourceValidationPolicy = {
     // A new SSL policy's link is not known during a preview; the proxy names it all the same.
     if (args.type === TYPES.httpsProxy && readKnown(() => props.sslPolicy) === undefined)
       reportViolation(`HTTPS proxy ${args.name} names no SSL policy, so GCP's default (TLS 1.0) applies; attach an SSL policy with TLS 1.2 minimum.`);
-    if (args.type === TYPES.awsListener && ["TLS", "HTTPS"].includes(props.protocol) && typeof props.sslPolicy === "string" && !MODERN_AWS_POLICY.test(props.sslPolicy))
+    if (
+      args.type === TYPES.awsListener &&
+      ["TLS", "HTTPS"].includes(props.protocol) &&
+      typeof props.sslPolicy === "string" &&
+      !MODERN_AWS_POLICY.test(props.sslPolicy)
+    )
       reportViolation(`listener ${args.name} uses ${props.sslPolicy}; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06.`);
     if (args.type.startsWith("kubernetes:")) {
       for (const annotations of kubernetesAnnotations(props)) {
         // The certificate ARNs are not known during a preview; that the annotation is there is what counts.
         if (readKnown(() => annotations[SSL_CERT]) === undefined) continue;
         const policy = annotations[SSL_POLICY];
-        if (policy === undefined) reportViolation(`${args.name} asks for a TLS NLB without ${SSL_POLICY}, so AWS's default (TLS 1.0) applies; set it to ELBSecurityPolicy-TLS13-1-2-2021-06.`);
-        else if (!MODERN_AWS_POLICY.test(policy)) reportViolation(`${args.name} asks for NLB policy ${policy}; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06.`);
+        if (policy === undefined)
+          reportViolation(
+            `${args.name} asks for a TLS NLB without ${SSL_POLICY}, so AWS's default (TLS 1.0) applies; set it to ELBSecurityPolicy-TLS13-1-2-2021-06.`,
+          );
+        else if (!MODERN_AWS_POLICY.test(policy))
+          reportViolation(`${args.name} asks for NLB policy ${policy}; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06.`);
       }
     }
   },

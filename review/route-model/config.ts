@@ -23,7 +23,11 @@ export interface ListenerInput {
 }
 export interface GatewayObject {
   readonly metadata: ObjectMeta;
-  readonly spec: { readonly gatewayClassName: string; readonly listeners: readonly ListenerInput[]; readonly infrastructure?: { readonly annotations?: Readonly<Record<string, string>> } };
+  readonly spec: {
+    readonly gatewayClassName: string;
+    readonly listeners: readonly ListenerInput[];
+    readonly infrastructure?: { readonly annotations?: Readonly<Record<string, string>> };
+  };
 }
 export interface HeaderModifierInput {
   readonly set?: readonly { readonly name: string; readonly value: string }[];
@@ -40,7 +44,13 @@ export interface RouteFilterInput {
   readonly requestHeaderModifier?: HeaderModifierInput;
   readonly responseHeaderModifier?: HeaderModifierInput;
   readonly urlRewrite?: { readonly hostname?: string; readonly path?: PathModifierInput };
-  readonly requestRedirect?: { readonly scheme?: string; readonly hostname?: string; readonly port?: number; readonly path?: PathModifierInput; readonly statusCode?: number };
+  readonly requestRedirect?: {
+    readonly scheme?: string;
+    readonly hostname?: string;
+    readonly port?: number;
+    readonly path?: PathModifierInput;
+    readonly statusCode?: number;
+  };
   readonly requestMirror?: { readonly backendRef: BackendRefInput };
 }
 export interface BackendRefInput {
@@ -61,18 +71,32 @@ export interface RouteRuleInput {
 export interface HTTPRouteObject {
   readonly metadata: ObjectMeta;
   readonly spec: {
-    readonly parentRefs?: readonly { readonly group?: string; readonly kind?: string; readonly name: string; readonly namespace?: string; readonly sectionName?: string; readonly port?: number }[];
+    readonly parentRefs?: readonly {
+      readonly group?: string;
+      readonly kind?: string;
+      readonly name: string;
+      readonly namespace?: string;
+      readonly sectionName?: string;
+      readonly port?: number;
+    }[];
     readonly hostnames?: readonly string[];
     readonly rules?: readonly RouteRuleInput[];
   };
 }
 export interface ServiceObject {
   readonly metadata: ObjectMeta;
-  readonly spec: { readonly type?: string; readonly ports?: readonly { readonly name?: string; readonly port: number; readonly targetPort?: number | string }[]; readonly selector?: Readonly<Record<string, string>> };
+  readonly spec: {
+    readonly type?: string;
+    readonly ports?: readonly { readonly name?: string; readonly port: number; readonly targetPort?: number | string }[];
+    readonly selector?: Readonly<Record<string, string>>;
+  };
 }
 export interface ReferenceGrantObject {
   readonly metadata: ObjectMeta;
-  readonly spec: { readonly from: readonly { readonly group: string; readonly kind: string; readonly namespace: string }[]; readonly to: readonly { readonly group: string; readonly kind: string; readonly name?: string }[] };
+  readonly spec: {
+    readonly from: readonly { readonly group: string; readonly kind: string; readonly namespace: string }[];
+    readonly to: readonly { readonly group: string; readonly kind: string; readonly name?: string }[];
+  };
 }
 
 export interface ClusterObjects {
@@ -180,7 +204,12 @@ export interface BackendServiceConfig {
   readonly timeoutSec?: number;
 }
 export interface GcpFrontDoorConfig {
-  readonly forwardingRules: readonly { readonly name: string; readonly ports: readonly [number, number]; readonly ipAddress?: string; readonly proxy: string }[];
+  readonly forwardingRules: readonly {
+    readonly name: string;
+    readonly ports: readonly [number, number];
+    readonly ipAddress?: string;
+    readonly proxy: string;
+  }[];
   readonly proxies: ReadonlyMap<string, { readonly kind: "http" | "https"; readonly urlMap: string }>;
   readonly urlMaps: ReadonlyMap<string, UrlMapInput>;
   readonly backendServices: ReadonlyMap<string, BackendServiceConfig>;
@@ -194,8 +223,19 @@ export interface AwsEndpoint {
   readonly service?: ServiceObject;
 }
 export interface AwsFrontDoorConfig {
-  readonly listeners: readonly { readonly name: string; readonly urn: string; readonly ports: readonly (readonly [number, number])[]; readonly protocol: string }[];
-  readonly endpointGroups: readonly { readonly name: string; readonly listenerUrn?: string; readonly region: string; readonly trafficDialPercentage: number; readonly endpoints: readonly AwsEndpoint[] }[];
+  readonly listeners: readonly {
+    readonly name: string;
+    readonly urn: string;
+    readonly ports: readonly (readonly [number, number])[];
+    readonly protocol: string;
+  }[];
+  readonly endpointGroups: readonly {
+    readonly name: string;
+    readonly listenerUrn?: string;
+    readonly region: string;
+    readonly trafficDialPercentage: number;
+    readonly endpoints: readonly AwsEndpoint[];
+  }[];
 }
 
 /** A DNS record of the stack (Cloud DNS or Route 53), with what it points at. */
@@ -271,7 +311,8 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
       cluster(name).services.push(inputs as ServiceObject);
       cluster(name).serviceUrns.set(r.urn, inputs as ServiceObject);
       serviceOfUrn.set(r.urn, { cluster: name, object: inputs as ServiceObject });
-    } else if (r.type.startsWith("kubernetes:gateway.networking.k8s.io/") && r.type.endsWith(":ReferenceGrant")) cluster(name).grants.push(inputs as ReferenceGrantObject);
+    } else if (r.type.startsWith("kubernetes:gateway.networking.k8s.io/") && r.type.endsWith(":ReferenceGrant"))
+      cluster(name).grants.push(inputs as ReferenceGrantObject);
   }
 
   const negCluster = new Map<string, { cluster: string; port: number }>();
@@ -282,7 +323,8 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
   for (const r of resources)
     if (r.type === "gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint") {
       const i = r.inputs as { globalNetworkEndpointGroup?: string; fqdn?: string; port?: number };
-      if (i.globalNetworkEndpointGroup) internetNeg.set(lastSegment(i.globalNetworkEndpointGroup), { ...(i.fqdn ? { fqdn: i.fqdn } : {}), ...(i.port ? { port: i.port } : {}) });
+      if (i.globalNetworkEndpointGroup)
+        internetNeg.set(lastSegment(i.globalNetworkEndpointGroup), { ...(i.fqdn ? { fqdn: i.fqdn } : {}), ...(i.port ? { port: i.port } : {}) });
     }
 
   const of = (type: string) => resources.filter((r) => r.type === type);
@@ -290,10 +332,14 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
   let gcp: GcpFrontDoorConfig | undefined;
   if (urlMaps.size > 0) {
     const proxies = new Map<string, { kind: "http" | "https"; urlMap: string }>();
-    for (const r of of("gcp:compute/targetHttpProxy:TargetHttpProxy")) proxies.set(String(r.inputs["name"]), { kind: "http", urlMap: lastSegment(String(r.inputs["urlMap"])) });
-    for (const r of of("gcp:compute/targetHttpsProxy:TargetHttpsProxy")) proxies.set(String(r.inputs["name"]), { kind: "https", urlMap: lastSegment(String(r.inputs["urlMap"])) });
+    for (const r of of("gcp:compute/targetHttpProxy:TargetHttpProxy"))
+      proxies.set(String(r.inputs["name"]), { kind: "http", urlMap: lastSegment(String(r.inputs["urlMap"])) });
+    for (const r of of("gcp:compute/targetHttpsProxy:TargetHttpsProxy"))
+      proxies.set(String(r.inputs["name"]), { kind: "https", urlMap: lastSegment(String(r.inputs["urlMap"])) });
     const forwardingRules = of("gcp:compute/globalForwardingRule:GlobalForwardingRule").map((r) => {
-      const range = String(r.inputs["portRange"] ?? "").split("-").map(Number);
+      const range = String(r.inputs["portRange"] ?? "")
+        .split("-")
+        .map(Number);
       return {
         name: String(r.inputs["name"]),
         ports: [range[0] ?? 0, range[1] ?? range[0] ?? 0] as const,
@@ -303,7 +349,13 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
     });
     const backendServices = new Map(
       of("gcp:compute/backendService:BackendService").map((r) => {
-        const i = r.inputs as { name: string; customRequestHeaders?: string[]; customResponseHeaders?: string[]; timeoutSec?: number; backends?: { group: string; capacityScaler?: number; balancingMode?: string }[] };
+        const i = r.inputs as {
+          name: string;
+          customRequestHeaders?: string[];
+          customResponseHeaders?: string[];
+          timeoutSec?: number;
+          backends?: { group: string; capacityScaler?: number; balancingMode?: string }[];
+        };
         const backends = (i.backends ?? []).map((b): BackendGroup => {
           const neg = lastSegment(b.group);
           const gke = negCluster.get(neg);
@@ -311,14 +363,24 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
           const publicCluster = internet?.fqdn !== undefined ? publicNameCluster(resources, providers, internet.fqdn) : undefined;
           return {
             group: b.group,
-            ...(gke ? { cluster: gke.cluster, port: gke.port } : publicCluster ? { cluster: publicCluster, ...(internet?.port ? { port: internet.port } : {}) } : {}),
+            ...(gke
+              ? { cluster: gke.cluster, port: gke.port }
+              : publicCluster
+                ? { cluster: publicCluster, ...(internet?.port ? { port: internet.port } : {}) }
+                : {}),
             ...(b.capacityScaler !== undefined ? { capacityScaler: b.capacityScaler } : {}),
             ...(b.balancingMode !== undefined ? { balancingMode: b.balancingMode } : {}),
           };
         });
         return [
           i.name,
-          { name: i.name, customRequestHeaders: i.customRequestHeaders ?? [], customResponseHeaders: i.customResponseHeaders ?? [], backends, ...(i.timeoutSec !== undefined ? { timeoutSec: i.timeoutSec } : {}) },
+          {
+            name: i.name,
+            customRequestHeaders: i.customRequestHeaders ?? [],
+            customResponseHeaders: i.customResponseHeaders ?? [],
+            backends,
+            ...(i.timeoutSec !== undefined ? { timeoutSec: i.timeoutSec } : {}),
+          },
         ] as const;
       }),
     );
@@ -332,7 +394,8 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
     protocol: String(r.inputs["protocol"] ?? "TCP"),
   }));
   // An endpoint's NLB is the one Fleetgate's NLB Service makes: the endpoint group depends on that Service.
-  const nlbServices = (r: RegisteredResource, property: string) => (r.propertyDependencies[property] ?? []).flatMap((urn) => (serviceOfUrn.has(urn) ? [serviceOfUrn.get(urn)!] : []));
+  const nlbServices = (r: RegisteredResource, property: string) =>
+    (r.propertyDependencies[property] ?? []).flatMap((urn) => (serviceOfUrn.has(urn) ? [serviceOfUrn.get(urn)!] : []));
   const endpointGroups = of("aws:globalaccelerator/endpointGroup:EndpointGroup").map((r) => {
     const i = r.inputs as { endpointGroupRegion: string; trafficDialPercentage?: number; endpointConfigurations?: { endpointId: string; weight?: number }[] };
     const services = nlbServices(r, "endpointConfigurations");
@@ -342,7 +405,13 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
       return { endpointId: e.endpointId, weight: e.weight ?? 128, ...(s ? { cluster: s.cluster, service: s.object } : {}) };
     });
     const listenerUrn = r.propertyDependencies["listenerArn"]?.[0];
-    return { name: r.name, ...(listenerUrn ? { listenerUrn } : {}), region: i.endpointGroupRegion, trafficDialPercentage: i.trafficDialPercentage ?? 100, endpoints };
+    return {
+      name: r.name,
+      ...(listenerUrn ? { listenerUrn } : {}),
+      region: i.endpointGroupRegion,
+      trafficDialPercentage: i.trafficDialPercentage ?? 100,
+      endpoints,
+    };
   });
   const aws = listeners.length > 0 || endpointGroups.length > 0 ? { listeners, endpointGroups } : undefined;
 

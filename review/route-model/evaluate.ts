@@ -33,12 +33,23 @@ export interface BackendServiceHop {
 
 export type FrontDoorTrace =
   | { readonly kind: "none"; readonly reason: string }
-  | { readonly kind: "gcp"; readonly forwardingRule: string; readonly proxy: string; readonly urlMap: UrlMapResult; readonly backends: readonly BackendServiceHop[] }
+  | {
+      readonly kind: "gcp";
+      readonly forwardingRule: string;
+      readonly proxy: string;
+      readonly urlMap: UrlMapResult;
+      readonly backends: readonly BackendServiceHop[];
+    }
   | {
       readonly kind: "aws";
       readonly mode: "accelerator" | "latency-dns";
       readonly listener?: string;
-      readonly groups: readonly { readonly region: string; readonly name: string; readonly trafficDialPercentage?: number; readonly clusters: readonly ClusterHop[] }[];
+      readonly groups: readonly {
+        readonly region: string;
+        readonly name: string;
+        readonly trafficDialPercentage?: number;
+        readonly clusters: readonly ClusterHop[];
+      }[];
     };
 
 export interface RouteTrace {
@@ -95,9 +106,30 @@ function evaluateGcp(config: RoutingConfig, request: EvalRequest, dns: readonly 
     });
     const changes = [...b.requestHeaders, ...action.requestHeaders, ...customChanges];
     const host = action.rewrite?.host ?? request.host;
-    const forwarded: EvalRequest = { ...request, host, path: action.rewrite?.path ?? request.path, headers: applyHeaderChanges({ ...request.headers, host: [host] }, changes) };
-    if (!service) return { backendService: b.backendService, weight: b.weight, customRequestHeaders: [], request: forwarded, requestHeaders: changes, clusters: [], problem: `the stack registers no backend service ${b.backendService}` };
-    return { backendService: b.backendService, weight: b.weight, customRequestHeaders: custom, request: forwarded, requestHeaders: changes, clusters: gcpClusters(config, service, forwarded) };
+    const forwarded: EvalRequest = {
+      ...request,
+      host,
+      path: action.rewrite?.path ?? request.path,
+      headers: applyHeaderChanges({ ...request.headers, host: [host] }, changes),
+    };
+    if (!service)
+      return {
+        backendService: b.backendService,
+        weight: b.weight,
+        customRequestHeaders: [],
+        request: forwarded,
+        requestHeaders: changes,
+        clusters: [],
+        problem: `the stack registers no backend service ${b.backendService}`,
+      };
+    return {
+      backendService: b.backendService,
+      weight: b.weight,
+      customRequestHeaders: custom,
+      request: forwarded,
+      requestHeaders: changes,
+      clusters: gcpClusters(config, service, forwarded),
+    };
   });
   return { kind: "gcp", forwardingRule: rule.name, proxy: rule.proxy, urlMap, backends };
 }
@@ -113,7 +145,12 @@ function gcpClusters(config: RoutingConfig, service: BackendServiceConfig, reque
   }
   return [...byCluster]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([cluster, hop]) => ({ cluster, ...(hop.weight !== undefined ? { weight: hop.weight } : {}), gatewayPort: hop.port, gateway: gatewayOf(config, cluster, hop.port, request) }));
+    .map(([cluster, hop]) => ({
+      cluster,
+      ...(hop.weight !== undefined ? { weight: hop.weight } : {}),
+      gatewayPort: hop.port,
+      gateway: gatewayOf(config, cluster, hop.port, request),
+    }));
 }
 
 function gatewayOf(config: RoutingConfig, cluster: string, port: number, request: EvalRequest): GatewayResult {
@@ -136,7 +173,12 @@ function evaluateAws(config: RoutingConfig, request: EvalRequest, dns: readonly 
     if (!listener) return { kind: "none", reason: `no listener of the accelerator takes port ${request.port}` };
     const groups = aws.endpointGroups
       .filter((g) => g.listenerUrn === undefined || g.listenerUrn === listener.urn)
-      .map((g) => ({ region: g.region, name: g.name, trafficDialPercentage: g.trafficDialPercentage, clusters: g.endpoints.flatMap((e) => awsHop(config, e, request) ?? []) }))
+      .map((g) => ({
+        region: g.region,
+        name: g.name,
+        trafficDialPercentage: g.trafficDialPercentage,
+        clusters: g.endpoints.flatMap((e) => awsHop(config, e, request) ?? []),
+      }))
       .sort((a, b) => (a.region < b.region ? -1 : 1));
     return { kind: "aws", mode: "accelerator", listener: listener.name, groups };
   }
@@ -148,10 +190,27 @@ function evaluateAws(config: RoutingConfig, request: EvalRequest, dns: readonly 
       const key = `${(hostRecord.setIdentifier ?? "").replace(/^(primary|secondary)-/, "")}\t${hostRecord.routing!}`;
       const hops = recordsOf(config, hostRecord.values[0] ?? "")
         .filter((r) => r.setIdentifier !== undefined)
-        .flatMap((r) => awsHop(config, { cluster: r.service?.cluster ?? r.setIdentifier, ...(r.service ? { service: r.service.object } : {}), weight: Number(r.routing?.replace(/^weight /, "")) || 0 }, request) ?? []);
+        .flatMap(
+          (r) =>
+            awsHop(
+              config,
+              {
+                cluster: r.service?.cluster ?? r.setIdentifier,
+                ...(r.service ? { service: r.service.object } : {}),
+                weight: Number(r.routing?.replace(/^weight /, "")) || 0,
+              },
+              request,
+            ) ?? [],
+        );
       byRegion.set(key, [...(byRegion.get(key) ?? []), ...hops]);
     }
-    return { kind: "aws", mode: "latency-dns", groups: [...byRegion].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, clusters]) => ({ region: key.split("\t")[0]!, name: key.split("\t")[1]!, clusters })) };
+    return {
+      kind: "aws",
+      mode: "latency-dns",
+      groups: [...byRegion]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([key, clusters]) => ({ region: key.split("\t")[0]!, name: key.split("\t")[1]!, clusters })),
+    };
   }
   return { kind: "none", reason: `the stack has no accelerator and no latency records for ${request.host}` };
 }
@@ -169,10 +228,19 @@ export function evaluateRequest(config: RoutingConfig, request: EvalRequest): Ro
 
 /** Every Service port a trace ends at, as `cluster namespace/name:port`, sorted: what tests compare. */
 export function landings(trace: RouteTrace): string[] {
-  const hops = trace.frontDoor.kind === "gcp" ? trace.frontDoor.backends.flatMap((b) => b.clusters) : trace.frontDoor.kind === "aws" ? trace.frontDoor.groups.flatMap((g) => g.clusters) : [];
+  const hops =
+    trace.frontDoor.kind === "gcp"
+      ? trace.frontDoor.backends.flatMap((b) => b.clusters)
+      : trace.frontDoor.kind === "aws"
+        ? trace.frontDoor.groups.flatMap((g) => g.clusters)
+        : [];
   return [
     ...new Set(
-      hops.flatMap((h) => (h.gateway.outcome.kind === "forward" ? h.gateway.outcome.backends.filter((b) => b.problem === undefined).map((b) => `${h.cluster} ${b.service}:${b.port ?? ""}`) : [])),
+      hops.flatMap((h) =>
+        h.gateway.outcome.kind === "forward"
+          ? h.gateway.outcome.backends.filter((b) => b.problem === undefined).map((b) => `${h.cluster} ${b.service}:${b.port ?? ""}`)
+          : [],
+      ),
     ),
   ].sort();
 }

@@ -11,7 +11,16 @@
  *   needs a ReferenceGrant) or to a multi-cluster ServiceImport.
  */
 import { gatewayReplacePrefix } from "../../components/kubernetes/routes";
-import type { BackendRefInput, ClusterObjects, GatewayObject, HeaderModifierInput, HTTPRouteObject, ListenerInput, PathModifierInput, RouteRuleInput } from "./config";
+import type {
+  BackendRefInput,
+  ClusterObjects,
+  GatewayObject,
+  HeaderModifierInput,
+  HTTPRouteObject,
+  ListenerInput,
+  PathModifierInput,
+  RouteRuleInput,
+} from "./config";
 import { describeGatewayMatch, gatewayHostMatches, gatewayHostSpecificity, gatewayMatchHolds, gatewayPathOf, type GatewayMatchInput } from "./matching";
 import { orderMatches, tie, type RankedMatch } from "./precedence";
 import type { EvalRequest, HeaderChange } from "./request";
@@ -151,7 +160,14 @@ function backendsOf(cluster: ClusterObjects, route: HTTPRouteObject, refs: reado
 }
 
 /** What the rule does with the request that its match took. */
-function ruleOutcome(cluster: ClusterObjects, route: HTTPRouteObject, rule: RouteRuleInput, match: GatewayMatchInput, request: EvalRequest, listenerPort: number): GatewayOutcome {
+function ruleOutcome(
+  cluster: ClusterObjects,
+  route: HTTPRouteObject,
+  rule: RouteRuleInput,
+  match: GatewayMatchInput,
+  request: EvalRequest,
+  listenerPort: number,
+): GatewayOutcome {
   const filters = rule.filters ?? [];
   const by = `HTTPRoute ${keyOf(route.metadata)}`;
   const redirect = filters.find((f) => f.type === "RequestRedirect")?.requestRedirect;
@@ -161,7 +177,11 @@ function ruleOutcome(cluster: ClusterObjects, route: HTTPRouteObject, rule: Rout
     const host = redirect.hostname ?? request.host;
     const path = redirect.path ? modifiedPath(redirect.path, match, request.path) : request.path;
     const shownPort = port !== undefined && port !== WELL_KNOWN_PORT[scheme] ? `:${port}` : "";
-    return { kind: "redirect", status: redirect.statusCode ?? 302, location: `${scheme}://${host}${shownPort}${path}${request.query ? `?${request.query}` : ""}` };
+    return {
+      kind: "redirect",
+      status: redirect.statusCode ?? 302,
+      location: `${scheme}://${host}${shownPort}${path}${request.query ? `?${request.query}` : ""}`,
+    };
   }
   const rewrite = filters.find((f) => f.type === "URLRewrite")?.urlRewrite;
   const requestHeaders = filters.filter((f) => f.type === "RequestHeaderModifier").flatMap((f) => headerChangesOf(f.requestHeaderModifier, by));
@@ -173,10 +193,14 @@ function ruleOutcome(cluster: ClusterObjects, route: HTTPRouteObject, rule: Rout
   return {
     kind: "forward",
     backends,
-    ...(rewrite && (rewrite.hostname !== undefined || path !== undefined) ? { rewrite: { ...(rewrite.hostname !== undefined ? { host: rewrite.hostname } : {}), ...(path !== undefined ? { path } : {}) } } : {}),
+    ...(rewrite && (rewrite.hostname !== undefined || path !== undefined)
+      ? { rewrite: { ...(rewrite.hostname !== undefined ? { host: rewrite.hostname } : {}), ...(path !== undefined ? { path } : {}) } }
+      : {}),
     requestHeaders,
     responseHeaders,
-    ...(mirror ? { mirror: `${mirror.namespace ?? route.metadata.namespace ?? "default"}/${mirror.name}${mirror.port !== undefined ? `:${mirror.port}` : ""}` } : {}),
+    ...(mirror
+      ? { mirror: `${mirror.namespace ?? route.metadata.namespace ?? "default"}/${mirror.name}${mirror.port !== undefined ? `:${mirror.port}` : ""}` }
+      : {}),
     ...(rule.timeouts?.request ? { timeout: rule.timeouts.request } : {}),
   };
 }
@@ -204,15 +228,26 @@ export function evaluateGateway(cluster: ClusterObjects, port: number, request: 
   const holding = orderMatches(ranked).filter((m) => gatewayMatchHolds(m.match, request));
   const winner = holding[0];
   if (!winner) {
-    const why = candidates.length === 0 ? `no HTTPRoute on port ${port} serves host ${request.host}` : `no rule of ${candidates.map((c) => keyOf(c.route.metadata)).join(", ")} matches`;
+    const why =
+      candidates.length === 0
+        ? `no HTTPRoute on port ${port} serves host ${request.host}`
+        : `no rule of ${candidates.map((c) => keyOf(c.route.metadata)).join(", ")} matches`;
     return { ...base, outcome: { kind: "answer", status: 404, reason: why } };
   }
   const rule = winner.route.route.spec.rules![winner.ruleIndex]!;
-  const ties = holding.slice(1).filter((m) => m.routeKey !== winner.routeKey && m.route.route.metadata.creationTimestamp === undefined && tie(m.match, winner.match));
+  const ties = holding
+    .slice(1)
+    .filter((m) => m.routeKey !== winner.routeKey && m.route.route.metadata.creationTimestamp === undefined && tie(m.match, winner.match));
   return {
     ...base,
     listener: winner.route.listener.name,
-    route: { route: winner.routeKey, ruleIndex: winner.ruleIndex, ...(rule.name ? { ruleName: rule.name } : {}), matchIndex: winner.matchIndex, match: describeGatewayMatch(winner.match) },
+    route: {
+      route: winner.routeKey,
+      ruleIndex: winner.ruleIndex,
+      ...(rule.name ? { ruleName: rule.name } : {}),
+      matchIndex: winner.matchIndex,
+      match: describeGatewayMatch(winner.match),
+    },
     ...(ties.length > 0 ? { tiesWith: [...new Set(ties.map((t) => `${t.routeKey} rule ${t.ruleIndex}`))] } : {}),
     outcome: ruleOutcome(cluster, winner.route.route, rule, winner.match, request, winner.route.listener.port),
   };

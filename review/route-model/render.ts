@@ -35,7 +35,11 @@ function actionLines(a: UrlMapAction): string[] {
   if (a.kind === "redirect") return [`  redirect: ${a.status} to ${a.location}`];
   if (a.kind === "answer") return [`  answer: ${a.status} (${a.reason})`];
   return [
-    ...(a.rewrite ? [`  rewrite: ${[a.rewrite.host !== undefined ? `host ${a.rewrite.host}` : "", a.rewrite.path !== undefined ? `path ${a.rewrite.path}` : ""].filter(Boolean).join(", ")}`] : []),
+    ...(a.rewrite
+      ? [
+          `  rewrite: ${[a.rewrite.host !== undefined ? `host ${a.rewrite.host}` : "", a.rewrite.path !== undefined ? `path ${a.rewrite.path}` : ""].filter(Boolean).join(", ")}`,
+        ]
+      : []),
     ...changes("request headers", a.requestHeaders, "  "),
     ...changes("response headers", a.responseHeaders, "  "),
     ...(a.timeoutSeconds !== undefined ? [`  timeout: ${a.timeoutSeconds}s`] : []),
@@ -51,7 +55,10 @@ export function gatewayLines(g: GatewayResult, indent: string): string[] {
   if (o.kind === "redirect") lines.push(`${indent}redirect: ${o.status} to ${o.location}`);
   else if (o.kind === "answer") lines.push(`${indent}answer: ${o.status} (${o.reason})`);
   else {
-    if (o.rewrite) lines.push(`${indent}rewrite: ${[o.rewrite.host !== undefined ? `host ${o.rewrite.host}` : "", o.rewrite.path !== undefined ? `path ${o.rewrite.path}` : ""].filter(Boolean).join(", ")}`);
+    if (o.rewrite)
+      lines.push(
+        `${indent}rewrite: ${[o.rewrite.host !== undefined ? `host ${o.rewrite.host}` : "", o.rewrite.path !== undefined ? `path ${o.rewrite.path}` : ""].filter(Boolean).join(", ")}`,
+      );
     lines.push(...changes("request headers", o.requestHeaders, indent), ...changes("response headers", o.responseHeaders, indent));
     if (o.timeout) lines.push(`${indent}timeout: ${o.timeout}`);
     if (o.mirror) lines.push(`${indent}mirror: ${o.mirror}`);
@@ -91,14 +98,28 @@ export function renderTrace(trace: RouteTrace): string {
     lines.push(`Front door (GCP): forwarding rule ${f.forwardingRule} -> proxy ${f.proxy} -> URL map ${f.urlMap.urlMap}`, ...urlMapLines(f.urlMap));
     for (const b of f.backends) {
       lines.push(`Backend service ${b.backendService} (${pct(b.weight)})${b.problem ? `: ${b.problem}` : ""}`);
-      lines.push(...changes("request headers", b.requestHeaders.filter((c) => c.by === `backend service ${b.backendService}`), "  "));
+      lines.push(
+        ...changes(
+          "request headers",
+          b.requestHeaders.filter((c) => c.by === `backend service ${b.backendService}`),
+          "  ",
+        ),
+      );
       if (b.request.path !== r.path || b.request.host !== r.host) lines.push(`  the gateways receive ${requestUrl(b.request)}`);
       lines.push(...clusterLines(b.clusters, "capacity", "  "));
     }
   } else {
-    lines.push(f.mode === "accelerator" ? `Front door (AWS Global Accelerator): listener ${f.listener}; the client's nearest endpoint group with healthy endpoints takes it` : f.groups.some((g) => g.name.startsWith("failover")) ? `Front door (AWS DNS failover): the PRIMARY region answers while it is healthy, else the SECONDARY` : `Front door (AWS latency DNS): the client's lowest-latency region answers`);
+    lines.push(
+      f.mode === "accelerator"
+        ? `Front door (AWS Global Accelerator): listener ${f.listener}; the client's nearest endpoint group with healthy endpoints takes it`
+        : f.groups.some((g) => g.name.startsWith("failover"))
+          ? `Front door (AWS DNS failover): the PRIMARY region answers while it is healthy, else the SECONDARY`
+          : `Front door (AWS latency DNS): the client's lowest-latency region answers`,
+    );
     for (const g of f.groups) {
-      lines.push(`${f.mode === "accelerator" ? `Endpoint group ${g.region}` : `Record ${g.name} to ${g.region}`}${g.trafficDialPercentage !== undefined ? ` (traffic dial ${g.trafficDialPercentage}%)` : ""}:`);
+      lines.push(
+        `${f.mode === "accelerator" ? `Endpoint group ${g.region}` : `Record ${g.name} to ${g.region}`}${g.trafficDialPercentage !== undefined ? ` (traffic dial ${g.trafficDialPercentage}%)` : ""}:`,
+      );
       lines.push(...clusterLines(g.clusters, "weight", "  "));
     }
   }

@@ -38,16 +38,29 @@ function backendName(config: RoutingConfig, service: string): string {
 function gcpClusters(config: RoutingConfig, services: readonly string[]): string[] {
   const out = new Set<string>();
   for (const name of services)
-    for (const b of config.gcp?.backendServices.get(name)?.backends ?? []) if (b.cluster !== undefined) out.add(b.capacityScaler === 0 ? `${b.cluster} (drained)` : b.cluster);
+    for (const b of config.gcp?.backendServices.get(name)?.backends ?? [])
+      if (b.cluster !== undefined) out.add(b.capacityScaler === 0 ? `${b.cluster} (drained)` : b.cluster);
   return [...out].sort();
 }
 
-type Target = { service?: string; routeAction?: NonNullable<UrlMapInput["defaultRouteAction"]>; urlRedirect?: UrlMapInput["defaultUrlRedirect"]; headerAction?: UrlMapInput["headerAction"] };
+type Target = {
+  service?: string;
+  routeAction?: NonNullable<UrlMapInput["defaultRouteAction"]>;
+  urlRedirect?: UrlMapInput["defaultUrlRedirect"];
+  headerAction?: UrlMapInput["headerAction"];
+};
 
 function gcpAction(config: RoutingConfig, t: Target): { action: string; services: string[] } {
   if (t.urlRedirect) {
     const r = t.urlRedirect;
-    const to = [r.httpsRedirect ? "https" : "", r.hostRedirect ? `host ${r.hostRedirect}` : "", r.pathRedirect ? `path ${r.pathRedirect}` : "", r.prefixRedirect ? `prefix ${r.prefixRedirect}` : ""].filter(Boolean).join(", ");
+    const to = [
+      r.httpsRedirect ? "https" : "",
+      r.hostRedirect ? `host ${r.hostRedirect}` : "",
+      r.pathRedirect ? `path ${r.pathRedirect}` : "",
+      r.prefixRedirect ? `prefix ${r.prefixRedirect}` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
     return { action: `redirect ${REDIRECT_STATUS[r.redirectResponseCode ?? "MOVED_PERMANENTLY_DEFAULT"] ?? 301} to ${to || "same URL"}`, services: [] };
   }
   const abort = t.routeAction?.faultInjectionPolicy?.abort;
@@ -55,7 +68,10 @@ function gcpAction(config: RoutingConfig, t: Target): { action: string; services
   const weighted = t.routeAction?.weightedBackendServices ?? [];
   const total = weighted.reduce((s, w) => s + w.weight, 0) || 1;
   const services = weighted.length > 0 ? weighted.map((w) => lastSegment(w.backendService)) : t.service ? [lastSegment(t.service)] : [];
-  const parts = weighted.length > 0 ? weighted.map((w) => `${backendName(config, lastSegment(w.backendService))} ${Math.round((w.weight * 1000) / total) / 10}%`) : services.map((s) => backendName(config, s));
+  const parts =
+    weighted.length > 0
+      ? weighted.map((w) => `${backendName(config, lastSegment(w.backendService))} ${Math.round((w.weight * 1000) / total) / 10}%`)
+      : services.map((s) => backendName(config, s));
   const rewrite = t.routeAction?.urlRewrite;
   const extras = [
     ...(rewrite?.hostRewrite ? [`host -> ${rewrite.hostRewrite}`] : []),
@@ -86,10 +102,18 @@ function gcpRows(config: RoutingConfig, plan: FleetPlan | undefined): RouteRow[]
         for (const rule of [...(matcher.routeRules ?? [])].sort((a, b) => a.priority - b.priority))
           row(host, `priority ${rule.priority}`, (rule.matchRules?.length ? rule.matchRules : [{}]).map(describeMatchRule).join(" | "), rule);
         for (const rule of matcher.pathRules ?? []) row(host, "path rule", rule.paths.join(" | "), rule);
-        row(host, "default", "any other path", { ...(matcher.defaultService ? { service: matcher.defaultService } : {}), ...(matcher.defaultRouteAction ? { routeAction: matcher.defaultRouteAction } : {}), ...(matcher.defaultUrlRedirect ? { urlRedirect: matcher.defaultUrlRedirect } : {}) });
+        row(host, "default", "any other path", {
+          ...(matcher.defaultService ? { service: matcher.defaultService } : {}),
+          ...(matcher.defaultRouteAction ? { routeAction: matcher.defaultRouteAction } : {}),
+          ...(matcher.defaultUrlRedirect ? { urlRedirect: matcher.defaultUrlRedirect } : {}),
+        });
       }
     }
-    row("(any other host)", "default", "any path", { ...(map.defaultService ? { service: map.defaultService } : {}), ...(map.defaultRouteAction ? { routeAction: map.defaultRouteAction } : {}), ...(map.defaultUrlRedirect ? { urlRedirect: map.defaultUrlRedirect } : {}) });
+    row("(any other host)", "default", "any path", {
+      ...(map.defaultService ? { service: map.defaultService } : {}),
+      ...(map.defaultRouteAction ? { routeAction: map.defaultRouteAction } : {}),
+      ...(map.defaultUrlRedirect ? { urlRedirect: map.defaultUrlRedirect } : {}),
+    });
   }
   return rows;
 }
@@ -100,7 +124,12 @@ function gatewayRows(cluster: ClusterObjects, plan: FleetPlan | undefined): Rout
   // A listener without host name serves the host names of the routes attached to it.
   const pairs = cluster.gateways.flatMap((g) =>
     g.spec.listeners.flatMap((l) =>
-      l.hostname !== undefined ? [{ listener: l, host: l.hostname }] : [...new Set(cluster.routes.filter((r) => attaches(r, g, l)).flatMap((r) => r.spec.hostnames ?? ["(any host)"]))].map((host) => ({ listener: l, host })),
+      l.hostname !== undefined
+        ? [{ listener: l, host: l.hostname }]
+        : [...new Set(cluster.routes.filter((r) => attaches(r, g, l)).flatMap((r) => r.spec.hostnames ?? ["(any host)"]))].map((host) => ({
+            listener: l,
+            host,
+          })),
     ),
   );
   for (const { listener, host } of pairs) {
@@ -108,7 +137,13 @@ function gatewayRows(cluster: ClusterObjects, plan: FleetPlan | undefined): Rout
     const ordered = orderMatches(
       candidates.flatMap((c) =>
         (c.route.spec.rules ?? []).flatMap((rule, ruleIndex) =>
-          (rule.matches?.length ? rule.matches : [{}]).map((match, matchIndex) => ({ route: c.route, routeKey: `${c.route.metadata.namespace}/${c.route.metadata.name}`, ruleIndex, matchIndex, match })),
+          (rule.matches?.length ? rule.matches : [{}]).map((match, matchIndex) => ({
+            route: c.route,
+            routeKey: `${c.route.metadata.namespace}/${c.route.metadata.name}`,
+            ruleIndex,
+            matchIndex,
+            match,
+          })),
         ),
       ),
     );
@@ -121,8 +156,21 @@ function gatewayRows(cluster: ClusterObjects, plan: FleetPlan | undefined): Rout
         ? `redirect ${redirect.statusCode ?? 302} to ${[redirect.scheme, redirect.hostname, redirect.path?.replaceFullPath ?? redirect.path?.replacePrefixMatch].filter(Boolean).join(" ") || "same URL"}`
         : refs.length === 0
           ? "answer 500"
-          : refs.map((b) => `${b.namespace ?? m.route.metadata.namespace}/${b.name}:${b.port ?? ""}${refs.length > 1 ? ` ${Math.round(((b.weight ?? 1) * 1000) / total) / 10}%` : ""}`).join(" + ");
-      rows.push({ host, port: listener.port, order: `${i + 1}`, match: describeGatewayMatch(m.match), action, clusters: [cluster.name], owners: ownersOf(plan, host) });
+          : refs
+              .map(
+                (b) =>
+                  `${b.namespace ?? m.route.metadata.namespace}/${b.name}:${b.port ?? ""}${refs.length > 1 ? ` ${Math.round(((b.weight ?? 1) * 1000) / total) / 10}%` : ""}`,
+              )
+              .join(" + ");
+      rows.push({
+        host,
+        port: listener.port,
+        order: `${i + 1}`,
+        match: describeGatewayMatch(m.match),
+        action,
+        clusters: [cluster.name],
+        owners: ownersOf(plan, host),
+      });
     });
   }
   return rows;
@@ -150,6 +198,10 @@ export function renderRows(rows: readonly RouteRow[]): string {
   const header = ["HOST", "PORT", "ORDER", "MATCH", "ACTION", "CLUSTERS", "OWNERS"];
   const cells = rows.map((r) => [r.host, String(r.port), r.order, r.match, r.action, r.clusters.join(", ") || "-", r.owners.join(", ") || "-"]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: readonly string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (c: readonly string[]) =>
+    c
+      .map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return `${[line(header), ...cells.map(line)].join("\n")}\n`;
 }

@@ -31,7 +31,12 @@ export type UrlMapAction =
   | {
       readonly kind: "forward";
       /** Backend service names with their share in percent of the rule's traffic. */
-      readonly backends: readonly { readonly backendService: string; readonly weight: number; readonly requestHeaders: readonly HeaderChange[]; readonly responseHeaders: readonly HeaderChange[] }[];
+      readonly backends: readonly {
+        readonly backendService: string;
+        readonly weight: number;
+        readonly requestHeaders: readonly HeaderChange[];
+        readonly responseHeaders: readonly HeaderChange[];
+      }[];
       /** The host and path the backend receives, when the rule rewrites them. */
       readonly rewrite?: { readonly host?: string; readonly path?: string };
       /** Header changes of the route rule, path matcher and URL map, in the order they apply. */
@@ -74,22 +79,35 @@ export function describeMatchRule(m: UrlMapMatchRuleInput): string {
     `${v.invertMatch ? " not" : ""}${v.exactMatch !== undefined ? `=${v.exactMatch}` : v.prefixMatch !== undefined ? ` starts with ${v.prefixMatch}` : v.suffixMatch !== undefined ? ` ends with ${v.suffixMatch}` : v.regexMatch !== undefined ? `~${v.regexMatch}` : " present"}`;
   return [
     `${path}${m.ignoreCase ? " (any case)" : ""}`,
-    ...(m.headerMatches ?? []).map((h) => (h.headerName === ":method" && h.exactMatch !== undefined && !h.invertMatch ? h.exactMatch : `header ${h.headerName}${value(h)}`)),
+    ...(m.headerMatches ?? []).map((h) =>
+      h.headerName === ":method" && h.exactMatch !== undefined && !h.invertMatch ? h.exactMatch : `header ${h.headerName}${value(h)}`,
+    ),
     ...(m.queryParameterMatches ?? []).map((q) => `query ${q.name}${q.presentMatch === false ? " absent" : value(q)}`),
   ].join(", ");
 }
 
 function matchRuleHolds(m: UrlMapMatchRuleInput, request: EvalRequest): boolean {
-  return gcpPathMatches(m, request.path) && (m.headerMatches ?? []).every((h) => gcpHeaderMatches(h, request)) && (m.queryParameterMatches ?? []).every((q) => gcpQueryMatches(q, request));
+  return (
+    gcpPathMatches(m, request.path) &&
+    (m.headerMatches ?? []).every((h) => gcpHeaderMatches(h, request)) &&
+    (m.queryParameterMatches ?? []).every((q) => gcpQueryMatches(q, request))
+  );
 }
 
 /** A header action as changes, in the order GCP applies them: removals, then additions. */
 export function headerChanges(action: HeaderActionInput | undefined, by: string): { request: HeaderChange[]; response: HeaderChange[] } {
-  const adds = (list: HeaderActionInput["requestHeadersToAdd"]) => (list ?? []).map((h): HeaderChange => ({ op: h.replace ? "set" : "add", name: h.headerName.toLowerCase(), value: h.headerValue, by }));
+  const adds = (list: HeaderActionInput["requestHeadersToAdd"]) =>
+    (list ?? []).map((h): HeaderChange => ({ op: h.replace ? "set" : "add", name: h.headerName.toLowerCase(), value: h.headerValue, by }));
   const removes = (list: readonly string[] | undefined) => (list ?? []).map((name): HeaderChange => ({ op: "remove", name: name.toLowerCase(), by }));
   return {
-    request: [...removes(action?.requestHeadersToRemove ?? action?.requestHeadersToRemoves), ...adds(action?.requestHeadersToAdd ?? action?.requestHeadersToAdds)],
-    response: [...removes(action?.responseHeadersToRemove ?? action?.responseHeadersToRemoves), ...adds(action?.responseHeadersToAdd ?? action?.responseHeadersToAdds)],
+    request: [
+      ...removes(action?.requestHeadersToRemove ?? action?.requestHeadersToRemoves),
+      ...adds(action?.requestHeadersToAdd ?? action?.requestHeadersToAdds),
+    ],
+    response: [
+      ...removes(action?.responseHeadersToRemove ?? action?.responseHeadersToRemoves),
+      ...adds(action?.responseHeadersToAdd ?? action?.responseHeadersToAdds),
+    ],
   };
 }
 
@@ -98,7 +116,10 @@ export function redirectLocation(redirect: UrlRedirectInput, request: EvalReques
   const scheme = redirect.httpsRedirect ? "https" : request.scheme;
   const host = redirect.hostRedirect ?? request.host;
   const path =
-    redirect.pathRedirect ?? (redirect.prefixRedirect !== undefined ? redirect.prefixRedirect + request.path.slice(matched !== undefined && request.path.startsWith(matched) ? matched.length : 0) : request.path);
+    redirect.pathRedirect ??
+    (redirect.prefixRedirect !== undefined
+      ? redirect.prefixRedirect + request.path.slice(matched !== undefined && request.path.startsWith(matched) ? matched.length : 0)
+      : request.path);
   const query = !redirect.stripQuery && request.query ? `?${request.query}` : "";
   return `${scheme}://${host}${path}${query}`;
 }
@@ -116,10 +137,16 @@ function act(
   outer: readonly { action: HeaderActionInput | undefined; by: string }[],
   by: string,
 ): UrlMapAction {
-  if (target.urlRedirect) return { kind: "redirect", status: REDIRECT_STATUS[target.urlRedirect.redirectResponseCode ?? "MOVED_PERMANENTLY_DEFAULT"] ?? 301, location: redirectLocation(target.urlRedirect, request, matched) };
+  if (target.urlRedirect)
+    return {
+      kind: "redirect",
+      status: REDIRECT_STATUS[target.urlRedirect.redirectResponseCode ?? "MOVED_PERMANENTLY_DEFAULT"] ?? 301,
+      location: redirectLocation(target.urlRedirect, request, matched),
+    };
   const ra = target.routeAction;
   const abort = ra?.faultInjectionPolicy?.abort;
-  if (abort && (abort.percentage ?? 0) >= 100) return { kind: "answer", status: abort.httpStatus ?? 503, reason: `the ${by} aborts every request (fault injection)` };
+  if (abort && (abort.percentage ?? 0) >= 100)
+    return { kind: "answer", status: abort.httpStatus ?? 503, reason: `the ${by} aborts every request (fault injection)` };
   const own = headerChanges(target.headerAction, by);
   const layers = outer.map((o) => headerChanges(o.action, o.by));
   const weighted = ra?.weightedBackendServices;
@@ -129,7 +156,12 @@ function act(
           const total = weighted.reduce((s, w) => s + w.weight, 0) || 1;
           return weighted.map((w) => {
             const changes = headerChanges(w.headerAction, `weighted backend service ${lastSegment(w.backendService)}`);
-            return { backendService: lastSegment(w.backendService), weight: (w.weight * 100) / total, requestHeaders: changes.request, responseHeaders: changes.response };
+            return {
+              backendService: lastSegment(w.backendService),
+              weight: (w.weight * 100) / total,
+              requestHeaders: changes.request,
+              responseHeaders: changes.response,
+            };
           });
         })()
       : target.service
@@ -145,7 +177,9 @@ function act(
   return {
     kind: "forward",
     backends,
-    ...(rewrite && (rewrite.hostRewrite !== undefined || path !== undefined) ? { rewrite: { ...(rewrite.hostRewrite !== undefined ? { host: rewrite.hostRewrite } : {}), ...(path !== undefined ? { path } : {}) } } : {}),
+    ...(rewrite && (rewrite.hostRewrite !== undefined || path !== undefined)
+      ? { rewrite: { ...(rewrite.hostRewrite !== undefined ? { host: rewrite.hostRewrite } : {}), ...(path !== undefined ? { path } : {}) } }
+      : {}),
     requestHeaders: [...own.request, ...layers.flatMap((l) => l.request)],
     responseHeaders: [...own.response, ...layers.flatMap((l) => l.response)],
     ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
@@ -166,7 +200,10 @@ export function pickHostRule(map: UrlMapInput, request: EvalRequest): { hosts: r
 }
 
 /** The path rule a path takes: the longest matching one (`/x/*` matches `/x/` and below). */
-function pickPathRule(matcher: PathMatcherInput, path: string): { rule: NonNullable<PathMatcherInput["pathRules"]>[number]; path: string; prefix: string } | undefined {
+function pickPathRule(
+  matcher: PathMatcherInput,
+  path: string,
+): { rule: NonNullable<PathMatcherInput["pathRules"]>[number]; path: string; prefix: string } | undefined {
   let best: { rule: NonNullable<PathMatcherInput["pathRules"]>[number]; path: string; prefix: string; score: number } | undefined;
   for (const rule of matcher.pathRules ?? [])
     for (const p of rule.paths) {
@@ -190,7 +227,11 @@ export function evaluateUrlMap(map: UrlMapInput, request: EvalRequest): UrlMapRe
     ...(d.defaultUrlRedirect !== undefined ? { urlRedirect: d.defaultUrlRedirect } : {}),
   });
   if (!host || !matcher)
-    return { urlMap: map.name, rule: { kind: "url-map-default" }, action: act({ ...defaultOf(map), headerAction: map.headerAction }, request, "/", [], "URL map's default") };
+    return {
+      urlMap: map.name,
+      rule: { kind: "url-map-default" },
+      action: act({ ...defaultOf(map), headerAction: map.headerAction }, request, "/", [], "URL map's default"),
+    };
   const hostRule = { ...host, ...(matcher.description !== undefined ? { description: matcher.description } : {}) };
   const matcherLayer = { action: matcher.headerAction, by: `path matcher ${matcher.name}` };
   const rules = [...(matcher.routeRules ?? [])].sort((a, b) => a.priority - b.priority);
@@ -209,7 +250,18 @@ export function evaluateUrlMap(map: UrlMapInput, request: EvalRequest): UrlMapRe
   }
   if (rules.length === 0) {
     const picked = pickPathRule(matcher, request.path);
-    if (picked) return { urlMap: map.name, hostRule, rule: { kind: "path-rule", path: picked.path }, action: act(picked.rule, request, picked.prefix, [matcherLayer, mapLayer], `path rule ${picked.path}`) };
+    if (picked)
+      return {
+        urlMap: map.name,
+        hostRule,
+        rule: { kind: "path-rule", path: picked.path },
+        action: act(picked.rule, request, picked.prefix, [matcherLayer, mapLayer], `path rule ${picked.path}`),
+      };
   }
-  return { urlMap: map.name, hostRule, rule: { kind: "path-matcher-default" }, action: act({ ...defaultOf(matcher), headerAction: matcher.headerAction }, request, "/", [mapLayer], `path matcher ${matcher.name}'s default`) };
+  return {
+    urlMap: map.name,
+    hostRule,
+    rule: { kind: "path-matcher-default" },
+    action: act({ ...defaultOf(matcher), headerAction: matcher.headerAction }, request, "/", [mapLayer], `path matcher ${matcher.name}'s default`),
+  };
 }

@@ -27,7 +27,19 @@ export function checkStacks(root: string, stacks: readonly string[]): StackCheck
   };
   return stacks.map((stack) => {
     const stackFile = readStackFile(root, stack);
-    if (!stackFile) return { stack, valid: false, diagnostics: [{ file: stackFilePath(stack), path: "", severity: "error", message: `there is no stack file for "${stack}"; create it or pick one of ${stackEnvironments(root).join(", ")}.` }] };
+    if (!stackFile)
+      return {
+        stack,
+        valid: false,
+        diagnostics: [
+          {
+            file: stackFilePath(stack),
+            path: "",
+            severity: "error",
+            message: `there is no stack file for "${stack}"; create it or pick one of ${stackEnvironments(root).join(", ")}.`,
+          },
+        ],
+      };
     const neighbours = repositoryNeighbours(root, stack, planNeighbour);
     const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, stack), neighbours });
     return { stack, valid: result.plan !== undefined, diagnostics: result.diagnostics };

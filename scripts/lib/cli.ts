@@ -10,7 +10,13 @@ type OptionSpec = { readonly type: "string" | "boolean"; readonly short?: string
 type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 /** The parsed value of one option: parseArgs' own typing, for the option specs a command declares. */
-type ValueOf<S extends OptionSpec> = S["type"] extends "string" ? (S["multiple"] extends true ? string[] : string) : S["multiple"] extends true ? boolean[] : boolean;
+type ValueOf<S extends OptionSpec> = S["type"] extends "string"
+  ? S["multiple"] extends true
+    ? string[]
+    : string
+  : S["multiple"] extends true
+    ? boolean[]
+    : boolean;
 
 export interface Command<O extends OptionSpecs> {
   /** The npm script's name, which starts every error line. */
@@ -56,7 +62,12 @@ export function parseCommand<const O extends OptionSpecs>(command: Command<O>, a
   if (parsed.values.help) help(command);
   const { min, max, what } = command.positionals ?? { min: 0, max: 0, what: "" };
   const count = parsed.positionals.length;
-  if (count > max) fail(max === 0 ? `takes no arguments besides its options, not ${parsed.positionals.map((p) => JSON.stringify(p)).join(" ")}` : `takes at most ${max} ${what}, not ${count}`);
+  if (count > max)
+    fail(
+      max === 0
+        ? `takes no arguments besides its options, not ${parsed.positionals.map((p) => JSON.stringify(p)).join(" ")}`
+        : `takes at most ${max} ${what}, not ${count}`,
+    );
   if (count < min) fail(`needs ${min === max ? "" : "at least "}${min} ${what}, ${count} given`);
   return { values: parsed.values as Parsed<O>["values"], positionals: parsed.positionals, fail };
 }

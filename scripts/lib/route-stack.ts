@@ -23,9 +23,15 @@ export async function loadRoutingStack(stack: string, root = PROJECT_ROOT): Prom
   const neighbours = repositoryNeighbours(root, stack, planEnvironment);
   const result = planEnvironment({ environment: stack, stack: stackConfigFromSource(stackFile), files: readEnvironmentFiles(root, stack), neighbours });
   if (!result.plan)
-    return { error: `${result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("\n")}\nthe spec of "${stack}" is invalid; fix it first (npm run plan -- --stack ${stack}).` };
+    return {
+      error: `${result.diagnostics
+        .filter((d) => d.severity === "error")
+        .map(formatDiagnostic)
+        .join("\n")}\nthe spec of "${stack}" is invalid; fix it first (npm run plan -- --stack ${stack}).`,
+    };
   progress(`running the program offline for ${stack} (a few seconds)…`);
   const run = await runProgramOffline({ stack, root });
-  if (run.exitCode !== 0) return { error: `${run.stderr.trim()}\nthe program failed under the offline engine (exit ${run.exitCode}); see npm run plan -- --stack ${stack}.` };
+  if (run.exitCode !== 0)
+    return { error: `${run.stderr.trim()}\nthe program failed under the offline engine (exit ${run.exitCode}); see npm run plan -- --stack ${stack}.` };
   return { config: readRoutingConfig(stack, run.resources), plan: result.plan };
 }

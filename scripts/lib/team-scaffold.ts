@@ -42,7 +42,9 @@ export function requestProblems(request: TeamRequest, facts: EnvironmentFacts): 
   const labelProblem = dnsLabelProblem(request.namespace);
   if (labelProblem !== undefined) problems.push(`--namespace: "${request.namespace}" ${labelProblem}; a namespace is a DNS label, such as "cart".`);
   else if (request.namespace === facts.gatewayNamespace)
-    problems.push(`--namespace: "${request.namespace}" is the environment's gateway namespace (fleetgate:gateway.namespace), whose folder holds the admin's Gateway; name the team's own namespace.`);
+    problems.push(
+      `--namespace: "${request.namespace}" is the environment's gateway namespace (fleetgate:gateway.namespace), whose folder holds the admin's Gateway; name the team's own namespace.`,
+    );
   const hostProblem = hostNameProblem(request.host);
   if (hostProblem !== undefined) problems.push(`--host: ${hostProblem}.`);
   else if (facts.environments.includes(request.environment) && !facts.dnsZones.some((zone) => hostInDomain(request.host, zone)))

@@ -15,9 +15,7 @@ export function strictObject<T extends z.core.$ZodLooseShape>(shape: T, descript
         if (issue.code !== "unrecognized_keys") return undefined;
         const key = issue.keys[0] ?? "";
         const hint = didYouMean(key, known);
-        return hint !== ""
-          ? `unknown field "${key}"${hint}`
-          : `unknown field "${key}"; the fields allowed here are ${listChoices(known, "and")}`;
+        return hint !== "" ? `unknown field "${key}"${hint}` : `unknown field "${key}"; the fields allowed here are ${listChoices(known, "and")}`;
       },
     })
     .describe(description);
@@ -58,7 +56,9 @@ export function duration(description: string) {
   return z
     .string({ error: (iss) => (typeof iss.input === "number" ? numberAsDuration(iss.input) : undefined) })
     .regex(DURATION_PATTERN, { error: (iss) => `${JSON.stringify(iss.input)} is not a duration; write it like "30s", "1m30s" or "250ms"` })
-    .refine((value) => !DURATION_PATTERN.test(value) || durationMillis(value) > 0, { error: (iss) => `${JSON.stringify(iss.input)} is no time at all; a timeout or interval must be longer than 0` })
+    .refine((value) => !DURATION_PATTERN.test(value) || durationMillis(value) > 0, {
+      error: (iss) => `${JSON.stringify(iss.input)} is no time at all; a timeout or interval must be longer than 0`,
+    })
     .describe(description);
 }
 
@@ -83,8 +83,13 @@ export function durationMillis(value: string): number {
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
-export const labelKey = z.string().regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` });
-export const labelValue = z.string().regex(LABEL_VALUE, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit` });
+export const labelKey = z
+  .string()
+  .regex(LABEL_KEY, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid label key; use a name like "region" or "example.com/tier"` });
+export const labelValue = z.string().regex(LABEL_VALUE, {
+  error: (iss) =>
+    `${JSON.stringify(iss.input)} is not a valid label value; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`,
+});
 
 /** Whether a key and a value may stand in a label, as the Kubernetes API server reads them. */
 export function isLabel(key: string, value: unknown): value is string {
@@ -106,7 +111,20 @@ export const MAX_HEADER_NAME = 256;
 export const MAX_HEADER_VALUE = 4096;
 export const MAX_QUERY_VALUE = 1024;
 /** Headers the Google front end and Envoy own: a URL map that sets one is refused for every host. */
-const OWNED_HEADERS = new Set(["host", ":authority", "authority", "x-user-ip", "cdn-loop", "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+const OWNED_HEADERS = new Set([
+  "host",
+  ":authority",
+  "authority",
+  "x-user-ip",
+  "cdn-loop",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 const OWNED_PREFIXES = ["x-google", "x-goog-", "x-gfe", "x-amz-"];
 /**
  * Fleetgate's own headers: the GCP front door tells each gateway which backend it chose in one of them,
@@ -133,7 +151,8 @@ export function headerNameProblem(name: string): string | undefined {
 export function headerValueProblem(value: string): string | undefined {
   if (value === "") return `is empty; the gateways' routes set headers to a value of at least one character (to drop a header, list it under remove)`;
   if (value.length > MAX_HEADER_VALUE) return `is ${value.length} characters long; the gateways' routes take header values of at most ${MAX_HEADER_VALUE}`;
-  if (HEADER_VALUE_CONTROL.test(value)) return `${JSON.stringify(value)} holds a line break or another control character, which would split or corrupt the header; write the value on one line`;
+  if (HEADER_VALUE_CONTROL.test(value))
+    return `${JSON.stringify(value)} holds a line break or another control character, which would split or corrupt the header; write the value on one line`;
   return undefined;
 }
 

@@ -11,7 +11,26 @@ import { SELECTOR_OPERATORS } from "../label-selector";
 import { REDIRECT_CODE_NAMES, type RedirectCodeName } from "../redirect-codes";
 import { gatewaySchema, httpRouteSchema, referenceGrantSchema } from "./gateway-api";
 import { gcpBackendPolicySchema, gcpGatewayPolicySchema, healthCheckPolicySchema } from "./gke-policies";
-import { absolutePath, annotationMap, dnsLabel, duration, HEADER_TOKEN, headerLine, headerMap, headerName, hostName, isLabel, labelKey, labelMap, labelValue, MAX_HEADER_NAME, MAX_HEADER_VALUE, MAX_QUERY_VALUE, port, strictObject } from "./common";
+import {
+  absolutePath,
+  annotationMap,
+  dnsLabel,
+  duration,
+  HEADER_TOKEN,
+  headerLine,
+  headerMap,
+  headerName,
+  hostName,
+  isLabel,
+  labelKey,
+  labelMap,
+  labelValue,
+  MAX_HEADER_NAME,
+  MAX_HEADER_VALUE,
+  MAX_QUERY_VALUE,
+  port,
+  strictObject,
+} from "./common";
 import type { RouteMatchPlan } from "../plan";
 
 export const GKE_API_VERSIONS = ["networking.gke.io/v1", "networking.gke.io/v1beta1"] as const;
@@ -26,13 +45,42 @@ function answered(kind: string, field: string) {
 
 /** The Kubernetes Service spec fields a MultiClusterService template may carry that Fleetgate answers. */
 const SERVICE_SPEC_ANSWERED = [
-  "allocateLoadBalancerNodePorts", "clusterIP", "clusterIPs", "externalIPs", "externalName", "externalTrafficPolicy", "healthCheckNodePort", "internalTrafficPolicy", "ipFamilies",
-  "ipFamilyPolicy", "loadBalancerClass", "loadBalancerIP", "loadBalancerSourceRanges", "publishNotReadyAddresses", "sessionAffinity", "sessionAffinityConfig", "trafficDistribution", "type",
+  "allocateLoadBalancerNodePorts",
+  "clusterIP",
+  "clusterIPs",
+  "externalIPs",
+  "externalName",
+  "externalTrafficPolicy",
+  "healthCheckNodePort",
+  "internalTrafficPolicy",
+  "ipFamilies",
+  "ipFamilyPolicy",
+  "loadBalancerClass",
+  "loadBalancerIP",
+  "loadBalancerSourceRanges",
+  "publishNotReadyAddresses",
+  "sessionAffinity",
+  "sessionAffinityConfig",
+  "trafficDistribution",
+  "type",
 ] as const;
 const answeredServiceSpec = Object.fromEntries(SERVICE_SPEC_ANSWERED.map((f) => [f, answered("MultiClusterService", `spec.template.spec.${f}`)]));
 
 /** The Cloud CDN settings of a BackendConfig Fleetgate answers (it caches by the origin's headers). */
-const CDN_ANSWERED = ["cacheMode", "cachePolicy", "bypassCacheOnRequestHeaders", "clientTtl", "defaultTtl", "maxTtl", "negativeCaching", "negativeCachingPolicy", "requestCoalescing", "serveWhileStale", "signedUrlCacheMaxAgeSec", "signedUrlKeys"] as const;
+const CDN_ANSWERED = [
+  "cacheMode",
+  "cachePolicy",
+  "bypassCacheOnRequestHeaders",
+  "clientTtl",
+  "defaultTtl",
+  "maxTtl",
+  "negativeCaching",
+  "negativeCachingPolicy",
+  "requestCoalescing",
+  "serveWhileStale",
+  "signedUrlCacheMaxAgeSec",
+  "signedUrlKeys",
+] as const;
 const answeredCdn = Object.fromEntries(CDN_ANSWERED.map((f) => [f, answered("BackendConfig", `spec.cdn.${f}`)]));
 
 function objectMetadata(name: z.ZodType<string>) {
@@ -55,7 +103,8 @@ const serviceMetadata = objectMetadata(
     // The suggestion is offered only where it is itself a valid name (an upper-case or too long name is not).
     const prefixed = `svc-${value}`;
     const hint = dnsLabelProblem(prefixed) === undefined ? `; write it like "${prefixed}"` : "; start it with a letter";
-    if (/^[0-9]/.test(value)) ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter${hint}` });
+    if (/^[0-9]/.test(value))
+      ctx.addIssue({ code: "custom", message: `"${value}" starts with a digit, but a Kubernetes Service name must start with a letter${hint}` });
   }),
 );
 
@@ -84,12 +133,21 @@ const clusterExtension = strictObject(
       .describe(
         "Fleetgate extension: the share of this service's traffic the cluster(s) take, 0 to 100, relative to the service's other clusters. 0 drains, everywhere. Other weights act only with balancing: even, where the mesh spreads the service by region in proportion to them; under nearest they change nothing (the validator warns), except that the AWS front door weighs a cluster against others of its region by the highest weight any of its services gives it. Default 100.",
       ),
-    drain: z.boolean().optional().describe("Fleetgate extension: drain the cluster(s) for this service (same as weight 0); the gateway stays and the backend stays attached with zero capacity."),
+    drain: z
+      .boolean()
+      .optional()
+      .describe(
+        "Fleetgate extension: drain the cluster(s) for this service (same as weight 0); the gateway stays and the backend stays attached with zero capacity.",
+      ),
   },
   "Fleetgate extension for a cluster entry of a MultiClusterService.",
 ).superRefine((ext, ctx) => {
   if (ext.drain === true && ext.weight !== undefined && ext.weight > 0)
-    ctx.addIssue({ code: "custom", path: ["weight"], message: `is ${ext.weight} beside drain: true, which means weight 0; keep drain to drain the cluster, or the weight to serve from it` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["weight"],
+      message: `is ${ext.weight} beside drain: true, which means weight 0; keep drain to drain the cluster, or the weight to serve from it`,
+    });
 });
 
 const retries = strictObject(
@@ -149,7 +207,9 @@ const queryParamMatch = strictObject(
     name: z
       .string()
       .max(MAX_HEADER_NAME)
-      .regex(HEADER_TOKEN, { error: (iss) => `${JSON.stringify(iss.input)} is not a valid query parameter name for the gateways' routes (letters, digits and !#$%&'*+-.^_\`|~ only)` })
+      .regex(HEADER_TOKEN, {
+        error: (iss) => `${JSON.stringify(iss.input)} is not a valid query parameter name for the gateways' routes (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+      })
       .describe("The query parameter name."),
     type: z.enum(["Exact", "RegularExpression", "Present"]).default("Exact").describe("How the value is matched. Default Exact."),
     value: z.string().min(1).max(MAX_QUERY_VALUE).optional().describe("The value to match (not for Present)."),
@@ -167,7 +227,9 @@ const headerActions = strictObject(
 );
 
 /** Gateway API's HTTPMethod values (HTTPRouteMatch.method), which both front doors can match. */
-export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"] as const satisfies readonly NonNullable<RouteMatchPlan["method"]>[];
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"] as const satisfies readonly NonNullable<
+  RouteMatchPlan["method"]
+>[];
 
 const httpMethod = z
   .enum(HTTP_METHODS)
@@ -180,9 +242,20 @@ const httpMethod = z
 export const pathExtensionSchema = strictObject(
   {
     split: z
-      .array(strictObject({ serviceName: dnsLabel("A MultiClusterService in the same namespace."), servicePort, weight: z.number().int().min(0).max(100).describe("Percent of this path's traffic.") }, "A weighted backend."))
+      .array(
+        strictObject(
+          {
+            serviceName: dnsLabel("A MultiClusterService in the same namespace."),
+            servicePort,
+            weight: z.number().int().min(0).max(100).describe("Percent of this path's traffic."),
+          },
+          "A weighted backend.",
+        ),
+      )
       .optional()
-      .describe("Fleetgate extension: send these percentages of the path's traffic to other services (a canary); the path's own backend receives the rest. The weights MUST add up to at most 100."),
+      .describe(
+        "Fleetgate extension: send these percentages of the path's traffic to other services (a canary); the path's own backend receives the rest. The weights MUST add up to at most 100.",
+      ),
     match: strictObject(
       { method: httpMethod.optional(), headers: z.array(headerMatch).optional(), queryParams: z.array(queryParamMatch).optional() },
       "Fleetgate extension: further conditions; a request matches the path only if all of them hold.",
@@ -203,9 +276,16 @@ export const pathExtensionSchema = strictObject(
         // Every host is served over HTTPS (port 80 only upgrades), so a redirect must change the host or the
         // path; where a redirect may go to plain HTTP depends on the front door (spec/validate.ts).
         if (redirect.path !== undefined && redirect.prefix !== undefined)
-          ctx.addIssue({ code: "custom", path: ["prefix"], message: `is set beside path; a redirect replaces the whole path or the matched prefix, so keep one` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["prefix"],
+            message: `is set beside path; a redirect replaces the whole path or the matched prefix, so keep one`,
+          });
         if (redirect.host === undefined && redirect.path === undefined && redirect.prefix === undefined && redirect.scheme !== "http")
-          ctx.addIssue({ code: "custom", message: `changes neither the host nor the path, so it would send every request back to the same URL; give host, path or prefix` });
+          ctx.addIssue({
+            code: "custom",
+            message: `changes neither the host nor the path, so it would send every request back to the same URL; give host, path or prefix`,
+          });
       })
       .optional(),
     rewrite: strictObject(
@@ -231,7 +311,11 @@ export const pathExtensionSchema = strictObject(
 const selectorRequirement = strictObject(
   {
     key: labelKey.describe("The label key the requirement is about."),
-    operator: z.enum(SELECTOR_OPERATORS).describe("In: the cluster has the label with one of the values. NotIn: it has not (a cluster without the label satisfies NotIn). Exists: it has the label. DoesNotExist: it has not."),
+    operator: z
+      .enum(SELECTOR_OPERATORS)
+      .describe(
+        "In: the cluster has the label with one of the values. NotIn: it has not (a cluster without the label satisfies NotIn). Exists: it has the label. DoesNotExist: it has not.",
+      ),
     values: z.array(labelValue).optional().describe("The values: required and non-empty for In and NotIn, absent or empty for Exists and DoesNotExist."),
   },
   "A label requirement, as in a Kubernetes label selector's matchExpressions.",
@@ -239,9 +323,17 @@ const selectorRequirement = strictObject(
   const count = requirement.values?.length ?? 0;
   const { key, operator } = requirement;
   if ((operator === "In" || operator === "NotIn") && count === 0)
-    ctx.addIssue({ code: "custom", path: ["values"], message: `is empty, but ${operator} compares the label "${key}" with a list of values and needs at least one; list them, or use ${operator === "In" ? "Exists" : "DoesNotExist"}` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["values"],
+      message: `is empty, but ${operator} compares the label "${key}" with a list of values and needs at least one; list them, or use ${operator === "In" ? "Exists" : "DoesNotExist"}`,
+    });
   if ((operator === "Exists" || operator === "DoesNotExist") && count > 0)
-    ctx.addIssue({ code: "custom", path: ["values"], message: `lists values, but ${operator} looks only at whether a cluster has the label "${key}"; remove values, or use ${operator === "Exists" ? "In" : "NotIn"}` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["values"],
+      message: `lists values, but ${operator} looks only at whether a cluster has the label "${key}"; remove values, or use ${operator === "Exists" ? "In" : "NotIn"}`,
+    });
 });
 
 const SELECTOR_FIELDS = ["matchLabels", "matchExpressions"];
@@ -256,7 +348,9 @@ function unknownSelectorKeys(keys: readonly string[], input: unknown): string {
   const others = keys.filter((k) => !labels.includes(k));
   const parts: string[] = [];
   if (labels.length > 0)
-    parts.push(`puts ${listChoices(labels, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels.map((k) => `${k}: ${JSON.stringify(values[k])}`).join(", ")} } }`);
+    parts.push(
+      `puts ${listChoices(labels, "and")} straight under selector; labels go under matchLabels: selector: { matchLabels: { ${labels.map((k) => `${k}: ${JSON.stringify(values[k])}`).join(", ")} } }`,
+    );
   for (const key of others) {
     const hint = didYouMean(key, SELECTOR_FIELDS);
     parts.push(`has the field "${key}", which a label selector does not have${hint || `; it has ${listChoices(SELECTOR_FIELDS, "and")}`}`);
@@ -272,15 +366,22 @@ const clusterSelector = z
     },
     { error: (issue) => (issue.code === "unrecognized_keys" ? unknownSelectorKeys(issue.keys, issue.input) : undefined) },
   )
-  .describe("A Kubernetes label selector over the fleet's clusters (Fleetgate extension): a cluster is selected when its labels (fleetgate:clusters[].labels) meet matchLabels and every matchExpressions requirement. An empty selector ({}) selects every cluster, as in Kubernetes.");
+  .describe(
+    "A Kubernetes label selector over the fleet's clusters (Fleetgate extension): a cluster is selected when its labels (fleetgate:clusters[].labels) meet matchLabels and every matchExpressions requirement. An empty selector ({}) selects every cluster, as in Kubernetes.",
+  );
 
 const clusterSelection = strictObject(
   {
     link: z
       .string()
-      .regex(/^[^/\s]+\/[^/\s]+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a cluster link; write it as <location>/<cluster>, e.g. us-central1/gke-us (a regional cluster) or us-central1-b/gke-us (a zonal one)` })
+      .regex(/^[^/\s]+\/[^/\s]+$/, {
+        error: (iss) =>
+          `${JSON.stringify(iss.input)} is not a cluster link; write it as <location>/<cluster>, e.g. us-central1/gke-us (a regional cluster) or us-central1-b/gke-us (a zonal one)`,
+      })
       .optional()
-      .describe("A cluster as GKE links it: `<location>/<cluster name>`, where the location is the cluster's region, or its zone for a zonal cluster (fleetgate:clusters[].access.location)."),
+      .describe(
+        "A cluster as GKE links it: `<location>/<cluster name>`, where the location is the cluster's region, or its zone for a zonal cluster (fleetgate:clusters[].access.location).",
+      ),
     selector: clusterSelector.optional(),
     fleetgate: clusterExtension.optional(),
   },
@@ -311,7 +412,10 @@ export const multiClusterServiceSchema = strictObject(
                         name: dnsLabel("The port's name.").optional(),
                         protocol: z.enum(["TCP"]).default("TCP").describe("Only TCP: the front door is HTTP(S)."),
                         port: port("The service port."),
-                        targetPort: z.union([port("The container port."), z.string().min(1)]).optional().describe("The container port, by number or name. Default: the port."),
+                        targetPort: z
+                          .union([port("The container port."), z.string().min(1)])
+                          .optional()
+                          .describe("The container port, by number or name. Default: the port."),
                         appProtocol: answered("MultiClusterService", "spec.template.spec.ports[].appProtocol"),
                         nodePort: answered("MultiClusterService", "spec.template.spec.ports[].nodePort"),
                       },
@@ -325,7 +429,11 @@ export const multiClusterServiceSchema = strictObject(
           },
           "The template of the Service created in each selected cluster.",
         ),
-        clusters: z.array(clusterSelection).min(1, { error: "lists no cluster; leave clusters out to serve from every cluster of the fleet, or name at least one" }).optional().describe("Which clusters serve the service. Absent: every cluster of the fleet."),
+        clusters: z
+          .array(clusterSelection)
+          .min(1, { error: "lists no cluster; leave clusters out to serve from every cluster of the fleet, or name at least one" })
+          .optional()
+          .describe("Which clusters serve the service. Absent: every cluster of the fleet."),
         fleetgate: serviceExtensionSchema.optional(),
       },
       "The MultiClusterService spec.",
@@ -338,7 +446,10 @@ export const multiClusterServiceSchema = strictObject(
 
 const ingressPath = strictObject(
   {
-    path: z.string().optional().describe("GCE URL-map path: `/cart` matches only /cart; `/cart/*` matches /cart/ and everything below it; `/*` or absent matches every path."),
+    path: z
+      .string()
+      .optional()
+      .describe("GCE URL-map path: `/cart` matches only /cart; `/cart/*` matches /cart/ and everything below it; `/*` or absent matches every path."),
     backend: backendRef.optional(),
     fleetgate: pathExtensionSchema.optional(),
   },
@@ -419,22 +530,44 @@ export const backendConfigSchema = strictObject(
           .superRefine((check, ctx) => {
             // GCP refuses a health check whose timeout is longer than its interval.
             if (check.timeoutSec !== undefined && check.checkIntervalSec !== undefined && check.timeoutSec > check.checkIntervalSec)
-              ctx.addIssue({ code: "custom", path: ["timeoutSec"], message: `${check.timeoutSec} is longer than checkIntervalSec (${check.checkIntervalSec}); a check must time out within its interval: lower timeoutSec or raise checkIntervalSec` });
+              ctx.addIssue({
+                code: "custom",
+                path: ["timeoutSec"],
+                message: `${check.timeoutSec} is longer than checkIntervalSec (${check.checkIntervalSec}); a check must time out within its interval: lower timeoutSec or raise checkIntervalSec`,
+              });
           })
           .optional(),
         securityPolicy: strictObject({ name: z.string().min(1) }, "A Cloud Armor policy.").optional(),
         sessionAffinity: strictObject(
           {
             affinityType: z.enum(["NONE", "CLIENT_IP", "GENERATED_COOKIE"]),
-            affinityCookieTtlSec: z.number().int().min(0).max(1_209_600).optional().describe("Lifetime of the affinity cookie, in seconds: at most two weeks (1209600), as GCP allows; 0 makes it a session cookie."),
+            affinityCookieTtlSec: z
+              .number()
+              .int()
+              .min(0)
+              .max(1_209_600)
+              .optional()
+              .describe("Lifetime of the affinity cookie, in seconds: at most two weeks (1209600), as GCP allows; 0 makes it a session cookie."),
           },
           "Session affinity.",
         ).optional(),
-        cdn: strictObject({ enabled: z.boolean().describe("Enables Cloud CDN on the backend service; it caches by the origin's Cache-Control headers (USE_ORIGIN_HEADERS)."), ...answeredCdn }, "Cloud CDN.").optional(),
+        cdn: strictObject(
+          {
+            enabled: z.boolean().describe("Enables Cloud CDN on the backend service; it caches by the origin's Cache-Control headers (USE_ORIGIN_HEADERS)."),
+            ...answeredCdn,
+          },
+          "Cloud CDN.",
+        ).optional(),
         iap: answered("BackendConfig", "spec.iap"),
         logging: strictObject({ enable: z.boolean(), sampleRate: z.number().min(0).max(1).optional() }, "Request logging.").optional(),
-        customRequestHeaders: strictObject({ headers: z.array(headerLine("A header added to requests, `Name: value`.")) }, "Headers added to requests, as `Name: value`.").optional(),
-        customResponseHeaders: strictObject({ headers: z.array(headerLine("A header added to responses, `Name: value`.")) }, "Headers added to responses, as `Name: value`.").optional(),
+        customRequestHeaders: strictObject(
+          { headers: z.array(headerLine("A header added to requests, `Name: value`.")) },
+          "Headers added to requests, as `Name: value`.",
+        ).optional(),
+        customResponseHeaders: strictObject(
+          { headers: z.array(headerLine("A header added to responses, `Name: value`.")) },
+          "Headers added to responses, as `Name: value`.",
+        ).optional(),
       },
       "The BackendConfig spec: each field GKE reads is honoured, or answered at the field with a warning or error (docs/gke-fields.md).",
     ),

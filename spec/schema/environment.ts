@@ -7,7 +7,10 @@ import { z } from "zod";
 import { dnsLabel, duration, hostName, labelMap, port, strictObject } from "./common";
 import { hostNameProblem } from "../names";
 
-const clusterName = dnsLabel("The cluster's name in Fleetgate, unique in the environment. It becomes part of resource names, so it MUST be a DNS label of at most 30 characters.", 30);
+const clusterName = dnsLabel(
+  "The cluster's name in Fleetgate, unique in the environment. It becomes part of resource names, so it MUST be a DNS label of at most 30 characters.",
+  30,
+);
 
 export const clusterAccessSchema = z
   .discriminatedUnion("kind", [
@@ -29,20 +32,35 @@ export const clusterAccessSchema = z
         kind: z.literal("eks"),
         name: z.string().min(1).optional().describe("The EKS cluster's name. Defaults to the Fleetgate cluster name."),
         region: z.string().min(1).optional().describe("The AWS region of the EKS cluster. Defaults to the cluster's region."),
-        roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "is not an IAM role ARN; write it like arn:aws:iam::123456789012:role/fleetgate" }).optional().describe("An IAM role to assume for `aws eks get-token`."),
+        roleArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, { error: "is not an IAM role ARN; write it like arn:aws:iam::123456789012:role/fleetgate" })
+          .optional()
+          .describe("An IAM role to assume for `aws eks get-token`."),
       },
       "Fleetgate looks the EKS cluster up and builds a kubeconfig that authenticates with `aws eks get-token`.",
     ),
   ])
   .describe("How Fleetgate reaches the cluster's API server.");
 
-const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity; write it like "250m" or "512Mi"` });
+const quantity = z.string().regex(/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/, {
+  error: (iss) => `${JSON.stringify(iss.input)} is not a Kubernetes quantity; write it like "250m" or "512Mi"`,
+});
 const resourceList = strictObject({ cpu: quantity.optional(), memory: quantity.optional() }, "CPU and memory quantities.");
 
 /** Gateway deployment settings; the environment sets defaults and a cluster may override any of them. */
 const gatewayDeploymentShape = {
-  replicas: z.number().int().min(1).max(100).optional().describe("Replicas of the gateway deployment when autoscaling is off, and its starting size. Default 2."),
-  resources: strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }, "Resources of each gateway pod. Default requests cpu 250m, memory 256Mi; limit memory 1Gi.").optional(),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Replicas of the gateway deployment when autoscaling is off, and its starting size. Default 2."),
+  resources: strictObject(
+    { requests: resourceList.optional(), limits: resourceList.optional() },
+    "Resources of each gateway pod. Default requests cpu 250m, memory 256Mi; limit memory 1Gi.",
+  ).optional(),
   autoscaling: strictObject(
     {
       enabled: z.boolean().optional().describe("Whether a HorizontalPodAutoscaler scales the gateway. Default true."),
@@ -70,22 +88,46 @@ export const clusterSchema = strictObject(
   {
     name: clusterName,
     provider: z.enum(["gke", "eks", "other"]).describe("Where the cluster runs: `gke`, `eks`, or `other` (on-premises or another cloud)."),
-    region: z.string().min(1).describe("The cloud region of the cluster, e.g. us-central1 or eu-west-1. For `other`, any name the admin uses for the location; it is the locality Istio fails over by."),
-    zones: z.array(z.string().min(1)).default([]).describe("The zones the cluster's nodes run in. GKE clusters MUST list them: the front door attaches one network endpoint group per zone."),
-    network: z.string().min(1).describe("The network the cluster's pods are on. Clusters on the same network reach each other's pods directly; clusters on different networks talk through east-west gateways. For GKE, the VPC name (firewall rules are made on it)."),
+    region: z
+      .string()
+      .min(1)
+      .describe(
+        "The cloud region of the cluster, e.g. us-central1 or eu-west-1. For `other`, any name the admin uses for the location; it is the locality Istio fails over by.",
+      ),
+    zones: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("The zones the cluster's nodes run in. GKE clusters MUST list them: the front door attaches one network endpoint group per zone."),
+    network: z
+      .string()
+      .min(1)
+      .describe(
+        "The network the cluster's pods are on. Clusters on the same network reach each other's pods directly; clusters on different networks talk through east-west gateways. For GKE, the VPC name (firewall rules are made on it).",
+      ),
     labels: labelMap.default({}).describe("Labels that service owners select clusters by, e.g. `region: us`."),
     access: clusterAccessSchema,
-    drain: z.boolean().default(false).describe("Drains the cluster for every service: it keeps its gateway and stays attached to the front door with zero capacity."),
+    drain: z
+      .boolean()
+      .default(false)
+      .describe("Drains the cluster for every service: it keeps its gateway and stays attached to the front door with zero capacity."),
     gateway: strictObject(
       {
         ...gatewayDeploymentShape,
-        publicHostname: hostName("The public DNS name of this cluster's gateway load balancer. Required for non-GKE clusters behind a GCP front door (reached through an internet NEG) and for non-EKS clusters behind an AWS `latency-dns` front door.", false).optional(),
+        publicHostname: hostName(
+          "The public DNS name of this cluster's gateway load balancer. Required for non-GKE clusters behind a GCP front door (reached through an internet NEG) and for non-EKS clusters behind an AWS `latency-dns` front door.",
+          false,
+        ).optional(),
         publicPort: port("The port the public gateway address listens on. Default 443.").optional(),
       },
       "Per-cluster overrides of the gateway settings.",
     ).optional(),
     istio: strictObject(
-      { preinstalled: z.boolean().default(false).describe("Istio is already installed in this cluster by other means: Fleetgate installs nothing and only reports the settings it expects.") },
+      {
+        preinstalled: z
+          .boolean()
+          .default(false)
+          .describe("Istio is already installed in this cluster by other means: Fleetgate installs nothing and only reports the settings it expects."),
+      },
       "Istio in this cluster.",
     ).optional(),
     multiClusterServices: z
@@ -105,9 +147,16 @@ export const clusterSchema = strictObject(
   "A Kubernetes cluster of the fleet.",
 );
 
-export const clustersSchema = z.array(clusterSchema).min(1, { error: "lists no clusters; add at least one cluster" }).describe("The clusters of the environment's fleet.");
+export const clustersSchema = z
+  .array(clusterSchema)
+  .min(1, { error: "lists no clusters; add at least one cluster" })
+  .describe("The clusters of the environment's fleet.");
 
-export const frontDoorSchema = z.enum(["gcp", "aws"]).describe("The cloud whose global load balancer fronts the fleet: `gcp` (global external Application Load Balancer) or `aws` (Global Accelerator or latency DNS with regional NLBs).");
+export const frontDoorSchema = z
+  .enum(["gcp", "aws"])
+  .describe(
+    "The cloud whose global load balancer fronts the fleet: `gcp` (global external Application Load Balancer) or `aws` (Global Accelerator or latency DNS with regional NLBs).",
+  );
 
 export const gcpSchema = strictObject(
   {
@@ -128,10 +177,16 @@ export const gcpSchema = strictObject(
           {
             name: z
               .string()
-              .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a GCP address name; global address names are lower-case letters, digits and '-', a letter first, at most 63 characters` })
+              .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+                error: (iss) =>
+                  `${JSON.stringify(iss.input)} is not a GCP address name; global address names are lower-case letters, digits and '-', a letter first, at most 63 characters`,
+              })
               .describe("The name of the reserved global address in the front door's project (`gcloud compute addresses list --global`)."),
             address: z
-              .union([z.ipv4(), z.ipv6()], { error: (iss) => `${JSON.stringify(iss.input)} is not an IPv4 or IPv6 address; write the address the reserved global address holds, e.g. 203.0.113.10 or 2001:db8::10` })
+              .union([z.ipv4(), z.ipv6()], {
+                error: (iss) =>
+                  `${JSON.stringify(iss.input)} is not an IPv4 or IPv6 address; write the address the reserved global address holds, e.g. 203.0.113.10 or 2001:db8::10`,
+              })
               .describe("The IP address it holds (IPv4 or IPv6), so that reviewers see it and an ingress's static-ip annotation may name either."),
           },
           "A global address reserved outside Fleetgate.",
@@ -141,9 +196,15 @@ export const gcpSchema = strictObject(
       .superRefine((list, ctx) => {
         list.forEach((entry, i) => {
           const byName = list.findIndex((other) => other.name === entry.name);
-          if (byName < i) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${entry.name}" is already adoptAddresses[${byName}]; list each address once` });
+          if (byName < i)
+            ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${entry.name}" is already adoptAddresses[${byName}]; list each address once` });
           const byIp = list.findIndex((other) => other.address.toLowerCase() === entry.address.toLowerCase());
-          if (byIp < i && byName >= i) ctx.addIssue({ code: "custom", path: [i, "address"], message: `${entry.address} is already the address of adoptAddresses[${byIp}] (${list[byIp]!.name}); a reserved address holds one IP, so list each once` });
+          if (byIp < i && byName >= i)
+            ctx.addIssue({
+              code: "custom",
+              path: [i, "address"],
+              message: `${entry.address} is already the address of adoptAddresses[${byIp}] (${list[byIp]!.name}); a reserved address holds one IP, so list each once`,
+            });
         });
       })
       .describe(
@@ -158,7 +219,12 @@ export const gcpSchema = strictObject(
 
 export const awsSchema = strictObject(
   {
-    mode: z.enum(["accelerator", "latency-dns"]).default("accelerator").describe("`accelerator`: one Global Accelerator with anycast addresses in front of regional NLBs. `latency-dns`: no accelerator; Route 53 latency records per region."),
+    mode: z
+      .enum(["accelerator", "latency-dns"])
+      .default("accelerator")
+      .describe(
+        "`accelerator`: one Global Accelerator with anycast addresses in front of regional NLBs. `latency-dns`: no accelerator; Route 53 latency records per region.",
+      ),
     dualStack: z
       .boolean()
       .default(false)
@@ -166,7 +232,12 @@ export const awsSchema = strictObject(
         "Serve IPv6 clients too. In `latency-dns` mode each EKS gateway gets a dual-stack NLB (its VPC and subnets MUST have IPv6) and every host gets AAAA records beside its A records. Not in `accelerator` mode: a dual-stack accelerator takes only endpoints that preserve the client's address, which NLBs that terminate TLS cannot.",
       ),
     clientAffinity: z.enum(["NONE", "SOURCE_IP"]).default("NONE").describe("Accelerator client affinity."),
-    globalRegion: z.string().default("us-west-2").describe("The region whose API serves global resources: Global Accelerator's API is served from us-west-2 only, so this MUST stay us-west-2 in accelerator mode."),
+    globalRegion: z
+      .string()
+      .default("us-west-2")
+      .describe(
+        "The region whose API serves global resources: Global Accelerator's API is served from us-west-2 only, so this MUST stay us-west-2 in accelerator mode.",
+      ),
   },
   "Settings of the AWS front door (used when `fleetgate:frontDoor` is `aws`).",
 );
@@ -182,7 +253,12 @@ const zoneSchema = strictObject(
       "The zone lives in Cloud DNS.",
     ).optional(),
     route53: strictObject(
-      { hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Route 53 hosted zone id; it looks like Z0123456789ABCDEFGHIJ` }).describe("The Route 53 hosted zone id.") },
+      {
+        hostedZoneId: z
+          .string()
+          .regex(/^Z[A-Z0-9]{1,32}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a Route 53 hosted zone id; it looks like Z0123456789ABCDEFGHIJ` })
+          .describe("The Route 53 hosted zone id."),
+      },
       "The zone lives in Route 53.",
     ).optional(),
   },
@@ -195,7 +271,10 @@ const zoneSchema = strictObject(
 export const dnsSchema = strictObject(
   {
     ttl: z.number().int().min(30).max(86400).default(300).describe("TTL in seconds of the records Fleetgate writes."),
-    zones: z.array(zoneSchema).min(1, { error: "lists no zones; add the zone that holds the environment's hosts" }).describe("The DNS zones of the environment's hosts."),
+    zones: z
+      .array(zoneSchema)
+      .min(1, { error: "lists no zones; add the zone that holds the environment's hosts" })
+      .describe("The DNS zones of the environment's hosts."),
   },
   "Where the environment's DNS records live.",
 );
@@ -203,7 +282,10 @@ export const dnsSchema = strictObject(
 export const tlsSchema = strictObject(
   {
     minVersion: z.enum(["1.2", "1.3"]).default("1.2").describe("The lowest TLS version the front door accepts. Default 1.2."),
-    wildcardCertificates: z.array(hostName("A wildcard such as *.apps.example.com.")).default([]).describe("Wildcards the admin allows one certificate for: every host exactly one label below shares it instead of getting its own."),
+    wildcardCertificates: z
+      .array(hostName("A wildcard such as *.apps.example.com."))
+      .default([])
+      .describe("Wildcards the admin allows one certificate for: every host exactly one label below shares it instead of getting its own."),
   },
   "TLS settings of the front door.",
 ).superRefine((tls, ctx) => {
@@ -221,7 +303,10 @@ export const hostOwnershipSchema = z
     strictObject(
       {
         namespace: dnsLabel("A namespace of service owners."),
-        domains: z.array(hostName("A host name, or a wildcard `*.example.com` that covers every name below example.com.")).min(1).describe("The host names this namespace may claim."),
+        domains: z
+          .array(hostName("A host name, or a wildcard `*.example.com` that covers every name below example.com."))
+          .min(1)
+          .describe("The host names this namespace may claim."),
       },
       "Which host names a namespace may claim.",
     ),
@@ -285,7 +370,15 @@ export const trustSchema = strictObject(
           "The root CA comes from config: its certificate from `fleetgate:rootCaCert`, its key from the secret `fleetgate:rootCaKey`.",
         ),
       ])
-      .default({ source: "generate", organization: "Fleetgate", validityDays: 3650, algorithm: "RSA", maxPathLength: 1, generation: 1, additionalTrustedGenerations: [] }),
+      .default({
+        source: "generate",
+        organization: "Fleetgate",
+        validityDays: 3650,
+        algorithm: "RSA",
+        maxPathLength: 1,
+        generation: 1,
+        additionalTrustedGenerations: [],
+      }),
     intermediate: strictObject(
       {
         validityDays: z
@@ -294,8 +387,16 @@ export const trustSchema = strictObject(
           .min(1)
           .max(3650)
           .default(365)
-          .describe("Validity of each cluster's intermediate CA: it MUST be shorter than a generated root's. An intermediate is never issued beyond its root's expiry: near it, it is issued only until then. Default 365."),
-        pathLength: z.number().int().min(0).max(3).default(0).describe("The intermediate's path length constraint. Default 0: it signs workload certificates only."),
+          .describe(
+            "Validity of each cluster's intermediate CA: it MUST be shorter than a generated root's. An intermediate is never issued beyond its root's expiry: near it, it is issued only until then. Default 365.",
+          ),
+        pathLength: z
+          .number()
+          .int()
+          .min(0)
+          .max(3)
+          .default(0)
+          .describe("The intermediate's path length constraint. Default 0: it signs workload certificates only."),
         algorithm: z.enum(["RSA", "ECDSA"]).default("RSA").describe("Default RSA (2048 bits)."),
       },
       "Each cluster's intermediate CA, signed by the root.",
@@ -303,7 +404,9 @@ export const trustSchema = strictObject(
     additionalTrustedRoots: z
       .array(z.string().regex(/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/, { error: "is not a PEM certificate" }))
       .default([])
-      .describe("More root certificates every cluster trusts besides the root: during a rotation, the new root before it signs, then the old one until every workload certificate has been re-issued."),
+      .describe(
+        "More root certificates every cluster trusts besides the root: during a rotation, the new root before it signs, then the old one until every workload certificate has been re-issued.",
+      ),
     emergencyRotation: z
       .string()
       .min(1)
@@ -324,7 +427,11 @@ export const trustSchema = strictObject(
     });
   root.additionalTrustedGenerations.forEach((generation, i) => {
     if (generation === root.generation)
-      ctx.addIssue({ code: "custom", path: ["root", "additionalTrustedGenerations", i], message: `is ${generation}, the generation that signs (fleetgate:trust.root.generation); list only other generations here` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["root", "additionalTrustedGenerations", i],
+        message: `is ${generation}, the generation that signs (fleetgate:trust.root.generation); list only other generations here`,
+      });
     else if (root.additionalTrustedGenerations.indexOf(generation) !== i)
       ctx.addIssue({ code: "custom", path: ["root", "additionalTrustedGenerations", i], message: `lists generation ${generation} twice; list it once` });
   });
@@ -335,8 +442,15 @@ export const meshSchema = strictObject(
     id: dnsLabel("The Istio mesh ID. Default `fleet-<env>`.").optional(),
     istio: strictObject(
       {
-        install: z.boolean().default(true).describe("Fleetgate installs istio-base and istiod with Helm in every cluster (except clusters marked `istio.preinstalled`)."),
-        version: z.string().regex(/^\d+\.\d+\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a pinned chart version; write it like 1.28.0` }).optional().describe("The Istio Helm chart version, pinned. Required when install is true."),
+        install: z
+          .boolean()
+          .default(true)
+          .describe("Fleetgate installs istio-base and istiod with Helm in every cluster (except clusters marked `istio.preinstalled`)."),
+        version: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a pinned chart version; write it like 1.28.0` })
+          .optional()
+          .describe("The Istio Helm chart version, pinned. Required when install is true."),
       },
       "Istio control plane settings.",
     ).default({ install: true }),
@@ -344,7 +458,9 @@ export const meshSchema = strictObject(
   "The service mesh that spans the fleet.",
 );
 
-export const kubeconfigsSchema = z.record(z.string(), z.string().min(1)).describe("Kubeconfigs of clusters whose access kind is `kubeconfig`, keyed by cluster name. MUST be set as a secret.");
+export const kubeconfigsSchema = z
+  .record(z.string(), z.string().min(1))
+  .describe("Kubeconfigs of clusters whose access kind is `kubeconfig`, keyed by cluster name. MUST be set as a secret.");
 
 /** Every key Fleetgate reads under the `fleetgate:` namespace, with its schema and whether it is required. */
 export const ENVIRONMENT_KEYS = {
@@ -360,8 +476,17 @@ export const ENVIRONMENT_KEYS = {
   mesh: { schema: meshSchema, required: false },
   gateway: { schema: gatewayDefaultsSchema, required: false },
   kubeconfigs: { schema: kubeconfigsSchema, required: false },
-  rootCaCert: { schema: z.string().regex(/-----BEGIN CERTIFICATE-----/, { error: "is not a PEM certificate" }).describe("The existing root CA certificate (PEM), when `trust.root.source` is `existing`."), required: false },
-  rootCaKey: { schema: z.string().min(1).describe("The existing root CA private key (PEM), when `trust.root.source` is `existing`. MUST be set as a secret."), required: false },
+  rootCaCert: {
+    schema: z
+      .string()
+      .regex(/-----BEGIN CERTIFICATE-----/, { error: "is not a PEM certificate" })
+      .describe("The existing root CA certificate (PEM), when `trust.root.source` is `existing`."),
+    required: false,
+  },
+  rootCaKey: {
+    schema: z.string().min(1).describe("The existing root CA private key (PEM), when `trust.root.source` is `existing`. MUST be set as a secret."),
+    required: false,
+  },
 } as const;
 
 export type EnvironmentKey = keyof typeof ENVIRONMENT_KEYS;
@@ -370,9 +495,11 @@ export type EnvironmentKey = keyof typeof ENVIRONMENT_KEYS;
 export const SECRET_KEYS: readonly EnvironmentKey[] = ["kubeconfigs", "rootCaKey"];
 
 export const environmentSchema = strictObject(
-  Object.fromEntries(
-    Object.entries(ENVIRONMENT_KEYS).map(([key, { schema, required }]) => [key, required ? schema : schema.optional()]),
-  ) as { [K in EnvironmentKey]: (typeof ENVIRONMENT_KEYS)[K]["required"] extends true ? (typeof ENVIRONMENT_KEYS)[K]["schema"] : z.ZodOptional<(typeof ENVIRONMENT_KEYS)[K]["schema"]> },
+  Object.fromEntries(Object.entries(ENVIRONMENT_KEYS).map(([key, { schema, required }]) => [key, required ? schema : schema.optional()])) as {
+    [K in EnvironmentKey]: (typeof ENVIRONMENT_KEYS)[K]["required"] extends true
+      ? (typeof ENVIRONMENT_KEYS)[K]["schema"]
+      : z.ZodOptional<(typeof ENVIRONMENT_KEYS)[K]["schema"]>;
+  },
   "The environment: structured stack configuration under the `fleetgate:` namespace.",
 );
 

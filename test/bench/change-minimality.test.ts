@@ -34,7 +34,8 @@ describe("change minimality on a small fleet", () => {
     for (const r of c.added) expect(r.name, r.type).toMatch(/c999/);
     expect(c.changed.length).toBeGreaterThan(0);
     // Besides backend lists, only the mesh's firewall changes: it admits the new cluster's pods.
-    for (const r of c.changed) expect(`${r.type} ${r.name}`).toMatch(/^gcp:compute\/backendService:BackendService |^gcp:compute\/firewall:Firewall \S+-mesh-firewall-/);
+    for (const r of c.changed)
+      expect(`${r.type} ${r.name}`).toMatch(/^gcp:compute\/backendService:BackendService |^gcp:compute\/firewall:Firewall \S+-mesh-firewall-/);
   });
 
   it("adds a service by touching only its host's routes and the URL map", () => {

@@ -39,9 +39,17 @@ function withZoneprinter(f: SpecFixture, links: string[]): SpecFixture {
       apiVersion: "networking.gke.io/v1",
       kind: "MultiClusterService",
       metadata: { name: "zoneprinter", namespace: "zones" },
-      spec: { template: { spec: { selector: { app: "zoneprinter" }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } }, clusters: links.map((link) => ({ link })) },
+      spec: {
+        template: { spec: { selector: { app: "zoneprinter" }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } },
+        clusters: links.map((link) => ({ link })),
+      },
     },
-    { apiVersion: "networking.gke.io/v1", kind: "MultiClusterIngress", metadata: { name: "zone-ingress", namespace: "zones" }, spec: { template: { spec: { backend: { serviceName: "zoneprinter", servicePort: 80 } } } } },
+    {
+      apiVersion: "networking.gke.io/v1",
+      kind: "MultiClusterIngress",
+      metadata: { name: "zone-ingress", namespace: "zones" },
+      spec: { template: { spec: { backend: { serviceName: "zoneprinter", servicePort: 80 } } } },
+    },
   ];
   f.config.catchAll = { namespace: "zones" };
   return f;
@@ -66,13 +74,17 @@ describe("the catch-all behind the GCP front door", () => {
 
   it("sends unknown hosts and requests by IP address to the granted service's backend service", () => {
     expect(map.defaultService).toBe("zones/zoneprinter:80");
-    expect(backends.backendServices.find((b) => b.key === "zones/zoneprinter:80")?.settings.customRequestHeaders).toEqual(["x-fleetgate-backend:zones/zoneprinter:80"]);
+    expect(backends.backendServices.find((b) => b.key === "zones/zoneprinter:80")?.settings.customRequestHeaders).toEqual([
+      "x-fleetgate-backend:zones/zoneprinter:80",
+    ]);
   });
 
   it("registers the URL map with that default, as planned", async () => {
     const graph = await runComponent(() => void new GcpFrontDoor(plan.environment, { plan, gateways: {} }));
     const [urlMap] = graph.ofType("gcp:compute/uRLMap:URLMap").filter((r) => (r.inputs as { name: string }).name === "fg-test");
-    expect((urlMap!.inputs as { defaultService: string }).defaultService).toMatch(new RegExp(`/backendServices/${backendName("test", "zones/zoneprinter", 80)}$`));
+    expect((urlMap!.inputs as { defaultService: string }).defaultService).toMatch(
+      new RegExp(`/backendServices/${backendName("test", "zones/zoneprinter", 80)}$`),
+    );
   });
 
   it("gives requests for unknown hosts and by IP address the certificate of the map's PRIMARY entry", () => {
@@ -147,7 +159,10 @@ describe("the catch-all behind the AWS front door", () => {
 
   it("gives requests for unknown hosts and by IP address the NLB's default certificate, the first of its region's", () => {
     const cluster = plan.clusters.find((c) => c.name === "us")!;
-    const service = nlbService(cluster, cluster.gateway!, { certificateArns: ["arn:aws:acm:us-east-1:1:certificate/first", "arn:aws:acm:us-east-1:1:certificate/second"], minTlsVersion: "1.2" });
+    const service = nlbService(cluster, cluster.gateway!, {
+      certificateArns: ["arn:aws:acm:us-east-1:1:certificate/first", "arn:aws:acm:us-east-1:1:certificate/second"],
+      minTlsVersion: "1.2",
+    });
     expect(service.metadata!.annotations![SSL_CERT_ANNOTATION]!.split(",")[0]).toBe("arn:aws:acm:us-east-1:1:certificate/first");
   });
 

@@ -44,7 +44,8 @@ async function routingConfigOf(door: FrontDoor, environment: string): Promise<Ro
     CASES.filter((c) => environmentOf(c) === environment).map((c) => ({ case: c, documents: acceptedDocuments(c, c.refused?.[door] ?? []) })),
   );
   const errors = planFixture(fixture).diagnostics.filter((d) => d.severity === "error");
-  if (errors.length > 0) throw new Error(`the accepted parts of the cases of ${environment} do not plan together on ${door}:\n${errors.map(formatDiagnostic).join("\n")}`);
+  if (errors.length > 0)
+    throw new Error(`the accepted parts of the cases of ${environment} do not plan together on ${door}:\n${errors.map(formatDiagnostic).join("\n")}`);
   const root = join(scratch, door, environment);
   const stack = stackText(fixture);
   for (const file of [{ path: `stacks/Pulumi.${fixture.environment}.yaml`, text: stack }, ...sourceFiles(fixture)]) {
@@ -58,7 +59,9 @@ async function routingConfigOf(door: FrontDoor, environment: string): Promise<Ro
 
 const configs = new Map<string, RoutingConfig>();
 beforeAll(async () => {
-  const runs = FRONT_DOORS.flatMap((door) => ENVIRONMENTS.map(async (environment) => configs.set(`${door} ${environment}`, await routingConfigOf(door, environment))));
+  const runs = FRONT_DOORS.flatMap((door) =>
+    ENVIRONMENTS.map(async (environment) => configs.set(`${door} ${environment}`, await routingConfigOf(door, environment))),
+  );
   await Promise.all(runs);
 }, 180_000);
 
@@ -73,7 +76,10 @@ describe.each(FRONT_DOORS)("the conformance cases behind the %s front door", (do
     };
     const errors = errorsOf(c, door);
     expect(errors.filter((d) => !refusals.some((r) => explains(d, r))).map(formatDiagnostic), "errors the case does not state").toEqual([]);
-    expect(refusals.filter((r) => !errors.some((d) => explains(d, r))), "stated refusals no error gives").toEqual([]);
+    expect(
+      refusals.filter((r) => !errors.some((d) => explains(d, r))),
+      "stated refusals no error gives",
+    ).toEqual([]);
   });
 
   it.each(CASES.map((c) => [c.name, c] as const))("%s: every request the front door serves gets what the suite expects", (_, c) => {

@@ -10,7 +10,10 @@ const backend = (namespace: string, name: string) => ({
   apiVersion: "networking.gke.io/v1",
   kind: "MultiClusterService",
   metadata: { name, namespace },
-  spec: { template: { spec: { selector: { app: name }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } }, clusters: [{ selector: { matchLabels: { conformance: "backends" } } }] },
+  spec: {
+    template: { spec: { selector: { app: name }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } },
+    clusters: [{ selector: { matchLabels: { conformance: "backends" } } }],
+  },
 });
 
 const HOST_OWNERSHIP = [
@@ -23,8 +26,15 @@ function frontDoorConfig(door: FrontDoor): Record<string, unknown> {
   const base = baseFixture().config;
   const mesh = base.mesh;
   if (door === "gcp") {
-    const clusters = (base.clusters as Record<string, unknown>[]).slice(0, 2).map((c) => ({ ...c, labels: { ...(c.labels as object), conformance: "backends" } }));
-    const dns = { zones: [{ domain: "example.com", cloudDns: { managedZone: "example-com" } }, { domain: "example.org", cloudDns: { managedZone: "example-org" } }] };
+    const clusters = (base.clusters as Record<string, unknown>[])
+      .slice(0, 2)
+      .map((c) => ({ ...c, labels: { ...(c.labels as object), conformance: "backends" } }));
+    const dns = {
+      zones: [
+        { domain: "example.com", cloudDns: { managedZone: "example-com" } },
+        { domain: "example.org", cloudDns: { managedZone: "example-org" } },
+      ],
+    };
     return { frontDoor: "gcp", gcp: base.gcp, clusters, dns, hostOwnership: HOST_OWNERSHIP, mesh };
   }
   const eks = (name: string, region: string, zones: string[]) => ({
@@ -42,7 +52,12 @@ function frontDoorConfig(door: FrontDoor): Record<string, unknown> {
     frontDoor: "aws",
     aws: { mode: "accelerator" },
     clusters: [eks("eks-use1", "us-east-1", ["us-east-1a", "us-east-1b"]), eks("eks-euw1", "eu-west-1", ["eu-west-1a", "eu-west-1b"])],
-    dns: { zones: [{ domain: "example.com", route53: { hostedZoneId: "Z0EXAMPLE1234567890" } }, { domain: "example.org", route53: { hostedZoneId: "Z0EXAMPLE0987654321" } }] },
+    dns: {
+      zones: [
+        { domain: "example.com", route53: { hostedZoneId: "Z0EXAMPLE1234567890" } },
+        { domain: "example.org", route53: { hostedZoneId: "Z0EXAMPLE0987654321" } },
+      ],
+    },
     hostOwnership: HOST_OWNERSHIP,
     mesh: { id: "conformance", istio: { version: "1.28.0" } },
   };

@@ -16,7 +16,10 @@ import { describeRequest, mismatches, requestOf } from "./compare";
 import { gatewayObservation } from "./observe";
 
 const services: ServiceObject[] = [
-  ...["infra-backend-v1", "infra-backend-v2", "infra-backend-v3"].map((name) => ({ metadata: { name, namespace: INFRA }, spec: { ports: [{ port: 8080, targetPort: 3000 }] } })),
+  ...["infra-backend-v1", "infra-backend-v2", "infra-backend-v3"].map((name) => ({
+    metadata: { name, namespace: INFRA },
+    spec: { ports: [{ port: 8080, targetPort: 3000 }] },
+  })),
   { metadata: { name: "web-backend", namespace: WEB }, spec: { ports: [{ port: 8080, targetPort: 3000 }] } },
 ];
 
@@ -28,7 +31,14 @@ const sameNamespaceGateway: GatewayObject = {
 function clusterOf(c: ConformanceCase): ClusterObjects {
   const of = <T>(kind: string) => c.documents.filter((d) => d.kind === kind) as unknown as T[];
   const gateways = of<GatewayObject>("Gateway");
-  return { name: "c1", gateways: gateways.length > 0 ? gateways : [sameNamespaceGateway], routes: of<HTTPRouteObject>("HTTPRoute"), services, grants: of<ReferenceGrantObject>("ReferenceGrant"), serviceUrns: new Map() };
+  return {
+    name: "c1",
+    gateways: gateways.length > 0 ? gateways : [sameNamespaceGateway],
+    routes: of<HTTPRouteObject>("HTTPRoute"),
+    services,
+    grants: of<ReferenceGrantObject>("ReferenceGrant"),
+    serviceUrns: new Map(),
+  };
 }
 
 describe("the gateway evaluator on the conformance cases as the suite writes them", () => {

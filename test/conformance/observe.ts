@@ -46,10 +46,28 @@ function paths(trace: RouteTrace): Path[] | Observed {
     return f.backends.flatMap((b) => {
       const weighted = action.backends.find((w) => w.backendService === b.backendService);
       const back = [...(weighted?.responseHeaders ?? []), ...action.responseHeaders];
-      return b.clusters.map((c) => ({ share: b.weight, request: b.request, gateway: c.gateway, responseHeaders: back, split: b.backendService, splitHeaders: b.customRequestHeaders.map((h) => h.slice(0, h.indexOf(":")).trim().toLowerCase()), where: `${b.backendService} in ${c.cluster}` }));
+      return b.clusters.map((c) => ({
+        share: b.weight,
+        request: b.request,
+        gateway: c.gateway,
+        responseHeaders: back,
+        split: b.backendService,
+        splitHeaders: b.customRequestHeaders.map((h) => h.slice(0, h.indexOf(":")).trim().toLowerCase()),
+        where: `${b.backendService} in ${c.cluster}`,
+      }));
     });
   }
-  return f.groups.flatMap((g) => g.clusters.map((c) => ({ share: 100, request: trace.request, gateway: c.gateway, responseHeaders: [], split: "accelerator", splitHeaders: [], where: `${g.name} ${c.cluster}` })));
+  return f.groups.flatMap((g) =>
+    g.clusters.map((c) => ({
+      share: 100,
+      request: trace.request,
+      gateway: c.gateway,
+      responseHeaders: [],
+      split: "accelerator",
+      splitHeaders: [],
+      where: `${g.name} ${c.cluster}`,
+    })),
+  );
 }
 
 /**
@@ -61,8 +79,10 @@ export function gatewayObservation(result: GatewayResult, request: EvalRequest, 
   const o = result.outcome;
   if (o.kind !== "forward") return o;
   const broken = o.backends.filter((b) => b.problem !== undefined);
-  if (broken.length > 0 && broken.length === o.backends.length) return { kind: "answer", status: 500, reason: broken.map((b) => `${b.service}: ${b.problem}`).join("; ") };
-  if (broken.length > 0) return { kind: "disagree", detail: `${broken.map((b) => `${b.service}: ${b.problem}`).join("; ")} (the gateway answers 500 for their share)` };
+  if (broken.length > 0 && broken.length === o.backends.length)
+    return { kind: "answer", status: 500, reason: broken.map((b) => `${b.service}: ${b.problem}`).join("; ") };
+  if (broken.length > 0)
+    return { kind: "disagree", detail: `${broken.map((b) => `${b.service}: ${b.problem}`).join("; ")} (the gateway answers 500 for their share)` };
   const host = o.rewrite?.host ?? request.host;
   const received = { host, path: o.rewrite?.path ?? request.path, headers: applyHeaderChanges({ ...request.headers, host: [host] }, o.requestHeaders) };
   const backends = Object.fromEntries(o.backends.map((b) => [b.service, (b.weight * share) / 100]));
@@ -74,7 +94,12 @@ export function observe(trace: RouteTrace): Observed {
   const ways = paths(trace);
   if (!Array.isArray(ways)) return ways;
   if (ways.length === 0) return { kind: "disagree", detail: "the front door forwards to no cluster" };
-  const seen = ways.map((way) => ({ ...gatewayObservation(way.gateway, way.request, way.share, way.responseHeaders), where: way.where, split: way.split, splitHeaders: way.splitHeaders }));
+  const seen = ways.map((way) => ({
+    ...gatewayObservation(way.gateway, way.request, way.share, way.responseHeaders),
+    where: way.where,
+    split: way.split,
+    splitHeaders: way.splitHeaders,
+  }));
   // A split at the front door reaches the gateways once per backend service: add the shares up per Service.
   const forwards = seen.filter((s) => s.kind === "forward");
   if (forwards.length === seen.length) {
@@ -83,23 +108,38 @@ export function observe(trace: RouteTrace): Observed {
       return JSON.stringify([{ ...s.request, headers }, s.responseHeaders]);
     };
     const sameRequest = new Set(forwards.map(common)).size === 1;
-    if (!sameRequest) return { kind: "disagree", detail: `the backends receive different requests: ${forwards.map((s) => `${s.where}: ${JSON.stringify(s.request)}`).join("; ")}` };
+    if (!sameRequest)
+      return {
+        kind: "disagree",
+        detail: `the backends receive different requests: ${forwards.map((s) => `${s.where}: ${JSON.stringify(s.request)}`).join("; ")}`,
+      };
     const totals: Record<string, number> = {};
     // Every cluster of one backend service carries that service's share: count each backend service once.
     const perSplit = new Map<string, Readonly<Record<string, number>>>();
     for (const s of forwards) {
       const other = perSplit.get(s.split);
-      if (other && JSON.stringify(other) !== JSON.stringify(s.backends)) return { kind: "disagree", detail: `the clusters of ${s.split} split differently: ${JSON.stringify(other)} and ${JSON.stringify(s.backends)} (${s.where})` };
+      if (other && JSON.stringify(other) !== JSON.stringify(s.backends))
+        return {
+          kind: "disagree",
+          detail: `the clusters of ${s.split} split differently: ${JSON.stringify(other)} and ${JSON.stringify(s.backends)} (${s.where})`,
+        };
       perSplit.set(s.split, s.backends);
     }
     for (const backends of perSplit.values()) for (const [service, share] of Object.entries(backends)) totals[service] = (totals[service] ?? 0) + share;
     const first = forwards[0]!;
     return { kind: "forward", backends: totals, request: first.request, responseHeaders: first.responseHeaders };
   }
-  const distinct = new Set(seen.map(({ where: _where, split: _split, splitHeaders: _headers, ...rest }) => JSON.stringify(rest.kind === "answer" ? { kind: rest.kind, status: rest.status } : rest)));
+  const distinct = new Set(
+    seen.map(({ where: _where, split: _split, splitHeaders: _headers, ...rest }) =>
+      JSON.stringify(rest.kind === "answer" ? { kind: rest.kind, status: rest.status } : rest),
+    ),
+  );
   if (distinct.size === 1) {
     const { where: _where, split: _split, splitHeaders: _headers, ...one } = seen[0]!;
     return one;
   }
-  return { kind: "disagree", detail: `the clusters disagree: ${seen.map((s) => `${s.where}: ${s.kind === "disagree" ? s.detail : JSON.stringify({ ...s, where: undefined, split: undefined, splitHeaders: undefined })}`).join("; ")}` };
+  return {
+    kind: "disagree",
+    detail: `the clusters disagree: ${seen.map((s) => `${s.where}: ${s.kind === "disagree" ? s.detail : JSON.stringify({ ...s, where: undefined, split: undefined, splitHeaders: undefined })}`).join("; ")}`,
+  };
 }

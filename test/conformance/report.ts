@@ -26,7 +26,10 @@ function cell(c: ConformanceCase, door: FrontDoor): string {
   const parts = [served > 0 ? `${served} pass${served === 1 ? "es" : ""}` : ""];
   if (refused.length > 0) parts.push(`${refused.length} refused`);
   if (reasons.length > 0) parts.push(`(refused: ${reasons.map((r) => `“${r}”`).join("; ")})`);
-  return parts.filter((p) => p !== "").join(", ").replace(", (", " (");
+  return parts
+    .filter((p) => p !== "")
+    .join(", ")
+    .replace(", (", " (");
 }
 
 export function conformanceTable(cases: readonly ConformanceCase[] = CASES): string {

@@ -7,13 +7,30 @@ import { dirname, join, normalize, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(__dirname, "../..");
-const pages = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const pages = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const text = (page: string) => readFileSync(join(ROOT, page), "utf8");
 
 /** GitHub's heading anchors: lower case, punctuation but '-' and '_' dropped, spaces as '-'. */
 function anchors(markdown: string): Set<string> {
-  const headings = markdown.replace(/```[\s\S]*?```/g, "").split("\n").filter((l) => /^#{1,6} /.test(l));
-  return new Set(headings.map((h) => h.replace(/^#+ /, "").trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-")));
+  const headings = markdown
+    .replace(/```[\s\S]*?```/g, "")
+    .split("\n")
+    .filter((l) => /^#{1,6} /.test(l));
+  return new Set(
+    headings.map((h) =>
+      h
+        .replace(/^#+ /, "")
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N} _-]/gu, "")
+        .replace(/ /g, "-"),
+    ),
+  );
 }
 
 /** Relative links of a page, outside code blocks: [text](target) with no scheme. */
@@ -39,7 +56,8 @@ describe("the README and docs/", () => {
         const [file, anchor] = target.split("#");
         const path = file === "" ? page : relative(ROOT, join(ROOT, dirname(page), file!));
         if (!existsSync(join(ROOT, path))) broken.push(`${page}: ${target} (no file ${path})`);
-        else if (anchor !== undefined && path.endsWith(".md") && !anchors(text(path)).has(anchor)) broken.push(`${page}: ${target} (no heading #${anchor} in ${path})`);
+        else if (anchor !== undefined && path.endsWith(".md") && !anchors(text(path)).has(anchor))
+          broken.push(`${page}: ${target} (no heading #${anchor} in ${path})`);
       }
     expect(broken).toEqual([]);
   });

@@ -8,7 +8,6 @@ import { stringify } from "yaml";
 import { planEnvironment, stackConfigFromFile, type Diagnostic, type FleetPlan, type PlanResult } from "../../spec";
 import { caseObjects, caseText, CASES, corpusStackText, planCases, type AdminGrants } from "./corpus";
 
-
 /** A test of one case, named `<case>: <what GKE does>`, registered so the first test can see every case is tested. */
 const REGISTERED = new Set<string>();
 function expectation(name: string, body: () => void) {
@@ -65,7 +64,11 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
   describe("zoneprinter (Deploying Ingress across clusters): an ingress with only a default backend", () => {
     expectation("zoneprinter: with the catch-all granted, every request for a host no rule names, and by IP address, reaches zone-mcs in every cluster", () => {
       const plan = planned(planCases(["zoneprinter"], { catchAll: "zoneprinter" }));
-      expect((plan as unknown as { catchAll?: unknown }).catchAll).toMatchObject({ service: "zoneprinter/zone-mcs", port: 8080, ingress: "zoneprinter/zone-ingress" });
+      expect((plan as unknown as { catchAll?: unknown }).catchAll).toMatchObject({
+        service: "zoneprinter/zone-mcs",
+        port: 8080,
+        ingress: "zoneprinter/zone-ingress",
+      });
       expect(service(plan, "zoneprinter/zone-mcs").clusters.map((c) => c.cluster)).toEqual(ALL_CLUSTERS);
     });
     expectation("zoneprinter: without the grant, the ingress is refused with the error that names fleetgate:catchAll", () => {
@@ -81,7 +84,13 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
     });
     expectation("bank-of-anthos: beside zoneprinter, only the namespace granted the catch-all serves it; the other default-only ingress is refused", () => {
       const errors = errorsOf(planCases(["zoneprinter", "bank-of-anthos"], { catchAll: "zoneprinter" }));
-      expect(errors).toEqual([expect.objectContaining({ file: "stacks/corpus/boa/bank-of-anthos.yaml", path: "spec.template.spec", message: expect.stringContaining("fleetgate:catchAll") })]);
+      expect(errors).toEqual([
+        expect.objectContaining({
+          file: "stacks/corpus/boa/bank-of-anthos.yaml",
+          path: "spec.template.spec",
+          message: expect.stringContaining("fleetgate:catchAll"),
+        }),
+      ]);
     });
   });
 
@@ -97,7 +106,10 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
     const result = () => planCases(["basic"], { hosts: hostGrants(["basic"]) });
     expectation("basic: foo.* goes to foo and bar.* to bar on every path, as GKE's host rules without paths do", () => {
       const plan = planned(result());
-      for (const [name, target] of [["foo.basic.example.com", "basic/foo"], ["bar.basic.example.com", "basic/bar"]] as const) {
+      for (const [name, target] of [
+        ["foo.basic.example.com", "basic/foo"],
+        ["bar.basic.example.com", "basic/bar"],
+      ] as const) {
         // A host rule without paths is `/*` to its service, which always wins over the ingress's default
         // backend: the plan says it once, as the host's default backend (spec/resolve.ts).
         expect(host(plan, name).routes).toEqual([]);
@@ -123,7 +135,10 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
     expectation("host-path: /search matches that path only, /search/* everything below it, and other paths of the search host get 404", () => {
       const plan = planned(planCases(["host-path"], { hosts: hostGrants(["host-path"]) }));
       const search = host(plan, "search.paths.example.com");
-      expect(search.routes.map((r) => r.match.path)).toEqual([{ type: "Exact", value: "/search" }, { type: "Prefix", value: "/search/" }]);
+      expect(search.routes.map((r) => r.match.path)).toEqual([
+        { type: "Exact", value: "/search" },
+        { type: "Prefix", value: "/search/" },
+      ]);
       expect(search.routes.every((r) => r.action.kind === "forward" && r.action.backends[0]!.service === "paths/search-foo")).toBe(true);
       expect(search.defaultBackend).toBeUndefined();
       // store's only path is /*, to one service: everything there goes to it, as its default backend.
@@ -138,12 +153,22 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
       const plan = planned(planCases(["https-e2e"], grants()));
       for (const key of ["https/foo", "https/bar", "https/default-backend"]) {
         const port = service(plan, key).ports[0]! as { appProtocol?: string; healthCheck: { protocol: string; path: string; servicePort?: number } };
-        expect([port.appProtocol, port.healthCheck.protocol, port.healthCheck.path, port.healthCheck.servicePort]).toEqual(["HTTPS", "HTTPS", "/healthz", undefined]);
+        expect([port.appProtocol, port.healthCheck.protocol, port.healthCheck.path, port.healthCheck.servicePort]).toEqual([
+          "HTTPS",
+          "HTTPS",
+          "/healthz",
+          undefined,
+        ]);
       }
     });
     expectation("https-e2e: the pre-shared-certs annotation is answered with a warning that the hosts get managed certificates", () => {
       const warnings = planCases(["https-e2e"], { hosts: hostGrants(["https-e2e"]) }).diagnostics.filter((d) => d.severity === "warning");
-      expect(warnings).toContainEqual(expect.objectContaining({ path: 'metadata.annotations["networking.gke.io/pre-shared-certs"]', message: expect.stringContaining("its hosts get managed certificates instead") }));
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          path: 'metadata.annotations["networking.gke.io/pre-shared-certs"]',
+          message: expect.stringContaining("its hosts get managed certificates instead"),
+        }),
+      );
     });
     expectation("https-e2e: every host gets a managed certificate in place of mci-certs", () => {
       const plan = planned(planCases(["https-e2e"], grants()));
@@ -159,7 +184,9 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
 
   describe("frontend-config (gke-networking-recipes mci-frontend-config): a FrontendConfig's redirect and SSL policy", () => {
     expectation("frontend-config: plain HTTP to either host is redirected to HTTPS with 302 Found", () => {
-      const plan = planned(planCases(["frontend-config"], { hosts: hostGrants(["frontend-config"]), config: adoptAddresses({ name: "frontend-ip", address: "192.0.2.20" }) }));
+      const plan = planned(
+        planCases(["frontend-config"], { hosts: hostGrants(["frontend-config"]), config: adoptAddresses({ name: "frontend-ip", address: "192.0.2.20" }) }),
+      );
       expect([redirectStatus(plan, "foo.frontend.example.com"), redirectStatus(plan, "bar.foo.frontend.example.com")]).toEqual([302, 302]);
     });
     expectation("frontend-config: the FrontendConfig's sslPolicy is answered with a warning that the environment's SSL policy applies", () => {
@@ -192,8 +219,15 @@ describe("the GKE corpus: Google's own manifests, planned as GKE reads them", ()
 
   describe("asm-ingressgateway (gke-networking-recipes mci-asm-https-e2e): MCI in front of a mesh ingress gateway", () => {
     expectation("asm-ingressgateway: the service that selects the mesh gateway's pods is refused, saying Fleetgate provides the gateway", () => {
-      const errors = errorsOf(planCases(["asm-ingressgateway"], { hosts: hostGrants(["asm-ingressgateway"]), config: adoptAddresses({ name: "asm-ip", address: "192.0.2.30" }) }));
-      expect(errors).toContainEqual(expect.objectContaining({ path: "spec.template.spec.selector.asm", message: expect.stringMatching(/selects the pods of an Istio ingress gateway.*Fleetgate provides the gateway/) }));
+      const errors = errorsOf(
+        planCases(["asm-ingressgateway"], { hosts: hostGrants(["asm-ingressgateway"]), config: adoptAddresses({ name: "asm-ip", address: "192.0.2.30" }) }),
+      );
+      expect(errors).toContainEqual(
+        expect.objectContaining({
+          path: "spec.template.spec.selector.asm",
+          message: expect.stringMatching(/selects the pods of an Istio ingress gateway.*Fleetgate provides the gateway/),
+        }),
+      );
     });
   });
 });

@@ -86,8 +86,26 @@ export function dumpOf(objects: readonly Record<string, unknown>[], vips: Readon
         uid: `5b886589-a075-4365-8f6e-${String(100000000000 + i)}`,
         ...(ingress ? { finalizers: ["mci.finalizer.networking.gke.io"] } : {}),
         managedFields: [
-          { apiVersion: object.apiVersion, fieldsType: "FieldsV1", fieldsV1: { "f:spec": { ".": {} } }, manager: "kubectl-client-side-apply", operation: "Update", time: "2026-11-26T06:24:52Z" },
-          ...(ingress ? [{ apiVersion: object.apiVersion, fieldsType: "FieldsV1", fieldsV1: { "f:status": { "f:VIP": {} } }, manager: "Google-Multi-Cluster-Ingress", operation: "Update", time: "2026-11-26T06:30:00Z" }] : []),
+          {
+            apiVersion: object.apiVersion,
+            fieldsType: "FieldsV1",
+            fieldsV1: { "f:spec": { ".": {} } },
+            manager: "kubectl-client-side-apply",
+            operation: "Update",
+            time: "2026-11-26T06:24:52Z",
+          },
+          ...(ingress
+            ? [
+                {
+                  apiVersion: object.apiVersion,
+                  fieldsType: "FieldsV1",
+                  fieldsV1: { "f:status": { "f:VIP": {} } },
+                  manager: "Google-Multi-Cluster-Ingress",
+                  operation: "Update",
+                  time: "2026-11-26T06:30:00Z",
+                },
+              ]
+            : []),
         ],
       },
       ...(ingress

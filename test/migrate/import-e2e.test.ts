@@ -17,7 +17,6 @@ import { readEnvironmentFiles, readStackFile } from "../../spec/read-files";
 import { stackConfigFromSource } from "../../spec/stack-config";
 import { caseObjects, CORPUS_STACK_TEXT, dumpOf } from "../gke-corpus/corpus";
 
-
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
@@ -30,7 +29,11 @@ function project(): string {
 }
 
 function runImport(root: string, args: string[]) {
-  return spawnSync(process.execPath, [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "scripts/import.ts"), "--stack", "corpus", "--root", root, ...args], { encoding: "utf8" });
+  return spawnSync(
+    process.execPath,
+    [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "scripts/import.ts"), "--stack", "corpus", "--root", root, ...args],
+    { encoding: "utf8" },
+  );
 }
 
 /** The YAML the import prints for the admin to add under `config:` (indented by four spaces). */
@@ -70,9 +73,19 @@ function completedLookups(stdout: string, gcloud: Readonly<Record<string, string
 function migrateCases(cases: readonly string[], vips: Record<string, string>, gcloud: Record<string, string> = {}) {
   const root = project();
   writeFileSync(join(root, "dump.yaml"), dumpOf(cases.flatMap(caseObjects), vips));
-  const run = runImport(root, ["dump.yaml"].map((f) => join(root, f)));
-  writeFileSync(join(root, "stacks/Pulumi.corpus.yaml"), applyFragment(applyFragment(CORPUS_STACK_TEXT, printedFragment(run.stdout)), completedLookups(run.stdout, gcloud)));
-  const result = planEnvironment({ environment: "corpus", stack: stackConfigFromSource(readStackFile(root, "corpus")!), files: readEnvironmentFiles(root, "corpus") });
+  const run = runImport(
+    root,
+    ["dump.yaml"].map((f) => join(root, f)),
+  );
+  writeFileSync(
+    join(root, "stacks/Pulumi.corpus.yaml"),
+    applyFragment(applyFragment(CORPUS_STACK_TEXT, printedFragment(run.stdout)), completedLookups(run.stdout, gcloud)),
+  );
+  const result = planEnvironment({
+    environment: "corpus",
+    stack: stackConfigFromSource(readStackFile(root, "corpus")!),
+    files: readEnvironmentFiles(root, "corpus"),
+  });
   return { root, run, result };
 }
 
@@ -89,13 +102,27 @@ describe("npm run import, end to end", () => {
       ["https-ip", "192.0.2.10", ["bar1.https.example.com", "foo1.https.example.com"]],
       ["zoneprinter-zone-ingress", "34.98.102.37", []],
     ]);
-    expect(printedFragment(run.stdout)).toContain("fleetgate:gcp:\n  adoptAddresses:\n    - name: basic-foobar-ingress\n      address: 34.98.102.38\n    - name: zoneprinter-zone-ingress\n      address: 34.98.102.37\n");
+    expect(printedFragment(run.stdout)).toContain(
+      "fleetgate:gcp:\n  adoptAddresses:\n    - name: basic-foobar-ingress\n      address: 34.98.102.38\n    - name: zoneprinter-zone-ingress\n      address: 34.98.102.37\n",
+    );
     expect(run.stdout).toContain('# gcloud compute addresses list --global --project corpus-fleet --filter="address=192.0.2.10" --format="value(name)"');
     expect(run.stdout).toContain("once the looked-up names and addresses are in");
-    const annotation = (path: string) => (parse(readFileSync(join(root, path), "utf8")) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.["networking.gke.io/static-ip"];
-    expect([annotation("stacks/corpus/basic/multiclusteringress-foobar-ingress.yaml"), annotation("stacks/corpus/zoneprinter/multiclusteringress-zone-ingress.yaml"), annotation("stacks/corpus/https/multiclusteringress-foobar-ingress.yaml")]).toEqual(["basic-foobar-ingress", "zoneprinter-zone-ingress", "192.0.2.10"]);
+    const annotation = (path: string) =>
+      (parse(readFileSync(join(root, path), "utf8")) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[
+        "networking.gke.io/static-ip"
+      ];
+    expect([
+      annotation("stacks/corpus/basic/multiclusteringress-foobar-ingress.yaml"),
+      annotation("stacks/corpus/zoneprinter/multiclusteringress-zone-ingress.yaml"),
+      annotation("stacks/corpus/https/multiclusteringress-foobar-ingress.yaml"),
+    ]).toEqual(["basic-foobar-ingress", "zoneprinter-zone-ingress", "192.0.2.10"]);
     const section = run.stdout.slice(run.stdout.indexOf("Addresses to keep:"));
-    for (const command of ["gcloud compute addresses create basic-foobar-ingress --addresses=34.98.102.38 --global --project corpus-fleet", "kubectl delete multiclusteringress foobar-ingress -n https", "[gcp.forwarding-rule-ports]"]) expect(section).toContain(command);
+    for (const command of [
+      "gcloud compute addresses create basic-foobar-ingress --addresses=34.98.102.38 --global --project corpus-fleet",
+      "kubectl delete multiclusteringress foobar-ingress -n https",
+      "[gcp.forwarding-rule-ports]",
+    ])
+      expect(section).toContain(command);
   });
 
   it("imports the corpus that plans today into a folder that plans once the printed settings are in, and reports each behaviour change", () => {
@@ -103,12 +130,20 @@ describe("npm run import, end to end", () => {
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-    expect(result.plan?.hosts.map((h) => h.name)).toEqual(["bar.basic.example.com", "foo.basic.example.com", "search.paths.example.com", "store.paths.example.com"]);
+    expect(result.plan?.hosts.map((h) => h.name)).toEqual([
+      "bar.basic.example.com",
+      "foo.basic.example.com",
+      "search.paths.example.com",
+      "store.paths.example.com",
+    ]);
     expect(printedFragment(run.stdout)).toMatch(/^fleetgate:hostOwnership:\n  - namespace: basic\n/);
-    for (const heading of ["One load balancer for the environment:", "Requests for unknown hosts and by IP address:", "Addresses to keep:"]) expect(run.stdout).toContain(heading);
+    for (const heading of ["One load balancer for the environment:", "Requests for unknown hosts and by IP address:", "Addresses to keep:"])
+      expect(run.stdout).toContain(heading);
     expect(run.stdout).toContain("basic/foobar-ingress on 34.98.102.37, paths/foo-ingress on 34.98.102.38");
     expect(run.stdout).toContain("stacks/corpus/ plans with these settings");
-    expect(run.stdout).toContain("New team folders; give each its team in .github/CODEOWNERS:\n  /stacks/corpus/basic/  @<team>\n  /stacks/corpus/paths/  @<team>");
+    expect(run.stdout).toContain(
+      "New team folders; give each its team in .github/CODEOWNERS:\n  /stacks/corpus/basic/  @<team>\n  /stacks/corpus/paths/  @<team>",
+    );
     // The written files carry nothing the server added.
     const ingress = JSON.stringify(parse(readFileSync(join(root, "stacks/corpus/basic/multiclusteringress-foobar-ingress.yaml"), "utf8")));
     expect(ingress).toContain("foo.basic.example.com");
@@ -117,7 +152,9 @@ describe("npm run import, end to end", () => {
     // A second run refuses to overwrite; with --force it says which files it replaced.
     const again = runImport(root, [join(root, "dump.yaml")]);
     expect(again.status).toBe(1);
-    expect(again.stderr).toMatch(/stacks\/corpus\/basic\/multiclusteringress-foobar-ingress\.yaml: exists; the import never overwrites a file unless it is run with --force/);
+    expect(again.stderr).toMatch(
+      /stacks\/corpus\/basic\/multiclusteringress-foobar-ingress\.yaml: exists; the import never overwrites a file unless it is run with --force/,
+    );
     const forced = runImport(root, ["--force", join(root, "dump.yaml")]);
     expect(forced.stdout).toContain("  replaced stacks/corpus/basic/multiclusteringress-foobar-ingress.yaml");
   });
@@ -126,16 +163,24 @@ describe("npm run import, end to end", () => {
   // ingresses (bank-of-anthos, cluster-upgrade) would need the catch-all zoneprinter has, and the ASM
   // recipe's refusal is the documented answer (test/gke-corpus).
   const FITTING = ["zoneprinter", "basic", "host-path", "https-e2e", "frontend-config", "blue-green"];
-  it(
-    "imports every corpus case that fits one environment into a folder that plans once the printed settings are in, and the report names every change",
-    () => {
-      const { run, result } = migrateCases(FITTING, { "zoneprinter/zone-ingress": "34.98.102.37", "https/foobar-ingress": "192.0.2.10", "frontend/foobar-ingress": "192.0.2.20" }, { "192.0.2.10": "https-ip", "192.0.2.20": "frontend-ip" });
-      expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      expect(run.status).toBe(0);
-      expect(printedFragment(run.stdout)).toContain("fleetgate:catchAll:\n  namespace: zoneprinter\n");
-      for (const heading of ["One load balancer for the environment:", "Managed certificates instead of pre-shared ones:", "Requests for unknown hosts and by IP address:", "The catch-all:", "Addresses to keep:", "Warnings on the imported documents:"])
-        expect(run.stdout).toContain(heading);
-      for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) expect(run.stdout).toContain(warning.message);
-    },
-  );
+  it("imports every corpus case that fits one environment into a folder that plans once the printed settings are in, and the report names every change", () => {
+    const { run, result } = migrateCases(
+      FITTING,
+      { "zoneprinter/zone-ingress": "34.98.102.37", "https/foobar-ingress": "192.0.2.10", "frontend/foobar-ingress": "192.0.2.20" },
+      { "192.0.2.10": "https-ip", "192.0.2.20": "frontend-ip" },
+    );
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(printedFragment(run.stdout)).toContain("fleetgate:catchAll:\n  namespace: zoneprinter\n");
+    for (const heading of [
+      "One load balancer for the environment:",
+      "Managed certificates instead of pre-shared ones:",
+      "Requests for unknown hosts and by IP address:",
+      "The catch-all:",
+      "Addresses to keep:",
+      "Warnings on the imported documents:",
+    ])
+      expect(run.stdout).toContain(heading);
+    for (const warning of result.diagnostics.filter((d) => d.severity === "warning")) expect(run.stdout).toContain(warning.message);
+  });
 });

@@ -13,9 +13,17 @@ import { caseObjects, CORPUS_STACK_TEXT, dumpOf } from "../gke-corpus/corpus";
 
 const ENV = "corpus";
 const importOf = (text: string, options: { existing?: string[]; force?: boolean; namespace?: string } = {}) =>
-  planImport({ environment: ENV, inputName: "dump.yaml", text, existing: new Set(options.existing ?? []), force: options.force ?? false, ...(options.namespace ? { namespace: options.namespace } : {}) });
+  planImport({
+    environment: ENV,
+    inputName: "dump.yaml",
+    text,
+    existing: new Set(options.existing ?? []),
+    force: options.force ?? false,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  });
 const stack = { path: "stacks/Pulumi.corpus.yaml", text: CORPUS_STACK_TEXT };
-const migrateText = (text: string, stackText = CORPUS_STACK_TEXT) => migrate({ environment: ENV, inputName: "dump.yaml", text, stack: { ...stack, text: stackText }, files: [], force: false });
+const migrateText = (text: string, stackText = CORPUS_STACK_TEXT) =>
+  migrate({ environment: ENV, inputName: "dump.yaml", text, stack: { ...stack, text: stackText }, files: [], force: false });
 
 const zoneprinter = caseObjects("zoneprinter");
 const written = (text: string) => Object.fromEntries(importOf(text).objects.map((o) => [o.path, parse(o.text) as unknown]));
@@ -27,7 +35,10 @@ describe("reading a dump", () => {
     ["a v1 List as kubectl get -o yaml prints it", asList],
     ["a multi-document YAML stream of the same objects", items.map((i) => stringify(i)).join("---\n")],
     ["the List as JSON (kubectl get -o json)", JSON.stringify(parse(asList), null, 2)],
-    ["a typed list (MultiClusterServiceList beside a MultiClusterIngress)", `${stringify({ apiVersion: "networking.gke.io/v1", kind: "MultiClusterServiceList", items: [items[0]] })}---\n${stringify(items[1])}`],
+    [
+      "a typed list (MultiClusterServiceList beside a MultiClusterIngress)",
+      `${stringify({ apiVersion: "networking.gke.io/v1", kind: "MultiClusterServiceList", items: [items[0]] })}---\n${stringify(items[1])}`,
+    ],
   ];
   for (const [shape, text] of shapes)
     it(`imports ${shape} into the same files`, () => {
@@ -52,43 +63,92 @@ describe("reading a dump", () => {
 
   it("takes off what the API server and GKE's controllers added, and keeps what the owner wrote", () => {
     const files = written(dumpOf(caseObjects("frontend-config"), { "frontend/foobar-ingress": "192.0.2.20" }));
-    expect(Object.values(files)).toEqual(caseObjects("frontend-config").sort((a, b) => `${String(a.kind)}${JSON.stringify(a.metadata)}`.localeCompare(`${String(b.kind)}${JSON.stringify(b.metadata)}`)).map((o) => expect.objectContaining(o)));
+    expect(Object.values(files)).toEqual(
+      caseObjects("frontend-config")
+        .sort((a, b) => `${String(a.kind)}${JSON.stringify(a.metadata)}`.localeCompare(`${String(b.kind)}${JSON.stringify(b.metadata)}`))
+        .map((o) => expect.objectContaining(o)),
+    );
     for (const object of Object.values(files) as Record<string, Record<string, unknown>>[]) {
       expect(Object.keys(object).sort()).toEqual(["apiVersion", "kind", "metadata", "spec"]);
       expect(Object.keys(object.metadata!).every((k) => ["name", "namespace", "annotations", "labels"].includes(k))).toBe(true);
       expect(JSON.stringify(object)).not.toMatch(/last-applied|last-reconcile|mci\.finalizer|managedFields|resourceVersion|CloudResources/);
     }
     const ingress = files["stacks/corpus/frontend/multiclusteringress-foobar-ingress.yaml"] as { metadata: { annotations: Record<string, string> } };
-    expect(ingress.metadata.annotations).toEqual({ "networking.gke.io/frontend-config": "frontend-config", "networking.gke.io/static-ip": "192.0.2.20", "networking.gke.io/pre-shared-certs": "mci-certs" });
+    expect(ingress.metadata.annotations).toEqual({
+      "networking.gke.io/frontend-config": "frontend-config",
+      "networking.gke.io/static-ip": "192.0.2.20",
+      "networking.gke.io/pre-shared-certs": "mci-certs",
+    });
   });
 
   it("takes off Config Sync's bookkeeping, which would claim the files for its inventory", () => {
-    const object = { ...zoneprinter[1]!, metadata: { name: "zone-ingress", namespace: "zoneprinter", labels: { "app.kubernetes.io/managed-by": "configmanagement.gke.io", "configsync.gke.io/declared-version": "v1", team: "zp" }, annotations: { "config.k8s.io/owning-inventory": "x", "configsync.gke.io/resource-id": "y", "config.kubernetes.io/origin": "z" } } };
+    const object = {
+      ...zoneprinter[1]!,
+      metadata: {
+        name: "zone-ingress",
+        namespace: "zoneprinter",
+        labels: { "app.kubernetes.io/managed-by": "configmanagement.gke.io", "configsync.gke.io/declared-version": "v1", team: "zp" },
+        annotations: { "config.k8s.io/owning-inventory": "x", "configsync.gke.io/resource-id": "y", "config.kubernetes.io/origin": "z" },
+      },
+    };
     const [imported] = importOf(stringify(object)).objects;
-    expect((imported!.object.metadata as Record<string, unknown>)).toEqual({ name: "zone-ingress", namespace: "zoneprinter", labels: { team: "zp" } });
+    expect(imported!.object.metadata as Record<string, unknown>).toEqual({ name: "zone-ingress", namespace: "zoneprinter", labels: { team: "zp" } });
   });
 
   it("says where the live spec differs from the last kubectl apply, and imports the live one", () => {
     const list = parse(dumpOf(zoneprinter)) as { items: { spec: { template: { spec: { ports: { port: number }[] } } } }[] };
     list.items[0]!.spec.template.spec.ports[0]!.port = 9090;
     const plan = importOf(stringify(list));
-    expect(plan.objects.find((o) => o.kind === "MultiClusterService")!.notes).toEqual([expect.stringContaining("live spec differs from the last `kubectl apply`")]);
+    expect(plan.objects.find((o) => o.kind === "MultiClusterService")!.notes).toEqual([
+      expect.stringContaining("live spec differs from the last `kubectl apply`"),
+    ]);
     expect(plan.objects.find((o) => o.kind === "MultiClusterIngress")!.notes).toEqual([]);
   });
 });
 
 describe("what the import refuses or leaves out", () => {
-  const refusals = (text: string, options?: Parameters<typeof importOf>[1]) => importOf(text, options).refusals.map((d) => `${d.file}:${d.line ?? "-"}: ${d.path ? `${d.path}: ` : ""}${d.message}`);
+  const refusals = (text: string, options?: Parameters<typeof importOf>[1]) =>
+    importOf(text, options).refusals.map((d) => `${d.file}:${d.line ?? "-"}: ${d.path ? `${d.path}: ` : ""}${d.message}`);
   const cases: { description: string; text: string; options?: Parameters<typeof importOf>[1]; want: RegExp[] }[] = [
-    { description: "empty input", text: "", want: [/dump\.yaml:1: is empty; expected the output of `kubectl get multiclusteringress,multiclusterservice,backendconfig,frontendconfig -A -o yaml`/] },
-    { description: "a stack file", text: CORPUS_STACK_TEXT, want: [/dump\.yaml:\d+: has no apiVersion and kind, so it is not a Kubernetes object \(its keys are config\); expected the output of `kubectl get/] },
+    {
+      description: "empty input",
+      text: "",
+      want: [/dump\.yaml:1: is empty; expected the output of `kubectl get multiclusteringress,multiclusterservice,backendconfig,frontendconfig -A -o yaml`/],
+    },
+    {
+      description: "a stack file",
+      text: CORPUS_STACK_TEXT,
+      want: [/dump\.yaml:\d+: has no apiVersion and kind, so it is not a Kubernetes object \(its keys are config\); expected the output of `kubectl get/],
+    },
     { description: "a List whose items are not a list", text: "apiVersion: v1\nkind: List\nitems: {}\n", want: [/items: is not a list of objects/] },
     { description: "a YAML scalar", text: "hello\n", want: [/is "hello", not a Kubernetes object/] },
-    { description: "a dump of other kinds only", text: stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } }] }), want: [/holds no MultiClusterIngress, MultiClusterService, BackendConfig or FrontendConfig \(only Deployment\); run `kubectl get multiclusteringress/] },
-    { description: "an object without namespace", text: stringify({ ...zoneprinter[1], metadata: { name: "zone-ingress" } }), want: [/MultiClusterIngress "zone-ingress" has no namespace; `kubectl get -A` prints every object's namespace\. For a manifest saved by hand, give --namespace <namespace>/] },
-    { description: "a name that is not a Kubernetes name (a path)", text: stringify({ ...zoneprinter[1], metadata: { name: "../../x", namespace: "zoneprinter" } }), want: [/metadata\.name: "\.\.\/\.\.\/x" is not a Kubernetes object name/] },
-    { description: "a namespace that is not a DNS label", text: stringify({ ...zoneprinter[1], metadata: { name: "x", namespace: "Zone_Printer" } }), want: [/metadata\.namespace: "Zone_Printer"/] },
-    { description: "one object twice", text: `${stringify(zoneprinter[1])}---\n${stringify(zoneprinter[1])}`, want: [/is MultiClusterIngress zoneprinter\/zone-ingress a second time \(first at dump\.yaml:1\)/] },
+    {
+      description: "a dump of other kinds only",
+      text: stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } }] }),
+      want: [/holds no MultiClusterIngress, MultiClusterService, BackendConfig or FrontendConfig \(only Deployment\); run `kubectl get multiclusteringress/],
+    },
+    {
+      description: "an object without namespace",
+      text: stringify({ ...zoneprinter[1], metadata: { name: "zone-ingress" } }),
+      want: [
+        /MultiClusterIngress "zone-ingress" has no namespace; `kubectl get -A` prints every object's namespace\. For a manifest saved by hand, give --namespace <namespace>/,
+      ],
+    },
+    {
+      description: "a name that is not a Kubernetes name (a path)",
+      text: stringify({ ...zoneprinter[1], metadata: { name: "../../x", namespace: "zoneprinter" } }),
+      want: [/metadata\.name: "\.\.\/\.\.\/x" is not a Kubernetes object name/],
+    },
+    {
+      description: "a namespace that is not a DNS label",
+      text: stringify({ ...zoneprinter[1], metadata: { name: "x", namespace: "Zone_Printer" } }),
+      want: [/metadata\.namespace: "Zone_Printer"/],
+    },
+    {
+      description: "one object twice",
+      text: `${stringify(zoneprinter[1])}---\n${stringify(zoneprinter[1])}`,
+      want: [/is MultiClusterIngress zoneprinter\/zone-ingress a second time \(first at dump\.yaml:1\)/],
+    },
     {
       description: "files that exist, without --force",
       text: dumpOf(zoneprinter),
@@ -107,7 +167,9 @@ describe("what the import refuses or leaves out", () => {
   it("puts objects that name no namespace in the one given with --namespace", () => {
     const plan = importOf(stringify({ ...zoneprinter[1], metadata: { name: "zone-ingress" } }), { namespace: "zp" });
     expect(plan.refusals).toEqual([]);
-    expect(plan.objects.map((o) => [o.path, (o.object.metadata as { namespace: string }).namespace])).toEqual([["stacks/corpus/zp/multiclusteringress-zone-ingress.yaml", "zp"]]);
+    expect(plan.objects.map((o) => [o.path, (o.object.metadata as { namespace: string }).namespace])).toEqual([
+      ["stacks/corpus/zp/multiclusteringress-zone-ingress.yaml", "zp"],
+    ]);
   });
 
   it("replaces existing files with --force, and says which", () => {
@@ -117,7 +179,14 @@ describe("what the import refuses or leaves out", () => {
   });
 
   it("never writes nor prints a Secret's data, and leaves out other kinds with the reason", () => {
-    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: "tls", namespace: "zoneprinter" }, type: "kubernetes.io/tls", data: { "tls.key": "c3VwZXItc2VjcmV0LWtleQ==" }, stringData: { password: "hunter2-plain" } };
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "tls", namespace: "zoneprinter" },
+      type: "kubernetes.io/tls",
+      data: { "tls.key": "c3VwZXItc2VjcmV0LWtleQ==" },
+      stringData: { password: "hunter2-plain" },
+    };
     const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "zoneprinter", namespace: "zoneprinter" }, spec: { replicas: 2 } };
     const text = stringify({ apiVersion: "v1", kind: "List", items: [...(parse(dumpOf(zoneprinter)) as { items: unknown[] }).items, secret, deployment] });
     const result = migrateText(text);
@@ -131,7 +200,12 @@ describe("what the import refuses or leaves out", () => {
   });
 
   it("leaves out a BackendConfig or FrontendConfig that no imported object names (a single-cluster Ingress's)", () => {
-    const orphan = { apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "for-an-ingress", namespace: "basic" }, spec: { timeoutSec: 40 } };
+    const orphan = {
+      apiVersion: "cloud.google.com/v1",
+      kind: "BackendConfig",
+      metadata: { name: "for-an-ingress", namespace: "basic" },
+      spec: { timeoutSec: 40 },
+    };
     const plan = importOf(dumpOf([...caseObjects("basic"), orphan]));
     expect(plan.skipped).toEqual([expect.stringMatching(/^BackendConfig basic\/for-an-ingress: no imported MultiClusterService names it/)]);
     expect(plan.objects.map((o) => o.name)).toContain("backend-health-check");
@@ -144,10 +218,16 @@ describe("what the import refuses or leaves out", () => {
 });
 
 describe("the admin settings the import prints", () => {
-  const facts = (names: string[], vips: Record<string, string> = {}) => importOf(dumpOf(names.flatMap(caseObjects), vips)).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts);
+  const facts = (names: string[], vips: Record<string, string> = {}) =>
+    importOf(dumpOf(names.flatMap(caseObjects), vips))
+      .objects.filter((o) => o.kind === "MultiClusterIngress")
+      .map(ingressFacts);
 
   it("grants each namespace the hosts its ingresses name, leaving out what it is granted already", () => {
-    const values = stackConfigFromFile(stack.path, applyFragment(CORPUS_STACK_TEXT, "fleetgate:hostOwnership:\n  - { namespace: basic, domains: [foo.basic.example.com] }\n")).values;
+    const values = stackConfigFromFile(
+      stack.path,
+      applyFragment(CORPUS_STACK_TEXT, "fleetgate:hostOwnership:\n  - { namespace: basic, domains: [foo.basic.example.com] }\n"),
+    ).values;
     const settings = adminSettings(facts(["basic", "host-path"]), values, ENV);
     expect(settings.hostOwnership).toEqual([
       { namespace: "basic", domains: ["bar.basic.example.com"] },
@@ -156,7 +236,10 @@ describe("the admin settings the import prints", () => {
   });
 
   it("names a host another namespace is granted as a conflict instead of granting it twice", () => {
-    const values = stackConfigFromFile(stack.path, applyFragment(CORPUS_STACK_TEXT, "fleetgate:hostOwnership:\n  - { namespace: shop, domains: ['*.basic.example.com'] }\n")).values;
+    const values = stackConfigFromFile(
+      stack.path,
+      applyFragment(CORPUS_STACK_TEXT, "fleetgate:hostOwnership:\n  - { namespace: shop, domains: ['*.basic.example.com'] }\n"),
+    ).values;
     const settings = adminSettings(facts(["basic"]), values, ENV);
     expect(settings.hostOwnership).toEqual([]);
     expect(settings.conflicts).toEqual([
@@ -184,7 +267,10 @@ describe("the admin settings the import prints", () => {
     const after = applyFragment(before, "fleetgate:hostOwnership:\n  - namespace: b\n    domains: [b.example.com]\nfleetgate:catchAll:\n  namespace: b\n");
     expect(after).toContain("# a's");
     expect((parse(after) as { config: Record<string, unknown> }).config).toEqual({
-      "fleetgate:hostOwnership": [{ namespace: "a", domains: ["a.example.com"] }, { namespace: "b", domains: ["b.example.com"] }],
+      "fleetgate:hostOwnership": [
+        { namespace: "a", domains: ["a.example.com"] },
+        { namespace: "b", domains: ["b.example.com"] },
+      ],
       "fleetgate:frontDoor": "gcp",
       "fleetgate:catchAll": { namespace: "b" },
     });
@@ -195,16 +281,24 @@ describe("the report of what changes against GKE", () => {
   it("names one load balancer, managed certificates, unknown hosts answered 404, the catch-all, the addresses and every warning", () => {
     const result = migrateText(dumpOf(["zoneprinter", "basic", "https-e2e"].flatMap(caseObjects), { "zoneprinter/zone-ingress": "34.98.102.37" }));
     const topics = new Set(result.changes.map((c) => c.topic));
-    for (const topic of ["one-load-balancer", "managed-certificates", "unknown-hosts-404", "catch-all", "addresses", "warning"]) expect(topics).toContain(topic);
+    for (const topic of ["one-load-balancer", "managed-certificates", "unknown-hosts-404", "catch-all", "addresses", "warning"])
+      expect(topics).toContain(topic);
     const text = result.changes.map((c) => c.text).join("\n");
     // Once Fleetgate reads fleetgate:catchAll, the import grants it to zoneprinter, whose catch-all then takes them.
     expect(text).toMatch(
-      new RegExp(`basic/foobar-ingress: under GKE, requests for host names no rule names and requests by IP address reached its default backend default-backend:8080; ${CATCH_ALL_KEY_KNOWN ? "Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves" : "Fleetgate answers them 404"}`),
+      new RegExp(
+        `basic/foobar-ingress: under GKE, requests for host names no rule names and requests by IP address reached its default backend default-backend:8080; ${CATCH_ALL_KEY_KNOWN ? "Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves" : "Fleetgate answers them 404"}`,
+      ),
     );
-    expect(text).toMatch(/https\/foobar-ingress \(pre-shared certificates mci-certs\) served its hosts with certificates of its own; Fleetgate issues a managed certificate for each host instead/);
-    expect(text).toMatch(/^34\.98\.102\.37 \(zoneprinter-zone-ingress\), which served zoneprinter\/zone-ingress with no host of its own \(requests by IP address\), is an ephemeral address GKE chose/m);
+    expect(text).toMatch(
+      /https\/foobar-ingress \(pre-shared certificates mci-certs\) served its hosts with certificates of its own; Fleetgate issues a managed certificate for each host instead/,
+    );
+    expect(text).toMatch(
+      /^34\.98\.102\.37 \(zoneprinter-zone-ingress\), which served zoneprinter\/zone-ingress with no host of its own \(requests by IP address\), is an ephemeral address GKE chose/m,
+    );
     // Every warning of the validator is in the report, as the validator words it.
-    for (const d of result.validation!.diagnostics.filter((d) => d.severity === "warning")) expect(result.changes).toContainEqual({ topic: "warning", text: expect.stringContaining(d.message) });
+    for (const d of result.validation!.diagnostics.filter((d) => d.severity === "warning"))
+      expect(result.changes).toContainEqual({ topic: "warning", text: expect.stringContaining(d.message) });
     expect(result.validation!.diagnostics.some((d) => d.severity === "warning")).toBe(true);
   });
 
@@ -212,30 +306,54 @@ describe("the report of what changes against GKE", () => {
     const changes = behaviourChanges({
       environment: ENV,
       frontDoor: "gcp",
-      ingresses: importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts),
-      settings: adminSettings(importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts), {}, ENV),
+      ingresses: importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects)))
+        .objects.filter((o) => o.kind === "MultiClusterIngress")
+        .map(ingressFacts),
+      settings: adminSettings(
+        importOf(dumpOf(["zoneprinter", "bank-of-anthos"].flatMap(caseObjects)))
+          .objects.filter((o) => o.kind === "MultiClusterIngress")
+          .map(ingressFacts),
+        {},
+        ENV,
+      ),
       diagnostics: [],
       objectNotes: [],
     });
     expect(changes.filter((c) => c.topic === "catch-all").map((c) => c.text)).toEqual([
-      expect.stringContaining("boa/frontend-global-ingress has only a default backend (frontend-mcs:8080), which Fleetgate serves only as the environment's catch-all, and only one namespace may have it, but boa, zoneprinter each need it"),
+      expect.stringContaining(
+        "boa/frontend-global-ingress has only a default backend (frontend-mcs:8080), which Fleetgate serves only as the environment's catch-all, and only one namespace may have it, but boa, zoneprinter each need it",
+      ),
       expect.stringContaining("zoneprinter/zone-ingress has only a default backend"),
     ]);
   });
 
   it("sends another ingress's unknown hosts to the catch-all where a namespace is granted it, and says so instead of 404", () => {
-    const ingresses = importOf(dumpOf(["zoneprinter", "basic"].flatMap(caseObjects))).objects.filter((o) => o.kind === "MultiClusterIngress").map(ingressFacts);
+    const ingresses = importOf(dumpOf(["zoneprinter", "basic"].flatMap(caseObjects)))
+      .objects.filter((o) => o.kind === "MultiClusterIngress")
+      .map(ingressFacts);
     const report = (catchAllServed?: string) =>
-      behaviourChanges({ environment: ENV, frontDoor: "gcp", ingresses, settings: adminSettings(ingresses, {}, ENV), ...(catchAllServed ? { catchAllServed } : {}), diagnostics: [], objectNotes: [] });
-    expect(report("zoneprinter").find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(/reached its default backend default-backend:8080; Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves\./);
-    expect(report("zoneprinter").find((c) => c.topic === "catch-all")!.text).toMatch(/^zoneprinter\/zone-ingress has only a default backend \(zone-mcs:8080\): it serves the environment's catch-all/);
+      behaviourChanges({
+        environment: ENV,
+        frontDoor: "gcp",
+        ingresses,
+        settings: adminSettings(ingresses, {}, ENV),
+        ...(catchAllServed ? { catchAllServed } : {}),
+        diagnostics: [],
+        objectNotes: [],
+      });
+    expect(report("zoneprinter").find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(
+      /reached its default backend default-backend:8080; Fleetgate sends them to the environment's catch-all, which namespace zoneprinter serves\./,
+    );
+    expect(report("zoneprinter").find((c) => c.topic === "catch-all")!.text).toMatch(
+      /^zoneprinter\/zone-ingress has only a default backend \(zone-mcs:8080\): it serves the environment's catch-all/,
+    );
     expect(report().find((c) => c.topic === "unknown-hosts-404")!.text).toMatch(/Fleetgate answers them 404\./);
   });
-
 });
 
 describe("npm run import on the command line", () => {
-  const run = (args: string[]) => spawnSync(process.execPath, [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "scripts/import.ts"), ...args], { encoding: "utf8" });
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [join(PROJECT_ROOT, "node_modules/tsx/dist/cli.mjs"), join(PROJECT_ROOT, "scripts/import.ts"), ...args], { encoding: "utf8" });
 
   it("prints its usage on standard output with --help and -h, and exits 0", () => {
     for (const flag of ["--help", "-h"]) {
@@ -257,13 +375,19 @@ describe("the addresses the import keeps", () => {
   const AWS_STACK = CORPUS_STACK_TEXT.replace("fleetgate:frontDoor: gcp", "fleetgate:frontDoor: aws");
   const ingressWith = (staticIp?: string) => {
     const [service, ingress] = caseObjects("zoneprinter") as [Record<string, unknown>, { metadata: Record<string, unknown> }];
-    return [service, { ...ingress, metadata: { ...ingress.metadata, ...(staticIp !== undefined ? { annotations: { "networking.gke.io/static-ip": staticIp } } : {}) } }];
+    return [
+      service,
+      { ...ingress, metadata: { ...ingress.metadata, ...(staticIp !== undefined ? { annotations: { "networking.gke.io/static-ip": staticIp } } : {}) } },
+    ];
   };
-  const run = (staticIp: string | undefined, vip: string | undefined, stackText = CORPUS_STACK_TEXT) => migrateText(dumpOf(ingressWith(staticIp), vip ? { "zoneprinter/zone-ingress": vip } : {}), stackText);
+  const run = (staticIp: string | undefined, vip: string | undefined, stackText = CORPUS_STACK_TEXT) =>
+    migrateText(dumpOf(ingressWith(staticIp), vip ? { "zoneprinter/zone-ingress": vip } : {}), stackText);
   const annotationOf = (result: ReturnType<typeof migrateText>) =>
-    (parse(result.plan.objects.find((o) => o.kind === "MultiClusterIngress")!.text) as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.["networking.gke.io/static-ip"];
+    (parse(result.plan.objects.find((o) => o.kind === "MultiClusterIngress")!.text) as { metadata: { annotations?: Record<string, string> } }).metadata
+      .annotations?.["networking.gke.io/static-ip"];
   const addressText = (result: ReturnType<typeof migrateText>) => result.changes.filter((c) => c.topic === "addresses").map((c) => c.text);
-  const adopted = (result: ReturnType<typeof migrateText>) => (parse(result.fragment || "{}") as Record<string, { adoptAddresses?: unknown }>)["fleetgate:gcp"]?.adoptAddresses;
+  const adopted = (result: ReturnType<typeof migrateText>) =>
+    (parse(result.fragment || "{}") as Record<string, { adoptAddresses?: unknown }>)["fleetgate:gcp"]?.adoptAddresses;
 
   it("adopts an address the annotation names, at the IP the dump's VIP gives, and says to delete the ingress before pulumi up", () => {
     const result = run("zone-ip", "34.98.102.37");
@@ -271,7 +395,9 @@ describe("the addresses the import keeps", () => {
     expect(result.lookups).toBe("");
     expect(annotationOf(result)).toBe("zone-ip");
     expect(addressText(result)).toEqual([
-      expect.stringMatching(/^34\.98\.102\.37 \(zone-ip\), which served zoneprinter\/zone-ingress .*is the reserved global address zone-ip.*Then delete the MultiClusterIngress from the config cluster \(`kubectl delete multiclusteringress zone-ingress -n zoneprinter`\) before the `pulumi up` that adopts the address: .*\[gcp\.forwarding-rule-ports\]/),
+      expect.stringMatching(
+        /^34\.98\.102\.37 \(zone-ip\), which served zoneprinter\/zone-ingress .*is the reserved global address zone-ip.*Then delete the MultiClusterIngress from the config cluster \(`kubectl delete multiclusteringress zone-ingress -n zoneprinter`\) before the `pulumi up` that adopts the address: .*\[gcp\.forwarding-rule-ports\]/,
+      ),
     ]);
     expect(result.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   });
@@ -286,9 +412,14 @@ describe("the addresses the import keeps", () => {
     // The rest is checked with a stand-in name; pasted unfilled, the placeholder is refused at the stack file.
     expect(result.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const unfilled = migrateText(dumpOf(ingressWith("192.0.2.10"), {}), applyFragment(CORPUS_STACK_TEXT, result.lookups));
-    expect(unfilled.validation!.diagnostics).toContainEqual(expect.objectContaining({ severity: "error", message: expect.stringContaining('"<name of 192.0.2.10>" is not a GCP address name') }));
+    expect(unfilled.validation!.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: "error", message: expect.stringContaining('"<name of 192.0.2.10>" is not a GCP address name') }),
+    );
     // Filled with what gcloud prints, it plans.
-    const filled = migrateText(dumpOf(ingressWith("192.0.2.10"), {}), applyFragment(CORPUS_STACK_TEXT, result.lookups.replace("<name of 192.0.2.10>", "zone-ip")));
+    const filled = migrateText(
+      dumpOf(ingressWith("192.0.2.10"), {}),
+      applyFragment(CORPUS_STACK_TEXT, result.lookups.replace("<name of 192.0.2.10>", "zone-ip")),
+    );
     expect(filled.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(filled.lookups).toBe("");
     expect(addressText(filled)).toEqual([expect.stringContaining("is adopted already (fleetgate:gcp.adoptAddresses: zone-ip); nothing to add")]);
@@ -298,8 +429,14 @@ describe("the addresses the import keeps", () => {
     const result = run(undefined, "34.98.102.37");
     expect(adopted(result)).toEqual([{ name: "zoneprinter-zone-ingress", address: "34.98.102.37" }]);
     expect(annotationOf(result)).toBe("zoneprinter-zone-ingress");
-    expect(result.plan.objects.find((o) => o.kind === "MultiClusterIngress")!.text).toContain("# Changed: the import added networking.gke.io/static-ip: zoneprinter-zone-ingress");
-    expect(addressText(result)).toEqual([expect.stringContaining("reserve it first, while the ingress still holds it, with `gcloud compute addresses create zoneprinter-zone-ingress --addresses=34.98.102.37 --global --project corpus-fleet`")]);
+    expect(result.plan.objects.find((o) => o.kind === "MultiClusterIngress")!.text).toContain(
+      "# Changed: the import added networking.gke.io/static-ip: zoneprinter-zone-ingress",
+    );
+    expect(addressText(result)).toEqual([
+      expect.stringContaining(
+        "reserve it first, while the ingress still holds it, with `gcloud compute addresses create zoneprinter-zone-ingress --addresses=34.98.102.37 --global --project corpus-fleet`",
+      ),
+    ]);
     expect(result.validation!.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(result.validation!.plan!.frontDoor).toMatchObject({ adoptedAddresses: [{ name: "zoneprinter-zone-ingress", address: "34.98.102.37" }] });
   });
@@ -317,18 +454,27 @@ describe("the addresses the import keeps", () => {
     });
 
   it("behind the AWS front door keeps no address, takes the static-ip annotation off and says why", () => {
-    for (const [staticIp, vip] of [["zone-ip", "34.98.102.37"], [undefined, "34.98.102.37"]] as const) {
+    for (const [staticIp, vip] of [
+      ["zone-ip", "34.98.102.37"],
+      [undefined, "34.98.102.37"],
+    ] as const) {
       const result = run(staticIp, vip, AWS_STACK);
       expect(result.fragment).not.toContain("adoptAddresses");
       expect(annotationOf(result)).toBeUndefined();
-      expect(addressText(result)).toEqual([expect.stringMatching(/^zoneprinter\/zone-ingress, .*was served on 34\.98\.102\.37, which cannot be kept behind the AWS front door: Global Accelerator allocates its own static addresses \[aws\.accelerator-addresses\]/)]);
+      expect(addressText(result)).toEqual([
+        expect.stringMatching(
+          /^zoneprinter\/zone-ingress, .*was served on 34\.98\.102\.37, which cannot be kept behind the AWS front door: Global Accelerator allocates its own static addresses \[aws\.accelerator-addresses\]/,
+        ),
+      ]);
       expect(addressText(result)[0]!.includes("took off its networking.gke.io/static-ip: zone-ip annotation")).toBe(staticIp !== undefined);
       expect(result.validation!.diagnostics.filter((d) => d.path.includes("static-ip"))).toEqual([]);
     }
   });
 
   it("merges the fragment's fleetgate:gcp into the stack's, keeping its project", () => {
-    const after = parse(applyFragment(CORPUS_STACK_TEXT, "fleetgate:gcp:\n  adoptAddresses:\n    - { name: a, address: 192.0.2.1 }\n")) as { config: Record<string, unknown> };
+    const after = parse(applyFragment(CORPUS_STACK_TEXT, "fleetgate:gcp:\n  adoptAddresses:\n    - { name: a, address: 192.0.2.1 }\n")) as {
+      config: Record<string, unknown>;
+    };
     expect(after.config["fleetgate:gcp"]).toEqual({ project: "corpus-fleet", adoptAddresses: [{ name: "a", address: "192.0.2.1" }] });
   });
 });
@@ -349,10 +495,51 @@ describe("whatever the input", () => {
         apiVersion: fc.oneof(groups, fc.anything()),
         kind: fc.oneof(kinds, fc.anything()),
         metadata: fc.oneof(
-          fc.record({ name: fc.oneof(fc.constantFrom("a", "b", "../x"), fc.anything()), namespace: fc.oneof(fc.constantFrom("ns", "Bad_NS"), fc.anything()), annotations: fc.oneof(fc.dictionary(fc.constantFrom("networking.gke.io/static-ip", "beta.cloud.google.com/backend-config", "networking.gke.io/frontend-config", "kubectl.kubernetes.io/last-applied-configuration"), fc.oneof(fc.string(), fc.anything())), fc.anything()) }, { requiredKeys: [] }),
+          fc.record(
+            {
+              name: fc.oneof(fc.constantFrom("a", "b", "../x"), fc.anything()),
+              namespace: fc.oneof(fc.constantFrom("ns", "Bad_NS"), fc.anything()),
+              annotations: fc.oneof(
+                fc.dictionary(
+                  fc.constantFrom(
+                    "networking.gke.io/static-ip",
+                    "beta.cloud.google.com/backend-config",
+                    "networking.gke.io/frontend-config",
+                    "kubectl.kubernetes.io/last-applied-configuration",
+                  ),
+                  fc.oneof(fc.string(), fc.anything()),
+                ),
+                fc.anything(),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
           fc.anything(),
         ),
-        spec: fc.oneof(fc.record({ template: fc.oneof(fc.record({ spec: fc.oneof(fc.record({ backend: fc.anything(), rules: fc.oneof(fc.array(fc.record({ host: fc.oneof(fc.string(), fc.anything()) })), fc.anything()), tls: fc.anything() }, { requiredKeys: [] }), fc.anything()) }), fc.anything()) }, { requiredKeys: [] }), fc.anything()),
+        spec: fc.oneof(
+          fc.record(
+            {
+              template: fc.oneof(
+                fc.record({
+                  spec: fc.oneof(
+                    fc.record(
+                      {
+                        backend: fc.anything(),
+                        rules: fc.oneof(fc.array(fc.record({ host: fc.oneof(fc.string(), fc.anything()) })), fc.anything()),
+                        tls: fc.anything(),
+                      },
+                      { requiredKeys: [] },
+                    ),
+                    fc.anything(),
+                  ),
+                }),
+                fc.anything(),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.anything(),
+        ),
         status: fc.oneof(fc.record({ VIP: fc.oneof(fc.ipV4(), fc.anything()) }), fc.anything()),
         items: fc.anything(),
       },

@@ -61,7 +61,11 @@ describe("the progress line", () => {
       now += 30;
       progress.count("registering resources", i, 10);
     }
-    expect(out.written.filter((text) => text.includes("registering"))).toEqual(["\r\x1b[Kregistering resources: 4 of 10", "\r\x1b[Kregistering resources: 8 of 10", "\r\x1b[Kregistering resources: 10 of 10"]);
+    expect(out.written.filter((text) => text.includes("registering"))).toEqual([
+      "\r\x1b[Kregistering resources: 4 of 10",
+      "\r\x1b[Kregistering resources: 8 of 10",
+      "\r\x1b[Kregistering resources: 10 of 10",
+    ]);
   });
 
   it("clears nothing when it never drew", () => {

@@ -2,7 +2,14 @@
  * Builds the arguments CrossGuard passes to rules, from plain descriptions or from the resources the
  * offline engine recorded, so rules can be tested without a policy server.
  */
-import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import type { RegisteredResource } from "../../offline/mock-engine";
 
 export interface FakeResource {
@@ -26,7 +33,14 @@ function resourceArgs(r: FakeResource, config: Record<string, unknown> = {}): Re
     name: r.name,
     urn: urnOf(r),
     props: r.props ?? {},
-    opts: { protect: r.protect ?? false, ignoreChanges: [], deleteBeforeReplace: r.deleteBeforeReplace ?? false, aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+    opts: {
+      protect: r.protect ?? false,
+      ignoreChanges: [],
+      deleteBeforeReplace: r.deleteBeforeReplace ?? false,
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
     ...(r.provider ? { provider: { type: r.provider.split("::")[2] ?? "", name: r.provider.split("::")[3] ?? "", urn: r.provider, props: {} } } : {}),
     stackTags: new Map(),
     getConfig: <T>() => config as T,
@@ -59,7 +73,9 @@ export function stackViolations(rule: StackValidationPolicy, resources: FakeReso
       Object.entries(fake.propertyDependencies ?? {}).map(([k, names]) => [k, names.map((n) => byKey.get(n)!).filter(Boolean)]),
     );
   const out: string[] = [];
-  void rule.validateStack({ resources: policyResources.map((p) => p.resource), getConfig: <T>() => config as T } as unknown as StackValidationArgs, (message) => out.push(message));
+  void rule.validateStack({ resources: policyResources.map((p) => p.resource), getConfig: <T>() => config as T } as unknown as StackValidationArgs, (message) =>
+    out.push(message),
+  );
   return out;
 }
 

@@ -39,7 +39,14 @@ export async function runProgramInProcess(spec: GeneratedSpec): Promise<Outcome>
       outputs = await fleetgateProgram(root);
     } catch (error) {
       // A refusal lists every diagnostic after its first line (spec/diagnostics.ts, InvalidSpecError).
-      if (error instanceof pulumi.RunError) return { kind: "refused", errors: error.message.split("\n").slice(1).filter((line) => !/^\S+?(:\d+:\d+)?: warning: /.test(line)) };
+      if (error instanceof pulumi.RunError)
+        return {
+          kind: "refused",
+          errors: error.message
+            .split("\n")
+            .slice(1)
+            .filter((line) => !/^\S+?(:\d+:\d+)?: warning: /.test(line)),
+        };
       throw error;
     }
     // The stack's outputs settle once everything they come from has been registered and answered, or
@@ -47,9 +54,13 @@ export async function runProgramInProcess(spec: GeneratedSpec): Promise<Outcome>
     const outputsSettled = Promise.allSettled(Object.values(outputs as Record<string, unknown>).map((o) => (o as { promise(): Promise<unknown> }).promise()));
     // A refused registration can leave what depends on it waiting for ever: give up well after any run.
     const settled = await withinTime(outputsSettled);
-    if (settled === undefined) failures.push(new Error(`the program's outputs were still waiting ${NEVER_FINISHED_MS / 1000} s after it ran: a registration was refused or never answered`));
+    if (settled === undefined)
+      failures.push(
+        new Error(`the program's outputs were still waiting ${NEVER_FINISHED_MS / 1000} s after it ran: a registration was refused or never answered`),
+      );
     else for (const s of settled) if (s.status === "rejected") failures.push(s.reason);
-    if (settled !== undefined && (await withinTime(engine.settle().then(() => true))) === undefined) failures.push(new Error("the engine's registrations never all ended"));
+    if (settled !== undefined && (await withinTime(engine.settle().then(() => true))) === undefined)
+      failures.push(new Error("the engine's registrations never all ended"));
     // Rejections surface a turn after the registrations they broke.
     await new Promise((resolve) => setTimeout(resolve, 0));
     if (failures.length > 0) return { kind: "threw", error: failures.map(describe).join("\n") };

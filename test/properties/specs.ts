@@ -37,39 +37,45 @@ const favour = <T>(items: readonly T[], first: number, bias = 4) =>
 
 function clusterArbitrary(frontDoor: "gcp" | "aws") {
   const cloud = frontDoor === "gcp" ? GCP_REGIONS : AWS_REGIONS;
-  const cloudCluster = fc.record({
-    region: pick(Object.keys(cloud)),
-    network: favour(NETWORKS, 1, 100),
-    drain: rarely(fc.constant(true), 10),
-    label: pick(["gold", "silver"]),
-    multiClusterServices: pick(["none", "none", frontDoor === "gcp" ? "gke-fleet" : "mcs-api"]),
-  }).map(({ region, network, drain, label, multiClusterServices }) => ({
-    provider: frontDoor === "gcp" ? "gke" : "eks",
-    region,
-    zones: cloud[region]!,
-    network,
-    labels: { tier: label },
-    access: frontDoor === "gcp" ? { kind: "gke", project: "acme-test" } : { kind: "eks" },
-    ...(drain ? { drain } : {}),
-    multiClusterServices,
-  }));
-  const otherCluster = fc.record({ region: favour(OTHER_REGIONS, 1, 40), network: favour(NETWORKS, 1, 100), label: pick(["gold", "silver"]) }).map(({ region, network, label }) => ({
-    provider: "other",
-    region,
-    zones: [],
-    network,
-    labels: { tier: label },
-    access: { kind: "kubeconfig" },
-    gateway: { publicHostname: `gw.${region.length > 20 ? "far" : "onprem"}.example.org` },
-    ...(frontDoor === "aws" ? { latencyRegion: "us-east-1" } : {}),
-  }));
+  const cloudCluster = fc
+    .record({
+      region: pick(Object.keys(cloud)),
+      network: favour(NETWORKS, 1, 100),
+      drain: rarely(fc.constant(true), 10),
+      label: pick(["gold", "silver"]),
+      multiClusterServices: pick(["none", "none", frontDoor === "gcp" ? "gke-fleet" : "mcs-api"]),
+    })
+    .map(({ region, network, drain, label, multiClusterServices }) => ({
+      provider: frontDoor === "gcp" ? "gke" : "eks",
+      region,
+      zones: cloud[region]!,
+      network,
+      labels: { tier: label },
+      access: frontDoor === "gcp" ? { kind: "gke", project: "acme-test" } : { kind: "eks" },
+      ...(drain ? { drain } : {}),
+      multiClusterServices,
+    }));
+  const otherCluster = fc
+    .record({ region: favour(OTHER_REGIONS, 1, 40), network: favour(NETWORKS, 1, 100), label: pick(["gold", "silver"]) })
+    .map(({ region, network, label }) => ({
+      provider: "other",
+      region,
+      zones: [],
+      network,
+      labels: { tier: label },
+      access: { kind: "kubeconfig" },
+      gateway: { publicHostname: `gw.${region.length > 20 ? "far" : "onprem"}.example.org` },
+      ...(frontDoor === "aws" ? { latencyRegion: "us-east-1" } : {}),
+    }));
   return fc.oneof({ arbitrary: cloudCluster, weight: 4 }, { arbitrary: otherCluster, weight: 1 });
 }
 
 /** Now and then: a field most specs leave out, or a mistake most specs do not make. */
 const rarely = <T>(arbitrary: fc.Arbitrary<T>, odds = 6) => fc.oneof({ arbitrary: fc.constant(undefined), weight: odds - 1 }, { arbitrary, weight: 1 });
 
-const matchArbitrary = fc.record({ name: favour(TOKENS, TOKENS.length - 2, 30), type: pick(["Exact", "Present"] as const), value: pick(VALUES) }).map((m) => (m.type === "Present" ? { name: m.name, type: m.type } : m));
+const matchArbitrary = fc
+  .record({ name: favour(TOKENS, TOKENS.length - 2, 30), type: pick(["Exact", "Present"] as const), value: pick(VALUES) })
+  .map((m) => (m.type === "Present" ? { name: m.name, type: m.type } : m));
 
 interface DrawnService {
   name: string;
@@ -98,7 +104,8 @@ const pathArbitrary = (services: readonly DrawnService[]) =>
       const service = services[p.service]!;
       const port = p.wrongPort ?? service.ports[p.port % service.ports.length]!;
       const fleetgate: Record<string, unknown> = {};
-      if (p.queryParams || p.headers) fleetgate.match = { ...(p.queryParams ? { queryParams: p.queryParams } : {}), ...(p.headers ? { headers: p.headers } : {}) };
+      if (p.queryParams || p.headers)
+        fleetgate.match = { ...(p.queryParams ? { queryParams: p.queryParams } : {}), ...(p.headers ? { headers: p.headers } : {}) };
       if (p.rewriteHost !== undefined) fleetgate.rewrite = { host: p.rewriteHost };
       if (p.setHeader !== undefined) fleetgate.requestHeaders = { set: { [p.setHeader[0]]: p.setHeader[1] } };
       if (p.split !== undefined && p.split[0] !== p.service) {
@@ -110,7 +117,8 @@ const pathArbitrary = (services: readonly DrawnService[]) =>
     });
 
 /** A host under a grant: the grant itself, or a name below a wildcard. */
-const hostUnder = (grant: string) => (grant.startsWith("*.") ? pick([grant, `w.${grant.slice(2)}`, `${"l".repeat(40)}.${grant.slice(2)}`]) : fc.constant(grant));
+const hostUnder = (grant: string) =>
+  grant.startsWith("*.") ? pick([grant, `w.${grant.slice(2)}`, `${"l".repeat(40)}.${grant.slice(2)}`]) : fc.constant(grant);
 
 /** One team: its grants, its services and one ingress over them, mostly on hosts it was granted. */
 function teamArbitrary(namespace: string, clusterNames: readonly string[]) {
@@ -121,24 +129,26 @@ function teamArbitrary(namespace: string, clusterNames: readonly string[]) {
     clusters: fc.uniqueArray(pick(clusterNames), { minLength: 1, maxLength: 2 }),
     balancing: rarely(fc.constant("even")),
   });
-  return fc.record({
-    namespace: fc.constant(namespace),
-    grants: fc.uniqueArray(pick(GRANTS), { minLength: 1, maxLength: 2 }),
-    services: fc.uniqueArray(service, { minLength: 1, maxLength: 3, selector: (s) => s.name }),
-  }).chain((team) =>
-    fc.record({
-      namespace: fc.constant(team.namespace),
-      grants: fc.constant(team.grants),
-      services: fc.constant(team.services),
-      rules: fc.array(
-        fc.record({
-          host: fc.oneof({ arbitrary: pick(team.grants).chain(hostUnder), weight: 40 }, { arbitrary: pick(HOSTS), weight: 1 }),
-          paths: fc.array(pathArbitrary(team.services), { minLength: 1, maxLength: 3 }),
-        }),
-        { minLength: 1, maxLength: 2 },
-      ),
-    }),
-  );
+  return fc
+    .record({
+      namespace: fc.constant(namespace),
+      grants: fc.uniqueArray(pick(GRANTS), { minLength: 1, maxLength: 2 }),
+      services: fc.uniqueArray(service, { minLength: 1, maxLength: 3, selector: (s) => s.name }),
+    })
+    .chain((team) =>
+      fc.record({
+        namespace: fc.constant(team.namespace),
+        grants: fc.constant(team.grants),
+        services: fc.constant(team.services),
+        rules: fc.array(
+          fc.record({
+            host: fc.oneof({ arbitrary: pick(team.grants).chain(hostUnder), weight: 40 }, { arbitrary: pick(HOSTS), weight: 1 }),
+            paths: fc.array(pathArbitrary(team.services), { minLength: 1, maxLength: 3 }),
+          }),
+          { minLength: 1, maxLength: 2 },
+        ),
+      }),
+    );
 }
 
 export function specArbitrary(): fc.Arbitrary<GeneratedSpec> {
@@ -150,8 +160,12 @@ export function specArbitrary(): fc.Arbitrary<GeneratedSpec> {
           frontDoor: fc.constant(frontDoor),
           clusterNames: fc.constant(clusterNames),
           clusters: fc.tuple(...clusterNames.map(() => clusterArbitrary(frontDoor))),
-          extraGrants: fc.array(fc.record({ namespace: pick(NAMESPACES), domains: fc.uniqueArray(pick(GRANTS), { minLength: 1, maxLength: 2 }) }), { maxLength: 2 }),
-          teams: fc.uniqueArray(favour(NAMESPACES, 2, 8), { minLength: 1, maxLength: 3 }).chain((namespaces) => fc.tuple(...namespaces.map((n) => teamArbitrary(n, clusterNames)))),
+          extraGrants: fc.array(fc.record({ namespace: pick(NAMESPACES), domains: fc.uniqueArray(pick(GRANTS), { minLength: 1, maxLength: 2 }) }), {
+            maxLength: 2,
+          }),
+          teams: fc
+            .uniqueArray(favour(NAMESPACES, 2, 8), { minLength: 1, maxLength: 3 })
+            .chain((namespaces) => fc.tuple(...namespaces.map((n) => teamArbitrary(n, clusterNames)))),
           ipv6: fc.boolean(),
           mode: pick(["accelerator", "latency-dns"] as const),
         }),
@@ -177,13 +191,21 @@ function writeSpec(d: Drawn): GeneratedSpec {
   const config: Record<string, unknown> = {
     "fleetgate:frontDoor": d.frontDoor,
     "fleetgate:clusters": clusters,
-    "fleetgate:dns": { zones: [d.frontDoor === "gcp" ? { domain: DOMAIN, cloudDns: { managedZone: "example-com" } } : { domain: DOMAIN, route53: { hostedZoneId: "Z0123456789ABC" } }] },
+    "fleetgate:dns": {
+      zones: [
+        d.frontDoor === "gcp" ? { domain: DOMAIN, cloudDns: { managedZone: "example-com" } } : { domain: DOMAIN, route53: { hostedZoneId: "Z0123456789ABC" } },
+      ],
+    },
     "fleetgate:hostOwnership": [...d.teams.map((t) => ({ namespace: t.namespace, domains: t.grants })), ...d.extraGrants],
     "fleetgate:mesh": { istio: { version: "1.28.0" } },
   };
   if (d.frontDoor === "gcp") config["fleetgate:gcp"] = { project: "acme-test", ipv6: d.ipv6 };
   else config["fleetgate:aws"] = { mode: d.mode };
-  const kubeconfigs = Object.fromEntries(clusters.filter((c) => (c.access as { kind: string }).kind === "kubeconfig").map((c) => [c.name, { secure: `v1:${Buffer.from(c.name).toString("base64")}` }]));
+  const kubeconfigs = Object.fromEntries(
+    clusters
+      .filter((c) => (c.access as { kind: string }).kind === "kubeconfig")
+      .map((c) => [c.name, { secure: `v1:${Buffer.from(c.name).toString("base64")}` }]),
+  );
   if (Object.keys(kubeconfigs).length > 0) config["fleetgate:kubeconfigs"] = kubeconfigs;
 
   const files: Record<string, string> = {};
@@ -194,7 +216,9 @@ function writeSpec(d: Drawn): GeneratedSpec {
       metadata: { name: s.name, namespace: team.namespace },
       spec: {
         template: { spec: { selector: { app: s.name }, ports: s.ports.map((port) => ({ port })) } },
-        clusters: s.byLabel ? [{ selector: { matchLabels: { tier: "gold" } } }] : s.clusters.map((name) => ({ link: `${clusters.find((c) => c.name === name)!.region}/${name}` })),
+        clusters: s.byLabel
+          ? [{ selector: { matchLabels: { tier: "gold" } } }]
+          : s.clusters.map((name) => ({ link: `${clusters.find((c) => c.name === name)!.region}/${name}` })),
         ...(s.balancing ? { fleetgate: { balancing: s.balancing } } : {}),
       },
     }));
@@ -203,7 +227,21 @@ function writeSpec(d: Drawn): GeneratedSpec {
       kind: "MultiClusterIngress",
       metadata: { name: team.namespace, namespace: team.namespace },
       // The first rule routes every service of the team, so that each one reaches the front door.
-      spec: { template: { spec: { rules: team.rules.map((r, i) => ({ host: r.host, http: { paths: i === 0 ? [...team.services.map((s) => ({ path: `/${s.name}/*`, backend: { serviceName: s.name, servicePort: s.ports[0]! } })), ...r.paths] : r.paths } })) } } },
+      spec: {
+        template: {
+          spec: {
+            rules: team.rules.map((r, i) => ({
+              host: r.host,
+              http: {
+                paths:
+                  i === 0
+                    ? [...team.services.map((s) => ({ path: `/${s.name}/*`, backend: { serviceName: s.name, servicePort: s.ports[0]! } })), ...r.paths]
+                    : r.paths,
+              },
+            })),
+          },
+        },
+      },
     });
     files[`stacks/${environment}/${team.namespace}/${team.namespace}.yaml`] = docs.map((doc) => stringify(doc)).join("---\n");
   }

@@ -28,21 +28,38 @@ function ownersOf(file: string): readonly string[] {
   const matches = (pattern: string) => {
     if (pattern === "*") return true;
     const anchored = pattern.replace(/^\//, "");
-    const body = anchored.split("/").map((part) => part.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")).join("/");
+    const body = anchored
+      .split("/")
+      .map((part) =>
+        part
+          .split("*")
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join("[^/]*"),
+      )
+      .join("/");
     return new RegExp(anchored.endsWith("/") ? `^${body}` : `^${body}(/|$)`).test(file);
   };
   return rules.filter((r) => matches(r.pattern)).pop()?.owners ?? [];
 }
 
 const PLATFORM = "@acme/fleetgate-platform";
-const dirs = (path: string) => readdirSync(join(PROJECT_ROOT, path)).filter((name) => statSync(join(PROJECT_ROOT, path, name)).isDirectory()).sort();
+const dirs = (path: string) =>
+  readdirSync(join(PROJECT_ROOT, path))
+    .filter((name) => statSync(join(PROJECT_ROOT, path, name)).isDirectory())
+    .sort();
 /** The gateway namespace of an environment: its folder holds the admin's Gateway and is the platform team's. */
 const gatewayNamespace = (env: string): string => {
-  const config = (parse(readFileSync(join(PROJECT_ROOT, "stacks", `Pulumi.${env}.yaml`), "utf8")) as { config?: Record<string, { namespace?: string } | undefined> }).config ?? {};
+  const config =
+    (parse(readFileSync(join(PROJECT_ROOT, "stacks", `Pulumi.${env}.yaml`), "utf8")) as { config?: Record<string, { namespace?: string } | undefined> })
+      .config ?? {};
   return config["fleetgate:gateway"]?.namespace ?? DEFAULT_GATEWAY_NAMESPACE;
 };
 const environments = dirs("stacks");
-const teamFolders = environments.flatMap((env) => dirs(join("stacks", env)).filter((team) => team !== gatewayNamespace(env)).map((team) => ({ env, team })));
+const teamFolders = environments.flatMap((env) =>
+  dirs(join("stacks", env))
+    .filter((team) => team !== gatewayNamespace(env))
+    .map((team) => ({ env, team })),
+);
 
 describe(".github/CODEOWNERS", () => {
   it("has a line for every team folder under stacks/<env>/", () => {
@@ -59,7 +76,14 @@ describe(".github/CODEOWNERS", () => {
 
   it("gives the stack files, the project file, the program, the policies and CI to the platform team", () => {
     const environments = readdirSync(join(PROJECT_ROOT, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f));
-    for (const file of [...environments.map((f) => `stacks/${f}`), "Pulumi.yaml", "components/gcp/front-door.ts", "spec/resolve.ts", "policies/index.ts", ".github/workflows/deploy.yml"])
+    for (const file of [
+      ...environments.map((f) => `stacks/${f}`),
+      "Pulumi.yaml",
+      "components/gcp/front-door.ts",
+      "spec/resolve.ts",
+      "policies/index.ts",
+      ".github/workflows/deploy.yml",
+    ])
       expect(ownersOf(file), file).toEqual([PLATFORM]);
   });
 

@@ -10,7 +10,11 @@ import { fleetDiagram, label } from "../../review/mermaid";
 
 function examplePlan(environment: string): FleetPlan {
   const text = readFileSync(join(PROJECT_ROOT, stackFilePath(environment)), "utf8");
-  const result = planEnvironment({ environment, stack: stackConfigFromFile(stackFilePath(environment), text), files: readEnvironmentFiles(PROJECT_ROOT, environment) });
+  const result = planEnvironment({
+    environment,
+    stack: stackConfigFromFile(stackFilePath(environment), text),
+    files: readEnvironmentFiles(PROJECT_ROOT, environment),
+  });
   if (!result.plan) throw new Error(`the ${environment} example does not resolve`);
   return result.plan;
 }
@@ -81,7 +85,14 @@ describe("the Mermaid picture of a FleetPlan", () => {
 
   it("names a route's method among its conditions", () => {
     const plan = examplePlan("prod");
-    const withMethod: FleetPlan = { ...plan, hosts: plan.hosts.map((h) => (h.name === "shop.example.com" ? { ...h, routes: h.routes.map((r) => (r.key === "=/cart" ? { ...r, match: { ...r.match, method: "POST" as const } } : r)) } : h)) };
+    const withMethod: FleetPlan = {
+      ...plan,
+      hosts: plan.hosts.map((h) =>
+        h.name === "shop.example.com"
+          ? { ...h, routes: h.routes.map((r) => (r.key === "=/cart" ? { ...r, match: { ...r.match, method: "POST" as const } } : r)) }
+          : h,
+      ),
+    };
     expect(fleetDiagram(withMethod)).toContain('host_shop_example_com -->|"/cart if method POST<br/>');
   });
 

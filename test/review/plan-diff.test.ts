@@ -12,7 +12,10 @@ import { examplePlan } from "../examples";
 import { renderPlanDiff } from "../../review/render-diff";
 
 const fixtures = join(__dirname, "fixtures");
-const scenarios = readdirSync(fixtures, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const scenarios = readdirSync(fixtures, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 const read = <T>(scenario: string, file: string) => JSON.parse(readFileSync(join(fixtures, scenario, file), "utf8")) as T;
 const planDiffOf = (scenario: string) => diffPlans(read<PlanDocument>(scenario, "base.plan.json"), read<PlanDocument>(scenario, "head.plan.json"));
 
@@ -24,8 +27,11 @@ function markdownOf(scenario: string): string {
 const tsx = join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 function planDiff(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) =>
-    execFile(process.execPath, [tsx, join(PROJECT_ROOT, "scripts", "plan-diff.ts"), ...args], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [tsx, join(PROJECT_ROOT, "scripts", "plan-diff.ts"), ...args],
+      { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -66,7 +72,12 @@ describe("the committed fixture pairs", () => {
   it("renaming a host replaces its protected certificate and says so before anything else", () => {
     const diff = planDiffOf("dev-rename-host");
     const certificate = diff.changes.find((c) => c.type === "gcp:certificatemanager/certificate:Certificate")!;
-    expect(certificate).toMatchObject({ kind: "replace", protect: true, name: "dev-store-dev-example-com", renamedFrom: { name: "dev-shop-dev-example-com", aliased: false } });
+    expect(certificate).toMatchObject({
+      kind: "replace",
+      protect: true,
+      name: "dev-store-dev-example-com",
+      renamedFrom: { name: "dev-shop-dev-example-com", aliased: false },
+    });
     const text = markdownOf("dev-rename-host");
     expect(text.indexOf("> [!CAUTION]")).toBeLessThan(text.indexOf("#### FleetIngress"));
     expect(text).toContain("> - `gcp:certificatemanager/certificate:Certificate` `dev-store-dev-example-com`: replaced");
@@ -76,7 +87,11 @@ describe("the committed fixture pairs", () => {
     const base = read<PlanDocument>("dev-add-cluster", "base.plan.json");
     const leak = (plan: PlanDocument, value: string): PlanDocument => ({
       ...plan,
-      resources: plan.resources.map((r) => (r.type === "kubernetes:core/v1:Secret" ? { ...r, inputs: { ...(r.inputs as object), stringData: { ...((r.inputs as { stringData: object }).stringData), "ca-key.pem": value } } } : r)),
+      resources: plan.resources.map((r) =>
+        r.type === "kubernetes:core/v1:Secret"
+          ? { ...r, inputs: { ...(r.inputs as object), stringData: { ...(r.inputs as { stringData: object }).stringData, "ca-key.pem": value } } }
+          : r,
+      ),
     });
     const secretPaths = base.resources.find((r) => r.type === "kubernetes:core/v1:Secret")!.secretPaths;
     expect(secretPaths).toContain("stringData");
@@ -87,23 +102,24 @@ describe("the committed fixture pairs", () => {
 });
 
 describe("secrets in plans made with a fingerprint key", () => {
-  const secretResource = (value: string) => ({
-    urn: "urn:pulumi:t::fleetgate::kubernetes:core/v1:Secret::t-cacerts",
-    type: "kubernetes:core/v1:Secret",
-    name: "t-cacerts",
-    custom: true,
-    inputs: { stringData: { "ca-key.pem": value }, metadata: { name: "cacerts" } },
-    secretPaths: ["stringData"],
-    protect: false,
-    retainOnDelete: false,
-    deleteBeforeReplace: false,
-    dependsOn: [],
-    propertyDependencies: {},
-    ignoreChanges: [],
-    replaceOnChanges: [],
-    additionalSecretOutputs: [],
-    aliases: [],
-  }) as unknown as RegisteredResource;
+  const secretResource = (value: string) =>
+    ({
+      urn: "urn:pulumi:t::fleetgate::kubernetes:core/v1:Secret::t-cacerts",
+      type: "kubernetes:core/v1:Secret",
+      name: "t-cacerts",
+      custom: true,
+      inputs: { stringData: { "ca-key.pem": value }, metadata: { name: "cacerts" } },
+      secretPaths: ["stringData"],
+      protect: false,
+      retainOnDelete: false,
+      deleteBeforeReplace: false,
+      dependsOn: [],
+      propertyDependencies: {},
+      ignoreChanges: [],
+      replaceOnChanges: [],
+      additionalSecretOutputs: [],
+      aliases: [],
+    }) as unknown as RegisteredResource;
   const planned = (value: string, key?: string) => planDocument("fleetgate", "t", [secretResource(value)], key);
 
   it("show a changed secret as changed, and never its value", () => {
@@ -122,7 +138,14 @@ describe("secrets in plans made with a fingerprint key", () => {
 describe("npm run plan:diff", () => {
   it("prints the Markdown of two plan files and exits 0", async () => {
     const dir = join(fixtures, "prod-route-weight");
-    const result = await planDiff([join(dir, "base.plan.json"), join(dir, "head.plan.json"), "--base-fleet", join(dir, "base.fleet.json"), "--head-fleet", join(dir, "head.fleet.json")]);
+    const result = await planDiff([
+      join(dir, "base.plan.json"),
+      join(dir, "head.plan.json"),
+      "--base-fleet",
+      join(dir, "base.fleet.json"),
+      "--head-fleet",
+      join(dir, "head.fleet.json"),
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe(readFileSync(join(dir, "expected.md"), "utf8"));
   });
@@ -174,14 +197,20 @@ const plan = (...resources: PlannedResource[]): PlanDocument => ({ project: "fle
 const render = (base: PlanDocument, head: PlanDocument) => renderPlanDiff(diffPlans(base, head));
 
 const RECORD = "gcp:dns/recordSet:RecordSet";
-const record = (inputs: Record<string, unknown>, options: Partial<PlannedResource> = {}) => resource(RECORD, "t-shop-a", { name: "shop.example.com.", type: "A", managedZone: "zone-a", ttl: 60, rrdatas: ["192.0.2.1"], ...inputs }, options);
+const record = (inputs: Record<string, unknown>, options: Partial<PlannedResource> = {}) =>
+  resource(RECORD, "t-shop-a", { name: "shop.example.com.", type: "A", managedZone: "zone-a", ttl: 60, rrdatas: ["192.0.2.1"], ...inputs }, options);
 
 describe("the fleet's route changes", () => {
   it("name a route's method, so that a method route added beside a plain one reads as its own route", () => {
     const base = examplePlan("prod");
     const cart = base.hosts.find((h) => h.name === "shop.example.com")!.routes.find((r) => r.key === "=/cart")!;
     const post = { ...cart, key: "=/cart m:POST", priority: 1, match: { ...cart.match, method: "POST" as const } };
-    const head: FleetPlan = { ...base, hosts: base.hosts.map((h) => (h.name === "shop.example.com" ? { ...h, routes: [post, ...h.routes.map((r) => ({ ...r, priority: r.priority + 1 }))] } : h)) };
+    const head: FleetPlan = {
+      ...base,
+      hosts: base.hosts.map((h) =>
+        h.name === "shop.example.com" ? { ...h, routes: [post, ...h.routes.map((r) => ({ ...r, priority: r.priority + 1 }))] } : h,
+      ),
+    };
     const lines = diffFleets(base, head).find((c) => c.owner === cart.team)!.lines;
     expect(lines).toContain(`host \`shop.example.com\` route \`/cart if method POST\` added: shop/cart:80 100%`);
   });
@@ -189,7 +218,12 @@ describe("the fleet's route changes", () => {
 
 describe("the cluster a change is filed under", () => {
   it("is the resource's provider's cluster, else the cluster its name starts with, not the longest it mentions", () => {
-    const stack = resource("pulumi:pulumi:Stack", "fleetgate-t", {}, { custom: false, parent: undefined, urn: STACK_URN, outputs: { gateways: { "gke-eu": {}, "gke-us2": {} } } } as Partial<PlannedResource>);
+    const stack = resource("pulumi:pulumi:Stack", "fleetgate-t", {}, {
+      custom: false,
+      parent: undefined,
+      urn: STACK_URN,
+      outputs: { gateways: { "gke-eu": {}, "gke-us2": {} } },
+    } as Partial<PlannedResource>);
     const provider = resource("pulumi:providers:kubernetes", "t-gke-eu", {});
     const secret = (data: string) => resource("kubernetes:core/v1:Secret", "t-gke-eu-remote-secret-gke-us2", { data }, { provider: provider.urn });
     const firewall = (ranges: string[]) => resource("gcp:compute/firewall:Firewall", "t-gke-us2-mesh-from-gke-eu", { sourceRanges: ranges });
@@ -210,7 +244,7 @@ describe("plan:diff on hand-made plans", () => {
       base: plan(record({})),
       head: plan(record({ managedZone: "zone-b" })),
       kinds: ["replace"],
-      contains: ["`+-` **replace**", "`managedZone`: `\"zone-a\"` → `\"zone-b\"` **(forces replacement)**"],
+      contains: ["`+-` **replace**", '`managedZone`: `"zone-a"` → `"zone-b"` **(forces replacement)**'],
     },
     {
       description: "an input the provider updates in place (a record's TTL) makes an update",
@@ -239,7 +273,7 @@ describe("plan:diff on hand-made plans", () => {
       base: plan(resource("kubernetes:core/v1:ConfigMap", "cm", { metadata: { name: "a", namespace: "n" }, data: { k: "v" } })),
       head: plan(resource("kubernetes:core/v1:ConfigMap", "cm", { metadata: { name: "b", namespace: "n" }, data: { k: "v" } })),
       kinds: ["replace"],
-      contains: ["`metadata.name`: `\"a\"` → `\"b\"` **(forces replacement)**"],
+      contains: ['`metadata.name`: `"a"` → `"b"` **(forces replacement)**'],
     },
     {
       description: "a new logical name with an alias to the old one is a move, not a replacement",
@@ -257,8 +291,16 @@ describe("plan:diff on hand-made plans", () => {
     },
     {
       description: "a long value is cut around its first difference, so the difference shows",
-      base: plan(resource("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "e", { certificates: ["projects/acme-fleet-prod/locations/global/certificates/fg-prod-shop-example-com-7f3a"] })),
-      head: plan(resource("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "e", { certificates: ["projects/acme-fleet-prod/locations/global/certificates/fg-prod-shop-example-com-9b21"] })),
+      base: plan(
+        resource("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "e", {
+          certificates: ["projects/acme-fleet-prod/locations/global/certificates/fg-prod-shop-example-com-7f3a"],
+        }),
+      ),
+      head: plan(
+        resource("gcp:certificatemanager/certificateMapEntry:CertificateMapEntry", "e", {
+          certificates: ["projects/acme-fleet-prod/locations/global/certificates/fg-prod-shop-example-com-9b21"],
+        }),
+      ),
       kinds: ["update"],
       contains: ["-7f3a", "-9b21"],
     },
@@ -285,7 +327,14 @@ describe("plan:diff on hand-made plans", () => {
     },
     {
       description: "an input that stops being secret is a warning, and its old value stays masked",
-      base: plan(resource("kubernetes:core/v1:Secret", "s", { metadata: { name: "s", namespace: "n" }, stringData: { key: "[secret]" } }, { secretPaths: ["stringData.key"] })),
+      base: plan(
+        resource(
+          "kubernetes:core/v1:Secret",
+          "s",
+          { metadata: { name: "s", namespace: "n" }, stringData: { key: "[secret]" } },
+          { secretPaths: ["stringData.key"] },
+        ),
+      ),
       head: plan(resource("kubernetes:core/v1:Secret", "s", { metadata: { name: "s", namespace: "n" }, stringData: { key: "now-plain" } })),
       kinds: ["replace"],
       contains: ["no longer secret: `stringData.key`", "`stringData.key`: `[secret]` → `[secret]`"],

@@ -22,11 +22,18 @@ const CART_PREFIX = "- { path: /cart/*, backend: { serviceName: cart, servicePor
 /** Edits of the dev stack, each a pull request. */
 const edits: Record<string, (root: string) => void> = {
   base: () => {},
-  "add-path": (root) => edit(root, SHOP, (t) => t.replace(CART_PREFIX, `${CART_PREFIX}\n              - { path: /checkout/*, backend: { serviceName: cart, servicePort: 80 } }`)),
+  "add-path": (root) =>
+    edit(root, SHOP, (t) => t.replace(CART_PREFIX, `${CART_PREFIX}\n              - { path: /checkout/*, backend: { serviceName: cart, servicePort: 80 } }`)),
   "change-backend": (root) => edit(root, SHOP, (t) => t.replace(CART_PREFIX, "- { path: /cart/*, backend: { serviceName: storefront, servicePort: 80 } }")),
   "remove-host": (root) => rmSync(join(root, "stacks", "dev", "catalog"), { recursive: true, force: true }),
   // The same documents, last first: nothing about the routes may change.
-  "reorder-documents": (root) => edit(root, SHOP, (t) => t.split(/\n---\n/).reverse().join("\n---\n")),
+  "reorder-documents": (root) =>
+    edit(root, SHOP, (t) =>
+      t
+        .split(/\n---\n/)
+        .reverse()
+        .join("\n---\n"),
+    ),
 };
 
 function edit(root: string, file: string, change: (text: string) => string): void {
@@ -53,7 +60,8 @@ beforeAll(async () => {
 }, 120_000);
 
 const diffOf = (head: string) => diffPlans(plans.get("base")!, plans.get(head)!);
-const hostsOf = (head: string) => Object.fromEntries((diffOf(head).routes ?? []).map((h) => [h.host, h.rules.map((r) => [r.kind, r.port, r.match, ...r.changed])]));
+const hostsOf = (head: string) =>
+  Object.fromEntries((diffOf(head).routes ?? []).map((h) => [h.host, h.rules.map((r) => [r.kind, r.port, r.match, ...r.changed])]));
 
 describe("plan:diff's route changes", () => {
   it("report a path a team adds as one added rule of its host, and no other rule as changed", () => {
@@ -65,7 +73,9 @@ describe("plan:diff's route changes", () => {
   it("report a changed backend as the rule's action and clusters, old and new", () => {
     expect(hostsOf("change-backend")).toEqual({ "shop.dev.example.com": [["changed", 443, "prefix /cart/", "action", "clusters"]] });
     const text = renderPlanDiff(diffOf("change-backend"));
-    expect(text).toContain("`~` changed `prefix /cart/` (port 443, priority 20): action `shop/cart:80 (fg-dev-shop-cart-80)` → `shop/storefront:80 (fg-dev-shop-storefront-80)`; clusters `gke-us` → `gke-eu`, `gke-us`");
+    expect(text).toContain(
+      "`~` changed `prefix /cart/` (port 443, priority 20): action `shop/cart:80 (fg-dev-shop-cart-80)` → `shop/storefront:80 (fg-dev-shop-storefront-80)`; clusters `gke-us` → `gke-eu`, `gke-us`",
+    );
   });
 
   it("report a removed host with every rule it had, in the order they were tried", () => {
@@ -93,7 +103,10 @@ describe("plan:diff's route changes", () => {
   it("replace the URL map's raw rule values by a pointer to the Routes section, keeping what the rules do not show", () => {
     const text = renderPlanDiff(diffOf("add-path"));
     const urlMap = text.slice(text.indexOf("`gcp:compute/uRLMap:URLMap` `dev-url-map`"));
-    const lines = urlMap.split("\n").slice(1, urlMap.split("\n").findIndex((l, i) => i > 0 && !l.startsWith("  ")));
+    const lines = urlMap.split("\n").slice(
+      1,
+      urlMap.split("\n").findIndex((l, i) => i > 0 && !l.startsWith("  ")),
+    );
     expect(lines[0]).toBe("  - route changes listed above under **Routes**");
     expect(lines.join("\n")).not.toMatch(/routeRules|prefixMatch|…/);
     // The matcher's description is not a rule; it stays as a value.

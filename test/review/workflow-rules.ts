@@ -66,7 +66,8 @@ export interface Model {
 }
 
 /** An expression that names the pull request's head (its commit, branch or repository) or a pull ref. */
-const PULL_REQUEST_HEAD = /github\.event\.pull_request\.(head|merge_commit_sha)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch|repository|commit)|refs\/pull\//;
+const PULL_REQUEST_HEAD =
+  /github\.event\.pull_request\.(head|merge_commit_sha)|github\.head_ref|github\.event\.workflow_run\.head_(sha|branch|repository|commit)|refs\/pull\//;
 /** A script that fetches or checks out other code than the workflow's own commit. */
 const FETCHES_CODE = /\bgh\s+pr\s+checkout\b|\bgit\b[^\n;&|]*\b(fetch|checkout|switch|worktree|pull)\b/;
 
@@ -89,7 +90,9 @@ const BASE_BRANCH_EVENTS = new Set(["pull_request_target", "workflow_run", "work
 
 function onlyBaseBranch(filter: Record<string, unknown>, model: Model): boolean {
   const branches = filter.branches;
-  return Array.isArray(branches) && branches.length === 1 && branches[0] === model.baseBranch && filter["branches-ignore"] === undefined && filter.tags === undefined;
+  return (
+    Array.isArray(branches) && branches.length === 1 && branches[0] === model.baseBranch && filter["branches-ignore"] === undefined && filter.tags === undefined
+  );
 }
 
 function isBaseBranchWorkflow(workflow: Workflow, model: Model): boolean {
@@ -107,13 +110,24 @@ export function checksOutPullRequestHead(job: Job): boolean {
 }
 
 /** What a job holds that could be exfiltrated or abused, in words; empty for none. */
-export function credentialsOf(workflow: Workflow, job: Job): { secrets: string[]; write: string[]; idToken: boolean; environment?: string; inherit: boolean; undeclared: boolean } {
+export function credentialsOf(
+  workflow: Workflow,
+  job: Job,
+): { secrets: string[]; write: string[]; idToken: boolean; environment?: string; inherit: boolean; undeclared: boolean } {
   const text = JSON.stringify(job);
   const secrets = [...new Set([...text.matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]!).filter((name) => name !== "GITHUB_TOKEN"))].sort();
   if (/secrets\[/.test(text)) secrets.push("secrets[…]");
   const permissions = job.permissions ?? workflow.permissions;
   const write =
-    permissions === undefined ? [] : typeof permissions === "string" ? (permissions === "write-all" ? ["write-all"] : []) : Object.entries(permissions).filter(([, v]) => v === "write").map(([k]) => k);
+    permissions === undefined
+      ? []
+      : typeof permissions === "string"
+        ? permissions === "write-all"
+          ? ["write-all"]
+          : []
+        : Object.entries(permissions)
+            .filter(([, v]) => v === "write")
+            .map(([k]) => k);
   const environment = environmentOf(job);
   return {
     secrets,
@@ -141,7 +155,8 @@ export function pullRequestCodeFindings(workflow: Workflow, model: Model): strin
     if (reviewed) continue;
     if (held.secrets.length > 0) findings.push(`${where} but reads secrets.${held.secrets.join(", secrets.")} outside an environment with required reviewers.`);
     if (held.idToken) findings.push(`${where} but may mint an OIDC token (id-token: write) outside an environment with required reviewers.`);
-    if (held.environment !== undefined) findings.push(`${where} in the environment ${held.environment}, which is not one with required reviewers (${model.reviewedEnvironments.join(", ")}).`);
+    if (held.environment !== undefined)
+      findings.push(`${where} in the environment ${held.environment}, which is not one with required reviewers (${model.reviewedEnvironments.join(", ")}).`);
   }
   return findings;
 }
@@ -158,11 +173,16 @@ export function credentialJobFindings(workflow: Workflow, model: Model): string[
     const holds = held.secrets.length > 0 || held.write.length > 0 || held.idToken || held.environment !== undefined || held.inherit;
     if (!holds) continue;
     const where = `${workflow.file}: job ${id} holds a credential`;
-    if (!isBaseBranchWorkflow(workflow, model)) findings.push(`${where} in a workflow that runs on ${Object.keys(workflow.on).join(", ")}, not only on events that take the workflow from ${model.baseBranch}.`);
+    if (!isBaseBranchWorkflow(workflow, model))
+      findings.push(
+        `${where} in a workflow that runs on ${Object.keys(workflow.on).join(", ")}, not only on events that take the workflow from ${model.baseBranch}.`,
+      );
     if (checksOutPullRequestHead(job) && !(held.environment !== undefined && model.reviewedEnvironments.includes(held.environment)))
       findings.push(`${where} and checks out the pull request's head outside an environment with required reviewers.`);
-    if (held.secrets.length > 0 && held.environment === undefined) findings.push(`${where}: secrets.${held.secrets.join(", secrets.")} outside an environment, so it can only be a repository or organization secret.`);
-    if (held.idToken && held.environment === undefined) findings.push(`${where}: id-token: write without an environment, so its OIDC subject names a branch or event rather than an environment.`);
+    if (held.secrets.length > 0 && held.environment === undefined)
+      findings.push(`${where}: secrets.${held.secrets.join(", secrets.")} outside an environment, so it can only be a repository or organization secret.`);
+    if (held.idToken && held.environment === undefined)
+      findings.push(`${where}: id-token: write without an environment, so its OIDC subject names a branch or event rather than an environment.`);
     if (held.inherit) findings.push(`${where}: secrets: inherit hands over every secret.`);
     for (const step of job.steps ?? []) {
       const local = localActionFolder(job, step);
@@ -192,7 +212,8 @@ export function scriptExpressionFindings(file: string, steps: readonly { readonl
     const where = `${file}${job ? `: job ${job}` : ""}`;
     const found: string[] = [];
     if (step.run?.includes("${{")) found.push(`${where}: a run: script holds a \${{ }} expression; pass the value through env:.`);
-    if (typeof step.with?.script === "string" && step.with.script.includes("${{")) found.push(`${where}: a github-script script holds a \${{ }} expression; pass the value through env:.`);
+    if (typeof step.with?.script === "string" && step.with.script.includes("${{"))
+      found.push(`${where}: a github-script script holds a \${{ }} expression; pass the value through env:.`);
     return found;
   });
 }
@@ -213,7 +234,8 @@ export function triggerFindings(workflows: readonly Workflow[], model: Model): s
   for (const workflow of workflows) {
     const events = Object.keys(workflow.on).sort();
     const want = [...(model.triggers[workflow.file] ?? [])].sort();
-    if (JSON.stringify(events) !== JSON.stringify(want)) findings.push(`${workflow.file} runs on ${events.join(", ")}; the trust model says ${want.join(", ")}.`);
+    if (JSON.stringify(events) !== JSON.stringify(want))
+      findings.push(`${workflow.file} runs on ${events.join(", ")}; the trust model says ${want.join(", ")}.`);
     for (const [event, filter] of Object.entries(workflow.on)) {
       if ((event === "push" || event === "pull_request" || event === "pull_request_target") && !onlyBaseBranch(filter, model))
         findings.push(`${workflow.file}: ${event} is not limited to branches: [${model.baseBranch}].`);
@@ -240,8 +262,13 @@ export function cacheFindings(workflow: Workflow, model: Model): string[] {
       const steps = folder && folder !== "pull-request" ? (model.actions[folder]?.steps ?? []) : [step];
       for (const inner of steps) {
         if (inner.uses?.startsWith("actions/cache")) findings.push(`${workflow.file}: job ${id} uses a cache (${inner.uses}).`);
-        if (inner.uses?.startsWith("actions/setup-node@") && (inner.with?.cache !== undefined || (inner.with?.["package-manager-cache"] !== false && inner.with?.["package-manager-cache"] !== "false")))
-          findings.push(`${workflow.file}: job ${id} sets up Node.js with a dependency cache${folder ? ` (in ${folder})` : ""}; give it package-manager-cache: false and no cache.`);
+        if (
+          inner.uses?.startsWith("actions/setup-node@") &&
+          (inner.with?.cache !== undefined || (inner.with?.["package-manager-cache"] !== false && inner.with?.["package-manager-cache"] !== "false"))
+        )
+          findings.push(
+            `${workflow.file}: job ${id} sets up Node.js with a dependency cache${folder ? ` (in ${folder})` : ""}; give it package-manager-cache: false and no cache.`,
+          );
       }
     }
   }

@@ -51,7 +51,17 @@ function allFindings(ws: readonly Workflow[], m: Model): string[] {
       ...checkoutFindings(w.file, workflowSteps(w)),
       ...cacheFindings(w, m),
     ]),
-    ...Object.values(m.actions).flatMap((a) => [...pinFindings(a.file, a.text), ...scriptExpressionFindings(a.file, a.steps.map((step) => ({ step }))), ...checkoutFindings(a.file, a.steps.map((step) => ({ step })))]),
+    ...Object.values(m.actions).flatMap((a) => [
+      ...pinFindings(a.file, a.text),
+      ...scriptExpressionFindings(
+        a.file,
+        a.steps.map((step) => ({ step })),
+      ),
+      ...checkoutFindings(
+        a.file,
+        a.steps.map((step) => ({ step })),
+      ),
+    ]),
   ];
 }
 
@@ -71,7 +81,9 @@ describe("the GitHub Actions workflows", () => {
   }
 
   it("the linter rejects an undefined job output and an invalid permission", async () => {
-    const broken = text("preview.yml").replace("needs.classify.outputs.kind == 'spec'", "needs.clasify.outputs.kind == 'spec'").replace("id-token: write", "id-token: writ");
+    const broken = text("preview.yml")
+      .replace("needs.classify.outputs.kind == 'spec'", "needs.clasify.outputs.kind == 'spec'")
+      .replace("id-token: write", "id-token: writ");
     const messages = (await runLint(broken, "preview.yml")).map((r) => r.message).join("\n");
     expect(messages).toContain('property "clasify" is not defined');
     expect(messages).toContain('"writ" is invalid for permission');
@@ -127,7 +139,9 @@ jobs:
       "fixture.yml: job preview checks out the pull request's head in the environment preview, which is not one with required reviewers (preview-approved).",
     ]);
     expect(pullRequestCodeFindings(fixture(job("preview-approved")), model)).toEqual([]);
-    expect(credentialJobFindings(fixture(job("preview")), model)).toEqual(["fixture.yml: job preview holds a credential and checks out the pull request's head outside an environment with required reviewers."]);
+    expect(credentialJobFindings(fixture(job("preview")), model)).toEqual([
+      "fixture.yml: job preview holds a credential and checks out the pull request's head outside an environment with required reviewers.",
+    ]);
   });
 
   it("(1) fetching the head by a script counts as checking it out", () => {
@@ -140,7 +154,9 @@ jobs:
     env: { HEAD: "\${{ github.event.workflow_run.head_sha }}" }
     steps: [{ run: 'git fetch origin "$HEAD" && git checkout "$HEAD" && npm ci' }]
 `);
-    expect(pullRequestCodeFindings(bad, model)).toEqual(["fixture.yml: job comment checks out the pull request's head but its token may write (pull-requests)."]);
+    expect(pullRequestCodeFindings(bad, model)).toEqual([
+      "fixture.yml: job comment checks out the pull request's head but its token may write (pull-requests).",
+    ]);
   });
 
   it("(2) a credential lives only in jobs of workflows taken from the base branch, in an environment", () => {
@@ -178,7 +194,9 @@ jobs:
         with: { path: pr, ref: "\${{ github.event.pull_request.head.sha }}", persist-credentials: false }
       - uses: ./pr/.github/actions/cloud-auth
 `);
-    expect(credentialJobFindings(bad, model)).toEqual(["fixture.yml: job preview holds a credential and runs the action ./pr/.github/actions/cloud-auth from the pull request's checkout."]);
+    expect(credentialJobFindings(bad, model)).toEqual([
+      "fixture.yml: job preview holds a credential and runs the action ./pr/.github/actions/cloud-auth from the pull request's checkout.",
+    ]);
   });
 
   it("(3) every remote action is pinned to a full commit SHA with its version in a comment", () => {
@@ -226,7 +244,9 @@ jobs:
       - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
         with: { path: base, persist-credentials: false }
 `);
-    expect(checkoutFindings(bad.file, workflowSteps(bad))).toEqual(["fixture.yml: job test: a checkout without persist-credentials: false leaves the job's token in .git/config."]);
+    expect(checkoutFindings(bad.file, workflowSteps(bad))).toEqual([
+      "fixture.yml: job test: a checkout without persist-credentials: false leaves the job's token in .git/config.",
+    ]);
   });
 
   it("(6) the triggers are exactly the model's, limited to the base branch", () => {
@@ -257,7 +277,10 @@ jobs:
         with: { cache: npm }
       - uses: ./.github/actions/cached
 `);
-    const cached = readAction(".github/actions/cached/action.yml", "runs: { using: composite, steps: [{ uses: actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809 }] } # v4.2.4");
+    const cached = readAction(
+      ".github/actions/cached/action.yml",
+      "runs: { using: composite, steps: [{ uses: actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809 }] } # v4.2.4",
+    );
     expect(cacheFindings(bad, { ...model, actions: { ".github/actions/cached": cached } })).toEqual([
       "fixture.yml: job classify sets up Node.js with a dependency cache; give it package-manager-cache: false and no cache.",
       "fixture.yml: job classify uses a cache (actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809).",
@@ -271,7 +294,15 @@ describe("the workflows as the trust model describes them", () => {
     expect(pr.permissions).toEqual({ contents: "read" });
     expect(pr.jobs.test!.steps!.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
     const script = pr.jobs["offline-plan"]!.steps!.map((s) => s.run ?? "").join("\n");
-    for (const command of ["npm run --silent stacks -- touched", "git worktree add", "npm run --silent plan -- --stack", "npm run --silent diagram --", "npm run --silent plan:diff --", "npm run --silent pr-comment --"]) expect(script).toContain(command);
+    for (const command of [
+      "npm run --silent stacks -- touched",
+      "git worktree add",
+      "npm run --silent plan -- --stack",
+      "npm run --silent diagram --",
+      "npm run --silent plan:diff --",
+      "npm run --silent pr-comment --",
+    ])
+      expect(script).toContain(command);
     expect(pr.text).not.toMatch(/github-script|secrets\./);
     expect(pr.jobs["offline-plan"]!.steps!.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!.with!.name).toBe("offline-plan-review");
   });

@@ -13,8 +13,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function check(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) =>
-    execFile(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, "scripts", "check.ts"), ...args], { cwd: PROJECT_ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", join(PROJECT_ROOT, "scripts", "check.ts"), ...args],
+      { cwd: PROJECT_ROOT, timeout: 60_000 },
+      (error, stdout, stderr) => done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
     ),
   );
 }
@@ -27,7 +30,10 @@ function rootWithBrokenStack(): string {
   cpSync(join(PROJECT_ROOT, "stacks", "dev"), join(root, "stacks", "dev"), { recursive: true });
   const stack = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("region: europe-west1", "region: europe-wst1");
   writeFileSync(join(root, "stacks", "Pulumi.broken.yaml"), stack);
-  const shop = readFileSync(join(PROJECT_ROOT, "stacks", "dev", "shop", "shop.yaml"), "utf8").replace("host: shop.dev.example.com", "host: Shop.dev.example.com");
+  const shop = readFileSync(join(PROJECT_ROOT, "stacks", "dev", "shop", "shop.yaml"), "utf8").replace(
+    "host: shop.dev.example.com",
+    "host: Shop.dev.example.com",
+  );
   writeFileSync(join(root, "stacks", "broken", "shop", "shop.yaml"), shop);
   return root;
 }
@@ -35,7 +41,12 @@ function rootWithBrokenStack(): string {
 /** The diagnostics npm run plan prints for a stack before it runs the program (scripts/plan.ts). */
 function planDiagnostics(root: string, stack: string): string[] {
   const neighbours = repositoryNeighbours(root, stack, planEnvironment);
-  return planEnvironment({ environment: stack, stack: stackConfigFromSource(readStackFile(root, stack)!), files: readEnvironmentFiles(root, stack), neighbours }).diagnostics.map(formatDiagnostic);
+  return planEnvironment({
+    environment: stack,
+    stack: stackConfigFromSource(readStackFile(root, stack)!),
+    files: readEnvironmentFiles(root, stack),
+    neighbours,
+  }).diagnostics.map(formatDiagnostic);
 }
 
 /** The module files a TypeScript file loads at run time, followed through relative imports; `import type` loads nothing. */
@@ -86,8 +97,16 @@ describe("npm run check", () => {
     const root = rootWithBrokenStack();
     const result = await check(["--stack", "broken", "--root", root]);
     const expected = planDiagnostics(root, "broken");
-    expect(expected).toContainEqual(expect.stringMatching(/^stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region: "europe-wst1" is not a GCP region; did you mean "europe-west1"\?/));
-    expect(expected).toContainEqual(expect.stringMatching(/^stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/));
+    expect(expected).toContainEqual(
+      expect.stringMatching(
+        /^stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region: "europe-wst1" is not a GCP region; did you mean "europe-west1"\?/,
+      ),
+    );
+    expect(expected).toContainEqual(
+      expect.stringMatching(
+        /^stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/,
+      ),
+    );
     expect({ code: result.code, stderr: result.stderr.trimEnd().split("\n"), stdout: result.stdout }).toEqual({
       code: 1,
       stderr: expected,
@@ -97,7 +116,11 @@ describe("npm run check", () => {
 
   it("checks several stacks given with --stack, or every stack with --all, and exits 1 when one has an error", async () => {
     const root = rootWithBrokenStack();
-    const [several, all, good] = await Promise.all([check(["--stack", "dev", "-s", "broken", "--root", root]), check(["--all", "--root", root]), check(["--stack", "dev", "--root", root])]);
+    const [several, all, good] = await Promise.all([
+      check(["--stack", "dev", "-s", "broken", "--root", root]),
+      check(["--all", "--root", root]),
+      check(["--stack", "dev", "--root", root]),
+    ]);
     expect([several.code, several.stdout.split("\n").map((l) => l.split(":")[0])]).toEqual([1, ["dev", "broken", ""]]);
     expect([all.code, all.stdout.split("\n").map((l) => l.split(":")[0])]).toEqual([1, ["broken", "dev", ""]]);
     expect([good.code, good.stdout]).toEqual([0, "dev: valid, 0 warnings\n"]);
@@ -105,8 +128,14 @@ describe("npm run check", () => {
 
   it("answers a stack that does not exist with an error naming the stacks there are, and no stack at all as a usage error", async () => {
     const [missing, none, both] = await Promise.all([check(["--stack", "nope"]), check([]), check(["--all", "--stack", "dev"])]);
-    expect([missing.code, missing.stderr]).toEqual([1, expect.stringMatching(/^stacks\/Pulumi\.nope\.yaml: there is no stack file for "nope"; create it or pick one of [\w, -]*\bdev\b[\w, -]*\.\n$/)]);
-    expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/^check: name a stack with --stack, or --all; the stacks are [\w, -]*\bdev\b[\w, -]*; see --help\n$/)]);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^stacks\/Pulumi\.nope\.yaml: there is no stack file for "nope"; create it or pick one of [\w, -]*\bdev\b[\w, -]*\.\n$/),
+    ]);
+    expect([none.code, none.stderr]).toEqual([
+      2,
+      expect.stringMatching(/^check: name a stack with --stack, or --all; the stacks are [\w, -]*\bdev\b[\w, -]*; see --help\n$/),
+    ]);
     expect([both.code, both.stderr]).toEqual([2, "check: give --stack or --all, not both; see --help\n"]);
   });
 });

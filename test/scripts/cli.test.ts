@@ -25,8 +25,11 @@ async function run(file: string, args: readonly string[]): Promise<Run> {
   else slots.free--;
   try {
     return await new Promise((done) =>
-      execFile(process.execPath, ["--import", "tsx", join(PROJECT_ROOT, file), ...args], { cwd: PROJECT_ROOT, timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } }, (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        ["--import", "tsx", join(PROJECT_ROOT, file), ...args],
+        { cwd: PROJECT_ROOT, timeout: 60_000, env: { ...process.env, NO_COLOR: "1" } },
+        (error, stdout, stderr) => done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
       ),
     );
   } finally {
@@ -47,23 +50,39 @@ describe("every npm script that runs a command of ours", () => {
     expect(tools.length).toBeGreaterThanOrEqual(13);
   });
 
-  it.each(tools.filter((t) => t.file).map((t) => t.name))("npm run %s -- --help prints its usage on stdout and exits 0, before any work", async (name) => {
-    const result = await runs.get(name)!.help;
-    expect({ code: result.code, usage: /^Usage: npm run (--silent )?\S+/.test(result.stdout) && result.stdout.includes(name), stderr: result.stderr }).toEqual({ code: 0, usage: true, stderr: "" });
-  }, WAIT);
+  it.each(tools.filter((t) => t.file).map((t) => t.name))(
+    "npm run %s -- --help prints its usage on stdout and exits 0, before any work",
+    async (name) => {
+      const result = await runs.get(name)!.help;
+      expect({
+        code: result.code,
+        usage: /^Usage: npm run (--silent )?\S+/.test(result.stdout) && result.stdout.includes(name),
+        stderr: result.stderr,
+      }).toEqual({ code: 0, usage: true, stderr: "" });
+    },
+    WAIT,
+  );
 
   // -h is the same option in scripts/lib/cli.ts; one command shows it (more runs would slow the file down).
-  it("npm run check -- -h prints what --help prints", async () => {
-    const [short, long] = await Promise.all([run("scripts/check.ts", ["-h"]), runs.get("check")!.help]);
-    expect(short).toEqual(long);
-  }, WAIT);
+  it(
+    "npm run check -- -h prints what --help prints",
+    async () => {
+      const [short, long] = await Promise.all([run("scripts/check.ts", ["-h"]), runs.get("check")!.help]);
+      expect(short).toEqual(long);
+    },
+    WAIT,
+  );
 
-  it.each(tools.filter((t) => t.file).map((t) => t.name))("npm run %s -- --no-such-option answers in one line on stderr and exits 2", async (name) => {
-    const result = await runs.get(name)!.unknown;
-    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr.split("\n").filter((l) => l !== "") }).toEqual({
-      code: 2,
-      stdout: "",
-      stderr: [`${name}: unknown option '--no-such-option'; see --help`],
-    });
-  }, WAIT);
+  it.each(tools.filter((t) => t.file).map((t) => t.name))(
+    "npm run %s -- --no-such-option answers in one line on stderr and exits 2",
+    async (name) => {
+      const result = await runs.get(name)!.unknown;
+      expect({ code: result.code, stdout: result.stdout, stderr: result.stderr.split("\n").filter((l) => l !== "") }).toEqual({
+        code: 2,
+        stdout: "",
+        stderr: [`${name}: unknown option '--no-such-option'; see --help`],
+      });
+    },
+    WAIT,
+  );
 });

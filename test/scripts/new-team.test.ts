@@ -31,7 +31,11 @@ function newTeam(root: string, args: string[]) {
 /** The YAML the command asks the admin to add under `config:`: the indented block after step 1. */
 function printedGrant(stdout: string): string {
   const block = stdout.split("\n1. ")[1]?.split("\n2. ")[0] ?? "";
-  return block.split("\n").filter((l) => l.startsWith("    ")).map((l) => l.slice(4)).join("\n");
+  return block
+    .split("\n")
+    .filter((l) => l.startsWith("    "))
+    .map((l) => l.slice(4))
+    .join("\n");
 }
 
 function plans(root: string, environment: string, fragment: string) {
@@ -44,9 +48,30 @@ const errorsOf = (result: ReturnType<typeof plans>) => result.diagnostics.filter
 
 describe("npm run new-team", () => {
   const teams = [
-    { description: "a MultiClusterIngress team in the GCP dev stack", stack: "dev", namespace: "cart", host: "cart.dev.example.com", dialect: [], kinds: ["MultiClusterService", "MultiClusterIngress"] },
-    { description: "an HTTPRoute team behind the AWS front door", stack: "aws-prod", namespace: "pay", host: "pay.example.net", dialect: ["--dialect", "gateway-api"], kinds: ["MultiClusterService", "HTTPRoute"] },
-    { description: "a team whose namespace starts with a digit, on a wildcard host", stack: "prod", namespace: "9lives", host: "*.lives.example.com", dialect: [], kinds: ["MultiClusterService", "MultiClusterIngress"] },
+    {
+      description: "a MultiClusterIngress team in the GCP dev stack",
+      stack: "dev",
+      namespace: "cart",
+      host: "cart.dev.example.com",
+      dialect: [],
+      kinds: ["MultiClusterService", "MultiClusterIngress"],
+    },
+    {
+      description: "an HTTPRoute team behind the AWS front door",
+      stack: "aws-prod",
+      namespace: "pay",
+      host: "pay.example.net",
+      dialect: ["--dialect", "gateway-api"],
+      kinds: ["MultiClusterService", "HTTPRoute"],
+    },
+    {
+      description: "a team whose namespace starts with a digit, on a wildcard host",
+      stack: "prod",
+      namespace: "9lives",
+      host: "*.lives.example.com",
+      dialect: [],
+      kinds: ["MultiClusterService", "MultiClusterIngress"],
+    },
   ];
 
   for (const team of teams) {
@@ -100,14 +125,46 @@ describe("npm run new-team", () => {
   });
 
   const refusals = [
-    { description: "an unknown stack, with the closest one", args: ["--stack", "prd", "--namespace", "cart", "--host", "cart.example.com"], want: [`there is no stack file stacks/Pulumi.prd.yaml`, `did you mean "prod"?`] },
-    { description: "a namespace that is not a DNS label", args: ["--stack", "dev", "--namespace", "Cart_x", "--host", "cart.dev.example.com"], want: [`--namespace: "Cart_x" must consist of lower-case letters`] },
-    { description: "a namespace with upper case, with the fix", args: ["--stack", "dev", "--namespace", "Cart", "--host", "cart.dev.example.com"], want: [`--namespace: "Cart" has upper-case letters; use "cart"`] },
-    { description: "the gateway namespace", args: ["--stack", "dev", "--namespace", "fleetgate-gateway", "--host", "cart.dev.example.com"], want: [`is the environment's gateway namespace`] },
-    { description: "an invalid host", args: ["--stack", "dev", "--namespace", "cart", "--host", "cart..dev.example.com"], want: [`--host: "cart..dev.example.com" is not a valid host name`] },
-    { description: "a host outside the environment's DNS zones", args: ["--stack", "dev", "--namespace", "cart", "--host", "cart.example.org"], want: [`is in none of the environment's DNS zones (dev.example.com)`] },
-    { description: "a host granted exactly to another team", args: ["--stack", "dev", "--namespace", "cart", "--host", "shop.dev.example.com"], want: [`is granted exactly to "shop"`] },
-    { description: "every problem at once", args: ["--stack", "prd", "--namespace", "Cart_x", "--host", "a..b"], want: ["--stack:", "--namespace:", "--host:", "3 problems above"] },
+    {
+      description: "an unknown stack, with the closest one",
+      args: ["--stack", "prd", "--namespace", "cart", "--host", "cart.example.com"],
+      want: [`there is no stack file stacks/Pulumi.prd.yaml`, `did you mean "prod"?`],
+    },
+    {
+      description: "a namespace that is not a DNS label",
+      args: ["--stack", "dev", "--namespace", "Cart_x", "--host", "cart.dev.example.com"],
+      want: [`--namespace: "Cart_x" must consist of lower-case letters`],
+    },
+    {
+      description: "a namespace with upper case, with the fix",
+      args: ["--stack", "dev", "--namespace", "Cart", "--host", "cart.dev.example.com"],
+      want: [`--namespace: "Cart" has upper-case letters; use "cart"`],
+    },
+    {
+      description: "the gateway namespace",
+      args: ["--stack", "dev", "--namespace", "fleetgate-gateway", "--host", "cart.dev.example.com"],
+      want: [`is the environment's gateway namespace`],
+    },
+    {
+      description: "an invalid host",
+      args: ["--stack", "dev", "--namespace", "cart", "--host", "cart..dev.example.com"],
+      want: [`--host: "cart..dev.example.com" is not a valid host name`],
+    },
+    {
+      description: "a host outside the environment's DNS zones",
+      args: ["--stack", "dev", "--namespace", "cart", "--host", "cart.example.org"],
+      want: [`is in none of the environment's DNS zones (dev.example.com)`],
+    },
+    {
+      description: "a host granted exactly to another team",
+      args: ["--stack", "dev", "--namespace", "cart", "--host", "shop.dev.example.com"],
+      want: [`is granted exactly to "shop"`],
+    },
+    {
+      description: "every problem at once",
+      args: ["--stack", "prd", "--namespace", "Cart_x", "--host", "a..b"],
+      want: ["--stack:", "--namespace:", "--host:", "3 problems above"],
+    },
   ];
   for (const refusal of refusals) {
     it(`refuses ${refusal.description}, writing nothing`, () => {

@@ -13,9 +13,17 @@ function zoneprinter(links: string[]): Doc[] {
       apiVersion: "networking.gke.io/v1",
       kind: "MultiClusterService",
       metadata: { name: "zoneprinter", namespace: "zones" },
-      spec: { template: { spec: { selector: { app: "zoneprinter" }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } }, clusters: links.map((link) => ({ link })) },
+      spec: {
+        template: { spec: { selector: { app: "zoneprinter" }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } },
+        clusters: links.map((link) => ({ link })),
+      },
     },
-    { apiVersion: "networking.gke.io/v1", kind: "MultiClusterIngress", metadata: { name: "zone-ingress", namespace: "zones" }, spec: { template: { spec: { backend: { serviceName: "zoneprinter", servicePort: 80 } } } } },
+    {
+      apiVersion: "networking.gke.io/v1",
+      kind: "MultiClusterIngress",
+      metadata: { name: "zone-ingress", namespace: "zones" },
+      spec: { template: { spec: { backend: { serviceName: "zoneprinter", servicePort: 80 } } } },
+    },
   ];
 }
 
@@ -39,7 +47,9 @@ describe("a first pulumi up with the catch-all granted", () => {
   it("converges behind the AWS front door, every gateway with a catch-all route to the granted service", async () => {
     const up = await simulateUp({ stack: "aws-prod", root: withCatchAll("aws-prod", ["us-east-1/eks-use1"]) });
     converged(up);
-    const routes = up.resources.filter((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && (r.inputs as Doc).metadata.name === "catch-all");
+    const routes = up.resources.filter(
+      (r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute" && (r.inputs as Doc).metadata.name === "catch-all",
+    );
     expect(routes.length).toBe(3);
   });
 });

@@ -33,7 +33,15 @@ describe("the virtual clock", () => {
 
 describe("the critical path", () => {
   it("walks back through what each step waited on, a repeated lookup included", () => {
-    const op = (urn: string, start: number, end: number, dependencies: string[] = []) => ({ urn, type: `t:x:${urn}`, name: urn, kind: "create" as const, start, end, dependencies });
+    const op = (urn: string, start: number, end: number, dependencies: string[] = []) => ({
+      urn,
+      type: `t:x:${urn}`,
+      name: urn,
+      kind: "create" as const,
+      start,
+      end,
+      dependencies,
+    });
     const operations = [op("a", 0, 10), op("b", 0, 5), op("c", 10, 20, ["a"]), op("d", 50, 60, ["c", "b"]), op("e", 0, 1)];
     const lookups = [{ label: "NEG x", first: 20, last: 50, calls: 4, answered: true }];
     expect(criticalPath(operations, lookups).map((s) => s.label)).toEqual(["create a a", "create c c", "wait for NEG x", "create d d"]);

@@ -54,7 +54,9 @@ describe("a first pulumi up of the variants", () => {
     const up = await simulateUp({ stack: "aws-prod", root: awsWithGkeCluster() });
     converged(up);
     const records = Object.entries(up.result.world.aws.records).filter(([key]) => key.split("|")[1] === "inventory.example.net");
-    expect(records.map(([key, r]) => [key.split("|")[2], r.policy, r.alias])).toEqual([["CNAME", "latencyRoutingPolicies", "us-east-2.fg-aws-prod.example.net"]]);
+    expect(records.map(([key, r]) => [key.split("|")[2], r.policy, r.alias])).toEqual([
+      ["CNAME", "latencyRoutingPolicies", "us-east-2.fg-aws-prod.example.net"],
+    ]);
   });
 
   it("with fleetgate:gcp.awaitCertificates points no host at the front door before its certificate is active", async () => {
@@ -75,7 +77,10 @@ describe("what the admin's prerequisites must hold to", () => {
   });
 
   it("fails to export services where the admin says an implementation runs but its CRDs are missing", async () => {
-    const up = await simulateUp({ stack: "prod", prepare: (world) => void (world.clusters["gke-us"]!.crds = world.clusters["gke-us"]!.crds.filter((g) => g !== "net.gke.io")) });
+    const up = await simulateUp({
+      stack: "prod",
+      prepare: (world) => void (world.clusters["gke-us"]!.crds = world.clusters["gke-us"]!.crds.filter((g) => g !== "net.gke.io")),
+    });
     expect(up.report.failure).toContain('no matches for kind "ServiceExport" in version "net.gke.io/v1"');
     expect(up.report.failure).toContain("[kubernetes.crd-required]");
   });

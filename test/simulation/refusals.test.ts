@@ -12,7 +12,16 @@ const said = (up: Awaited<ReturnType<typeof simulateUp>>) => [up.report.failure 
 
 describe("the simulated GCP", () => {
   it("refuses a NEG name another Service's controller owns [gke.neg-names]", async () => {
-    const up = await simulateUp({ stack: "dev", prepare: (world) => void (world.gcp.negs["acme-fleet-dev/us-central1-a/fg-dev-gke-us-dispatch"] = { project: "acme-fleet-dev", zone: "us-central1-a", name: "fg-dev-gke-us-dispatch", owner: "other/default/web" }) });
+    const up = await simulateUp({
+      stack: "dev",
+      prepare: (world) =>
+        void (world.gcp.negs["acme-fleet-dev/us-central1-a/fg-dev-gke-us-dispatch"] = {
+          project: "acme-fleet-dev",
+          zone: "us-central1-a",
+          name: "fg-dev-gke-us-dispatch",
+          owner: "other/default/web",
+        }),
+    });
     expect(said(up)).toContain("cannot make NEG fg-dev-gke-us-dispatch in us-central1-a: other/default/web made one of that name [gke.neg-names]");
     // The front door would attach the other Service's NEG: a problem outside Pulumi's view, so not converged.
     expect(up.ok).toBe(false);
@@ -22,7 +31,9 @@ describe("the simulated GCP", () => {
     // Two stacks of one project in repositories that do not see each other (one repository's validator would).
     const [first, second] = await simulateUps([{ stack: "dev" }, { stack: "staging", root: changedRoot("dev", { as: "staging" }) }]);
     expect(first!.ok).toBe(true);
-    expect(second!.report.failure).toMatch(/already exists, written by dev\/dev-dns-authorization-.*another stack authorizes the same domain in the same project \[gcp\.per-project-dns-authorization\]/);
+    expect(second!.report.failure).toMatch(
+      /already exists, written by dev\/dev-dns-authorization-.*another stack authorizes the same domain in the same project \[gcp\.per-project-dns-authorization\]/,
+    );
   });
 });
 
@@ -45,15 +56,26 @@ describe("the simulated AWS", () => {
     expect(up.ok).toBe(true);
     expect(new Set(Object.values(up.result.world.aws.loadBalancers).map((n) => n.securityGroups.length > 0))).toEqual(new Set([true]));
     // Exactly the listeners Fleetgate asks for: 443 and 80 for a gateway, 15443 for east-west [istio.east-west-ports].
-    const listeners = (stack: string) => Object.values(up.result.world.aws.loadBalancers).filter((n) => n.tags["service.k8s.aws/stack"] === stack).map((n) => n.listeners.map((l) => `${l.protocol} ${l.port}`));
-    expect(listeners("fleetgate-gateway/fleetgate-nlb")).toEqual([["TLS 443", "TCP 80"], ["TLS 443", "TCP 80"], ["TLS 443", "TCP 80"]]);
+    const listeners = (stack: string) =>
+      Object.values(up.result.world.aws.loadBalancers)
+        .filter((n) => n.tags["service.k8s.aws/stack"] === stack)
+        .map((n) => n.listeners.map((l) => `${l.protocol} ${l.port}`));
+    expect(listeners("fleetgate-gateway/fleetgate-nlb")).toEqual([
+      ["TLS 443", "TCP 80"],
+      ["TLS 443", "TCP 80"],
+      ["TLS 443", "TCP 80"],
+    ]);
     expect(listeners("istio-system/istio-eastwestgateway")).toEqual([["TCP 15443"], ["TCP 15443"], ["TCP 15443"]]);
   });
 
   it("finds no healthy target behind proxy protocol where the status port does not read the header [aws.proxy-protocol-health-checks]", async () => {
-    const program = changedProgram("components/kubernetes/gateway-plan.ts", [["(gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: \"true\" }] } : c)", "c"]]);
+    const program = changedProgram("components/kubernetes/gateway-plan.ts", [
+      ['(gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: "true" }] } : c)', "c"],
+    ]);
     const up = await simulateUp({ stack: "aws-prod", root: awsLatencyDns(false), program });
-    expect(up.report.violations.join("\n")).toMatch(/finds no healthy target: it sends the PROXY header on its health checks \[aws\.proxy-protocol-health-checks\]/);
+    expect(up.report.violations.join("\n")).toMatch(
+      /finds no healthy target: it sends the PROXY header on its health checks \[aws\.proxy-protocol-health-checks\]/,
+    );
   });
 });
 
@@ -64,7 +86,12 @@ describe("the simulated clusters", () => {
   });
 
   it("refuse Gateway API objects where its CRDs are not installed, which Istio does not do [kubernetes.gateway-api-crds]", async () => {
-    const up = await simulateUp({ stack: "dev", prepare: (world) => void (world.clusters["gke-eu"]!.crds = world.clusters["gke-eu"]!.crds.filter((g) => g !== "gateway.networking.k8s.io")) });
-    expect(up.report.failure).toMatch(/no matches for kind "(Gateway|HTTPRoute|ReferenceGrant)" in version "gateway\.networking\.k8s\.io\/v1(beta1)?".*\[kubernetes\.crd-required\]/);
+    const up = await simulateUp({
+      stack: "dev",
+      prepare: (world) => void (world.clusters["gke-eu"]!.crds = world.clusters["gke-eu"]!.crds.filter((g) => g !== "gateway.networking.k8s.io")),
+    });
+    expect(up.report.failure).toMatch(
+      /no matches for kind "(Gateway|HTTPRoute|ReferenceGrant)" in version "gateway\.networking\.k8s\.io\/v1(beta1)?".*\[kubernetes\.crd-required\]/,
+    );
   });
 });

@@ -8,7 +8,15 @@ import { changedRoot, type Doc } from "./roots";
 export const devWithCluster = () =>
   changedRoot("dev", {
     config: (c) =>
-      c["fleetgate:clusters"].push({ name: "gke-us2", provider: "gke", region: "us-east1", zones: ["us-east1-b", "us-east1-c"], network: "fleet-dev", labels: { region: "us" }, access: { kind: "gke", project: "acme-fleet-dev" } }),
+      c["fleetgate:clusters"].push({
+        name: "gke-us2",
+        provider: "gke",
+        region: "us-east1",
+        zones: ["us-east1-b", "us-east1-c"],
+        network: "fleet-dev",
+        labels: { region: "us" },
+        access: { kind: "gke", project: "acme-fleet-dev" },
+      }),
   });
 
 /** dev with a new host of the catalog team. */
@@ -17,7 +25,10 @@ export const devWithHost = () =>
     edit: {
       "catalog/catalog.yaml": (docs) => {
         const ingress = docs.find((d) => d.kind === "MultiClusterIngress")!;
-        ingress.spec.template.spec.rules.push({ host: "search.catalog.dev.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "catalog", servicePort: 8080 } }] } });
+        ingress.spec.template.spec.rules.push({
+          host: "search.catalog.dev.example.com",
+          http: { paths: [{ path: "/*", backend: { serviceName: "catalog", servicePort: 8080 } }] },
+        });
       },
     },
   });
@@ -36,7 +47,15 @@ export const ONPREM_KUBECONFIG = [
 export const devWithKubeconfigCluster = () =>
   changedRoot("dev", {
     config: (c) => {
-      c["fleetgate:clusters"].push({ name: "onprem", provider: "other", region: "dc-frankfurt", network: "onprem", labels: { region: "eu" }, access: { kind: "kubeconfig" }, gateway: { publicHostname: "gw.onprem.dev.example.com" } });
+      c["fleetgate:clusters"].push({
+        name: "onprem",
+        provider: "other",
+        region: "dc-frankfurt",
+        network: "onprem",
+        labels: { region: "eu" },
+        access: { kind: "kubeconfig" },
+        gateway: { publicHostname: "gw.onprem.dev.example.com" },
+      });
       c["fleetgate:kubeconfigs"] = { onprem: { secure: "v1:b25wcmVtLWt1YmVjb25maWc=" } };
     },
   });
@@ -54,13 +73,39 @@ export const awsWithGkeCluster = () =>
   changedRoot("aws-prod", {
     config: (c) => {
       c["fleetgate:aws"] = { mode: "latency-dns" };
-      c["fleetgate:clusters"].push({ name: "gke-usc", provider: "gke", region: "us-central1", zones: ["us-central1-a"], network: "gcp-usc", labels: { geo: "us-gcp" }, access: { kind: "gke", project: "acme-aws-bridge" }, gateway: { publicHostname: "gw.gke-usc.example.net" } });
+      c["fleetgate:clusters"].push({
+        name: "gke-usc",
+        provider: "gke",
+        region: "us-central1",
+        zones: ["us-central1-a"],
+        network: "gcp-usc",
+        labels: { geo: "us-gcp" },
+        access: { kind: "gke", project: "acme-aws-bridge" },
+        gateway: { publicHostname: "gw.gke-usc.example.net" },
+      });
       (c["fleetgate:hostOwnership"] as Doc[]).find((o) => o.namespace === "shop")!.domains.push("inventory.example.net");
     },
     add: {
       "shop/inventory.yaml": [
-        { apiVersion: "networking.gke.io/v1", kind: "MultiClusterService", metadata: { name: "inventory", namespace: "shop" }, spec: { template: { spec: { selector: { app: "inventory" }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } }, clusters: [{ link: "us-central1/gke-usc" }] } },
-        { apiVersion: "networking.gke.io/v1", kind: "MultiClusterIngress", metadata: { name: "inventory", namespace: "shop" }, spec: { template: { spec: { rules: [{ host: "inventory.example.net", http: { paths: [{ path: "/*", backend: { serviceName: "inventory", servicePort: 8080 } }] } }] } } } },
+        {
+          apiVersion: "networking.gke.io/v1",
+          kind: "MultiClusterService",
+          metadata: { name: "inventory", namespace: "shop" },
+          spec: {
+            template: { spec: { selector: { app: "inventory" }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } },
+            clusters: [{ link: "us-central1/gke-usc" }],
+          },
+        },
+        {
+          apiVersion: "networking.gke.io/v1",
+          kind: "MultiClusterIngress",
+          metadata: { name: "inventory", namespace: "shop" },
+          spec: {
+            template: {
+              spec: { rules: [{ host: "inventory.example.net", http: { paths: [{ path: "/*", backend: { serviceName: "inventory", servicePort: 8080 } }] } }] },
+            },
+          },
+        },
       ],
     },
   });

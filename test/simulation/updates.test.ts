@@ -25,8 +25,16 @@ describe("updates of dev", () => {
     // The new cluster's own resources, and the front door's parts that now reach it.
     const created = ops(added!, "create").map((o) => o.name);
     expect(created.filter((n) => !n.includes("gke-us2"))).toEqual([]);
-    expect(ops(added!, "update").map((o) => o.type.split(":").pop()).sort()).toEqual(["BackendService", "BackendService", "Firewall"]);
-    expect(Object.values(added!.result.world.gcp.negs).filter((n) => n.owner.startsWith("gke-us2/")).map((n) => n.zone)).toEqual(["us-east1-b", "us-east1-c"]);
+    expect(
+      ops(added!, "update")
+        .map((o) => o.type.split(":").pop())
+        .sort(),
+    ).toEqual(["BackendService", "BackendService", "Firewall"]);
+    expect(
+      Object.values(added!.result.world.gcp.negs)
+        .filter((n) => n.owner.startsWith("gke-us2/"))
+        .map((n) => n.zone),
+    ).toEqual(["us-east1-b", "us-east1-c"]);
 
     converged(removed!);
     expect(ops(removed!, "create")).toEqual([]);

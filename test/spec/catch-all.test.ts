@@ -13,7 +13,10 @@ const service = (namespace: string, name: string): Doc => ({
   apiVersion: "networking.gke.io/v1",
   kind: "MultiClusterService",
   metadata: { name, namespace },
-  spec: { template: { spec: { selector: { app: name }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } }, clusters: [{ link: "us-central1/us" }, { link: "europe-west1/eu" }] },
+  spec: {
+    template: { spec: { selector: { app: name }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } },
+    clusters: [{ link: "us-central1/us" }, { link: "europe-west1/eu" }],
+  },
 });
 const defaultOnly = (namespace: string, name: string, serviceName: string): Doc => ({
   apiVersion: "networking.gke.io/v1",
@@ -50,7 +53,13 @@ const cases: Case[] = [
     description: "refuses an ingress with only a default backend without the grant, and names the config key that grants it",
     fixture: zoneprinter,
     mutate: () => {},
-    want: [{ path: "spec.template.spec", file: "zones/zoneprinter.yaml", message: "ask the admin to add `fleetgate:catchAll: { namespace: zones }` to the stack file" }],
+    want: [
+      {
+        path: "spec.template.spec",
+        file: "zones/zoneprinter.yaml",
+        message: "ask the admin to add `fleetgate:catchAll: { namespace: zones }` to the stack file",
+      },
+    ],
   },
   {
     description: "refuses it when the grant is another namespace's, and names that namespace",
@@ -72,13 +81,21 @@ const cases: Case[] = [
       grant(f, "zones");
       f.files["zones/other.yaml"] = [defaultOnly("zones", "zz-ingress", "zoneprinter")];
     },
-    want: [{ path: "spec.template.spec.backend", file: "zones/other.yaml", message: "competes for the environment's catch-all with zones/zone-ingress (stacks/test/zones/zoneprinter.yaml:" }],
+    want: [
+      {
+        path: "spec.template.spec.backend",
+        file: "zones/other.yaml",
+        message: "competes for the environment's catch-all with zones/zone-ingress (stacks/test/zones/zoneprinter.yaml:",
+      },
+    ],
   },
   {
     description: "warns at the grant when no ingress of the namespace has a default backend",
     fixture: baseFixture,
     mutate: (f) => grant(f, "search"),
-    want: [{ path: "fleetgate:catchAll.namespace", file: "Pulumi.test.yaml", message: "no MultiClusterIngress there has a default backend", severity: "warning" }],
+    want: [
+      { path: "fleetgate:catchAll.namespace", file: "Pulumi.test.yaml", message: "no MultiClusterIngress there has a default backend", severity: "warning" },
+    ],
   },
   {
     description: "lets the granted namespace's one ingress with rules and a default backend serve the catch-all, as its own GKE load balancer would",
@@ -108,11 +125,20 @@ const cases: Case[] = [
           apiVersion: "networking.gke.io/v1",
           kind: "MultiClusterIngress",
           metadata: { name: "cart", namespace: "shop" },
-          spec: { template: { spec: { backend: { serviceName: "cart", servicePort: 80 }, rules: [{ host: "cart.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "cart", servicePort: 80 } }] } }] } } },
+          spec: {
+            template: {
+              spec: {
+                backend: { serviceName: "cart", servicePort: 80 },
+                rules: [{ host: "cart.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "cart", servicePort: 80 } }] } }],
+              },
+            },
+          },
         },
       ];
     },
-    want: [{ path: "spec.template.spec.backend", file: "shop/shop.yaml", message: "add an ingress with only a default backend to say which service serves them" }],
+    want: [
+      { path: "spec.template.spec.backend", file: "shop/shop.yaml", message: "add an ingress with only a default backend to say which service serves them" },
+    ],
   },
 ];
 
@@ -124,7 +150,13 @@ describe("the environment's catch-all", () => {
       const result = planFixture(f);
       for (const want of c.want) {
         const severity = want.severity ?? "error";
-        const found = result.diagnostics.find((d) => d.severity === severity && d.path.includes(want.path) && d.message.includes(want.message) && (want.file === undefined || d.file.includes(want.file)));
+        const found = result.diagnostics.find(
+          (d) =>
+            d.severity === severity &&
+            d.path.includes(want.path) &&
+            d.message.includes(want.message) &&
+            (want.file === undefined || d.file.includes(want.file)),
+        );
         expect(found, `no ${severity} at ${want.path} saying "${want.message}" in:\n${result.diagnostics.map(formatDiagnostic).join("\n")}`).toBeDefined();
         expect(found!.line, formatDiagnostic(found!)).toBeGreaterThan(0);
       }

@@ -32,56 +32,113 @@ const cases: Case[] = [
   { description: "a regional cluster is linked by its region", mutate: () => {}, wantClusters: { service: "shop/web", clusters: ["eu", "us"] } },
   {
     description: "a zonal cluster is linked by its zone",
-    mutate: (f) => { cluster(f, 1).access.location = "europe-west1-b"; web(f).spec.clusters[1].link = "europe-west1-b/eu"; },
+    mutate: (f) => {
+      cluster(f, 1).access.location = "europe-west1-b";
+      web(f).spec.clusters[1].link = "europe-west1-b/eu";
+    },
     wantClusters: { service: "shop/web", clusters: ["eu", "us"] },
   },
   {
     description: "a zonal cluster linked by its region is refused with the link GKE reads",
-    mutate: (f) => { cluster(f, 1).access.location = "europe-west1-b"; },
-    wantErrors: [{ path: "spec.clusters[1].link", message: 'names cluster "eu" by its region europe-west1, but "eu" is a zonal cluster in europe-west1-b (fleetgate:clusters access.location), and GKE links a zonal cluster by its zone [gke.cluster-links]; write "europe-west1-b/eu"' }],
+    mutate: (f) => {
+      cluster(f, 1).access.location = "europe-west1-b";
+    },
+    wantErrors: [
+      {
+        path: "spec.clusters[1].link",
+        message:
+          'names cluster "eu" by its region europe-west1, but "eu" is a zonal cluster in europe-west1-b (fleetgate:clusters access.location), and GKE links a zonal cluster by its zone [gke.cluster-links]; write "europe-west1-b/eu"',
+      },
+    ],
   },
   {
     description: "a zonal cluster linked by another zone is refused with its own zone",
-    mutate: (f) => { cluster(f, 1).access.location = "europe-west1-b"; web(f).spec.clusters[1].link = "europe-west1-c/eu"; },
+    mutate: (f) => {
+      cluster(f, 1).access.location = "europe-west1-b";
+      web(f).spec.clusters[1].link = "europe-west1-c/eu";
+    },
     wantErrors: [{ path: "spec.clusters[1].link", message: 'write "europe-west1-b/eu"' }],
   },
   {
     description: "a regional cluster linked by a zone is refused with its region, and told how to say it is zonal",
-    mutate: (f) => { web(f).spec.clusters[1].link = "europe-west1-b/eu"; },
-    wantErrors: [{ path: "spec.clusters[1].link", message: 'is a regional cluster in europe-west1, and GKE links a regional cluster by its region [gke.cluster-links]; write "europe-west1/eu", or, if the cluster is zonal, set its access.location to europe-west1-b' }],
+    mutate: (f) => {
+      web(f).spec.clusters[1].link = "europe-west1-b/eu";
+    },
+    wantErrors: [
+      {
+        path: "spec.clusters[1].link",
+        message:
+          'is a regional cluster in europe-west1, and GKE links a regional cluster by its region [gke.cluster-links]; write "europe-west1/eu", or, if the cluster is zonal, set its access.location to europe-west1-b',
+      },
+    ],
   },
   {
     description: "a link to another region names the cluster's region",
-    mutate: (f) => { web(f).spec.clusters[1].link = "us-central1/eu"; },
+    mutate: (f) => {
+      web(f).spec.clusters[1].link = "us-central1/eu";
+    },
     wantErrors: [{ path: "spec.clusters[1].link", message: 'but it is in europe-west1; write "europe-west1/eu"' }],
   },
   {
     description: "a GKE cluster's location must be its region or a zone of it",
-    mutate: (f) => { cluster(f, 1).access.location = "us-east1-b"; },
+    mutate: (f) => {
+      cluster(f, 1).access.location = "us-east1-b";
+    },
     wantErrors: [{ path: "fleetgate:clusters[1].access.location", message: '"us-east1-b" is neither the cluster\'s region europe-west1 nor a zone of it' }],
   },
   {
     description: "a malformed link shows both forms",
-    mutate: (f) => { web(f).spec.clusters[1].link = "eu"; },
+    mutate: (f) => {
+      web(f).spec.clusters[1].link = "eu";
+    },
     wantErrors: [{ path: "spec.clusters[1].link", message: "us-central1-b/gke-us (a zonal one)" }],
   },
 
   // --- Label selectors ------------------------------------------------------------------------
-  { description: "matchExpressions In selects clusters whose label has one of the values", mutate: selectSearch({ matchExpressions: [{ key: "region", operator: "In", values: ["us", "asia"] }] }), wantClusters: { service: "search/search", clusters: ["asia", "us"] } },
-  { description: "NotIn selects clusters without the label too, as in Kubernetes", mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["gold"] }] }), wantClusters: { service: "search/search", clusters: ["asia"] } },
-  { description: "Exists selects clusters that have the label", mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "Exists" }] }), wantClusters: { service: "search/search", clusters: ["eu", "us"] } },
-  { description: "DoesNotExist selects clusters without the label", mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "DoesNotExist", values: [] }] }), wantClusters: { service: "search/search", clusters: ["asia"] } },
+  {
+    description: "matchExpressions In selects clusters whose label has one of the values",
+    mutate: selectSearch({ matchExpressions: [{ key: "region", operator: "In", values: ["us", "asia"] }] }),
+    wantClusters: { service: "search/search", clusters: ["asia", "us"] },
+  },
+  {
+    description: "NotIn selects clusters without the label too, as in Kubernetes",
+    mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["gold"] }] }),
+    wantClusters: { service: "search/search", clusters: ["asia"] },
+  },
+  {
+    description: "Exists selects clusters that have the label",
+    mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "Exists" }] }),
+    wantClusters: { service: "search/search", clusters: ["eu", "us"] },
+  },
+  {
+    description: "DoesNotExist selects clusters without the label",
+    mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "DoesNotExist", values: [] }] }),
+    wantClusters: { service: "search/search", clusters: ["asia"] },
+  },
   {
     description: "matchLabels and matchExpressions must both hold",
     mutate: selectSearch({ matchLabels: { tier: "gold" }, matchExpressions: [{ key: "region", operator: "NotIn", values: ["eu"] }] }),
     wantClusters: { service: "search/search", clusters: ["us"] },
   },
-  { description: "an empty selector selects every cluster, as in Kubernetes", mutate: selectSearch({}), wantClusters: { service: "search/search", clusters: ["asia", "eu", "us"] } },
-  { description: "an empty matchLabels selects every cluster", mutate: selectSearch({ matchLabels: {} }), wantClusters: { service: "search/search", clusters: ["asia", "eu", "us"] } },
+  {
+    description: "an empty selector selects every cluster, as in Kubernetes",
+    mutate: selectSearch({}),
+    wantClusters: { service: "search/search", clusters: ["asia", "eu", "us"] },
+  },
+  {
+    description: "an empty matchLabels selects every cluster",
+    mutate: selectSearch({ matchLabels: {} }),
+    wantClusters: { service: "search/search", clusters: ["asia", "eu", "us"] },
+  },
   {
     description: "In without values is refused at values",
     mutate: selectSearch({ matchExpressions: [{ key: "region", operator: "In" }] }),
-    wantErrors: [{ path: "spec.clusters[0].selector.matchExpressions[0]", message: 'In compares the label "region" with a list of values and needs at least one; list them, or use Exists' }],
+    wantErrors: [
+      {
+        path: "spec.clusters[0].selector.matchExpressions[0]",
+        message: 'In compares the label "region" with a list of values and needs at least one; list them, or use Exists',
+      },
+    ],
   },
   {
     description: "NotIn with an empty list is refused at values",
@@ -91,7 +148,12 @@ const cases: Case[] = [
   {
     description: "Exists with values is refused at values",
     mutate: selectSearch({ matchExpressions: [{ key: "tier", operator: "Exists", values: ["gold"] }] }),
-    wantErrors: [{ path: "spec.clusters[0].selector.matchExpressions[0].values", message: 'Exists looks only at whether a cluster has the label "tier"; remove values, or use In' }],
+    wantErrors: [
+      {
+        path: "spec.clusters[0].selector.matchExpressions[0].values",
+        message: 'Exists looks only at whether a cluster has the label "tier"; remove values, or use In',
+      },
+    ],
   },
   {
     description: "an unknown operator is refused at the operator",
@@ -101,28 +163,49 @@ const cases: Case[] = [
   {
     description: "an invalid label key or value in an expression is refused",
     mutate: selectSearch({ matchExpressions: [{ key: "bad key", operator: "In", values: ["not valid!"] }] }),
-    wantErrors: [{ path: "matchExpressions[0].key", message: "not a valid label key" }, { path: "matchExpressions[0].values[0]", message: "not a valid label value" }],
+    wantErrors: [
+      { path: "matchExpressions[0].key", message: "not a valid label key" },
+      { path: "matchExpressions[0].values[0]", message: "not a valid label value" },
+    ],
   },
   {
     description: "a selector that meets no cluster names what it asked for",
-    mutate: selectSearch({ matchLabels: { tier: "gold" }, matchExpressions: [{ key: "region", operator: "In", values: ["mars"] }, { key: "legacy", operator: "DoesNotExist" }] }),
+    mutate: selectSearch({
+      matchLabels: { tier: "gold" },
+      matchExpressions: [
+        { key: "region", operator: "In", values: ["mars"] },
+        { key: "legacy", operator: "DoesNotExist" },
+      ],
+    }),
     wantErrors: [{ path: "spec.clusters[0].selector", message: "selects no cluster: no cluster has labels that meet tier=gold, region in (mars), !legacy" }],
   },
   {
     description: "labels written straight under selector are shown under matchLabels",
     mutate: selectSearch({ region: "eu", tier: "gold" }),
-    wantErrors: [{ path: "spec.clusters[0].selector", message: 'puts "region" and "tier" straight under selector; labels go under matchLabels: selector: { matchLabels: { region: "eu", tier: "gold" } }' }],
+    wantErrors: [
+      {
+        path: "spec.clusters[0].selector",
+        message: 'puts "region" and "tier" straight under selector; labels go under matchLabels: selector: { matchLabels: { region: "eu", tier: "gold" } }',
+      },
+    ],
   },
   {
     description: "a misspelt matchExpressions gets a suggestion, not its value printed as [object Object]",
     mutate: selectSearch({ matchExpresions: [{ key: "region", operator: "In", values: ["eu"] }] }),
-    wantErrors: [{ path: "spec.clusters[0].selector", message: 'has the field "matchExpresions", which a label selector does not have; did you mean "matchExpressions"?' }],
+    wantErrors: [
+      { path: "spec.clusters[0].selector", message: 'has the field "matchExpresions", which a label selector does not have; did you mean "matchExpressions"?' },
+    ],
     notSaid: "[object Object]",
   },
   {
     description: "an unknown field whose value is an object names the fields a selector has",
     mutate: selectSearch({ labels: { region: "eu" } }),
-    wantErrors: [{ path: "spec.clusters[0].selector", message: 'has the field "labels", which a label selector does not have; it has "matchLabels" and "matchExpressions"' }],
+    wantErrors: [
+      {
+        path: "spec.clusters[0].selector",
+        message: 'has the field "labels", which a label selector does not have; it has "matchLabels" and "matchExpressions"',
+      },
+    ],
     notSaid: "[object Object]",
   },
   {
@@ -158,7 +241,15 @@ describe("cluster selection", () => {
     // Behind AWS a weight counts among clusters of one region: the entry for asia stands alone there, so
     // its weight has no effect and is warned about; the us entry's clusters share us-east-1.
     const fixture = awsFixture();
-    (fixture.config.clusters as Doc[]).push({ name: "us2", provider: "eks", region: "us-east-1", zones: ["us-east-1b"], network: "vpc-us", labels: { region: "us" }, access: { kind: "eks" } });
+    (fixture.config.clusters as Doc[]).push({
+      name: "us2",
+      provider: "eks",
+      region: "us-east-1",
+      zones: ["us-east-1b"],
+      network: "vpc-us",
+      labels: { region: "us" },
+      access: { kind: "eks" },
+    });
     const service = (fixture.files["search/search.yaml"]![0] as Doc).spec;
     service.clusters = [
       { selector: { matchExpressions: [{ key: "region", operator: "In", values: ["us"] }] }, fleetgate: { weight: 60 } },
@@ -166,7 +257,11 @@ describe("cluster selection", () => {
     ];
     delete service.fleetgate;
     const result = planFixture(fixture);
-    expect(result.plan?.services.find((s) => s.key === "search/search")?.clusters.map((c) => `${c.cluster} ${c.weight}`)).toEqual(["asia 40", "us 60", "us2 60"]);
+    expect(result.plan?.services.find((s) => s.key === "search/search")?.clusters.map((c) => `${c.cluster} ${c.weight}`)).toEqual([
+      "asia 40",
+      "us 60",
+      "us2 60",
+    ]);
     const weights = result.diagnostics.filter((d) => d.file.endsWith("search.yaml") && d.path.endsWith("fleetgate.weight"));
     expect(weights.map((d) => `${d.severity} ${d.path}`)).toEqual(["warning spec.clusters[1].fleetgate.weight"]);
   });

@@ -39,11 +39,21 @@ function withFrontendConfig(f: SpecFixture): Doc {
 /** Gives the fixture a GKE policy of a kind (the backend policies target the web service, the gateway's the fleet gateway), and returns it. */
 function withPolicy(f: SpecFixture, kind: "GCPBackendPolicy" | "HealthCheckPolicy" | "GCPGatewayPolicy"): Doc {
   if (kind === "GCPGatewayPolicy") {
-    const policy = { apiVersion: "networking.gke.io/v1", kind, metadata: { name: "gateway-policy", namespace: "fleetgate-gateway" }, spec: { targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate" } } };
+    const policy = {
+      apiVersion: "networking.gke.io/v1",
+      kind,
+      metadata: { name: "gateway-policy", namespace: "fleetgate-gateway" },
+      spec: { targetRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate" } },
+    };
     f.files["fleetgate-gateway/policies.yaml"] = [policy];
     return policy;
   }
-  const policy = { apiVersion: "networking.gke.io/v1", kind, metadata: { name: "web-policy", namespace: "shop" }, spec: { targetRef: { group: "", kind: "Service", name: "web" } } };
+  const policy = {
+    apiVersion: "networking.gke.io/v1",
+    kind,
+    metadata: { name: "web-policy", namespace: "shop" },
+    spec: { targetRef: { group: "", kind: "Service", name: "web" } },
+  };
   shop(f).push(policy);
   return policy;
 }
@@ -54,7 +64,10 @@ function withGateway(f: SpecFixture): Doc {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
     metadata: { name: "external", namespace: "fleetgate-gateway" },
-    spec: { gatewayClassName: "gke-l7-global-external-managed-mc", listeners: [{ name: "https", port: 443, protocol: "HTTPS", allowedRoutes: { namespaces: { from: "All" } } }] },
+    spec: {
+      gatewayClassName: "gke-l7-global-external-managed-mc",
+      listeners: [{ name: "https", port: 443, protocol: "HTTPS", allowedRoutes: { namespaces: { from: "All" } } }],
+    },
   };
   f.files["fleetgate-gateway/gateway.yaml"] = [gateway];
   return gateway;
@@ -115,7 +128,11 @@ describe("the GKE field table", () => {
 
   it("covers a subtree with one row only where no other row answers a field below it differently", () => {
     const nested = FIELD_ROWS.flatMap((parent) =>
-      parent.subtree ? FIELD_ROWS.filter((r) => r.kind === parent.kind && r !== parent && (r.field.startsWith(`${parent.field}.`) || r.field.startsWith(`${parent.field}[]`))).map((r) => `${rowKey(r)} under ${parent.field}`) : [],
+      parent.subtree
+        ? FIELD_ROWS.filter(
+            (r) => r.kind === parent.kind && r !== parent && (r.field.startsWith(`${parent.field}.`) || r.field.startsWith(`${parent.field}[]`)),
+          ).map((r) => `${rowKey(r)} under ${parent.field}`)
+        : [],
     );
     expect(nested).toEqual([]);
   });
@@ -275,7 +292,13 @@ describe("honoured GKE fields reach the plan", () => {
   it("checks the service's health as the BackendConfig's healthCheck says", () => {
     const f = baseFixture();
     withBackendConfig(f, { healthCheck: { checkIntervalSec: 15, timeoutSec: 4, healthyThreshold: 3, unhealthyThreshold: 4, requestPath: "/healthz" } });
-    expect(servicePlan(f).ports[0]!.healthCheck).toMatchObject({ intervalSeconds: 15, timeoutSeconds: 4, healthyThreshold: 3, unhealthyThreshold: 4, path: "/healthz" });
+    expect(servicePlan(f).ports[0]!.healthCheck).toMatchObject({
+      intervalSeconds: 15,
+      timeoutSeconds: 4,
+      healthyThreshold: 3,
+      unhealthyThreshold: 4,
+      path: "/healthz",
+    });
   });
 
   it("enables Cloud CDN on the backend service, caching by the origin's headers", () => {
@@ -306,7 +329,10 @@ describe("honoured GKE fields reach the plan", () => {
     for (const name of ["shop.example.com", "search.example.com", "api.search.example.com"]) {
       const host = plan.hosts.find((h) => h.name === name)!;
       expect(host.zone, name).toBe("example.com");
-      expect(plan.certificates.some((c) => c.hosts.includes(name)), name).toBe(true);
+      expect(
+        plan.certificates.some((c) => c.hosts.includes(name)),
+        name,
+      ).toBe(true);
     }
   });
 
@@ -325,7 +351,9 @@ describe("honoured GKE fields reach the plan", () => {
     const f = baseFixture();
     withFrontendConfig(f);
     shop(f).pop();
-    expect(planFixture(f).diagnostics.filter((d) => d.path === 'metadata.annotations["networking.gke.io/frontend-config"]' && d.message.includes('"shop-fc"'))).toHaveLength(1);
+    expect(
+      planFixture(f).diagnostics.filter((d) => d.path === 'metadata.annotations["networking.gke.io/frontend-config"]' && d.message.includes('"shop-fc"')),
+    ).toHaveLength(1);
   });
 });
 
@@ -335,7 +363,9 @@ describe("a BackendConfig or FrontendConfig nothing names", () => {
       const f = baseFixture();
       documentFor(f, kind);
       if (!named) for (const doc of shop(f)) (doc.metadata as Doc).annotations = {};
-      return planFixture(f).diagnostics.filter((d) => d.path === "metadata.name").map((d) => `${d.severity} ${d.message.split(";")[0]}`);
+      return planFixture(f)
+        .diagnostics.filter((d) => d.path === "metadata.name")
+        .map((d) => `${d.severity} ${d.message.split(";")[0]}`);
     };
     expect(unused("BackendConfig", false)).toEqual(["warning BackendConfig shop/web-bc is named by no MultiClusterService, so none of its settings apply"]);
     expect(unused("FrontendConfig", false)).toEqual(["warning FrontendConfig shop/shop-fc is named by no MultiClusterIngress, so none of its settings apply"]);

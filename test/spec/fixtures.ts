@@ -25,9 +25,33 @@ export function baseFixture(): SpecFixture {
       frontDoor: "gcp",
       gcp: { project: "acme-test" },
       clusters: [
-        { name: "us", provider: "gke", region: "us-central1", zones: ["us-central1-a", "us-central1-b"], network: "vpc", labels: { region: "us", tier: "gold" }, access: { kind: "gke", project: "acme-test" } },
-        { name: "eu", provider: "gke", region: "europe-west1", zones: ["europe-west1-b"], network: "vpc", labels: { region: "eu", tier: "gold" }, access: { kind: "gke", project: "acme-test" } },
-        { name: "asia", provider: "gke", region: "asia-east1", zones: ["asia-east1-a"], network: "vpc", labels: { region: "asia" }, access: { kind: "gke", project: "acme-test" } },
+        {
+          name: "us",
+          provider: "gke",
+          region: "us-central1",
+          zones: ["us-central1-a", "us-central1-b"],
+          network: "vpc",
+          labels: { region: "us", tier: "gold" },
+          access: { kind: "gke", project: "acme-test" },
+        },
+        {
+          name: "eu",
+          provider: "gke",
+          region: "europe-west1",
+          zones: ["europe-west1-b"],
+          network: "vpc",
+          labels: { region: "eu", tier: "gold" },
+          access: { kind: "gke", project: "acme-test" },
+        },
+        {
+          name: "asia",
+          provider: "gke",
+          region: "asia-east1",
+          zones: ["asia-east1-a"],
+          network: "vpc",
+          labels: { region: "asia" },
+          access: { kind: "gke", project: "acme-test" },
+        },
       ],
       dns: { zones: [{ domain: "example.com", cloudDns: { managedZone: "example-com" } }] },
       hostOwnership: [
@@ -44,7 +68,10 @@ export function baseFixture(): SpecFixture {
           metadata: { name: "web", namespace: "shop" },
           spec: {
             template: { spec: { selector: { app: "web" }, ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: 8080 }] } },
-            clusters: [{ link: "us-central1/us", fleetgate: { weight: 70 } }, { link: "europe-west1/eu", fleetgate: { weight: 30 } }],
+            clusters: [
+              { link: "us-central1/us", fleetgate: { weight: 70 } },
+              { link: "europe-west1/eu", fleetgate: { weight: 30 } },
+            ],
           },
         },
         {

@@ -18,7 +18,12 @@ function withBackendConfig(f: SpecFixture, spec: Doc): void {
 }
 
 /** A policy of a kind on the web service, through a Service or a ServiceImport. */
-function policy(kind: "GCPBackendPolicy" | "HealthCheckPolicy", settings: Doc | undefined, target: "Service" | "ServiceImport" = "Service", name = "web-policy"): Doc {
+function policy(
+  kind: "GCPBackendPolicy" | "HealthCheckPolicy",
+  settings: Doc | undefined,
+  target: "Service" | "ServiceImport" = "Service",
+  name = "web-policy",
+): Doc {
   return {
     apiVersion: "networking.gke.io/v1",
     kind,
@@ -37,20 +42,51 @@ const errors = (f: SpecFixture) => planFixture(f).diagnostics.filter((d) => d.se
 /** BackendConfig spec, and the policies' spec.default that say the same. */
 const EQUIVALENTS: { description: string; backendConfig: Doc; backend?: Doc; health?: Doc; target?: "ServiceImport" }[] = [
   { description: "timeout", backendConfig: { timeoutSec: 40 }, backend: { timeoutSec: 40 } },
-  { description: "connection draining", backendConfig: { connectionDraining: { drainingTimeoutSec: 20 } }, backend: { connectionDraining: { drainingTimeoutSec: 20 } }, target: "ServiceImport" },
-  { description: "logging with a sample rate in millionths", backendConfig: { logging: { enable: true, sampleRate: 0.25 } }, backend: { logging: { enabled: true, sampleRate: 250_000 } } },
+  {
+    description: "connection draining",
+    backendConfig: { connectionDraining: { drainingTimeoutSec: 20 } },
+    backend: { connectionDraining: { drainingTimeoutSec: 20 } },
+    target: "ServiceImport",
+  },
+  {
+    description: "logging with a sample rate in millionths",
+    backendConfig: { logging: { enable: true, sampleRate: 0.25 } },
+    backend: { logging: { enabled: true, sampleRate: 250_000 } },
+  },
   { description: "logging off", backendConfig: { logging: { enable: false } }, backend: { logging: { enabled: false } } },
-  { description: "cookie affinity", backendConfig: { sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: 600 } }, backend: { sessionAffinity: { type: "GENERATED_COOKIE", cookieTtlSec: 600 } } },
-  { description: "client IP affinity", backendConfig: { sessionAffinity: { affinityType: "CLIENT_IP" } }, backend: { sessionAffinity: { type: "CLIENT_IP" } }, target: "ServiceImport" },
+  {
+    description: "cookie affinity",
+    backendConfig: { sessionAffinity: { affinityType: "GENERATED_COOKIE", affinityCookieTtlSec: 600 } },
+    backend: { sessionAffinity: { type: "GENERATED_COOKIE", cookieTtlSec: 600 } },
+  },
+  {
+    description: "client IP affinity",
+    backendConfig: { sessionAffinity: { affinityType: "CLIENT_IP" } },
+    backend: { sessionAffinity: { type: "CLIENT_IP" } },
+    target: "ServiceImport",
+  },
   { description: "Cloud Armor policy", backendConfig: { securityPolicy: { name: "shop-armor" } }, backend: { securityPolicy: "shop-armor" } },
   {
     description: "health check timing",
     backendConfig: { healthCheck: { checkIntervalSec: 15, timeoutSec: 4, healthyThreshold: 3, unhealthyThreshold: 4 } },
     health: { checkIntervalSec: 15, timeoutSec: 4, healthyThreshold: 3, unhealthyThreshold: 4 },
   },
-  { description: "health check path", backendConfig: { healthCheck: { requestPath: "/healthz" } }, health: { config: { type: "HTTP", httpHealthCheck: { requestPath: "/healthz" } } }, target: "ServiceImport" },
-  { description: "health check protocol", backendConfig: { healthCheck: { type: "HTTP2", requestPath: "/h" } }, health: { config: { type: "HTTP2", http2HealthCheck: { requestPath: "/h" } } } },
-  { description: "health check port", backendConfig: { healthCheck: { port: 9090 } }, health: { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 9090 } } } },
+  {
+    description: "health check path",
+    backendConfig: { healthCheck: { requestPath: "/healthz" } },
+    health: { config: { type: "HTTP", httpHealthCheck: { requestPath: "/healthz" } } },
+    target: "ServiceImport",
+  },
+  {
+    description: "health check protocol",
+    backendConfig: { healthCheck: { type: "HTTP2", requestPath: "/h" } },
+    health: { config: { type: "HTTP2", http2HealthCheck: { requestPath: "/h" } } },
+  },
+  {
+    description: "health check port",
+    backendConfig: { healthCheck: { port: 9090 } },
+    health: { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 9090 } } },
+  },
 ];
 
 describe("GCPBackendPolicy and HealthCheckPolicy read as the BackendConfig they equal", () => {
@@ -63,7 +99,10 @@ describe("GCPBackendPolicy and HealthCheckPolicy read as the BackendConfig they 
       withPolicies(byPolicies, c.backend, c.health, c.target);
       const a = planFixture(byConfig);
       const b = planFixture(byPolicies);
-      expect(b.diagnostics.filter((d) => d.severity === "error"), c.description).toEqual([]);
+      expect(
+        b.diagnostics.filter((d) => d.severity === "error"),
+        c.description,
+      ).toEqual([]);
       expect(b.plan, c.description).toBeDefined();
       expect(b.plan, c.description).toEqual(a.plan);
       // The field is honoured: the plan is not the one without it.
@@ -75,7 +114,11 @@ describe("GCPBackendPolicy and HealthCheckPolicy read as the BackendConfig they 
     const f = baseFixture();
     web(f).spec.template.spec.ports.push({ name: "admin", protocol: "TCP", port: 9000 });
     withPolicies(f, { timeoutSec: 50 }, undefined);
-    expect(planFixture(f).plan!.services.find((s) => s.key === "shop/web")!.ports.map((p) => p.backend.timeoutSeconds)).toEqual([50, 50]);
+    expect(
+      planFixture(f)
+        .plan!.services.find((s) => s.key === "shop/web")!
+        .ports.map((p) => p.backend.timeoutSeconds),
+    ).toEqual([50, 50]);
   });
 });
 
@@ -86,25 +129,88 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
     mutate: (f) => withPolicies(f, { logging: { sampleRate: 500_000 } }, undefined),
     want: [{ path: "spec.default.logging.sampleRate", says: "gke.backend-policy-fields" }],
   },
-  { description: "HEADER_FIELD affinity", mutate: (f) => withPolicies(f, { sessionAffinity: { type: "HEADER_FIELD" } }, undefined), want: [{ path: "spec.default.sessionAffinity.type", says: "GENERATED_COOKIE" }] },
-  { description: "a passthrough affinity", mutate: (f) => withPolicies(f, { sessionAffinity: { type: "CLIENT_IP_PROTO" } }, undefined), want: [{ path: "spec.default.sessionAffinity.type", says: "passthrough" }] },
-  { description: "a cookie lifetime without cookie affinity", mutate: (f) => withPolicies(f, { sessionAffinity: { type: "CLIENT_IP", cookieTtlSec: 60 } }, undefined), want: [{ path: "spec.default.sessionAffinity.cookieTtlSec", says: "gcp.backend-settings" }] },
-  { description: "IAP, as BackendConfig's iap is refused", mutate: (f) => withPolicies(f, { iap: { enabled: true, clientID: "c", oauth2ClientSecret: { name: "s" } } }, undefined), want: [{ path: "spec.default.iap", says: "Identity-Aware Proxy" }] },
-  { description: "a TCP health check", mutate: (f) => withPolicies(f, undefined, { config: { type: "TCP", tcpHealthCheck: {} } }), want: [{ path: "spec.default.config.type", says: "HTTP" }, { path: "spec.default.config.tcpHealthCheck", says: "httpHealthCheck" }] },
-  { description: "a timeout longer than the default interval", mutate: (f) => withPolicies(f, undefined, { timeoutSec: 10 }), want: [{ path: "spec.default.timeoutSec", says: "gke.health-check-policy" }] },
-  { description: "a config without its type", mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config", says: "write type: HTTP" }] },
-  { description: "a type without its settings", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTPS" } }), want: [{ path: "spec.default.config.type", says: "add httpsHealthCheck" }] },
-  { description: "a member of another type than the check's", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpsHealthCheck: { requestPath: "/h" } } }), want: [{ path: "spec.default.config.httpsHealthCheck", says: "type: HTTPS" }] },
-  { description: "a relative request path", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { requestPath: "healthz" } } }), want: [{ path: "spec.default.config.httpHealthCheck.requestPath", says: 'write one that begins with "/"' }] },
-  { description: "a named port", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_NAMED_PORT" } } }), want: [{ path: "spec.default.config.httpHealthCheck.portSpecification", says: "USE_FIXED_PORT" }] },
-  { description: "a port without USE_FIXED_PORT", mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { port: 9090 } } }), want: [{ path: "spec.default.config.httpHealthCheck.port", says: "USE_FIXED_PORT" }] },
+  {
+    description: "HEADER_FIELD affinity",
+    mutate: (f) => withPolicies(f, { sessionAffinity: { type: "HEADER_FIELD" } }, undefined),
+    want: [{ path: "spec.default.sessionAffinity.type", says: "GENERATED_COOKIE" }],
+  },
+  {
+    description: "a passthrough affinity",
+    mutate: (f) => withPolicies(f, { sessionAffinity: { type: "CLIENT_IP_PROTO" } }, undefined),
+    want: [{ path: "spec.default.sessionAffinity.type", says: "passthrough" }],
+  },
+  {
+    description: "a cookie lifetime without cookie affinity",
+    mutate: (f) => withPolicies(f, { sessionAffinity: { type: "CLIENT_IP", cookieTtlSec: 60 } }, undefined),
+    want: [{ path: "spec.default.sessionAffinity.cookieTtlSec", says: "gcp.backend-settings" }],
+  },
+  {
+    description: "IAP, as BackendConfig's iap is refused",
+    mutate: (f) => withPolicies(f, { iap: { enabled: true, clientID: "c", oauth2ClientSecret: { name: "s" } } }, undefined),
+    want: [{ path: "spec.default.iap", says: "Identity-Aware Proxy" }],
+  },
+  {
+    description: "a TCP health check",
+    mutate: (f) => withPolicies(f, undefined, { config: { type: "TCP", tcpHealthCheck: {} } }),
+    want: [
+      { path: "spec.default.config.type", says: "HTTP" },
+      { path: "spec.default.config.tcpHealthCheck", says: "httpHealthCheck" },
+    ],
+  },
+  {
+    description: "a timeout longer than the default interval",
+    mutate: (f) => withPolicies(f, undefined, { timeoutSec: 10 }),
+    want: [{ path: "spec.default.timeoutSec", says: "gke.health-check-policy" }],
+  },
+  {
+    description: "a config without its type",
+    mutate: (f) => withPolicies(f, undefined, { config: { httpHealthCheck: { requestPath: "/h" } } }),
+    want: [{ path: "spec.default.config", says: "write type: HTTP" }],
+  },
+  {
+    description: "a type without its settings",
+    mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTPS" } }),
+    want: [{ path: "spec.default.config.type", says: "add httpsHealthCheck" }],
+  },
+  {
+    description: "a member of another type than the check's",
+    mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpsHealthCheck: { requestPath: "/h" } } }),
+    want: [{ path: "spec.default.config.httpsHealthCheck", says: "type: HTTPS" }],
+  },
+  {
+    description: "a relative request path",
+    mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { requestPath: "healthz" } } }),
+    want: [{ path: "spec.default.config.httpHealthCheck.requestPath", says: 'write one that begins with "/"' }],
+  },
+  {
+    description: "a named port",
+    mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_NAMED_PORT" } } }),
+    want: [{ path: "spec.default.config.httpHealthCheck.portSpecification", says: "USE_FIXED_PORT" }],
+  },
+  {
+    description: "a port without USE_FIXED_PORT",
+    mutate: (f) => withPolicies(f, undefined, { config: { type: "HTTP", httpHealthCheck: { port: 9090 } } }),
+    want: [{ path: "spec.default.config.httpHealthCheck.port", says: "USE_FIXED_PORT" }],
+  },
   {
     description: "a target in another namespace",
-    mutate: (f) => shop(f).push({ ...policy("GCPBackendPolicy", { timeoutSec: 5 }), spec: { targetRef: { group: "", kind: "Service", name: "web", namespace: "search" }, default: { timeoutSec: 5 } } }),
+    mutate: (f) =>
+      shop(f).push({
+        ...policy("GCPBackendPolicy", { timeoutSec: 5 }),
+        spec: { targetRef: { group: "", kind: "Service", name: "web", namespace: "search" }, default: { timeoutSec: 5 } },
+      }),
     want: [{ path: "spec.targetRef.namespace", says: "gke.policy-attachment" }],
   },
-  { description: "a target of another kind", mutate: (f) => shop(f).push({ ...policy("HealthCheckPolicy", {}), spec: { targetRef: { group: "apps", kind: "Deployment", name: "web" } } }), want: [{ path: "spec.targetRef.kind", says: "ServiceImport" }] },
-  { description: "a ServiceImport in the core group", mutate: (f) => shop(f).push({ ...policy("HealthCheckPolicy", {}), spec: { targetRef: { group: "", kind: "ServiceImport", name: "web" } } }), want: [{ path: "spec.targetRef.group", says: "net.gke.io" }] },
+  {
+    description: "a target of another kind",
+    mutate: (f) => shop(f).push({ ...policy("HealthCheckPolicy", {}), spec: { targetRef: { group: "apps", kind: "Deployment", name: "web" } } }),
+    want: [{ path: "spec.targetRef.kind", says: "ServiceImport" }],
+  },
+  {
+    description: "a ServiceImport in the core group",
+    mutate: (f) => shop(f).push({ ...policy("HealthCheckPolicy", {}), spec: { targetRef: { group: "", kind: "ServiceImport", name: "web" } } }),
+    want: [{ path: "spec.targetRef.group", says: "net.gke.io" }],
+  },
   {
     description: "a second policy of a kind on one service",
     mutate: (f) => shop(f).push(policy("GCPBackendPolicy", { timeoutSec: 5 }), policy("GCPBackendPolicy", { timeoutSec: 6 }, "ServiceImport", "web-policy-2")),
@@ -117,10 +223,18 @@ const REFUSALS: { description: string; mutate: (f: SpecFixture) => void; want: {
   },
   {
     description: "a second HealthCheckPolicy on one service for Fleetgate's own reason, GKE documenting none: a backend service has one health check",
-    mutate: (f) => shop(f).push(policy("HealthCheckPolicy", { checkIntervalSec: 10 }), policy("HealthCheckPolicy", { checkIntervalSec: 20 }, "ServiceImport", "web-policy-2")),
+    mutate: (f) =>
+      shop(f).push(
+        policy("HealthCheckPolicy", { checkIntervalSec: 10 }),
+        policy("HealthCheckPolicy", { checkIntervalSec: 20 }, "ServiceImport", "web-policy-2"),
+      ),
     want: [{ path: "spec.targetRef.name", says: "a backend service has one health check, so one HealthCheckPolicy sets it: merge" }],
   },
-  { description: "HTTP_COOKIE affinity, which BackendConfig has no type for", mutate: (f) => withPolicies(f, { sessionAffinity: { type: "HTTP_COOKIE" } }, undefined), want: [{ path: "spec.default.sessionAffinity.type", says: "whose affinityType has no such type [gke.backend-policy-fields]" }] },
+  {
+    description: "HTTP_COOKIE affinity, which BackendConfig has no type for",
+    mutate: (f) => withPolicies(f, { sessionAffinity: { type: "HTTP_COOKIE" } }, undefined),
+    want: [{ path: "spec.default.sessionAffinity.type", says: "whose affinityType has no such type [gke.backend-policy-fields]" }],
+  },
   {
     description: "two policies of one kind and name",
     mutate: (f) => shop(f).push(policy("HealthCheckPolicy", { checkIntervalSec: 10 }), policy("HealthCheckPolicy", { checkIntervalSec: 20 })),
@@ -142,13 +256,20 @@ describe("what a policy asks that cannot be given is an error at its field", () 
       const f = baseFixture();
       c.mutate(f);
       const found = errors(f).map((d) => ({ path: d.path, message: d.message, file: d.file }));
-      for (const want of c.want) expect(found.filter((d) => d.path === want.path && d.message.includes(want.says) && d.file === "stacks/test/shop/shop.yaml"), JSON.stringify(found, null, 1)).toHaveLength(1);
+      for (const want of c.want)
+        expect(
+          found.filter((d) => d.path === want.path && d.message.includes(want.says) && d.file === "stacks/test/shop/shop.yaml"),
+          JSON.stringify(found, null, 1),
+        ).toHaveLength(1);
       expect(found).toHaveLength(c.want.length);
     });
 
   it("refuses a policy whose target names no MultiClusterService, suggesting the name meant", () => {
     const f = baseFixture();
-    shop(f).push({ ...policy("GCPBackendPolicy", { timeoutSec: 5 }), spec: { targetRef: { group: "", kind: "Service", name: "webb" }, default: { timeoutSec: 5 } } });
+    shop(f).push({
+      ...policy("GCPBackendPolicy", { timeoutSec: 5 }),
+      spec: { targetRef: { group: "", kind: "Service", name: "webb" }, default: { timeoutSec: 5 } },
+    });
     const [error] = errors(f);
     expect(error).toMatchObject({ path: "spec.targetRef.name", file: "stacks/test/shop/shop.yaml" });
     expect(error!.message).toContain('did you mean "web"');
@@ -159,7 +280,11 @@ describe("what a policy asks that cannot be given is an error at its field", () 
     const f = awsFixture();
     withPolicies(f, { timeoutSec: 40, sessionAffinity: { type: "CLIENT_IP" } }, { checkIntervalSec: 10 });
     const diagnostics = planFixture(f).diagnostics.filter((d) => d.path.startsWith("spec.default"));
-    expect(diagnostics.map((d) => `${d.severity} ${d.path}`).sort()).toEqual(["error spec.default.sessionAffinity.type", "warning spec.default", "warning spec.default.timeoutSec"]);
+    expect(diagnostics.map((d) => `${d.severity} ${d.path}`).sort()).toEqual([
+      "error spec.default.sessionAffinity.type",
+      "warning spec.default",
+      "warning spec.default.timeoutSec",
+    ]);
   });
 
   it("warns at a HealthCheckPolicy's type, as at a BackendConfig's, when it is not the port's protocol", () => {
@@ -191,14 +316,23 @@ describe("GCPGatewayPolicy", () => {
   it("refuses a GCPGatewayPolicy that targets another gateway than the fleet's, with the name to write", () => {
     const f = baseFixture();
     f.files["fleetgate-gateway/policies.yaml"] = [gatewayPolicy({ ...fleetGateway, name: "fleetgat" })];
-    expect(errors(f).map((d) => [d.path, d.message.includes('did you mean "fleetgate"'), d.message.includes("write name: fleetgate")])).toEqual([["spec.targetRef.name", true, true]]);
+    expect(errors(f).map((d) => [d.path, d.message.includes('did you mean "fleetgate"'), d.message.includes("write name: fleetgate")])).toEqual([
+      ["spec.targetRef.name", true, true],
+    ]);
   });
 
   it("refuses a GCPGatewayPolicy outside the gateway's namespace, and a second one", () => {
     const f = baseFixture();
     shop(f).push(gatewayPolicy(fleetGateway, {}, "shop"));
-    f.files["fleetgate-gateway/policies.yaml"] = [gatewayPolicy(fleetGateway), { ...gatewayPolicy(fleetGateway), metadata: { name: "second", namespace: "fleetgate-gateway" } }];
-    expect(errors(f).map((d) => `${d.file} ${d.path}`).sort()).toEqual(["stacks/test/fleetgate-gateway/policies.yaml spec.targetRef.name", "stacks/test/shop/shop.yaml metadata.namespace"]);
+    f.files["fleetgate-gateway/policies.yaml"] = [
+      gatewayPolicy(fleetGateway),
+      { ...gatewayPolicy(fleetGateway), metadata: { name: "second", namespace: "fleetgate-gateway" } },
+    ];
+    expect(
+      errors(f)
+        .map((d) => `${d.file} ${d.path}`)
+        .sort(),
+    ).toEqual(["stacks/test/fleetgate-gateway/policies.yaml spec.targetRef.name", "stacks/test/shop/shop.yaml metadata.namespace"]);
   });
 
   it("warns that global access and a region, settings of other load balancers, change nothing on the global front door", () => {
@@ -213,9 +347,14 @@ describe("GCPGatewayPolicy", () => {
 
   it("refuses a second GCPGatewayPolicy on the gateway for Fleetgate's own reason: the front door has one set of gateway settings", () => {
     const f = baseFixture();
-    f.files["fleetgate-gateway/policies.yaml"] = [gatewayPolicy(fleetGateway), { ...gatewayPolicy(fleetGateway), metadata: { name: "second", namespace: "fleetgate-gateway" } }];
+    f.files["fleetgate-gateway/policies.yaml"] = [
+      gatewayPolicy(fleetGateway),
+      { ...gatewayPolicy(fleetGateway), metadata: { name: "second", namespace: "fleetgate-gateway" } },
+    ];
     const [error] = errors(f);
-    expect(error!.message).toContain("the front door has one set of gateway settings, so one GCPGatewayPolicy sets them: merge this policy's settings into gateway-policy");
+    expect(error!.message).toContain(
+      "the front door has one set of gateway settings, so one GCPGatewayPolicy sets them: merge this policy's settings into gateway-policy",
+    );
     expect(error!.message).not.toContain("older");
   });
 

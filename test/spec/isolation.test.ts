@@ -33,7 +33,10 @@ function overlapping(): SpecFixture {
     metadata: { name: namespace, namespace },
     spec: { template: { spec: { rules } } },
   });
-  const rule = (host: string, path: string, service: string): Doc => ({ host, http: { paths: [{ path, backend: { serviceName: service, servicePort: 80 } }] } });
+  const rule = (host: string, path: string, service: string): Doc => ({
+    host,
+    http: { paths: [{ path, backend: { serviceName: service, servicePort: 80 } }] },
+  });
   f.files["catalog/catalog.yaml"] = [service("catalog", "browse"), ingress("catalog", [rule("www.catalog.example.com", "/*", "browse")])];
   f.files["payments/payments.yaml"] = [service("payments", "pay"), ingress("payments", [rule("pay.catalog.example.com", "/*", "pay")])];
   return f;
@@ -52,7 +55,10 @@ describe("overlapping host grants", () => {
 
   it("refuses a route on the narrower owner's host through the wider wildcard, at the claim, naming the grant that wins", () => {
     const f = overlapping();
-    (f.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({ host: "pay.catalog.example.com", http: { paths: [{ path: "/admin/*", backend: { serviceName: "browse", servicePort: 80 } }] } });
+    (f.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({
+      host: "pay.catalog.example.com",
+      http: { paths: [{ path: "/admin/*", backend: { serviceName: "browse", servicePort: 80 } }] },
+    });
     const errors = lines(planFixture(f).diagnostics, "error");
     expect(errors).toEqual([
       expect.stringMatching(
@@ -64,7 +70,10 @@ describe("overlapping host grants", () => {
   it("keeps a /* claim by the wider grant from landing as an error in the rightful owner's file", () => {
     const f = overlapping();
     // catalog's file sorts first, so a first-come claim would have made payments' own route the duplicate.
-    (f.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({ host: "pay.catalog.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "browse", servicePort: 80 } }] } });
+    (f.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({
+      host: "pay.catalog.example.com",
+      http: { paths: [{ path: "/*", backend: { serviceName: "browse", servicePort: 80 } }] },
+    });
     const errors = planFixture(f).diagnostics.filter((d) => d.severity === "error");
     expect(errors.map((e) => e.file)).toEqual(["stacks/test/catalog/catalog.yaml"]);
   });
@@ -73,12 +82,22 @@ describe("overlapping host grants", () => {
     const f = overlapping();
     (f.config.hostOwnership as Doc[])[3] = { namespace: "payments", domains: ["*.pay.catalog.example.com"] };
     (f.files["payments/payments.yaml"]![1]! as Doc).spec.template.spec.rules[0].host = "eu.pay.catalog.example.com";
-    (f.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({ host: "us.pay.catalog.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "browse", servicePort: 80 } }] } });
-    expect(lines(planFixture(f).diagnostics, "error")).toEqual([expect.stringContaining('namespace catalog may not claim "us.pay.catalog.example.com"; the admin grants it to namespace payments by "*.pay.catalog.example.com"')]);
+    (f.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({
+      host: "us.pay.catalog.example.com",
+      http: { paths: [{ path: "/*", backend: { serviceName: "browse", servicePort: 80 } }] },
+    });
+    expect(lines(planFixture(f).diagnostics, "error")).toEqual([
+      expect.stringContaining(
+        'namespace catalog may not claim "us.pay.catalog.example.com"; the admin grants it to namespace payments by "*.pay.catalog.example.com"',
+      ),
+    ]);
 
     const shared = overlapping();
     (shared.config.hostOwnership as Doc[]).push({ namespace: "catalog", domains: ["pay.catalog.example.com"] });
-    (shared.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({ host: "pay.catalog.example.com", http: { paths: [{ path: "/browse/*", backend: { serviceName: "browse", servicePort: 80 } }] } });
+    (shared.files["catalog/catalog.yaml"]![1]! as Doc).spec.template.spec.rules.push({
+      host: "pay.catalog.example.com",
+      http: { paths: [{ path: "/browse/*", backend: { serviceName: "browse", servicePort: 80 } }] },
+    });
     expect(lines(planFixture(shared).diagnostics, "error")).toEqual([]);
   });
 });
@@ -92,9 +111,13 @@ describe("rewriting the host", () => {
 
   it("refuses a rewrite to another team's host, at the field", () => {
     expect(lines(withRewrite("pay.catalog.example.com").diagnostics, "error")).toEqual([
-      expect.stringMatching(/^stacks\/test\/catalog\/catalog\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.http\.paths\[0\]\.fleetgate\.rewrite\.host: rewrites requests to "pay\.catalog\.example\.com", which namespace catalog does not own/),
+      expect.stringMatching(
+        /^stacks\/test\/catalog\/catalog\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.http\.paths\[0\]\.fleetgate\.rewrite\.host: rewrites requests to "pay\.catalog\.example\.com", which namespace catalog does not own/,
+      ),
     ]);
-    expect(lines(withRewrite("shop.example.com").diagnostics, "error")).toEqual([expect.stringContaining('rewrites requests to "shop.example.com", which namespace catalog does not own')]);
+    expect(lines(withRewrite("shop.example.com").diagnostics, "error")).toEqual([
+      expect.stringContaining('rewrites requests to "shop.example.com", which namespace catalog does not own'),
+    ]);
   });
 
   it("accepts a rewrite to a host the namespace owns", () => {
@@ -116,7 +139,9 @@ describe("names two services would share", () => {
   it("refuses shop/a-b beside shop-a/b, at the second, naming the first's place, instead of failing while deploying", () => {
     const errors = lines(collide().diagnostics, "error");
     expect(errors).toEqual([
-      expect.stringMatching(/^stacks\/test\/shop\/shop\.yaml:\d+:\d+: metadata\.name: shop\/a-b would be given the same resource names as shop-a\/b \(stacks\/test\/shop-a\/b\.yaml:\d+\): .*\("shop-a-b-80"\); rename one of the services\.$/),
+      expect.stringMatching(
+        /^stacks\/test\/shop\/shop\.yaml:\d+:\d+: metadata\.name: shop\/a-b would be given the same resource names as shop-a\/b \(stacks\/test\/shop-a\/b\.yaml:\d+\): .*\("shop-a-b-80"\); rename one of the services\.$/,
+      ),
     ]);
   });
 
@@ -132,7 +157,9 @@ describe("names two services would share", () => {
     f.files["catch/all.yaml"] = [{ ...clone(f.files["shop/shop.yaml"]![1]!), metadata: { name: "all", namespace: "catch" } }];
     (f.config.clusters as Doc[])[2]!.name = "80";
     (f.files["catch/all.yaml"]![0] as Doc).spec.clusters = [{ link: "us-central1/us" }];
-    expect(lines(planFixture(f).diagnostics, "error")).toEqual([expect.stringContaining("catch/all would be given the same resource names as Fleetgate's catch-all backend")]);
+    expect(lines(planFixture(f).diagnostics, "error")).toEqual([
+      expect.stringContaining("catch/all would be given the same resource names as Fleetgate's catch-all backend"),
+    ]);
   });
 });
 
@@ -141,12 +168,20 @@ describe("every error in one run", () => {
     const f = baseFixture();
     const shop = (f.files["shop/shop.yaml"]![2]! as Doc).spec.template.spec;
     shop.rules[0].htttp = shop.rules[0].http;
-    shop.rules.push({ host: "search.example.com", http: { paths: [{ path: "/x", backend: { serviceName: "web", servicePort: 81 } }, { path: "/y", backend: { serviceName: "nope", servicePort: 80 } }] } });
+    shop.rules.push({
+      host: "search.example.com",
+      http: {
+        paths: [
+          { path: "/x", backend: { serviceName: "web", servicePort: 81 } },
+          { path: "/y", backend: { serviceName: "nope", servicePort: 80 } },
+        ],
+      },
+    });
     const errors = planFixture(f).diagnostics.filter((d) => d.severity === "error");
     expect(errors.map((e) => `${e.path}: ${e.message.split(";")[0]}`)).toEqual([
       'spec.template.spec.rules[0].htttp: unknown field "htttp"',
       expect.stringMatching(/^spec\.template\.spec\.rules\[1\]\.host: namespace shop may not claim "search\.example\.com"/),
-      'spec.template.spec.rules[1].http.paths[0].backend.servicePort: 81 is not a port of shop/web',
+      "spec.template.spec.rules[1].http.paths[0].backend.servicePort: 81 is not a port of shop/web",
       'spec.template.spec.rules[1].http.paths[1].backend.serviceName: "nope" is not a MultiClusterService in namespace shop',
     ]);
   });

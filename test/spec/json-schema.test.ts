@@ -12,8 +12,30 @@ const schemas = Object.fromEntries(Object.entries(generatedSchemas()).map(([path
 const validateDocument = ajv.compile(schemas["schemas/documents.schema.json"]!);
 const validateStack = ajv.compile(schemas["schemas/stack.schema.json"]!);
 // JSON Schema 2020-12, section 7.3.
-const STANDARD_FORMATS = ["date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uuid", "uri-template", "json-pointer", "relative-json-pointer", "regex"];
-const environments = readdirSync(join(PROJECT_ROOT, "stacks")).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice("Pulumi.".length, -".yaml".length));
+const STANDARD_FORMATS = [
+  "date-time",
+  "date",
+  "time",
+  "duration",
+  "email",
+  "idn-email",
+  "hostname",
+  "idn-hostname",
+  "ipv4",
+  "ipv6",
+  "uri",
+  "uri-reference",
+  "iri",
+  "iri-reference",
+  "uuid",
+  "uri-template",
+  "json-pointer",
+  "relative-json-pointer",
+  "regex",
+];
+const environments = readdirSync(join(PROJECT_ROOT, "stacks"))
+  .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+  .map((f) => f.slice("Pulumi.".length, -".yaml".length));
 
 describe("the generated JSON Schemas", () => {
   it("are committed and up to date (run `npm run schema` after changing spec/schema)", () => {
@@ -29,17 +51,27 @@ describe("the generated JSON Schemas", () => {
       const stack = parseAllDocuments(readFileSync(join(PROJECT_ROOT, "stacks", `Pulumi.${environment}.yaml`), "utf8"))[0]!.toJS();
       expect(validateStack(stack), JSON.stringify(validateStack.errors)).toBe(true);
       for (const file of readEnvironmentFiles(PROJECT_ROOT, environment))
-        for (const doc of parseAllDocuments(file.text)) expect(validateDocument(doc.toJS()), `${file.path}: ${JSON.stringify(validateDocument.errors)}`).toBe(true);
+        for (const doc of parseAllDocuments(file.text))
+          expect(validateDocument(doc.toJS()), `${file.path}: ${JSON.stringify(validateDocument.errors)}`).toBe(true);
     });
   }
 
   it("use only formats that JSON Schema defines, so that editors check them", () => {
-    const formats = [...Object.values(generatedSchemas()).join("\n").matchAll(/"format": "([^"]+)"/g)].map((m) => m[1]);
+    const formats = [
+      ...Object.values(generatedSchemas())
+        .join("\n")
+        .matchAll(/"format": "([^"]+)"/g),
+    ].map((m) => m[1]);
     expect(formats.filter((f) => !STANDARD_FORMATS.includes(f!))).toEqual([]);
   });
 
   it("reject an unknown field and an unknown fleetgate: key", () => {
-    const doc = { apiVersion: "networking.gke.io/v1", kind: "MultiClusterService", metadata: { name: "a" }, spec: { template: { spec: { selector: {}, ports: [{ port: 80 }] } }, colors: [] } };
+    const doc = {
+      apiVersion: "networking.gke.io/v1",
+      kind: "MultiClusterService",
+      metadata: { name: "a" },
+      spec: { template: { spec: { selector: {}, ports: [{ port: 80 }] } }, colors: [] },
+    };
     expect(validateDocument(doc)).toBe(false);
     expect(validateStack({ config: { "fleetgate:frontDoor": "gcp", "fleetgate:cluster": [] } })).toBe(false);
     expect(validateStack({ config: { "gcp:project": "x" } })).toBe(false); // required fleetgate keys missing

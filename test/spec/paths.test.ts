@@ -36,7 +36,15 @@ describe("route precedence", () => {
 
   it("puts a method match after the path but before header and query conditions, as Gateway API orders them", () => {
     const withMethod = (match: RouteMatchPlan, method: RouteMatchPlan["method"]): RouteMatchPlan => ({ ...match, method });
-    const ordered = [m("Exact", "/cart"), withMethod(m("Prefix", "/cart/items/"), "GET"), m("Prefix", "/cart/items/", 2), withMethod(m("Prefix", "/cart/", 1), "POST"), withMethod(m("Prefix", "/cart/"), "GET"), m("Prefix", "/cart/", 2), m("Prefix", "/cart/")];
+    const ordered = [
+      m("Exact", "/cart"),
+      withMethod(m("Prefix", "/cart/items/"), "GET"),
+      m("Prefix", "/cart/items/", 2),
+      withMethod(m("Prefix", "/cart/", 1), "POST"),
+      withMethod(m("Prefix", "/cart/"), "GET"),
+      m("Prefix", "/cart/", 2),
+      m("Prefix", "/cart/"),
+    ];
     const shuffled = [ordered[5]!, ordered[2]!, ordered[6]!, ordered[4]!, ordered[0]!, ordered[3]!, ordered[1]!];
     expect(shuffled.sort(compareMatches)).toEqual(ordered);
   });
@@ -55,8 +63,30 @@ describe("route precedence", () => {
 
 describe("route conditions", () => {
   it("are put in one order whatever order they are written in", () => {
-    const a = routeMatch({ type: "Prefix", value: "/" }, { match: { headers: [{ name: "x-b", type: "Exact", value: "2" }, { name: "x-a", type: "Present" }, { name: "x-a", type: "Exact", value: "1" }] } });
-    const b = routeMatch({ type: "Prefix", value: "/" }, { match: { headers: [{ name: "x-a", type: "Exact", value: "1" }, { name: "x-b", type: "Exact", value: "2" }, { name: "x-a", type: "Present" }] } });
+    const a = routeMatch(
+      { type: "Prefix", value: "/" },
+      {
+        match: {
+          headers: [
+            { name: "x-b", type: "Exact", value: "2" },
+            { name: "x-a", type: "Present" },
+            { name: "x-a", type: "Exact", value: "1" },
+          ],
+        },
+      },
+    );
+    const b = routeMatch(
+      { type: "Prefix", value: "/" },
+      {
+        match: {
+          headers: [
+            { name: "x-a", type: "Exact", value: "1" },
+            { name: "x-b", type: "Exact", value: "2" },
+            { name: "x-a", type: "Present" },
+          ],
+        },
+      },
+    );
     expect(a).toEqual(b);
     expect(a.headers.map((h) => `${h.name}:${h.type}`)).toEqual(["x-a:Exact", "x-a:Present", "x-b:Exact"]);
   });

@@ -68,7 +68,8 @@ describe("diagnostics", () => {
   });
 
   it("report the first YAML syntax error of a document, and how many more the parser found after it", () => {
-    const misindented = "apiVersion: networking.gke.io/v1\nkind: MultiClusterService\nmetadata: { name: web, namespace: shop }\nspec:\n  template:\n    spec:\n      selector: { app: web }\n     ports: [{ port: 80 }]\n";
+    const misindented =
+      "apiVersion: networking.gke.io/v1\nkind: MultiClusterService\nmetadata: { name: web, namespace: shop }\nspec:\n  template:\n    spec:\n      selector: { app: web }\n     ports: [{ port: 80 }]\n";
     const errors = plan({ "stacks/prod/shop/web.yaml": misindented }).diagnostics.filter((d) => d.file === "stacks/prod/shop/web.yaml");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ severity: "error", line: 8 });
@@ -82,7 +83,10 @@ describe("diagnostics", () => {
   });
 
   it("place an unknown key at the key, not at its value on the next line", () => {
-    const result = plan({ "stacks/prod/shop/ingress.yaml": ingress.replace("shop..example.com", "shop.example.com").replace("            paths:", "            pathz:") }, stack.replace("  fleetgate:hostOwnership:", "  fleetgate:hostOwnerships:"));
+    const result = plan(
+      { "stacks/prod/shop/ingress.yaml": ingress.replace("shop..example.com", "shop.example.com").replace("            paths:", "            pathz:") },
+      stack.replace("  fleetgate:hostOwnership:", "  fleetgate:hostOwnerships:"),
+    );
     const place = (path: string) => result.diagnostics.find((d) => d.path === path);
     expect(place("spec.template.spec.rules[0].http.pathz")).toMatchObject({ file: "stacks/prod/shop/ingress.yaml", line: 19, column: 13 });
     expect(place("fleetgate:hostOwnerships")).toMatchObject({ file: "stacks/Pulumi.prod.yaml", line: 13, column: 3 });
@@ -98,8 +102,14 @@ describe("diagnostics", () => {
   });
 
   it("report every error of a run together, across files and the stack file", () => {
-    const second = ingress.replace("shop..example.com", "shop.example.com").replace("name: shop, namespace: shop", "name: other, namespace: shop").replace("path: /cart", "path: /cart/*/x");
-    const result = plan({ "stacks/prod/shop/a.yaml": ingress, "stacks/prod/shop/b.yaml": second.split("---")[1]! }, stack.replace("kind: gke, project: acme }", "kind: gcloud }"));
+    const second = ingress
+      .replace("shop..example.com", "shop.example.com")
+      .replace("name: shop, namespace: shop", "name: other, namespace: shop")
+      .replace("path: /cart", "path: /cart/*/x");
+    const result = plan(
+      { "stacks/prod/shop/a.yaml": ingress, "stacks/prod/shop/b.yaml": second.split("---")[1]! },
+      stack.replace("kind: gke, project: acme }", "kind: gcloud }"),
+    );
     const files = new Set(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
     expect([...files].sort()).toEqual(["stacks/Pulumi.prod.yaml", "stacks/prod/shop/a.yaml"]);
     expect(result.plan).toBeUndefined();
@@ -127,11 +137,16 @@ describe("diagnostics", () => {
     const merged = valid.replace("ports: [{ port: 80 }]", "ports:\n        - &http { port: 80, name: http }\n        - { <<: *http, port: 8080, name: alt }");
     const result = plan({ "stacks/prod/shop/ingress.yaml": merged });
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
-    expect(result.plan?.services[0]?.ports).toMatchObject([{ port: 80, name: "http" }, { port: 8080, name: "alt" }]);
+    expect(result.plan?.services[0]?.ports).toMatchObject([
+      { port: 80, name: "http" },
+      { port: 8080, name: "alt" },
+    ]);
   });
 
   it("report an alias to an anchor of another document at the alias, with the reason", () => {
-    const across = valid.replace("metadata: { name: web, namespace: shop }", "metadata: &meta { name: web, namespace: shop }").replace("metadata: { name: shop, namespace: shop }", "metadata: *meta");
+    const across = valid
+      .replace("metadata: { name: web, namespace: shop }", "metadata: &meta { name: web, namespace: shop }")
+      .replace("metadata: { name: shop, namespace: shop }", "metadata: *meta");
     const result = plan({ "stacks/prod/shop/ingress.yaml": across });
     const alias = result.diagnostics.find((d) => d.message.includes("meta"));
     expect(alias).toMatchObject({ file: "stacks/prod/shop/ingress.yaml", line: 12, column: 11, severity: "error" });
@@ -140,21 +155,31 @@ describe("diagnostics", () => {
   });
 
   it("warn about GKE fields Fleetgate replaces, without failing", () => {
-    const withTls = ingress.replace("shop..example.com", "shop.example.com").replace("servicePort: 8080", "servicePort: 80").replace("      rules:", "      tls: [{ secretName: shop-tls }]\n      rules:");
+    const withTls = ingress
+      .replace("shop..example.com", "shop.example.com")
+      .replace("servicePort: 8080", "servicePort: 80")
+      .replace("      rules:", "      tls: [{ secretName: shop-tls }]\n      rules:");
     const result = plan({ "stacks/prod/shop/ingress.yaml": withTls });
     expect(result.plan).toBeDefined();
-    expect(result.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/ingress.yaml:\d+:\d+: warning: spec.template.spec.tls: is ignored: Fleetgate issues a managed certificate/)]);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/ingress.yaml:\d+:\d+: warning: spec.template.spec.tls: is ignored: Fleetgate issues a managed certificate/),
+    ]);
   });
 
   it("warn that GKE's pre-shared certificates (Compute Engine's) are replaced by managed ones, and say how to keep one's own", () => {
     const withCerts = ingress
       .replace("shop..example.com", "shop.example.com")
       .replace("servicePort: 8080", "servicePort: 80")
-      .replace("metadata: { name: shop, namespace: shop }", "metadata:\n  name: shop\n  namespace: shop\n  annotations: { networking.gke.io/pre-shared-certs: shop-ev }");
+      .replace(
+        "metadata: { name: shop, namespace: shop }",
+        "metadata:\n  name: shop\n  namespace: shop\n  annotations: { networking.gke.io/pre-shared-certs: shop-ev }",
+      );
     const result = plan({ "stacks/prod/shop/ingress.yaml": withCerts });
     expect(result.plan!.certificates.find((c) => c.domain === "shop.example.com")?.kind).toBe("managed");
     expect(result.diagnostics.map(formatDiagnostic)).toEqual([
-      expect.stringMatching(/ingress.yaml:\d+:\d+: warning: metadata\.annotations\["networking\.gke\.io\/pre-shared-certs"\]: names Compute Engine SSL certificates.*name it in fleetgate.io\/certificate-manager-certs/),
+      expect.stringMatching(
+        /ingress.yaml:\d+:\d+: warning: metadata\.annotations\["networking\.gke\.io\/pre-shared-certs"\]: names Compute Engine SSL certificates.*name it in fleetgate.io\/certificate-manager-certs/,
+      ),
     ]);
   });
 });

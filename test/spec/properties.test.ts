@@ -52,7 +52,9 @@ function permuteExample(environment: string, seed: number) {
   const permutedStack = stringify({ config: permuteDocument(stack.config, shuffle) });
   const permutedFiles: SourceFile[] = shuffle(files).map((f) => ({
     path: f.path,
-    text: shuffle(parseAllDocuments(f.text) as unknown as { toJS(): unknown }[]).map((d) => stringify(permuteDocument(d.toJS(), shuffle))).join("---\n"),
+    text: shuffle(parseAllDocuments(f.text) as unknown as { toJS(): unknown }[])
+      .map((d) => stringify(permuteDocument(d.toJS(), shuffle)))
+      .join("---\n"),
   }));
   return planEnvironment({ environment, stack: stackConfigFromFile(stackPath, permutedStack), files: permutedFiles });
 }
@@ -82,13 +84,40 @@ const PATHS = ["/a", "/a/*", "/b", "/b/*", "/*", "/a/b", "/a/b/*"] as const;
 
 const fleetArbitrary = fc
   .record({
-    clusters: fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 9 }), region: fc.constantFrom(...REGIONS), tier: fc.constantFrom("a", "b") }), { minLength: 1, maxLength: 5, selector: (c) => c.n }),
+    clusters: fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 9 }), region: fc.constantFrom(...REGIONS), tier: fc.constantFrom("a", "b") }), {
+      minLength: 1,
+      maxLength: 5,
+      selector: (c) => c.n,
+    }),
     namespaces: fc.uniqueArray(fc.constantFrom("shop", "search", "auth"), { minLength: 1, maxLength: 3 }),
-    services: fc.array(fc.record({ ns: fc.nat(), clusters: fc.oneof(fc.constant("all" as const), fc.constant("tier" as const), fc.array(fc.nat(), { minLength: 1, maxLength: 3 })), weights: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 5, maxLength: 5 }) }), { minLength: 1, maxLength: 6 }),
-    hosts: fc.array(fc.record({ ns: fc.nat(), paths: fc.uniqueArray(fc.constantFrom(...PATHS), { minLength: 1, maxLength: 4 }), backends: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }), withDefault: fc.boolean() }), { minLength: 1, maxLength: 5 }),
+    services: fc.array(
+      fc.record({
+        ns: fc.nat(),
+        clusters: fc.oneof(fc.constant("all" as const), fc.constant("tier" as const), fc.array(fc.nat(), { minLength: 1, maxLength: 3 })),
+        weights: fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 5, maxLength: 5 }),
+      }),
+      { minLength: 1, maxLength: 6 },
+    ),
+    hosts: fc.array(
+      fc.record({
+        ns: fc.nat(),
+        paths: fc.uniqueArray(fc.constantFrom(...PATHS), { minLength: 1, maxLength: 4 }),
+        backends: fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+        withDefault: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
   })
   .map(({ clusters, namespaces, services, hosts }) => {
-    const fleet = clusters.map((c) => ({ name: `c${c.n}`, provider: "gke", region: c.region, zones: [`${c.region}-a`], network: "vpc", labels: { tier: c.tier }, access: { kind: "gke", project: "p" } }));
+    const fleet = clusters.map((c) => ({
+      name: `c${c.n}`,
+      provider: "gke",
+      region: c.region,
+      zones: [`${c.region}-a`],
+      network: "vpc",
+      labels: { tier: c.tier },
+      access: { kind: "gke", project: "p" },
+    }));
     const docs = new Map<string, Record<string, unknown>[]>();
     const servicesByNs = new Map<string, string[]>();
     services.forEach((s, i) => {
@@ -100,7 +129,12 @@ const fleetArbitrary = fc
         const chosen = [...new Set(s.clusters.map((k) => fleet[k % fleet.length]!))];
         selection = chosen.map((c, j) => ({ link: `${c.region}/${c.name}`, fleetgate: { weight: j === 0 ? Math.max(1, s.weights[j]!) : s.weights[j]! } }));
       }
-      const doc = { apiVersion: "networking.gke.io/v1", kind: "MultiClusterService", metadata: { name, namespace: ns }, spec: { template: { spec: { selector: { app: name }, ports: [{ port: 80 }] } }, ...(selection ? { clusters: selection } : {}) } };
+      const doc = {
+        apiVersion: "networking.gke.io/v1",
+        kind: "MultiClusterService",
+        metadata: { name, namespace: ns },
+        spec: { template: { spec: { selector: { app: name }, ports: [{ port: 80 }] } }, ...(selection ? { clusters: selection } : {}) },
+      };
       docs.set(ns, [...(docs.get(ns) ?? []), doc]);
       servicesByNs.set(ns, [...(servicesByNs.get(ns) ?? []), name]);
     });
@@ -113,7 +147,14 @@ const fleetArbitrary = fc
         apiVersion: "networking.gke.io/v1",
         kind: "MultiClusterIngress",
         metadata: { name: `ing${i}`, namespace: ns },
-        spec: { template: { spec: { ...(h.withDefault ? { backend: pick(h.backends[3]!) } : {}), rules: [{ host: `h${i}.${ns}.example.com`, http: { paths: h.paths.map((p, j) => ({ path: p, backend: pick(h.backends[j]!) })) } }] } } },
+        spec: {
+          template: {
+            spec: {
+              ...(h.withDefault ? { backend: pick(h.backends[3]!) } : {}),
+              rules: [{ host: `h${i}.${ns}.example.com`, http: { paths: h.paths.map((p, j) => ({ path: p, backend: pick(h.backends[j]!) })) } }],
+            },
+          },
+        },
       };
       docs.set(ns, [...(docs.get(ns) ?? []), ingress]);
     });
@@ -140,8 +181,7 @@ describe("resolution", () => {
         for (const host of plan.hosts) {
           expect(host.routes.map((r) => r.priority)).toEqual(host.routes.map((_, i) => i + 1));
           expect(new Set(host.routes.map((r) => r.key)).size).toBe(host.routes.length);
-          for (const route of host.routes)
-            if (route.action.kind === "forward") expect(route.action.backends.reduce((s, b) => s + b.weight, 0)).toBe(100);
+          for (const route of host.routes) if (route.action.kind === "forward") expect(route.action.backends.reduce((s, b) => s + b.weight, 0)).toBe(100);
           for (const c of host.clusters) expect(clusterNames.has(c)).toBe(true);
         }
         for (const service of plan.services) {

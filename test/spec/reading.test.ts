@@ -116,7 +116,9 @@ describe("nesting and size", () => {
   it("answers a 100,000-deep document with the nesting limit at its place, quickly, without parsing it", () => {
     const deep = `apiVersion: networking.gke.io/v1\nkind: MultiClusterService\nmetadata: {name: deep, namespace: shop}\nspec: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n`;
     writeFileSync(join(root, "stacks/test/shop/deep.yaml"), deep);
-    expect(errors(planFromDisk())).toEqual([expect.stringMatching(new RegExp(`^stacks/test/shop/deep\\.yaml:4:\\d+: nests maps and lists more than ${MAX_NESTING_DEPTH} levels deep here`))]);
+    expect(errors(planFromDisk())).toEqual([
+      expect.stringMatching(new RegExp(`^stacks/test/shop/deep\\.yaml:4:\\d+: nests maps and lists more than ${MAX_NESTING_DEPTH} levels deep here`)),
+    ]);
   });
 
   it("answers deep block nesting and deep flow maps the same way, in the stack file too", () => {

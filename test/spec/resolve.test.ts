@@ -10,12 +10,27 @@ describe("the resolver on the prod example", () => {
   it("lists every cluster, sorted, with a gateway in each that serves something", () => {
     expect(plan.clusters.map((c) => c.name)).toEqual(["gke-asia", "gke-eu", "gke-us"]);
     expect(plan.clusters.every((c) => c.gateway !== undefined)).toBe(true);
-    expect(plan.clusters.find((c) => c.name === "gke-eu")!.gateway!.services).toEqual(["accounts/accounts", "search/search", "search/suggest", "shop/cart", "shop/storefront"]);
+    expect(plan.clusters.find((c) => c.name === "gke-eu")!.gateway!.services).toEqual([
+      "accounts/accounts",
+      "search/search",
+      "search/suggest",
+      "shop/cart",
+      "shop/storefront",
+    ]);
   });
 
   it("gives each service the clusters its links or selectors name, with weights and drains", () => {
-    expect(service("shop/storefront").clusters.map((c) => [c.cluster, c.weight])).toEqual([["gke-asia", 100], ["gke-eu", 100], ["gke-us", 100]]);
-    expect(service("shop/cart").clusters.find((c) => c.cluster === "gke-asia")).toEqual({ cluster: "gke-asia", region: "asia-northeast1", weight: 0, drained: true });
+    expect(service("shop/storefront").clusters.map((c) => [c.cluster, c.weight])).toEqual([
+      ["gke-asia", 100],
+      ["gke-eu", 100],
+      ["gke-us", 100],
+    ]);
+    expect(service("shop/cart").clusters.find((c) => c.cluster === "gke-asia")).toEqual({
+      cluster: "gke-asia",
+      region: "asia-northeast1",
+      weight: 0,
+      drained: true,
+    });
     expect(service("search/search").clusters.map((c) => c.cluster)).toEqual(["gke-eu", "gke-us"]);
     expect(service("accounts/accounts").clusters.map((c) => c.cluster)).toEqual(["gke-eu"]);
   });
@@ -30,7 +45,8 @@ describe("the resolver on the prod example", () => {
 
   it("lets only gateways that Google's front end alone reaches trust its forwarded headers; behind AWS, routes mark requests https", () => {
     for (const c of plan.clusters) expect(c.gateway!.forwarded, c.name).toEqual({ trustedProxies: 2 });
-    for (const c of examplePlan("aws-prod").clusters.filter((c) => c.gateway)) expect(c.gateway!.forwarded, c.name).toEqual({ trustedProxies: 0, proto: "https" });
+    for (const c of examplePlan("aws-prod").clusters.filter((c) => c.gateway))
+      expect(c.gateway!.forwarded, c.name).toEqual({ trustedProxies: 0, proto: "https" });
   });
 
   it("keeps a drained cluster's gateway", () => {
@@ -48,11 +64,20 @@ describe("the resolver on the prod example", () => {
 
   it("splits a canary by weight and gives the path's backend the rest", () => {
     const canary = host("shop.example.com").routes[2]!.action;
-    expect(canary).toMatchObject({ kind: "forward", backends: [{ service: "shop/cart-v2", port: 80, weight: 10 }, { service: "shop/cart", port: 80, weight: 90 }], timeoutSeconds: 10 });
+    expect(canary).toMatchObject({
+      kind: "forward",
+      backends: [
+        { service: "shop/cart-v2", port: 80, weight: 10 },
+        { service: "shop/cart", port: 80, weight: 90 },
+      ],
+      timeoutSeconds: 10,
+    });
   });
 
   it("resolves named service ports to numbers", () => {
-    expect(host("search.apps.example.com").routes.find((r) => r.key === "^/v1/")!.action).toMatchObject({ backends: [{ service: "search/search", port: 8080, weight: 100 }] });
+    expect(host("search.apps.example.com").routes.find((r) => r.key === "^/v1/")!.action).toMatchObject({
+      backends: [{ service: "search/search", port: 8080, weight: 100 }],
+    });
   });
 
   it("shares the admin's wildcard certificate among the hosts it covers", () => {
@@ -117,7 +142,18 @@ describe("method routes", () => {
     const paths = (f.files["shop/shop.yaml"]![2] as Record<string, any>).spec.template.spec.rules[0].http.paths;
     const cart = { serviceName: "cart", servicePort: 80 };
     paths.push(
-      { path: "/cart/*", backend: cart, fleetgate: { match: { headers: [{ name: "x-a", value: "1" }, { name: "x-b", value: "2" }] } } },
+      {
+        path: "/cart/*",
+        backend: cart,
+        fleetgate: {
+          match: {
+            headers: [
+              { name: "x-a", value: "1" },
+              { name: "x-b", value: "2" },
+            ],
+          },
+        },
+      },
       { path: "/cart/*", backend: cart, fleetgate: { match: { method: "POST" } } },
       { path: "/cart/*", backend: cart, fleetgate: { match: { method: "GET", headers: [{ name: "x-a", value: "1" }] } } },
       { path: "/cart/items/*", backend: cart },
@@ -141,7 +177,12 @@ describe("health-check defaults", () => {
     const f = baseFixture();
     const web = f.files["shop/shop.yaml"]![0]! as Record<string, any>;
     web.metadata.annotations = { "cloud.google.com/backend-config": '{"default": "web-bc"}' };
-    f.files["shop/shop.yaml"]!.push({ apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "web-bc", namespace: "shop" }, spec: { healthCheck } });
+    f.files["shop/shop.yaml"]!.push({
+      apiVersion: "cloud.google.com/v1",
+      kind: "BackendConfig",
+      metadata: { name: "web-bc", namespace: "shop" },
+      spec: { healthCheck },
+    });
     const result = planFixture(f);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     return result.plan!.services.find((s) => s.key === `shop/${web.metadata.name}`)!.ports[0]!.healthCheck;

@@ -21,7 +21,9 @@ describe("secret configuration in diagnostics", () => {
     const kubeconfig = `apiVersion: v1\nusers:\n- user:\n    token: ${TOKEN}\n`;
     const result = planUnderEngine(fixture, { "fleetgate:kubeconfigs": kubeconfig }, ["fleetgate:kubeconfigs"]);
     const lines = result.diagnostics.map(formatDiagnostic);
-    expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([expect.stringContaining("fleetgate:kubeconfigs: expected a record")]);
+    expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([
+      expect.stringContaining("fleetgate:kubeconfigs: expected a record"),
+    ]);
     expect(lines.join("\n")).not.toContain("apiVersion");
   });
 
@@ -30,16 +32,27 @@ describe("secret configuration in diagnostics", () => {
     const clusters = fixture.config.clusters as { name: string; access: object }[];
     clusters[2]!.access = { kind: "kubeconfig" };
     clusters[1]!.name = "asia";
-    const kubeconfigs = { asia: `apiVersion: v1\nclusters:\n- name: asia\n  cluster: { server: https://asia.example.com }\nusers:\n- user: { token: ${TOKEN} }\n` };
+    const kubeconfigs = {
+      asia: `apiVersion: v1\nclusters:\n- name: asia\n  cluster: { server: https://asia.example.com }\nusers:\n- user: { token: ${TOKEN} }\n`,
+    };
     const result = planUnderEngine(fixture, { "fleetgate:kubeconfigs": JSON.stringify(kubeconfigs) }, ["fleetgate:kubeconfigs"]);
-    expect(result.diagnostics.map(formatDiagnostic)).toContainEqual(expect.stringContaining('fleetgate:clusters[2].name: "asia" is already the name of clusters[1]'));
+    expect(result.diagnostics.map(formatDiagnostic)).toContainEqual(
+      expect.stringContaining('fleetgate:clusters[2].name: "asia" is already the name of clusters[1]'),
+    );
   });
 
   it("never shows a value of a key the admin chose to keep secret, in schema checks or cross-checks", () => {
     const zone = (domain: string) => ({ domain, cloudDns: { managedZone: "example-com" } });
     const schema = planUnderEngine(baseFixture(), { "fleetgate:dns": JSON.stringify({ zones: [zone(`${TOKEN}.Example.com`)] }) }, ["fleetgate:dns"]);
-    const cross = planUnderEngine(baseFixture(), { "fleetgate:dns": JSON.stringify({ zones: [zone("example.com"), zone(`${TOKEN}.example.com`), zone(`${TOKEN}.example.com`)] }) }, ["fleetgate:dns"]);
-    for (const [result, path] of [[schema, "fleetgate:dns.zones[0].domain"], [cross, "fleetgate:dns.zones[2].domain"]] as const) {
+    const cross = planUnderEngine(
+      baseFixture(),
+      { "fleetgate:dns": JSON.stringify({ zones: [zone("example.com"), zone(`${TOKEN}.example.com`), zone(`${TOKEN}.example.com`)] }) },
+      ["fleetgate:dns"],
+    );
+    for (const [result, path] of [
+      [schema, "fleetgate:dns.zones[0].domain"],
+      [cross, "fleetgate:dns.zones[2].domain"],
+    ] as const) {
       const text = result.diagnostics.map(formatDiagnostic).join("\n");
       expect(text).toContain(`${path}: "[secret]"`);
       expect(text.toLowerCase()).not.toContain(TOKEN);

@@ -24,12 +24,25 @@ describe("docs/spec-fields.md, the spec reference", () => {
   });
 
   it("has a section for every document kind the documents schema accepts", () => {
-    for (const kind of ["MultiClusterService", "MultiClusterIngress", "BackendConfig", "FrontendConfig", "HTTPRoute", "ReferenceGrant", "GCPBackendPolicy", "HealthCheckPolicy", "GCPGatewayPolicy", "Gateway"])
+    for (const kind of [
+      "MultiClusterService",
+      "MultiClusterIngress",
+      "BackendConfig",
+      "FrontendConfig",
+      "HTTPRoute",
+      "ReferenceGrant",
+      "GCPBackendPolicy",
+      "HealthCheckPolicy",
+      "GCPGatewayPolicy",
+      "Gateway",
+    ])
       expect(doc, kind).toMatch(new RegExp(`^### ${kind}$`, "m"));
   });
 
   it("reaches into lists, maps and alternatives, with the schema's own descriptions and choices", () => {
-    expect(doc).toContain("| `spec.template.spec.rules[].http.paths[].fleetgate.split[].servicePort` | integer \\| string | yes | The MultiClusterService port, by number or by name. |");
+    expect(doc).toContain(
+      "| `spec.template.spec.rules[].http.paths[].fleetgate.split[].servicePort` | integer \\| string | yes | The MultiClusterService port, by number or by name. |",
+    );
     expect(doc).toMatch(/\| `\[\]\.access\.kind` \| `"kubeconfig"` \\\| `"gke"` \\\| `"eks"` \| yes \|/);
     expect(doc).toMatch(/\| `\[\]\.labels` \| map of string \|/);
   });

@@ -17,7 +17,9 @@ const cart = (f: SpecFixture): Doc => f.files["shop/shop.yaml"]![1] as Doc;
 
 /** The values a message suggests: `use "x"`, `write it as "x"`, `write it like "x" or "y"`, `write a duration like "x"`, `did you mean "x"`. */
 function suggested(message: string): string[] {
-  return [...message.matchAll(/(?:use|write it as|write it like|write a duration like|did you mean)((?:,? (?:or )?"[^"]*")+)/g)].flatMap((m) => [...m[1]!.matchAll(/"([^"]*)"/g)].map((q) => q[1]!));
+  return [...message.matchAll(/(?:use|write it as|write it like|write a duration like|did you mean)((?:,? (?:or )?"[^"]*")+)/g)].flatMap((m) =>
+    [...m[1]!.matchAll(/"([^"]*)"/g)].map((q) => q[1]!),
+  );
 }
 
 interface Case {
@@ -30,19 +32,90 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { description: "a mixed-case host with an underscore gets the rule, not a lower-case host that is still invalid", mutate: (f) => void (shopIngress(f).rules[0].host = "Shop_Front.example.com"), path: "rules[0].host", message: `"Shop_Front.example.com" is not a valid host name: label "Shop_Front" must be 1 to 63 lower-case letters, digits or '-'` },
-  { description: "a lower-case host with an underscore gets the rule", mutate: (f) => void (shopIngress(f).rules[0].host = "shop_front.example.com"), path: "rules[0].host", message: `label "shop_front" must be 1 to 63 lower-case letters` },
-  { description: "a mixed-case host that lower case makes valid is given in lower case", mutate: (f) => void (shopIngress(f).rules[0].host = "Shop.Example.com"), path: "rules[0].host", message: "has upper-case letters", suggests: "shop.example.com" },
-  { description: "a host with a trailing dot is given without it", mutate: (f) => void (shopIngress(f).rules[0].host = "Shop.example.com."), path: "rules[0].host", message: "has upper-case letters and ends with a dot", suggests: "shop.example.com" },
-  { description: "a host with a trailing dot and an underscore gets the rule", mutate: (f) => void (shopIngress(f).rules[0].host = "shop_front.example.com."), path: "rules[0].host", message: "use lower-case labels separated by single dots" },
-  { description: "a mixed-case service name with an underscore gets the rule", mutate: (f) => void (cart(f).metadata.name = "Cart_Svc"), path: "metadata.name", message: "must consist of lower-case letters, digits and '-'" },
-  { description: "a mixed-case service name is given in lower case", mutate: (f) => void (cart(f).metadata.name = "Cart"), path: "metadata.name", message: "has upper-case letters", suggests: "cart" },
-  { description: "a service name that starts with a digit is given a prefix that makes it valid", mutate: (f) => void (cart(f).metadata.name = "1cart"), path: "metadata.name", message: "starts with a digit", suggests: "svc-1cart" },
-  { description: "a service name whose prefixed form would be too long is told to start with a letter", mutate: (f) => void (cart(f).metadata.name = `1${"c".repeat(61)}`), path: "metadata.name", message: "must start with a letter; start it with a letter" },
-  { description: "a path without its leading slash is given with it", mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].path = "cart/*"), path: "paths[0].path", message: 'does not start with "/"', suggests: "/cart/*" },
-  { description: "a relative path that a slash does not fix gets an example", mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].path = "cart*"), path: "paths[0].path", message: 'write an absolute path such as "/cart" or "/cart/*"' },
-  { description: "a timeout written as a bare fraction gets a unit only where the result is valid", mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].fleetgate = { timeout: 1.5 }), path: "fleetgate.timeout", message: "1.5 is not a duration; write a whole number above 0 with a unit" },
-  { description: "a timeout written as a bare number gets a unit", mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].fleetgate = { timeout: 30 }), path: "fleetgate.timeout", message: "30 has no unit", suggests: ["30s", "30ms"] },
+  {
+    description: "a mixed-case host with an underscore gets the rule, not a lower-case host that is still invalid",
+    mutate: (f) => void (shopIngress(f).rules[0].host = "Shop_Front.example.com"),
+    path: "rules[0].host",
+    message: `"Shop_Front.example.com" is not a valid host name: label "Shop_Front" must be 1 to 63 lower-case letters, digits or '-'`,
+  },
+  {
+    description: "a lower-case host with an underscore gets the rule",
+    mutate: (f) => void (shopIngress(f).rules[0].host = "shop_front.example.com"),
+    path: "rules[0].host",
+    message: `label "shop_front" must be 1 to 63 lower-case letters`,
+  },
+  {
+    description: "a mixed-case host that lower case makes valid is given in lower case",
+    mutate: (f) => void (shopIngress(f).rules[0].host = "Shop.Example.com"),
+    path: "rules[0].host",
+    message: "has upper-case letters",
+    suggests: "shop.example.com",
+  },
+  {
+    description: "a host with a trailing dot is given without it",
+    mutate: (f) => void (shopIngress(f).rules[0].host = "Shop.example.com."),
+    path: "rules[0].host",
+    message: "has upper-case letters and ends with a dot",
+    suggests: "shop.example.com",
+  },
+  {
+    description: "a host with a trailing dot and an underscore gets the rule",
+    mutate: (f) => void (shopIngress(f).rules[0].host = "shop_front.example.com."),
+    path: "rules[0].host",
+    message: "use lower-case labels separated by single dots",
+  },
+  {
+    description: "a mixed-case service name with an underscore gets the rule",
+    mutate: (f) => void (cart(f).metadata.name = "Cart_Svc"),
+    path: "metadata.name",
+    message: "must consist of lower-case letters, digits and '-'",
+  },
+  {
+    description: "a mixed-case service name is given in lower case",
+    mutate: (f) => void (cart(f).metadata.name = "Cart"),
+    path: "metadata.name",
+    message: "has upper-case letters",
+    suggests: "cart",
+  },
+  {
+    description: "a service name that starts with a digit is given a prefix that makes it valid",
+    mutate: (f) => void (cart(f).metadata.name = "1cart"),
+    path: "metadata.name",
+    message: "starts with a digit",
+    suggests: "svc-1cart",
+  },
+  {
+    description: "a service name whose prefixed form would be too long is told to start with a letter",
+    mutate: (f) => void (cart(f).metadata.name = `1${"c".repeat(61)}`),
+    path: "metadata.name",
+    message: "must start with a letter; start it with a letter",
+  },
+  {
+    description: "a path without its leading slash is given with it",
+    mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].path = "cart/*"),
+    path: "paths[0].path",
+    message: 'does not start with "/"',
+    suggests: "/cart/*",
+  },
+  {
+    description: "a relative path that a slash does not fix gets an example",
+    mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].path = "cart*"),
+    path: "paths[0].path",
+    message: 'write an absolute path such as "/cart" or "/cart/*"',
+  },
+  {
+    description: "a timeout written as a bare fraction gets a unit only where the result is valid",
+    mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].fleetgate = { timeout: 1.5 }),
+    path: "fleetgate.timeout",
+    message: "1.5 is not a duration; write a whole number above 0 with a unit",
+  },
+  {
+    description: "a timeout written as a bare number gets a unit",
+    mutate: (f) => void (shopIngress(f).rules[0].http.paths[0].fleetgate = { timeout: 30 }),
+    path: "fleetgate.timeout",
+    message: "30 has no unit",
+    suggests: ["30s", "30ms"],
+  },
 ];
 
 describe("suggestions in messages", () => {

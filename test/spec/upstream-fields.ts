@@ -73,10 +73,19 @@ export function upstreamFields(): UpstreamKind[] {
     gateway: join(GATEWAY_API, "gateway.networking.k8s.io/v1/Gateway.d.ts"),
   };
   const program = ts.createProgram(Object.values(files), { strict: true, noEmit: true, skipLibCheck: true });
-  const backendConfig = [...new Set([...leavesOf(program, files.bcV1, "IBackendConfig", ["spec"], "spec."), ...leavesOf(program, files.bcV1beta1, "IBackendConfig", ["spec"], "spec.")])];
+  const backendConfig = [
+    ...new Set([
+      ...leavesOf(program, files.bcV1, "IBackendConfig", ["spec"], "spec."),
+      ...leavesOf(program, files.bcV1beta1, "IBackendConfig", ["spec"], "spec."),
+    ]),
+  ];
   return [
     // The admin's Gateway: every field of the Gateway API's v1 Gateway spec, which GKE's controller reads.
-    { group: "gateway.networking.k8s.io", kind: "Gateway", fields: [...leavesOf(program, files.gateway, "IGateway", ["spec"], "spec."), "annotation:networking.gke.io/certmap"].sort() },
+    {
+      group: "gateway.networking.k8s.io",
+      kind: "Gateway",
+      fields: [...leavesOf(program, files.gateway, "IGateway", ["spec"], "spec."), "annotation:networking.gke.io/certmap"].sort(),
+    },
     { group: "cloud.google.com", kind: "BackendConfig", fields: backendConfig.sort() },
     { group: "networking.gke.io", kind: "FrontendConfig", fields: leavesOf(program, files.fc, "IFrontendConfig", ["spec"], "spec.").sort() },
     { group: "networking.gke.io", kind: "GCPBackendPolicy", fields: leavesOf(program, files.gbp, "IGCPBackendPolicy", ["spec"], "spec.").sort() },

@@ -21,7 +21,11 @@ const GATEWAY_FORMS = join(PROJECT_ROOT, "test/stacks/gateway-api");
 
 function planOf(environment: string, root: string): FleetPlan {
   const path = `stacks/Pulumi.${environment}.yaml`;
-  const result = planEnvironment({ environment, stack: stackConfigFromFile(path, readFileSync(join(PROJECT_ROOT, path), "utf8")), files: readEnvironmentFiles(root, environment) });
+  const result = planEnvironment({
+    environment,
+    stack: stackConfigFromFile(path, readFileSync(join(PROJECT_ROOT, path), "utf8")),
+    files: readEnvironmentFiles(root, environment),
+  });
   expect(result.diagnostics.map(formatDiagnostic)).toEqual([]);
   return result.plan!;
 }

@@ -16,12 +16,16 @@ const withSecrets = `config:
 `;
 
 describe("the offline engine's configuration", () => {
-  for (const [name, text] of [["a stack file with secrets and merge keys", withSecrets], ["the prod example", readFileSync(join(PROJECT_ROOT, "stacks/Pulumi.prod.yaml"), "utf8")]] as const) {
+  for (const [name, text] of [
+    ["a stack file with secrets and merge keys", withSecrets],
+    ["the prod example", readFileSync(join(PROJECT_ROOT, "stacks/Pulumi.prod.yaml"), "utf8")],
+  ] as const) {
     it(`holds what the spec reads from ${name}, with the same secret keys, stand-ins aside`, () => {
       const engine = engineConfigFromStackFile(text);
       const fromEngine = stackConfigFromEngine(engine.config, (key) => engine.secretKeys.includes(key));
       const fromFile = stackConfigFromFile("stacks/Pulumi.test.yaml", text);
-      const withoutKubeconfigs = (values: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(values).filter(([key]) => key !== "kubeconfigs"));
+      const withoutKubeconfigs = (values: Readonly<Record<string, unknown>>) =>
+        Object.fromEntries(Object.entries(values).filter(([key]) => key !== "kubeconfigs"));
       expect(withoutKubeconfigs(fromEngine.values)).toEqual(withoutKubeconfigs(fromFile.values));
       expect(Object.keys(fromEngine.values.kubeconfigs ?? {})).toEqual(Object.keys(fromFile.values.kubeconfigs ?? {}));
       expect([...fromEngine.secretKeys].sort()).toEqual([...fromFile.secretKeys].sort());

@@ -59,10 +59,11 @@ describe.each(EXAMPLES)("the %s example, planned through the real program", (sta
     for (const provider of graph.ofType("pulumi:providers:kubernetes")) expect(secretAt(provider, "kubeconfig"), provider.name).toBe(true);
     const cacerts = named("cacerts");
     expect(cacerts.length).toBeGreaterThan(1);
-    for (const secret of cacerts) for (const file of ["ca-key.pem", "ca-cert.pem", "root-cert.pem", "cert-chain.pem"]) {
-      const field = (secret.inputs as any).stringData ? "stringData" : "data";
-      expect(secretAt(secret, `${field}.${file}`), `${secret.name} ${file}`).toBe(true);
-    }
+    for (const secret of cacerts)
+      for (const file of ["ca-key.pem", "ca-cert.pem", "root-cert.pem", "cert-chain.pem"]) {
+        const field = (secret.inputs as any).stringData ? "stringData" : "data";
+        expect(secretAt(secret, `${field}.${file}`), `${secret.name} ${file}`).toBe(true);
+      }
     const remote = named("istio-remote-secret-");
     expect(remote.length).toBeGreaterThan(0);
     for (const secret of remote) expect(secret.secretPaths.length, secret.name).toBeGreaterThan(0);

@@ -13,8 +13,11 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function plan(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) =>
-    execFile(process.execPath, [tsx, join(PROJECT_ROOT, "scripts", "plan.ts"), ...args], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [tsx, join(PROJECT_ROOT, "scripts", "plan.ts"), ...args],
+      { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -25,7 +28,9 @@ function brokenRoot(): string {
   mkdirSync(join(root, "stacks", "broken", "shop"), { recursive: true });
   const stack = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("region: europe-west1", "region: europe-wst1");
   writeFileSync(join(root, "stacks", "Pulumi.broken.yaml"), stack);
-  const shop = readFileSync(join(PROJECT_ROOT, "stacks", "dev", "shop", "shop.yaml"), "utf8").replace("host: shop.dev.example.com", "host: Shop.dev.example.com").replace("servicePort: web", "servicePort: grpc");
+  const shop = readFileSync(join(PROJECT_ROOT, "stacks", "dev", "shop", "shop.yaml"), "utf8")
+    .replace("host: shop.dev.example.com", "host: Shop.dev.example.com")
+    .replace("servicePort: web", "servicePort: grpc");
   writeFileSync(join(root, "stacks", "broken", "shop", "shop.yaml"), shop);
   return root;
 }
@@ -69,7 +74,10 @@ function secureRoot(): string {
     "  fleetgate:trust:",
     "    root: { source: existing }",
     "  fleetgate:rootCaCert: |",
-    ...rootCert.trim().split("\n").map((line) => `    ${line}`),
+    ...rootCert
+      .trim()
+      .split("\n")
+      .map((line) => `    ${line}`),
     "  fleetgate:rootCaKey: { secure: v1:c2VjcmV0LWtleQ== }",
   ].join("\n");
   const stack = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("  fleetgate:dns:", `${extra}\n  fleetgate:dns:`);
@@ -96,7 +104,9 @@ describe("npm run plan", () => {
     expect(first.stdout).toContain("fleetgate:index:FleetIngress  dev");
     expect(first.stdout).toMatch(/Resources by type:[\s\S]*\d+  total/);
     // The simulated first pulumi up, in one line, said to hold against the simulated actors only.
-    expect(first.stdout).toMatch(/Simulated a first pulumi up \(against Fleetgate's models of the clouds and controllers\): \d+m \d\ds, \d+ created; critical path \d+ steps, longest: /);
+    expect(first.stdout).toMatch(
+      /Simulated a first pulumi up \(against Fleetgate's models of the clouds and controllers\): \d+m \d\ds, \d+ created; critical path \d+ steps, longest: /,
+    );
     const json = readFileSync(out, "utf8");
     // A preview alone registers the very same plan.
     const again = await plan(["--stack", "dev", "--json", out, "--preview"]);
@@ -109,8 +119,12 @@ describe("npm run plan", () => {
   it("exits 1 on a broken spec and prints every error with file:line:column", async () => {
     const result = await plan(["--stack", "broken", "--root", brokenRoot()]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region: "europe-wst1" is not a GCP region; did you mean "europe-west1"\?/m);
-    expect(result.stderr).toMatch(/^stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/m);
+    expect(result.stderr).toMatch(
+      /^stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region: "europe-wst1" is not a GCP region; did you mean "europe-west1"\?/m,
+    );
+    expect(result.stderr).toMatch(
+      /^stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/m,
+    );
     expect(result.stderr).toContain("nothing would be deployed");
   });
 
@@ -127,7 +141,9 @@ describe("the program under the offline engine", () => {
     const run = await runProgram("broken", { root });
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain("nothing was deployed");
-    expect(run.stderr).toMatch(/stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/);
+    expect(run.stderr).toMatch(
+      /stacks\/broken\/shop\/shop\.yaml:\d+:\d+: spec\.template\.spec\.rules\[0\]\.host: "Shop\.dev\.example\.com" has upper-case letters/,
+    );
     expect(run.stderr).toMatch(/stacks\/Pulumi\.broken\.yaml:\d+:\d+: fleetgate:clusters\[1\]\.region/);
     expect(run.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });

@@ -10,13 +10,40 @@ export function awsFixture(mode: "accelerator" | "latency-dns" = "accelerator"):
   delete f.config.gcp;
   f.config.aws = { mode };
   f.config.clusters = [
-    { name: "us", provider: "eks", region: "us-east-1", zones: ["us-east-1a"], network: "vpc-us", labels: { region: "us", tier: "gold" }, access: { kind: "eks" } },
-    { name: "eu", provider: "eks", region: "eu-west-1", zones: ["eu-west-1a"], network: "vpc-eu", labels: { region: "eu", tier: "gold" }, access: { kind: "eks" } },
-    { name: "asia", provider: "eks", region: "ap-southeast-1", zones: ["ap-southeast-1a"], network: "vpc-asia", labels: { region: "asia" }, access: { kind: "eks" } },
+    {
+      name: "us",
+      provider: "eks",
+      region: "us-east-1",
+      zones: ["us-east-1a"],
+      network: "vpc-us",
+      labels: { region: "us", tier: "gold" },
+      access: { kind: "eks" },
+    },
+    {
+      name: "eu",
+      provider: "eks",
+      region: "eu-west-1",
+      zones: ["eu-west-1a"],
+      network: "vpc-eu",
+      labels: { region: "eu", tier: "gold" },
+      access: { kind: "eks" },
+    },
+    {
+      name: "asia",
+      provider: "eks",
+      region: "ap-southeast-1",
+      zones: ["ap-southeast-1a"],
+      network: "vpc-asia",
+      labels: { region: "asia" },
+      access: { kind: "eks" },
+    },
   ];
   (f.config.dns as Doc).zones = [{ domain: "example.com", route53: { hostedZoneId: "Z0123456789ABC" } }];
   const shop = f.files["shop/shop.yaml"]!;
-  (shop[0] as Doc).spec.clusters = [{ link: "us-east-1/us", fleetgate: { weight: 70 } }, { link: "eu-west-1/eu", fleetgate: { weight: 30 } }];
+  (shop[0] as Doc).spec.clusters = [
+    { link: "us-east-1/us", fleetgate: { weight: 70 } },
+    { link: "eu-west-1/eu", fleetgate: { weight: 30 } },
+  ];
   (shop[1] as Doc).spec.clusters = [{ link: "us-east-1/us" }];
   (f.files["search/search.yaml"]![0] as Doc).spec.fleetgate.failover = ["eu-west-1", "us-east-1"];
   return f;
@@ -27,7 +54,15 @@ export function awsFixture(mode: "accelerator" | "latency-dns" = "accelerator"):
  * hosts alone: in latency-dns mode a host is served by EKS clusters or by public names, never both.
  */
 export function withOnPremSearch(f: SpecFixture, extra: Doc = {}): void {
-  const cluster = { name: "asia", provider: "other", region: "ap-southeast-1", network: "dc", labels: { region: "asia", tier: "gold" }, access: { kind: "kubeconfig" }, ...extra };
+  const cluster = {
+    name: "asia",
+    provider: "other",
+    region: "ap-southeast-1",
+    network: "dc",
+    labels: { region: "asia", tier: "gold" },
+    access: { kind: "kubeconfig" },
+    ...extra,
+  };
   (f.config.clusters as Doc[])[2] = cluster;
   f.config.kubeconfigs = { asia: "apiVersion: v1" };
   f.secure.push("kubeconfigs");

@@ -21,16 +21,25 @@ describe("the AWS edge plan", () => {
 
   it("weights a cluster by its heaviest service and drains it to 0 without detaching it", () => {
     const f = awsFixture();
-    expect(edgeOf(f).regions.flatMap((r) => r.clusters.map((c) => [c.cluster, c.weight, c.endpointWeight]))).toEqual([["eu", 100, 255], ["us", 100, 255]]);
+    expect(edgeOf(f).regions.flatMap((r) => r.clusters.map((c) => [c.cluster, c.weight, c.endpointWeight]))).toEqual([
+      ["eu", 100, 255],
+      ["us", 100, 255],
+    ]);
     (f.config.clusters as Doc[])[1]!.drain = true;
     const drained = edgeOf(f);
-    expect(drained.regions.find((r) => r.region === "eu-west-1")).toMatchObject({ trafficDial: 0, clusters: [{ cluster: "eu", weight: 0, endpointWeight: 0 }] });
+    expect(drained.regions.find((r) => r.region === "eu-west-1")).toMatchObject({
+      trafficDial: 0,
+      clusters: [{ cluster: "eu", weight: 0, endpointWeight: 0 }],
+    });
     expect(drained.regions.find((r) => r.region === "us-east-1")!.trafficDial).toBe(100);
   });
 
   it("fails a host over in DNS in the order its catch-all service gives", () => {
     const edge = edgeOf(awsFixture("latency-dns"));
-    expect(edge.hosts.find((h) => h.host === "search.example.com")).toMatchObject({ regions: ["eu-west-1", "us-east-1"], failover: { primary: "eu-west-1", secondary: "us-east-1" } });
+    expect(edge.hosts.find((h) => h.host === "search.example.com")).toMatchObject({
+      regions: ["eu-west-1", "us-east-1"],
+      failover: { primary: "eu-west-1", secondary: "us-east-1" },
+    });
     expect(edge.hosts.find((h) => h.host === "shop.example.com")!.failover).toBeUndefined();
   });
 
@@ -45,7 +54,10 @@ describe("the AWS edge plan", () => {
     f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["www.example.com"] }];
     const ingress = f.files["shop/shop.yaml"]![2] as Doc;
     delete ingress.spec.template.spec.backend;
-    ingress.spec.template.spec.rules.push({ host: "www.example.com", http: { paths: [{ path: "/*", fleetgate: { redirect: { host: "shop.example.com", statusCode: 301 } } }] } });
+    ingress.spec.template.spec.rules.push({
+      host: "www.example.com",
+      http: { paths: [{ path: "/*", fleetgate: { redirect: { host: "shop.example.com", statusCode: 301 } } }] },
+    });
     const result = planFixture(f);
     expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const serving = result.plan!.clusters.filter((c) => c.gateway !== undefined);
@@ -58,9 +70,16 @@ describe("the AWS edge plan", () => {
     const f = awsFixture();
     f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "shop", domains: ["*.shop.example.com"] }];
     const hosts = Array.from({ length: 12 }, (_, i) => `h${String(i).padStart(2, "0")}.shop.example.com`);
-    ((f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules as Doc[]).push(...hosts.map((host) => ({ host, http: { paths: [{ path: "/*", backend: { serviceName: "web", servicePort: 80 } }] } })));
+    ((f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules as Doc[]).push(
+      ...hosts.map((host) => ({ host, http: { paths: [{ path: "/*", backend: { serviceName: "web", servicePort: 80 } }] } })),
+    );
     const us = edgeOf(f).regions.find((r) => r.region === "us-east-1")!;
-    expect(us.certificates.map((c) => c.domains).flat().sort()).toEqual([...hosts, "api.search.example.com", "search.example.com", "shop.example.com"].sort());
+    expect(
+      us.certificates
+        .map((c) => c.domains)
+        .flat()
+        .sort(),
+    ).toEqual([...hosts, "api.search.example.com", "search.example.com", "shop.example.com"].sort());
     for (const cert of us.certificates) expect(cert.domains.length).toBeLessThanOrEqual(MAX_NAMES_PER_CERTIFICATE);
     expect(us.certificates.length).toBeGreaterThan(1);
     expect(new Set(us.certificates.map((c) => c.key)).size).toBe(us.certificates.length);
@@ -88,14 +107,30 @@ describe("the AWS edge plan", () => {
 
   it("uses the aws-prod example's three regions", () => {
     const edge = awsEdgePlan(examplePlan("aws-prod"));
-    expect(edge.regions.map((r) => [r.region, r.trafficDial])).toEqual([["ap-southeast-1", 100], ["eu-west-1", 100], ["us-east-1", 100]]);
+    expect(edge.regions.map((r) => [r.region, r.trafficDial])).toEqual([
+      ["ap-southeast-1", 100],
+      ["eu-west-1", 100],
+      ["us-east-1", 100],
+    ]);
     expect(edge.regions.find((r) => r.region === "ap-southeast-1")!.clusters).toEqual([
-      { cluster: "eks-apse1", provider: "eks", weight: 100, endpointWeight: 255, gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-nlb" }, eksClusterName: "eks-apse1" },
+      {
+        cluster: "eks-apse1",
+        provider: "eks",
+        weight: 100,
+        endpointWeight: 255,
+        gatewayService: { namespace: "fleetgate-gateway", name: "fleetgate-nlb" },
+        eksClusterName: "eks-apse1",
+      },
     ]);
     // A weight is carried to Global Accelerator's and Route 53's 0..255 scale.
     const weighted = examplePlan("aws-prod");
     const storefront = weighted.services.find((s) => s.key === "shop/storefront")!;
-    const reweighed = { ...weighted, services: weighted.services.map((s) => (s === storefront ? { ...s, clusters: s.clusters.map((c) => (c.cluster === "eks-apse1" ? { ...c, weight: 40 } : c)) } : s)) };
+    const reweighed = {
+      ...weighted,
+      services: weighted.services.map((s) =>
+        s === storefront ? { ...s, clusters: s.clusters.map((c) => (c.cluster === "eks-apse1" ? { ...c, weight: 40 } : c)) } : s,
+      ),
+    };
     expect(awsEdgePlan(reweighed).regions.find((r) => r.region === "ap-southeast-1")!.clusters[0]).toMatchObject({ weight: 40, endpointWeight: 102 });
   });
 
@@ -108,13 +143,18 @@ describe("the AWS edge plan", () => {
 });
 
 describe("the validator's AWS cross-checks", () => {
-  const errors = (f: SpecFixture) => planFixture(f).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
+  const errors = (f: SpecFixture) =>
+    planFixture(f)
+      .diagnostics.filter((d) => d.severity === "error")
+      .map((d) => `${d.path}: ${d.message}`);
   const onprem = withOnPremSearch;
 
   it("rejects an accelerator in front of a cluster outside AWS", () => {
     const f = awsFixture();
     onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
-    expect(errors(f)).toContainEqual(expect.stringContaining('fleetgate:clusters[2].provider: is "other", but an AWS Global Accelerator can only send traffic to AWS load balancers'));
+    expect(errors(f)).toContainEqual(
+      expect.stringContaining('fleetgate:clusters[2].provider: is "other", but an AWS Global Accelerator can only send traffic to AWS load balancers'),
+    );
   });
 
   it("needs a public gateway name for a cluster outside AWS in latency-dns mode", () => {
@@ -136,10 +176,14 @@ describe("the validator's AWS cross-checks", () => {
     // A region that is neither AWS's nor GCP's needs the admin's choice, which must be an AWS region.
     const f = awsFixture("latency-dns");
     onprem(f, { region: "frankfurt-dc", gateway: { publicHostname: "gw.asia.example.com" } });
-    expect(errors(f)).toEqual([expect.stringContaining('fleetgate:clusters[2]: needs latencyRegion: in latency-dns mode a cluster outside AWS is placed in DNS by an AWS region')]);
+    expect(errors(f)).toEqual([
+      expect.stringContaining("fleetgate:clusters[2]: needs latencyRegion: in latency-dns mode a cluster outside AWS is placed in DNS by an AWS region"),
+    ]);
     const g = awsFixture("latency-dns");
     onprem(g, { region: "frankfurt-dc", latencyRegion: "eu-centrl-1", gateway: { publicHostname: "gw.asia.example.com" } });
-    expect(errors(g)).toEqual([expect.stringContaining('fleetgate:clusters[2].latencyRegion: "eu-centrl-1" is not an AWS region; did you mean "eu-central-1"?')]);
+    expect(errors(g)).toEqual([
+      expect.stringContaining('fleetgate:clusters[2].latencyRegion: "eu-centrl-1" is not an AWS region; did you mean "eu-central-1"?'),
+    ]);
   });
 
   it("refuses a host served by EKS clusters and by clusters outside AWS in latency-dns mode, whose records could not alias both", () => {
@@ -159,12 +203,31 @@ describe("the validator's AWS cross-checks", () => {
     f.config.hostOwnership = [...(f.config.hostOwnership as Doc[]), { namespace: "search", domains: ["mixed.example.com"] }];
     (f.files["search/search.yaml"]![0] as Doc).spec.clusters = [{ link: "ap-southeast-1/asia" }];
     f.files["search/route.yaml"] = [
-      { apiVersion: "networking.gke.io/v1", kind: "MultiClusterService", metadata: { name: "search-us", namespace: "search" }, spec: { template: { spec: { selector: { app: "search" }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } }, clusters: [{ link: "us-east-1/us" }] } },
+      {
+        apiVersion: "networking.gke.io/v1",
+        kind: "MultiClusterService",
+        metadata: { name: "search-us", namespace: "search" },
+        spec: {
+          template: { spec: { selector: { app: "search" }, ports: [{ name: "http", protocol: "TCP", port: 8080 }] } },
+          clusters: [{ link: "us-east-1/us" }],
+        },
+      },
       {
         apiVersion: "gateway.networking.k8s.io/v1",
         kind: "HTTPRoute",
         metadata: { name: "mixed", namespace: "search" },
-        spec: { parentRefs: [{ name: "fleetgate", namespace: "fleetgate-gateway" }], hostnames: ["mixed.example.com"], rules: [{ backendRefs: [{ name: "search", port: 8080, weight: 50 }, { name: "search-us", port: 8080, weight: 50 }] }] },
+        spec: {
+          parentRefs: [{ name: "fleetgate", namespace: "fleetgate-gateway" }],
+          hostnames: ["mixed.example.com"],
+          rules: [
+            {
+              backendRefs: [
+                { name: "search", port: 8080, weight: 50 },
+                { name: "search-us", port: 8080, weight: 50 },
+              ],
+            },
+          ],
+        },
       },
     ];
     expect(errors(f)).toEqual([expect.stringContaining("spec.hostnames[0]: is served by EKS clusters (us) and by clusters outside AWS (asia)")]);
@@ -175,7 +238,12 @@ describe("the validator's AWS cross-checks", () => {
     onprem(f, { gateway: { publicHostname: "gw.asia.example.com" } });
     const search = f.files["search/search.yaml"]!;
     (search[1] as Doc).metadata.annotations = { "networking.gke.io/frontend-config": "redirect" };
-    search.push({ apiVersion: "networking.gke.io/v1beta1", kind: "FrontendConfig", metadata: { name: "redirect", namespace: "search" }, spec: { redirectToHttps: { enabled: true, responseCodeName: "FOUND" } } });
+    search.push({
+      apiVersion: "networking.gke.io/v1beta1",
+      kind: "FrontendConfig",
+      metadata: { name: "redirect", namespace: "search" },
+      spec: { redirectToHttps: { enabled: true, responseCodeName: "FOUND" } },
+    });
     const diagnostics = planFixture(f).diagnostics;
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(diagnostics.filter((d) => d.severity === "warning" && d.path === "spec.redirectToHttps.responseCodeName").map((d) => d.message)).toEqual([
@@ -184,20 +252,36 @@ describe("the validator's AWS cross-checks", () => {
   });
 
   it("refuses a path's redirect code other than 301 and 302, which the gateways that answer it behind AWS cannot send", () => {
-    for (const [code, instead] of [[307, "use 302"], [308, "use 301"], [303, "use 302"]] as const) {
+    for (const [code, instead] of [
+      [307, "use 302"],
+      [308, "use 301"],
+      [303, "use 302"],
+    ] as const) {
       const f = awsFixture();
-      (f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({ path: "/old", fleetgate: { redirect: { path: "/new", statusCode: code } } });
-      expect(errors(f)).toEqual([expect.stringMatching(new RegExp(`^spec\\.template\\.spec\\.rules\\[0\\]\\.http\\.paths\\[1\\]\\.fleetgate\\.redirect\\.statusCode: is ${code}, .*\\[kubernetes\\.gateway-redirect-codes\\]; ${instead}`))]);
+      (f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({
+        path: "/old",
+        fleetgate: { redirect: { path: "/new", statusCode: code } },
+      });
+      expect(errors(f)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^spec\\.template\\.spec\\.rules\\[0\\]\\.http\\.paths\\[1\\]\\.fleetgate\\.redirect\\.statusCode: is ${code}, .*\\[kubernetes\\.gateway-redirect-codes\\]; ${instead}`,
+          ),
+        ),
+      ]);
     }
     const ok = awsFixture();
-    (ok.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({ path: "/old", fleetgate: { redirect: { path: "/new", statusCode: 302 } } });
+    (ok.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({
+      path: "/old",
+      fleetgate: { redirect: { path: "/new", statusCode: 302 } },
+    });
     expect(errors(ok)).toEqual([]);
   });
 
   it("keeps EKS and host-name clusters in different regions in latency-dns mode", () => {
     const f = awsFixture("latency-dns");
     onprem(f, { region: "us-east-1", gateway: { publicHostname: "gw.asia.example.com" } });
-    expect(errors(f)).toContainEqual(expect.stringContaining("fleetgate:clusters[2].region: puts \"asia\" in us-east-1 beside EKS clusters"));
+    expect(errors(f)).toContainEqual(expect.stringContaining('fleetgate:clusters[2].region: puts "asia" in us-east-1 beside EKS clusters'));
   });
 
   it("accepts a host-name cluster in its own region in latency-dns mode", () => {

@@ -34,7 +34,9 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
   });
 
   it("issues a DNS-validated certificate per region for every host, since the accelerator sends any host to any region, gated by a validation", () => {
-    const certs = graph.ofType(CERT).map((c) => [providerName(graph, c), c.inputs.domainName, c.inputs.subjectAlternativeNames, c.inputs.validationMethod, c.retainOnDelete]);
+    const certs = graph
+      .ofType(CERT)
+      .map((c) => [providerName(graph, c), c.inputs.domainName, c.inputs.subjectAlternativeNames, c.inputs.validationMethod, c.retainOnDelete]);
     expect(certs.sort()).toEqual([
       ["aws-prod-aws-ap-southeast-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
       ["aws-prod-aws-eu-west-1", "api.search.example.net", ["shop.example.net"], "DNS", true],
@@ -78,24 +80,37 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
     expect(endpoints[0]!.endpointId).toMatch(/^arn:aws:elasticloadbalancing:ap-southeast-1:\d+:loadbalancer\/net\//);
     for (const group of groups) {
       // No client address can be preserved through an NLB that terminates TLS.
-      for (const e of group.inputs.endpointConfigurations as { clientIpPreservationEnabled: boolean }[]) expect(e.clientIpPreservationEnabled, group.name).toBe(false);
+      for (const e of group.inputs.endpointConfigurations as { clientIpPreservationEnabled: boolean }[])
+        expect(e.clientIpPreservationEnabled, group.name).toBe(false);
       // The accelerator judges an NLB endpoint by the NLB's own health checks; group settings would do nothing.
-      for (const field of ["healthCheckProtocol", "healthCheckPort", "healthCheckPath", "healthCheckIntervalSeconds", "thresholdCount"]) expect(group.inputs, `${group.name} ${field}`).not.toHaveProperty(field);
+      for (const field of ["healthCheckProtocol", "healthCheckPort", "healthCheckPath", "healthCheckIntervalSeconds", "thresholdCount"])
+        expect(group.inputs, `${group.name} ${field}`).not.toHaveProperty(field);
     }
   });
 
   it("gives each EKS gateway an NLB that terminates TLS on 443 with its region's validated certificates, and a gateway that only redirects on 80", () => {
     const validated = (region: string) => graph.ofType(VALIDATION).filter((v) => providerName(graph, v) === `aws-prod-aws-${region}`);
-    for (const [cluster, region] of [["eks-use1", "us-east-1"], ["eks-euw1", "eu-west-1"], ["eks-apse1", "ap-southeast-1"]] as const) {
+    for (const [cluster, region] of [
+      ["eks-use1", "us-east-1"],
+      ["eks-euw1", "eu-west-1"],
+      ["eks-apse1", "ap-southeast-1"],
+    ] as const) {
       const gateway = graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", `aws-prod-${cluster}-gateway`);
-      const spec = gateway.inputs.spec as { listeners: { name: string; port: number; hostname?: string }[]; infrastructure: { annotations: Record<string, string> } };
+      const spec = gateway.inputs.spec as {
+        listeners: { name: string; port: number; hostname?: string }[];
+        infrastructure: { annotations: Record<string, string> };
+      };
       const nlb = graph.one("kubernetes:core/v1:Service", `aws-prod-${cluster}-gateway-nlb`);
       const annotations = (nlb.inputs.metadata as { annotations: Record<string, string> }).annotations;
       // The NLB listens on 443 and 80 only: not on Istio's status port, which its targets are checked on.
       expect((nlb.inputs.spec as { ports: { port: number }[] }).ports.map((p) => p.port)).toEqual([443, 80]);
       expect(spec.infrastructure.annotations).toEqual({});
       expect(nlb.dependsOn).toContain(gateway.urn);
-      expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], cluster).toBe(validated(region).map((v) => v.inputs.certificateArn).join(","));
+      expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], cluster).toBe(
+        validated(region)
+          .map((v) => v.inputs.certificateArn)
+          .join(","),
+      );
       expect(annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"]).toMatch(new RegExp(`^arn:aws:acm:${region}:`));
       expect(annotations).toMatchObject({
         "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
@@ -109,9 +124,20 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
       expect(hosts.length).toBeGreaterThan(0);
       expect(hosts.every((l) => l.port === 443)).toBe(true);
       expect(spec.listeners.filter((l) => l.hostname === undefined).map((l) => [l.name, l.port])).toEqual([["redirect", 80]]);
-      const redirects = graph.ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").filter((r) => r.name.startsWith(`aws-prod-${cluster}-`) && (r.inputs.spec as { parentRefs: { sectionName: string }[] }).parentRefs[0]!.sectionName === "redirect");
+      const redirects = graph
+        .ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
+        .filter(
+          (r) =>
+            r.name.startsWith(`aws-prod-${cluster}-`) && (r.inputs.spec as { parentRefs: { sectionName: string }[] }).parentRefs[0]!.sectionName === "redirect",
+        );
       expect(redirects.map((r) => (r.inputs.spec as { hostnames: string[] }).hostnames[0]).sort()).toEqual(hosts.map((l) => l.hostname).sort());
-      for (const r of redirects) expect((r.inputs.spec as { rules: unknown[] }).rules).toEqual([{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+      for (const r of redirects)
+        expect((r.inputs.spec as { rules: unknown[] }).rules).toEqual([
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }],
+          },
+        ]);
     }
   });
 
@@ -132,9 +158,13 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
 
   it("tells the services their requests came in over HTTPS, which the NLB does not, and trusts no forwarded addresses", () => {
     const route = graph.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "aws-prod-eks-use1-route-shop.example.net");
-    const rules = (route.inputs.spec as { rules: { filters?: { type: string; requestHeaderModifier?: { set?: { name: string; value: string }[] } }[] }[] }).rules;
+    const rules = (route.inputs.spec as { rules: { filters?: { type: string; requestHeaderModifier?: { set?: { name: string; value: string }[] } }[] }[] })
+      .rules;
     for (const rule of rules)
-      expect(rule.filters?.find((f) => f.type === "RequestHeaderModifier")?.requestHeaderModifier?.set).toContainEqual({ name: "x-forwarded-proto", value: "https" });
+      expect(rule.filters?.find((f) => f.type === "RequestHeaderModifier")?.requestHeaderModifier?.set).toContainEqual({
+        name: "x-forwarded-proto",
+        value: "https",
+      });
     const options = graph.one("kubernetes:core/v1:ConfigMap", "aws-prod-eks-use1-gateway-options");
     expect((options.inputs.data as Record<string, string>).deployment).not.toContain("numTrustedProxies");
   });
@@ -146,10 +176,18 @@ describe("the AWS front door of aws-prod (accelerator)", () => {
   });
 
   it("points every host at the accelerator with an A alias record", () => {
-    const aliases = graph.ofType(RECORD).filter((r) => !r.name.includes("acm-validation")).map((r) => [r.inputs.name, r.inputs.type]);
-    expect(aliases.sort()).toEqual([["api.search.example.net", "A"], ["shop.example.net", "A"]]);
+    const aliases = graph
+      .ofType(RECORD)
+      .filter((r) => !r.name.includes("acm-validation"))
+      .map((r) => [r.inputs.name, r.inputs.type]);
+    expect(aliases.sort()).toEqual([
+      ["api.search.example.net", "A"],
+      ["shop.example.net", "A"],
+    ]);
     for (const r of graph.ofType(RECORD).filter((r) => r.inputs.aliases))
-      expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/^a[0-9a-f]+\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: true }]);
+      expect(r.inputs.aliases).toEqual([
+        { name: expect.stringMatching(/^a[0-9a-f]+\.awsglobalaccelerator\.com$/), zoneId: "Z2BJ6XQ5FK7U4H", evaluateTargetHealth: true },
+      ]);
   });
 });
 
@@ -184,12 +222,17 @@ describe("the AWS front door in latency-dns mode", () => {
       ["us-east-1.fg-aws-prod.example.net", "A", "eks-use1", [{ weight: 255 }]],
       ["us-east-1.fg-aws-prod.example.net", "AAAA", "eks-use1", [{ weight: 255 }]],
     ]);
-    for (const r of regional) expect(r.inputs.aliases).toEqual([{ name: expect.stringMatching(/\.elb\.[a-z0-9-]+\.amazonaws\.com$/), zoneId: expect.any(String), evaluateTargetHealth: true }]);
+    for (const r of regional)
+      expect(r.inputs.aliases).toEqual([
+        { name: expect.stringMatching(/\.elb\.[a-z0-9-]+\.amazonaws\.com$/), zoneId: expect.any(String), evaluateTargetHealth: true },
+      ]);
   });
 
   it("routes a host by latency to each region that serves it, with AAAA records beside the A records", () => {
     const latency = graph.ofType(RECORD).filter((r) => r.inputs.latencyRoutingPolicies && r.inputs.name === "api.search.example.net");
-    expect(latency.map((r) => [r.inputs.type, r.inputs.setIdentifier, r.inputs.latencyRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort()).toEqual([
+    expect(
+      latency.map((r) => [r.inputs.type, r.inputs.setIdentifier, r.inputs.latencyRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort(),
+    ).toEqual([
       ["A", "eu-west-1", [{ region: "eu-west-1" }], "eu-west-1.fg-aws-prod.example.net"],
       ["A", "us-east-1", [{ region: "us-east-1" }], "us-east-1.fg-aws-prod.example.net"],
       ["AAAA", "eu-west-1", [{ region: "eu-west-1" }], "eu-west-1.fg-aws-prod.example.net"],
@@ -204,14 +247,18 @@ describe("the AWS front door in latency-dns mode", () => {
         "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*",
         "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack",
       });
-      const deployment = JSON.parse((graph.one("kubernetes:core/v1:ConfigMap", `aws-prod-${cluster}-gateway-options`).inputs.data as Record<string, string>).deployment!);
+      const deployment = JSON.parse(
+        (graph.one("kubernetes:core/v1:ConfigMap", `aws-prod-${cluster}-gateway-options`).inputs.data as Record<string, string>).deployment!,
+      );
       expect(JSON.parse(deployment.spec.template.metadata.annotations["proxy.istio.io/config"])).toEqual({ gatewayTopology: { proxyProtocol: {} } });
     }
   });
 
   it("fails a host over from primary to secondary when its service names a failover order", () => {
     const failover = graph.ofType(RECORD).filter((r) => r.inputs.failoverRoutingPolicies);
-    expect(failover.map((r) => [r.inputs.name, r.inputs.type, r.inputs.failoverRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort()).toEqual([
+    expect(
+      failover.map((r) => [r.inputs.name, r.inputs.type, r.inputs.failoverRoutingPolicies, (r.inputs.aliases as { name: string }[])[0]!.name]).sort(),
+    ).toEqual([
       ["shop.example.net", "A", [{ type: "SECONDARY" }], "eu-west-1.fg-aws-prod.example.net"],
       ["shop.example.net", "A", [{ type: "PRIMARY" }], "us-east-1.fg-aws-prod.example.net"],
       ["shop.example.net", "AAAA", [{ type: "SECONDARY" }], "eu-west-1.fg-aws-prod.example.net"],

@@ -16,7 +16,10 @@ function twoZoneFixture() {
   withOnPremSearch(f, { gateway: { publicHostname: "gw.asia.example.com" } });
   (f.config.dns as Doc).zones.push({ domain: "example.org", route53: { hostedZoneId: "Z0ORG456789ABC" } });
   (f.config.hostOwnership as Doc[]).push({ namespace: "search", domains: ["search.example.org"] });
-  (f.files["search/search.yaml"]![1] as Doc).spec.template.spec.rules.push({ host: "search.example.org", http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] } });
+  (f.files["search/search.yaml"]![1] as Doc).spec.template.spec.rules.push({
+    host: "search.example.org",
+    http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] },
+  });
   return f;
 }
 
@@ -44,7 +47,11 @@ describe("the AWS front door in latency-dns mode, with hosts in two zones", () =
 
   it("aliases a host reached by public names with CNAME records, of the type of the records they route to", async () => {
     const graph = await frontDoorGraph();
-    const hostRecords = (host: string) => graph.ofType(RECORD).filter((r) => r.inputs.name === host).map((r) => [r.inputs.type, (r.inputs.aliases as { name: string }[])[0]!.name]);
+    const hostRecords = (host: string) =>
+      graph
+        .ofType(RECORD)
+        .filter((r) => r.inputs.name === host)
+        .map((r) => [r.inputs.type, (r.inputs.aliases as { name: string }[])[0]!.name]);
     expect(hostRecords("search.example.org")).toEqual([["CNAME", "ap-southeast-1.fg-test.example.org"]]);
     expect(hostRecords("shop.example.com").map(([type]) => type)).toEqual(["A", "A"]);
   });
@@ -61,7 +68,12 @@ describe("the AWS front door's NLB lookup", () => {
       new AwsFrontDoor("test", { environment: "test", edge, regions, gateways: {} });
     });
     const service = { namespace: "fleetgate-gateway", name: "fleetgate-nlb" };
-    const nlbOf = (cluster: string) => fakeInvoke("aws:lb/getLoadBalancer:getLoadBalancer", { tags: controllerTags(cluster, service) }, "urn:pulumi:test::fleetgate::pulumi:providers:aws::test-aws-us-east-1::id") as { dnsName: string };
+    const nlbOf = (cluster: string) =>
+      fakeInvoke(
+        "aws:lb/getLoadBalancer:getLoadBalancer",
+        { tags: controllerTags(cluster, service) },
+        "urn:pulumi:test::fleetgate::pulumi:providers:aws::test-aws-us-east-1::id",
+      ) as { dnsName: string };
     const us = graph.ofType(RECORD).find((r) => r.inputs.setIdentifier === "us")!;
     expect((us.inputs.aliases as { name: string }[])[0]!.name).toBe(nlbOf("prod-use1-main").dnsName);
     expect(nlbOf("prod-use1-main").dnsName).not.toBe(nlbOf("us").dnsName);

@@ -18,7 +18,8 @@ const T = {
   record: "gcp:dns/recordSet:RecordSet",
 } as const;
 
-const staticIp = (f: SpecFixture, file: string, index: number, value: string) => void ((f.files[file]![index] as Doc).metadata.annotations = { "networking.gke.io/static-ip": value });
+const staticIp = (f: SpecFixture, file: string, index: number, value: string) =>
+  void ((f.files[file]![index] as Doc).metadata.annotations = { "networking.gke.io/static-ip": value });
 
 /** The base fixture with two adopted addresses: shop names its IPv4 by IP, search its IPv6 by name. */
 function adoptedFixture(): SpecFixture {
@@ -90,14 +91,21 @@ describe("the GCP front door serving on adopted addresses", () => {
     expect(graph.ofType(T.address).map((a) => [inputs(a).name, a.protect])).toEqual([["fg-test", true]]);
     const adopted = new Set(["search-v6", "shop-ip", "spare-ip", "2001:db8::10", "198.51.100.10", "198.51.100.99"]);
     for (const r of graph.resources.filter((r) => r.custom && r.type !== T.rule && r.type !== T.record))
-      expect([inputs(r).name, inputs(r).address].some((v) => adopted.has(v)), `${r.type} ${r.name}`).toBe(false);
+      expect(
+        [inputs(r).name, inputs(r).address].some((v) => adopted.has(v)),
+        `${r.type} ${r.name}`,
+      ).toBe(false);
   });
 
   it("gives every address an HTTPS rule on 443 and an HTTP rule on 80 to the same proxies, each adopted one's waiting for its read", () => {
     const rules = graph.ofType(T.rule);
     const own = graph.one(T.address, "test-address-ipv4");
     const byAddress = new Map<string, string[]>();
-    for (const r of rules) byAddress.set(String(inputs(r).ipAddress), [...(byAddress.get(String(inputs(r).ipAddress)) ?? []), `${inputs(r).portRange} ${inputs(r).target.split("/").pop()}`]);
+    for (const r of rules)
+      byAddress.set(String(inputs(r).ipAddress), [
+        ...(byAddress.get(String(inputs(r).ipAddress)) ?? []),
+        `${inputs(r).portRange} ${inputs(r).target.split("/").pop()}`,
+      ]);
     const ownIp = graph.one(T.rule, "test-https-ipv4").inputs.ipAddress as string;
     expect(Object.fromEntries([...byAddress].map(([ip, list]) => [ip, list.sort()]))).toEqual({
       [ownIp]: ["443 fg-test-https", "80 fg-test-http"],
@@ -107,13 +115,23 @@ describe("the GCP front door serving on adopted addresses", () => {
     });
     expect(own.protect).toBe(true);
     const shopHttps = graph.one(T.rule, "test-https-adopted-shop-ip");
-    expect(inputs(shopHttps)).toMatchObject({ name: "fg-test-https-adopted-shop-ip", loadBalancingScheme: "EXTERNAL_MANAGED", networkTier: "PREMIUM", portRange: "443" });
+    expect(inputs(shopHttps)).toMatchObject({
+      name: "fg-test-https-adopted-shop-ip",
+      loadBalancingScheme: "EXTERNAL_MANAGED",
+      networkTier: "PREMIUM",
+      portRange: "443",
+    });
     const read = graph.reads.find((r) => r.name === "test-adopted-address-shop-ip")!;
     expect(shopHttps.dependsOn).toContain(read.urn);
   });
 
   it("points the hosts of an ingress naming an adopted address at it, by IP version, and every other host at the environment's address", () => {
-    const records = Object.fromEntries(graph.ofType(T.record).filter((r) => ["A", "AAAA"].includes(inputs(r).type)).map((r) => [`${inputs(r).name} ${inputs(r).type}`, inputs(r).rrdatas]));
+    const records = Object.fromEntries(
+      graph
+        .ofType(T.record)
+        .filter((r) => ["A", "AAAA"].includes(inputs(r).type))
+        .map((r) => [`${inputs(r).name} ${inputs(r).type}`, inputs(r).rrdatas]),
+    );
     const ownIp = graph.one(T.rule, "test-https-ipv4").inputs.ipAddress as string;
     expect(records).toEqual({
       "shop.example.com. A": ["198.51.100.10"],
@@ -128,13 +146,22 @@ describe("the GCP front door serving on adopted addresses", () => {
   it("serves an adopted address only on the IP the read confirms, external, naming the setting to fix otherwise", () => {
     const adopted = { name: "shop-ip", address: "198.51.100.10", ipVersion: "IPV4" as const, hosts: [] };
     expect(confirmAdoptedAddress(adopted, "acme-test", { address: "198.51.100.10", addressType: "EXTERNAL" })).toBe("198.51.100.10");
-    expect(() => confirmAdoptedAddress(adopted, "acme-test", { address: "198.51.100.11", addressType: "EXTERNAL" })).toThrow("fleetgate:gcp.adoptAddresses (shop-ip): the global address shop-ip of project acme-test holds 198.51.100.11, not 198.51.100.10");
+    expect(() => confirmAdoptedAddress(adopted, "acme-test", { address: "198.51.100.11", addressType: "EXTERNAL" })).toThrow(
+      "fleetgate:gcp.adoptAddresses (shop-ip): the global address shop-ip of project acme-test holds 198.51.100.11, not 198.51.100.10",
+    );
     expect(() => confirmAdoptedAddress(adopted, "acme-test", { address: "198.51.100.10", addressType: "INTERNAL" })).toThrow("[gcp.forwarding-rule-address]");
   });
 });
 
 describe("the fakes of GCP forwarding rules", () => {
-  const rule = (name: string, ipAddress: string, portRange: string) => ({ name, ipAddress, portRange, ipProtocol: "TCP", loadBalancingScheme: "EXTERNAL_MANAGED", networkTier: "PREMIUM" });
+  const rule = (name: string, ipAddress: string, portRange: string) => ({
+    name,
+    ipAddress,
+    portRange,
+    ipProtocol: "TCP",
+    loadBalancingScheme: "EXTERNAL_MANAGED",
+    networkTier: "PREMIUM",
+  });
   const other = (inputs: Doc) => ({ type: T.rule, name: inputs.name, inputs });
 
   it("refuses a second forwarding rule on the same address and port, and takes one on another port or address", () => {
@@ -147,7 +174,11 @@ describe("the fakes of GCP forwarding rules", () => {
   });
 
   it("refuses a global external managed forwarding rule off the Premium tier or on a regional address", () => {
-    expect(() => assertRegistration(T.rule, "r", { ...rule("fg-r", "198.51.100.10", "443"), networkTier: "STANDARD" })).toThrow("[gcp.forwarding-rule-address]");
-    expect(() => assertRegistration(T.rule, "r", rule("fg-r", "https://www.googleapis.com/compute/v1/projects/p/regions/us-central1/addresses/a", "443"))).toThrow("[gcp.forwarding-rule-address]");
+    expect(() => assertRegistration(T.rule, "r", { ...rule("fg-r", "198.51.100.10", "443"), networkTier: "STANDARD" })).toThrow(
+      "[gcp.forwarding-rule-address]",
+    );
+    expect(() =>
+      assertRegistration(T.rule, "r", rule("fg-r", "https://www.googleapis.com/compute/v1/projects/p/regions/us-central1/addresses/a", "443")),
+    ).toThrow("[gcp.forwarding-rule-address]");
   });
 });

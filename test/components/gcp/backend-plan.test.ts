@@ -81,15 +81,26 @@ describe("the GCP backend plan", () => {
     for (const s of prod.services) {
       const hc = service(`${s.key}:${s.ports[0]!.port}`).healthCheck!;
       // The NEGs expose the dispatch port (8080), where the gateway answers this path for this Service only.
-      expect([hc.host, hc.requestPath, hc.port]).toEqual([s.ports[0]!.healthCheck.host, `/.well-known/fleetgate/health/${s.key}/${s.ports[0]!.port}`, undefined]);
+      expect([hc.host, hc.requestPath, hc.port]).toEqual([
+        s.ports[0]!.healthCheck.host,
+        `/.well-known/fleetgate/health/${s.key}/${s.ports[0]!.port}`,
+        undefined,
+      ]);
     }
     // The BackendConfig's path is what the gateway asks the Service for (dispatch.test.ts); its timing stays.
-    expect(service("shop/storefront:80").healthCheck).toMatchObject({ host: "shop.example.com", requestPath: "/.well-known/fleetgate/health/shop/storefront/80", checkIntervalSec: 10, timeoutSec: 5 });
+    expect(service("shop/storefront:80").healthCheck).toMatchObject({
+      host: "shop.example.com",
+      requestPath: "/.well-known/fleetgate/health/shop/storefront/80",
+      checkIntervalSec: 10,
+      timeoutSec: 5,
+    });
     // A query in the service's health path rides on the probe's path: the gateway matches the path and keeps the query.
     const inputs = prodInputs();
     const config = inputs.files.find((f) => f.path.endsWith("shop/storefront.yaml"))!.docs.find((d) => d.kind === "BackendConfig")!;
     config.spec.healthCheck.requestPath = "/healthz?deep=1";
-    expect(planBackends(planOf(inputs)).backendServices.find((b) => b.key === "shop/storefront:80")!.healthCheck!.requestPath).toBe("/.well-known/fleetgate/health/shop/storefront/80?deep=1");
+    expect(planBackends(planOf(inputs)).backendServices.find((b) => b.key === "shop/storefront:80")!.healthCheck!.requestPath).toBe(
+      "/.well-known/fleetgate/health/shop/storefront/80?deep=1",
+    );
   });
 
   it("checks the catch-all on the gateways' own readiness endpoint, over every gateway", () => {
@@ -183,7 +194,9 @@ describe("the GCP backend plan", () => {
     const search = inputs.files.flatMap((f) => f.docs).find((d) => d.kind === "MultiClusterService" && d.metadata.name === "search")!;
     search.spec.fleetgate = { ...search.spec.fleetgate, outlierDetection: { consecutive5xxErrors: 3 } };
     const hybrid = planBackends(planOf(inputs));
-    expect(hybrid.internetNegs).toEqual([{ cluster: "onprem", logicalName: "prod-internet-neg-onprem", name: negName("prod", "onprem"), fqdn: "gw.onprem.example.net", port: 443 }]);
+    expect(hybrid.internetNegs).toEqual([
+      { cluster: "onprem", logicalName: "prod-internet-neg-onprem", name: negName("prod", "onprem"), fqdn: "gw.onprem.example.net", port: 443 },
+    ]);
     const internet = hybrid.backendServices.filter((b) => b.kind === "internet");
     expect(internet.map((b) => [b.key, b.internetCluster, b.protocol, b.healthCheck, b.backends])).toEqual([
       ["search/search:8080@onprem", "onprem", "HTTPS", undefined, []],
@@ -224,7 +237,22 @@ describe("the GCP backend plan", () => {
     // "shop-cart/x" and "shop/cart-x" both become fg-prod-shop-cart-x-80.
     const clash = (namespace: string, name: string) => ({ ...twin, key: `${namespace}/${name}`, namespace, name });
     const services = [...plan.services, clash("shop-cart", "x"), clash("shop", "cart-x")];
-    const hosts = plan.hosts.map((h) => (h.name === "shop.example.com" ? { ...h, routes: [...h.routes, ...["shop-cart/x", "shop/cart-x"].map((service, i) => ({ ...h.routes[0]!, key: `k${i}`, priority: 10 + i, action: { kind: "forward" as const, backends: [{ service, port: 80, weight: 100 }] } }))] } : h));
+    const hosts = plan.hosts.map((h) =>
+      h.name === "shop.example.com"
+        ? {
+            ...h,
+            routes: [
+              ...h.routes,
+              ...["shop-cart/x", "shop/cart-x"].map((service, i) => ({
+                ...h.routes[0]!,
+                key: `k${i}`,
+                priority: 10 + i,
+                action: { kind: "forward" as const, backends: [{ service, port: 80, weight: 100 }] },
+              })),
+            ],
+          }
+        : h,
+    );
     expect(() => planBackends({ ...plan, services, hosts })).toThrow(/would name two backend services "fg-prod-shop-cart-x-80"/);
   });
 });

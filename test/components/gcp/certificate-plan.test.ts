@@ -32,9 +32,15 @@ describe("the GCP certificate plan", () => {
     // Another host changes no existing certificate's name.
     const inputs = prodInputs();
     const shopDoc = inputs.files.find((f) => f.path.endsWith("shop/cart.yaml"))!.docs.find((d) => d.kind === "MultiClusterIngress")!;
-    shopDoc.spec.template.spec.rules.push({ host: "www.example.com", http: { paths: [{ path: "/help", backend: { serviceName: "cart", servicePort: 80 } }] } } as Doc);
+    shopDoc.spec.template.spec.rules.push({
+      host: "www.example.com",
+      http: { paths: [{ path: "/help", backend: { serviceName: "cart", servicePort: 80 } }] },
+    } as Doc);
     inputs.config["fleetgate:hostOwnership"][0].domains.push("m.example.com");
-    shopDoc.spec.template.spec.rules.push({ host: "m.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "cart", servicePort: 80 } }] } } as Doc);
+    shopDoc.spec.template.spec.rules.push({
+      host: "m.example.com",
+      http: { paths: [{ path: "/*", backend: { serviceName: "cart", servicePort: 80 } }] },
+    } as Doc);
     const more = planCertificates(planOf(inputs));
     expect(more.certificates.map((c) => c.domain)).toContain("m.example.com");
     for (const c of certs.certificates) expect(more.certificates.find((m) => m.domain === c.domain)!.name).toBe(c.name);
@@ -66,13 +72,27 @@ describe("the GCP certificate plan", () => {
   it("serves a wildcard host with a wildcard certificate authorized on its parent, a wildcard map entry and wildcard records", () => {
     const inputs = prodInputs();
     const search = inputs.files.find((f) => f.path.endsWith("search/search.yaml"))!.docs.find((d) => d.kind === "MultiClusterIngress")!;
-    search.spec.template.spec.rules.push({ host: "*.eu.apps.example.com", http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] } } as Doc);
+    search.spec.template.spec.rules.push({
+      host: "*.eu.apps.example.com",
+      http: { paths: [{ path: "/*", backend: { serviceName: "search", servicePort: 8080 } }] },
+    } as Doc);
     const plan = planOf(inputs);
     const wildcard = planCertificates(plan);
-    expect(wildcard.certificates.find((c) => c.domain === "*.eu.apps.example.com")).toMatchObject({ logicalName: "prod-certificate-wildcard-eu-apps-example-com", domains: ["*.eu.apps.example.com"], authorizations: ["eu.apps.example.com"] });
+    expect(wildcard.certificates.find((c) => c.domain === "*.eu.apps.example.com")).toMatchObject({
+      logicalName: "prod-certificate-wildcard-eu-apps-example-com",
+      domains: ["*.eu.apps.example.com"],
+      authorizations: ["eu.apps.example.com"],
+    });
     expect(wildcard.authorizations.find((a) => a.domain === "eu.apps.example.com")?.zone.managedZone).toBe("apps-example-com");
-    expect(wildcard.entries.find((e) => e.host === "*.eu.apps.example.com")).toMatchObject({ name: "fg-prod-wildcard-eu-apps-example-com", managed: "*.eu.apps.example.com" });
-    expect(planAddressRecords(plan).filter((r) => r.host.startsWith("*.")).map((r) => r.logicalName)).toEqual(["prod-dns-wildcard-eu-apps-example-com-a", "prod-dns-wildcard-eu-apps-example-com-aaaa"]);
+    expect(wildcard.entries.find((e) => e.host === "*.eu.apps.example.com")).toMatchObject({
+      name: "fg-prod-wildcard-eu-apps-example-com",
+      managed: "*.eu.apps.example.com",
+    });
+    expect(
+      planAddressRecords(plan)
+        .filter((r) => r.host.startsWith("*."))
+        .map((r) => r.logicalName),
+    ).toEqual(["prod-dns-wildcard-eu-apps-example-com-a", "prod-dns-wildcard-eu-apps-example-com-aaaa"]);
   });
 
   it("points every host at the address with A and AAAA records in its zone", () => {

@@ -53,7 +53,13 @@ describe("the GCP front door of prod", () => {
     }
     const keys = graph.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("fleetgate:gcp:")).map((r) => `${r.type}::${r.name}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(graph.childrenOf(frontDoor).filter((r) => !r.custom).map((r) => r.type).sort()).toEqual(["fleetgate:gcp:GcpBackends", "fleetgate:gcp:GcpCertificates"]);
+    expect(
+      graph
+        .childrenOf(frontDoor)
+        .filter((r) => !r.custom)
+        .map((r) => r.type)
+        .sort(),
+    ).toEqual(["fleetgate:gcp:GcpBackends", "fleetgate:gcp:GcpCertificates"]);
   });
 
   it("serves the whole environment from one protected address per IP version and one HTTPS forwarding rule each", () => {
@@ -87,7 +93,12 @@ describe("the GCP front door of prod", () => {
     const entries = graph.ofType(T.entry).filter((e) => inputs(e).matcher === undefined);
     expect(entries.map((e) => inputs(e).hostname).sort()).toEqual(plan.hosts.map((h) => h.name));
     const records = graph.ofType(T.record).filter((r) => ["A", "AAAA"].includes(inputs(r).type));
-    expect(records.map((r) => [inputs(r).name, inputs(r).type]).sort()).toEqual(plan.hosts.flatMap((h) => [[`${h.name}.`, "A"], [`${h.name}.`, "AAAA"]]));
+    expect(records.map((r) => [inputs(r).name, inputs(r).type]).sort()).toEqual(
+      plan.hosts.flatMap((h) => [
+        [`${h.name}.`, "A"],
+        [`${h.name}.`, "AAAA"],
+      ]),
+    );
     for (const r of records) {
       const host = (inputs(r).name as string).slice(0, -1);
       expect(inputs(r)).toMatchObject({ ttl: 300, managedZone: host.endsWith(".apps.example.com") ? "apps-example-com" : "example-com" });
@@ -106,7 +117,12 @@ describe("the GCP front door of prod", () => {
 
   it("protects certificates and DNS authorizations, and replaces certificates create-before-delete", () => {
     const certs = graph.ofType(T.cert);
-    expect(certs.map((c) => inputs(c).managed.domains[0]).sort()).toEqual(["*.apps.example.com", "accounts.example.com", "shop.example.com", "www.example.com"]);
+    expect(certs.map((c) => inputs(c).managed.domains[0]).sort()).toEqual([
+      "*.apps.example.com",
+      "accounts.example.com",
+      "shop.example.com",
+      "www.example.com",
+    ]);
     for (const c of certs) expect([c.name, c.protect, c.deleteBeforeReplace]).toEqual([c.name, true, false]);
     const auths = graph.ofType(T.auth);
     expect(auths.map((a) => inputs(a).domain).sort()).toEqual(["accounts.example.com", "apps.example.com", "shop.example.com", "www.example.com"]);
@@ -119,7 +135,12 @@ describe("the GCP front door of prod", () => {
     const wildcard = graph.ofType(T.cert).find((c) => inputs(c).managed.domains[0] === "*.apps.example.com")!;
     expect(inputs(wildcard).managed.dnsAuthorizations).toEqual(["projects/acme-fleet-prod/locations/global/dnsAuthorizations/fg-prod-apps-example-com"]);
     const cname = graph.one(T.record, "prod-dns-authorization-apps-example-com-cname");
-    expect(inputs(cname)).toMatchObject({ type: "CNAME", name: expect.stringMatching(/^_acme-challenge_[0-9a-f]{16}\.apps\.example\.com\.$/), managedZone: "apps-example-com", rrdatas: [expect.stringMatching(/\.authorize\.certificatemanager\.goog\.$/)] });
+    expect(inputs(cname)).toMatchObject({
+      type: "CNAME",
+      name: expect.stringMatching(/^_acme-challenge_[0-9a-f]{16}\.apps\.example\.com\.$/),
+      managedZone: "apps-example-com",
+      rrdatas: [expect.stringMatching(/\.authorize\.certificatemanager\.goog\.$/)],
+    });
     expect(wildcard.dependsOn).toContain(cname.urn);
     // A per-project record: no clash with an ACME client's _acme-challenge TXT records, or another project's.
     expect(inputs(graph.one(T.auth, "prod-dns-authorization-apps-example-com")).type).toBe("PER_PROJECT_RECORD");
@@ -134,9 +155,15 @@ describe("the GCP front door of prod", () => {
     for (const host of plan.hosts) {
       const matcher = (map.pathMatchers as Inputs[]).find((m) => m.name === pathMatcherName(host.name))!;
       expect(map.hostRules).toContainEqual({ hosts: [host.name], pathMatcher: matcher.name });
-      expect(matcher.defaultService).toBe(host.defaultBackend ? bs(`${host.defaultBackend.service}:${host.defaultBackend.port}`) : selfLink("backendServices", "fg-prod-catch-all"));
+      expect(matcher.defaultService).toBe(
+        host.defaultBackend ? bs(`${host.defaultBackend.service}:${host.defaultBackend.port}`) : selfLink("backendServices", "fg-prod-catch-all"),
+      );
       // First the reserved prefix's rule (url-map.test.ts), then one rule per route.
-      expect(matcher.routeRules[0]).toMatchObject({ priority: 0, matchRules: [{ prefixMatch: "/.well-known/fleetgate/" }], routeAction: { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } } });
+      expect(matcher.routeRules[0]).toMatchObject({
+        priority: 0,
+        matchRules: [{ prefixMatch: "/.well-known/fleetgate/" }],
+        routeAction: { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } },
+      });
       const rules = (matcher.routeRules as Inputs[]).slice(1);
       expect(rules.map((r) => r.priority)).toEqual(host.routes.map((r) => r.priority * ROUTE_PRIORITY_STEP));
       host.routes.forEach((route, i) => {
@@ -145,8 +172,12 @@ describe("the GCP front door of prod", () => {
         expect((rule.matchRules[0].headerMatches ?? []).map((m: Inputs) => m.headerName)).toEqual(route.match.headers.map((m) => m.name));
         expect((rule.matchRules[0].queryParameterMatches ?? []).map((m: Inputs) => m.name)).toEqual(route.match.queryParams.map((m) => m.name));
         if (route.action.kind === "redirect") expect(rule.urlRedirect, route.key).toBeDefined();
-        else if (route.action.backends.length === 1) expect(rule.service, route.key).toBe(bs(`${route.action.backends[0]!.service}:${route.action.backends[0]!.port}`));
-        else expect(rule.routeAction.weightedBackendServices, route.key).toEqual(route.action.backends.map((b) => ({ backendService: bs(`${b.service}:${b.port}`), weight: b.weight })));
+        else if (route.action.backends.length === 1)
+          expect(rule.service, route.key).toBe(bs(`${route.action.backends[0]!.service}:${route.action.backends[0]!.port}`));
+        else
+          expect(rule.routeAction.weightedBackendServices, route.key).toEqual(
+            route.action.backends.map((b) => ({ backendService: bs(`${b.service}:${b.port}`), weight: b.weight })),
+          );
       });
     }
     expect(map.defaultService).toBe(selfLink("backendServices", "fg-prod-catch-all"));
@@ -159,9 +190,16 @@ describe("the GCP front door of prod", () => {
       const backend = graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`);
       expect(inputs(backend)).toMatchObject({ name: backendName("prod", service.key, port.port), loadBalancingScheme: "EXTERNAL_MANAGED", protocol: "HTTP" });
       const expected = service.clusters.flatMap((sc) =>
-        zones.get(sc.cluster)!.map((zone) => ({ group: `https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/zones/${zone}/networkEndpointGroups/${dispatchNegName("prod", sc.cluster)}`, balancingMode: "RATE", capacityScaler: sc.weight / 100 })),
+        zones.get(sc.cluster)!.map((zone) => ({
+          group: `https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/zones/${zone}/networkEndpointGroups/${dispatchNegName("prod", sc.cluster)}`,
+          balancingMode: "RATE",
+          capacityScaler: sc.weight / 100,
+        })),
       );
-      expect(inputs(backend).backends.map((b: Inputs) => ({ group: b.group, balancingMode: b.balancingMode, capacityScaler: b.capacityScaler })), service.key).toEqual(expected);
+      expect(
+        inputs(backend).backends.map((b: Inputs) => ({ group: b.group, balancingMode: b.balancingMode, capacityScaler: b.capacityScaler })),
+        service.key,
+      ).toEqual(expected);
     }
     const cart = inputs(graph.one(T.backend, "prod-backend-shop-cart-80"));
     expect(cart.backends.filter((b: Inputs) => b.group.includes("gke-asia")).map((b: Inputs) => b.capacityScaler)).toEqual([0, 0]);
@@ -172,18 +210,28 @@ describe("the GCP front door of prod", () => {
     for (const service of plan.services) {
       const port = service.ports[0]!;
       const check = graph.one(T.health, `prod-health-${service.namespace}-${service.name}-${port.port}`);
-      expect(inputs(check).httpHealthCheck, service.key).toEqual({ host: port.healthCheck.host, requestPath: `/.well-known/fleetgate/health/${service.key}/${port.port}`, portSpecification: "USE_SERVING_PORT" });
+      expect(inputs(check).httpHealthCheck, service.key).toEqual({
+        host: port.healthCheck.host,
+        requestPath: `/.well-known/fleetgate/health/${service.key}/${port.port}`,
+        portSpecification: "USE_SERVING_PORT",
+      });
       expect(check.dependsOn, service.key).toEqual(expect.arrayContaining(service.clusters.map((c) => gatewayOf(c.cluster))));
       const backend = graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`);
       expect(inputs(backend).healthChecks).toBe(selfLink("healthChecks", inputs(check).name));
     }
-    expect(inputs(graph.one(T.health, "prod-health-gateway")).httpHealthCheck).toEqual({ requestPath: GATEWAY_READINESS.path, port: GATEWAY_READINESS.port, portSpecification: "USE_FIXED_PORT" });
+    expect(inputs(graph.one(T.health, "prod-health-gateway")).httpHealthCheck).toEqual({
+      requestPath: GATEWAY_READINESS.path,
+      port: GATEWAY_READINESS.port,
+      portSpecification: "USE_FIXED_PORT",
+    });
   });
 
   it("tags what each backend service proxies with the service port it serves, and the catch-all with a tag no gateway routes", () => {
     for (const service of plan.services) {
       const port = service.ports[0]!;
-      expect(inputs(graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`)).customRequestHeaders, service.key).toEqual([`x-fleetgate-backend:${service.key}:${port.port}`]);
+      expect(inputs(graph.one(T.backend, `prod-backend-${service.namespace}-${service.name}-${port.port}`)).customRequestHeaders, service.key).toEqual([
+        `x-fleetgate-backend:${service.key}:${port.port}`,
+      ]);
     }
     expect(inputs(graph.one(T.backend, "prod-backend-catch-all")).customRequestHeaders).toEqual(["x-fleetgate-backend:catch-all"]);
     // Nothing in the URL map names the tag: a URL map header would take precedence over the backend services'.
@@ -202,7 +250,9 @@ describe("the GCP front door of prod", () => {
       [frontDoor.outputs?.ipv6Address, selfLink("targetHttpProxies", "fg-prod-http")],
     ]);
     expect(inputs(graph.one(T.httpProxy, "prod-http-proxy")).urlMap).toBe(selfLink("urlMaps", "fg-prod-http-redirect"));
-    expect(inputs(graph.one(T.urlMap, "prod-http-redirect"))).toMatchObject({ defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false } });
+    expect(inputs(graph.one(T.urlMap, "prod-http-redirect"))).toMatchObject({
+      defaultUrlRedirect: { httpsRedirect: true, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false },
+    });
   });
 
   it("opens the clusters' VPC to Google's health-check and proxy ranges on the NEGs' port and Istio's readiness port only, after the health checks", () => {
@@ -221,8 +271,12 @@ describe("the GCP front door of prod", () => {
   it("reports the address, every host's certificate state and each service's backend service", () => {
     const outputs = frontDoor.outputs as Inputs;
     expect(outputs.hosts.map((h: Inputs) => [h.host, h.certificateState])).toEqual(plan.hosts.map((h) => [h.name, "ACTIVE"]));
-    expect(outputs.hosts.find((h: Inputs) => h.host === "search.apps.example.com").certificates).toEqual([expect.stringMatching(/^projects\/acme-fleet-prod\/locations\/global\/certificates\/fg-prod-wildcard-apps-example-com-[0-9a-f]{6}$/)]);
-    expect(outputs.backendServices).toEqual(Object.fromEntries(plan.services.map((s) => [`${s.key}:${s.ports[0]!.port}`, backendName("prod", s.key, s.ports[0]!.port)])));
+    expect(outputs.hosts.find((h: Inputs) => h.host === "search.apps.example.com").certificates).toEqual([
+      expect.stringMatching(/^projects\/acme-fleet-prod\/locations\/global\/certificates\/fg-prod-wildcard-apps-example-com-[0-9a-f]{6}$/),
+    ]);
+    expect(outputs.backendServices).toEqual(
+      Object.fromEntries(plan.services.map((s) => [`${s.key}:${s.ports[0]!.port}`, backendName("prod", s.key, s.ports[0]!.port)])),
+    );
     expect(graph.stackOutputs.address).toBe(outputs.address);
   });
 });

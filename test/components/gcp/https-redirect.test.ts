@@ -16,8 +16,12 @@ describe("the GCP front door's port-80 redirect", () => {
   it("redirects the hosts of an ingress whose FrontendConfig names FOUND with 302, and the others with 301", async () => {
     cpSync(join(PROJECT_ROOT, "stacks", "dev"), join(scratch, "stacks", "dev"), { recursive: true });
     const shop = join(scratch, "stacks", "dev", "shop", "shop.yaml");
-    const frontendConfig = "---\napiVersion: networking.gke.io/v1beta1\nkind: FrontendConfig\nmetadata: { name: temporary, namespace: shop }\nspec:\n  redirectToHttps: { enabled: true, responseCodeName: FOUND }\n";
-    const annotated = readFileSync(shop, "utf8").replace("metadata: { name: shop, namespace: shop }", "metadata: { name: shop, namespace: shop, annotations: { networking.gke.io/frontend-config: temporary } }");
+    const frontendConfig =
+      "---\napiVersion: networking.gke.io/v1beta1\nkind: FrontendConfig\nmetadata: { name: temporary, namespace: shop }\nspec:\n  redirectToHttps: { enabled: true, responseCodeName: FOUND }\n";
+    const annotated = readFileSync(shop, "utf8").replace(
+      "metadata: { name: shop, namespace: shop }",
+      "metadata: { name: shop, namespace: shop, annotations: { networking.gke.io/frontend-config: temporary } }",
+    );
     writeFileSync(shop, `${annotated}${frontendConfig}`);
     const stackFile = readFileSync(join(PROJECT_ROOT, "stacks", "Pulumi.dev.yaml"), "utf8");
     writeFileSync(join(scratch, "stacks", "Pulumi.dev.yaml"), stackFile);
@@ -28,6 +32,8 @@ describe("the GCP front door's port-80 redirect", () => {
     const https = { httpsRedirect: true, stripQuery: false };
     expect(map.defaultUrlRedirect).toEqual({ ...https, redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT" });
     expect(map.hostRules).toEqual([{ hosts: ["shop.dev.example.com"], pathMatcher: "https-302" }]);
-    expect(map.pathMatchers).toEqual([{ name: "https-302", description: "HTTP to HTTPS with 302 (FOUND)", defaultUrlRedirect: { ...https, redirectResponseCode: "FOUND" } }]);
+    expect(map.pathMatchers).toEqual([
+      { name: "https-302", description: "HTTP to HTTPS with 302 (FOUND)", defaultUrlRedirect: { ...https, redirectResponseCode: "FOUND" } },
+    ]);
   });
 });

@@ -29,7 +29,13 @@ function registered(graph: Graph): Map<string, unknown> {
       .filter((r) => r.type !== GATEWAY)
       .map((r: RegisteredResource) => [
         `${r.type}::${r.name}`,
-        { inputs: r.inputs, parent: r.parent && urnName.get(r.parent), protect: r.protect, dependsOn: r.dependsOn.map((u) => urnName.get(u)).sort(), deleteBeforeReplace: r.deleteBeforeReplace },
+        {
+          inputs: r.inputs,
+          parent: r.parent && urnName.get(r.parent),
+          protect: r.protect,
+          dependsOn: r.dependsOn.map((u) => urnName.get(u)).sort(),
+          deleteBeforeReplace: r.deleteBeforeReplace,
+        },
       ]),
   );
 }
@@ -65,10 +71,12 @@ describe("the GCP front door's identity", () => {
       const { backends: now, ...restAfter } = (after.get(key) as { inputs: Record<string, unknown> }).inputs;
       expect(restAfter, key).toEqual(restBefore);
       const groups = (list: unknown) => (list as { group: string }[]).map((b) => b.group);
-      expect(groups(now).filter((g) => !groups(old).includes(g)).map((g) => g.split("/zones/")[1]), key).toEqual([
-        "southamerica-east1-a/networkEndpointGroups/fg-prod-gke-sa-dispatch",
-        "southamerica-east1-b/networkEndpointGroups/fg-prod-gke-sa-dispatch",
-      ]);
+      expect(
+        groups(now)
+          .filter((g) => !groups(old).includes(g))
+          .map((g) => g.split("/zones/")[1]),
+        key,
+      ).toEqual(["southamerica-east1-a/networkEndpointGroups/fg-prod-gke-sa-dispatch", "southamerica-east1-b/networkEndpointGroups/fg-prod-gke-sa-dispatch"]);
     }
     expect([...after.keys()].filter((k) => !before.has(k))).toEqual([]);
   });
@@ -88,14 +96,32 @@ describe("the GCP front door's identity", () => {
     ]);
     const neg = graph.one("gcp:compute/globalNetworkEndpointGroup:GlobalNetworkEndpointGroup", "prod-internet-neg-onprem");
     expect(neg.inputs).toMatchObject({ name: "fg-prod-onprem-gw", networkEndpointType: "INTERNET_FQDN_PORT", defaultPort: 443, project: "acme-fleet-prod" });
-    expect(graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").inputs).toMatchObject({ fqdn: "gw.onprem.example.net", port: 443, globalNetworkEndpointGroup: "fg-prod-onprem-gw" });
+    expect(graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").inputs).toMatchObject({
+      fqdn: "gw.onprem.example.net",
+      port: 443,
+      globalNetworkEndpointGroup: "fg-prod-onprem-gw",
+    });
     const internet = graph.one("gcp:compute/backendService:BackendService", "prod-backend-search-search-8080-onprem");
-    expect(internet.inputs).toMatchObject({ protocol: "HTTPS", loadBalancingScheme: "EXTERNAL_MANAGED", backends: [{ group: "https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/global/networkEndpointGroups/fg-prod-onprem-gw" }] });
+    expect(internet.inputs).toMatchObject({
+      protocol: "HTTPS",
+      loadBalancingScheme: "EXTERNAL_MANAGED",
+      backends: [{ group: "https://www.googleapis.com/compute/v1/projects/acme-fleet-prod/global/networkEndpointGroups/fg-prod-onprem-gw" }],
+    });
     expect(internet.inputs.healthChecks).toBeUndefined();
     // The on-premises gateway routes by host on its public listener: nothing is tagged for it.
     expect(internet.inputs.customRequestHeaders).toBeUndefined();
-    expect(internet.dependsOn).toEqual(expect.arrayContaining([graph.one(GATEWAY, "gateway-onprem").urn, graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").urn]));
-    const search = (graph.one("gcp:compute/uRLMap:URLMap", "prod-url-map").inputs.pathMatchers as { name: string; defaultRouteAction?: { weightedBackendServices?: { weight: number }[] } }[]).find((m) => m.name === "host-search-apps-example-com")!;
+    expect(internet.dependsOn).toEqual(
+      expect.arrayContaining([
+        graph.one(GATEWAY, "gateway-onprem").urn,
+        graph.one("gcp:compute/globalNetworkEndpoint:GlobalNetworkEndpoint", "prod-internet-neg-onprem-endpoint").urn,
+      ]),
+    );
+    const search = (
+      graph.one("gcp:compute/uRLMap:URLMap", "prod-url-map").inputs.pathMatchers as {
+        name: string;
+        defaultRouteAction?: { weightedBackendServices?: { weight: number }[] };
+      }[]
+    ).find((m) => m.name === "host-search-apps-example-com")!;
     // search's /* is the host's default backend: the split is the path matcher's default.
     expect(search.defaultRouteAction?.weightedBackendServices?.map((w) => w.weight)).toEqual([667, 333]);
   });
@@ -117,6 +143,8 @@ describe("the GCP front door's identity", () => {
       const backend = graph.one("gcp:compute/backendService:BackendService", `prod-backend-${service.namespace}-${service.name}-${service.ports[0]!.port}`);
       expect(gatewaysOf(backend), service.key).toEqual(service.clusters.map((c) => gateway(c.cluster)).sort());
     }
-    expect(gatewaysOf(graph.one("gcp:compute/backendService:BackendService", "prod-backend-catch-all"))).toEqual(["gke-asia", "gke-eu", "gke-us"].map(gateway).sort());
+    expect(gatewaysOf(graph.one("gcp:compute/backendService:BackendService", "prod-backend-catch-all"))).toEqual(
+      ["gke-asia", "gke-eu", "gke-us"].map(gateway).sort(),
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CATCH_ALL, planBackends, type GcpBackendsPlan } from "../../../components/gcp/backend-plan";
-import { buildUrlMap, httpsRedirectMap, type PathMatcher, pathMatcherName, RESERVED_PRIORITY, ROUTE_PRIORITY_STEP, type RouteRule } from "../../../components/gcp/url-map";
+import {
+  buildUrlMap,
+  httpsRedirectMap,
+  type PathMatcher,
+  pathMatcherName,
+  RESERVED_PRIORITY,
+  ROUTE_PRIORITY_STEP,
+  type RouteRule,
+} from "../../../components/gcp/url-map";
 import type { HostPlan, RouteActionPlan, RoutePlan, RouteMatchPlan } from "../../../spec/plan";
 import { examplePlan } from "../../examples";
 import { addOnPremCluster, planOf, prodInputs } from "./prod-fixture";
@@ -44,7 +52,13 @@ describe("the GCP URL map", () => {
   it("turns GKE prefixes into prefixMatch and exact paths into fullPathMatch, route for route", () => {
     for (const h of prod.hosts) {
       const rules = matcher(h.name).routeRules;
-      expect(rules.map((r) => r.matchRules)).toEqual(h.routes.map((route) => [route.match.path.type === "Exact" ? expect.objectContaining({ fullPathMatch: route.match.path.value }) : expect.objectContaining({ prefixMatch: route.match.path.value })]));
+      expect(rules.map((r) => r.matchRules)).toEqual(
+        h.routes.map((route) => [
+          route.match.path.type === "Exact"
+            ? expect.objectContaining({ fullPathMatch: route.match.path.value })
+            : expect.objectContaining({ prefixMatch: route.match.path.value }),
+        ]),
+      );
       for (const rule of rules) expect(Object.keys(rule.matchRules[0]!).filter((k) => k.endsWith("PathMatch") || k === "prefixMatch")).toHaveLength(1);
     }
     expect(matcher("shop.example.com").routeRules.map((r) => r.matchRules[0])).toEqual([
@@ -78,8 +92,15 @@ describe("the GCP URL map", () => {
         {
           match: {
             path: { type: "Prefix", value: "/" },
-            headers: [{ name: "x-a", type: "Exact", value: "1" }, { name: "x-b", type: "RegularExpression", value: "^v[0-9]+$" }, { name: "x-c", type: "Present" }],
-            queryParams: [{ name: "q", type: "Present" }, { name: "lang", type: "Exact", value: "de" }],
+            headers: [
+              { name: "x-a", type: "Exact", value: "1" },
+              { name: "x-b", type: "RegularExpression", value: "^v[0-9]+$" },
+              { name: "x-c", type: "Present" },
+            ],
+            queryParams: [
+              { name: "q", type: "Present" },
+              { name: "lang", type: "Exact", value: "de" },
+            ],
           },
           action: forwardA,
         },
@@ -88,11 +109,20 @@ describe("the GCP URL map", () => {
     expect(rule.matchRules).toEqual([
       {
         prefixMatch: "/",
-        headerMatches: [{ headerName: "x-a", exactMatch: "1" }, { headerName: "x-b", regexMatch: "^v[0-9]+$" }, { headerName: "x-c", presentMatch: true }],
-        queryParameterMatches: [{ name: "q", presentMatch: true }, { name: "lang", exactMatch: "de" }],
+        headerMatches: [
+          { headerName: "x-a", exactMatch: "1" },
+          { headerName: "x-b", regexMatch: "^v[0-9]+$" },
+          { headerName: "x-c", presentMatch: true },
+        ],
+        queryParameterMatches: [
+          { name: "q", presentMatch: true },
+          { name: "lang", exactMatch: "de" },
+        ],
       },
     ]);
-    expect(matcher("suggest.apps.example.com").routeRules[0]!.matchRules).toEqual([{ prefixMatch: "/", queryParameterMatches: [{ name: "q", presentMatch: true }] }]);
+    expect(matcher("suggest.apps.example.com").routeRules[0]!.matchRules).toEqual([
+      { prefixMatch: "/", queryParameterMatches: [{ name: "q", presentMatch: true }] },
+    ]);
   });
 
   it("matches a method as the :method pseudo-header, exactly, before the route's own header matches", () => {
@@ -101,7 +131,10 @@ describe("the GCP URL map", () => {
       buildUrlMap(
         [
           host([
-            { match: { path: { type: "Prefix", value: "/cart/" }, method: "POST", headers: [{ name: "x-a", type: "Exact", value: "1" }], queryParams: [] }, action: forwardB },
+            {
+              match: { path: { type: "Prefix", value: "/cart/" }, method: "POST", headers: [{ name: "x-a", type: "Exact", value: "1" }], queryParams: [] },
+              action: forwardB,
+            },
             { match: { ...noConditions({ type: "Prefix", value: "/cart/" }), method: "GET" }, action: forwardA },
             { match: noConditions({ type: "Prefix", value: "/cart/" }), action: forwardA },
           ]),
@@ -111,40 +144,79 @@ describe("the GCP URL map", () => {
       ).pathMatchers[0]!,
     ).routeRules;
     expect(rules.map((r) => [r.priority, r.matchRules, r.service])).toEqual([
-      [ROUTE_PRIORITY_STEP, [{ prefixMatch: "/cart/", headerMatches: [{ headerName: ":method", exactMatch: "POST" }, { headerName: "x-a", exactMatch: "1" }] }], "ns/b:80"],
+      [
+        ROUTE_PRIORITY_STEP,
+        [
+          {
+            prefixMatch: "/cart/",
+            headerMatches: [
+              { headerName: ":method", exactMatch: "POST" },
+              { headerName: "x-a", exactMatch: "1" },
+            ],
+          },
+        ],
+        "ns/b:80",
+      ],
       [2 * ROUTE_PRIORITY_STEP, [{ prefixMatch: "/cart/", headerMatches: [{ headerName: ":method", exactMatch: "GET" }] }], "ns/a:80"],
       [3 * ROUTE_PRIORITY_STEP, [{ prefixMatch: "/cart/" }], "ns/a:80"],
     ]);
   });
 
   it("answers redirects with the spec's host, path or prefix and status code, keeping the query", () => {
-    expect(matcher("www.example.com").routeRules[0]!.urlRedirect).toEqual({ hostRedirect: "shop.example.com", redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT", stripQuery: false });
+    expect(matcher("www.example.com").routeRules[0]!.urlRedirect).toEqual({
+      hostRedirect: "shop.example.com",
+      redirectResponseCode: "MOVED_PERMANENTLY_DEFAULT",
+      stripQuery: false,
+    });
     expect(matcher("search.apps.example.com").routeRules[0]!.urlRedirect).toEqual({ pathRedirect: "/", redirectResponseCode: "FOUND", stripQuery: false });
-    const prefix = onlyRule(host([{ match: noConditions({ type: "Prefix", value: "/old/" }), action: { kind: "redirect", prefix: "/new/", scheme: "https", statusCode: 308 } }]));
-    expect(prefix).toEqual({ priority: ROUTE_PRIORITY_STEP, matchRules: [{ prefixMatch: "/old/" }], urlRedirect: { prefixRedirect: "/new/", redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false } });
-    for (const [code, name] of [[303, "SEE_OTHER"], [307, "TEMPORARY_REDIRECT"]] as const)
-      expect(onlyRule(host([{ match: noConditions({ type: "Exact", value: "/a" }), action: { kind: "redirect", path: "/b", statusCode: code } }])).urlRedirect?.redirectResponseCode).toBe(name);
+    const prefix = onlyRule(
+      host([{ match: noConditions({ type: "Prefix", value: "/old/" }), action: { kind: "redirect", prefix: "/new/", scheme: "https", statusCode: 308 } }]),
+    );
+    expect(prefix).toEqual({
+      priority: ROUTE_PRIORITY_STEP,
+      matchRules: [{ prefixMatch: "/old/" }],
+      urlRedirect: { prefixRedirect: "/new/", redirectResponseCode: "PERMANENT_REDIRECT", stripQuery: false },
+    });
+    for (const [code, name] of [
+      [303, "SEE_OTHER"],
+      [307, "TEMPORARY_REDIRECT"],
+    ] as const)
+      expect(
+        onlyRule(host([{ match: noConditions({ type: "Exact", value: "/a" }), action: { kind: "redirect", path: "/b", statusCode: code } }])).urlRedirect
+          ?.redirectResponseCode,
+      ).toBe(name);
   });
 
   it("rewrites the matched prefix, the whole exact path, and the host", () => {
     expect(matcher("search.apps.example.com").routeRules[1]!.routeAction?.urlRewrite).toEqual({ pathPrefixRewrite: "/api/v1/" });
-    const exact = onlyRule(host([{ match: noConditions({ type: "Exact", value: "/old" }), action: { ...forwardA, rewrite: { path: "/new", host: "internal.example.com" } } }]));
+    const exact = onlyRule(
+      host([{ match: noConditions({ type: "Exact", value: "/old" }), action: { ...forwardA, rewrite: { path: "/new", host: "internal.example.com" } } }]),
+    );
     expect(exact.matchRules).toEqual([{ fullPathMatch: "/old" }]);
     expect(exact.routeAction?.urlRewrite).toEqual({ hostRewrite: "internal.example.com", pathPrefixRewrite: "/new" });
   });
 
   it("sets, adds and removes request and response headers", () => {
-    expect(matcher("accounts.example.com").routeRules[0]!.headerAction).toEqual({ requestHeadersToAdds: [{ headerName: "x-forwarded-proto", headerValue: "https", replace: true }] });
+    expect(matcher("accounts.example.com").routeRules[0]!.headerAction).toEqual({
+      requestHeadersToAdds: [{ headerName: "x-forwarded-proto", headerValue: "https", replace: true }],
+    });
     const rule = onlyRule(
       host([
         {
           match: noConditions({ type: "Prefix", value: "/" }),
-          action: { ...forwardA, requestHeaders: { set: { "x-b": "2" }, add: { "x-a": "1" }, remove: ["x-z", "x-y"] }, responseHeaders: { set: {}, add: { "x-served-by": "fleetgate" }, remove: ["server"] } },
+          action: {
+            ...forwardA,
+            requestHeaders: { set: { "x-b": "2" }, add: { "x-a": "1" }, remove: ["x-z", "x-y"] },
+            responseHeaders: { set: {}, add: { "x-served-by": "fleetgate" }, remove: ["server"] },
+          },
         },
       ]),
     );
     expect(rule.headerAction).toEqual({
-      requestHeadersToAdds: [{ headerName: "x-a", headerValue: "1", replace: false }, { headerName: "x-b", headerValue: "2", replace: true }],
+      requestHeadersToAdds: [
+        { headerName: "x-a", headerValue: "1", replace: false },
+        { headerName: "x-b", headerValue: "2", replace: true },
+      ],
       requestHeadersToRemoves: ["x-y", "x-z"],
       responseHeadersToAdds: [{ headerName: "x-served-by", headerValue: "fleetgate", replace: false }],
       responseHeadersToRemoves: ["server"],
@@ -155,12 +227,31 @@ describe("the GCP URL map", () => {
     const canary = matcher("shop.example.com").routeRules[2]!;
     expect(canary.routeAction?.timeout).toEqual({ seconds: "10" });
     expect(canary.routeAction?.retryPolicy).toEqual({ numRetries: 2, perTryTimeout: { seconds: "5" }, retryConditions: ["5xx", "connect-failure"] });
-    const rule = onlyRule(host([{ match: noConditions({ type: "Prefix", value: "/" }), action: { ...forwardA, timeoutSeconds: 2.5, retries: { attempts: 4, perTryTimeoutSeconds: 0.25, on: ["gateway-error", "refused-stream", "reset", "retriable-4xx"] } } }]));
+    const rule = onlyRule(
+      host([
+        {
+          match: noConditions({ type: "Prefix", value: "/" }),
+          action: {
+            ...forwardA,
+            timeoutSeconds: 2.5,
+            retries: { attempts: 4, perTryTimeoutSeconds: 0.25, on: ["gateway-error", "refused-stream", "reset", "retriable-4xx"] },
+          },
+        },
+      ]),
+    );
     expect(rule.routeAction).toEqual({
       timeout: { seconds: "2", nanos: 500_000_000 },
-      retryPolicy: { numRetries: 4, perTryTimeout: { seconds: "0", nanos: 250_000_000 }, retryConditions: ["5xx", "gateway-error", "refused-stream", "retriable-4xx"] },
+      retryPolicy: {
+        numRetries: 4,
+        perTryTimeout: { seconds: "0", nanos: 250_000_000 },
+        retryConditions: ["5xx", "gateway-error", "refused-stream", "retriable-4xx"],
+      },
     });
-    expect(onlyRule(host([{ match: noConditions({ type: "Prefix", value: "/" }), action: forwardA }]))).toEqual({ priority: ROUTE_PRIORITY_STEP, matchRules: [{ prefixMatch: "/" }], service: "ns/a:80" });
+    expect(onlyRule(host([{ match: noConditions({ type: "Prefix", value: "/" }), action: forwardA }]))).toEqual({
+      priority: ROUTE_PRIORITY_STEP,
+      matchRules: [{ prefixMatch: "/" }],
+      service: "ns/a:80",
+    });
   });
 
   it("sends a host's unmatched paths to its default backend, or to the environment's catch-all", () => {
@@ -193,12 +284,32 @@ describe("the GCP URL map", () => {
   it("weights a split of hybrid services so that every part keeps its share of the route", () => {
     const backends: Pick<GcpBackendsPlan, "targets" | "catchAll"> = {
       targets: {
-        "ns/a:80": [{ backendService: "ns/a:80", weight: 150 }, { backendService: "ns/a:80@dc", weight: 50 }],
+        "ns/a:80": [
+          { backendService: "ns/a:80", weight: 150 },
+          { backendService: "ns/a:80@dc", weight: 50 },
+        ],
         "ns/b:80": [{ backendService: "ns/b:80", weight: 100 }],
       },
       catchAll: simpleBackends.catchAll,
     };
-    const rule = buildUrlMap([host([{ match: noConditions({ type: "Prefix", value: "/" }), action: { kind: "forward", backends: [{ service: "ns/a", port: 80, weight: 70 }, { service: "ns/b", port: 80, weight: 30 }] } }])], backends, (k) => k).pathMatchers[0]!.routeRules[1]!;
+    const rule = buildUrlMap(
+      [
+        host([
+          {
+            match: noConditions({ type: "Prefix", value: "/" }),
+            action: {
+              kind: "forward",
+              backends: [
+                { service: "ns/a", port: 80, weight: 70 },
+                { service: "ns/b", port: 80, weight: 30 },
+              ],
+            },
+          },
+        ]),
+      ],
+      backends,
+      (k) => k,
+    ).pathMatchers[0]!.routeRules[1]!;
     expect(rule.routeAction?.weightedBackendServices).toEqual([
       { backendService: "ns/a:80", weight: 525 },
       { backendService: "ns/a:80@dc", weight: 175 },
@@ -217,9 +328,18 @@ describe("the GCP URL map", () => {
       expect(m.routeRules.slice(1).every((r) => r.priority > RESERVED_PRIORITY)).toBe(true);
     }
     // Where the catch-all is a split (no GKE cluster), the rule names the split; it forwards nothing either way.
-    const split = { ...simpleBackends, catchAll: [{ backendService: "catch-all@a", weight: 1 }, { backendService: "catch-all@b", weight: 1 }] };
+    const split = {
+      ...simpleBackends,
+      catchAll: [
+        { backendService: "catch-all@a", weight: 1 },
+        { backendService: "catch-all@b", weight: 1 },
+      ],
+    };
     expect(buildUrlMap([host([])], split, (k) => k).pathMatchers[0]!.routeRules[0]!.routeAction).toEqual({
-      weightedBackendServices: [{ backendService: "catch-all@a", weight: 500 }, { backendService: "catch-all@b", weight: 500 }],
+      weightedBackendServices: [
+        { backendService: "catch-all@a", weight: 500 },
+        { backendService: "catch-all@b", weight: 500 },
+      ],
       faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } },
     });
   });

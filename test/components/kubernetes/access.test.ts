@@ -9,13 +9,20 @@ describe("cluster access", () => {
     const config = parse(execKubeconfig("gke-us", { ...api, server: gkeServer("203.0.113.7") }, gkeExec()));
     expect(config["current-context"]).toBe("gke-us");
     expect(config.clusters[0].cluster).toEqual({ server: "https://203.0.113.7", "certificate-authority-data": "Q0E=" });
-    expect(config.users[0].user.exec).toMatchObject({ apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin", provideClusterInfo: true });
+    expect(config.users[0].user.exec).toMatchObject({
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "gke-gcloud-auth-plugin",
+      provideClusterInfo: true,
+    });
     expect(config.users[0].user.token).toBeUndefined();
   });
 
   it("reaches an EKS cluster through `aws eks get-token`, assuming the deployer role when the plan names one", () => {
     expect(eksExec("eks-use1", "us-east-1").args).toEqual(["--region", "us-east-1", "eks", "get-token", "--cluster-name", "eks-use1", "--output", "json"]);
-    expect(eksExec("eks-use1", "us-east-1", "arn:aws:iam::123456789012:role/deployer").args?.slice(-2)).toEqual(["--role-arn", "arn:aws:iam::123456789012:role/deployer"]);
+    expect(eksExec("eks-use1", "us-east-1", "arn:aws:iam::123456789012:role/deployer").args?.slice(-2)).toEqual([
+      "--role-arn",
+      "arn:aws:iam::123456789012:role/deployer",
+    ]);
     const config = parse(execKubeconfig("eks-use1", api, eksExec("eks-use1", "us-east-1")));
     expect(config.users[0].user.exec.command).toBe("aws");
   });

@@ -25,7 +25,10 @@ function tlsFixture(options: { healthCheck?: Doc; affinity?: boolean } = {}): Sp
   web(f).metadata.annotations = { "networking.gke.io/app-protocols": '{"tls": "HTTPS"}', "cloud.google.com/backend-config": '{"ports": {"http": "web-bc"}}' };
   const spec: Doc = { healthCheck: options.healthCheck ?? { type: "HTTPS", port: 9901, requestPath: "/healthz" } };
   if (options.affinity) spec.sessionAffinity = { affinityType: "GENERATED_COOKIE" };
-  (f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({ path: "/secure/*", backend: { serviceName: "web", servicePort: "tls" } });
+  (f.files["shop/shop.yaml"]![2] as Doc).spec.template.spec.rules[0].http.paths.push({
+    path: "/secure/*",
+    backend: { serviceName: "web", servicePort: "tls" },
+  });
   f.files["shop/shop.yaml"]!.push({ apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "web-bc", namespace: "shop" }, spec });
   return f;
 }
@@ -53,7 +56,12 @@ describe("the Service of a service with app protocols and a health port", () => 
   it("names an unnamed port once the Service has more than one, as Kubernetes requires", () => {
     const f = baseFixture();
     (f.files["shop/shop.yaml"]![1] as Doc).metadata.annotations = { "cloud.google.com/backend-config": '{"default": "cart-bc"}' };
-    f.files["shop/shop.yaml"]!.push({ apiVersion: "cloud.google.com/v1", kind: "BackendConfig", metadata: { name: "cart-bc", namespace: "shop" }, spec: { healthCheck: { type: "HTTP2" } } });
+    f.files["shop/shop.yaml"]!.push({
+      apiVersion: "cloud.google.com/v1",
+      kind: "BackendConfig",
+      metadata: { name: "cart-bc", namespace: "shop" },
+      spec: { healthCheck: { type: "HTTP2" } },
+    });
     const cart = serviceObject(planOf(f).services.find((s) => s.key === "shop/cart")!);
     cart.validate();
     expect(cart.spec!.ports).toEqual([
@@ -82,7 +90,8 @@ describe("the gateway's health rule", () => {
     const plan = planOf(tlsFixture());
     const cluster = plan.clusters.find((c) => c.name === "us")!;
     const rules = dispatchRoutes(plan, cluster, cluster.gateway!).flatMap((r) => r.model.spec!.rules ?? []);
-    const healthTo = (path: string) => rules.find((r) => r.matches?.[0]?.path?.value === path && (r.backendRefs?.length ?? 0) > 0)?.backendRefs?.map((b) => b.port);
+    const healthTo = (path: string) =>
+      rules.find((r) => r.matches?.[0]?.path?.value === path && (r.backendRefs?.length ?? 0) > 0)?.backendRefs?.map((b) => b.port);
     expect(healthTo("/.well-known/fleetgate/health/shop/web/80")).toEqual([9901]);
     // The HTTPS port has no BackendConfig: it is checked on itself, in its own protocol.
     expect(healthTo("/.well-known/fleetgate/health/shop/web/443")).toEqual([443]);
@@ -152,6 +161,11 @@ describe("the clusters side of a service with app protocols, under mocks", () =>
   it("registers the Service with its appProtocol and health port in every cluster that runs it", () => {
     const services = graph.ofType("kubernetes:core/v1:Service").filter((r) => inputs(r).metadata.name === "web");
     expect(services.length).toBeGreaterThan(0);
-    for (const s of services) expect(inputs(s).spec.ports.map((p: Doc) => `${p.name}:${p.port}:${p.appProtocol ?? "-"}`)).toEqual(["http:80:-", "tls:443:https", "health-9901:9901:https"]);
+    for (const s of services)
+      expect(inputs(s).spec.ports.map((p: Doc) => `${p.name}:${p.port}:${p.appProtocol ?? "-"}`)).toEqual([
+        "http:80:-",
+        "tls:443:https",
+        "health-9901:9901:https",
+      ]);
   });
 });

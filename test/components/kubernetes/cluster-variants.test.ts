@@ -16,7 +16,12 @@ function variantPlan(): FleetPlan {
   const prod = examplePlan("prod");
   const byName = (n: string) => prod.clusters.find((c) => c.name === n)!;
   const { gateway: _, ...us } = byName("gke-us");
-  const spare: ClusterPlan = { ...us, name: "gke-spare", access: { kind: "gke", project: "acme-fleet-prod", location: "us-central1", clusterName: "gke-spare" }, istio: { ...us.istio, clusterId: "gke-spare" } };
+  const spare: ClusterPlan = {
+    ...us,
+    name: "gke-spare",
+    access: { kind: "gke", project: "acme-fleet-prod", location: "us-central1", clusterName: "gke-spare" },
+    istio: { ...us.istio, clusterId: "gke-spare" },
+  };
   const clusters = [
     { ...byName("gke-asia"), istio: { ...byName("gke-asia").istio, install: false } },
     { ...byName("gke-eu"), drained: true, access: { kind: "kubeconfig" as const, configKey: "fleetgate:kubeconfigs", entry: "gke-eu" } },
@@ -27,7 +32,13 @@ function variantPlan(): FleetPlan {
   return {
     ...prod,
     clusters,
-    trust: { ...prod.trust, intermediates: [...prod.trust.intermediates, { ...prod.trust.intermediates[0]!, cluster: "gke-spare", commonName: "Fleetgate prod gke-spare Intermediate CA" }] },
+    trust: {
+      ...prod.trust,
+      intermediates: [
+        ...prod.trust.intermediates,
+        { ...prod.trust.intermediates[0]!, cluster: "gke-spare", commonName: "Fleetgate prod gke-spare Intermediate CA" },
+      ],
+    },
     mesh: { ...prod.mesh, remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))) },
   };
 }
@@ -63,7 +74,14 @@ describe("clusters the prod example does not have", () => {
     // The shared root of trust still reaches it, and its gateway still waits for cacerts.
     const cacerts = graph.one("kubernetes:core/v1:Secret", "prod-gke-asia-cacerts");
     expect(graph.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", "prod-gke-asia-gateway").dependsOn).toContain(cacerts.urn);
-    expect(status["gke-asia"].istio).toEqual({ managedByFleetgate: false, meshId: "acme-prod", clusterName: "gke-asia", network: "fleet-prod", trustDomain: "cluster.local", version: "1.28.0" });
+    expect(status["gke-asia"].istio).toEqual({
+      managedByFleetgate: false,
+      meshId: "acme-prod",
+      clusterName: "gke-asia",
+      network: "fleet-prod",
+      trustDomain: "cluster.local",
+      version: "1.28.0",
+    });
   });
 
   it("deploys to a cluster given by kubeconfig with that kubeconfig, and points peers at its API server", () => {
@@ -100,14 +118,29 @@ describe("a fleet that grows", () => {
     const grown: FleetPlan = {
       ...prod,
       clusters: [...prod.clusters, spare],
-      trust: { ...prod.trust, intermediates: [...prod.trust.intermediates, { ...prod.trust.intermediates[0]!, cluster: "gke-spare", commonName: "Fleetgate prod gke-spare Intermediate CA" }] },
-      mesh: { ...prod.mesh, remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))) },
+      trust: {
+        ...prod.trust,
+        intermediates: [
+          ...prod.trust.intermediates,
+          { ...prod.trust.intermediates[0]!, cluster: "gke-spare", commonName: "Fleetgate prod gke-spare Intermediate CA" },
+        ],
+      },
+      mesh: {
+        ...prod.mesh,
+        remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))),
+      },
     };
     const after = await runComponent(() => void new FleetClusters("prod", { plan: grown, secrets }));
     const ids = (g: Graph) => new Set(g.resources.map((r) => `${r.type}::${r.name}`));
     const afterIds = ids(after);
     expect([...ids(before)].filter((id) => !afterIds.has(id))).toEqual([]);
-    const kinds = ["kubernetes:gateway.networking.k8s.io/v1:Gateway", "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "kubernetes:core/v1:Service", "kubernetes:net.gke.io/v1:ServiceExport", "kubernetes:helm.sh/v3:Release"];
+    const kinds = [
+      "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+      "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+      "kubernetes:core/v1:Service",
+      "kubernetes:net.gke.io/v1:ServiceExport",
+      "kubernetes:helm.sh/v3:Release",
+    ];
     for (const r of before.resources.filter((x) => kinds.includes(x.type))) expect(after.one(r.type, r.name).inputs, r.name).toEqual(r.inputs);
   });
 });
@@ -116,6 +149,8 @@ describe("a plan the clusters side cannot build", () => {
   it("stops when a cluster installs Istio without a pinned version, saying what to set", async () => {
     const plan = examplePlan("prod");
     const { istioVersion: _, ...mesh } = plan.mesh;
-    await expect(runComponent(() => void new FleetClusters("prod", { plan: { ...plan, mesh }, secrets }))).rejects.toThrow(/fleetgate:mesh\.istio\.version is not set/);
+    await expect(runComponent(() => void new FleetClusters("prod", { plan: { ...plan, mesh }, secrets }))).rejects.toThrow(
+      /fleetgate:mesh\.istio\.version is not set/,
+    );
   });
 });

@@ -25,15 +25,26 @@ const clusterComponent = (cluster: string) => graph.one("fleetgate:kubernetes:Cl
 describe("the clusters side of the prod example", () => {
   it("builds a tree per cluster under FleetClusters: access, mesh, services and gateway", () => {
     const fleet = graph.one("fleetgate:kubernetes:FleetClusters", "prod");
-    expect(graph.childrenOf(fleet).map((r) => `${r.type} ${r.name}`).sort()).toEqual(
-      ["fleetgate:trust:SharedTrust prod", "gcp:compute/firewall:Firewall prod-mesh-firewall-acme-fleet-prod-fleet-prod", ...clusters.map((c) => `fleetgate:kubernetes:Cluster ${key(c)}`)].sort(),
+    expect(
+      graph
+        .childrenOf(fleet)
+        .map((r) => `${r.type} ${r.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        "fleetgate:trust:SharedTrust prod",
+        "gcp:compute/firewall:Firewall prod-mesh-firewall-acme-fleet-prod-fleet-prod",
+        ...clusters.map((c) => `fleetgate:kubernetes:Cluster ${key(c)}`),
+      ].sort(),
     );
     for (const c of clusters)
-      expect(graph.childrenOf(clusterComponent(c)).filter((r) => !r.custom).map((r) => r.type).sort()).toEqual([
-        "fleetgate:kubernetes:ClusterGateway",
-        "fleetgate:kubernetes:ClusterMesh",
-        "fleetgate:kubernetes:ClusterServices",
-      ]);
+      expect(
+        graph
+          .childrenOf(clusterComponent(c))
+          .filter((r) => !r.custom)
+          .map((r) => r.type)
+          .sort(),
+      ).toEqual(["fleetgate:kubernetes:ClusterGateway", "fleetgate:kubernetes:ClusterMesh", "fleetgate:kubernetes:ClusterServices"]);
   });
 
   it("registers one Kubernetes provider per cluster, from a secret kubeconfig that authenticates with gke-gcloud-auth-plugin", () => {
@@ -87,7 +98,8 @@ describe("the clusters side of the prod example", () => {
       // cacerts exists before anything of Istio in the cluster.
       const namespace = graph.one("kubernetes:core/v1:Namespace", `${key(c)}-istio-system`);
       expect(secret.dependsOn).toContain(namespace.urn);
-      for (const release of graph.ofType("kubernetes:helm.sh/v3:Release").filter((r) => r.name.startsWith(`${key(c)}-`))) expect(release.dependsOn, release.name).toContain(secret.urn);
+      for (const release of graph.ofType("kubernetes:helm.sh/v3:Release").filter((r) => r.name.startsWith(`${key(c)}-`)))
+        expect(release.dependsOn, release.name).toContain(secret.urn);
     }
     expect(roots.size).toBe(1);
     expect(intermediates.size).toBe(clusters.length);
@@ -96,11 +108,22 @@ describe("the clusters side of the prod example", () => {
 
   it("labels istio-system with the cluster's network and installs pinned istio-base and istiod with mesh, cluster and network", () => {
     for (const c of plan.clusters) {
-      expect(inputs(graph.one("kubernetes:core/v1:Namespace", `${key(c.name)}-istio-system`)).metadata.labels).toEqual({ "topology.istio.io/network": "fleet-prod" });
+      expect(inputs(graph.one("kubernetes:core/v1:Namespace", `${key(c.name)}-istio-system`)).metadata.labels).toEqual({
+        "topology.istio.io/network": "fleet-prod",
+      });
       const base = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istio-base`);
       const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`);
-      for (const release of [base, istiod]) expect(inputs(release)).toMatchObject({ version: "1.28.0", namespace: "istio-system", repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" } });
-      expect(inputs(istiod)).toMatchObject({ name: "istiod", chart: "istiod", values: { global: { meshID: "acme-prod", multiCluster: { clusterName: c.name }, network: "fleet-prod" }, meshConfig: { trustDomain: "cluster.local" } } });
+      for (const release of [base, istiod])
+        expect(inputs(release)).toMatchObject({
+          version: "1.28.0",
+          namespace: "istio-system",
+          repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
+        });
+      expect(inputs(istiod)).toMatchObject({
+        name: "istiod",
+        chart: "istiod",
+        values: { global: { meshID: "acme-prod", multiCluster: { clusterName: c.name }, network: "fleet-prod" }, meshConfig: { trustDomain: "cluster.local" } },
+      });
       expect(istiod.dependsOn).toContain(base.urn);
     }
     // One network: no east-west gateways.
@@ -115,7 +138,10 @@ describe("the clusters side of the prod example", () => {
       const spec = inputs(gateway).spec;
       expect(spec.gatewayClassName).toBe("istio");
       expect(inputs(gateway).metadata).toMatchObject({ name: "fleetgate", namespace: "fleetgate-gateway" });
-      expect(spec.listeners.map((l: { name: string; hostname?: string; port: number }) => `${l.hostname ?? l.name}:${l.port}`)).toEqual([...c.gateway!.hosts.map((h) => `${h}:80`), "dispatch:8080"]);
+      expect(spec.listeners.map((l: { name: string; hostname?: string; port: number }) => `${l.hostname ?? l.name}:${l.port}`)).toEqual([
+        ...c.gateway!.hosts.map((h) => `${h}:80`),
+        "dispatch:8080",
+      ]);
       expect(JSON.parse(spec.infrastructure.annotations["cloud.google.com/neg"])).toEqual({ exposed_ports: { "8080": { name: c.gateway!.negName } } });
       expect(gateway.dependsOn).toContain(graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`).urn);
       const waiting = graph.resources.filter((r) => r.dependsOn.includes(gateway.urn) && !inFleet.has(r));
@@ -123,7 +149,10 @@ describe("the clusters side of the prod example", () => {
 
       const options = graph.one("kubernetes:core/v1:ConfigMap", `${key(c.name)}-gateway-options`);
       expect(spec.infrastructure.parametersRef).toEqual({ group: "", kind: "ConfigMap", name: inputs(options).metadata.name });
-      expect(JSON.parse(inputs(options).data.horizontalPodAutoscaler).spec).toMatchObject({ minReplicas: c.gateway!.autoscaling.minReplicas, maxReplicas: c.gateway!.autoscaling.maxReplicas });
+      expect(JSON.parse(inputs(options).data.horizontalPodAutoscaler).spec).toMatchObject({
+        minReplicas: c.gateway!.autoscaling.minReplicas,
+        maxReplicas: c.gateway!.autoscaling.maxReplicas,
+      });
     }
   });
 
@@ -133,25 +162,34 @@ describe("the clusters side of the prod example", () => {
       const routes = all.filter((r) => inputs(r).spec.parentRefs[0].sectionName !== "dispatch");
       expect(routes.map((r) => inputs(r).spec.hostnames[0]).sort()).toEqual([...c.gateway!.hosts].sort());
       // The dispatch routes name no host and attach to the dispatch listener only.
-      for (const route of all.filter((r) => !routes.includes(r))) expect([inputs(route).spec.hostnames, inputs(route).spec.parentRefs.length]).toEqual([undefined, 1]);
+      for (const route of all.filter((r) => !routes.includes(r)))
+        expect([inputs(route).spec.hostnames, inputs(route).spec.parentRefs.length]).toEqual([undefined, 1]);
       for (const route of routes) {
         const spec = inputs(route).spec;
         expect(inputs(route).metadata.namespace).toBe("fleetgate-gateway");
         expect(spec.parentRefs).toEqual([expect.objectContaining({ name: "fleetgate", sectionName: `http-${spec.hostnames[0]}` })]);
       }
-      const used = new Set(all.flatMap((r) => inputs(r).spec.rules.flatMap((rule: { backendRefs?: { namespace: string }[] }) => (rule.backendRefs ?? []).map((b) => b.namespace))));
+      const used = new Set(
+        all.flatMap((r) => inputs(r).spec.rules.flatMap((rule: { backendRefs?: { namespace: string }[] }) => (rule.backendRefs ?? []).map((b) => b.namespace))),
+      );
       const grants = graph.ofType("kubernetes:gateway.networking.k8s.io/v1beta1:ReferenceGrant").filter((r) => r.name.startsWith(`${key(c.name)}-`));
       expect(grants.map((g) => inputs(g).metadata.namespace).sort()).toEqual([...used].sort());
     }
     // The cart canary: the split reaches cart-v2 only where it runs.
-    const shopRule = (c: string) => inputs(graph.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `${key(c)}-route-shop.example.com`)).spec.rules[2].backendRefs.map((b: { name: string }) => b.name);
+    const shopRule = (c: string) =>
+      inputs(graph.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `${key(c)}-route-shop.example.com`)).spec.rules[2].backendRefs.map(
+        (b: { name: string }) => b.name,
+      );
     expect(shopRule("gke-us")).toEqual(["cart-v2", "cart"]);
     expect(shopRule("gke-eu")).toEqual(["cart"]);
   });
 
   it("creates and exports every service in every cluster that runs it, drained clusters included", () => {
     for (const c of clusters) {
-      const expected = plan.services.filter((s) => s.clusters.some((x) => x.cluster === c)).map((s) => `${s.namespace}/${s.name}`).sort();
+      const expected = plan.services
+        .filter((s) => s.clusters.some((x) => x.cluster === c))
+        .map((s) => `${s.namespace}/${s.name}`)
+        .sort();
       const exports = graph.ofType("kubernetes:net.gke.io/v1:ServiceExport").filter((r) => r.name.startsWith(`${key(c)}-`));
       expect(exports.map((r) => `${inputs(r).metadata.namespace}/${inputs(r).metadata.name}`).sort()).toEqual(expected);
     }
@@ -166,7 +204,11 @@ describe("the clusters side of the prod example", () => {
         .ofType("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")
         .filter((r) => r.name.startsWith(`${key(c)}-`))
         .flatMap((r) => (inputs(r).spec.rules as any[]).flatMap((rule) => (rule.backendRefs ?? []).map((b: any) => `${b.namespace}/${b.name}`)));
-      const services = graph.ofType("kubernetes:core/v1:Service").filter((r) => r.name.startsWith(`${key(c)}-service-`)).map(nameOf).sort();
+      const services = graph
+        .ofType("kubernetes:core/v1:Service")
+        .filter((r) => r.name.startsWith(`${key(c)}-service-`))
+        .map(nameOf)
+        .sort();
       expect(services).toEqual([...new Set([...running, ...routed])].sort());
     }
     // The cart-v2 canary runs in the US only; the other gateways route its header match through the mesh.
@@ -229,7 +271,12 @@ describe("the clusters side of the prod example", () => {
   it("admits every GKE cluster's pods to the others on their shared VPC network, from the looked-up pod ranges", () => {
     const [rule, ...others] = graph.ofType("gcp:compute/firewall:Firewall").filter((r) => r.name.includes("mesh-firewall"));
     expect(others).toEqual([]);
-    expect(rule!.inputs).toMatchObject({ project: "acme-fleet-prod", network: "projects/acme-fleet-prod/global/networks/fleet-prod", direction: "INGRESS", priority: 900 });
+    expect(rule!.inputs).toMatchObject({
+      project: "acme-fleet-prod",
+      network: "projects/acme-fleet-prod/global/networks/fleet-prod",
+      direction: "INGRESS",
+      priority: 900,
+    });
     expect((rule!.inputs.allows as { protocol: string }[]).map((a) => a.protocol)).toEqual(["tcp", "udp", "icmp", "esp", "ah", "sctp"]);
     const ranges = rule!.inputs.sourceRanges as string[];
     expect(ranges).toHaveLength(clusters.length);

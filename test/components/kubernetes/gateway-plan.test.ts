@@ -33,7 +33,10 @@ describe("a cluster's gateway", () => {
   it("listens for each of the cluster's hosts on the gateway port, and on the dispatch port for every host, accepting routes only from its own namespace", () => {
     const gw = gatewayOf("gke-eu");
     const ls = listeners(gw);
-    expect(ls.map((l) => [l.name, l.hostname, l.port, l.protocol])).toEqual([...gw.hosts.map((h) => [`http-${h}`, h, 80, "HTTP"]), ["dispatch", undefined, 8080, "HTTP"]]);
+    expect(ls.map((l) => [l.name, l.hostname, l.port, l.protocol])).toEqual([
+      ...gw.hosts.map((h) => [`http-${h}`, h, 80, "HTTP"]),
+      ["dispatch", undefined, 8080, "HTTP"],
+    ]);
     expect(ls.every((l) => l.allowedRoutes.namespaces.from === "Same")).toBe(true);
     expect(listenerFor(gw, "shop.example.com")).toBe("http-shop.example.com");
     expect(() => listeners({ ...gw, dispatchPort: 80 })).toThrow(/dispatch listener's port 80 is already a listener's port/);
@@ -62,8 +65,13 @@ describe("a cluster's gateway", () => {
     expect(JSON.parse(annotations["cloud.google.com/neg"]!)).toEqual({ exposed_ports: { "8080": { name: "fg-prod-gke-us-dispatch" } } });
     // Where no front door dispatches, the NEGs expose the host-routing port.
     const { dispatchPort: _, ...plain } = gatewayOf("gke-us");
-    expect(JSON.parse(infrastructureAnnotations(cluster("gke-us"), plain)["cloud.google.com/neg"]!)).toEqual({ exposed_ports: { "80": { name: "fg-prod-gke-us-dispatch" } } });
-    const gw = gatewayObject(cluster("gke-us"), gatewayOf("gke-us")).toJSON() as { metadata: { annotations: Record<string, string> }; spec: { infrastructure: Record<string, unknown> } };
+    expect(JSON.parse(infrastructureAnnotations(cluster("gke-us"), plain)["cloud.google.com/neg"]!)).toEqual({
+      exposed_ports: { "80": { name: "fg-prod-gke-us-dispatch" } },
+    });
+    const gw = gatewayObject(cluster("gke-us"), gatewayOf("gke-us")).toJSON() as {
+      metadata: { annotations: Record<string, string> };
+      spec: { infrastructure: Record<string, unknown> };
+    };
     expect(gw.metadata.annotations["networking.istio.io/service-type"]).toBe("ClusterIP");
     expect(gw.spec.infrastructure.parametersRef).toEqual({ group: "", kind: "ConfigMap", name: "fleetgate-options" });
     expect(() => checkParametersRef(gw.spec.infrastructure.parametersRef)).not.toThrow();
@@ -75,7 +83,11 @@ describe("a cluster's gateway", () => {
     const eks = aws.clusters.find((c) => c.name === "eks-use1")!;
     // Istio's own Service for the Gateway stays ClusterIP: it carries Istio's status port, which must not face the internet.
     expect(infrastructureAnnotations(eks, eks.gateway!)).toEqual({});
-    expect((gatewayObject(eks, eks.gateway!).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations["networking.istio.io/service-type"]).toBe("ClusterIP");
+    expect(
+      (gatewayObject(eks, eks.gateway!).toJSON() as { metadata: { annotations: Record<string, string> } }).metadata.annotations[
+        "networking.istio.io/service-type"
+      ],
+    ).toBe("ClusterIP");
     const plain = { ...eks.gateway!, nlb: { ...eks.gateway!.nlb!, ports: [{ name: "http", port: 80 }], tlsPort: undefined } };
     delete (plain.nlb as { tlsPort?: number }).tlsPort;
     const service = nlbService(eks, plain);
@@ -88,7 +100,11 @@ describe("a cluster's gateway", () => {
       "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
       "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
     });
-    expect(service.spec).toMatchObject({ type: "LoadBalancer", loadBalancerClass: "service.k8s.aws/nlb", selector: { "gateway.networking.k8s.io/gateway-name": "fleetgate" } });
+    expect(service.spec).toMatchObject({
+      type: "LoadBalancer",
+      loadBalancerClass: "service.k8s.aws/nlb",
+      selector: { "gateway.networking.k8s.io/gateway-name": "fleetgate" },
+    });
     expect(service.spec!.ports!.map((p) => p.port)).toEqual([80]);
     expect(() => loadBalancerAnnotationProblems(service.metadata!.annotations!)).not.toThrow();
     expect(loadBalancerAnnotationProblems(service.metadata!.annotations!)).toEqual([]);
@@ -98,18 +114,29 @@ describe("a cluster's gateway", () => {
   describe("an EKS gateway behind the AWS front door", () => {
     const aws = examplePlan("aws-prod");
     const eks = aws.clusters.find((c) => c.name === "eks-use1")!;
-    const tls = { certificateArns: ["arn:aws:acm:us-east-1:123456789012:certificate/a", "arn:aws:acm:us-east-1:123456789012:certificate/b"], minTlsVersion: "1.2" as const };
+    const tls = {
+      certificateArns: ["arn:aws:acm:us-east-1:123456789012:certificate/a", "arn:aws:acm:us-east-1:123456789012:certificate/b"],
+      minTlsVersion: "1.2" as const,
+    };
 
     it("terminates TLS at the NLB on 443 with the region's certificates and a TLS 1.2+ policy, and listens on 443 and 80 only", () => {
       const service = nlbService(eks, eks.gateway!, tls);
       service.validate();
       expect(service.metadata!.annotations).toMatchObject({
-        "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/a,arn:aws:acm:us-east-1:123456789012:certificate/b",
+        "service.beta.kubernetes.io/aws-load-balancer-ssl-cert":
+          "arn:aws:acm:us-east-1:123456789012:certificate/a,arn:aws:acm:us-east-1:123456789012:certificate/b",
         "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
         "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
       });
-      expect(service.spec!.ports!.map((p) => [p.name, p.port, p.targetPort])).toEqual([["https", 443, 443], ["http", 80, 80]]);
-      expect(nlbService(eks, eks.gateway!, { ...tls, minTlsVersion: "1.3" }).metadata!.annotations!["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"]).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
+      expect(service.spec!.ports!.map((p) => [p.name, p.port, p.targetPort])).toEqual([
+        ["https", 443, 443],
+        ["http", 80, 80],
+      ]);
+      expect(
+        nlbService(eks, eks.gateway!, { ...tls, minTlsVersion: "1.3" }).metadata!.annotations![
+          "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"
+        ],
+      ).toBe("ELBSecurityPolicy-TLS13-1-3-2021-06");
       expect(() => nlbService(eks, eks.gateway!)).toThrow(/no validated ACM certificate of us-east-1/);
       // Behind the accelerator the client's address cannot reach the gateway: no proxy protocol, no dual stack.
       expect(service.metadata!.annotations).not.toHaveProperty("service.beta.kubernetes.io/aws-load-balancer-proxy-protocol");
@@ -118,10 +145,17 @@ describe("a cluster's gateway", () => {
     });
 
     it("in latency-dns mode hands the client's address to the gateway by proxy protocol, which its status port accepts too, on a dual-stack NLB when asked", () => {
-      const gateway = { ...eks.gateway!, nlb: { ...eks.gateway!.nlb!, proxyProtocol: true, dualStack: true }, forwarded: { ...eks.gateway!.forwarded, proxyProtocol: true as const } };
+      const gateway = {
+        ...eks.gateway!,
+        nlb: { ...eks.gateway!.nlb!, proxyProtocol: true, dualStack: true },
+        forwarded: { ...eks.gateway!.forwarded, proxyProtocol: true as const },
+      };
       const service = nlbService(eks, gateway, tls);
       service.validate();
-      expect(service.metadata!.annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*", "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack" });
+      expect(service.metadata!.annotations).toMatchObject({
+        "service.beta.kubernetes.io/aws-load-balancer-proxy-protocol": "*",
+        "service.beta.kubernetes.io/aws-load-balancer-ip-address-type": "dualstack",
+      });
       const deployment = JSON.parse(gatewayOptions(gateway).data!.deployment!);
       expect(JSON.parse(deployment.spec.template.metadata.annotations["proxy.istio.io/config"])).toEqual({ gatewayTopology: { proxyProtocol: {} } });
       expect(deployment.spec.template.spec.containers[0].env).toEqual([{ name: "ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL", value: "true" }]);
@@ -131,10 +165,17 @@ describe("a cluster's gateway", () => {
       const gw = eks.gateway!;
       expect(listeners(gw).map((l) => [l.name, l.hostname, l.port])).toEqual([...gw.hosts.map((h) => [`http-${h}`, h, 443]), ["redirect", undefined, 80]]);
       const redirects = redirectRoutes(gw);
-      expect(redirects.map((r) => [r.name, r.model.spec.hostnames, r.model.spec.parentRefs![0]!.sectionName])).toEqual(gw.hosts.map((h) => [`${h}.redirect`, [h], "redirect"]));
+      expect(redirects.map((r) => [r.name, r.model.spec.hostnames, r.model.spec.parentRefs![0]!.sectionName])).toEqual(
+        gw.hosts.map((h) => [`${h}.redirect`, [h], "redirect"]),
+      );
       for (const r of redirects) {
         r.model.validate();
-        expect(r.model.spec.rules).toEqual([{ matches: [{ path: { type: "PathPrefix", value: "/" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }]);
+        expect(r.model.spec.rules).toEqual([
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }],
+          },
+        ]);
       }
       expect(redirectRoutes(gatewayOf("gke-us"))).toEqual([]);
     });
@@ -147,21 +188,46 @@ describe("a cluster's gateway", () => {
     const service = { group: "", kind: "Service", name: "cart-v2", namespace: "shop", port: 80 };
     const health = "/.well-known/fleetgate/health/shop/cart-v2/80";
     expect(cartV2.model.spec.rules).toEqual([
-      { matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "Exact", name: "x-fleetgate-backend", value: "shop/cart-v2:80" }] }], backendRefs: [service] },
+      {
+        matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "Exact", name: "x-fleetgate-backend", value: "shop/cart-v2:80" }] }],
+        backendRefs: [service],
+      },
       { matches: [{ path: { type: "Exact", value: health }, headers: [{ type: "RegularExpression", name: "x-fleetgate-backend", value: ".*" }] }] },
-      { matches: [{ path: { type: "Exact", value: health } }], filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplaceFullPath", replaceFullPath: "/" } } }], backendRefs: [service] },
+      {
+        matches: [{ path: { type: "Exact", value: health } }],
+        filters: [{ type: "URLRewrite", urlRewrite: { path: { type: "ReplaceFullPath", replaceFullPath: "/" } } }],
+        backendRefs: [service],
+      },
     ]);
     // A Service with many routed ports: more HTTPRoutes, a port's three rules always in one of them.
     const ports = Array.from({ length: 7 }, (_, i) => 81 + i);
     const plan: FleetPlan = {
       ...prod,
-      services: prod.services.map((s) => (s.key === "shop/cart" ? { ...s, ports: [...s.ports, ...ports.map((port) => ({ ...s.ports[0]!, port, backendKey: `shop/cart:${port}` }))] } : s)),
+      services: prod.services.map((s) =>
+        s.key === "shop/cart" ? { ...s, ports: [...s.ports, ...ports.map((port) => ({ ...s.ports[0]!, port, backendKey: `shop/cart:${port}` }))] } : s,
+      ),
       hosts: prod.hosts.map((h) =>
-        h.name === "shop.example.com" ? { ...h, routes: [...h.routes, ...ports.map((port, i) => ({ ...h.routes[0]!, key: `p${port}`, priority: 100 + i, action: { kind: "forward" as const, backends: [{ service: "shop/cart", port, weight: 100 }] } }))] } : h,
+        h.name === "shop.example.com"
+          ? {
+              ...h,
+              routes: [
+                ...h.routes,
+                ...ports.map((port, i) => ({
+                  ...h.routes[0]!,
+                  key: `p${port}`,
+                  priority: 100 + i,
+                  action: { kind: "forward" as const, backends: [{ service: "shop/cart", port, weight: 100 }] },
+                })),
+              ],
+            }
+          : h,
       ),
     };
     const routes = dispatchRoutes(plan, us, us.gateway!).filter((r) => r.name.startsWith("cart.shop"));
-    expect(routes.map((r) => [r.name, r.model.spec.rules!.length])).toEqual([["cart.shop.dispatch", 15], ["cart.shop-2.dispatch", 9]]);
+    expect(routes.map((r) => [r.name, r.model.spec.rules!.length])).toEqual([
+      ["cart.shop.dispatch", 15],
+      ["cart.shop-2.dispatch", 9],
+    ]);
     for (const r of routes) {
       r.model.validate();
       expect(r.model.spec.rules!.length).toBeLessThanOrEqual(MAX_RULES_PER_ROUTE);
@@ -216,7 +282,9 @@ describe("a cluster's gateway", () => {
     const shop = prod.hosts.find((h) => h.name === "shop.example.com")!;
     const routes = hostRoutes(gw, shop, placeHostRules(shop), routeContext(prod, "gke-us"));
     expect(routes.map((r) => r.name)).toEqual(["shop.example.com"]);
-    expect(routes[0]!.model.spec.parentRefs).toEqual([{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate", namespace: "fleetgate-gateway", sectionName: "http-shop.example.com" }]);
+    expect(routes[0]!.model.spec.parentRefs).toEqual([
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "fleetgate", namespace: "fleetgate-gateway", sectionName: "http-shop.example.com" },
+    ]);
     routes[0]!.model.validate();
     const grants = referenceGrants(gw, routes);
     expect(grants.map((g) => g.toJSON())).toEqual([
@@ -236,7 +304,8 @@ describe("a cluster's gateway", () => {
   it("splits only between the backends that run in the cluster: eu serves the cart split from cart alone", () => {
     const shop = prod.hosts.find((h) => h.name === "shop.example.com")!;
     const placed = placeHostRules(shop);
-    const split = (name: string) => hostRoutes(gatewayOf(name), shop, placed, routeContext(prod, name))[0]!.model.spec.rules![2]!.backendRefs!.map((b) => `${b.name}:${b.weight}`);
+    const split = (name: string) =>
+      hostRoutes(gatewayOf(name), shop, placed, routeContext(prod, name))[0]!.model.spec.rules![2]!.backendRefs!.map((b) => `${b.name}:${b.weight}`);
     expect(split("gke-us")).toEqual(["cart-v2:10", "cart:90"]);
     expect(split("gke-eu")).toEqual(["cart:90"]);
     // asia is drained for cart but still runs it: it keeps its Service and gets no split to cart-v2.

@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { loadBalancerAnnotationProblems } from "../../../contracts/kubernetes";
-import { crossNetworkGateway, destinationRule, regionShares, eastWestValues, istiodValues, namespaceDestinationRule, istioSettings, localityFailover, readerObjects, remotePeers, remoteSecret } from "../../../components/kubernetes/mesh-plan";
+import {
+  crossNetworkGateway,
+  destinationRule,
+  regionShares,
+  eastWestValues,
+  istiodValues,
+  namespaceDestinationRule,
+  istioSettings,
+  localityFailover,
+  readerObjects,
+  remotePeers,
+  remoteSecret,
+} from "../../../components/kubernetes/mesh-plan";
 import { serviceExportObject, serviceObject, clusterServices } from "../../../components/kubernetes/services-plan";
 import { validateUpstreamServiceExport } from "../../../components/kubernetes/objects";
 import { examplePlan } from "../../examples";
@@ -11,11 +23,16 @@ const service = (key: string) => prod.services.find((s) => s.key === key)!;
 describe("the mesh, as data", () => {
   it("configures istiod with the mesh ID, the cluster's name and network, and the trust domain", () => {
     const us = prod.clusters.find((c) => c.name === "gke-us")!;
-    expect(istiodValues(istioSettings(prod, us))).toEqual({ global: { meshID: "acme-prod", multiCluster: { clusterName: "gke-us" }, network: "fleet-prod" }, meshConfig: { trustDomain: "cluster.local" } });
+    expect(istiodValues(istioSettings(prod, us))).toEqual({
+      global: { meshID: "acme-prod", multiCluster: { clusterName: "gke-us" }, network: "fleet-prod" },
+      meshConfig: { trustDomain: "cluster.local" },
+    });
   });
 
   it("fails over in the spec's order: each region to the first other region of the order", () => {
-    expect(localityFailover(["us-central1", "europe-west1", "asia-northeast1"], ["asia-northeast1", "europe-west1", "us-central1", "australia-southeast1"])).toEqual([
+    expect(
+      localityFailover(["us-central1", "europe-west1", "asia-northeast1"], ["asia-northeast1", "europe-west1", "us-central1", "australia-southeast1"]),
+    ).toEqual([
       { from: "us-central1", to: "europe-west1" },
       { from: "europe-west1", to: "us-central1" },
       { from: "asia-northeast1", to: "us-central1" },
@@ -33,14 +50,25 @@ describe("the mesh, as data", () => {
         host: "storefront.shop.svc.cluster.local",
         trafficPolicy: {
           outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 },
-          loadBalancer: { localityLbSetting: { enabled: true, failover: [{ from: "us-central1", to: "europe-west1" }, { from: "europe-west1", to: "us-central1" }, { from: "asia-northeast1", to: "us-central1" }] } },
+          loadBalancer: {
+            localityLbSetting: {
+              enabled: true,
+              failover: [
+                { from: "us-central1", to: "europe-west1" },
+                { from: "europe-west1", to: "us-central1" },
+                { from: "asia-northeast1", to: "us-central1" },
+              ],
+            },
+          },
         },
       },
     });
     const even = { ...service("search/search"), outlierDetection: service("shop/storefront").outlierDetection! };
     const spread = destinationRule(prod, even)!;
     spread.validate();
-    expect(spread.spec!.trafficPolicy!.loadBalancer).toEqual({ localityLbSetting: { enabled: true, distribute: [{ from: "*", to: { "europe-west1/*": 50, "us-central1/*": 50 } }] } });
+    expect(spread.spec!.trafficPolicy!.loadBalancer).toEqual({
+      localityLbSetting: { enabled: true, distribute: [{ from: "*", to: { "europe-west1/*": 50, "us-central1/*": 50 } }] },
+    });
   });
 
   it("keeps a namespace's services in the client's locality with one default rule, which a service's own replaces", () => {
@@ -48,7 +76,10 @@ describe("the mesh, as data", () => {
     defaults.validate();
     expect(defaults.toJSON()).toMatchObject({
       metadata: { name: "shop.defaults.fleetgate", namespace: "istio-system" },
-      spec: { host: "*.shop.svc.cluster.local", trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 } } },
+      spec: {
+        host: "*.shop.svc.cluster.local",
+        trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: "10s", baseEjectionTime: "30s", maxEjectionPercent: 50 } },
+      },
     });
     // A nearest service that says nothing more needs no rule of its own.
     const cart = service("shop/cart");
@@ -57,20 +88,56 @@ describe("the mesh, as data", () => {
     expect(destinationRule(prod, cart)).toBeUndefined();
     // Even balancing spreads on purpose, by the clusters' weights per region (a drained region gets none),
     // with no ejection it did not ask for.
-    expect(cart.clusters.map((c) => [c.region, c.weight])).toEqual([["asia-northeast1", 0], ["europe-west1", 100], ["us-central1", 100]]);
-    expect(destinationRule(prod, { ...cart, balancing: "even" })!.spec!.trafficPolicy).toEqual({ loadBalancer: { localityLbSetting: { enabled: true, distribute: [{ from: "*", to: { "europe-west1/*": 50, "us-central1/*": 50 } }] } } });
+    expect(cart.clusters.map((c) => [c.region, c.weight])).toEqual([
+      ["asia-northeast1", 0],
+      ["europe-west1", 100],
+      ["us-central1", 100],
+    ]);
+    expect(destinationRule(prod, { ...cart, balancing: "even" })!.spec!.trafficPolicy).toEqual({
+      loadBalancer: { localityLbSetting: { enabled: true, distribute: [{ from: "*", to: { "europe-west1/*": 50, "us-central1/*": 50 } }] } },
+    });
     // A sticky nearest service's own rule keeps the default ejection, since it replaces the namespace's.
-    const sticky = { ...cart, ports: cart.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type: "GENERATED_COOKIE" as const, cookieTtlSeconds: 0 } } })) };
+    const sticky = {
+      ...cart,
+      ports: cart.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type: "GENERATED_COOKIE" as const, cookieTtlSeconds: 0 } } })),
+    };
     expect(destinationRule(prod, sticky)!.spec!.trafficPolicy!.outlierDetection).toEqual(defaults.spec!.trafficPolicy!.outlierDetection);
   });
 
   it("splits an even service by region in whole percents that add up to 100, each at least 1", () => {
-    const shares = (weights: [string, number][]) => regionShares({ clusters: weights.map(([region, weight], i) => ({ cluster: `c${i}`, region, weight, drained: weight === 0 })) });
-    expect(shares([["a", 1], ["b", 1], ["c", 1]])).toEqual({ "a/*": 34, "b/*": 33, "c/*": 33 });
-    expect(shares([["a", 60], ["a", 20], ["b", 20]])).toEqual({ "a/*": 80, "b/*": 20 });
-    expect(shares([["a", 100], ["b", 1]])).toEqual({ "a/*": 99, "b/*": 1 });
-    expect(shares([["a", 100], ["b", 0]])).toEqual({ "a/*": 100 });
-    for (const weights of [[1, 1, 1, 1, 1, 1, 1], [100, 1, 1, 1], [3, 7, 11, 13]]) {
+    const shares = (weights: [string, number][]) =>
+      regionShares({ clusters: weights.map(([region, weight], i) => ({ cluster: `c${i}`, region, weight, drained: weight === 0 })) });
+    expect(
+      shares([
+        ["a", 1],
+        ["b", 1],
+        ["c", 1],
+      ]),
+    ).toEqual({ "a/*": 34, "b/*": 33, "c/*": 33 });
+    expect(
+      shares([
+        ["a", 60],
+        ["a", 20],
+        ["b", 20],
+      ]),
+    ).toEqual({ "a/*": 80, "b/*": 20 });
+    expect(
+      shares([
+        ["a", 100],
+        ["b", 1],
+      ]),
+    ).toEqual({ "a/*": 99, "b/*": 1 });
+    expect(
+      shares([
+        ["a", 100],
+        ["b", 0],
+      ]),
+    ).toEqual({ "a/*": 100 });
+    for (const weights of [
+      [1, 1, 1, 1, 1, 1, 1],
+      [100, 1, 1, 1],
+      [3, 7, 11, 13],
+    ]) {
       const result = shares(weights.map((w, i) => [`r${i}`, w]));
       expect(Object.values(result).reduce((a, b) => a + b, 0)).toBe(100);
       expect(Math.min(...Object.values(result))).toBeGreaterThanOrEqual(1);
@@ -79,12 +146,22 @@ describe("the mesh, as data", () => {
 
   it("keeps a client on one pod of a service with session affinity: a consistent hash per port, repeating the service's policy", () => {
     const storefront = service("shop/storefront");
-    const withAffinity = (type: "GENERATED_COOKIE" | "CLIENT_IP", s = storefront) => ({ ...s, ports: s.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type, cookieTtlSeconds: 3600 } } })) });
+    const withAffinity = (type: "GENERATED_COOKIE" | "CLIENT_IP", s = storefront) => ({
+      ...s,
+      ports: s.ports.map((p) => ({ ...p, backend: { ...p.backend, sessionAffinity: { type, cookieTtlSeconds: 3600 } } })),
+    });
     const cookie = destinationRule(prod, withAffinity("GENERATED_COOKIE"))!;
     cookie.validate();
     const policy = cookie.spec!.trafficPolicy!;
     expect(policy.portLevelSettings).toEqual(
-      storefront.ports.map((p) => ({ port: { number: p.port }, outlierDetection: policy.outlierDetection, loadBalancer: { consistentHash: { httpCookie: { name: "fleetgate-affinity", ttl: "3600s" } }, localityLbSetting: policy.loadBalancer!.localityLbSetting } })),
+      storefront.ports.map((p) => ({
+        port: { number: p.port },
+        outlierDetection: policy.outlierDetection,
+        loadBalancer: {
+          consistentHash: { httpCookie: { name: "fleetgate-affinity", ttl: "3600s" } },
+          localityLbSetting: policy.loadBalancer!.localityLbSetting,
+        },
+      })),
     );
     // Affinity alone is enough for a DestinationRule; by client address it hashes the source address,
     // which the gateway takes from the X-Forwarded-For entries it trusts.
@@ -92,7 +169,9 @@ describe("the mesh, as data", () => {
     expect(accounts.clusters).toHaveLength(1);
     const sticky = destinationRule(prod, withAffinity("CLIENT_IP", accounts))!;
     sticky.validate();
-    expect(sticky.spec!.trafficPolicy).toEqual({ portLevelSettings: accounts.ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { useSourceIp: true } } })) });
+    expect(sticky.spec!.trafficPolicy).toEqual({
+      portLevelSettings: accounts.ports.map((p) => ({ port: { number: p.port }, loadBalancer: { consistentHash: { useSourceIp: true } } })),
+    });
   });
 
   it("writes remote secrets in Istio's format, and discovers every other cluster", () => {
@@ -102,7 +181,12 @@ describe("the mesh, as data", () => {
     expect(secret.toJSON()).toEqual({
       apiVersion: "v1",
       kind: "Secret",
-      metadata: { name: "istio-remote-secret-gke-eu", namespace: "istio-system", labels: { "istio/multiCluster": "true", "app.kubernetes.io/managed-by": "fleetgate" }, annotations: { "networking.istio.io/cluster": "gke-eu" } },
+      metadata: {
+        name: "istio-remote-secret-gke-eu",
+        namespace: "istio-system",
+        labels: { "istio/multiCluster": "true", "app.kubernetes.io/managed-by": "fleetgate" },
+        annotations: { "networking.istio.io/cluster": "gke-eu" },
+      },
       type: "Opaque",
     });
   });
@@ -110,7 +194,10 @@ describe("the mesh, as data", () => {
   it("gives peers a read-only identity with an explicit, long-lived token", () => {
     const reader = readerObjects();
     Object.values(reader).forEach((o) => o.validate());
-    expect(reader.token.toJSON()).toMatchObject({ type: "kubernetes.io/service-account-token", metadata: { annotations: { "kubernetes.io/service-account.name": "fleetgate-istio-reader" } } });
+    expect(reader.token.toJSON()).toMatchObject({
+      type: "kubernetes.io/service-account-token",
+      metadata: { annotations: { "kubernetes.io/service-account.name": "fleetgate-istio-reader" } },
+    });
     const verbs = new Set(reader.role.rules!.flatMap((r) => r.verbs));
     expect([...verbs].sort()).toEqual(["create", "get", "list", "watch"]);
     expect(reader.role.rules!.filter((r) => r.verbs.includes("create")).flatMap((r) => r.resources)).toEqual(["tokenreviews", "subjectaccessreviews"]);
@@ -142,7 +229,9 @@ describe("the mesh, as data", () => {
         },
       },
     });
-    expect(loadBalancerAnnotationProblems((eastWestValues({ provider: "eks", istio }).service as { annotations: Record<string, string> }).annotations)).toEqual([]);
+    expect(loadBalancerAnnotationProblems((eastWestValues({ provider: "eks", istio }).service as { annotations: Record<string, string> }).annotations)).toEqual(
+      [],
+    );
   });
 });
 
@@ -159,7 +248,11 @@ describe("services, as data", () => {
     expect(svc.spec).toMatchObject({ selector: { app: "cart" }, ports: [{ name: "web", port: 80, targetPort: 8080, protocol: "TCP" }] });
     const gke = prod.clusters[0]!;
     expect(gke.multiClusterServices).toBe("gke-fleet");
-    expect(serviceExportObject(gke, cart)!.toJSON()).toMatchObject({ apiVersion: "net.gke.io/v1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });
+    expect(serviceExportObject(gke, cart)!.toJSON()).toMatchObject({
+      apiVersion: "net.gke.io/v1",
+      kind: "ServiceExport",
+      metadata: { name: "cart", namespace: "shop" },
+    });
     expect(serviceExportObject({ ...gke, multiClusterServices: "none" }, cart)).toBeUndefined();
     const upstream = serviceExportObject({ ...gke, provider: "eks", multiClusterServices: "mcs-api" }, cart)!.toJSON();
     expect(upstream).toMatchObject({ apiVersion: "multicluster.x-k8s.io/v1alpha1", kind: "ServiceExport", metadata: { name: "cart", namespace: "shop" } });

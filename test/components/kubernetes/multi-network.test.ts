@@ -21,21 +21,47 @@ describe("the clusters side of a fleet on several networks (aws-prod)", () => {
     for (const c of plan.clusters) {
       const config = parse(inputs(graph.one("pulumi:providers:kubernetes", key(c.name))).kubeconfig);
       expect(config.clusters[0].cluster.server).toMatch(new RegExp(`^https://[0-9A-F]+\\.gr7\\.${c.region}\\.eks\\.amazonaws\\.com$`));
-      expect(config.users[0].user.exec).toMatchObject({ command: "aws", args: ["--region", c.region, "eks", "get-token", "--cluster-name", c.name, "--output", "json", "--role-arn", "arn:aws:iam::123456789012:role/fleetgate-deployer"] });
+      expect(config.users[0].user.exec).toMatchObject({
+        command: "aws",
+        args: [
+          "--region",
+          c.region,
+          "eks",
+          "get-token",
+          "--cluster-name",
+          c.name,
+          "--output",
+          "json",
+          "--role-arn",
+          "arn:aws:iam::123456789012:role/fleetgate-deployer",
+        ],
+      });
     }
   });
 
   it("labels each istio-system with its own network and opens an east-west gateway on 15443 for *.local", () => {
     expect(plan.mesh.multiNetwork).toBe(true);
     for (const c of plan.clusters) {
-      expect(inputs(graph.one("kubernetes:core/v1:Namespace", `${key(c.name)}-istio-system`)).metadata.labels).toEqual({ "topology.istio.io/network": c.network });
+      expect(inputs(graph.one("kubernetes:core/v1:Namespace", `${key(c.name)}-istio-system`)).metadata.labels).toEqual({
+        "topology.istio.io/network": c.network,
+      });
       const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`);
       expect(inputs(istiod).values.global.network).toBe(c.network);
       const eastWest = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istio-eastwestgateway`);
-      expect(inputs(eastWest)).toMatchObject({ name: "istio-eastwestgateway", chart: "gateway", version: "1.28.0", values: { labels: { istio: "eastwestgateway", "topology.istio.io/network": c.network }, service: { ports: [{ port: 15443 }], annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } } } });
+      expect(inputs(eastWest)).toMatchObject({
+        name: "istio-eastwestgateway",
+        chart: "gateway",
+        version: "1.28.0",
+        values: {
+          labels: { istio: "eastwestgateway", "topology.istio.io/network": c.network },
+          service: { ports: [{ port: 15443 }], annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
+        },
+      });
       expect(eastWest.dependsOn).toContain(istiod.urn);
       const cross = graph.one("kubernetes:networking.istio.io/v1beta1:Gateway", `${key(c.name)}-cross-network-gateway`);
-      expect(inputs(cross).spec.servers).toEqual([{ port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] }]);
+      expect(inputs(cross).spec.servers).toEqual([
+        { port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] },
+      ]);
     }
   });
 
@@ -45,7 +71,10 @@ describe("the clusters side of a fleet on several networks (aws-prod)", () => {
       expect(inputs(gateway).spec.infrastructure.annotations).toEqual({});
       expect(inputs(gateway).metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Programmed", "networking.istio.io/service-type": "ClusterIP" });
       const nlb = graph.one("kubernetes:core/v1:Service", `${key(c.name)}-gateway-nlb`);
-      expect(inputs(nlb).metadata.annotations).toMatchObject({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing", "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip" });
+      expect(inputs(nlb).metadata.annotations).toMatchObject({
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      });
       expect(inputs(nlb).spec).toMatchObject({ type: "LoadBalancer", selector: { "gateway.networking.k8s.io/gateway-name": "fleetgate" } });
     }
   });
@@ -55,11 +84,17 @@ describe("the clusters side of a fleet on several networks (aws-prod)", () => {
     expect(graph.ofType("kubernetes:net.gke.io/v1:ServiceExport")).toEqual([]);
     const exports = graph.ofType("kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport");
     const expected = plan.services.flatMap((s) => s.clusters.map((c) => `${c.cluster} ${s.namespace}/${s.name}`)).sort();
-    expect(exports.map((r) => `${r.name.slice("aws-prod-".length).split("-export-")[0]} ${inputs(r).metadata.namespace}/${inputs(r).metadata.name}`).sort()).toEqual(expected);
+    expect(
+      exports.map((r) => `${r.name.slice("aws-prod-".length).split("-export-")[0]} ${inputs(r).metadata.namespace}/${inputs(r).metadata.name}`).sort(),
+    ).toEqual(expected);
   });
 
   it("gives each cluster the remote secrets of the others and validates every object against its schema", () => {
-    for (const pair of plan.mesh.remoteSecrets) expect(graph.find("kubernetes:core/v1:Secret", `${key(pair.inCluster)}-remote-secret-${pair.forCluster}`), `${pair.inCluster} <- ${pair.forCluster}`).toBeDefined();
+    for (const pair of plan.mesh.remoteSecrets)
+      expect(
+        graph.find("kubernetes:core/v1:Secret", `${key(pair.inCluster)}-remote-secret-${pair.forCluster}`),
+        `${pair.inCluster} <- ${pair.forCluster}`,
+      ).toBeDefined();
     for (const r of kubernetesResources(graph.resources)) {
       expect(graph.providerOf(r)?.name, r.name).toBe(key(plan.clusters.find((c) => r.name.startsWith(`${key(c.name)}-`))!.name));
       validateRegistered(r);

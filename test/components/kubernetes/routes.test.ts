@@ -25,7 +25,11 @@ import { examplePlan } from "../../examples";
 
 // --- Building hosts ---------------------------------------------------------------------------
 
-const forward = (service: string, extra: Partial<Extract<RouteActionPlan, { kind: "forward" }>> = {}): RouteActionPlan => ({ kind: "forward", backends: [{ service, port: 80, weight: 100 }], ...extra });
+const forward = (service: string, extra: Partial<Extract<RouteActionPlan, { kind: "forward" }>> = {}): RouteActionPlan => ({
+  kind: "forward",
+  backends: [{ service, port: 80, weight: 100 }],
+  ...extra,
+});
 const match = (path: PathMatchPlan, headers: ValueMatchPlan[] = [], queryParams: ValueMatchPlan[] = []): RouteMatchPlan => ({ path, headers, queryParams });
 const exact = (value: string): PathMatchPlan => ({ type: "Exact", value });
 const prefix = (value: string): PathMatchPlan => ({ type: "Prefix", value });
@@ -64,12 +68,22 @@ const header = (r: Request, name: string) => r.headers[name.toLowerCase()];
 function planResult(h: HostPlan, r: Request): string {
   const route = [...h.routes]
     .sort((a, b) => a.priority - b.priority)
-    .find((x) => planPathMatches(x.match.path, r.path) && (x.match.method === undefined || x.match.method === (r.method ?? "GET")) && x.match.headers.every((m) => valueHolds(m, header(r, m.name))) && x.match.queryParams.every((m) => valueHolds(m, r.query[m.name])));
+    .find(
+      (x) =>
+        planPathMatches(x.match.path, r.path) &&
+        (x.match.method === undefined || x.match.method === (r.method ?? "GET")) &&
+        x.match.headers.every((m) => valueHolds(m, header(r, m.name))) &&
+        x.match.queryParams.every((m) => valueHolds(m, r.query[m.name])),
+    );
   if (!route) return h.defaultBackend ? `forward ${h.defaultBackend.service}:${h.defaultBackend.weight} ${r.path}` : "404";
   const a = route.action;
-  const newPath = (fullPath?: string, prefixPath?: string) => fullPath ?? (prefixPath !== undefined ? prefixPath + r.path.slice(route.match.path.value.length) : r.path);
+  const newPath = (fullPath?: string, prefixPath?: string) =>
+    fullPath ?? (prefixPath !== undefined ? prefixPath + r.path.slice(route.match.path.value.length) : r.path);
   if (a.kind === "redirect") return `redirect ${a.host ?? "-"} ${newPath(a.path, a.prefix)} ${redirectStatus(a.statusCode)}`;
-  return `forward ${a.backends.map((b) => `${b.service}:${b.weight}`).sort().join(",")} ${newPath(a.rewrite?.path, a.rewrite?.prefix)}`;
+  return `forward ${a.backends
+    .map((b) => `${b.service}:${b.weight}`)
+    .sort()
+    .join(",")} ${newPath(a.rewrite?.path, a.rewrite?.prefix)}`;
 }
 
 /** Istio's evaluation of Gateway API rules: tiers, length, method before none, header then query count, then rule order. */
@@ -79,15 +93,24 @@ function istioResult(rules: readonly HttpRouteRule[], r: Request): string {
   const key = (rule: HttpRouteRule) => {
     const m = rule.matches![0]!;
     const type = m.path!.type as keyof typeof rank;
-    return [rank[type], (type === "PathPrefix" ? trim(m.path!.value!) : m.path!.value!).length, m.method !== undefined ? 1 : 0, m.headers?.length ?? 0, m.queryParams?.length ?? 0];
+    return [
+      rank[type],
+      (type === "PathPrefix" ? trim(m.path!.value!) : m.path!.value!).length,
+      m.method !== undefined ? 1 : 0,
+      m.headers?.length ?? 0,
+      m.queryParams?.length ?? 0,
+    ];
   };
-  const sorted = rules.map((rule, i) => ({ rule, i, k: key(rule) })).sort((a, b) => {
-    for (let j = 0; j < 5; j++) if (a.k[j] !== b.k[j]) return b.k[j]! - a.k[j]!;
-    return a.i - b.i;
-  });
+  const sorted = rules
+    .map((rule, i) => ({ rule, i, k: key(rule) }))
+    .sort((a, b) => {
+      for (let j = 0; j < 5; j++) if (a.k[j] !== b.k[j]) return b.k[j]! - a.k[j]!;
+      return a.i - b.i;
+    });
   for (const { rule } of sorted) {
     const m = rule.matches![0]!;
-    const pathOk = gatewayPathMatches({ type: m.path!.type as "Exact", value: m.path!.value! }, r.path) && (m.method === undefined || m.method === (r.method ?? "GET"));
+    const pathOk =
+      gatewayPathMatches({ type: m.path!.type as "Exact", value: m.path!.value! }, r.path) && (m.method === undefined || m.method === (r.method ?? "GET"));
     const headersOk = (m.headers ?? []).every((h) => valueHolds(h, header(r, h.name)));
     const queryOk = (m.queryParams ?? []).every((q) => valueHolds(q, r.query[q.name]));
     if (!(pathOk && headersOk && queryOk)) continue;
@@ -96,14 +119,22 @@ function istioResult(rules: readonly HttpRouteRule[], r: Request): string {
     const redirect = rule.filters?.find((f) => f.type === "RequestRedirect")?.requestRedirect;
     if (redirect) return `redirect ${redirect.hostname ?? "-"} ${modify(redirect.path)} ${redirect.statusCode}`;
     const rewrite = rule.filters?.find((f) => f.type === "URLRewrite")?.urlRewrite;
-    return `forward ${(rule.backendRefs ?? []).map((b) => `${b.namespace}/${b.name}:${b.weight}`).sort().join(",")} ${modify(rewrite?.path)}`;
+    return `forward ${(rule.backendRefs ?? [])
+      .map((b) => `${b.namespace}/${b.name}:${b.weight}`)
+      .sort()
+      .join(",")} ${modify(rewrite?.path)}`;
   }
   return "404";
 }
 
 const everywhere = { localServices: { has: () => true } as unknown as ReadonlySet<string>, splitAtFrontDoor: true, serviceTimeout: () => undefined };
 const rulesOf = (h: HostPlan) => placeHostRules(h).map((r) => gatewayRule(r, everywhere));
-const req = (path: string, headers: Record<string, string> = {}, query: Record<string, string> = {}, method?: string): Request => ({ path, headers, query, ...(method ? { method } : {}) });
+const req = (path: string, headers: Record<string, string> = {}, query: Record<string, string> = {}, method?: string): Request => ({
+  path,
+  headers,
+  query,
+  ...(method ? { method } : {}),
+});
 
 describe("path meaning", () => {
   it("writes a GKE /x/* (plan prefix /x/) so that it takes /x/ and below but not /x, unlike a PathPrefix", () => {
@@ -136,7 +167,15 @@ describe("path meaning", () => {
 
 describe("Istio's precedence", () => {
   const rule = (type: "Exact" | "PathPrefix" | "RegularExpression", value: string, headers = 0, queries = 0, method?: "GET") =>
-    ({ path: { type, value }, intent: { match: { ...match(exact("/"), Array(headers).fill({ name: "h", type: "Exact", value: "v" }), Array(queries).fill({ name: "q", type: "Present" })), ...(method ? { method } : {}) } } }) as const;
+    ({
+      path: { type, value },
+      intent: {
+        match: {
+          ...match(exact("/"), Array(headers).fill({ name: "h", type: "Exact", value: "v" }), Array(queries).fill({ name: "q", type: "Present" })),
+          ...(method ? { method } : {}),
+        },
+      },
+    }) as const;
 
   it("tries Exact, then PathPrefix, then RegularExpression matches, whatever their lengths", () => {
     const rules = [rule("RegularExpression", "/a/very/long/expression/.*"), rule("PathPrefix", "/a"), rule("Exact", "/b")];
@@ -144,7 +183,13 @@ describe("Istio's precedence", () => {
   });
 
   it("within a kind tries longer values first, then more header matches, then more query matches, then the order written", () => {
-    const rules = [rule("RegularExpression", "/a/.*"), rule("RegularExpression", "/a/.*", 0, 2), rule("RegularExpression", "/a/.*", 1), rule("RegularExpression", "/a/b/.*"), rule("RegularExpression", "/b/.*")];
+    const rules = [
+      rule("RegularExpression", "/a/.*"),
+      rule("RegularExpression", "/a/.*", 0, 2),
+      rule("RegularExpression", "/a/.*", 1),
+      rule("RegularExpression", "/a/b/.*"),
+      rule("RegularExpression", "/b/.*"),
+    ];
     expect(istioOrder(rules)).toEqual([rules[3], rules[2], rules[1], rules[0], rules[4]]);
   });
 
@@ -194,7 +239,10 @@ describe("a host's rules in a cluster", () => {
       [{ path: { type: "RegularExpression", value: "/cart/.*" } }],
       [{ path: { type: "RegularExpression", value: "/.*" } }],
     ]);
-    const route = new HTTPRoute({ metadata: { name: "h.example.com", namespace: "istio-gateways" }, spec: { parentRefs: [{ name: "fleet" }], hostnames: ["h.example.com"], rules } });
+    const route = new HTTPRoute({
+      metadata: { name: "h.example.com", namespace: "istio-gateways" },
+      spec: { parentRefs: [{ name: "fleet" }], hostnames: ["h.example.com"], rules },
+    });
     expect(() => route.validate()).not.toThrow();
     expect(istioResult(rules, req("/cart/1", { "x-a": "1" }, {}, "POST"))).toBe("forward ns/writer:100 /cart/1");
     expect(istioResult(rules, req("/cart/1", { "x-a": "1" }, {}, "GET"))).toBe("forward ns/canary:100 /cart/1");
@@ -222,7 +270,17 @@ describe("a host's rules in a cluster", () => {
     // Istio's order too, so the two exact routes need no move to the expression tier.
     const h = host(
       [
-        { match: match(exact("/a"), [], [{ name: "p", type: "Present" }, { name: "q", type: "Present" }]), action: forward("ns/two-queries") },
+        {
+          match: match(
+            exact("/a"),
+            [],
+            [
+              { name: "p", type: "Present" },
+              { name: "q", type: "Present" },
+            ],
+          ),
+          action: forward("ns/two-queries"),
+        },
         { match: match(exact("/a"), [{ name: "x", type: "Exact", value: "1" }]), action: forward("ns/one-header") },
         { match: match(prefix("/")), action: forward("ns/all") },
       ],
@@ -269,13 +327,23 @@ describe("a host's rules in a cluster", () => {
 
   it("writes timeouts as Gateway API durations, whole units only", () => {
     const pattern = /^([0-9]{1,5}(h|m|s|ms)){1,4}$/;
-    const cases: [number, string][] = [[30, "30s"], [2.5, "2s500ms"], [0.25, "250ms"], [86400, "86400s"]];
+    const cases: [number, string][] = [
+      [30, "30s"],
+      [2.5, "2s500ms"],
+      [0.25, "250ms"],
+      [86400, "86400s"],
+    ];
     for (const [seconds, written] of cases) {
       expect(gatewayDuration(seconds)).toBe(written);
       expect(written).toMatch(pattern);
     }
-    const rule = placeHostRules(host([{ match: match(prefix("/a/")), action: forward("ns/a", { timeoutSeconds: 1.5, retries: { attempts: 2, perTryTimeoutSeconds: 0.5, on: [] } }) }]))[0]!;
-    expect(gatewayRule(rule, { localServices: new Set(["ns/a"]), splitAtFrontDoor: true, serviceTimeout: () => undefined }).timeouts).toEqual({ request: "1s500ms", backendRequest: "500ms" });
+    const rule = placeHostRules(
+      host([{ match: match(prefix("/a/")), action: forward("ns/a", { timeoutSeconds: 1.5, retries: { attempts: 2, perTryTimeoutSeconds: 0.5, on: [] } }) }]),
+    )[0]!;
+    expect(gatewayRule(rule, { localServices: new Set(["ns/a"]), splitAtFrontDoor: true, serviceTimeout: () => undefined }).timeouts).toEqual({
+      request: "1s500ms",
+      backendRequest: "500ms",
+    });
   });
 
   it("marks forwarded requests with the front door's scheme where it adds no X-Forwarded-Proto, unless the route sets it", () => {
@@ -286,10 +354,15 @@ describe("a host's rules in a cluster", () => {
     };
     expect(modifier(forward("ns/a"))).toEqual({ set: [{ name: "x-forwarded-proto", value: "https" }] });
     expect(modifier(forward("ns/a", { requestHeaders: { set: { "x-tenant": "a" }, add: {}, remove: ["x-debug"] } }))).toEqual({
-      set: [{ name: "x-forwarded-proto", value: "https" }, { name: "x-tenant", value: "a" }],
+      set: [
+        { name: "x-forwarded-proto", value: "https" },
+        { name: "x-tenant", value: "a" },
+      ],
       remove: ["x-debug"],
     });
-    expect(modifier(forward("ns/a", { requestHeaders: { set: { "X-Forwarded-Proto": "http" }, add: {}, remove: [] } }))).toEqual({ set: [{ name: "X-Forwarded-Proto", value: "http" }] });
+    expect(modifier(forward("ns/a", { requestHeaders: { set: { "X-Forwarded-Proto": "http" }, add: {}, remove: [] } }))).toEqual({
+      set: [{ name: "X-Forwarded-Proto", value: "http" }],
+    });
     expect(gatewayRule(placeHostRules(host([{ match: match(prefix("/a/")), action: forward("ns/a") }]))[0]!, everywhere).filters).toBeUndefined();
   });
 
@@ -308,21 +381,45 @@ describe("a host's rules in a cluster", () => {
 
 describe("any spec", () => {
   const segment = fc.constantFrom("a", "b", "ab", "a.b");
-  const pathArb = fc.tuple(fc.array(segment, { maxLength: 3 }), fc.boolean()).map(([segs, isPrefix]): PathMatchPlan => (isPrefix ? prefix(`/${segs.map((s) => `${s}/`).join("")}`) : exact(`/${segs.join("/")}`)));
-  const headerArb = fc.constantFrom<ValueMatchPlan[]>([], [{ name: "x", type: "Exact", value: "1" }], [{ name: "x", type: "Exact", value: "2" }], [{ name: "x", type: "RegularExpression", value: "[12]" }], [{ name: "y", type: "Present" }], [{ name: "x", type: "Exact", value: "1" }, { name: "y", type: "Present" }]);
-  const queryArb = fc.constantFrom<ValueMatchPlan[]>([], [{ name: "q", type: "Present" }], [{ name: "v", type: "RegularExpression", value: "[0-9]+" }], [{ name: "q", type: "Present" }, { name: "v", type: "Exact", value: "7" }]);
+  const pathArb = fc
+    .tuple(fc.array(segment, { maxLength: 3 }), fc.boolean())
+    .map(([segs, isPrefix]): PathMatchPlan => (isPrefix ? prefix(`/${segs.map((s) => `${s}/`).join("")}`) : exact(`/${segs.join("/")}`)));
+  const headerArb = fc.constantFrom<ValueMatchPlan[]>(
+    [],
+    [{ name: "x", type: "Exact", value: "1" }],
+    [{ name: "x", type: "Exact", value: "2" }],
+    [{ name: "x", type: "RegularExpression", value: "[12]" }],
+    [{ name: "y", type: "Present" }],
+    [
+      { name: "x", type: "Exact", value: "1" },
+      { name: "y", type: "Present" },
+    ],
+  );
+  const queryArb = fc.constantFrom<ValueMatchPlan[]>(
+    [],
+    [{ name: "q", type: "Present" }],
+    [{ name: "v", type: "RegularExpression", value: "[0-9]+" }],
+    [
+      { name: "q", type: "Present" },
+      { name: "v", type: "Exact", value: "7" },
+    ],
+  );
   const methodArb = fc.constantFrom<RouteMatchPlan["method"]>(undefined, undefined, "GET", "POST");
   const routeArb = (rewrites: boolean) =>
-    fc.tuple(pathArb, headerArb, queryArb, methodArb, fc.nat(4), fc.constantFrom("/r/", "/", "/deep/r/")).map(([path, headers, queryParams, method, kind, replacement]) => {
-      const m: RouteMatchPlan = { ...match(path, headers, queryParams), ...(method ? { method } : {}) };
-      const service = `ns/s${kind}`;
-      if (rewrites && kind === 0) return { match: m, action: forward(service, { rewrite: { prefix: replacement } }) };
-      if (rewrites && kind === 1) return { match: m, action: { kind: "redirect", prefix: replacement, statusCode: 301 } as RouteActionPlan };
-      if (kind === 2) return { match: m, action: forward(service, { rewrite: { path: "/fixed" } }) };
-      return { match: m, action: forward(service) };
-    });
+    fc
+      .tuple(pathArb, headerArb, queryArb, methodArb, fc.nat(4), fc.constantFrom("/r/", "/", "/deep/r/"))
+      .map(([path, headers, queryParams, method, kind, replacement]) => {
+        const m: RouteMatchPlan = { ...match(path, headers, queryParams), ...(method ? { method } : {}) };
+        const service = `ns/s${kind}`;
+        if (rewrites && kind === 0) return { match: m, action: forward(service, { rewrite: { prefix: replacement } }) };
+        if (rewrites && kind === 1) return { match: m, action: { kind: "redirect", prefix: replacement, statusCode: 301 } as RouteActionPlan };
+        if (kind === 2) return { match: m, action: forward(service, { rewrite: { path: "/fixed" } }) };
+        return { match: m, action: forward(service) };
+      });
   const hostArb = (rewrites: boolean) =>
-    fc.tuple(fc.uniqueArray(routeArb(rewrites), { maxLength: 8, selector: (r) => matchKey(r.match) }), fc.boolean()).map(([routes, withDefault]) => host(routes, withDefault ? "ns/default" : undefined));
+    fc
+      .tuple(fc.uniqueArray(routeArb(rewrites), { maxLength: 8, selector: (r) => matchKey(r.match) }), fc.boolean())
+      .map(([routes, withDefault]) => host(routes, withDefault ? "ns/default" : undefined));
   const requestArb = fc.record({
     path: fc.array(fc.constantFrom("a", "b", "ab", "a.b", "", "z"), { maxLength: 4 }).map((s) => `/${s.join("/")}`),
     headers: fc.record({ x: fc.constantFrom("1", "2", "3"), y: fc.constant("v") }, { requiredKeys: [] }),

@@ -52,8 +52,10 @@ export const VALIDATORS: Record<string, Validator> = {
   "kubernetes:multicluster.x-k8s.io/v1alpha1:ServiceExport": (inputs) => validateUpstreamServiceExport(inputs),
   // Not a Kubernetes object: a pinned chart from Istio's repository.
   "kubernetes:helm.sh/v3:Release": (inputs) => {
-    if (typeof inputs.version !== "string" || !/^\d+\.\d+\.\d+$/.test(inputs.version)) throw new Error(`chart version ${JSON.stringify(inputs.version)} is not pinned`);
-    if ((inputs.repositoryOpts as { repo?: string } | undefined)?.repo !== "https://istio-release.storage.googleapis.com/charts") throw new Error("chart not from Istio's repository");
+    if (typeof inputs.version !== "string" || !/^\d+\.\d+\.\d+$/.test(inputs.version))
+      throw new Error(`chart version ${JSON.stringify(inputs.version)} is not pinned`);
+    if ((inputs.repositoryOpts as { repo?: string } | undefined)?.repo !== "https://istio-release.storage.googleapis.com/charts")
+      throw new Error("chart not from Istio's repository");
   },
 };
 

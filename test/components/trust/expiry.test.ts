@@ -19,7 +19,9 @@ describe("the signing root's expiry", () => {
     const [warning, ...rest] = rootCaCertWarnings(step);
     expect(rest).toEqual([]);
     expect(warning).toMatchObject({ file: STACK_FILE, line: lineOf(step, "fleetgate:rootCaCert:") });
-    expect(warning!.message).toMatch(/^the root "CN=Acme Short-Lived Root, O=Acme" \(SHA-256 [0-9A-F:]+…\) expires on 2027-09-28, in 600 days \(Fleetgate warns from 730 days: twice the intermediates' validity, at least 90\)/);
+    expect(warning!.message).toMatch(
+      /^the root "CN=Acme Short-Lived Root, O=Acme" \(SHA-256 [0-9A-F:]+…\) expires on 2027-09-28, in 600 days \(Fleetgate warns from 730 days: twice the intermediates' validity, at least 90\)/,
+    );
     expect(warning!.message).toContain("Start its rotation now: add the new root to fleetgate:trust.additionalTrustedRoots and deploy");
     expect(warning!.message).not.toContain("issued only until");
   });
@@ -44,7 +46,9 @@ describe("the signing root's expiry", () => {
 
   it("refuses an expired root, saying how to rotate at once, and lets it through under an emergency rotation", () => {
     const expired = deploy({ existing: SHORT }, { kind: "none" }, daysIn(1001));
-    expect(errorsOf(expired)).toMatchObject([{ path: "fleetgate:rootCaCert", message: expect.stringMatching(/expired on 2027-09-28: .* set fleetgate:trust\.emergencyRotation \(saying why\)/) }]);
+    expect(errorsOf(expired)).toMatchObject([
+      { path: "fleetgate:rootCaCert", message: expect.stringMatching(/expired on 2027-09-28: .* set fleetgate:trust\.emergencyRotation \(saying why\)/) },
+    ]);
     const forced = deploy({ existing: SHORT, emergency: "the root expired over the holidays" }, { kind: "none" }, daysIn(1001));
     expect(errorsOf(forced)).toEqual([]);
     expect(rootCaCertWarnings(forced)[0]!.message).toMatch(/expired on 2027-09-28: .*Deployed anyway, as fleetgate:trust\.emergencyRotation is set\.$/);
@@ -63,13 +67,17 @@ describe("the signing root's expiry", () => {
   it("warns at run time from the deployment's own record when the root's expiry was not known before", () => {
     const made = deploy({ generation: 1 }, { kind: "unrecorded" }, daysIn(400), { generated: GENERATED });
     expect(made.check.signingRootNotAfter).toBeUndefined();
-    expect(recordedExpiryWarning(made.check.trust, made.record, daysIn(400))).toMatch(/^fleetgate:trust\.root\.generation: generated root 1 \(SHA-256 [0-9A-F:]+…\) expires on 2027-09-28, in 600 days/);
+    expect(recordedExpiryWarning(made.check.trust, made.record, daysIn(400))).toMatch(
+      /^fleetgate:trust\.root\.generation: generated root 1 \(SHA-256 [0-9A-F:]+…\) expires on 2027-09-28, in 600 days/,
+    );
     expect(recordedExpiryWarning(made.check.trust, made.record, daysIn(100))).toBeUndefined();
   });
 
   it("asks to remove an extra trusted root that has expired", () => {
     const step = deploy({ existing: LONG, additional: [SHORT] }, { kind: "none" }, daysIn(1001));
-    expect(warningsOf(step).find((d) => d.path === "fleetgate:trust.additionalTrustedRoots[0]")?.message).toMatch(/^is the root "CN=Acme Short-Lived Root, O=Acme" .*which expired on 2027-09-28 and verifies nothing any more; remove it\.$/);
+    expect(warningsOf(step).find((d) => d.path === "fleetgate:trust.additionalTrustedRoots[0]")?.message).toMatch(
+      /^is the root "CN=Acme Short-Lived Root, O=Acme" .*which expired on 2027-09-28 and verifies nothing any more; remove it\.$/,
+    );
   });
 });
 
@@ -108,7 +116,9 @@ describe("intermediates capped at the root's expiry", () => {
     const renewsAt = daysIn(999).getTime() - (intermediateRenewalHours(199 * 24) + RENEWAL_MARGIN_HOURS) * HOUR_MS;
     expect(intermediateValidityHours({ ...args, previous: previous(), now: new Date(renewsAt - HOUR_MS) })).toBe(199 * 24);
     const now = new Date(renewsAt + HOUR_MS);
-    expect(intermediateValidityHours({ ...args, previous: previous(), now })).toBe(Math.floor((SHORT.notAfter.getTime() - now.getTime()) / HOUR_MS) - ISSUE_MARGIN_HOURS);
+    expect(intermediateValidityHours({ ...args, previous: previous(), now })).toBe(
+      Math.floor((SHORT.notAfter.getTime() - now.getTime()) / HOUR_MS) - ISSUE_MARGIN_HOURS,
+    );
   });
 
   it("re-issues, capped, a certificate that reaches beyond its root, and computes afresh for a new root or a changed validity", () => {

@@ -44,7 +44,10 @@ export function daysIn(days: number): Date {
 export const STACK_FILE = "stacks/Pulumi.test.yaml";
 
 /** The test environment (clusters us, eu and asia, and any more named) with this `fleetgate:trust`, and `fleetgate:rootCaCert` when given. */
-export function trustEnvironment(trust: Record<string, unknown>, options: { rootCaCert?: string; moreClusters?: readonly string[] } = {}): { trust: TrustPlan; stack: StackConfig; text: string } {
+export function trustEnvironment(
+  trust: Record<string, unknown>,
+  options: { rootCaCert?: string; moreClusters?: readonly string[] } = {},
+): { trust: TrustPlan; stack: StackConfig; text: string } {
   const fixture = baseFixture();
   fixture.config.trust = trust;
   if (options.rootCaCert !== undefined) {
@@ -79,14 +82,29 @@ export interface Step {
  * record as SharedTrust would once its certificates exist (a generation's root is `generated[n]`;
  * intermediates are issued at `now`).
  */
-export function deploy(roots: Roots, previous: PreviousDeployment, now: Date, options: { generated?: Readonly<Record<number, Root>>; moreClusters?: readonly string[]; intermediateDays?: number } = {}): Step {
+export function deploy(
+  roots: Roots,
+  previous: PreviousDeployment,
+  now: Date,
+  options: { generated?: Readonly<Record<number, Root>>; moreClusters?: readonly string[]; intermediateDays?: number } = {},
+): Step {
   const emergency = roots.emergency !== undefined ? { emergencyRotation: roots.emergency } : {};
   const intermediate = { intermediate: { validityDays: options.intermediateDays ?? 365 } };
   const clusters = options.moreClusters ? { moreClusters: options.moreClusters } : {};
   const env =
     "existing" in roots
-      ? trustEnvironment({ root: { source: "existing" }, additionalTrustedRoots: (roots.additional ?? []).map((r) => r.pem), ...intermediate, ...emergency }, { rootCaCert: roots.existing.pem, ...clusters })
-      : trustEnvironment({ root: { source: "generate", generation: roots.generation, additionalTrustedGenerations: roots.additionalGenerations ?? [] }, ...intermediate, ...emergency }, clusters);
+      ? trustEnvironment(
+          { root: { source: "existing" }, additionalTrustedRoots: (roots.additional ?? []).map((r) => r.pem), ...intermediate, ...emergency },
+          { rootCaCert: roots.existing.pem, ...clusters },
+        )
+      : trustEnvironment(
+          {
+            root: { source: "generate", generation: roots.generation, additionalTrustedGenerations: roots.additionalGenerations ?? [] },
+            ...intermediate,
+            ...emergency,
+          },
+          clusters,
+        );
   const check = checkTrust({ trust: env.trust, rootCaCert: env.stack.values.rootCaCert, previous, now, locate: (path) => env.stack.locate(path) });
   if (check.diagnostics.some((d) => d.severity === "error")) return { text: env.text, check };
   const generated = (n: number) => {

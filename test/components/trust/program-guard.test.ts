@@ -23,7 +23,9 @@ describe("the rotation guard in the program", () => {
   it("records the trust of a deployment, and refuses a step out of order against it before registering anything", async () => {
     const first = await runProgram("dev");
     expect(first.exitCode, first.stderr).toBe(0);
-    expect(first.stderr.split("\n").filter((line) => line.includes("rotation guard"))).toEqual([expect.stringContaining("fleetgate:trust: no previous deployment of this stack recorded")]);
+    expect(first.stderr.split("\n").filter((line) => line.includes("rotation guard"))).toEqual([
+      expect.stringContaining("fleetgate:trust: no previous deployment of this stack recorded"),
+    ]);
     const record = first.stackOutputs.trust as { signingRoot: string; clusters: Record<string, unknown> };
     expect(Object.keys(record.clusters)).toEqual(["gke-eu", "gke-us"]);
 
@@ -32,7 +34,9 @@ describe("the rotation guard in the program", () => {
     const skipped = await runProgram("dev", { root, config: { ...engineConfigFromStackFile(stackFile), previousOutputs: first.stackOutputs } });
     expect(skipped.exitCode).not.toBe(0);
     expect(skipped.stderr).toContain("nothing was deployed");
-    expect(skipped.stderr).toMatch(/stacks\/Pulumi\.dev\.yaml:\d+:\d+: fleetgate:trust\.root\.generation: is 2, but generated root 2 does not exist yet: .* First list 2 in fleetgate:trust\.root\.additionalTrustedGenerations, keeping generation 1 as fleetgate:trust\.root\.generation, and deploy/);
+    expect(skipped.stderr).toMatch(
+      /stacks\/Pulumi\.dev\.yaml:\d+:\d+: fleetgate:trust\.root\.generation: is 2, but generated root 2 does not exist yet: .* First list 2 in fleetgate:trust\.root\.additionalTrustedGenerations, keeping generation 1 as fleetgate:trust\.root\.generation, and deploy/,
+    );
     expect(skipped.stderr).not.toMatch(/^\s+at /m);
     expect(skipped.resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });

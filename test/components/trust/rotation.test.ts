@@ -29,7 +29,9 @@ describe("the rotation guard, rotating an existing root", () => {
     expect(errorsOf(first)).toEqual([]);
     const notes = warningsOf(first).filter((d) => d.path === "fleetgate:trust");
     expect(notes).toHaveLength(1);
-    expect(notes[0]!.message).toMatch(/^no previous deployment of this stack recorded which roots its clusters trust .* so the rotation guard had nothing to check/);
+    expect(notes[0]!.message).toMatch(
+      /^no previous deployment of this stack recorded which roots its clusters trust .* so the rotation guard had nothing to check/,
+    );
     expect(notes[0]!.message).not.toContain("\n");
   });
 
@@ -39,8 +41,10 @@ describe("the rotation guard, rotating an existing root", () => {
     expect(rest).toEqual([]);
     expect(error).toMatchObject({ file: STACK_FILE, path: "fleetgate:rootCaCert" });
     expect(error!.line).toBe(lineOf(skipped, "fleetgate:rootCaCert:"));
-    expect(error!.message).toContain(`is the root "CN=Acme Mesh Root 2026, O=Acme" (SHA-256 ${NEW.fingerprint.slice(0, 23)}…), which clusters asia, eu and us did not trust in the previous deployment`);
-    expect(error!.message).toContain("First add this certificate to fleetgate:trust.additionalTrustedRoots, keeping the root \"CN=Acme Mesh Root 2025, O=Acme\"");
+    expect(error!.message).toContain(
+      `is the root "CN=Acme Mesh Root 2026, O=Acme" (SHA-256 ${NEW.fingerprint.slice(0, 23)}…), which clusters asia, eu and us did not trust in the previous deployment`,
+    );
+    expect(error!.message).toContain('First add this certificate to fleetgate:trust.additionalTrustedRoots, keeping the root "CN=Acme Mesh Root 2025, O=Acme"');
     expect(error!.message).toContain("and deploy; then make it fleetgate:rootCaCert");
     expect(skipped.record).toBeUndefined();
   });
@@ -52,7 +56,9 @@ describe("the rotation guard, rotating an existing root", () => {
     expect(error).toMatchObject({ path: "fleetgate:trust.additionalTrustedRoots" });
     expect(error!.message).toContain('leaves out the root "CN=Acme Mesh Root 2025, O=Acme"');
     expect(error!.message).toContain("which signed the intermediates of clusters asia, eu and us in the previous deployment");
-    expect(error!.message).toContain("First deploy with the new root signing and this one still trusted (keep its certificate in fleetgate:trust.additionalTrustedRoots)");
+    expect(error!.message).toContain(
+      "First deploy with the new root signing and this one still trusted (keep its certificate in fleetgate:trust.additionalTrustedRoots)",
+    );
   });
 
   it("refuses dropping the old root sooner than a workload certificate's lifetime after it stopped signing, saying from when", () => {
@@ -91,16 +97,28 @@ describe("the rotation guard, rotating an existing root", () => {
     const afterExpiry = daysIn(501);
     const rotated = deploy({ existing: NEW }, recorded(before), afterExpiry, { intermediateDays: 30 });
     expect(errorsOf(rotated)).toEqual([]);
-    expect(rotationFindings(before.record!, { source: "existing", signing: { fingerprint: NEW.fingerprint, name: "new" }, additional: [], clusters: ["us"] }, afterExpiry)).toEqual([]);
+    expect(
+      rotationFindings(
+        before.record!,
+        { source: "existing", signing: { fingerprint: NEW.fingerprint, name: "new" }, additional: [], clusters: ["us"] },
+        afterExpiry,
+      ),
+    ).toEqual([]);
   });
 
   it("lets an emergency rotation through with warnings that say so, and warns for as long as it is set", () => {
     const forced = deploy({ existing: NEW, emergency: "the 2025 root key leaked" }, recorded(first), later(T0, 1));
     expect(errorsOf(forced)).toEqual([]);
     const warnings = warningsOf(forced);
-    expect(warnings.find((d) => d.path === "fleetgate:rootCaCert")?.message).toMatch(/did not trust in the previous deployment.*Deployed anyway, as fleetgate:trust.emergencyRotation is set\.$/);
-    expect(warnings.find((d) => d.path === "fleetgate:trust.additionalTrustedRoots")?.message).toMatch(/leaves out the root "CN=Acme Mesh Root 2025, O=Acme".*Deployed anyway/);
-    expect(warnings.find((d) => d.path === "fleetgate:trust.emergencyRotation")?.message).toContain('is set ("the 2025 root key leaked"): the rotation guard and the root\'s expiry check warn instead of refusing');
+    expect(warnings.find((d) => d.path === "fleetgate:rootCaCert")?.message).toMatch(
+      /did not trust in the previous deployment.*Deployed anyway, as fleetgate:trust.emergencyRotation is set\.$/,
+    );
+    expect(warnings.find((d) => d.path === "fleetgate:trust.additionalTrustedRoots")?.message).toMatch(
+      /leaves out the root "CN=Acme Mesh Root 2025, O=Acme".*Deployed anyway/,
+    );
+    expect(warnings.find((d) => d.path === "fleetgate:trust.emergencyRotation")?.message).toContain(
+      'is set ("the 2025 root key leaked"): the rotation guard and the root\'s expiry check warn instead of refusing',
+    );
     expect(forced.record?.clusters.us?.retiredSigners).toEqual([]);
   });
 
@@ -135,7 +153,9 @@ describe("the rotation guard, rotating a generated root by generations", () => {
     expect(error).toMatchObject({ file: STACK_FILE, path: "fleetgate:trust.root.generation" });
     expect(error!.line).toBe(lineOf(skipped, "generation: 2"));
     expect(error!.message).toMatch(/^is 2, but generated root 2 does not exist yet: intermediates it signed would be refused/);
-    expect(error!.message).toContain("First list 2 in fleetgate:trust.root.additionalTrustedGenerations, keeping generation 1 as fleetgate:trust.root.generation, and deploy; then make 2 the generation");
+    expect(error!.message).toContain(
+      "First list 2 in fleetgate:trust.root.additionalTrustedGenerations, keeping generation 1 as fleetgate:trust.root.generation, and deploy; then make 2 the generation",
+    );
   });
 
   it("refuses dropping the old generation while it signed, pointing at fleetgate:trust.root.additionalTrustedGenerations", () => {
@@ -152,26 +172,40 @@ describe("the rotation guard, rotating a generated root by generations", () => {
     const record = structuredClone(before.record!);
     record.clusters.eu!.trusts = [GENERATED[1].fingerprint];
     const next = deploy({ generation: 3, additionalGenerations: [1] }, { kind: "recorded", record }, later(T0, 48), { generated: GENERATED });
-    expect(errorsOf(next).map((d) => d.message)).toEqual([expect.stringContaining("but generated root 3 was not trusted by cluster eu in the previous deployment")]);
+    expect(errorsOf(next).map((d) => d.message)).toEqual([
+      expect.stringContaining("but generated root 3 was not trusted by cluster eu in the previous deployment"),
+    ]);
   });
 });
 
 describe("the trust settings a rotation depends on", () => {
   it("refuses listing the signing generation among the additional ones, or one twice, at the list item", () => {
-    expect(() => trustEnvironment({ root: { source: "generate", generation: 2, additionalTrustedGenerations: [1, 2] } })).toThrow(/fleetgate:trust\.root\.additionalTrustedGenerations\[1\]: is 2, the generation that signs/);
-    expect(() => trustEnvironment({ root: { source: "generate", generation: 2, additionalTrustedGenerations: [1, 1] } })).toThrow(/fleetgate:trust\.root\.additionalTrustedGenerations\[1\]: lists generation 1 twice/);
+    expect(() => trustEnvironment({ root: { source: "generate", generation: 2, additionalTrustedGenerations: [1, 2] } })).toThrow(
+      /fleetgate:trust\.root\.additionalTrustedGenerations\[1\]: is 2, the generation that signs/,
+    );
+    expect(() => trustEnvironment({ root: { source: "generate", generation: 2, additionalTrustedGenerations: [1, 1] } })).toThrow(
+      /fleetgate:trust\.root\.additionalTrustedGenerations\[1\]: lists generation 1 twice/,
+    );
   });
 
   it("refuses intermediates that would outlive a generated root", () => {
-    expect(() => trustEnvironment({ root: { source: "generate", validityDays: 365 }, intermediate: { validityDays: 365 } })).toThrow(/fleetgate:trust\.intermediate\.validityDays: is 365, but the generated root is valid for 365 days .* make it at most 364/);
+    expect(() => trustEnvironment({ root: { source: "generate", validityDays: 365 }, intermediate: { validityDays: 365 } })).toThrow(
+      /fleetgate:trust\.intermediate\.validityDays: is 365, but the generated root is valid for 365 days .* make it at most 364/,
+    );
   });
 
   it("refuses trusted roots that are not CA certificates it can read, each at its list item", () => {
     const leaf = caRoot("Acme Leaf", 3650, false);
-    const env = trustEnvironment({ root: { source: "existing" }, additionalTrustedRoots: ["-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----", leaf.pem] }, { rootCaCert: OLD.pem });
+    const env = trustEnvironment(
+      { root: { source: "existing" }, additionalTrustedRoots: ["-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----", leaf.pem] },
+      { rootCaCert: OLD.pem },
+    );
     const check = checkTrust({ trust: env.trust, rootCaCert: OLD.pem, previous: { kind: "none" }, now: T0, locate: (p) => env.stack.locate(p) });
     expect(check.diagnostics.filter((d) => d.severity === "error")).toMatchObject([
-      { path: "fleetgate:trust.additionalTrustedRoots[0]", message: "is not a certificate Fleetgate can read; set it to a trusted root as a PEM X.509 certificate." },
+      {
+        path: "fleetgate:trust.additionalTrustedRoots[0]",
+        message: "is not a certificate Fleetgate can read; set it to a trusted root as a PEM X.509 certificate.",
+      },
       { path: "fleetgate:trust.additionalTrustedRoots[1]", message: expect.stringContaining('is the certificate "CN=Acme Leaf, O=Acme", which is not a CA') },
     ]);
   });

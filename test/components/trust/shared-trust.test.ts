@@ -17,7 +17,8 @@ async function filesOf(trust: SharedTrust, cluster: string): Promise<Record<Cace
   return Object.fromEntries(await Promise.all(CACERTS_FILES.map(async (f) => [f, await valueOf(outputs[f])]))) as Record<CacertsFile, string>;
 }
 
-const pathLength = (pem: string) => (forge.pki.certificateFromPem(pem).getExtension("basicConstraints") as { pathLenConstraint?: number } | null)?.pathLenConstraint;
+const pathLength = (pem: string) =>
+  (forge.pki.certificateFromPem(pem).getExtension("basicConstraints") as { pathLenConstraint?: number } | null)?.pathLenConstraint;
 
 describe("SharedTrust", () => {
   const trustPlan = examplePlan("prod").trust;
@@ -31,14 +32,24 @@ describe("SharedTrust", () => {
     const root = graph.one("tls:index/selfSignedCert:SelfSignedCert", "prod-root-ca");
     expect(rootKey.protect && root.protect).toBe(true);
     expect(rootKey.additionalSecretOutputs).toContain("privateKeyPem");
-    expect(root.inputs).toMatchObject({ isCaCertificate: true, maxPathLength: 1, validityPeriodHours: trustPlan.root.source === "generate" ? trustPlan.root.validityHours : 0 });
+    expect(root.inputs).toMatchObject({
+      isCaCertificate: true,
+      maxPathLength: 1,
+      validityPeriodHours: trustPlan.root.source === "generate" ? trustPlan.root.validityHours : 0,
+    });
     expect(root.secretPaths).toContain("privateKeyPem");
 
     for (const plan of trustPlan.intermediates) {
       const name = `prod-${plan.cluster}-intermediate-ca`;
       const cert = graph.one("tls:index/locallySignedCert:LocallySignedCert", name);
       expect(graph.parentOf(cert)?.type).toBe("fleetgate:trust:IntermediateCa");
-      expect(cert.inputs).toMatchObject({ isCaCertificate: true, maxPathLength: plan.pathLength, validityPeriodHours: plan.validityHours, earlyRenewalHours: 720, allowedUses: ["cert_signing", "crl_signing", "digital_signature"] });
+      expect(cert.inputs).toMatchObject({
+        isCaCertificate: true,
+        maxPathLength: plan.pathLength,
+        validityPeriodHours: plan.validityHours,
+        earlyRenewalHours: 720,
+        allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+      });
       expect(cert.secretPaths).toContain("caPrivateKeyPem");
       expect(graph.one("tls:index/privateKey:PrivateKey", name).protect).toBe(false);
 
@@ -68,7 +79,10 @@ describe("SharedTrust", () => {
       trust = new SharedTrust("prod", { environment: "prod", trust: { ...trustPlan, additionalTrustedRoots: [other] } });
     });
     const files = await filesOf(trust, "gke-us");
-    expect(splitPems(files["root-cert.pem"]).map((p) => new X509Certificate(p).subject)).toEqual([expect.stringContaining("Fleetgate prod Root CA"), expect.stringContaining("Other Root")]);
+    expect(splitPems(files["root-cert.pem"]).map((p) => new X509Certificate(p).subject)).toEqual([
+      expect.stringContaining("Fleetgate prod Root CA"),
+      expect.stringContaining("Other Root"),
+    ]);
     expect(splitPems(files["cert-chain.pem"])).toHaveLength(2);
   });
 
@@ -87,7 +101,10 @@ describe("SharedTrust", () => {
   });
 
   const generated = trustPlan.root.source === "generate" ? trustPlan.root : undefined;
-  const withGenerations = (generation: number, additionalTrustedGenerations: number[]): TrustPlan => ({ ...trustPlan, root: { ...generated!, generation, additionalTrustedGenerations } });
+  const withGenerations = (generation: number, additionalTrustedGenerations: number[]): TrustPlan => ({
+    ...trustPlan,
+    root: { ...generated!, generation, additionalTrustedGenerations },
+  });
   const rootOf = (pem: string) => new X509Certificate(pem);
 
   it("makes the next generation beside the current one, protected and fixed once made, and every cluster trusts both while the current signs", async () => {
@@ -102,11 +119,16 @@ describe("SharedTrust", () => {
       expect(key.ignoreChanges).toEqual(["algorithm", "rsaBits", "ecdsaCurve"]);
       expect(cert.ignoreChanges).toEqual(expect.arrayContaining(["subject", "validityPeriodHours", "maxPathLength"]));
     }
-    expect(graph.one("tls:index/selfSignedCert:SelfSignedCert", "prod-root-ca-g2").inputs).toMatchObject({ subject: { commonName: "Fleetgate prod Root CA G2", organization: "Acme" } });
+    expect(graph.one("tls:index/selfSignedCert:SelfSignedCert", "prod-root-ca-g2").inputs).toMatchObject({
+      subject: { commonName: "Fleetgate prod Root CA G2", organization: "Acme" },
+    });
     const files = await filesOf(trust, "gke-us");
     const [current, next, ...rest] = splitPems(files["root-cert.pem"]).map(rootOf);
     expect(rest).toEqual([]);
-    expect([current!.subject, next!.subject]).toEqual([expect.stringContaining("CN=Fleetgate prod Root CA\n"), expect.stringContaining("CN=Fleetgate prod Root CA G2")]);
+    expect([current!.subject, next!.subject]).toEqual([
+      expect.stringContaining("CN=Fleetgate prod Root CA\n"),
+      expect.stringContaining("CN=Fleetgate prod Root CA G2"),
+    ]);
     expect(new X509Certificate(files["ca-cert.pem"]).checkIssued(current!)).toBe(true);
   });
 
@@ -125,10 +147,19 @@ describe("SharedTrust", () => {
   });
 
   it("issues each intermediate with the plan's validity, capped or not, and renews it a quarter of that before it ends", async () => {
-    const capped: TrustPlan = { ...trustPlan, intermediates: trustPlan.intermediates.map((i) => (i.cluster === "gke-asia" ? { ...i, validityHours: 100 * 24 } : i)) };
+    const capped: TrustPlan = {
+      ...trustPlan,
+      intermediates: trustPlan.intermediates.map((i) => (i.cluster === "gke-asia" ? { ...i, validityHours: 100 * 24 } : i)),
+    };
     const graph = await runComponent(() => void new SharedTrust("prod", { environment: "prod", trust: capped }));
-    expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-asia-intermediate-ca").inputs).toMatchObject({ validityPeriodHours: 2400, earlyRenewalHours: 600 });
-    expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-us-intermediate-ca").inputs).toMatchObject({ validityPeriodHours: 365 * 24, earlyRenewalHours: 720 });
+    expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-asia-intermediate-ca").inputs).toMatchObject({
+      validityPeriodHours: 2400,
+      earlyRenewalHours: 600,
+    });
+    expect(graph.one("tls:index/locallySignedCert:LocallySignedCert", "prod-gke-us-intermediate-ca").inputs).toMatchObject({
+      validityPeriodHours: 365 * 24,
+      earlyRenewalHours: 720,
+    });
   });
 
   it("records what every cluster trusts, which root signed it and until when its intermediate runs, with nothing secret", async () => {
@@ -150,27 +181,42 @@ describe("SharedTrust", () => {
     const [signing, old] = splitPems(files["root-cert.pem"]).map(rootOf);
     expect(value.signingRoot).toBe(signing!.fingerprint256);
     expect(Object.entries(value.roots).map(([fingerprint, r]) => [fingerprint, r.generation])).toEqual(
-      [[signing!.fingerprint256, 2], [old!.fingerprint256, 1]].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
+      [
+        [signing!.fingerprint256, 2],
+        [old!.fingerprint256, 1],
+      ].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)),
     );
     expect(value.roots[old!.fingerprint256]!.certificate).toContain("BEGIN CERTIFICATE");
     expect(Object.keys(value.clusters)).toEqual(["gke-asia", "gke-eu", "gke-us"]);
     const asia = value.clusters["gke-asia"]!;
     expect(asia.trusts).toEqual([signing!.fingerprint256, old!.fingerprint256].sort());
     expect(asia.signedBy).toBe(signing!.fingerprint256);
-    expect(asia.intermediate).toEqual({ notAfter: new Date(new X509Certificate(files["ca-cert.pem"]).validTo).toISOString(), validityHours: 365 * 24, configuredValidityHours: 365 * 24 });
+    expect(asia.intermediate).toEqual({
+      notAfter: new Date(new X509Certificate(files["ca-cert.pem"]).validTo).toISOString(),
+      validityHours: 365 * 24,
+      configuredValidityHours: 365 * 24,
+    });
     expect(value.clusters["gke-eu"]!.retiredSigners).toEqual(retired["gke-eu"]);
     expect(JSON.stringify(value)).not.toContain("PRIVATE KEY");
   });
 
   it("refuses an existing root that is not configured, saying which keys to set", async () => {
     const existing: TrustPlan = { ...trustPlan, root: { source: "existing", certConfigKey: "fleetgate:rootCaCert", keyConfigKey: "fleetgate:rootCaKey" } };
-    await expect(runComponent(() => void new SharedTrust("prod", { environment: "prod", trust: existing }))).rejects.toThrow(/fleetgate:rootCaCert and fleetgate:rootCaKey are not both set/);
+    await expect(runComponent(() => void new SharedTrust("prod", { environment: "prod", trust: existing }))).rejects.toThrow(
+      /fleetgate:rootCaCert and fleetgate:rootCaKey are not both set/,
+    );
   });
 });
 
 /** A root made by another SharedTrust run (real PEMs from the fakes), to use as an existing or extra root. */
 async function runComponentRoot(): Promise<{ rootPem: string; keyPem: string }> {
   const key = fakeOutputs("tls:index/privateKey:PrivateKey", "other-root", { algorithm: "RSA", rsaBits: 2048 });
-  const cert = fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", "other-root", { privateKeyPem: key.privateKeyPem, subject: { commonName: "Other Root" }, isCaCertificate: true, validityPeriodHours: 1000, allowedUses: ["cert_signing"] });
+  const cert = fakeOutputs("tls:index/selfSignedCert:SelfSignedCert", "other-root", {
+    privateKeyPem: key.privateKeyPem,
+    subject: { commonName: "Other Root" },
+    isCaCertificate: true,
+    validityPeriodHours: 1000,
+    allowedUses: ["cert_signing"],
+  });
   return { rootPem: cert.certPem as string, keyPem: key.privateKeyPem as string };
 }

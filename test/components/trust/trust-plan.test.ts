@@ -6,7 +6,12 @@ const pem = (label: string) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(label
 
 describe("the shared root of trust, as data", () => {
   it("lays out cacerts as Istio's plug-in CA reads it: intermediate, its key, the root bundle, the chain up to the root", () => {
-    const files = cacertsFiles({ intermediateCertPem: pem("intermediate"), intermediateKeyPem: "-----BEGIN RSA PRIVATE KEY-----\nk\n-----END RSA PRIVATE KEY-----", rootCertPem: pem("root"), additionalTrustedRoots: [pem("next root")] });
+    const files = cacertsFiles({
+      intermediateCertPem: pem("intermediate"),
+      intermediateKeyPem: "-----BEGIN RSA PRIVATE KEY-----\nk\n-----END RSA PRIVATE KEY-----",
+      rootCertPem: pem("root"),
+      additionalTrustedRoots: [pem("next root")],
+    });
     expect(Object.keys(files).sort()).toEqual([...CACERTS_FILES].sort());
     expect(splitPems(files["ca-cert.pem"])).toEqual([`${pem("intermediate")}\n`]);
     expect(splitPems(files["cert-chain.pem"])).toEqual([`${pem("intermediate")}\n`, `${pem("root")}\n`]);

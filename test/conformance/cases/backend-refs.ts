@@ -49,7 +49,11 @@ export const noBackendRefs: ConformanceCase = {
   documents: [
     route("omitted-backendrefs", {
       hostnames: [omittedHost],
-      rules: [{ matches: [exact("/omitted-no-forward")] }, { matches: [exact("/empty-no-forward")], backendRefs: [] }, { matches: [prefix("/")], backendRefs: [to("infra-backend-v1")] }],
+      rules: [
+        { matches: [exact("/omitted-no-forward")] },
+        { matches: [exact("/empty-no-forward")], backendRefs: [] },
+        { matches: [prefix("/")], backendRefs: [to("infra-backend-v1")] },
+      ],
     }),
   ],
   checks: [
@@ -68,9 +72,16 @@ export const invalidNonExistentBackendRef: ConformanceCase = {
   name: "HTTPRouteInvalidNonExistentBackendRef",
   source: [upstream("httproute-invalid-nonexistent-backendref.go"), upstream("httproute-invalid-nonexistent-backendref.yaml")],
   hosts: [nonexistentHost],
-  documents: [route("invalid-nonexistent-backend-ref", { hostnames: [nonexistentHost], rules: [{ backendRefs: [to("nonexistent", { namespace: "gateway-conformance-infra" })] }] })],
+  documents: [
+    route("invalid-nonexistent-backend-ref", {
+      hostnames: [nonexistentHost],
+      rules: [{ backendRefs: [to("nonexistent", { namespace: "gateway-conformance-infra" })] }],
+    }),
+  ],
   checks: [{ request: { path: "/" }, expect: { status: 500 } }],
-  refused: onBoth([{ route: "invalid-nonexistent-backend-ref", rule: 0, reason: `"nonexistent" is not a MultiClusterService in namespace gateway-conformance-infra` }]),
+  refused: onBoth([
+    { route: "invalid-nonexistent-backend-ref", rule: 0, reason: `"nonexistent" is not a MultiClusterService in namespace gateway-conformance-infra` },
+  ]),
 };
 
 const weightsHost = "backend-headers.infra.example.com";
@@ -82,7 +93,14 @@ export const requestHeaderModifierBackendWeights: ConformanceCase = {
   documents: [
     route("request-header-modifier-backend-weights", {
       hostnames: [weightsHost],
-      rules: [{ backendRefs: [{ ...to("infra-backend-v1", { weight: 10 }), filters: setBackend("infra-backend-v1") }, { ...to("infra-backend-v2", { weight: 10 }), filters: setBackend("infra-backend-v2") }] }],
+      rules: [
+        {
+          backendRefs: [
+            { ...to("infra-backend-v1", { weight: 10 }), filters: setBackend("infra-backend-v1") },
+            { ...to("infra-backend-v2", { weight: 10 }), filters: setBackend("infra-backend-v2") },
+          ],
+        },
+      ],
     }),
   ],
   // The suite checks that the Backend header names the pod that answered; the split is what the evaluator can check.

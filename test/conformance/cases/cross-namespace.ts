@@ -34,7 +34,12 @@ export const referenceGrant: ConformanceCase = {
  * without the grant never reaches the gateways: Fleetgate refuses the backendRef at its namespace.
  */
 const withoutGrantHost = "reference-grant-deleted.infra.example.com";
-const noGrant = [{ route: "reference-grant", reason: "no ReferenceGrant in gateway-conformance-web-backend lets HTTPRoutes of gateway-conformance-infra refer to its Service web-backend" }];
+const noGrant = [
+  {
+    route: "reference-grant",
+    reason: "no ReferenceGrant in gateway-conformance-web-backend lets HTTPRoutes of gateway-conformance-infra refer to its Service web-backend",
+  },
+];
 export const referenceGrantDeleted: ConformanceCase = {
   name: "HTTPRouteReferenceGrantDeleted",
   source: [upstream("httproute-reference-grant.go"), upstream("httproute-reference-grant.yaml")],

@@ -25,7 +25,13 @@ function adminGateway(name: string, listeners: readonly { name: string; hostname
     metadata: { name, namespace: DEFAULT_GATEWAY_NAMESPACE },
     spec: {
       gatewayClassName: "gke-l7-global-external-managed-mc",
-      listeners: listeners.map((l) => ({ name: l.name, port: 443, protocol: "HTTPS", ...(l.hostname ? { hostname: l.hostname } : {}), allowedRoutes: { namespaces: { from: "All" } } })),
+      listeners: listeners.map((l) => ({
+        name: l.name,
+        port: 443,
+        protocol: "HTTPS",
+        ...(l.hostname ? { hostname: l.hostname } : {}),
+        allowedRoutes: { namespaces: { from: "All" } },
+      })),
     },
   };
 }
@@ -37,11 +43,31 @@ const v3 = { backend: "infra-backend-v3" };
 const notFound = { status: 404 };
 
 const intersectionRoutes = [
-  route("specific-host-matches-listener-specific-host", { gateway: INTERSECTION, hostnames: [h("non.matching.com"), h("*.nonmatchingwildcard.io"), h("very.specific.com")], rules: [{ matches: [prefix("/s1")], backendRefs: [to("infra-backend-v1")] }] }),
-  route("specific-host-matches-listener-wildcard-host", { gateway: INTERSECTION, hostnames: [h("non.matching.com"), h("wildcard.io"), h("foo.wildcard.io"), h("bar.wildcard.io"), h("foo.bar.wildcard.io")], rules: [{ matches: [prefix("/s2")], backendRefs: [to("infra-backend-v2")] }] }),
-  route("wildcard-host-matches-listener-specific-host", { gateway: INTERSECTION, hostnames: [h("non.matching.com"), h("*.specific.com")], rules: [{ matches: [prefix("/s3")], backendRefs: [to("infra-backend-v3")] }] }),
-  route("wildcard-host-matches-listener-wildcard-host", { gateway: INTERSECTION, hostnames: [h("*.anotherwildcard.io")], rules: [{ matches: [prefix("/s4")], backendRefs: [to("infra-backend-v1")] }] }),
-  route("no-intersecting-hosts", { gateway: INTERSECTION, hostnames: [h("specific.but.wrong.com"), h("wildcard.io")], rules: [{ matches: [prefix("/s5")], backendRefs: [to("infra-backend-v2")] }] }),
+  route("specific-host-matches-listener-specific-host", {
+    gateway: INTERSECTION,
+    hostnames: [h("non.matching.com"), h("*.nonmatchingwildcard.io"), h("very.specific.com")],
+    rules: [{ matches: [prefix("/s1")], backendRefs: [to("infra-backend-v1")] }],
+  }),
+  route("specific-host-matches-listener-wildcard-host", {
+    gateway: INTERSECTION,
+    hostnames: [h("non.matching.com"), h("wildcard.io"), h("foo.wildcard.io"), h("bar.wildcard.io"), h("foo.bar.wildcard.io")],
+    rules: [{ matches: [prefix("/s2")], backendRefs: [to("infra-backend-v2")] }],
+  }),
+  route("wildcard-host-matches-listener-specific-host", {
+    gateway: INTERSECTION,
+    hostnames: [h("non.matching.com"), h("*.specific.com")],
+    rules: [{ matches: [prefix("/s3")], backendRefs: [to("infra-backend-v3")] }],
+  }),
+  route("wildcard-host-matches-listener-wildcard-host", {
+    gateway: INTERSECTION,
+    hostnames: [h("*.anotherwildcard.io")],
+    rules: [{ matches: [prefix("/s4")], backendRefs: [to("infra-backend-v1")] }],
+  }),
+  route("no-intersecting-hosts", {
+    gateway: INTERSECTION,
+    hostnames: [h("specific.but.wrong.com"), h("wildcard.io")],
+    rules: [{ matches: [prefix("/s5")], backendRefs: [to("infra-backend-v2")] }],
+  }),
 ];
 
 /**
@@ -64,7 +90,9 @@ export const hostnameIntersection: ConformanceCase = {
   name: "HTTPRouteHostnameIntersection",
   source: [upstream("httproute-hostname-intersection.go"), upstream("httproute-hostname-intersection.yaml")],
   hosts: [h("very.specific.com")],
-  adapted: ["the suite's gateway httproute-hostname-intersection is the admin's fleet gateway; its second gateway, whose one listener has no host name, is HTTPRouteHostnameIntersectionAll"],
+  adapted: [
+    "the suite's gateway httproute-hostname-intersection is the admin's fleet gateway; its second gateway, whose one listener has no host name, is HTTPRouteHostnameIntersectionAll",
+  ],
   documents: [
     adminGateway(INTERSECTION, [
       { name: "listener-1", hostname: h("very.specific.com") },
@@ -110,8 +138,15 @@ export const hostnameIntersectionAll: ConformanceCase = {
   name: "HTTPRouteHostnameIntersectionAll",
   source: [upstream("httproute-hostname-intersection.go"), upstream("httproute-hostname-intersection.yaml")],
   hosts: [h("first.com")],
-  adapted: ["the part of HTTPRouteHostnameIntersection on the gateway httproute-hostname-intersection-all, whose one listener has no host name: Fleetgate's fleet gateway without admin listeners"],
-  documents: [route("httproute-hostname-intersection-all", { hostnames: [h("first.com"), h("sub.first.com"), h("second.com"), h("sub.second.com")], rules: [{ backendRefs: [to("infra-backend-v2")] }] })],
+  adapted: [
+    "the part of HTTPRouteHostnameIntersection on the gateway httproute-hostname-intersection-all, whose one listener has no host name: Fleetgate's fleet gateway without admin listeners",
+  ],
+  documents: [
+    route("httproute-hostname-intersection-all", {
+      hostnames: [h("first.com"), h("sub.first.com"), h("second.com"), h("sub.second.com")],
+      rules: [{ backendRefs: [to("infra-backend-v2")] }],
+    }),
+  ],
   checks: [
     { request: { host: h("first.com"), path: "/" }, expect: v2 },
     { request: { host: h("sub.first.com"), path: "/" }, expect: v2 },
@@ -135,7 +170,12 @@ export const listenerHostnameMatching: ConformanceCase = {
     ]),
     route("backend-v1", { gateway: LISTENER_MATCHING, hostnames: [], sectionNames: ["listener-1"], rules: [{ backendRefs: [to("infra-backend-v1")] }] }),
     route("backend-v2", { gateway: LISTENER_MATCHING, hostnames: [], sectionNames: ["listener-2"], rules: [{ backendRefs: [to("infra-backend-v2")] }] }),
-    route("backend-v3", { gateway: LISTENER_MATCHING, hostnames: [], sectionNames: ["listener-3", "listener-4"], rules: [{ backendRefs: [to("infra-backend-v3")] }] }),
+    route("backend-v3", {
+      gateway: LISTENER_MATCHING,
+      hostnames: [],
+      sectionNames: ["listener-3", "listener-4"],
+      rules: [{ backendRefs: [to("infra-backend-v3")] }],
+    }),
   ],
   checks: [
     { request: { host: h("bar.com"), path: "/" }, expect: v1 },

@@ -14,8 +14,14 @@ export const matchingAcrossRoutes: ConformanceCase = {
   source: [upstream("httproute-matching-across-routes.go"), upstream("httproute-matching-across-routes.yaml")],
   hosts: [com, net],
   documents: [
-    route("matching-part1", { hostnames: [com, net], rules: [{ matches: [prefix("/"), { headers: headers({ version: "one" }) }], backendRefs: [to("infra-backend-v1")] }] }),
-    route("matching-part2", { hostnames: [com], rules: [{ matches: [prefix("/v2"), { headers: headers({ version: "two" }) }], backendRefs: [to("infra-backend-v2")] }] }),
+    route("matching-part1", {
+      hostnames: [com, net],
+      rules: [{ matches: [prefix("/"), { headers: headers({ version: "one" }) }], backendRefs: [to("infra-backend-v1")] }],
+    }),
+    route("matching-part2", {
+      hostnames: [com],
+      rules: [{ matches: [prefix("/v2"), { headers: headers({ version: "two" }) }], backendRefs: [to("infra-backend-v2")] }],
+    }),
   ],
   checks: [
     { request: { host: com, path: "/" }, expect: v1 },

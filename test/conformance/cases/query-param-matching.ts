@@ -20,10 +20,16 @@ export const queryParamMatching: ConformanceCase = {
       rules: [
         { matches: [{ queryParams: query({ animal: "whale" }) }], backendRefs: [to("infra-backend-v1")] },
         { matches: [{ queryParams: query({ animal: "dolphin" }) }], backendRefs: [to("infra-backend-v2")] },
-        { matches: [{ queryParams: query({ animal: "dolphin", color: "blue" }) }, { queryParams: query({ ANIMAL: "Whale" }) }], backendRefs: [to("infra-backend-v3")] },
+        {
+          matches: [{ queryParams: query({ animal: "dolphin", color: "blue" }) }, { queryParams: query({ ANIMAL: "Whale" }) }],
+          backendRefs: [to("infra-backend-v3")],
+        },
         { matches: [{ ...prefix("/path1"), queryParams: query({ animal: "whale" }) }], backendRefs: [to("infra-backend-v1")] },
         { matches: [{ headers: headers({ version: "one" }), queryParams: query({ animal: "whale" }) }], backendRefs: [to("infra-backend-v2")] },
-        { matches: [{ ...prefix("/path2"), headers: headers({ version: "two" }), queryParams: query({ animal: "whale" }) }], backendRefs: [to("infra-backend-v3")] },
+        {
+          matches: [{ ...prefix("/path2"), headers: headers({ version: "two" }), queryParams: query({ animal: "whale" }) }],
+          backendRefs: [to("infra-backend-v3")],
+        },
         {
           matches: [
             { ...prefix("/path3"), queryParams: query({ animal: "shark" }) },

@@ -8,7 +8,10 @@
  */
 import { prefix, route, upstream, type ConformanceCase, type Refusal } from "../case";
 
-const redirect = (match: string, requestRedirect: Record<string, unknown>) => ({ matches: [prefix(match)], filters: [{ type: "RequestRedirect", requestRedirect }] });
+const redirect = (match: string, requestRedirect: Record<string, unknown>) => ({
+  matches: [prefix(match)],
+  filters: [{ type: "RequestRedirect", requestRedirect }],
+});
 const toSamePlace = "changes neither the host nor the path";
 const portRefused = "but the front doors serve https on 443 only";
 /** Both front doors refuse the same rules for the same reason. */
@@ -123,7 +126,9 @@ export const redirectPortAndScheme: ConformanceCase = {
   name: "HTTPRouteRedirectPortAndScheme",
   source: [upstream("httproute-redirect-port-and-scheme.go"), upstream("httproute-redirect-port-and-scheme.yaml")],
   hosts: [portAndSchemeHost],
-  adapted: ["only the route of the suite's HTTPS listener on 443 (the others attach to plain-HTTP listeners, which Fleetgate's front doors answer with the redirect to HTTPS)"],
+  adapted: [
+    "only the route of the suite's HTTPS listener on 443 (the others attach to plain-HTTP listeners, which Fleetgate's front doors answer with the redirect to HTTPS)",
+  ],
   documents: [
     route("http-route-for-listener-on-port-443", {
       hostnames: [portAndSchemeHost],
@@ -140,10 +145,22 @@ export const redirectPortAndScheme: ConformanceCase = {
   checks: [
     { request: { path: "/scheme-nil-and-port-nil" }, expect: { redirect: { status: 302, scheme: "https", host: "example.org" } } },
     { request: { path: "/scheme-nil-and-port-443" }, expect: { redirect: { status: 302, scheme: "https", host: "example.org" } } },
-    { request: { path: "/scheme-nil-and-port-8443", via: "http-route-for-listener-on-port-443#2" }, expect: { redirect: { status: 302, scheme: "https", host: "example.org", port: "8443" } } },
-    { request: { path: "/scheme-http-and-port-nil", via: "http-route-for-listener-on-port-443#3" }, expect: { redirect: { status: 302, scheme: "http", host: "example.org" } } },
-    { request: { path: "/scheme-http-and-port-80", via: "http-route-for-listener-on-port-443#4" }, expect: { redirect: { status: 302, scheme: "http", host: "example.org" } } },
-    { request: { path: "/scheme-http-and-port-8080", via: "http-route-for-listener-on-port-443#5" }, expect: { redirect: { status: 302, scheme: "http", host: "example.org", port: "8080" } } },
+    {
+      request: { path: "/scheme-nil-and-port-8443", via: "http-route-for-listener-on-port-443#2" },
+      expect: { redirect: { status: 302, scheme: "https", host: "example.org", port: "8443" } },
+    },
+    {
+      request: { path: "/scheme-http-and-port-nil", via: "http-route-for-listener-on-port-443#3" },
+      expect: { redirect: { status: 302, scheme: "http", host: "example.org" } },
+    },
+    {
+      request: { path: "/scheme-http-and-port-80", via: "http-route-for-listener-on-port-443#4" },
+      expect: { redirect: { status: 302, scheme: "http", host: "example.org" } },
+    },
+    {
+      request: { path: "/scheme-http-and-port-8080", via: "http-route-for-listener-on-port-443#5" },
+      expect: { redirect: { status: 302, scheme: "http", host: "example.org", port: "8080" } },
+    },
   ],
   refused: {
     gcp: [

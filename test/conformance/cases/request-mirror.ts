@@ -7,7 +7,14 @@ const host = "mirror.infra.example.com";
 const mirror = { type: "RequestMirror", requestMirror: { backendRef: { name: "infra-backend-v2", namespace: "gateway-conformance-infra", port: 8080 } } };
 const modify = {
   type: "RequestHeaderModifier",
-  requestHeaderModifier: { set: [{ name: "X-Header-Set", value: "set-overwrites-values" }], add: [{ name: "X-Header-Add", value: "header-val-1" }, { name: "X-Header-Add-Append", value: "header-val-2" }], remove: ["X-Header-Remove"] },
+  requestHeaderModifier: {
+    set: [{ name: "X-Header-Set", value: "set-overwrites-values" }],
+    add: [
+      { name: "X-Header-Add", value: "header-val-1" },
+      { name: "X-Header-Add-Append", value: "header-val-2" },
+    ],
+    remove: ["X-Header-Remove"],
+  },
 };
 const refusals = [0, 1].map((rule) => ({ route: "request-mirror", rule, reason: "is RequestMirror" }));
 
@@ -20,15 +27,30 @@ export const requestMirror: ConformanceCase = {
       hostnames: [host],
       rules: [
         { matches: [prefix("/mirror")], filters: [mirror], backendRefs: [to("infra-backend-v1", { namespace: "gateway-conformance-infra" })] },
-        { matches: [prefix("/mirror-and-modify-headers")], filters: [modify, mirror], backendRefs: [to("infra-backend-v1", { namespace: "gateway-conformance-infra" })] },
+        {
+          matches: [prefix("/mirror-and-modify-headers")],
+          filters: [modify, mirror],
+          backendRefs: [to("infra-backend-v1", { namespace: "gateway-conformance-infra" })],
+        },
       ],
     }),
   ],
   checks: [
     { request: { path: "/mirror", via: "request-mirror#0" }, expect: { backend: "infra-backend-v1" } },
     {
-      request: { path: "/mirror-and-modify-headers", headers: { "X-Header-Remove": "remove-val", "X-Header-Add-Append": "append-val-1" }, via: "request-mirror#1" },
-      expect: { backend: "infra-backend-v1", request: { path: "/mirror-and-modify-headers", headers: { "X-Header-Add": "header-val-1", "X-Header-Add-Append": "append-val-1,header-val-2", "X-Header-Set": "set-overwrites-values" }, absent: ["X-Header-Remove"] } },
+      request: {
+        path: "/mirror-and-modify-headers",
+        headers: { "X-Header-Remove": "remove-val", "X-Header-Add-Append": "append-val-1" },
+        via: "request-mirror#1",
+      },
+      expect: {
+        backend: "infra-backend-v1",
+        request: {
+          path: "/mirror-and-modify-headers",
+          headers: { "X-Header-Add": "header-val-1", "X-Header-Add-Append": "append-val-1,header-val-2", "X-Header-Set": "set-overwrites-values" },
+          absent: ["X-Header-Remove"],
+        },
+      },
     },
   ],
   refused: { gcp: refusals, aws: refusals },

@@ -29,8 +29,26 @@ interface Stack {
 }
 
 const STACKS: readonly Stack[] = [
-  { stack: "dev", namespace: "catalog", service: "catalog", listener: "*.catalog.dev.example.com", routeHost: "*.dev.example.com", inside: ["eu.catalog.dev.example.com", "a.b.catalog.dev.example.com"], outside: "shop2.dev.example.com", redirectTo: "catalog.dev.example.com" },
-  { stack: "aws-prod", namespace: "search", service: "search", listener: "*.search.example.net", routeHost: "*.example.net", inside: ["eu.search.example.net", "a.b.search.example.net"], outside: "shop2.example.net", redirectTo: "api.search.example.net" },
+  {
+    stack: "dev",
+    namespace: "catalog",
+    service: "catalog",
+    listener: "*.catalog.dev.example.com",
+    routeHost: "*.dev.example.com",
+    inside: ["eu.catalog.dev.example.com", "a.b.catalog.dev.example.com"],
+    outside: "shop2.dev.example.com",
+    redirectTo: "catalog.dev.example.com",
+  },
+  {
+    stack: "aws-prod",
+    namespace: "search",
+    service: "search",
+    listener: "*.search.example.net",
+    routeHost: "*.example.net",
+    inside: ["eu.search.example.net", "a.b.search.example.net"],
+    outside: "shop2.example.net",
+    redirectTo: "api.search.example.net",
+  },
 ];
 
 const gatewayOf = (s: Stack) => `apiVersion: gateway.networking.k8s.io/v1
@@ -78,7 +96,10 @@ describe.each(STACKS)("a route intersected with the admin's listener on $stack, 
     for (const host of s.inside) {
       const got = landings(evaluateRequest(config, parseRequest(`https://${host}/api/items`)));
       expect(got.length, host).toBeGreaterThan(0);
-      expect(got.every((l) => l.endsWith(` ${s.namespace}/${s.service}:8080`)), host).toBe(true);
+      expect(
+        got.every((l) => l.endsWith(` ${s.namespace}/${s.service}:8080`)),
+        host,
+      ).toBe(true);
     }
   });
 

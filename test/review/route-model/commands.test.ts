@@ -7,8 +7,11 @@ const tsx = join(PROJECT_ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 
 function run(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) =>
-    execFile(process.execPath, [tsx, join(PROJECT_ROOT, "scripts", script), ...args], { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [tsx, join(PROJECT_ROOT, "scripts", script), ...args],
+      { cwd: PROJECT_ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }

@@ -17,7 +17,11 @@ function requestFor(host: string, match: RouteMatchPlan) {
   const value = (m: { type: string; value?: string }) => (m.type === "Exact" ? m.value! : "present");
   const query = match.queryParams.map((q) => `${encodeURIComponent(q.name)}=${encodeURIComponent(value(q))}`).join("&");
   const method = (match as { method?: string }).method ?? "GET";
-  return parseRequest(`https://${host}${path}${query ? `?${query}` : ""}`, match.headers.map((h) => `${h.name}: ${value(h)}`), method);
+  return parseRequest(
+    `https://${host}${path}${query ? `?${query}` : ""}`,
+    match.headers.map((h) => `${h.name}: ${value(h)}`),
+    method,
+  );
 }
 
 /**
@@ -27,7 +31,13 @@ function requestFor(host: string, match: RouteMatchPlan) {
  * mesh then finds the Service's endpoints wherever they run).
  */
 function expectedLandings(plan: FleetPlan, host: HostPlan, backends: readonly { service: string; port: number }[]): string[] {
-  const clustersOf = (service: string) => (plan.frontDoor.provider === "gcp" ? plan.services.find((s) => s.key === service)!.clusters.filter((c) => !c.drained).map((c) => c.cluster) : plan.clusters.filter((c) => c.gateway?.hosts.includes(host.name)).map((c) => c.name));
+  const clustersOf = (service: string) =>
+    plan.frontDoor.provider === "gcp"
+      ? plan.services
+          .find((s) => s.key === service)!
+          .clusters.filter((c) => !c.drained)
+          .map((c) => c.cluster)
+      : plan.clusters.filter((c) => c.gateway?.hosts.includes(host.name)).map((c) => c.name);
   return [...new Set(backends.flatMap((b) => clustersOf(b.service).map((c) => `${c} ${b.service}:${b.port}`)))].sort();
 }
 
@@ -36,7 +46,9 @@ function redirectOf(trace: RouteTrace): { status: number; location: string } | u
   if (f.kind === "gcp") return f.urlMap.action.kind === "redirect" ? { status: f.urlMap.action.status, location: f.urlMap.action.location } : undefined;
   if (f.kind === "aws") {
     const outcomes = f.groups.flatMap((g) => g.clusters.map((c) => c.gateway.outcome));
-    return outcomes[0]?.kind === "redirect" && outcomes.every((o) => JSON.stringify(o) === JSON.stringify(outcomes[0])) ? { status: outcomes[0].status, location: outcomes[0].location } : undefined;
+    return outcomes[0]?.kind === "redirect" && outcomes.every((o) => JSON.stringify(o) === JSON.stringify(outcomes[0]))
+      ? { status: outcomes[0].status, location: outcomes[0].location }
+      : undefined;
   }
   return undefined;
 }
@@ -83,6 +95,9 @@ describe.each(["dev", "aws-prod"])("the example stack %s", (stack) => {
 
   it("lists every host of the plan in the routes table, with its owners", () => {
     const rows = routeRows(config, plan);
-    for (const host of plan.hosts) expect(rows.filter((r) => r.host === host.name).every((r) => r.owners.join() === host.owners.join()) && rows.some((r) => r.host === host.name)).toBe(true);
+    for (const host of plan.hosts)
+      expect(rows.filter((r) => r.host === host.name).every((r) => r.owners.join() === host.owners.join()) && rows.some((r) => r.host === host.name)).toBe(
+        true,
+      );
   });
 });

@@ -3,22 +3,43 @@ import type { ClusterObjects, GatewayObject, HTTPRouteObject, ListenerInput, Rou
 import { evaluateGateway } from "../../../review/route-model/gateway";
 import { parseRequest } from "../../../review/route-model/request";
 
-const listener = (name: string, hostname?: string, port = 80): ListenerInput => ({ name, port, protocol: "HTTP", ...(hostname ? { hostname } : {}), allowedRoutes: { namespaces: { from: "All" } } });
-const gateway = (listeners: ListenerInput[]): GatewayObject => ({ metadata: { name: "gw", namespace: "infra" }, spec: { gatewayClassName: "istio", listeners } });
+const listener = (name: string, hostname?: string, port = 80): ListenerInput => ({
+  name,
+  port,
+  protocol: "HTTP",
+  ...(hostname ? { hostname } : {}),
+  allowedRoutes: { namespaces: { from: "All" } },
+});
+const gateway = (listeners: ListenerInput[]): GatewayObject => ({
+  metadata: { name: "gw", namespace: "infra" },
+  spec: { gatewayClassName: "istio", listeners },
+});
 const svc = (namespace: string, name: string, port = 80): ServiceObject => ({ metadata: { name, namespace }, spec: { ports: [{ port, targetPort: 8080 }] } });
-const route = (name: string, rules: RouteRuleInput[], extra: { hostnames?: string[]; namespace?: string; sectionName?: string; creationTimestamp?: string } = {}): HTTPRouteObject => ({
+const route = (
+  name: string,
+  rules: RouteRuleInput[],
+  extra: { hostnames?: string[]; namespace?: string; sectionName?: string; creationTimestamp?: string } = {},
+): HTTPRouteObject => ({
   metadata: { name, namespace: extra.namespace ?? "app", ...(extra.creationTimestamp ? { creationTimestamp: extra.creationTimestamp } : {}) },
-  spec: { parentRefs: [{ name: "gw", namespace: "infra", ...(extra.sectionName ? { sectionName: extra.sectionName } : {}) }], hostnames: extra.hostnames ?? ["shop.example.com"], rules },
+  spec: {
+    parentRefs: [{ name: "gw", namespace: "infra", ...(extra.sectionName ? { sectionName: extra.sectionName } : {}) }],
+    hostnames: extra.hostnames ?? ["shop.example.com"],
+    rules,
+  },
 });
 const to = (name: string, weight?: number) => ({ name, port: 80, ...(weight !== undefined ? { weight } : {}) });
-const SERVICES = ["exact", "prefix", "long", "method", "headers", "query", "first", "second", "older", "newer", "a", "b", "wild", "exact-host", "v1", "v2"].map((n) => svc("app", n));
+const SERVICES = ["exact", "prefix", "long", "method", "headers", "query", "first", "second", "older", "newer", "a", "b", "wild", "exact-host", "v1", "v2"].map(
+  (n) => svc("app", n),
+);
 
 function cluster(routes: HTTPRouteObject[], listeners = [listener("http")], extra: Partial<ClusterObjects> = {}): ClusterObjects {
   return { name: "c1", gateways: [gateway(listeners)], routes, services: SERVICES, grants: [], serviceUrns: new Map(), ...extra };
 }
 const landing = (c: ClusterObjects, url: string, headers: string[] = [], method = "GET") => {
   const r = evaluateGateway(c, 80, parseRequest(url, headers, method));
-  return r.outcome.kind === "forward" ? r.outcome.backends.map((b) => `${b.service.split("/")[1]}${b.problem ? " (problem)" : ""}`).join(",") : `${r.outcome.kind} ${r.outcome.status}`;
+  return r.outcome.kind === "forward"
+    ? r.outcome.backends.map((b) => `${b.service.split("/")[1]}${b.problem ? " (problem)" : ""}`).join(",")
+    : `${r.outcome.kind} ${r.outcome.status}`;
 };
 
 describe("the gateway evaluator follows the Gateway API's precedence", () => {
@@ -27,7 +48,18 @@ describe("the gateway evaluator follows the Gateway API's precedence", () => {
       { matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [to("prefix")] },
       { matches: [{ path: { type: "PathPrefix", value: "/v2/items" } }], backendRefs: [to("long")] },
       { matches: [{ path: { type: "Exact", value: "/v2" } }], backendRefs: [to("exact")] },
-      { matches: [{ path: { type: "PathPrefix", value: "/api" }, headers: [{ name: "a", value: "1" }, { name: "b", value: "1" }] }], backendRefs: [to("headers")] },
+      {
+        matches: [
+          {
+            path: { type: "PathPrefix", value: "/api" },
+            headers: [
+              { name: "a", value: "1" },
+              { name: "b", value: "1" },
+            ],
+          },
+        ],
+        backendRefs: [to("headers")],
+      },
       { matches: [{ path: { type: "PathPrefix", value: "/api" }, method: "POST" }], backendRefs: [to("method")] },
       { matches: [{ path: { type: "PathPrefix", value: "/q" }, queryParams: [{ name: "x", value: "1" }] }], backendRefs: [to("query")] },
       { matches: [{ path: { type: "PathPrefix", value: "/q" }, headers: [{ name: "a", value: "1" }] }], backendRefs: [to("headers")] },
@@ -52,8 +84,12 @@ describe("the gateway evaluator follows the Gateway API's precedence", () => {
 
   it("across routes, the older route wins a tie, whatever their names", () => {
     const c = cluster([
-      route("a-newer", [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [to("newer")] }], { creationTimestamp: "2024-02-01T00:00:00Z" }),
-      route("b-older", [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [to("older")] }], { creationTimestamp: "2024-01-01T00:00:00Z" }),
+      route("a-newer", [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [to("newer")] }], {
+        creationTimestamp: "2024-02-01T00:00:00Z",
+      }),
+      route("b-older", [{ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [to("older")] }], {
+        creationTimestamp: "2024-01-01T00:00:00Z",
+      }),
     ]);
     expect(landing(c, "http://shop.example.com/x")).toBe("older");
   });
@@ -85,15 +121,34 @@ describe("the gateway evaluator picks listeners and routes by host name", () => 
   });
 
   it("a route attached to one listener by sectionName does not serve another listener's hosts", () => {
-    const two = cluster([route("r", [{ backendRefs: [to("a")] }], { hostnames: [], sectionName: "shop" })], [listener("shop", "shop.example.com"), listener("blog", "blog.example.com")]);
+    const two = cluster(
+      [route("r", [{ backendRefs: [to("a")] }], { hostnames: [], sectionName: "shop" })],
+      [listener("shop", "shop.example.com"), listener("blog", "blog.example.com")],
+    );
     expect([landing(two, "http://shop.example.com/"), landing(two, "http://blog.example.com/")]).toEqual(["a", "answer 404"]);
   });
 });
 
 describe("the gateway evaluator applies the rule's filters and backends", () => {
   it("redirects with ReplacePrefixMatch on whole path elements", () => {
-    const c = cluster([route("r", [{ matches: [{ path: { type: "PathPrefix", value: "/old" } }], filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301, path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/new" } } }] }])]);
-    expect(evaluateGateway(c, 80, parseRequest("http://shop.example.com/old/a?q=1")).outcome).toEqual({ kind: "redirect", status: 301, location: "https://shop.example.com/new/a?q=1" });
+    const c = cluster([
+      route("r", [
+        {
+          matches: [{ path: { type: "PathPrefix", value: "/old" } }],
+          filters: [
+            {
+              type: "RequestRedirect",
+              requestRedirect: { scheme: "https", statusCode: 301, path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/new" } },
+            },
+          ],
+        },
+      ]),
+    ]);
+    expect(evaluateGateway(c, 80, parseRequest("http://shop.example.com/old/a?q=1")).outcome).toEqual({
+      kind: "redirect",
+      status: 301,
+      location: "https://shop.example.com/new/a?q=1",
+    });
   });
 
   it("rewrites the path and host and changes headers", () => {
@@ -111,11 +166,13 @@ describe("the gateway evaluator applies the rule's filters and backends", () => 
       ]),
     ]);
     const outcome = evaluateGateway(c, 80, parseRequest("http://shop.example.com/api/x")).outcome;
-    expect(outcome.kind === "forward" && [outcome.rewrite, outcome.requestHeaders.map((h) => `${h.op} ${h.name}`), outcome.responseHeaders.map((h) => `${h.op} ${h.name}`)]).toEqual([
-      { host: "api.internal", path: "/" },
-      ["set x-a", "remove x-b"],
-      ["add x-c"],
-    ]);
+    expect(
+      outcome.kind === "forward" && [
+        outcome.rewrite,
+        outcome.requestHeaders.map((h) => `${h.op} ${h.name}`),
+        outcome.responseHeaders.map((h) => `${h.op} ${h.name}`),
+      ],
+    ).toEqual([{ host: "api.internal", path: "/" }, ["set x-a", "remove x-b"], ["add x-c"]]);
   });
 
   it("splits by backendRef weights, leaves out weight 0, and names the pods' port", () => {
@@ -130,7 +187,10 @@ describe("the gateway evaluator applies the rule's filters and backends", () => 
   it("refuses a backend in another namespace without a ReferenceGrant, and takes it with one", () => {
     const refs = [route("r", [{ backendRefs: [{ name: "x", namespace: "other", port: 80 }] }])];
     const without = cluster(refs, undefined, { services: [svc("other", "x")] });
-    const grant = { metadata: { name: "g", namespace: "other" }, spec: { from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "app" }], to: [{ group: "", kind: "Service" }] } };
+    const grant = {
+      metadata: { name: "g", namespace: "other" },
+      spec: { from: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", namespace: "app" }], to: [{ group: "", kind: "Service" }] },
+    };
     expect([landing(without, "http://shop.example.com/"), landing({ ...without, grants: [grant] }, "http://shop.example.com/")]).toEqual(["x (problem)", "x"]);
   });
 

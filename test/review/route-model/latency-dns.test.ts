@@ -34,7 +34,15 @@ spec:
 function byRegion(trace: RouteTrace): Record<string, string[]> {
   const f = trace.frontDoor;
   if (f.kind !== "aws") return {};
-  return Object.fromEntries(f.groups.map((g) => [g.region, g.clusters.map((c) => `${c.cluster} ${c.gateway.outcome.kind === "redirect" ? `redirect ${c.gateway.outcome.status} ${c.gateway.outcome.location}` : c.gateway.outcome.kind}`)]));
+  return Object.fromEntries(
+    f.groups.map((g) => [
+      g.region,
+      g.clusters.map(
+        (c) =>
+          `${c.cluster} ${c.gateway.outcome.kind === "redirect" ? `redirect ${c.gateway.outcome.status} ${c.gateway.outcome.location}` : c.gateway.outcome.kind}`,
+      ),
+    ]),
+  );
 }
 
 describe("the aws-prod stack in latency-dns mode, evaluated on the generated configuration", () => {
@@ -68,7 +76,10 @@ describe("the aws-prod stack in latency-dns mode, evaluated on the generated con
       const regions = planned.failover ? [planned.failover.primary, planned.failover.secondary].sort() : planned.regions;
       expect({ host: host.name, regions: Object.keys(byRegion(trace)).sort() }).toEqual({ host: host.name, regions });
       const clusters = host.clusters.filter((c) => regions.includes(regionOf(c)));
-      expect({ host: host.name, landings: landings(trace) }).toEqual({ host: host.name, landings: clusters.map((c) => `${c} ${host.defaultBackend!.service}:${host.defaultBackend!.port}`).sort() });
+      expect({ host: host.name, landings: landings(trace) }).toEqual({
+        host: host.name,
+        landings: clusters.map((c) => `${c} ${host.defaultBackend!.service}:${host.defaultBackend!.port}`).sort(),
+      });
       checked++;
     }
     // shop fails over, search is latency-routed: both kinds of record are followed.

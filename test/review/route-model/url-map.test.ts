@@ -49,7 +49,11 @@ describe("the URL map evaluator tries route rules by priority", () => {
     { priority: 7, matchRules: [{ prefixMatch: "/api/", headerMatches: [{ headerName: "x-beta", presentMatch: true }] }], service: bs("api-beta") },
     { priority: 8, matchRules: [{ prefixMatch: "/api/" }], service: bs("api") },
     { priority: 3, matchRules: [{ fullPathMatch: "/Docs", ignoreCase: true }], service: bs("docs") },
-    { priority: 4, matchRules: [{ prefixMatch: "/old/", headerMatches: [{ headerName: ":method", exactMatch: "GET", invertMatch: true }] }], service: bs("old-writes") },
+    {
+      priority: 4,
+      matchRules: [{ prefixMatch: "/old/", headerMatches: [{ headerName: ":method", exactMatch: "GET", invertMatch: true }] }],
+      service: bs("old-writes"),
+    },
     { priority: 9, matchRules: [{ prefixMatch: "/x/" }, { prefixMatch: "/y/" }], service: bs("x-or-y") },
   ];
   it.each([
@@ -73,12 +77,30 @@ describe("the URL map evaluator tries route rules by priority", () => {
 
 describe("the URL map evaluator acts as the matched rule says", () => {
   it("splits between weighted backend services by their weights", () => {
-    const m = map([{ priority: 1, matchRules: [{ prefixMatch: "/" }], routeAction: { weightedBackendServices: [{ backendService: bs("v1"), weight: 900 }, { backendService: bs("v2"), weight: 100 }] } }]);
+    const m = map([
+      {
+        priority: 1,
+        matchRules: [{ prefixMatch: "/" }],
+        routeAction: {
+          weightedBackendServices: [
+            { backendService: bs("v1"), weight: 900 },
+            { backendService: bs("v2"), weight: 100 },
+          ],
+        },
+      },
+    ]);
     expect(services(go(m, "https://shop.example.com/a").action)).toEqual(["v1 90", "v2 10"]);
   });
 
   it("rewrites the matched prefix and the host", () => {
-    const m = map([{ priority: 1, matchRules: [{ prefixMatch: "/api/" }], service: bs("api"), routeAction: { urlRewrite: { pathPrefixRewrite: "/v1/", hostRewrite: "api.internal" } } }]);
+    const m = map([
+      {
+        priority: 1,
+        matchRules: [{ prefixMatch: "/api/" }],
+        service: bs("api"),
+        routeAction: { urlRewrite: { pathPrefixRewrite: "/v1/", hostRewrite: "api.internal" } },
+      },
+    ]);
     const action = go(m, "https://shop.example.com/api/items?x=1").action;
     expect(action.kind === "forward" && action.rewrite).toEqual({ host: "api.internal", path: "/v1/items" });
   });
@@ -101,26 +123,60 @@ describe("the URL map evaluator acts as the matched rule says", () => {
         {
           name: "shop",
           headerAction: add("x-matcher"),
-          routeRules: [{ priority: 1, matchRules: [{ prefixMatch: "/" }], headerAction: add("x-rule"), routeAction: { weightedBackendServices: [{ backendService: bs("a"), weight: 1, headerAction: add("x-weighted") }] } }],
+          routeRules: [
+            {
+              priority: 1,
+              matchRules: [{ prefixMatch: "/" }],
+              headerAction: add("x-rule"),
+              routeAction: { weightedBackendServices: [{ backendService: bs("a"), weight: 1, headerAction: add("x-weighted") }] },
+            },
+          ],
         },
       ],
     };
     const action = go(m, "https://shop.example.com/").action;
-    expect(action.kind === "forward" && [...action.backends[0]!.requestHeaders, ...action.requestHeaders].map((c) => c.name)).toEqual(["x-weighted", "x-rule", "x-matcher", "x-map"]);
+    expect(action.kind === "forward" && [...action.backends[0]!.requestHeaders, ...action.requestHeaders].map((c) => c.name)).toEqual([
+      "x-weighted",
+      "x-rule",
+      "x-matcher",
+      "x-map",
+    ]);
   });
 
   it("answers itself where a rule aborts every request", () => {
-    const m = map([{ priority: 0, matchRules: [{ prefixMatch: "/.well-known/fleetgate/" }], service: bs("catch-all"), routeAction: { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } } }]);
+    const m = map([
+      {
+        priority: 0,
+        matchRules: [{ prefixMatch: "/.well-known/fleetgate/" }],
+        service: bs("catch-all"),
+        routeAction: { faultInjectionPolicy: { abort: { httpStatus: 404, percentage: 100 } } },
+      },
+    ]);
     expect(services(go(m, "https://shop.example.com/.well-known/fleetgate/health/x").action)).toEqual(["answer 404"]);
   });
 
   it("uses path rules by longest match when a path matcher has no route rules", () => {
-    const m: UrlMapInput = { ...map(), pathMatchers: [{ name: "shop", defaultService: bs("d"), pathRules: [{ paths: ["/a/*"], service: bs("a") }, { paths: ["/a/b/*"], service: bs("ab") }, { paths: ["/a"], service: bs("a-exact") }] }] };
-    expect([go(m, "https://shop.example.com/a/b/c"), go(m, "https://shop.example.com/a/c"), go(m, "https://shop.example.com/a"), go(m, "https://shop.example.com/ab")].map((r) => services(r.action)[0])).toEqual([
-      "ab 100",
-      "a 100",
-      "a-exact 100",
-      "d 100",
-    ]);
+    const m: UrlMapInput = {
+      ...map(),
+      pathMatchers: [
+        {
+          name: "shop",
+          defaultService: bs("d"),
+          pathRules: [
+            { paths: ["/a/*"], service: bs("a") },
+            { paths: ["/a/b/*"], service: bs("ab") },
+            { paths: ["/a"], service: bs("a-exact") },
+          ],
+        },
+      ],
+    };
+    expect(
+      [
+        go(m, "https://shop.example.com/a/b/c"),
+        go(m, "https://shop.example.com/a/c"),
+        go(m, "https://shop.example.com/a"),
+        go(m, "https://shop.example.com/ab"),
+      ].map((r) => services(r.action)[0]),
+    ).toEqual(["ab 100", "a 100", "a-exact 100", "d 100"]);
   });
 });
