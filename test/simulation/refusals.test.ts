@@ -70,7 +70,7 @@ describe("the simulated AWS", () => {
 
   it("finds no healthy target behind proxy protocol where the status port does not read the header [aws.proxy-protocol-health-checks]", async () => {
     const program = changedProgram("components/kubernetes/gateway-plan.ts", [
-      ['(gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: "true" }] } : c)', "c"],
+      ['gateway.forwarded.proxyProtocol ? { ...c, env: [{ name: STATUS_PORT_PROXY_PROTOCOL, value: "true" }] } : c,', "c,"],
     ]);
     const up = await simulateUp({ stack: "aws-prod", root: awsLatencyDns(false), program });
     expect(up.report.violations.join("\n")).toMatch(
