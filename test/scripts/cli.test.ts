@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../offline/run-offline";
 
 /** The npm scripts that run no command of ours (they have their own command lines). */
-const NOT_TOOLS = new Set(["test", "typecheck", "lint", "lint:workflows", "format", "format:check"]);
+const NOT_TOOLS = new Set(["test", "static", "typecheck", "lint", "lint:workflows", "format", "format:check"]);
 
 const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 const tools = Object.entries(scripts)
