@@ -32,25 +32,10 @@ import { awsFixture } from "./aws/aws-fixture";
 import { baseFixture, planFixture, type SpecFixture } from "../spec/fixtures";
 import { diffFleets } from "../../review/fleet-diff";
 import { fleetDiagram } from "../../review/mermaid";
+import { zoneprinterDocuments } from "../zoneprinter";
 
 function withZoneprinter(f: SpecFixture, links: string[]): SpecFixture {
-  f.files["zones/zoneprinter.yaml"] = [
-    {
-      apiVersion: "networking.gke.io/v1",
-      kind: "MultiClusterService",
-      metadata: { name: "zoneprinter", namespace: "zones" },
-      spec: {
-        template: { spec: { selector: { app: "zoneprinter" }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } },
-        clusters: links.map((link) => ({ link })),
-      },
-    },
-    {
-      apiVersion: "networking.gke.io/v1",
-      kind: "MultiClusterIngress",
-      metadata: { name: "zone-ingress", namespace: "zones" },
-      spec: { template: { spec: { backend: { serviceName: "zoneprinter", servicePort: 80 } } } },
-    },
-  ];
+  f.files["zones/zoneprinter.yaml"] = zoneprinterDocuments(links);
   f.config.catchAll = { namespace: "zones" };
   return f;
 }

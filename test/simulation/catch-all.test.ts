@@ -5,30 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { simulateUp, type SimulatedUp } from "../../offline/simulation/run";
+import { zoneprinterDocuments } from "../zoneprinter";
 import { changedRoot, type Doc } from "./roots";
 
-function zoneprinter(links: string[]): Doc[] {
-  return [
-    {
-      apiVersion: "networking.gke.io/v1",
-      kind: "MultiClusterService",
-      metadata: { name: "zoneprinter", namespace: "zones" },
-      spec: {
-        template: { spec: { selector: { app: "zoneprinter" }, ports: [{ name: "web", protocol: "TCP", port: 80, targetPort: 8080 }] } },
-        clusters: links.map((link) => ({ link })),
-      },
-    },
-    {
-      apiVersion: "networking.gke.io/v1",
-      kind: "MultiClusterIngress",
-      metadata: { name: "zone-ingress", namespace: "zones" },
-      spec: { template: { spec: { backend: { serviceName: "zoneprinter", servicePort: 80 } } } },
-    },
-  ];
-}
-
 const withCatchAll = (stack: string, links: string[]) =>
-  changedRoot(stack, { config: (c) => void (c["fleetgate:catchAll"] = { namespace: "zones" }), add: { "zones/zoneprinter.yaml": zoneprinter(links) } });
+  changedRoot(stack, {
+    config: (c) => void (c["fleetgate:catchAll"] = { namespace: "zones" }),
+    add: { "zones/zoneprinter.yaml": zoneprinterDocuments(links) },
+  });
 
 function converged(up: SimulatedUp): void {
   expect(up.report.failure, up.stderr.slice(0, 2000)).toBeUndefined();
