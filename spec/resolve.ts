@@ -80,7 +80,10 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
   // Which clusters serve each service (the front door and the gateways need the same answer).
   const selections = new Map([...serviceDocs].map(([key, l]) => [key, selectClusters(l.doc, clusters).selected] as const));
 
-  const routedHosts = resolveHosts(config, documents, serviceDocs, selections);
+  // Each HTTPRoute read once, for its routes and for the hosts an admin's Gateway address serves.
+  const context = httpRouteContext(config, serviceDocs, documents);
+  const httpRoutes = documents.httpRoutes.map((loaded) => ({ loaded, ...normaliseHttpRoute(loaded, context) }));
+  const routedHosts = resolveHosts(config, documents, serviceDocs, selections, httpRoutes);
   // The services the hosts send to (a default backend a catch-all route shadows sends nothing), and the catch-all's.
   const routed = new Set([...routedHosts.flatMap((h) => backendsOf(h).map((b) => b.service)), ...(catchAll ? [catchAll.service] : [])]);
   const hostsOfService = new Map<string, Set<string>>();
@@ -116,7 +119,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
   const certificates = resolveCertificates(config, hosts);
   return {
     environment,
-    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedHosts(environment, config, documents, serviceDocs)),
+    frontDoor: resolveFrontDoor(environment, config, clusterPlans, adoptedHosts(environment, config, documents, httpRoutes)),
     clusters: clusterPlans,
     services,
     hosts,
@@ -147,12 +150,15 @@ function withRedirectOnlyHostsServed(config: EnvironmentConfig, hosts: P.HostPla
   });
 }
 
+/** An HTTPRoute as spec/http-routes.ts reads it. */
+type NormalisedHttpRoute = { readonly loaded: LoadedDocuments["httpRoutes"][number] } & ReturnType<typeof normaliseHttpRoute>;
+
 /** Per adopted address, the hosts pointed at it: by ingresses' static-ip annotations, and by the admin's Gateway's address. */
 function adoptedHosts(
   environment: string,
   config: EnvironmentConfig,
   documents: LoadedDocuments,
-  services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
+  httpRoutes: readonly NormalisedHttpRoute[],
 ): Map<string, string[]> {
   const byIngress = adoptedAddressHosts(
     environment,
@@ -161,8 +167,7 @@ function adoptedHosts(
   );
   const admin = fleetGateway(config, documents.gateways).admin;
   if (!admin) return byIngress;
-  const context = httpRouteContext(config, services, documents);
-  const routeHosts = documents.httpRoutes.flatMap((l) => normaliseHttpRoute(l, context).hosts.map((h) => h.host));
+  const routeHosts = httpRoutes.flatMap((r) => r.hosts.map((h) => h.host));
   return withGatewayAddress(byIngress, gatewayAddress(environment, config, admin.loaded.doc), routeHosts);
 }
 
@@ -461,6 +466,7 @@ function resolveHosts(
   documents: LoadedDocuments,
   services: Map<string, Loaded<"MultiClusterService", MultiClusterService>>,
   selections: Map<string, ReturnType<typeof selectClusters>["selected"]>,
+  httpRoutes: readonly NormalisedHttpRoute[],
 ): P.HostPlan[] {
   const drafts = new Map<string, HostDraft>();
   const redirects = redirectStatusByHost(documents);
@@ -499,9 +505,8 @@ function resolveHosts(
   }
 
   // Gateway API routes join the same hosts (spec/http-routes.ts).
-  const context = httpRouteContext(config, services, documents);
-  for (const loaded of documents.httpRoutes)
-    for (const route of normaliseHttpRoute(loaded, context).routes) {
+  for (const { loaded, routes } of httpRoutes)
+    for (const route of routes) {
       const draft = drafts.get(route.host) ?? { owners: new Set<string>(), routes: [] };
       drafts.set(route.host, draft);
       draft.owners.add(loaded.doc.metadata.namespace);

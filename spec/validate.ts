@@ -379,16 +379,9 @@ function validateDocuments(
   for (const loaded of documents.ingresses) validateIngress(loaded, config, documents, services, frontendConfigs, { claims, defaults, certificates }, at);
   const grants = hostGrants(config.hostOwnership);
   const ownedBy = (namespace: string) => config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
-  for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, httpRouteContext(config, services, documents).gateway, config))
-    at(p.doc, p.path, p.message, p.severity);
-  checkHttpRoutes(
-    documents,
-    config,
-    httpRouteContext(config, services, documents),
-    { claims, defaults, certificates },
-    (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants),
-    at,
-  );
+  const routeContext = httpRouteContext(config, services, documents);
+  for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, routeContext.gateway, config)) at(p.doc, p.path, p.message, p.severity);
+  checkHttpRoutes(documents, config, routeContext, { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
   checkFleetGateway(input.environment, config, documents.gateways, at);
   for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
@@ -478,7 +471,7 @@ function validateDocuments(
         `spreads serving EKS clusters over ${byRegion.size} regions, which needs ${groups} endpoint groups (one per region for each of the two listeners), and an accelerator holds at most ${GA_LIMITS.endpointGroupsPerAccelerator} ${cite(acceleratorLimits)}; serve from at most ${GA_LIMITS.endpointGroupsPerAccelerator / 2} regions`,
       );
   }
-  checkLatencyDnsHosts(config, documents, services, httpRouteContext(config, services, documents), at);
+  checkLatencyDnsHosts(config, documents, services, routeContext, at);
   // In latency-dns mode a region's clusters share one weighted record name: AWS load balancers are
   // aliases and other clusters CNAMEs, and DNS forbids a CNAME beside other records of the same name.
   if (config.frontDoor === "aws" && config.aws?.mode === "latency-dns") {
