@@ -211,6 +211,21 @@ export interface ClusterIstioPlan {
   readonly network: string;
   /** The Istio cluster ID (the Fleetgate cluster name). */
   readonly clusterId: string;
+  /**
+   * The Istio control planes installed here, one per revision, oldest first; empty where Fleetgate does
+   * not install Istio. Without upgrade waves, the one revision of `fleetgate:mesh.istio.version`.
+   */
+  readonly revisions: readonly IstioRevisionPlan[];
+  /** The revision the mesh's revision tag points at here: what the gateways run. Absent where Fleetgate does not install Istio. */
+  readonly serving?: IstioRevisionPlan;
+  /** The upgrade wave the cluster is in; absent when the environment declares no waves. */
+  readonly wave?: string;
+}
+
+/** An Istio control plane revision: the chart version, and its name as Istio's `revision` value (dots as dashes). */
+export interface IstioRevisionPlan {
+  readonly name: string;
+  readonly version: string;
 }
 
 // --- Services and routes -----------------------------------------------------------------------

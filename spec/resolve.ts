@@ -322,14 +322,23 @@ function resolveCluster(
     drained: cluster.drain,
     ...(gateway ? { gateway } : {}),
     reachableBy: reachableBy(cluster),
-    istio: {
-      install: (config.mesh?.istio.install ?? true) && !(cluster.istio?.preinstalled ?? false),
-      network: cluster.network,
-      clusterId: cluster.name,
-    },
+    istio: resolveClusterIstio(config, cluster),
     multiClusterServices: cluster.multiClusterServices,
     ...(awsRegion !== undefined ? { awsRegion } : {}),
   };
+}
+
+/** A cluster's Istio: whether Fleetgate installs it, and then its control plane revisions. */
+function resolveClusterIstio(config: EnvironmentConfig, cluster: ClusterConfig): P.ClusterIstioPlan {
+  const install = (config.mesh?.istio.install ?? true) && !(cluster.istio?.preinstalled ?? false);
+  const version = config.mesh?.istio.version;
+  const serving = install && version !== undefined ? istioRevision(version) : undefined;
+  return { install, network: cluster.network, clusterId: cluster.name, revisions: serving ? [serving] : [], ...(serving ? { serving } : {}) };
+}
+
+/** Istio names a revision by a DNS label: the version with its dots as dashes. */
+export function istioRevision(version: string): P.IstioRevisionPlan {
+  return { name: version.replaceAll(".", "-"), version };
 }
 
 /** Which front doors could reach the cluster's gateway; the validator rejects using any other. */
