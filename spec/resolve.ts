@@ -328,12 +328,30 @@ function resolveCluster(
   };
 }
 
-/** A cluster's Istio: whether Fleetgate installs it, and then its control plane revisions. */
+/** A cluster's Istio: whether Fleetgate installs it, and then its control plane revisions (its wave's, or the fleet's). */
 function resolveClusterIstio(config: EnvironmentConfig, cluster: ClusterConfig): P.ClusterIstioPlan {
   const install = (config.mesh?.istio.install ?? true) && !(cluster.istio?.preinstalled ?? false);
-  const version = config.mesh?.istio.version;
-  const serving = install && version !== undefined ? istioRevision(version) : undefined;
-  return { install, network: cluster.network, clusterId: cluster.name, revisions: serving ? [serving] : [], ...(serving ? { serving } : {}) };
+  const base = { install, network: cluster.network, clusterId: cluster.name };
+  const wave = istioWaveOf(config, cluster);
+  const declared = wave ?? config.mesh?.istio;
+  if (!install || declared?.version === undefined) return { ...base, revisions: [], ...(wave ? { wave: wave.name } : {}) };
+  const versions = [...new Set([declared.version, ...(declared.revisions ?? [])])].sort(compareVersions);
+  return { ...base, revisions: versions.map(istioRevision), serving: istioRevision(declared.version), ...(wave ? { wave: wave.name } : {}) };
+}
+
+/** The first upgrade wave that names or selects the cluster. */
+export function istioWaveOf(config: EnvironmentConfig, cluster: Pick<ClusterConfig, "name" | "labels">) {
+  return config.mesh?.istio.waves?.find(
+    (w) => (w.clusters ?? []).includes(cluster.name) || (w.selector !== undefined && Object.entries(w.selector).every(([k, v]) => cluster.labels[k] === v)),
+  );
+}
+
+/** Orders dotted versions numerically (1.9.0 before 1.10.0). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
 }
 
 /** Istio names a revision by a DNS label: the version with its dots as dashes. */

@@ -437,6 +437,32 @@ export const trustSchema = strictObject(
   });
 });
 
+/** A pinned Istio chart version, as Helm takes it. */
+function istioVersion(description: string) {
+  return z
+    .string()
+    .regex(/^\d+\.\d+\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a pinned chart version; write it like 1.28.0` })
+    .describe(description);
+}
+
+const istioRevisions = z
+  .array(istioVersion("An installed Istio version."))
+  .min(1)
+  .describe(
+    "The Istio control planes installed side by side, one revision per version; default: the one `version`. It must include `version`. Keep the previous version here while the gateways move to the new one, so that moving `version` back rolls them back.",
+  );
+
+export const istioWaveSchema = strictObject(
+  {
+    name: dnsLabel("The wave's name, shown in plans and diffs."),
+    clusters: z.array(z.string().min(1)).optional().describe("The clusters of the wave, by name."),
+    selector: labelMap.optional().describe("Clusters whose labels include all of these are in the wave."),
+    version: istioVersion("The Istio version the wave's clusters run: the revision their gateways use."),
+    revisions: istioRevisions.optional(),
+  },
+  "One upgrade wave: its clusters, by name or label, and the Istio version they run.",
+);
+
 export const meshSchema = strictObject(
   {
     id: dnsLabel("The Istio mesh ID. Default `fleet-<env>`.").optional(),
@@ -446,11 +472,16 @@ export const meshSchema = strictObject(
           .boolean()
           .default(true)
           .describe("Fleetgate installs istio-base and istiod with Helm in every cluster (except clusters marked `istio.preinstalled`)."),
-        version: z
-          .string()
-          .regex(/^\d+\.\d+\.\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a pinned chart version; write it like 1.28.0` })
+        version: istioVersion(
+          "The Istio version the clusters in no upgrade wave run: the revision their gateways use. Pinned chart version; required when install is true.",
+        ).optional(),
+        revisions: istioRevisions.optional(),
+        waves: z
+          .array(istioWaveSchema)
           .optional()
-          .describe("The Istio Helm chart version, pinned. Required when install is true."),
+          .describe(
+            "Upgrade waves, in the order a new Istio version reaches them: each names its clusters and the version they run. A cluster belongs to the first wave that names or selects it; clusters in no wave run `version`. No wave may run a version ahead of an earlier wave.",
+          ),
       },
       "Istio control plane settings.",
     ).default({ install: true }),
