@@ -7,8 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetIngress } from "./components/fleet-ingress";
 import { secretsFromConfig } from "./components/secrets";
-import { readPreviousDeployment } from "./components/trust/previous-deployment";
+import { readPreviousRecords } from "./components/trust/previous-deployment";
 import { checkTrust, recordedExpiryWarning } from "./components/trust/trust-check";
+import { checkIstioSteps, istioRecord } from "./spec/istio-upgrade-guard";
 import { formatDiagnostic, InvalidSpecError, planEnvironment, repositoryNeighbours, stackConfigFromEngine } from "./spec";
 import { redactDiagnostics } from "./spec/redact";
 import { readEnvironmentFiles, readStackFile } from "./spec/read-files";
@@ -32,16 +33,19 @@ export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() 
   if (!result.plan) throw new pulumi.RunError(new InvalidSpecError(result.diagnostics).message);
   const plan = result.plan;
 
-  // The rotation guard and the root's expiry, against this stack's previous deployment (components/trust/).
+  // The rotation guard and the root's expiry, and the Istio upgrade guard, against this stack's previous
+  // deployment (components/trust/, spec/istio-upgrade-guard.ts).
   const now = new Date();
+  const previous = await readPreviousRecords(environment);
   const check = checkTrust({
     trust: plan.trust,
     rootCaCert: stack.values.rootCaCert,
-    previous: await readPreviousDeployment(environment),
+    previous: previous.trust,
     now,
     locate: (path) => stack.locate(path),
   });
-  const diagnostics = redactDiagnostics(check.diagnostics, stack);
+  const istioSteps = checkIstioSteps({ plan, previous: previous.istio, locate: (path) => stack.locate(path) });
+  const diagnostics = redactDiagnostics([...check.diagnostics, ...istioSteps], stack);
   for (const warning of diagnostics.filter((d) => d.severity === "warning")) void pulumi.log.warn(formatDiagnostic(warning));
   if (diagnostics.some((d) => d.severity === "error")) throw new pulumi.RunError(new InvalidSpecError(diagnostics).message);
 
@@ -68,5 +72,10 @@ export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() 
     gateways: fleet.gateways,
     /** What every cluster trusts and which root signed its intermediate: the next deployment's rotation guard reads it. */
     trust: fleet.trust,
+    /**
+     * Per cluster, its installed Istio revisions and the one its gateways run: the next deployment's Istio
+     * upgrade guard reads it. Known once the gateways are, so an update that fails before keeps the old record.
+     */
+    istio: fleet.gateways.apply(() => istioRecord(plan)),
   };
 }

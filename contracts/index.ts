@@ -9,6 +9,7 @@ import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
 import * as gkePolicies from "./gke-policies";
+import * as istioUpgrades from "./istio-upgrades";
 import * as migration from "./migration";
 import * as tls from "./tls";
 
@@ -19,6 +20,7 @@ export const CONTRACTS: readonly Contract[] = [
   ...gcp.contracts,
   ...aws.contracts,
   ...kubernetes.contracts,
+  ...istioUpgrades.contracts,
   ...gatewayApi.contracts,
   ...protocols.contracts,
   ...gkePolicies.contracts,

@@ -222,6 +222,13 @@ export interface ClusterIstioPlan {
   readonly wave?: string;
 }
 
+/** One Istio upgrade wave: its name, its clusters and the version they run. */
+export interface IstioWavePlan {
+  readonly name: string;
+  readonly clusters: readonly string[];
+  readonly version: string;
+}
+
 /** An Istio control plane revision: the chart version, and its name as Istio's `revision` value (dots as dashes). */
 export interface IstioRevisionPlan {
   readonly name: string;
@@ -530,6 +537,12 @@ export interface IntermediateCaPlan {
 export interface MeshPlan {
   readonly meshId: string;
   readonly istioVersion?: string;
+  /**
+   * The Istio upgrade waves, in the order of `fleetgate:mesh.istio.waves`, each with the clusters it
+   * holds where Fleetgate installs Istio (sorted); absent when the environment declares no waves. The
+   * clusters in no wave follow them, running `istioVersion`.
+   */
+  readonly istioWaves?: readonly IstioWavePlan[];
   /** Networks and their clusters, sorted. */
   readonly networks: readonly { readonly name: string; readonly clusters: readonly string[] }[];
   /** Clusters are on more than one network: every cluster gets an east-west gateway. */

@@ -346,6 +346,19 @@ export function istioWaveOf(config: EnvironmentConfig, cluster: Pick<ClusterConf
   );
 }
 
+/** The upgrade waves in their order, each with the clusters it holds where Fleetgate installs Istio. */
+function resolveIstioWaves(config: EnvironmentConfig, clusters: readonly ClusterConfig[]): P.IstioWavePlan[] {
+  const installing = clusters.filter((c) => resolveClusterIstio(config, c).install);
+  return (config.mesh?.istio.waves ?? []).map((wave) => ({
+    name: wave.name,
+    clusters: installing
+      .filter((c) => istioWaveOf(config, c) === wave)
+      .map((c) => c.name)
+      .sort(),
+    version: wave.version,
+  }));
+}
+
 /** Orders dotted versions numerically (1.9.0 before 1.10.0). */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(".").map(Number);
@@ -710,6 +723,7 @@ function resolveMesh(environment: string, config: EnvironmentConfig, clusters: r
   return {
     meshId: config.mesh?.id ?? `fleet-${environment}`,
     ...(installs && config.mesh?.istio.version !== undefined ? { istioVersion: config.mesh.istio.version } : {}),
+    ...(installs && config.mesh?.istio.waves !== undefined ? { istioWaves: resolveIstioWaves(config, clusters) } : {}),
     networks: [...networks.keys()].sort().map((name) => ({ name, clusters: networks.get(name)!.sort() })),
     multiNetwork: networks.size > 1,
     remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))),

@@ -11,6 +11,7 @@ import { routedServices } from "./ingress";
 import { catchAllService, checkCatchAll } from "./catch-all";
 import { checkAdoptedAddresses, checkStaticIps } from "./static-ip";
 import { checkFleetGateway } from "./fleet-gateway";
+import { checkIstioWaves } from "./istio-waves";
 import { backendNameParts, catchAllNameParts, hostNameKey } from "./naming";
 import { AWS_REGIONS, awsRegionOf, exampleZone, regionsOf, zonePattern } from "./regions";
 import { gatewayAutoscaling } from "./resolve";
@@ -308,10 +309,8 @@ function validateEnvironment({ config, environment }: ValidationInput, env: EnvR
         `is "existing" but fleetgate:rootCaKey is not set; set it with \`pulumi config set --secret fleetgate:rootCaKey < root-key.pem\``,
       );
   }
-  const installs = config.clusters.some((c) => !c.istio?.preinstalled);
   const istio = config.mesh?.istio ?? { install: true };
-  if (istio.install && installs && istio.version === undefined)
-    env(["mesh"], `does not pin an Istio version, but Fleetgate installs Istio; set fleetgate:mesh.istio.version to a chart version such as 1.28.0`);
+  checkIstioWaves(config, env);
   const [major = 0, minor = 0] = (istio.version ?? "").split(".").map(Number);
   if (istio.version !== undefined && (major < MIN_ISTIO[0] || (major === MIN_ISTIO[0] && minor < MIN_ISTIO[1])))
     env(
