@@ -4,7 +4,8 @@
  * of its ingresses). Read from two FleetPlans, whose services and routes carry the team folder they
  * came from, so a reviewer sees which team's change a resource change comes from.
  */
-import type { FleetPlan, HostPlan, RoutePlan, ServicePlan } from "../spec/plan";
+import type { ClusterPlan, FleetPlan, HostPlan, RoutePlan, ServicePlan } from "../spec/plan";
+import { diffIstioWaves, istioWaveLines } from "./istio-waves-diff";
 import { changedLeaves, code, formatPath, formatValue, sameValue } from "./values";
 
 /** One owner's changes: `platform` for the stack file, otherwise a team folder. */
@@ -28,8 +29,10 @@ export function diffFleets(base: FleetPlan | undefined, head: FleetPlan | undefi
     if (!before) say(PLATFORM, `cluster ${code(key)} added (${after!.provider}, ${after!.region})`);
     else if (!after) say(PLATFORM, `cluster ${code(key)} removed`);
     else if (before.drained !== after.drained) say(PLATFORM, `cluster ${code(key)} ${after.drained ? "drained" : "no longer drained"}`);
-    else fields(`cluster ${code(key)}`, { ...before, gateway: undefined }, { ...after, gateway: undefined }).forEach((l) => say(PLATFORM, l));
+    else fields(`cluster ${code(key)}`, withoutIstioWave(before), withoutIstioWave(after)).forEach((l) => say(PLATFORM, l));
   }
+  // Istio's revisions and revision tag, per upgrade wave, and what the upgrade guard refuses of the step.
+  istioWaveLines(diffIstioWaves(base, head)).forEach((l) => say(PLATFORM, l));
   // What follows from clusters, hosts and services (gateway hosts, zone hosts, intermediates, remote
   // secrets) is left out: it is shown where it comes from, and in the resource diff.
   const own = (plan: FleetPlan | undefined) =>
@@ -86,6 +89,11 @@ export function diffFleets(base: FleetPlan | undefined, head: FleetPlan | undefi
   return [...byOwner.entries()]
     .sort(([a], [b]) => (a === PLATFORM ? -1 : b === PLATFORM ? 1 : a < b ? -1 : 1))
     .map(([owner, lines]) => ({ owner, files: owner === PLATFORM ? `stacks/Pulumi.${environment}.yaml` : `stacks/${environment}/${owner}/`, lines }));
+}
+
+/** A cluster without what is shown elsewhere: its gateway, and its Istio revisions and wave (shown per wave). */
+function withoutIstioWave(c: ClusterPlan) {
+  return { ...c, gateway: undefined, istio: { ...c.istio, revisions: undefined, serving: undefined, wave: undefined } };
 }
 
 export function renderFleetDiff(changes: readonly OwnerChanges[]): string {

@@ -174,7 +174,7 @@ export function checkIstioWaves(config: EnvironmentConfig, env: EnvReport): void
     if (oldest.group !== newest.group && !istioSkewSupported(oldest.version, newest.version))
       env(
         versionSetting(newest.group, newest.version),
-        `is ${newest.version} for ${newest.group.label}, while ${oldest.group.label} still runs ${oldest.version}: the mesh's istiods of every wave run at once and configure each other's gateways, and Istio supports versions at most one minor version apart ${cite(istioUpgradeSkew)}; bring every wave to ${nextSupportedMinor(oldest.version, newest.version)} first, then to ${istioMinor(newest.version)}`,
+        `is ${newest.version} for ${newest.group.label}, while ${oldest.group.label} still ${runs(oldest.group)} ${oldest.version}: the mesh's istiods of every wave run at once and configure each other's gateways, and Istio supports versions at most one minor version apart ${cite(istioUpgradeSkew)}; bring every wave to ${nextSupportedMinor(oldest.version, newest.version)} first, then to ${istioMinor(newest.version)}`,
       );
   }
 }
@@ -206,7 +206,7 @@ function checkGroup(group: IstioGroup, env: EnvReport): void {
     if (revisions.indexOf(version) === k && !istioSkewSupported(version, serving))
       env(
         groupSetting(group, "revisions", k),
-        `is ${version}, but ${group.label} runs ${serving}: the revisions of one cluster are the steps of one upgrade, and Istio upgrades at most one minor version at a time ${cite(istioUpgradeSkew)}; keep only revisions of ${istioMinor(serving)} and the minor versions next to it (${nextSupportedMinor(serving, version)})`,
+        `is ${version}, but ${group.label} ${runs(group)} ${serving}: the revisions of one cluster are the steps of one upgrade, and Istio upgrades at most one minor version at a time ${cite(istioUpgradeSkew)}; keep only revisions of ${istioMinor(serving)} and the minor versions next to it (${nextSupportedMinor(serving, version)})`,
       );
   });
 }
@@ -216,6 +216,11 @@ function versionSetting(group: IstioGroup, version: string): PathSegment[] {
   if (group.version === version) return groupSetting(group, "version");
   const k = (group.revisions ?? []).indexOf(version);
   return k >= 0 ? groupSetting(group, "revisions", k) : groupSetting(group, "version");
+}
+
+/** The verb agreeing with a group's label: a wave runs, the clusters in no wave run. */
+function runs(group: IstioGroup): string {
+  return group.wave === undefined ? "run" : "runs";
 }
 
 function formatSetting(path: readonly PathSegment[]): string {
