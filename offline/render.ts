@@ -105,6 +105,34 @@ export function renderCounts(plan: PlanDocument): string {
 export { SECRET_MASK };
 
 /** One line per cluster: where it is, whether it has a gateway, and which front doors can reach it. */
+/**
+ * The mesh's Istio upgrade waves, in their order and the clusters in no wave last: each with its
+ * clusters, the revision their gateways run (the revision tag's) and the revisions installed. Empty when
+ * the environment declares no waves.
+ */
+export function renderIstioWaves(plan: FleetPlan): string {
+  if (plan.mesh.istioWaves === undefined) return "";
+  const installing = plan.clusters.filter((c) => c.istio.install);
+  const groups = [
+    ...plan.mesh.istioWaves.map((w) => ({ label: w.name, clusters: installing.filter((c) => c.istio.wave === w.name) })),
+    { label: "(no wave)", clusters: installing.filter((c) => c.istio.wave === undefined) },
+  ].filter((g, i) => g.clusters.length > 0 || i < plan.mesh.istioWaves!.length);
+  const rows = groups.flatMap((g) => {
+    // Clusters of one wave normally run alike; one row per distinct set of revisions.
+    const alike = new Map<string, string[]>();
+    for (const c of g.clusters) {
+      const key = `serves ${c.istio.serving?.name ?? "-"}\u0000installed ${c.istio.revisions.map((r) => r.name).join(", ")}`;
+      alike.set(key, [...(alike.get(key) ?? []), c.name]);
+    }
+    if (alike.size === 0) return [[g.label, "(no cluster)", "", ""]];
+    return [...alike].map(([key, clusters]) => [g.label, clusters.join(", "), ...key.split("\u0000")]);
+  });
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return `Istio upgrade waves (in order; a new version reaches them one per pulumi up):\n${rows
+    .map((r) => `  ${r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join("  ")}`.trimEnd())
+    .join("\n")}\n`;
+}
+
 export function renderClusters(plan: FleetPlan): string {
   const mode = plan.frontDoor.provider === "gcp" ? "gcp" : `aws-${plan.frontDoor.mode}`;
   // The validator has already rejected a serving cluster this environment's front door cannot reach.

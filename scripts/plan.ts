@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const { engineConfigFromStackFile, runProgramOffline }: typeof RunOffline = require("../offline/run-offline");
   const { oneLine }: typeof Report = require("../offline/simulation/report");
   const { simulateUp }: typeof Simulation = require("../offline/simulation/run");
-  const { planDocument, renderClusters, renderCounts, renderTree, stableJson }: typeof Render = require("../offline/render");
+  const { planDocument, renderClusters, renderCounts, renderIstioWaves, renderTree, stableJson }: typeof Render = require("../offline/render");
 
   const stackFile = readStackFile(root, stack);
   if (!stackFile) {
@@ -107,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
       `Encrypted values planned with stand-ins (this machine has not the stack's key; a real preview reads the values themselves):\n${standIns.map((s) => `  ${s.path}: ${s.description}`).join("\n")}\n`,
     );
   console.log(renderClusters(result.plan));
+  const waves = renderIstioWaves(result.plan);
+  if (waves) console.log(waves);
   console.log(renderTree(plan));
   console.log(`\nResources by type:\n${renderCounts(plan)}`);
   if (jsonFile) {

@@ -221,6 +221,7 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   "gcp.resource-names": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net.1") },
   "kubernetes.object-meta": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net/1") },
   "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
+  "istio.upgrade-skew": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.28.0", revisions: ["1.26.4", "1.28.0"] } }) },
   "gke.app-protocols": {
     fixture: baseFixture,
     mutate: (f) => void ((f.files["shop/shop.yaml"]![0] as Doc).metadata.annotations = { "networking.gke.io/app-protocols": '{"http": "TLS"}' }),
@@ -360,6 +361,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
     ["test/simulation/first-up.test.ts", "fails to export services where the admin says"],
   ],
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
+  "istio.upgrade-skew": [["test/spec/istio-upgrade-guard.test.ts", "refuses a jump of two minor versions from the recorded serving revision"]],
   "istio.proxy-protocol": [
     ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"],
     ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"],

@@ -11,7 +11,9 @@ import { describe, expect, it } from "vitest";
 import { readPreviousRecords } from "../../components/trust/previous-deployment";
 import { startMockEngine } from "../../offline/mock-engine";
 import { PROJECT_ROOT } from "../../offline/run-offline";
+import { diffFleets, PLATFORM } from "../../review/fleet-diff";
 import { diffIstioWaves, istioWaveLines } from "../../review/istio-waves-diff";
+import { renderIstioWaves } from "../../offline/render";
 import { formatDiagnostic } from "../../spec/diagnostics";
 import { planEnvironment } from "../../spec";
 import { checkIstioSteps, istioRecord, istioStepFindings, previousIstioFrom } from "../../spec/istio-upgrade-guard";
@@ -85,6 +87,23 @@ describe("upgrading Istio in waves on the prod example stack", () => {
       lines: ["Istio wave `canary`: `gke-us` installs `1-28-1`, tag moves `1-28-0` → `1-28-1`"],
       refusals: [],
     });
+  });
+
+  it("shows the step in plan:diff's platform changes as the wave's line alone, not as cluster fields", () => {
+    expect(diffFleets(plan(start), plan(canary))).toEqual([
+      { owner: PLATFORM, files: STACK_FILE, lines: ["Istio wave `canary`: `gke-us` installs `1-28-1`, tag moves `1-28-0` → `1-28-1`"] },
+    ]);
+  });
+
+  it("prints the waves in npm run plan: each wave's clusters, the revision they serve and those installed", () => {
+    expect(renderIstioWaves(plan(canary)).split("\n")).toEqual([
+      "Istio upgrade waves (in order; a new version reaches them one per pulumi up):",
+      "  canary     gke-us    serves 1-28-1  installed 1-28-0, 1-28-1",
+      "  search     gke-eu    serves 1-28-0  installed 1-28-0",
+      "  (no wave)  gke-asia  serves 1-28-0  installed 1-28-0",
+      "",
+    ]);
+    expect(renderIstioWaves(planFixture(baseFixture()).plan!)).toBe("");
   });
 
   it("moves the search wave next, naming gke-eu alone", () => {
