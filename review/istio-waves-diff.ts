@@ -29,6 +29,8 @@ type Istio = ClusterPlan["istio"];
 
 /** What changes of one cluster's Istio; empty when nothing does. */
 function clusterChanges(before: Istio | undefined, after: Istio | undefined): string[] {
+  // A plan written before Fleetgate planned revisions (a base branch's) has none to compare with.
+  if ((before && before.revisions === undefined) || (after && after.revisions === undefined)) return [];
   const names = (istio: Istio | undefined) => (istio?.install ? istio.revisions.map((r) => r.name) : []);
   const [b, a] = [names(before), names(after)];
   const installs = a.filter((r) => !b.includes(r));

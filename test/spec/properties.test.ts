@@ -32,8 +32,9 @@ function shuffler(seed: number) {
 function permuteDocument(value: unknown, shuffle: <T>(items: readonly T[]) => T[], key = ""): unknown {
   if (Array.isArray(value)) {
     const items = value.map((v) => permuteDocument(v, shuffle));
-    // Failover lists and the order of split entries are meaningful; everything else is a set.
-    return key === "failover" ? items : shuffle(items);
+    // Failover lists, Istio's upgrade waves (a new version reaches them in order) and the order of split
+    // entries are meaningful; everything else is a set.
+    return key === "failover" || key === "waves" ? items : shuffle(items);
   }
   if (value === null || typeof value !== "object") return value;
   const entries = shuffle(Object.entries(value)).map(([k, v]) => [k, permuteDocument(v, shuffle, k)] as const);
