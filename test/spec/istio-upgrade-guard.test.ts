@@ -218,6 +218,20 @@ describe("the Istio record of a deployment", () => {
     expect(diagnostics[0]!.severity).toBe("error");
   });
 
+  it("warns at fleetgate:mesh.istio, and checks nothing, when the previous record cannot be read", () => {
+    const previous = previousIstioFrom({ istio: { version: 2 }, alwaysExported: [] });
+    const diagnostics = checkIstioSteps({ plan: plan(PROD), previous, locate: () => ({ file: STACK_FILE, line: 1, column: 1 }) });
+    expect(diagnostics.map((d) => [d.severity, d.path, d.message])).toEqual([
+      [
+        "warning",
+        "fleetgate:mesh.istio",
+        expect.stringMatching(
+          /^the previous deployment's Istio record \(the stack output "istio"\) cannot be read \(version: .*\), so the Istio upgrade guard had nothing to check/,
+        ),
+      ],
+    ]);
+  });
+
   it("tells a stack deployed without an Istio record from one never deployed, and says why a record cannot be read", () => {
     expect(previousIstioFrom({ istio: undefined, alwaysExported: undefined })).toEqual({ kind: "none" });
     expect(previousIstioFrom({ istio: undefined, alwaysExported: [] })).toEqual({ kind: "unrecorded" });

@@ -102,6 +102,14 @@ const CASES: Case[] = [
     ],
   },
   {
+    description: "refuses a wave's version older than the gateways' settings need, and the clusters in no wave ahead of it",
+    fixture: withIstio({ version: "1.26.0", waves: [{ name: "canary", clusters: ["us"], version: "1.25.4" }] }),
+    want: [
+      "error fleetgate:mesh.istio.waves[0].version: is 1.25.4, older than 1.26: Istio reads the gateways' sizing and proxy settings (the Gateway's infrastructure.parametersRef) from 1.26 on [istio.parameters-ref]",
+      'error fleetgate:mesh.istio.version: is 1.26.0 for the clusters in no wave, ahead of wave "canary" (waves[0]), which runs 1.25.4',
+    ],
+  },
+  {
     description: "refuses waves without a top-level version while a cluster is in no wave",
     fixture: withIstio({ waves: [CANARY] }),
     want: ['error fleetgate:mesh: sets upgrade waves but no fleetgate:mesh.istio.version, and "eu", "asia" are in no wave'],
