@@ -148,7 +148,7 @@ export function checkIstioWaves(config: EnvironmentConfig, env: EnvReport): void
         ? `sets upgrade waves but no fleetgate:mesh.istio.version, and ${rest.clusters.map((n) => `"${n}"`).join(", ")} ${rest.clusters.length === 1 ? "is" : "are"} in no wave; set fleetgate:mesh.istio.version to the version the clusters in no wave run (a chart version such as 1.28.0), or put them in a wave`
         : `does not pin an Istio version, but Fleetgate installs Istio; set fleetgate:mesh.istio.version to a chart version such as 1.28.0`,
     );
-  if (istio.version !== undefined && waves.length > 0 && (!rest || rest.clusters.length === 0) && istio.revisions !== undefined)
+  if (waves.length > 0 && (!rest || rest.clusters.length === 0) && istio.revisions !== undefined)
     env(
       ["mesh", "istio", "revisions"],
       `is set, but every cluster is in an upgrade wave, so no cluster runs the top-level revisions; remove them, or set revisions on the waves`,

@@ -37,6 +37,11 @@ const CASES: Case[] = [
     want: [],
   },
   {
+    description: "warns of top-level revisions no cluster runs, every cluster being in a wave",
+    fixture: withIstio({ revisions: ["1.28.0"], waves: [CANARY, { name: "rest", selector: {}, version: "1.28.0" }] }),
+    want: ["warning fleetgate:mesh.istio.revisions: is set, but every cluster is in an upgrade wave, so no cluster runs the top-level revisions"],
+  },
+  {
     description: "refuses a second wave of the same name",
     fixture: withIstio({ version: "1.28.0", waves: [CANARY, { ...CANARY, clusters: ["eu"] }] }),
     want: ['error fleetgate:mesh.istio.waves[1].name: "canary" is already the name of waves[0]'],
