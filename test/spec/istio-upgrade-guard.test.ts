@@ -26,9 +26,15 @@ const STACK_FILE = "stacks/Pulumi.prod.yaml";
 const PROD = readFileSync(join(PROJECT_ROOT, STACK_FILE), "utf8");
 const FILES = readEnvironmentFiles(PROJECT_ROOT, "prod");
 
+const plans = new Map<string, FleetPlan>();
+
+/** The prod plan of a stack file text, planned once per text. */
 function plan(text: string): FleetPlan {
+  const known = plans.get(text);
+  if (known) return known;
   const result = planEnvironment({ environment: "prod", stack: stackConfigFromFile(STACK_FILE, text), files: FILES });
   expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
+  plans.set(text, result.plan!);
   return result.plan!;
 }
 
