@@ -1,7 +1,7 @@
 /**
  * The Fleetgate program as a function: load the environment's spec, validate it, resolve it into a
- * FleetPlan, check its root of trust against the stack's previous deployment, and hand the plan to
- * FleetIngress. index.ts runs it under `pulumi up` and the offline plan; the property tests run it many
+ * FleetPlan, check its root of trust and its Istio upgrade step against the stack's previous deployment,
+ * and hand the plan to FleetIngress. index.ts runs it under `pulumi up` and the offline plan; the property tests run it many
  * times in one process.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -20,7 +20,7 @@ const { isConfigSecret } = require("@pulumi/pulumi/runtime/config") as { isConfi
 
 /**
  * Runs the program for the current stack; resolves to the stack's outputs. An invalid spec, or a trust
- * step taken out of order, rejects with a RunError listing every error before any resource is registered.
+ * or Istio upgrade step taken out of order, rejects with a RunError listing every error before any resource is registered.
  */
 export async function fleetgateProgram(root = pulumi.runtime.getRootDirectory() || process.cwd()) {
   const environment = pulumi.getStack();
