@@ -65,8 +65,7 @@ export class ClusterGateway extends pulumi.ComponentResource {
     const child = { parent: this, provider };
     // Gateway API objects are applied only after the cluster's bundle has been checked (and installed).
     const crds = args.crds ?? pulumi.output([] as pulumi.Resource[]);
-    const afterCrds = (resources: readonly pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> =>
-      crds.apply((ready) => [...resources, ...ready]);
+    const afterCrds = (resources: readonly pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> => crds.apply((ready) => [...resources, ...ready]);
 
     const namespace = kubeResource(`${key}-gateway-namespace`, gatewayNamespace(gateway), child);
     const options = kubeResource(`${key}-gateway-options`, gatewayOptions(gateway), { ...child, dependsOn: [namespace] });
@@ -81,7 +80,9 @@ export class ClusterGateway extends pulumi.ComponentResource {
     });
     const routed = [
       ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: afterCrds([namespace]) })),
-      ...referenceGrants(gateway, routes).map((grant) => kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, { ...child, dependsOn: afterCrds([]) })),
+      ...referenceGrants(gateway, routes).map((grant) =>
+        kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, { ...child, dependsOn: afterCrds([]) }),
+      ),
       ...originating,
     ];
     this.gateway = kubeResource(`${key}-gateway`, gatewayObject(cluster, gateway), {

@@ -71,10 +71,17 @@ export async function apiTarget(text: string, run: (exec: Exec, info: string) =>
     const info = JSON.stringify({
       apiVersion: exec.apiVersion ?? "client.authentication.k8s.io/v1beta1",
       kind: "ExecCredential",
-      spec: { interactive: false, ...(exec.provideClusterInfo ? { cluster: { server: base.server, "certificate-authority-data": cluster["certificate-authority-data"] } } : {}) },
+      spec: {
+        interactive: false,
+        ...(exec.provideClusterInfo ? { cluster: { server: base.server, "certificate-authority-data": cluster["certificate-authority-data"] } } : {}),
+      },
     });
     const status = (JSON.parse(await run(exec, info)) as { status?: { token?: string; clientCertificateData?: string; clientKeyData?: string } }).status ?? {};
-    return { ...base, ...(status.token ? { token: status.token } : {}), ...(status.clientCertificateData ? { cert: status.clientCertificateData, key: status.clientKeyData } : {}) };
+    return {
+      ...base,
+      ...(status.token ? { token: status.token } : {}),
+      ...(status.clientCertificateData ? { cert: status.clientCertificateData, key: status.clientKeyData } : {}),
+    };
   }
   const token = (user.token as string | undefined) ?? file(user.tokenFile)?.trim();
   const cert = decode(user["client-certificate-data"]) ?? file(user["client-certificate"]);

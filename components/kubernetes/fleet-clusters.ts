@@ -121,7 +121,12 @@ export class FleetClusters extends pulumi.ComponentResource {
       if (cluster.gateway) {
         gatewayApi = new GatewayApiCrds(
           key,
-          { cluster, provider: parent.provider, kubeconfig: parent.kubeconfig, ...(parent.gkeGatewayApiChannel ? { gkeChannel: parent.gkeGatewayApiChannel } : {}) },
+          {
+            cluster,
+            provider: parent.provider,
+            kubeconfig: parent.kubeconfig,
+            ...(parent.gkeGatewayApiChannel ? { gkeChannel: parent.gkeGatewayApiChannel } : {}),
+          },
           { parent },
         );
         const certificateArns = args.certificateArns?.[cluster.region];

@@ -26,7 +26,11 @@ export const GATEWAY_API_BUNDLE = "v1.4.0";
 export const GATEWAY_API_MINIMUM = "v1.2.0";
 
 /** The CRDs of the kinds Fleetgate applies: the bundle is judged by the oldest of them. */
-export const GATEWAY_API_CRDS = ["gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io", "referencegrants.gateway.networking.k8s.io"] as const;
+export const GATEWAY_API_CRDS = [
+  "gateways.gateway.networking.k8s.io",
+  "httproutes.gateway.networking.k8s.io",
+  "referencegrants.gateway.networking.k8s.io",
+] as const;
 
 export const BUNDLE_VERSION_ANNOTATION = "gateway.networking.k8s.io/bundle-version";
 export const CHANNEL_ANNOTATION = "gateway.networking.k8s.io/channel";

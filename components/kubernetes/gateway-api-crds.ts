@@ -13,7 +13,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../../spec/plan";
 import { crdAnnotationReader } from "./crd-reader";
-import { type BundleDecision, decideBundle, GATEWAY_API_BUNDLE, GATEWAY_API_CRDS, GATEWAY_API_MINIMUM, installedBundle, standardInstallUrl } from "./gateway-api-bundle";
+import {
+  type BundleDecision,
+  decideBundle,
+  GATEWAY_API_BUNDLE,
+  GATEWAY_API_CRDS,
+  GATEWAY_API_MINIMUM,
+  installedBundle,
+  standardInstallUrl,
+} from "./gateway-api-bundle";
 
 export interface GatewayApiCrdsArgs {
   readonly cluster: ClusterPlan;
