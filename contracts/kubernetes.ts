@@ -36,7 +36,12 @@ export const gatewayApiCrds: Contract = {
   subject: "Gateway API CRDs",
   rule: "Istio does not install the Gateway API CRDs (GKE does when its Gateway controller is enabled); istio-base installs only Istio's own CRDs",
   source: { title: "Istio: Kubernetes Gateway API", section: "Setup", url: "https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/" },
-  checkedIn: { engine: "the simulated clusters start with the Gateway API CRDs (a prerequisite) and gain Istio's from istio-base" },
+  checkedIn: {
+    engine:
+      "the simulated clusters start with the Gateway API CRDs (the admin's prerequisite under fleetgate:gatewayApi.crds: check; a test takes them away) and gain Istio's from istio-base",
+    program:
+      "Fleetgate installs them itself only under fleetgate:gatewayApi.crds: manage, and otherwise checks them before any Gateway API object [kubernetes.gateway-api-bundle]",
+  },
 };
 
 export const mcsCrds: Contract = {

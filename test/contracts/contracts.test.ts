@@ -221,6 +221,7 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   "gcp.resource-names": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net.1") },
   "kubernetes.object-meta": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net/1") },
   "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
+  "gke.gateway-api-crds-managed": { fixture: baseFixture, mutate: (f) => void (f.config.gatewayApi = { crds: "manage" }), severity: "warning" },
   "gke.app-protocols": {
     fixture: baseFixture,
     mutate: (f) => void ((f.files["shop/shop.yaml"]![0] as Doc).metadata.annotations = { "networking.gke.io/app-protocols": '{"http": "TLS"}' }),
@@ -360,6 +361,21 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
     ["test/simulation/first-up.test.ts", "fails to export services where the admin says"],
   ],
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
+  "kubernetes.gateway-api-bundle": [
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses to move a newer bundle back"],
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses to overwrite the experimental channel"],
+    [
+      "test/components/kubernetes/gateway-api-crds.test.ts",
+      "installs the bundle before any Gateway API object, refuses a downgrade, and under check refuses a bundle too old",
+    ],
+  ],
+  "gke.gateway-api-crds-managed": [
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses a GKE cluster whose own Gateway API keeps the CRDs"],
+  ],
+  "istio.gateway-api-minimum": [
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "check refuses a bundle older than Fleetgate needs"],
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "pins a bundle the objects' minimum allows, the one the simulated prerequisite installs"],
+  ],
   "istio.proxy-protocol": [
     ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"],
     ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"],
