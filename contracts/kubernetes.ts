@@ -121,6 +121,21 @@ export const uniqueUrns: Contract = {
   checkedIn: { engine: "the offline engine refuses a second registration of a URN (offline/mock-engine.ts)" },
 };
 
+export const retainOnDelete: Contract = {
+  id: "pulumi.retain-on-delete",
+  party: "Pulumi",
+  subject: "Resource options",
+  rule: "a resource marked retainOnDelete is removed from the stack's state without the provider's Delete being called; on a component the option reaches every child custom resource (children inherit it from their parent), so a ConfigFile marked so leaves every object it applied in place when it is deleted",
+  source: {
+    title: "Pulumi: Resource option retainOnDelete",
+    url: "https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/",
+  },
+  checkedIn: {
+    program:
+      "the Gateway API bundle Fleetgate installs (a ConfigFile) is retained on delete, so that no change of fleetgate:gatewayApi.crds removes the CRDs and with them every Gateway API object (components/kubernetes/gateway-api-crds.ts)",
+  },
+};
+
 export const pulumiAwaits: Contract = {
   id: "pulumi.kubernetes-await",
   party: "Pulumi",
@@ -277,5 +292,6 @@ export const contracts: readonly Contract[] = [
   proxyProtocol,
   eastWestPorts,
   pulumiAwaits,
+  retainOnDelete,
   uniqueUrns,
 ];

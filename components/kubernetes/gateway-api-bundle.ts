@@ -117,7 +117,7 @@ export function decideBundle(facts: BundleFacts): BundleDecision {
     if (installed.version === undefined || parseVersion(installed.version) === undefined)
       return {
         action: "refuse",
-        message: `cluster ${cluster}: its Gateway API CRDs carry ${installed.version === undefined ? "no" : `an unrecognised (${installed.version})`} gateway.networking.k8s.io/bundle-version, and Fleetgate never overwrites a bundle it cannot place ${cite(gatewayApiBundle)}. Remove those CRDs' owner's installation or replace it with the standard bundle ${pinned} (${install}), then run pulumi up again.`,
+        message: `cluster ${cluster}: its Gateway API CRDs carry ${installed.version === undefined ? "no" : `an unrecognised (${installed.version})`} gateway.networking.k8s.io/bundle-version, and Fleetgate never overwrites a bundle it cannot place ${cite(gatewayApiBundle)}. Replace them with the standard bundle ${pinned} yourself (${install}) and run pulumi up again, or set fleetgate:gatewayApi.crds to check if their owner keeps them.`,
       };
     if (installed.channel !== undefined && installed.channel !== "standard")
       return {

@@ -67,7 +67,8 @@ export class GatewayApiCrds extends pulumi.ComponentResource {
     let bundle: pulumi.Resource | undefined;
     if (mode === "manage")
       // Retained when deleted: removing the CRDs (crds set back to check, the cluster leaving the fleet)
-      // would delete every Gateway API object in the cluster, others' too [kubernetes.gateway-api-bundle].
+      // would delete every Gateway API object in the cluster, others' too [kubernetes.gateway-api-bundle];
+      // the option reaches the CRDs the ConfigFile applies [pulumi.retain-on-delete].
       bundle = new k8s.yaml.v2.ConfigFile(
         `${name}-gateway-api-crds`,
         { file: decision.apply(() => standardInstallUrl(GATEWAY_API_BUNDLE)) },

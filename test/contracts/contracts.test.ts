@@ -369,6 +369,7 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
       "installs the bundle before any Gateway API object, refuses a downgrade, and under check refuses a bundle too old",
     ],
   ],
+  "pulumi.retain-on-delete": [["test/components/kubernetes/gateway-api-crds.test.ts", "installs the bundle before any Gateway API object"]],
   "gke.gateway-api-crds-managed": [
     ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses a GKE cluster whose own Gateway API keeps the CRDs"],
   ],

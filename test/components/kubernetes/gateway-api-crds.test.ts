@@ -47,7 +47,7 @@ const CASES: { description: string; facts: BundleFacts; want: BundleDecision["ac
     description: "manage refuses CRDs without a bundle version",
     facts: facts({ installed: { present: true } }),
     want: "refuse",
-    says: ["carry no gateway.networking.k8s.io/bundle-version"],
+    says: ["carry no gateway.networking.k8s.io/bundle-version", "set fleetgate:gatewayApi.crds to check"],
   },
   {
     description: "manage refuses a GKE cluster whose own Gateway API keeps the CRDs",
@@ -201,6 +201,11 @@ describe("the simulated pulumi up of dev", () => {
     ]);
 
     expect(installed!.ok, installed!.stderr).toBe(true);
+    // The CRDs stay when Fleetgate stops managing them: deleting them would delete every Gateway API object.
+    expect(installed!.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile").map((r) => [r.name, r.retainOnDelete])).toEqual([
+      ["dev-gke-eu-gateway-api-crds", true],
+      ["dev-gke-us-gateway-api-crds", true],
+    ]);
     for (const cluster of ["gke-us", "gke-eu"]) {
       expect(bundlesAfterFirst[cluster]).toEqual({ version: GATEWAY_API_BUNDLE, channel: "standard" });
       const ops = installed!.result.operations.filter((o) => o.name.startsWith(`dev-${cluster}-`));
