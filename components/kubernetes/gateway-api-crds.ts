@@ -57,7 +57,12 @@ export class GatewayApiCrds extends pulumi.ComponentResource {
     const decision: pulumi.Output<BundleDecision | undefined> = pulumi.unsecret(
       pulumi.all([args.kubeconfig, args.gkeChannel ?? ""]).apply(async ([kubeconfig, channel]) => {
         if (pulumi.runtime.isDryRun()) return undefined;
-        const installed = installedBundle(await read(cluster.name, kubeconfig, GATEWAY_API_CRDS));
+        const crds = await read(cluster.name, kubeconfig, GATEWAY_API_CRDS).catch((error: unknown) => {
+          throw new Error(
+            `cluster ${cluster.name}: reading its Gateway API CRDs failed (${error instanceof Error ? error.message : String(error)}); Fleetgate reads them before applying any Gateway API object, so the identity running pulumi up needs get on customresourcedefinitions there.`,
+          );
+        });
+        const installed = installedBundle(crds);
         const decided = decideBundle({ cluster: cluster.name, mode, installed, ...(cluster.provider === "gke" ? { gkeChannel: channel } : {}) });
         if (decided.action === "refuse") throw new Error(decided.message);
         return decided;

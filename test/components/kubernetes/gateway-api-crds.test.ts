@@ -5,7 +5,7 @@
  * under `check` refuses a cluster whose bundle is too old, each before applying that cluster's objects.
  */
 import { describe, expect, it } from "vitest";
-import { apiTarget } from "../../../components/kubernetes/crd-reader";
+import { apiTarget, OFFLINE_CRD_ANNOTATIONS } from "../../../components/kubernetes/crd-reader";
 import {
   BUNDLE_VERSION_ANNOTATION,
   type BundleDecision,
@@ -20,6 +20,7 @@ import {
   standardInstallUrl,
 } from "../../../components/kubernetes/gateway-api-bundle";
 import { simulateUps } from "../../../offline/simulation/run";
+import { CRD_ANNOTATIONS_HOOK } from "../../../offline/simulation/simulate";
 import { PREREQUISITE_GATEWAY_API_BUNDLE, setGatewayApiBundle } from "../../../offline/simulation/world";
 import { baseFixture, planFixture } from "../../spec/fixtures";
 import { changedRoot } from "../../simulation/roots";
@@ -146,6 +147,10 @@ describe("the kubeconfig the bundle is read with", () => {
     });
     expect(target).toEqual({ server: "https://203.0.113.9", ca: "CA", insecure: false, token: "t0k3n" });
     expect(JSON.parse(info).spec.cluster.server).toBe("https://203.0.113.9");
+  });
+
+  it("is answered offline through the hook the simulated clusters set", () => {
+    expect(CRD_ANNOTATIONS_HOOK).toBe(OFFLINE_CRD_ANNOTATIONS);
   });
 
   it("refuses a kubeconfig whose current context names no cluster", async () => {
