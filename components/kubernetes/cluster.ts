@@ -49,8 +49,8 @@ export interface ClusterStatus {
   readonly discovers: string[];
   /** Things the cluster does differently from the spec, or that need an operator's attention. */
   readonly notes: string[];
-  /** Where the cluster has a gateway: its Gateway API bundle, as found and handled (GatewayApiCrds). */
-  readonly gatewayApi?: pulumi.Input<GatewayApiReport>;
+  /** Where the cluster has a gateway: who installs its Gateway API CRDs, and the bundles Fleetgate pins (GatewayApiCrds). */
+  readonly gatewayApi?: GatewayApiReport;
 }
 
 export class Cluster extends pulumi.ComponentResource {

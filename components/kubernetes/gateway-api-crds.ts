@@ -6,8 +6,8 @@
  * channel; with `check` it refuses a missing bundle or one older than Fleetgate needs. A refusal stops
  * the cluster's Gateway API objects, which all depend on `ready`.
  *
- * A preview reads nothing (it knows no cluster's state and must not need one); the bundle is then
- * reported as not read.
+ * A preview reads nothing (it knows no cluster's state and must not need one): what an update found is
+ * in its log.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -32,21 +32,21 @@ export interface GatewayApiCrdsArgs {
   readonly gkeChannel?: pulumi.Output<string>;
 }
 
-/** What the stack reports of a cluster's Gateway API CRDs. */
+/**
+ * What the stack reports of a cluster's Gateway API CRDs: the setting and the bundles, as planned. What
+ * an update found is logged, not recorded: a preview reads nothing, and must register the same plan.
+ */
 export interface GatewayApiReport {
   readonly crds: "manage" | "check";
-  /** The bundle found before this update (`absent`), or `not read in a preview`. */
-  readonly installed: string;
   /** The bundle Fleetgate installs (manage) or is tested with (check). */
   readonly pinned: string;
   readonly minimum: string;
-  readonly note?: string;
 }
 
 export class GatewayApiCrds extends pulumi.ComponentResource {
   /** What every Gateway API object of the cluster depends on: the decision, and under manage the installed bundle. */
   readonly ready: pulumi.Output<pulumi.Resource[]>;
-  readonly report: pulumi.Output<GatewayApiReport>;
+  readonly report: GatewayApiReport;
 
   constructor(name: string, args: GatewayApiCrdsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:GatewayApiCrds", name, {}, opts);
@@ -65,6 +65,8 @@ export class GatewayApiCrds extends pulumi.ComponentResource {
         const installed = installedBundle(crds);
         const decided = decideBundle({ cluster: cluster.name, mode, installed, ...(cluster.provider === "gke" ? { gkeChannel: channel } : {}) });
         if (decided.action === "refuse") throw new Error(decided.message);
+        await pulumi.log.info(foundMessage(cluster.name, mode, decided), this);
+        if (decided.action === "keep" && decided.note) await pulumi.log.warn(`cluster ${cluster.name}: ${decided.note}`, this);
         return decided;
       }),
     );
@@ -80,13 +82,14 @@ export class GatewayApiCrds extends pulumi.ComponentResource {
         { parent: this, provider: args.provider, retainOnDelete: true },
       );
     this.ready = decision.apply(() => (bundle ? [bundle] : []));
-    this.report = decision.apply((d) => ({
-      crds: mode,
-      installed: d === undefined ? "not read in a preview" : d.action === "keep" ? d.installed : (d.action === "install" && d.installed) || "absent",
-      pinned: GATEWAY_API_BUNDLE,
-      minimum: GATEWAY_API_MINIMUM,
-      ...(d?.action === "keep" && d.note ? { note: d.note } : {}),
-    }));
+    this.report = { crds: mode, pinned: GATEWAY_API_BUNDLE, minimum: GATEWAY_API_MINIMUM };
     this.registerOutputs({ report: this.report });
   }
+}
+
+/** What an update found and does, for its log. */
+function foundMessage(cluster: string, mode: "manage" | "check", decided: BundleDecision): string {
+  if (decided.action === "install")
+    return `cluster ${cluster}: Gateway API bundle ${decided.installed ?? "absent"}; installing the standard bundle ${GATEWAY_API_BUNDLE} (fleetgate:gatewayApi.crds: ${mode})`;
+  return `cluster ${cluster}: Gateway API bundle ${decided.action === "keep" ? decided.installed : ""} installed, Fleetgate needs ${GATEWAY_API_MINIMUM} or later (fleetgate:gatewayApi.crds: ${mode})`;
 }

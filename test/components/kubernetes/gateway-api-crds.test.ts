@@ -206,6 +206,7 @@ describe("the simulated pulumi up of dev", () => {
     ]);
 
     expect(installed!.ok, installed!.stderr).toBe(true);
+    expect(installed!.stdout).toContain("cluster gke-us: Gateway API bundle absent; installing the standard bundle v1.4.0 (fleetgate:gatewayApi.crds: manage)");
     // The CRDs stay when Fleetgate stops managing them: deleting them would delete every Gateway API object.
     expect(installed!.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigFile").map((r) => [r.name, r.retainOnDelete])).toEqual([
       ["dev-gke-eu-gateway-api-crds", true],
@@ -233,5 +234,8 @@ describe("the simulated pulumi up of dev", () => {
     expect(tooOld!.ok).toBe(false);
     expect(tooOld!.stderr).toContain("cluster gke-us: its Gateway API bundle is v1.1.0, older than the v1.2.0 Fleetgate needs");
     expect(touched(tooOld, "gke-us")).toEqual([]);
-  });
+    // gke-eu's bundle is read, reported and kept.
+    expect(tooOld!.stdout).toContain("cluster gke-eu: Gateway API bundle v1.4.0 installed, Fleetgate needs v1.2.0 or later (fleetgate:gatewayApi.crds: check)");
+    // Three simulated updates of the smallest example: seconds alone, minutes on a loaded machine.
+  }, 300_000);
 });
