@@ -5,6 +5,7 @@
 import * as aws from "./aws";
 import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, type RegistrationContext, refusal } from "./contract";
 import * as gatewayApi from "./gateway-api";
+import * as gatewayApiBundle from "./gateway-api-bundle";
 import * as gcp from "./gcp";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
@@ -22,6 +23,7 @@ export const CONTRACTS: readonly Contract[] = [
   ...kubernetes.contracts,
   ...istioUpgrades.contracts,
   ...gatewayApi.contracts,
+  ...gatewayApiBundle.contracts,
   ...protocols.contracts,
   ...gkePolicies.contracts,
   ...migration.contracts,

@@ -36,7 +36,12 @@ export const gatewayApiCrds: Contract = {
   subject: "Gateway API CRDs",
   rule: "Istio does not install the Gateway API CRDs (GKE does when its Gateway controller is enabled); istio-base installs only Istio's own CRDs",
   source: { title: "Istio: Kubernetes Gateway API", section: "Setup", url: "https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/" },
-  checkedIn: { engine: "the simulated clusters start with the Gateway API CRDs (a prerequisite) and gain Istio's from istio-base" },
+  checkedIn: {
+    engine:
+      "the simulated clusters start with the Gateway API CRDs (the admin's prerequisite under fleetgate:gatewayApi.crds: check; a test takes them away) and gain Istio's from istio-base",
+    program:
+      "Fleetgate installs them itself only under fleetgate:gatewayApi.crds: manage, and otherwise checks them before any Gateway API object [kubernetes.gateway-api-bundle]",
+  },
 };
 
 export const mcsCrds: Contract = {
@@ -114,6 +119,21 @@ export const uniqueUrns: Contract = {
   rule: "a resource's URN (stack, project, parent types, type and logical name) is unique in the stack: a second registration of one fails the update with \"Duplicate resource URN\"; the Pulumi SDK's mock monitor does not check it",
   source: { title: "Pulumi: Resource names and identity", section: "URN", url: "https://www.pulumi.com/docs/iac/concepts/resources/names/" },
   checkedIn: { engine: "the offline engine refuses a second registration of a URN (offline/mock-engine.ts)" },
+};
+
+export const retainOnDelete: Contract = {
+  id: "pulumi.retain-on-delete",
+  party: "Pulumi",
+  subject: "Resource options",
+  rule: "a resource marked retainOnDelete is removed from the stack's state without the provider's Delete being called; on a component the option reaches every child custom resource (children inherit it from their parent), so a ConfigFile marked so leaves every object it applied in place when it is deleted",
+  source: {
+    title: "Pulumi: Resource option retainOnDelete",
+    url: "https://www.pulumi.com/docs/iac/concepts/resources/options/retainondelete/",
+  },
+  checkedIn: {
+    program:
+      "the Gateway API bundle Fleetgate installs (a ConfigFile) is retained on delete, so that no change of fleetgate:gatewayApi.crds removes the CRDs and with them every Gateway API object (components/kubernetes/gateway-api-crds.ts)",
+  },
 };
 
 export const pulumiAwaits: Contract = {
@@ -272,5 +292,6 @@ export const contracts: readonly Contract[] = [
   proxyProtocol,
   eastWestPorts,
   pulumiAwaits,
+  retainOnDelete,
   uniqueUrns,
 ];

@@ -314,6 +314,11 @@ function reveal(value: unknown, path: string[], secretPaths: string[]): unknown 
     return reveal(record.value, path, []);
   }
   if (sig === rpc.specialResourceSig) return record.urn;
+  // A remote component's inputs keep their Output values (a ConfigFile's file).
+  if (sig === rpc.specialOutputValueSig) {
+    if (record.secret === true) secretPaths.push(path.join("."));
+    return "value" in record ? reveal(record.value, path, []) : "<computed>";
+  }
   if (sig === rpc.specialAssetSig || sig === rpc.specialArchiveSig) return { asset: record.path ?? record.uri ?? "<inline>" };
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, reveal(v, [...path, k], secretPaths)]));
 }

@@ -118,6 +118,8 @@ export interface ClusterPlan {
   readonly istio: ClusterIstioPlan;
   /** The multi-cluster Services implementation that runs here; ServiceExports only where one does. */
   readonly multiClusterServices: "none" | "gke-fleet" | "mcs-api";
+  /** Whether Fleetgate installs the Gateway API CRDs here (`manage`) or checks those installed (`check`): fleetgate:gatewayApi.crds. */
+  readonly gatewayApiCrds: "manage" | "check";
   /**
    * The AWS region the AWS front door places the cluster in: its own for EKS, else its latency region
    * (the admin's, its region when that is an AWS region, or the AWS region nearest to its GCP region).

@@ -324,6 +324,7 @@ function resolveCluster(
     reachableBy: reachableBy(cluster),
     istio: resolveClusterIstio(config, cluster),
     multiClusterServices: cluster.multiClusterServices,
+    gatewayApiCrds: config.gatewayApi?.crds ?? "check",
     ...(awsRegion !== undefined ? { awsRegion } : {}),
   };
 }

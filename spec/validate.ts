@@ -28,6 +28,7 @@ import { validateIngress } from "./ingress-checks";
 import { attachBackendPolicies, checkGatewayPolicies } from "./gke-policies";
 import { httpRouteContext, httpRouteServices } from "./http-routes";
 import { checkLatencyDnsHosts } from "./latency-dns-hosts";
+import { checkGatewayApiCrds } from "./gateway-api-crds";
 import { matchesSelector } from "./label-selector";
 import { accessLocationProblem } from "./cluster-links";
 import { redirectCodeProblems } from "./https-redirect";
@@ -195,6 +196,7 @@ function validateEnvironment({ config, environment }: ValidationInput, env: EnvR
   if (inheriting.length > 0)
     env(["gateway", "autoscaling"], scalingMessage(`the gateways of ${inheriting.map((c) => c.name).join(", ")}`, gatewayAutoscaling(config, inheriting[0]!)));
   const seen = checkClusterList(config.clusters, env);
+  checkGatewayApiCrds(config, env);
   config.clusters.forEach((cluster, i) => {
     if (cluster.provider === "gke" && config.frontDoor === "gcp" && cluster.zones.length === 0)
       env(

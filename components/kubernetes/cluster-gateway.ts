@@ -36,6 +36,11 @@ export interface ClusterGatewayArgs {
   /** What must exist before the gateway takes traffic (istiod, the cluster's Services). */
   readonly dependsOn: readonly pulumi.Resource[];
   /**
+   * What the Gateway API objects wait for: the check of the cluster's Gateway API bundle and, where
+   * Fleetgate installs it, the bundle (GatewayApiCrds.ready). A refused bundle stops them.
+   */
+  readonly crds?: pulumi.Output<pulumi.Resource[]>;
+  /**
    * The validated ACM certificate ARNs of the cluster's region, for an NLB that terminates TLS (an EKS
    * gateway behind the AWS front door); required there, unused elsewhere. The NLB's Service waits for
    * them, so its NLB never presents a certificate still being validated.
@@ -58,6 +63,9 @@ export class ClusterGateway extends pulumi.ComponentResource {
     super("fleetgate:kubernetes:ClusterGateway", name, {}, opts);
     const { key, plan, cluster, gateway, provider, routes } = args;
     const child = { parent: this, provider };
+    // Gateway API objects are applied only after the cluster's bundle has been checked (and installed).
+    const crds = args.crds ?? pulumi.output([] as pulumi.Resource[]);
+    const afterCrds = (resources: readonly pulumi.Resource[]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> => crds.apply((ready) => [...resources, ...ready]);
 
     const namespace = kubeResource(`${key}-gateway-namespace`, gatewayNamespace(gateway), child);
     const options = kubeResource(`${key}-gateway-options`, gatewayOptions(gateway), { ...child, dependsOn: [namespace] });
@@ -71,11 +79,16 @@ export class ClusterGateway extends pulumi.ComponentResource {
       return rule ? [kubeResource(`${key}-gateway-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: [namespace, ...args.dependsOn] })] : [];
     });
     const routed = [
-      ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: [namespace] })),
-      ...referenceGrants(gateway, routes).map((grant) => kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, child)),
+      ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: afterCrds([namespace]) })),
+      ...referenceGrants(gateway, routes).map((grant) =>
+        kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, { ...child, dependsOn: afterCrds([]) }),
+      ),
       ...originating,
     ];
-    this.gateway = kubeResource(`${key}-gateway`, gatewayObject(cluster, gateway), { ...child, dependsOn: [namespace, options, ...routed, ...args.dependsOn] });
+    this.gateway = kubeResource(`${key}-gateway`, gatewayObject(cluster, gateway), {
+      ...child,
+      dependsOn: afterCrds([namespace, options, ...routed, ...args.dependsOn]),
+    });
     this.entry = gateway.nlb ? this.nlb(key, plan, cluster, gateway, args.certificateArns, child) : this.gateway;
 
     this.routes = routes.map((r) => r.name).sort();

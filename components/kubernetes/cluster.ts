@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterPlan } from "../../spec/plan";
 import type { FleetSecrets } from "../secrets";
 import { type ApiServer, eksExec, execKubeconfig, gkeExec, gkeServer, kubeconfigServer, readerKubeconfig } from "./access";
+import type { GatewayApiReport } from "./gateway-api-crds";
 import { istioSystemNamespace, readerObjects } from "./mesh-plan";
 import { kubeResource, namespacePatch } from "./objects";
 
@@ -48,6 +49,8 @@ export interface ClusterStatus {
   readonly discovers: string[];
   /** Things the cluster does differently from the spec, or that need an operator's attention. */
   readonly notes: string[];
+  /** Where the cluster has a gateway: who installs its Gateway API CRDs, and the bundles Fleetgate pins (GatewayApiCrds). */
+  readonly gatewayApi?: GatewayApiReport;
 }
 
 export class Cluster extends pulumi.ComponentResource {
@@ -59,12 +62,18 @@ export class Cluster extends pulumi.ComponentResource {
   readonly readerKubeconfig?: pulumi.Output<string>;
   /** The pod range of a GKE cluster Fleetgate looks up: the mesh's firewall admits it. */
   readonly podRange?: pulumi.Output<string>;
+  /** The kubeconfig Fleetgate deploys with (secret): its provider's, and what reads the cluster outside it. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** A GKE cluster's Gateway API channel (gatewayApiConfig.channel, "" when unset): whether GKE keeps its CRDs. */
+  readonly gkeGatewayApiChannel?: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fleetgate:kubernetes:Cluster", name, {}, opts);
     const { cluster } = args;
-    const { kubeconfig, server, podRange } = this.access(cluster, args.secrets);
+    const { kubeconfig, server, podRange, gatewayApiChannel } = this.access(cluster, args.secrets);
     if (podRange) this.podRange = podRange;
+    if (gatewayApiChannel) this.gkeGatewayApiChannel = gatewayApiChannel;
+    this.kubeconfig = kubeconfig;
     this.provider = new k8s.Provider(
       name,
       {
@@ -123,7 +132,7 @@ export class Cluster extends pulumi.ComponentResource {
   private access(
     cluster: ClusterPlan,
     secrets: FleetSecrets,
-  ): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string>; podRange?: pulumi.Output<string> } {
+  ): { kubeconfig: pulumi.Output<string>; server: pulumi.Output<string>; podRange?: pulumi.Output<string>; gatewayApiChannel?: pulumi.Output<string> } {
     const access = cluster.access;
     if (access.kind === "kubeconfig") {
       const kubeconfig = pulumi.secret(secrets.kubeconfig(access.entry));
@@ -132,10 +141,12 @@ export class Cluster extends pulumi.ComponentResource {
     let api: pulumi.Output<ApiServer>;
     let exec;
     let podRange: pulumi.Output<string> | undefined;
+    let gatewayApiChannel: pulumi.Output<string> | undefined;
     if (access.kind === "gke") {
       const found = gcp.container.getClusterOutput({ name: access.clusterName, location: access.location, project: access.project }, { parent: this });
       api = found.apply((c) => ({ server: gkeServer(c.endpoint), certificateAuthorityData: c.masterAuths[0]?.clusterCaCertificate ?? "" }));
       podRange = found.clusterIpv4Cidr;
+      gatewayApiChannel = found.apply((c) => c.gatewayApiConfigs?.[0]?.channel ?? "");
       exec = gkeExec();
     } else {
       const found = aws.eks.getClusterOutput({ name: access.clusterName, region: access.region }, { parent: this });
@@ -146,6 +157,7 @@ export class Cluster extends pulumi.ComponentResource {
       kubeconfig: pulumi.secret(api.apply((a) => execKubeconfig(cluster.name, a, exec))),
       server: api.apply((a) => a.server),
       ...(podRange ? { podRange } : {}),
+      ...(gatewayApiChannel ? { gatewayApiChannel } : {}),
     };
   }
 }

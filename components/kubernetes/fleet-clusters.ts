@@ -7,6 +7,7 @@
  *   └─ Cluster <env>-<cluster>                provider, istio-system, reader identity
  *      ├─ ClusterMesh <env>-<cluster>         cacerts, istio-base, istiod, east-west, remote secrets, DestinationRules
  *      ├─ ClusterServices <env>-<cluster>     Services and ServiceExports
+ *      ├─ GatewayApiCrds <env>-<cluster>      the Gateway API bundle: checked, or installed (fleetgate:gatewayApi.crds)
  *      └─ ClusterGateway <env>-<cluster>      Gateway, sizing, HTTPRoutes (hosts, dispatch or redirect), ReferenceGrants (serving clusters)
  */
 import * as gcp from "@pulumi/gcp";
@@ -19,6 +20,7 @@ import { Cluster, type ClusterStatus } from "./cluster";
 import { ClusterGateway } from "./cluster-gateway";
 import { ClusterMesh } from "./cluster-mesh";
 import { ClusterServices } from "./cluster-services";
+import { GatewayApiCrds } from "./gateway-api-crds";
 import { dispatchNotes } from "../dispatch";
 import { clusterRoutes, routedServices, sizingNotes } from "./gateway-plan";
 import { istioSettings, readClusters, remotePeers } from "./mesh-plan";
@@ -115,7 +117,18 @@ export class FleetClusters extends pulumi.ComponentResource {
       const services = new ClusterServices(key, { key, plan, cluster, provider: parent.provider, routed }, { parent });
       let routes: string[] = [];
       const notes: string[] = [];
+      let gatewayApi: GatewayApiCrds | undefined;
       if (cluster.gateway) {
+        gatewayApi = new GatewayApiCrds(
+          key,
+          {
+            cluster,
+            provider: parent.provider,
+            kubeconfig: parent.kubeconfig,
+            ...(parent.gkeGatewayApiChannel ? { gkeChannel: parent.gkeGatewayApiChannel } : {}),
+          },
+          { parent },
+        );
         const certificateArns = args.certificateArns?.[cluster.region];
         const gateway = new ClusterGateway(
           key,
@@ -127,6 +140,7 @@ export class FleetClusters extends pulumi.ComponentResource {
             routes: gatewayRoutes,
             provider: parent.provider,
             dependsOn: [...mesh.ready, services],
+            crds: gatewayApi.ready,
             ...(certificateArns !== undefined ? { certificateArns } : {}),
           },
           { parent },
@@ -149,6 +163,7 @@ export class FleetClusters extends pulumi.ComponentResource {
         exports: services.exported,
         discovers: remotePeers(plan, cluster.name),
         notes,
+        ...(gatewayApi ? { gatewayApi: gatewayApi.report } : {}),
       };
       parent.complete(status[cluster.name]!);
     }

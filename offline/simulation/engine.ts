@@ -104,6 +104,10 @@ export interface Context {
 /** How one kind of resource is created, updated and deleted, and what that does to the world. */
 export interface Handler {
   readonly matches: (type: string) => boolean;
+  /** Component types the handler's provider constructs itself (remote components such as a ConfigFile). */
+  readonly constructs?: (type: string) => boolean;
+  /** What constructing one does in the world, at every update (a component is constructed each time). */
+  construct?(ctx: Context, resource: RegisteredResource): Promise<void>;
   create(ctx: Context, resource: RegisteredResource, wireInputs: Record<string, unknown>): Promise<Record<string, unknown>>;
   update?(ctx: Context, resource: RegisteredResource, wireInputs: Record<string, unknown>, old: StateEntry): Promise<Record<string, unknown>>;
   delete?(ctx: Context, urn: string, old: StateEntry): Promise<void>;
@@ -244,6 +248,17 @@ export class Simulation implements Cloud {
         };
     };
     if (!resource.custom || resource.type.startsWith("pulumi:providers:")) {
+      const builder = resource.custom ? undefined : this.options.handlers.find((h) => h.constructs?.(resource.type));
+      if (builder)
+        try {
+          await builder.construct!(this.context, resource);
+          this.context.changed();
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          record(old ? "same" : "create", {}, message);
+          this.failure ??= `${resource.type.split(":").pop()} ${resource.name}: ${message}`;
+          throw error instanceof ProviderRefusal ? error : Object.assign(new Error(message), { details: message });
+        }
       const outputs = fakeOutputs(resource.type, resource.name, wireInputs, resource.provider);
       record(old ? "same" : "create", outputs);
       return outputs;

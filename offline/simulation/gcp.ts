@@ -246,7 +246,12 @@ export const gcpLookups: readonly LookupHandler[] = [
   {
     token: "gcp:container/getCluster:getCluster",
     label: (inputs) => `GKE cluster ${String(inputs.name)}`,
-    answer: (_ctx, inputs) => fakeInvoke("gcp:container/getCluster:getCluster", inputs),
+    // With the cluster's Gateway API channel, as the world holds it [gke.gateway-api-crds-managed].
+    answer: (ctx, inputs) => {
+      const cluster = Object.values(ctx.world.clusters).find((c) => c.project === inputs.project && c.gkeName === inputs.name);
+      const channel = cluster?.gkeGatewayApiChannel;
+      return { ...fakeInvoke("gcp:container/getCluster:getCluster", inputs), gatewayApiConfigs: channel ? [{ channel }] : [] };
+    },
   },
 ];
 

@@ -19,7 +19,17 @@ import type { RegisteredResource } from "../mock-engine";
 import { nlbIdentity } from "../fakes/aws";
 import type { Context, Handler, StateEntry } from "./engine";
 import { LATENCIES } from "./latencies";
-import { apiGroup, type ClusterWorld, compareVersions, isBuiltIn, ISTIO_CRD_GROUPS, type KubeObject, objectKey } from "./world";
+import {
+  apiGroup,
+  type ClusterWorld,
+  compareVersions,
+  GATEWAY_API_GROUP,
+  isBuiltIn,
+  ISTIO_CRD_GROUPS,
+  type KubeObject,
+  objectKey,
+  setGatewayApiBundle,
+} from "./world";
 
 const LBC = "service.beta.kubernetes.io/aws-load-balancer-";
 const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
@@ -501,8 +511,44 @@ async function apply(ctx: Context, resource: RegisteredResource, wireInputs: Rec
   return ctx.fakeOutputs(resource, wireInputs);
 }
 
+/** The release assets a ConfigFile may name: a Gateway API bundle's install files. */
+const GATEWAY_API_RELEASE = /^https:\/\/github\.com\/kubernetes-sigs\/gateway-api\/releases\/download\/(v[0-9][^/]*)\/(standard|experimental)-install\.yaml$/;
+
+/**
+ * A ConfigFile of a Gateway API release's install file: the provider applies its CRDs, whatever bundle
+ * the cluster had, and they carry the release's bundle and channel [kubernetes.gateway-api-bundle].
+ */
+async function applyConfigFile(ctx: Context, resource: RegisteredResource): Promise<void> {
+  const cluster = clusterOf(ctx, resource);
+  const file = String((resource.inputs as Record<string, unknown>).file ?? "");
+  const release = GATEWAY_API_RELEASE.exec(file);
+  if (!release) throw new Error(`${resource.urn}: the simulated clusters know no manifest at ${file}; only Gateway API release install files`);
+  await ctx.sleep("kubernetesObject");
+  setGatewayApiBundle(cluster, { version: release[1]!, channel: release[2]! });
+  ctx.event(`${cluster.name}: Gateway API ${release[2]} bundle ${release[1]} applied`);
+}
+
+/** The CRDs' annotations a read asks for: the Gateway API's carry the cluster's bundle; others have none. */
+export function crdAnnotations(ctx: Context, clusterName: string, names: readonly string[]): Record<string, Record<string, string> | undefined> {
+  const cluster = ctx.world.clusters[clusterName];
+  if (!cluster) throw new Error(`the simulated world has no cluster ${clusterName} to read CRDs from`);
+  return Object.fromEntries(
+    names.map((name) => {
+      const group = name.split(".").slice(1).join(".");
+      if (!cluster.crds.includes(group)) return [name, undefined];
+      const bundle = group === GATEWAY_API_GROUP ? cluster.gatewayApi : undefined;
+      const annotations: Record<string, string> = bundle
+        ? { "gateway.networking.k8s.io/bundle-version": bundle.version, "gateway.networking.k8s.io/channel": bundle.channel }
+        : {};
+      return [name, annotations];
+    }),
+  );
+}
+
 export const kubernetesHandler: Handler = {
   matches: (type) => type.startsWith("kubernetes:"),
+  constructs: (type) => type === "kubernetes:yaml/v2:ConfigFile",
+  construct: applyConfigFile,
   create: (ctx, resource, wireInputs) => apply(ctx, resource, wireInputs, true),
   update: (ctx, resource, wireInputs) => apply(ctx, resource, wireInputs, false),
   async delete(ctx, _urn, old: StateEntry) {

@@ -17,6 +17,8 @@ import { initialWorld, withNewClusters, type World } from "./world";
 
 export interface SimulatedUp {
   readonly exitCode: number;
+  /** What the program printed: its info logs (under the offline engine Pulumi's log writes to the console). */
+  readonly stdout: string;
   readonly stderr: string;
   readonly resources: readonly RegisteredResource[];
   readonly result: SimulationResult;
@@ -79,6 +81,7 @@ export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
   const report = upReport(run.simulation);
   return {
     exitCode: run.exitCode,
+    stdout: run.stdout,
     stderr: run.stderr,
     resources: run.resources,
     result: run.simulation,

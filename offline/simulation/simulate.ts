@@ -1,13 +1,14 @@
 /**
  * Sets up a simulated `pulumi up` in the process that runs the program (offline/program-host.cjs): the
  * virtual clock in place of the process's timers, the simulated clouds as the mock engine's Cloud, and
- * the simulated ELBv2 answer to the one read the program makes outside Pulumi's providers.
+ * the simulated answers to the reads the program makes outside Pulumi's providers (an NLB's state, a
+ * cluster's CRDs).
  */
 import { awsHandlers, awsLookups, loadBalancerState } from "./aws";
 import { installVirtualTimers, VirtualClock } from "./clock";
 import { type Handler, type PulumiState, Simulation } from "./engine";
 import { gcpHandlers, gcpLookups } from "./gcp";
-import { kubernetesHandler } from "./kubernetes";
+import { crdAnnotations, kubernetesHandler } from "./kubernetes";
 import type { World } from "./world";
 
 /**
@@ -16,6 +17,9 @@ import type { World } from "./world";
  * program's modules, which the language host must compile itself.
  */
 export const LOAD_BALANCER_STATE_HOOK = Symbol.for("fleetgate.offline.loadBalancerState");
+
+/** Where the program looks for the offline answer to its CRD read (components/kubernetes/crd-reader.ts, OFFLINE_CRD_ANNOTATIONS). */
+export const CRD_ANNOTATIONS_HOOK = Symbol.for("fleetgate.offline.crdAnnotations");
 
 /** What a simulated run starts from. */
 export interface SimulationInput {
@@ -46,5 +50,7 @@ export function startSimulation(input: SimulationInput): { simulation: Simulatio
   });
   (globalThis as Record<symbol, unknown>)[LOAD_BALANCER_STATE_HOOK] = async (_region: string, arn: string) =>
     simulation.read(`NLB ${arn.split("/").slice(-2).join("/")} active`, () => loadBalancerState(simulation.context, arn));
+  (globalThis as Record<symbol, unknown>)[CRD_ANNOTATIONS_HOOK] = async (cluster: string, _kubeconfig: string, names: readonly string[]) =>
+    simulation.read(`${cluster}'s Gateway API CRDs`, () => crdAnnotations(simulation.context, cluster, names));
   return { simulation, clock };
 }

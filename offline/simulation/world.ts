@@ -5,13 +5,19 @@
  * and several stacks can share one world (as they share a GCP project or an AWS account).
  *
  * The world starts as the admin's prerequisites say (docs/operating.md's "What each cluster must already
- * have"): the Gateway API CRDs, the teams' namespaces, nodes in every listed zone, the AWS Load Balancer
+ * have"): the Gateway API CRDs (the standard bundle Fleetgate is tested with), the teams' namespaces, nodes in every listed zone, the AWS Load Balancer
  * Controller on EKS, GKE's NEG controller on GKE, and the multi-cluster Services CRDs only where
  * `multiClusterServices` says [kubernetes.mcs-crds]. A test may change it (a zone without nodes, an older
  * controller) to see what the program does then.
  */
 import type { FleetPlan } from "../../spec/plan";
 import { MIN_LOAD_BALANCER_CONTROLLER } from "../../contracts/aws";
+
+/**
+ * The bundle the admin's prerequisite installs in the simulated clusters: the one Fleetgate is tested
+ * with (components/kubernetes/gateway-api-bundle.ts's GATEWAY_API_BUNDLE; a test keeps the two equal).
+ */
+export const PREREQUISITE_GATEWAY_API_BUNDLE = "v1.4.0";
 
 export interface KubeObject {
   readonly apiVersion: string;
@@ -36,6 +42,14 @@ export interface ClusterWorld {
   zonesWithNodes: string[];
   /** API groups whose CRDs are installed. */
   crds: string[];
+  /**
+   * The Gateway API bundle its CRDs carry (their bundle-version and channel annotations), while the
+   * gateway.networking.k8s.io group is installed [kubernetes.gateway-api-bundle]; absent: no annotation.
+   */
+  gatewayApi?: { version: string; channel: string };
+  /** GKE: the cluster's name there, and its Gateway API channel (gatewayApiConfig.channel; unset: disabled). */
+  readonly gkeName?: string;
+  gkeGatewayApiChannel?: string;
   /** istiod runs (installed by Fleetgate's chart, or by others). */
   istiod: boolean;
   /** EKS: the AWS Load Balancer Controller's version, if it runs. */
@@ -166,11 +180,12 @@ export function initialWorld(plan: FleetPlan): World {
       name: c.name,
       provider: c.provider,
       region: c.region,
-      ...(c.access.kind === "gke" ? { project: c.access.project } : {}),
+      ...(c.access.kind === "gke" ? { project: c.access.project, gkeName: c.access.clusterName } : {}),
       ...(c.provider === "eks" ? { eksName: c.access.kind === "eks" ? c.access.clusterName : c.name } : {}),
       ...(c.gateway?.publicHostname !== undefined ? { publicHostname: c.gateway.publicHostname } : {}),
       zonesWithNodes: [...c.zones],
       crds,
+      gatewayApi: { version: PREREQUISITE_GATEWAY_API_BUNDLE, channel: "standard" },
       istiod: preinstalled,
       ...(c.provider === "eks" ? { loadBalancerController: MIN_LOAD_BALANCER_CONTROLLER } : {}),
       objects,
@@ -211,4 +226,14 @@ export function compareVersions(a: string, b: string): number {
   const pb = b.split(".").map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
   return 0;
+}
+
+/** Takes a cluster's Gateway API CRDs away (a fresh cluster), or gives it a bundle (installed by others). */
+export function setGatewayApiBundle(cluster: ClusterWorld, bundle: { version: string; channel: string } | undefined): void {
+  cluster.crds = cluster.crds.filter((group) => group !== GATEWAY_API_GROUP);
+  delete cluster.gatewayApi;
+  if (bundle) {
+    cluster.crds.push(GATEWAY_API_GROUP);
+    cluster.gatewayApi = { ...bundle };
+  }
 }

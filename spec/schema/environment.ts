@@ -489,6 +489,18 @@ export const meshSchema = strictObject(
   "The service mesh that spans the fleet.",
 );
 
+export const gatewayApiSchema = strictObject(
+  {
+    crds: z
+      .enum(["manage", "check"])
+      .default("check")
+      .describe(
+        "Who installs the Gateway API CRDs in the clusters with a gateway. `check` (the default): the admin (or the cluster's provider) does; Fleetgate reads the installed bundle (the CRDs' gateway.networking.k8s.io/bundle-version) before applying any Gateway API object and stops at a cluster whose bundle is missing or older than it needs. `manage`: Fleetgate installs and upgrades the standard-channel bundle it was tested with, and refuses to move a newer bundle back or to overwrite another channel; on GKE only where GKE's own Gateway API is disabled, since GKE keeps the CRDs where it is enabled.",
+      ),
+  },
+  "The Gateway API CRDs the clusters' gateways need.",
+);
+
 export const kubeconfigsSchema = z
   .record(z.string(), z.string().min(1))
   .describe("Kubeconfigs of clusters whose access kind is `kubeconfig`, keyed by cluster name. MUST be set as a secret.");
@@ -506,6 +518,7 @@ export const ENVIRONMENT_KEYS = {
   trust: { schema: trustSchema, required: false },
   mesh: { schema: meshSchema, required: false },
   gateway: { schema: gatewayDefaultsSchema, required: false },
+  gatewayApi: { schema: gatewayApiSchema, required: false },
   kubeconfigs: { schema: kubeconfigsSchema, required: false },
   rootCaCert: {
     schema: z

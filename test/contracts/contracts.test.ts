@@ -222,6 +222,7 @@ const VALIDATOR_CASES: Record<string, { fixture: () => SpecFixture; mutate: (f: 
   "kubernetes.object-meta": { fixture: baseFixture, mutate: (f) => void (cluster(f, 0).network = "net/1") },
   "istio.parameters-ref": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.25.4" } }) },
   "istio.upgrade-skew": { fixture: baseFixture, mutate: (f) => void (f.config.mesh = { istio: { version: "1.28.0", revisions: ["1.26.4", "1.28.0"] } }) },
+  "gke.gateway-api-crds-managed": { fixture: baseFixture, mutate: (f) => void (f.config.gatewayApi = { crds: "manage" }), severity: "warning" },
   "gke.app-protocols": {
     fixture: baseFixture,
     mutate: (f) => void ((f.files["shop/shop.yaml"]![0] as Doc).metadata.annotations = { "networking.gke.io/app-protocols": '{"http": "TLS"}' }),
@@ -362,6 +363,22 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   ],
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
   "istio.upgrade-skew": [["test/spec/istio-upgrade-guard.test.ts", "refuses a jump of two minor versions from the recorded serving revision"]],
+  "kubernetes.gateway-api-bundle": [
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses to move a newer bundle back"],
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses to overwrite the experimental channel"],
+    [
+      "test/components/kubernetes/gateway-api-crds.test.ts",
+      "installs the bundle before any Gateway API object, refuses a downgrade, and under check refuses a bundle too old",
+    ],
+  ],
+  "pulumi.retain-on-delete": [["test/components/kubernetes/gateway-api-crds.test.ts", "installs the bundle before any Gateway API object"]],
+  "gke.gateway-api-crds-managed": [
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "manage refuses a GKE cluster whose own Gateway API keeps the CRDs"],
+  ],
+  "istio.gateway-api-minimum": [
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "check refuses a bundle older than Fleetgate needs"],
+    ["test/components/kubernetes/gateway-api-crds.test.ts", "pins a bundle the objects' minimum allows, the one the simulated prerequisite installs"],
+  ],
   "istio.proxy-protocol": [
     ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"],
     ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"],

@@ -90,8 +90,9 @@ describe("the simulated clusters", () => {
       stack: "dev",
       prepare: (world) => void (world.clusters["gke-eu"]!.crds = world.clusters["gke-eu"]!.crds.filter((g) => g !== "gateway.networking.k8s.io")),
     });
-    expect(up.report.failure).toMatch(
-      /no matches for kind "(Gateway|HTTPRoute|ReferenceGrant)" in version "gateway\.networking\.k8s\.io\/v1(beta1)?".*\[kubernetes\.crd-required\]/,
-    );
+    // Fleetgate reads the cluster's CRDs first (fleetgate:gatewayApi.crds: check) and stops before the API server would refuse.
+    expect(up.ok).toBe(false);
+    expect(up.stderr).toContain("cluster gke-eu: the Gateway API CRDs Fleetgate's gateways need");
+    expect(up.result.operations.filter((o) => o.name.startsWith("dev-gke-eu-") && o.type.includes("gateway.networking.k8s.io"))).toEqual([]);
   });
 });

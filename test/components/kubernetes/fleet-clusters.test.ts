@@ -23,7 +23,7 @@ const isSecretAt = (r: RegisteredResource, path: string) => r.secretPaths.some((
 const clusterComponent = (cluster: string) => graph.one("fleetgate:kubernetes:Cluster", key(cluster));
 
 describe("the clusters side of the prod example", () => {
-  it("builds a tree per cluster under FleetClusters: access, mesh, services and gateway", () => {
+  it("builds a tree per cluster under FleetClusters: access, mesh, services, Gateway API CRDs and gateway", () => {
     const fleet = graph.one("fleetgate:kubernetes:FleetClusters", "prod");
     expect(
       graph
@@ -44,7 +44,12 @@ describe("the clusters side of the prod example", () => {
           .filter((r) => !r.custom)
           .map((r) => r.type)
           .sort(),
-      ).toEqual(["fleetgate:kubernetes:ClusterGateway", "fleetgate:kubernetes:ClusterMesh", "fleetgate:kubernetes:ClusterServices"]);
+      ).toEqual([
+        "fleetgate:kubernetes:ClusterGateway",
+        "fleetgate:kubernetes:ClusterMesh",
+        "fleetgate:kubernetes:ClusterServices",
+        "fleetgate:kubernetes:GatewayApiCrds",
+      ]);
   });
 
   it("registers one Kubernetes provider per cluster, from a secret kubeconfig that authenticates with gke-gcloud-auth-plugin", () => {
