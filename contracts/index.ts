@@ -6,6 +6,7 @@ import * as aws from "./aws";
 import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, type RegistrationContext, refusal } from "./contract";
 import * as gatewayApi from "./gateway-api";
 import * as gcp from "./gcp";
+import * as istio from "./istio";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
 import * as gkePolicies from "./gke-policies";
@@ -19,6 +20,7 @@ export const CONTRACTS: readonly Contract[] = [
   ...gcp.contracts,
   ...aws.contracts,
   ...kubernetes.contracts,
+  ...istio.contracts,
   ...gatewayApi.contracts,
   ...protocols.contracts,
   ...gkePolicies.contracts,

@@ -109,3 +109,14 @@ export const awsWithGkeCluster = () =>
       ],
     },
   });
+
+/**
+ * dev's Istio as an upgrade wave leaves it: gke-eu is the canary wave, running `canary.version` with
+ * `canary.revisions` installed; gke-us is in no wave and keeps 1.28.0.
+ */
+export const devIstioWave = (canary: { version: string; revisions: string[] }) =>
+  changedRoot("dev", {
+    config: (c) => {
+      c["fleetgate:mesh"] = { istio: { version: "1.28.0", waves: [{ name: "canary", clusters: ["gke-eu"], ...canary }] } };
+    },
+  });

@@ -1,0 +1,68 @@
+/**
+ * An Istio upgrade of one wave, simulated step by step as an admin would make it, one pull request each:
+ * the new revision installed beside the old one and the tag moved to it, a rollback by moving the version
+ * back, the abandoned revision removed later. Each converges with every gateway served by an installed,
+ * ready control plane at every moment; removing a revision in the same update that moves the gateways
+ * off it is caught, with the cluster, the gateway and the window it ran without one.
+ */
+import { describe, expect, it } from "vitest";
+import { simulateUps, type SimulatedUp } from "../../offline/simulation/run";
+import { devIstioWave } from "./scenarios";
+
+function converged(up: SimulatedUp): void {
+  expect(up.report.failure, up.stderr.slice(0, 2000)).toBeUndefined();
+  expect(up.report.violations).toEqual([]);
+  expect(up.exitCode).toBe(0);
+}
+
+/** The logical names of what an update created, updated, replaced or deleted. */
+const touched = (up: SimulatedUp) => up.result.operations.filter((o) => !["same", "retain"].includes(o.kind)).map((o) => `${o.kind} ${o.name}`);
+/** The revision each gateway's pods run in a cluster, and the revisions installed there. */
+const istio = (up: SimulatedUp, cluster: string) => {
+  const world = up.result.world.clusters[cluster]!;
+  const pods = Object.values(world.objects).filter((o) => o.kind === "Pod" && o.metadata.namespace === "fleetgate-gateway");
+  return { gateways: pods.map((p) => p.status?.revision), installed: Object.keys(world.controlPlanes).sort() };
+};
+
+describe("an Istio upgrade of dev's canary wave", () => {
+  it("installs the new revision beside the old, moves the wave's gateways to it, rolls back and cleans up, with a control plane serving every gateway throughout", async () => {
+    const [first, upgrade, rollback, cleanup, tooEarly] = await simulateUps([
+      { stack: "dev" },
+      { stack: "dev", root: devIstioWave({ version: "1.29.0", revisions: ["1.28.0", "1.29.0"] }) },
+      { stack: "dev", root: devIstioWave({ version: "1.28.0", revisions: ["1.28.0", "1.29.0"] }) },
+      { stack: "dev" },
+      { stack: "dev", root: devIstioWave({ version: "1.29.0", revisions: ["1.29.0"] }) },
+    ]);
+    converged(first!);
+    expect(istio(first!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0"] });
+
+    // Only the wave's cluster changes: its new istiod, its tag, and istio-base's CRDs and default revision.
+    converged(upgrade!);
+    expect(touched(upgrade!).sort()).toEqual(["create dev-gke-eu-istiod-1-29-0", "update dev-gke-eu-istio-base", "update dev-gke-eu-istio-revision-tag"]);
+    expect(istio(upgrade!, "gke-eu")).toEqual({ gateways: ["1-29-0"], installed: ["1-28-0", "1-29-0"] });
+    expect(istio(upgrade!, "gke-us")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0"] });
+    // The tag moved only once the new istiod was ready.
+    const at = (up: SimulatedUp, name: string) => up.result.operations.find((o) => o.name === name)!;
+    expect(at(upgrade!, "dev-gke-eu-istio-revision-tag").start).toBeGreaterThanOrEqual(at(upgrade!, "dev-gke-eu-istiod-1-29-0").end);
+
+    // Rollback: a one-line change; the tag moves back to the revision still installed.
+    converged(rollback!);
+    expect(touched(rollback!).sort()).toEqual(["update dev-gke-eu-istio-base", "update dev-gke-eu-istio-revision-tag"]);
+    expect(istio(rollback!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0", "1-29-0"] });
+
+    // Cleanup: the revision nothing runs on goes, and istio-base's CRDs follow the newest one left.
+    converged(cleanup!);
+    expect(touched(cleanup!).sort()).toEqual(["delete dev-gke-eu-istiod-1-29-0", "update dev-gke-eu-istio-base"]);
+    expect(istio(cleanup!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0"] });
+
+    // Moving the tag and removing the revision it left in one update: the gateway still rolls when its
+    // control plane is uninstalled, and the simulation says where and for how long.
+    expect(tooEarly!.report.failure).toBeUndefined();
+    expect(tooEarly!.report.violations).toEqual([
+      expect.stringMatching(
+        /^gateway fleetgate-gateway\/\S+ in gke-eu ran Istio revision 1-28-0 without its control plane from \d+ s to \d+ s into the update \(\d+ s\).*\[istio\.control-plane-in-use\]$/,
+      ),
+    ]);
+    expect(istio(tooEarly!, "gke-eu")).toEqual({ gateways: ["1-29-0"], installed: ["1-29-0"] });
+  });
+});
