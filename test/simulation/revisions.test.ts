@@ -1,13 +1,13 @@
 /**
- * An Istio upgrade of one wave, simulated step by step as an admin would make it, one pull request each:
- * the new revision installed beside the old one and the tag moved to it, a rollback by moving the version
+ * An Istio upgrade of one wave, simulated step by step as an admin would make it, one pull request each,
+ * from an environment deployed by Fleetgate before revisions: the move onto revisions, the new revision installed beside the old one and the tag moved to it, a rollback by moving the version
  * back, the abandoned revision removed later. Each converges with every gateway served by an installed,
  * ready control plane at every moment; removing a revision in the same update that moves the gateways
  * off it is caught, with the cluster, the gateway and the window it ran without one.
  */
 import { describe, expect, it } from "vitest";
 import { simulateUps, type SimulatedUp } from "../../offline/simulation/run";
-import { devIstioWave } from "./scenarios";
+import { devIstio, programBeforeRevisions } from "./scenarios";
 
 function converged(up: SimulatedUp): void {
   expect(up.report.failure, up.stderr.slice(0, 2000)).toBeUndefined();
@@ -25,22 +25,33 @@ const istio = (up: SimulatedUp, cluster: string) => {
 };
 
 describe("an Istio upgrade of dev's canary wave", () => {
-  it("installs the new revision beside the old, moves the wave's gateways to it, rolls back and cleans up, with a control plane serving every gateway throughout", async () => {
-    const [first, upgrade, rollback, cleanup, tooEarly] = await simulateUps([
+  it("moves an environment of earlier Fleetgate onto revisions, then upgrades the wave beside the old revision, rolls back and cleans up, with a control plane serving every gateway throughout", async () => {
+    const [legacy, migration, upgrade, rollback, cleanup, tooEarly] = await simulateUps([
+      { stack: "dev", program: programBeforeRevisions() },
+      { stack: "dev", root: devIstio({ keepUnrevisionedIstiod: true }) },
+      { stack: "dev", root: devIstio({ keepUnrevisionedIstiod: true, canary: { version: "1.29.0", revisions: ["1.28.0", "1.29.0"] } }) },
+      { stack: "dev", root: devIstio({ keepUnrevisionedIstiod: true, canary: { version: "1.28.0", revisions: ["1.28.0", "1.29.0"] } }) },
       { stack: "dev" },
-      { stack: "dev", root: devIstioWave({ version: "1.29.0", revisions: ["1.28.0", "1.29.0"] }) },
-      { stack: "dev", root: devIstioWave({ version: "1.28.0", revisions: ["1.28.0", "1.29.0"] }) },
-      { stack: "dev" },
-      { stack: "dev", root: devIstioWave({ version: "1.29.0", revisions: ["1.29.0"] }) },
+      { stack: "dev", root: devIstio({ canary: { version: "1.29.0", revisions: ["1.29.0"] } }) },
     ]);
-    converged(first!);
-    expect(istio(first!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0"] });
+    converged(legacy!);
+    expect(istio(legacy!, "gke-eu")).toEqual({ gateways: ["default"], installed: ["default"] });
+
+    // The first update with revisions: the revisioned istiod beside the unrevisioned one, which stays
+    // unchanged while the gateways roll onto the tag's revision.
+    converged(migration!);
+    expect(touched(migration!).sort()).toEqual(
+      ["gke-eu", "gke-us"]
+        .flatMap((c) => [`create dev-${c}-istio-revision-tag`, `create dev-${c}-istiod-1-28-0`, `update dev-${c}-gateway`, `update dev-${c}-istio-base`])
+        .sort(),
+    );
+    expect(istio(migration!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0", "default"] });
 
     // Only the wave's cluster changes: its new istiod, its tag, and istio-base's CRDs and default revision.
     converged(upgrade!);
     expect(touched(upgrade!).sort()).toEqual(["create dev-gke-eu-istiod-1-29-0", "update dev-gke-eu-istio-base", "update dev-gke-eu-istio-revision-tag"]);
-    expect(istio(upgrade!, "gke-eu")).toEqual({ gateways: ["1-29-0"], installed: ["1-28-0", "1-29-0"] });
-    expect(istio(upgrade!, "gke-us")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0"] });
+    expect(istio(upgrade!, "gke-eu")).toEqual({ gateways: ["1-29-0"], installed: ["1-28-0", "1-29-0", "default"] });
+    expect(istio(upgrade!, "gke-us")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0", "default"] });
     // The tag moved only once the new istiod was ready.
     const at = (up: SimulatedUp, name: string) => up.result.operations.find((o) => o.name === name)!;
     expect(at(upgrade!, "dev-gke-eu-istio-revision-tag").start).toBeGreaterThanOrEqual(at(upgrade!, "dev-gke-eu-istiod-1-29-0").end);
@@ -48,11 +59,17 @@ describe("an Istio upgrade of dev's canary wave", () => {
     // Rollback: a one-line change; the tag moves back to the revision still installed.
     converged(rollback!);
     expect(touched(rollback!).sort()).toEqual(["update dev-gke-eu-istio-base", "update dev-gke-eu-istio-revision-tag"]);
-    expect(istio(rollback!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0", "1-29-0"] });
+    expect(istio(rollback!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0", "1-29-0", "default"] });
 
-    // Cleanup: the revision nothing runs on goes, and istio-base's CRDs follow the newest one left.
+    // Cleanup: the revisions nothing runs on go (the abandoned one, and earlier Fleetgate's), and
+    // istio-base's CRDs follow the newest one left.
     converged(cleanup!);
-    expect(touched(cleanup!).sort()).toEqual(["delete dev-gke-eu-istiod-1-29-0", "update dev-gke-eu-istio-base"]);
+    expect(touched(cleanup!).sort()).toEqual([
+      "delete dev-gke-eu-istiod",
+      "delete dev-gke-eu-istiod-1-29-0",
+      "delete dev-gke-us-istiod",
+      "update dev-gke-eu-istio-base",
+    ]);
     expect(istio(cleanup!, "gke-eu")).toEqual({ gateways: ["1-28-0"], installed: ["1-28-0"] });
 
     // Moving the tag and removing the revision it left in one update: the gateway still rolls when its
