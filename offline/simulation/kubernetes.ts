@@ -246,7 +246,7 @@ function react(ctx: Context, cluster: ClusterWorld, object: KubeObject, change: 
   if (object.kind === "Gateway" && object.apiVersion.startsWith("gateway.networking.k8s.io/")) istioGateway(ctx, cluster, object, change);
   // A tag moved (or came, or went): every Gateway is looked at again by the revision it now resolves to.
   if (object.kind === "MutatingWebhookConfiguration" && object.metadata.labels?.[TAG_LABEL] !== undefined && change !== "status")
-    for (const g of objectsOf(cluster, "Gateway")) istioGateway(ctx, cluster, g, "upsert");
+    for (const g of objectsOf(cluster, "Gateway")) react(ctx, cluster, g, "upsert");
   if (object.kind === "ConfigMap" && change !== "status")
     for (const g of objectsOf(cluster, "Gateway")) if (g.metadata.namespace === object.metadata.namespace) istioGateway(ctx, cluster, g, "upsert");
   if (object.kind === "Service" && object.apiVersion === "v1") {

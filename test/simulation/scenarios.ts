@@ -113,13 +113,15 @@ export const awsWithGkeCluster = () =>
   });
 
 /**
- * dev's Istio as an upgrade leaves it: with `canary`, gke-eu is the canary wave, running its version with
+ * dev on two networks, its Istio as an upgrade leaves it: with `canary`, gke-eu is the canary wave, running its version with
  * its revisions installed, and gke-us (in no wave) keeps 1.28.0; `keepUnrevisionedIstiod` keeps the
  * release of the program before revisions.
  */
 export const devIstio = (options: { canary?: { version: string; revisions: string[] }; keepUnrevisionedIstiod?: boolean }) =>
   changedRoot("dev", {
     config: (c) => {
+      // gke-eu on a network of its own: both clusters run an east-west gateway, injected by the tag's revision.
+      (c["fleetgate:clusters"] as Doc[]).find((cluster) => cluster.name === "gke-eu")!.network = "fleet-dev-eu";
       c["fleetgate:mesh"] = {
         istio: {
           version: "1.28.0",
@@ -143,7 +145,7 @@ export function programBeforeRevisions(): string {
   const to = text.indexOf("    } else if (plan.mesh.multiNetwork) {");
   if (from < 0 || to < 0) throw new Error("cluster-mesh.ts has changed: programBeforeRevisions is out of date");
   const before = `    if (cluster.istio.install) {
-      void [baseChart, clusterRevisions, istiodRelease, REVISION_TAG, revisionTag, eastWestValues];
+      void [baseChart, clusterRevisions, istiodRelease, REVISION_TAG, revisionTag];
       const version = istioChartVersion(plan, cluster);
       const chart = (release: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
         new k8s.helm.v3.Release(
@@ -155,6 +157,11 @@ export function programBeforeRevisions(): string {
       const istiod = chart("istiod", "istiod", istiodValues(istioSettings(plan, cluster)), [base, cacerts]);
       crds = [base];
       this.ready = [istiod];
+      if (plan.mesh.multiNetwork) {
+        const values = Object.fromEntries(Object.entries(eastWestValues(cluster)).filter(([k]) => k !== "revision" && k !== "podAnnotations"));
+        chart("istio-eastwestgateway", "gateway", values, [istiod]);
+        kubeResource(\`\${key}-cross-network-gateway\`, crossNetworkGateway(), { ...child, dependsOn: [istiod] });
+      }
 `;
   writeFileSync(file, text.slice(0, from) + before + text.slice(to));
   return dir;
