@@ -360,6 +360,23 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
     ["test/simulation/first-up.test.ts", "fails to export services where the admin says"],
   ],
   "istio.gateway-programmed": [["test/simulation/waits.test.ts", "needs the Gateway's Programmed wait"]],
+  "istio.revision-control-planes": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/mesh-plan.test.ts", "names each istiod release and its resource by its revision alone"],
+  ],
+  "istio.revision-tags": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/mesh-plan.test.ts", "points the fleetgate revision tag at the serving revision"],
+  ],
+  "istio.gateway-revision-rollout": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/gateway-plan.test.ts", "labels the gateway with the fleetgate revision tag"],
+  ],
+  "istio.injected-at-creation": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/mesh-plan.test.ts", "injects the east-west gateway through the tag"],
+  ],
+  "istio.control-plane-in-use": [["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"]],
   "istio.proxy-protocol": [
     ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"],
     ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"],
