@@ -98,6 +98,6 @@ describe("an Istio upgrade of dev's canary wave", () => {
       ),
     ]);
     expect(istio(tooEarly!, "gke-eu")).toEqual({ gateways: ["1-29-0", "1-29-0"], installed: ["1-29-0"] });
-    // Six updates one after another: 36 to 46 s measured alone on a shared two-core machine, more than the suite's default allows when busy.
+    // Six updates one after another: 18 s alone on two quiet cores, over two minutes inside the whole suite on a busy machine.
   }, 300_000);
 });
