@@ -21,6 +21,21 @@ export const revisionControlPlanes: Contract = {
   },
 };
 
+export const baseChart: Contract = {
+  id: "istio.base-chart",
+  party: "Istio",
+  subject: "istio-base",
+  rule: "istio-base carries the cluster-wide parts every revision shares: it is upgraded to the new version before the new revision's istiod is installed (its CRDs serve older control planes too), and its `defaultRevision` names the revision whose istiod validates Istio configuration; that webhook fails open until the istiod it names is ready",
+  source: {
+    ...HELM_UPGRADE,
+    section: "Canary upgrade: upgrade the Istio base chart first; after the move, upgrade it with defaultRevision set to the new revision",
+  },
+  checkedIn: {
+    program:
+      "istio-base takes the newest installed revision's chart and the serving revision as defaultRevision, and every istiod release waits for it (components/kubernetes/mesh-plan.ts baseChart)",
+  },
+};
+
 export const revisionTags: Contract = {
   id: "istio.revision-tags",
   party: "Istio",
@@ -77,4 +92,4 @@ export const controlPlaneInUse: Contract = {
   },
 };
 
-export const contracts: readonly Contract[] = [revisionControlPlanes, revisionTags, gatewayRevisionRollout, injectedAtCreation, controlPlaneInUse];
+export const contracts: readonly Contract[] = [revisionControlPlanes, baseChart, revisionTags, gatewayRevisionRollout, injectedAtCreation, controlPlaneInUse];

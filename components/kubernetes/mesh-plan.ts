@@ -99,7 +99,8 @@ export function istiodRelease(revision: IstioRevisionPlan): { release: string; l
 /**
  * istio-base's chart version and values. Its CRDs come from the newest installed revision (Istio's Helm
  * upgrade installs the new base before the new istiod, and older control planes read newer CRDs); the
- * default validator points at the serving revision's istiod, and fails open until that istiod is ready.
+ * default validator points at the serving revision's istiod, and fails open until that istiod is ready
+ * [istio.base-chart].
  */
 export function baseChart(cluster: ClusterPlan): { version: string; values: Record<string, unknown> } {
   const { revisions, serving } = clusterRevisions(cluster);

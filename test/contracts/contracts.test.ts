@@ -364,6 +364,10 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
     ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
     ["test/components/kubernetes/mesh-plan.test.ts", "names each istiod release and its resource by its revision alone"],
   ],
+  "istio.base-chart": [
+    ["test/components/kubernetes/mesh-plan.test.ts", "istio-base with the newest revision's CRDs, validating with the serving one"],
+    ["test/components/kubernetes/fleet-clusters.test.ts", "installs pinned istio-base and istiod with mesh, cluster and network, by revision"],
+  ],
   "istio.revision-tags": [
     ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
     ["test/components/kubernetes/mesh-plan.test.ts", "points the fleetgate revision tag at the serving revision"],
