@@ -7,6 +7,7 @@ import { type Contract, type Inputs, ProviderRefusal, type RegistrationCheck, ty
 import * as gatewayApi from "./gateway-api";
 import * as gatewayApiBundle from "./gateway-api-bundle";
 import * as gcp from "./gcp";
+import * as istio from "./istio";
 import * as kubernetes from "./kubernetes";
 import * as protocols from "./protocols";
 import * as gkePolicies from "./gke-policies";
@@ -22,6 +23,7 @@ export const CONTRACTS: readonly Contract[] = [
   ...aws.contracts,
   ...kubernetes.contracts,
   ...istioUpgrades.contracts,
+  ...istio.contracts,
   ...gatewayApi.contracts,
   ...gatewayApiBundle.contracts,
   ...protocols.contracts,

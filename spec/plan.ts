@@ -545,6 +545,8 @@ export interface MeshPlan {
    * clusters in no wave follow them, running `istioVersion`.
    */
   readonly istioWaves?: readonly IstioWavePlan[];
+  /** `fleetgate:mesh.istio.keepUnrevisionedIstiod`: the unrevisioned `istiod` release of earlier Fleetgate stays installed this update. */
+  readonly keepUnrevisionedIstiod: boolean;
   /** Networks and their clusters, sorted. */
   readonly networks: readonly { readonly name: string; readonly clusters: readonly string[] }[];
   /** Clusters are on more than one network: every cluster gets an east-west gateway. */

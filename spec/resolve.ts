@@ -725,6 +725,7 @@ function resolveMesh(environment: string, config: EnvironmentConfig, clusters: r
     meshId: config.mesh?.id ?? `fleet-${environment}`,
     ...(installs && config.mesh?.istio.version !== undefined ? { istioVersion: config.mesh.istio.version } : {}),
     ...(installs && config.mesh?.istio.waves !== undefined ? { istioWaves: resolveIstioWaves(config, clusters) } : {}),
+    keepUnrevisionedIstiod: installs && (config.mesh?.istio.keepUnrevisionedIstiod ?? false),
     networks: [...networks.keys()].sort().map((name) => ({ name, clusters: networks.get(name)!.sort() })),
     multiNetwork: networks.size > 1,
     remoteSecrets: names.flatMap((inCluster) => names.filter((n) => n !== inCluster).map((forCluster) => ({ inCluster, forCluster }))),

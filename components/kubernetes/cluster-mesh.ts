@@ -1,7 +1,8 @@
 /**
  * ClusterMesh: a cluster's part of the mesh. The `cacerts` secret from the shared root of trust, before
- * anything of Istio; istio-base and istiod (pinned charts) configured with the mesh, the cluster and its
- * network, unless Istio was installed by others; the east-west gateway when the fleet spans networks;
+ * anything of Istio; istio-base and one istiod per control plane revision (pinned charts) configured with
+ * the mesh, the cluster and its network, and the revision tag the gateways follow, unless Istio was
+ * installed by others; the east-west gateway when the fleet spans networks;
  * the remote secrets of the peers this cluster's istiod discovers; DestinationRules for failover.
  */
 import * as k8s from "@pulumi/kubernetes";
@@ -15,10 +16,15 @@ import {
   destinationRule,
   eastWestValues,
   namespaceDestinationRule,
+  baseChart,
+  clusterRevisions,
   ISTIO_CHARTS,
   istioChartVersion,
+  istiodRelease,
   istiodValues,
   istioSettings,
+  REVISION_TAG,
+  revisionTag,
   remotePeers,
   remoteSecret,
 } from "./mesh-plan";
@@ -41,7 +47,7 @@ export interface ClusterMeshArgs {
 }
 
 export class ClusterMesh extends pulumi.ComponentResource {
-  /** What must exist before Istio serves a gateway in this cluster (istiod, or `cacerts` where Istio is not ours). */
+  /** What must exist before Istio serves a gateway in this cluster (the revision tag, once its istiod is ready; or `cacerts` where Istio is not ours). */
   readonly ready: pulumi.Resource[];
 
   constructor(name: string, args: ClusterMeshArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -54,20 +60,36 @@ export class ClusterMesh extends pulumi.ComponentResource {
     let crds: pulumi.Resource[] = [args.istioSystem];
     this.ready = [cacerts];
     if (cluster.istio.install) {
-      const version = istioChartVersion(plan, cluster);
-      const chart = (release: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+      const chart = (name: string, release: string, chartName: string, version: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
         new k8s.helm.v3.Release(
-          `${key}-${release}`,
+          `${key}-${name}`,
           { name: release, chart: chartName, version, namespace: ISTIO_SYSTEM, createNamespace: false, repositoryOpts: { repo: ISTIO_CHARTS }, values },
           { ...child, dependsOn },
         );
-      const base = chart("istio-base", "base", { defaultRevision: "default" }, [args.istioSystem, cacerts]);
-      const istiod = chart("istiod", "istiod", istiodValues(istioSettings(plan, cluster)), [base, cacerts]);
-      crds = [base];
-      this.ready = [istiod];
+      const settings = istioSettings(plan, cluster);
+      const { revisions, serving } = clusterRevisions(cluster);
+      const base = baseChart(cluster);
+      const crdsRelease = chart("istio-base", "istio-base", "base", base.version, base.values, [args.istioSystem, cacerts]);
+      crds = [crdsRelease];
+      // One control plane per revision [istio.revision-control-planes]. A revision dropped from the plan is
+      // deleted by Pulumi at the end of the update, after the tag below has moved away from it.
+      const istiods = new Map(
+        revisions.map((revision) => {
+          const { logical, release } = istiodRelease(revision);
+          return [revision.name, chart(logical, release, "istiod", revision.version, istiodValues(settings, revision), [crdsRelease, cacerts])] as const;
+        }),
+      );
+      // Earlier Fleetgate installed one unrevisioned `istiod` release, which runs the gateways of an
+      // environment deployed before revisions. It stays (unchanged, same logical name) while the
+      // admin says so, so the gateways roll to the tag's revision before it goes in a later update.
+      if (plan.mesh.keepUnrevisionedIstiod)
+        chart("istiod", "istiod", "istiod", istioChartVersion(plan, cluster), istiodValues(settings), [crdsRelease, cacerts]);
+      // The tag moves only once the revision it points at is installed and ready (helm waits for istiod).
+      const tag = kubeResource(`${key}-istio-revision-tag`, revisionTag(REVISION_TAG, serving), { ...child, dependsOn: [istiods.get(serving.name)!] });
+      this.ready = [tag];
       if (plan.mesh.multiNetwork) {
-        chart("istio-eastwestgateway", "gateway", eastWestValues(cluster), [istiod]);
-        kubeResource(`${key}-cross-network-gateway`, crossNetworkGateway(), { ...child, dependsOn: [istiod] });
+        chart("istio-eastwestgateway", "istio-eastwestgateway", "gateway", serving.version, eastWestValues(cluster), [tag]);
+        kubeResource(`${key}-cross-network-gateway`, crossNetworkGateway(), { ...child, dependsOn: [tag] });
       }
     } else if (plan.mesh.multiNetwork) {
       // Istio installed by others still needs the east-west gateway opened; its deployment is theirs.

@@ -35,7 +35,7 @@ import { Service } from "kubernetes-models/v1/Service";
 import { shortHash } from "../../spec/names";
 import type { ClusterPlan, FleetPlan, GatewayPlan, HostPlan } from "../../spec/plan";
 import { DISPATCH_HEADER, type DispatchedBackend, dispatchedBackends } from "../dispatch";
-import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName, serviceRef, splitServiceKey } from "./names";
+import { gatewayOptionsName, hostRef, MANAGED_BY, referenceGrantName, REVISION_LABEL, REVISION_TAG, serviceRef, splitServiceKey } from "./names";
 import { chunkRules, type ClusterRouteContext, gatewayRule, type HttpRouteRule, MAX_RULES_PER_ROUTE, type PlacedRule, redirectStatus } from "./routes";
 
 /** Gateway API allows at most this many listeners on a Gateway. */
@@ -210,6 +210,16 @@ export function nlbService(cluster: ClusterPlan, gateway: GatewayPlan, tls?: Gat
   });
 }
 
+/**
+ * Labels on the Gateway itself. Where Fleetgate installs Istio, `istio.io/rev` names the revision tag:
+ * the control plane the tag points at deploys the gateway, and moving the tag rolls the gateway to the
+ * new revision without touching the Gateway [istio.gateway-revision-rollout]. Where Istio is the
+ * admin's, the gateway is left to their default revision.
+ */
+export function gatewayLabels(cluster: ClusterPlan): Record<string, string> {
+  return { ...MANAGED_BY, ...(cluster.istio.install && cluster.istio.serving ? { [REVISION_LABEL]: REVISION_TAG } : {}) };
+}
+
 /** Annotations on the Gateway itself (read by Istio and by Pulumi, not copied to what Istio generates). */
 export function gatewayAnnotations(cluster: ClusterPlan): Record<string, string> {
   return {
@@ -257,7 +267,7 @@ export function gatewayObject(
   gateway: GatewayPlan,
 ): { model: Gateway; parametersRef: ParametersRef; toJSON(): unknown; validate(): void } {
   const model = new Gateway({
-    metadata: { name: gateway.name, namespace: gateway.namespace, labels: { ...MANAGED_BY }, annotations: gatewayAnnotations(cluster) },
+    metadata: { name: gateway.name, namespace: gateway.namespace, labels: gatewayLabels(cluster), annotations: gatewayAnnotations(cluster) },
     spec: {
       gatewayClassName: gateway.className,
       infrastructure: { annotations: infrastructureAnnotations(cluster, gateway) },

@@ -11,10 +11,24 @@ import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { BackendSettingsPlan, ClusterPlan, FleetPlan, OutlierDetectionPlan, ServicePlan } from "../../spec/plan";
+import { MutatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration";
+import type { BackendSettingsPlan, ClusterPlan, FleetPlan, IstioRevisionPlan, OutlierDetectionPlan, ServicePlan } from "../../spec/plan";
 import { DEFAULT_OUTLIER_DETECTION } from "../../spec/resolve";
 import { CACERTS_SECRET } from "../trust/trust-plan";
-import { ISTIO_SYSTEM, MANAGED_BY, NETWORK_LABEL, READER_ACCOUNT, READER_TOKEN, remoteSecretName, serviceRef, splitServiceKey } from "./names";
+import {
+  ISTIO_SYSTEM,
+  MANAGED_BY,
+  NETWORK_LABEL,
+  READER_ACCOUNT,
+  READER_TOKEN,
+  remoteSecretName,
+  REVISION_LABEL,
+  REVISION_TAG,
+  serviceRef,
+  splitServiceKey,
+} from "./names";
+
+export { REVISION_LABEL, REVISION_TAG } from "./names";
 
 /** Istio's Helm repository; chart versions are pinned from `fleetgate:mesh.istio.version`. */
 export const ISTIO_CHARTS = "https://istio-release.storage.googleapis.com/charts";
@@ -55,13 +69,98 @@ export function istioChartVersion(plan: FleetPlan, cluster: ClusterPlan): string
   return plan.mesh.istioVersion;
 }
 
-/** istiod's values: the mesh, this cluster's name and network, the trust domain. */
-export function istiodValues(settings: IstioSettings): Record<string, unknown> {
+/** istiod's values: the mesh, this cluster's name and network, the trust domain; the revision, when it is one. */
+export function istiodValues(settings: IstioSettings, revision?: IstioRevisionPlan): Record<string, unknown> {
   return {
     global: { meshID: settings.meshId, multiCluster: { clusterName: settings.clusterName }, network: settings.network },
     meshConfig: { trustDomain: settings.trustDomain },
+    ...(revision ? { revision: revision.name } : {}),
   };
 }
+
+const TAG_LABEL = "istio.io/tag";
+
+/** The cluster's installed revisions and the one its gateways run, required where Fleetgate installs Istio. */
+export function clusterRevisions(cluster: ClusterPlan): { revisions: readonly IstioRevisionPlan[]; serving: IstioRevisionPlan } {
+  const serving = cluster.istio.serving;
+  if (!serving || !cluster.istio.revisions.some((r) => r.name === serving.name))
+    throw new Error(`cluster ${cluster.name} installs Istio, but its plan names no installed revision to serve; set fleetgate:mesh.istio.version`);
+  return { revisions: cluster.istio.revisions, serving };
+}
+
+/**
+ * One istiod release per revision [istio.revision-control-planes]: Helm release and logical name from the
+ * revision's name, so adding a revision creates a release beside the others and replaces none.
+ */
+export function istiodRelease(revision: IstioRevisionPlan): { release: string; logical: string } {
+  return { release: `istiod-${revision.name}`, logical: `istiod-${revision.name}` };
+}
+
+/**
+ * istio-base's chart version and values. Its CRDs come from the newest installed revision (Istio's Helm
+ * upgrade installs the new base before the new istiod, and older control planes read newer CRDs); the
+ * default validator points at the serving revision's istiod, and fails open until that istiod is ready
+ * [istio.base-chart].
+ */
+export function baseChart(cluster: ClusterPlan): { version: string; values: Record<string, unknown> } {
+  const { revisions, serving } = clusterRevisions(cluster);
+  return { version: revisions[revisions.length - 1]!.version, values: { defaultRevision: serving.name } };
+}
+
+/**
+ * The revision tag as Istio's chart renders it and its docs apply it, outside any Helm release: a
+ * MutatingWebhookConfiguration named for the tag, labelled with the tag and the revision it points at,
+ * whose webhooks send pods labelled (or in namespaces labelled) `istio.io/rev: <tag>` to that revision's
+ * istiod for injection. istiod finds its tags by these labels, and fills in the CA bundle itself.
+ * Pointing the tag elsewhere is an update of this one object [istio.revision-tags].
+ */
+export function revisionTag(tag: string, revision: IstioRevisionPlan): MutatingWebhookConfiguration {
+  const webhook = (name: string, namespaceSelector: LabelSelector, objectSelector: LabelSelector) => ({
+    name,
+    admissionReviewVersions: ["v1"],
+    clientConfig: { service: { name: `istiod-${revision.name}`, namespace: ISTIO_SYSTEM, path: "/inject", port: 443 } },
+    failurePolicy: "Fail" as const,
+    reinvocationPolicy: "Never" as const,
+    sideEffects: "None" as const,
+    rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE" as const], resources: ["pods"] }],
+    namespaceSelector,
+    objectSelector,
+  });
+  const notOptedOut = { key: "sidecar.istio.io/inject", operator: "NotIn", values: ["false"] };
+  return new MutatingWebhookConfiguration({
+    metadata: {
+      name: `istio-revision-tag-${tag}`,
+      labels: { [TAG_LABEL]: tag, [REVISION_LABEL]: revision.name, app: "sidecar-injector", ...MANAGED_BY },
+    },
+    webhooks: [
+      webhook(
+        "rev.namespace.sidecar-injector.istio.io",
+        {
+          matchExpressions: [
+            { key: REVISION_LABEL, operator: "In", values: [tag] },
+            { key: "istio-injection", operator: "DoesNotExist" },
+          ],
+        },
+        { matchExpressions: [notOptedOut] },
+      ),
+      webhook(
+        "rev.object.sidecar-injector.istio.io",
+        {
+          matchExpressions: [
+            { key: REVISION_LABEL, operator: "DoesNotExist" },
+            { key: "istio-injection", operator: "DoesNotExist" },
+          ],
+        },
+        { matchExpressions: [notOptedOut, { key: REVISION_LABEL, operator: "In", values: [tag] }] },
+      ),
+    ],
+  });
+}
+
+type LabelSelector = { matchExpressions: { key: string; operator: string; values?: string[] }[] };
+
+/** The revision an injected gateway's pods were made for; a new value rolls them onto the tag's revision. */
+export const SERVING_REVISION_ANNOTATION = "fleetgate.io/istio-revision";
 
 /** The port peers on other networks reach the east-west gateway on: mTLS passed through by SNI. */
 export const EAST_WEST_PORT = 15443;
@@ -76,6 +175,9 @@ export const EAST_WEST_PORT = 15443;
  * IP targets checked on the gateway's readiness endpoint, which needs no listener of its own.
  */
 export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">): Record<string, unknown> {
+  // Injected by the tag's revision; its pods keep that proxy until recreated, so the serving revision
+  // is written on them, and moving the tag rolls them [istio.injected-at-creation].
+  const serving = cluster.istio.serving;
   const annotations =
     cluster.provider === "eks"
       ? {
@@ -88,6 +190,7 @@ export function eastWestValues(cluster: Pick<ClusterPlan, "provider" | "istio">)
         }
       : {};
   return {
+    ...(serving ? { revision: REVISION_TAG, podAnnotations: { [SERVING_REVISION_ANNOTATION]: serving.name } } : {}),
     labels: { istio: "eastwestgateway", [NETWORK_LABEL]: cluster.istio.network },
     env: { ISTIO_META_REQUESTED_NETWORK_VIEW: cluster.istio.network },
     service: {

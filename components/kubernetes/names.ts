@@ -34,6 +34,16 @@ export const NETWORK_LABEL = "topology.istio.io/network";
 /** Every object Fleetgate writes carries this label, so `kubectl get -l` finds them. */
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": "fleetgate" } as const;
 
+/**
+ * The revision tag every Fleetgate gateway is labelled with (`istio.io/rev: fleetgate`) [istio.revision-tags].
+ * A tag of Fleetgate's own rather than `default`: the `default` tag also decides which istiod injects the
+ * teams' `istio-injection=enabled` namespaces and validates their Istio config, and the unrevisioned
+ * istiod of earlier Fleetgate owns `istio-revision-tag-default` through its Helm release, which a second
+ * owner would fight. Moving `fleetgate` moves only what Fleetgate labelled: its gateways.
+ */
+export const REVISION_TAG = "fleetgate";
+/** The label that names a control plane revision, or a tag pointing at one. */
+export const REVISION_LABEL = "istio.io/rev";
 /** The service account peers' istiods read this cluster with, and its long-lived token. */
 export const READER_ACCOUNT = "fleetgate-istio-reader";
 export const READER_TOKEN = "fleetgate-istio-reader-token";

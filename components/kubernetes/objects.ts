@@ -61,6 +61,8 @@ export function kubeResource(
       return new k8s.rbac.v1.ClusterRole(name, args, opts);
     case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
       return new k8s.rbac.v1.ClusterRoleBinding(name, args, opts);
+    case "admissionregistration.k8s.io/v1 MutatingWebhookConfiguration":
+      return new k8s.admissionregistration.v1.MutatingWebhookConfiguration(name, args, opts);
     default:
       if (!CUSTOM_GROUPS.has(object.apiVersion.split("/")[0] ?? ""))
         throw new Error(`${name}: ${object.apiVersion} ${object.kind} has no typed resource here; add it to kubeResource`);

@@ -3,8 +3,14 @@
  * [kubernetes.crd-required] [kubernetes.namespace-required]), the Pulumi Kubernetes provider's waits
  * [pulumi.kubernetes-await], Helm installing Istio's charts, and the controllers that act on what
  * Fleetgate applies:
- * - Istio's gateway controller renders a Gateway's Deployment and Service and marks it Programmed once
- *   the Service has an address [istio.gateway-programmed];
+ * - Helm installs one istiod per revision [istio.revision-control-planes]; a revision tag (its webhook
+ *   configuration) says which revision an `istio.io/rev: <tag>` label means [istio.revision-tags];
+ * - Istio's gateway controller, of the revision a Gateway's label resolves to, renders its Deployment and
+ *   Service and marks it Programmed once the Service has an address [istio.gateway-programmed]; when the
+ *   revision changes it rolls the pods to it [istio.gateway-revision-rollout]; injected gateways keep
+ *   the revision they were injected with until their chart rolls them [istio.injected-at-creation];
+ * - at every moment, every gateway's pods run a revision whose control plane is installed and ready
+ *   [istio.control-plane-in-use]: a violation names the cluster, the gateway and the window;
  * - GKE's NEG controller makes the NEGs a Service names, after it has endpoints, in zones with nodes
  *   [gke.neg-controller];
  * - the AWS Load Balancer Controller makes an NLB for a LoadBalancer Service and writes its name into the
@@ -14,6 +20,7 @@
 import { cite } from "../../contracts/contract";
 import { lbcAnnotations, nlbSecurityGroups, proxyProtocolHealth } from "../../contracts/aws";
 import { negNames } from "../../contracts/gcp";
+import { controlPlaneInUse } from "../../contracts/istio";
 import { crdRequired, loadBalancerAnnotationProblems, namespaceRequired, pulumiAwaits } from "../../contracts/kubernetes";
 import type { RegisteredResource } from "../mock-engine";
 import { nlbIdentity } from "../fakes/aws";
@@ -34,7 +41,11 @@ import {
 const LBC = "service.beta.kubernetes.io/aws-load-balancer-";
 const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 const STATUS_PORT_PROXY_PROTOCOL = "ENVOY_STATUS_PORT_ENABLE_PROXY_PROTOCOL";
-const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"]);
+const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration"]);
+const REVISION_LABEL = "istio.io/rev";
+const TAG_LABEL = "istio.io/tag";
+/** The revision of an istiod installed without one (earlier Fleetgate's, or the admin's own). */
+const UNREVISIONED = "default";
 
 /** The cluster a Kubernetes registration is for, by its provider's cluster identifier (`<env>-<cluster>`). */
 function clusterOf(ctx: Context, resource: { provider?: string; name: string }): ClusterWorld {
@@ -61,6 +72,7 @@ export function put(ctx: Context, cluster: ClusterWorld, object: KubeObject): vo
   const before = cluster.objects[key];
   cluster.objects[key] = { ...object, status: { ...(before?.status ?? {}), ...(object.status ?? {}) } };
   react(ctx, cluster, cluster.objects[key]!, "upsert");
+  checkServed(ctx, cluster);
   ctx.changed();
 }
 
@@ -70,6 +82,7 @@ function remove(ctx: Context, cluster: ClusterWorld, object: KubeObject): void {
   if (!current) return;
   delete cluster.objects[key];
   react(ctx, cluster, current, "delete");
+  checkServed(ctx, cluster);
   ctx.changed();
 }
 
@@ -78,6 +91,7 @@ function setStatus(ctx: Context, cluster: ClusterWorld, object: KubeObject, stat
   if (!current) return;
   current.status = { ...(current.status ?? {}), ...status };
   react(ctx, cluster, current, "status");
+  checkServed(ctx, cluster);
   ctx.changed();
 }
 
@@ -178,21 +192,42 @@ async function installRelease(ctx: Context, cluster: ClusterWorld, inputs: Recor
     return;
   }
   if (chart === "istiod") {
+    // Each revision is a control plane of its own [istio.revision-control-planes]; an upgrade of a
+    // running one keeps it serving while its pods roll.
+    const revision = String(values.revision ?? "") || UNREVISIONED;
+    cluster.controlPlanes[revision] ??= { ready: false };
     await ctx.sleep("helmIstiod");
     // istiod reads cacerts once, when it starts: without them it signs with a root of its own.
     if (!find(cluster, "v1", "Secret", "istio-system", "cacerts"))
       ctx.violation(
         `istiod in ${cluster.name} started before the cacerts Secret existed: it signs workloads with a self-signed root, which no other cluster trusts`,
       );
+    cluster.controlPlanes[revision] = { ready: true };
     cluster.istiod = true;
+    ctx.event(`istiod ${revision} is ready in ${cluster.name}`);
     for (const gateway of objectsOf(cluster, "Gateway")) react(ctx, cluster, gateway, "upsert");
+    checkServed(ctx, cluster);
     ctx.changed();
     return;
   }
   if (chart === "gateway") {
     const service = (values.service ?? {}) as { type?: string; ports?: { name: string; port: number }[]; annotations?: Record<string, string> };
-    const labels = { ...((values.labels ?? {}) as Record<string, string>), app: name };
-    put(ctx, cluster, { apiVersion: "v1", kind: "Pod", metadata: { name: `${name}-pod`, namespace, labels }, status: { ready: false } });
+    const labels = {
+      ...((values.labels ?? {}) as Record<string, string>),
+      app: name,
+      ...(values.revision ? { [REVISION_LABEL]: String(values.revision) } : {}),
+    };
+    const existing = find(cluster, "v1", "Pod", namespace, `${name}-pod`);
+    // The webhook of the revision the pods' label resolves to injects them when they are created; a
+    // chart upgrade rolls them, and the new pods get what the label resolves to then [istio.injected-at-creation].
+    const injected = () => resolveRevision(cluster, labels[REVISION_LABEL]);
+    if (!existing)
+      put(ctx, cluster, {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: `${name}-pod`, namespace, labels },
+        status: { ready: false, ...revisionOf(injected()) },
+      });
     put(ctx, cluster, {
       apiVersion: "v1",
       kind: "Service",
@@ -200,7 +235,9 @@ async function installRelease(ctx: Context, cluster: ClusterWorld, inputs: Recor
       spec: { type: service.type ?? "LoadBalancer", selector: { app: name }, ports: service.ports ?? [] },
     });
     await ctx.sleep("helmGateway");
-    setStatus(ctx, cluster, find(cluster, "v1", "Pod", namespace, `${name}-pod`)!, { ready: true });
+    const pod = find(cluster, "v1", "Pod", namespace, `${name}-pod`)!;
+    pod.metadata.labels = labels;
+    setStatus(ctx, cluster, pod, { ready: true, ...revisionOf(injected()) });
     // `helm --wait` holds until the Service has its load balancer (the Release's timeout: 300 s).
     if ((service.type ?? "LoadBalancer") === "LoadBalancer")
       await ctx.until(
@@ -217,6 +254,9 @@ async function installRelease(ctx: Context, cluster: ClusterWorld, inputs: Recor
 
 function react(ctx: Context, cluster: ClusterWorld, object: KubeObject, change: "upsert" | "delete" | "status"): void {
   if (object.kind === "Gateway" && object.apiVersion.startsWith("gateway.networking.k8s.io/")) istioGateway(ctx, cluster, object, change);
+  // A tag moved (or came, or went): every Gateway is looked at again by the revision it now resolves to.
+  if (object.kind === "MutatingWebhookConfiguration" && object.metadata.labels?.[TAG_LABEL] !== undefined && change !== "status")
+    for (const g of objectsOf(cluster, "Gateway")) react(ctx, cluster, g, "upsert");
   if (object.kind === "ConfigMap" && change !== "status")
     for (const g of objectsOf(cluster, "Gateway")) if (g.metadata.namespace === object.metadata.namespace) istioGateway(ctx, cluster, g, "upsert");
   if (object.kind === "Service" && object.apiVersion === "v1") {
@@ -254,13 +294,17 @@ function istioGateway(ctx: Context, cluster: ClusterWorld, gateway: KubeObject, 
     });
     return;
   }
-  if (!cluster.istiod) return;
+  if (!servingRevision(cluster, gateway)) return;
   const spec = (gateway.spec ?? {}) as {
     infrastructure?: { annotations?: Record<string, string>; parametersRef?: { name: string } };
     listeners?: { port: number; name: string }[];
   };
   ctx.clock.later(LATENCIES.istioReconcile.ms, "istio gateway controller", () => {
-    if (!cluster.objects[objectKey(gateway)]) return;
+    const live = cluster.objects[objectKey(gateway)];
+    if (!live) return;
+    // The control plane the Gateway's label resolves to now deploys it [istio.gateway-revision-rollout].
+    const revision = servingRevision(cluster, live);
+    if (!revision) return;
     const ref = spec.infrastructure?.parametersRef;
     const options = ref ? find(cluster, "v1", "ConfigMap", namespace, ref.name) : undefined;
     if (ref && !options) {
@@ -290,7 +334,12 @@ function istioGateway(ctx: Context, cluster: ClusterWorld, gateway: KubeObject, 
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: `${name}-pod`, namespace: namespace!, labels: { [GATEWAY_NAME_LABEL]: gateway.metadata.name } },
-        status: { ready: false, scheduled: false, statusPortProxyProtocol: env.some((e) => e.name === STATUS_PORT_PROXY_PROTOCOL && e.value === "true") },
+        status: {
+          ready: false,
+          scheduled: false,
+          statusPortProxyProtocol: env.some((e) => e.name === STATUS_PORT_PROXY_PROTOCOL && e.value === "true"),
+          revision,
+        },
       });
       ctx.clock.later(LATENCIES.gatewayPodsScheduled.ms, "gateway pods scheduled", () => {
         const p = find(cluster, "v1", "Pod", namespace, `${name}-pod`);
@@ -301,9 +350,98 @@ function istioGateway(ctx: Context, cluster: ClusterWorld, gateway: KubeObject, 
         const p = find(cluster, "v1", "Pod", namespace, `${name}-pod`);
         if (p) setStatus(ctx, cluster, p, { ready: true });
       });
-    } else if (pod.status) pod.status.statusPortProxyProtocol = env.some((e) => e.name === STATUS_PORT_PROXY_PROTOCOL && e.value === "true");
+    } else if (pod.status) {
+      pod.status.statusPortProxyProtocol = env.some((e) => e.name === STATUS_PORT_PROXY_PROTOCOL && e.value === "true");
+      if (pod.status.revision !== revision && pod.status.rollingTo !== revision) rollGateway(ctx, cluster, pod, revision);
+    }
     programmed(ctx, cluster, gateway);
   });
+}
+
+/**
+ * The rolling restart onto a new revision: the old pods serve until the new ones are ready, then go
+ * [istio.gateway-revision-rollout]. A later move of the tag starts a new roll, and this one ends unheeded.
+ */
+function rollGateway(ctx: Context, cluster: ClusterWorld, pod: KubeObject, revision: string): void {
+  setStatus(ctx, cluster, pod, { rollingTo: revision });
+  ctx.event(`${cluster.name}: gateway ${pod.metadata.namespace}/${gatewayOfPod(pod)} rolls from Istio revision ${String(pod.status?.revision)} to ${revision}`);
+  ctx.clock.later(LATENCIES.gatewayRollout.ms, "gateway rollout", () => {
+    const live = cluster.objects[objectKey(pod)];
+    if (!live || live.status?.rollingTo !== revision) return;
+    // New pods come up only where their control plane still runs to inject their configuration.
+    if (!cluster.controlPlanes[revision]?.ready) return;
+    setStatus(ctx, cluster, live, { revision, rollingTo: undefined });
+    ctx.event(`${cluster.name}: gateway ${live.metadata.namespace}/${gatewayOfPod(live)} runs Istio revision ${revision}`);
+  });
+}
+
+// --- Revisions and the invariant ----------------------------------------------------------------------
+
+/** Revision tags by name: the tag webhooks the cluster holds, and `default` for an unrevisioned istiod. */
+function tagsOf(cluster: ClusterWorld): Record<string, string> {
+  const tags: Record<string, string> = cluster.controlPlanes[UNREVISIONED] ? { [UNREVISIONED]: UNREVISIONED } : {};
+  for (const w of objectsOf(cluster, "MutatingWebhookConfiguration")) {
+    const tag = w.metadata.labels?.[TAG_LABEL];
+    const revision = w.metadata.labels?.[REVISION_LABEL];
+    if (tag !== undefined && revision !== undefined) tags[tag] = revision;
+  }
+  return tags;
+}
+
+/** What an `istio.io/rev` label means: a tag's revision, a revision itself, or (no label) the default tag's [istio.revision-tags]. */
+function resolveRevision(cluster: ClusterWorld, label: string | undefined): string | undefined {
+  const tags = tagsOf(cluster);
+  const name = label ?? UNREVISIONED;
+  return tags[name] ?? (cluster.controlPlanes[name] ? name : undefined);
+}
+
+/** The ready control plane that deploys a Gateway, if there is one. */
+function servingRevision(cluster: ClusterWorld, gateway: KubeObject): string | undefined {
+  const revision = resolveRevision(cluster, gateway.metadata.labels?.[REVISION_LABEL]);
+  return revision !== undefined && cluster.controlPlanes[revision]?.ready ? revision : undefined;
+}
+
+const revisionOf = (revision: string | undefined) => (revision !== undefined ? { revision } : {});
+const gatewayOfPod = (pod: KubeObject) => pod.metadata.labels?.[GATEWAY_NAME_LABEL] ?? pod.metadata.labels?.app ?? pod.metadata.name;
+const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
+
+/**
+ * The invariant, checked after every change in the cluster: the pods of every gateway run a revision whose
+ * control plane is installed and ready [istio.control-plane-in-use]. A gateway that loses it is reported
+ * with the window it ran without one: once a roll ends it, or at once when no roll is under way.
+ */
+function checkServed(ctx: Context, cluster: ClusterWorld): void {
+  const proxies = objectsOf(cluster, "Pod").filter((p) => typeof p.status?.revision === "string");
+  const now = ctx.clock.now;
+  for (const pod of proxies) {
+    const key = objectKey(pod);
+    const revision = String(pod.status!.revision);
+    const served = cluster.controlPlanes[revision]?.ready === true;
+    const gone = cluster.unserved[key];
+    const what = `gateway ${pod.metadata.namespace}/${gatewayOfPod(pod)} in ${cluster.name}`;
+    if (!served && !gone) {
+      cluster.unserved[key] = { since: now, revision };
+      const rolling = typeof pod.status!.rollingTo === "string" && cluster.controlPlanes[String(pod.status!.rollingTo)]?.ready === true;
+      if (!rolling)
+        ctx.violation(
+          `${what} runs Istio revision ${revision}, whose control plane is gone, from ${seconds(now)} into the update, and no roll to another revision is under way ${cite(controlPlaneInUse)}`,
+        );
+      else ctx.event(`${what} lost its control plane ${revision} while it still rolls to ${String(pod.status!.rollingTo)}`);
+    } else if (served && gone) {
+      delete cluster.unserved[key];
+      ctx.violation(
+        `${what} ran Istio revision ${gone.revision} without its control plane from ${seconds(gone.since)} to ${seconds(now)} into the update (${seconds(now - gone.since)}): the revision was removed before the gateway had rolled off it ${cite(controlPlaneInUse)}`,
+      );
+    }
+  }
+  for (const key of Object.keys(cluster.unserved))
+    if (!cluster.objects[key]) {
+      const gone = cluster.unserved[key]!;
+      delete cluster.unserved[key];
+      ctx.violation(
+        `a gateway pod in ${cluster.name} ran Istio revision ${gone.revision} without its control plane from ${seconds(gone.since)} until it went at ${seconds(now)} ${cite(controlPlaneInUse)}`,
+      );
+    }
 }
 
 /** Istio marks a Gateway Programmed once its Service has an address: a load balancer's, or endpoints. */
@@ -558,7 +696,13 @@ export const kubernetesHandler: Handler = {
     if (old.type === "kubernetes:helm.sh/v3:Release") {
       const key = `${String(old.inputs.namespace ?? "default")}/${String(old.inputs.name)}`;
       delete cluster.releases[key];
-      if (old.inputs.chart === "istiod") cluster.istiod = false;
+      if (old.inputs.chart === "istiod") {
+        const values = (old.inputs.values ?? {}) as Record<string, unknown>;
+        delete cluster.controlPlanes[String(values.revision ?? "") || UNREVISIONED];
+        cluster.istiod = Object.values(cluster.controlPlanes).some((c) => c.ready);
+        ctx.event(`istiod ${String(values.revision ?? "") || UNREVISIONED} is uninstalled from ${cluster.name}`);
+        checkServed(ctx, cluster);
+      }
       if (old.inputs.chart === "gateway") {
         const service = find(cluster, "v1", "Service", String(old.inputs.namespace), String(old.inputs.name));
         if (service) remove(ctx, cluster, service);

@@ -27,6 +27,10 @@ export const LATENCIES = {
   },
   gatewayPodsScheduled: { ms: s(15), source: "estimate: pods get their IPs once scheduled, before their image is pulled" },
   gatewayPodsReady: { ms: s(45), source: "estimate: the proxy image pulled on a cold node" },
+  gatewayRollout: {
+    ms: s(60),
+    source: "estimate: a rolling restart of a gateway Deployment onto a new revision's proxy image (pull, start, readiness) before the old pods go",
+  },
   negController: { ms: s(40), source: "estimate; GKE documents no time, and notes the neg-status annotation lags (kubernetes/ingress-gce#1755)" },
   gkeServiceLoadBalancer: { ms: s(60), source: "estimate: a GKE LoadBalancer Service's external passthrough load balancer" },
   otherLoadBalancer: { ms: s(5), source: "estimate: an on-premises or other cloud's load balancer answers a LoadBalancer Service" },

@@ -52,6 +52,10 @@ export interface ClusterWorld {
   gkeGatewayApiChannel?: string;
   /** istiod runs (installed by Fleetgate's chart, or by others). */
   istiod: boolean;
+  /** The control planes installed, by revision (`default`: one installed without a revision), and whether each is ready. */
+  controlPlanes: Record<string, { ready: boolean }>;
+  /** Gateway pods (by objectKey) whose revision's control plane is gone: since when, and which revision. */
+  unserved: Record<string, { since: number; revision: string }>;
   /** EKS: the AWS Load Balancer Controller's version, if it runs. */
   loadBalancerController?: string;
   /** Objects by objectKey. */
@@ -187,6 +191,8 @@ export function initialWorld(plan: FleetPlan): World {
       crds,
       gatewayApi: { version: PREREQUISITE_GATEWAY_API_BUNDLE, channel: "standard" },
       istiod: preinstalled,
+      controlPlanes: preinstalled ? { default: { ready: true } } : {},
+      unserved: {},
       ...(c.provider === "eks" ? { loadBalancerController: MIN_LOAD_BALANCER_CONTROLLER } : {}),
       objects,
       releases: {},

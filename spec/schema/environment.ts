@@ -476,6 +476,12 @@ export const meshSchema = strictObject(
           "The Istio version the clusters in no upgrade wave run: the revision their gateways use. Pinned chart version; required when install is true.",
         ).optional(),
         revisions: istioRevisions.optional(),
+        keepUnrevisionedIstiod: z
+          .boolean()
+          .optional()
+          .describe(
+            "Keep the unrevisioned `istiod` Helm release that Fleetgate installed before it ran control planes by revision, while the gateways move to the revisioned one. Set it to true for the first `pulumi up` of an environment deployed before revisions, and remove it in the next (default false): removing it in the same update would take the old control plane away while the gateways still roll to the new one.",
+          ),
         waves: z
           .array(istioWaveSchema)
           .optional()

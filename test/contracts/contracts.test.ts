@@ -379,6 +379,27 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
     ["test/components/kubernetes/gateway-api-crds.test.ts", "check refuses a bundle older than Fleetgate needs"],
     ["test/components/kubernetes/gateway-api-crds.test.ts", "pins a bundle the objects' minimum allows, the one the simulated prerequisite installs"],
   ],
+  "istio.revision-control-planes": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/mesh-plan.test.ts", "names each istiod release and its resource by its revision alone"],
+  ],
+  "istio.base-chart": [
+    ["test/components/kubernetes/mesh-plan.test.ts", "istio-base with the newest revision's CRDs, validating with the serving one"],
+    ["test/components/kubernetes/fleet-clusters.test.ts", "installs pinned istio-base and istiod with mesh, cluster and network, by revision"],
+  ],
+  "istio.revision-tags": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/mesh-plan.test.ts", "points the fleetgate revision tag at the serving revision"],
+  ],
+  "istio.gateway-revision-rollout": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/gateway-plan.test.ts", "labels the gateway with the fleetgate revision tag"],
+  ],
+  "istio.injected-at-creation": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/components/kubernetes/mesh-plan.test.ts", "injects the east-west gateway through the tag"],
+  ],
+  "istio.control-plane-in-use": [["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"]],
   "istio.proxy-protocol": [
     ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"],
     ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"],

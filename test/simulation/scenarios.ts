@@ -2,7 +2,9 @@
  * The environments the simulated updates run through: the examples, each changed as an operator would
  * change it. Each returns a project root (roots.ts).
  */
-import { changedRoot, type Doc } from "./roots";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { changedProgram, changedRoot, type Doc } from "./roots";
 
 /** dev with a third GKE cluster in us-east1, labelled region=us: the catalog's label selector picks it up. */
 export const devWithCluster = () =>
@@ -109,3 +111,58 @@ export const awsWithGkeCluster = () =>
       ],
     },
   });
+
+/**
+ * dev on two networks, its Istio as an upgrade leaves it: with `canary`, gke-eu is the canary wave, running its version with
+ * its revisions installed, and gke-us (in no wave) keeps 1.28.0; `keepUnrevisionedIstiod` keeps the
+ * release of the program before revisions.
+ */
+export const devIstio = (options: { canary?: { version: string; revisions: string[] }; keepUnrevisionedIstiod?: boolean }) =>
+  changedRoot("dev", {
+    config: (c) => {
+      // gke-eu on a network of its own: both clusters run an east-west gateway, injected by the tag's revision.
+      (c["fleetgate:clusters"] as Doc[]).find((cluster) => cluster.name === "gke-eu")!.network = "fleet-dev-eu";
+      c["fleetgate:mesh"] = {
+        istio: {
+          version: "1.28.0",
+          ...(options.keepUnrevisionedIstiod ? { keepUnrevisionedIstiod: true } : {}),
+          ...(options.canary ? { waves: [{ name: "canary", clusters: ["gke-eu"], ...options.canary }] } : {}),
+        },
+      };
+    },
+  });
+
+/**
+ * The program as it was before control planes by revision, to deploy an environment as earlier
+ * Fleetgate did: one unrevisioned `istiod` release, istio-base's default revision `default`, gateways
+ * without a revision label.
+ */
+export function programBeforeRevisions(): string {
+  const dir = changedProgram("components/kubernetes/gateway-plan.ts", [["labels: gatewayLabels(cluster),", "labels: { ...MANAGED_BY },"]]);
+  const file = join(dir, "components/kubernetes/cluster-mesh.ts");
+  const text = readFileSync(file, "utf8");
+  const from = text.indexOf("    if (cluster.istio.install) {");
+  const to = text.indexOf("    } else if (plan.mesh.multiNetwork) {");
+  if (from < 0 || to < 0) throw new Error("cluster-mesh.ts has changed: programBeforeRevisions is out of date");
+  const before = `    if (cluster.istio.install) {
+      void [baseChart, clusterRevisions, istiodRelease, REVISION_TAG, revisionTag];
+      const version = istioChartVersion(plan, cluster);
+      const chart = (release: string, chartName: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
+        new k8s.helm.v3.Release(
+          \`\${key}-\${release}\`,
+          { name: release, chart: chartName, version, namespace: ISTIO_SYSTEM, createNamespace: false, repositoryOpts: { repo: ISTIO_CHARTS }, values },
+          { ...child, dependsOn },
+        );
+      const base = chart("istio-base", "base", { defaultRevision: "default" }, [args.istioSystem, cacerts]);
+      const istiod = chart("istiod", "istiod", istiodValues(istioSettings(plan, cluster)), [base, cacerts]);
+      crds = [base];
+      this.ready = [istiod];
+      if (plan.mesh.multiNetwork) {
+        const values = Object.fromEntries(Object.entries(eastWestValues(cluster)).filter(([k]) => k !== "revision" && k !== "podAnnotations"));
+        chart("istio-eastwestgateway", "gateway", values, [istiod]);
+        kubeResource(\`\${key}-cross-network-gateway\`, crossNetworkGateway(), { ...child, dependsOn: [istiod] });
+      }
+`;
+  writeFileSync(file, text.slice(0, from) + before + text.slice(to));
+  return dir;
+}

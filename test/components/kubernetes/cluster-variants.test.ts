@@ -149,8 +149,12 @@ describe("a plan the clusters side cannot build", () => {
   it("stops when a cluster installs Istio without a pinned version, saying what to set", async () => {
     const plan = examplePlan("prod");
     const { istioVersion: _, ...mesh } = plan.mesh;
-    await expect(runComponent(() => void new FleetClusters("prod", { plan: { ...plan, mesh }, secrets }))).rejects.toThrow(
-      /fleetgate:mesh\.istio\.version is not set/,
+    const clusters = plan.clusters.map((c) => {
+      const { serving: _serving, ...istio } = c.istio;
+      return { ...c, istio: { ...istio, revisions: [] } };
+    });
+    await expect(runComponent(() => void new FleetClusters("prod", { plan: { ...plan, mesh, clusters }, secrets }))).rejects.toThrow(
+      /names no installed revision to serve; set fleetgate:mesh\.istio\.version/,
     );
   });
 });

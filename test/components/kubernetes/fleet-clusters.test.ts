@@ -111,13 +111,13 @@ describe("the clusters side of the prod example", () => {
     expect(graph.one("tls:index/selfSignedCert:SelfSignedCert", "prod-root-ca").protect).toBe(true);
   });
 
-  it("labels istio-system with the cluster's network and installs pinned istio-base and istiod with mesh, cluster and network", () => {
+  it("labels istio-system with the cluster's network and installs pinned istio-base and istiod with mesh, cluster and network, by revision", () => {
     for (const c of plan.clusters) {
       expect(inputs(graph.one("kubernetes:core/v1:Namespace", `${key(c.name)}-istio-system`)).metadata.labels).toEqual({
         "topology.istio.io/network": "fleet-prod",
       });
       const base = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istio-base`);
-      const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`);
+      const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod-1-28-0`);
       for (const release of [base, istiod])
         expect(inputs(release)).toMatchObject({
           version: "1.28.0",
@@ -125,11 +125,21 @@ describe("the clusters side of the prod example", () => {
           repositoryOpts: { repo: "https://istio-release.storage.googleapis.com/charts" },
         });
       expect(inputs(istiod)).toMatchObject({
-        name: "istiod",
+        name: "istiod-1-28-0",
         chart: "istiod",
-        values: { global: { meshID: "acme-prod", multiCluster: { clusterName: c.name }, network: "fleet-prod" }, meshConfig: { trustDomain: "cluster.local" } },
+        values: {
+          global: { meshID: "acme-prod", multiCluster: { clusterName: c.name }, network: "fleet-prod" },
+          meshConfig: { trustDomain: "cluster.local" },
+          revision: "1-28-0",
+        },
       });
+      expect(inputs(base).values).toEqual({ defaultRevision: "1-28-0" });
       expect(istiod.dependsOn).toContain(base.urn);
+      // The tag points at the serving revision, once its istiod is ready; no unrevisioned istiod is left.
+      const tag = graph.one("kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration", `${key(c.name)}-istio-revision-tag`);
+      expect(inputs(tag).metadata.labels).toMatchObject({ "istio.io/tag": "fleetgate", "istio.io/rev": "1-28-0" });
+      expect(tag.dependsOn).toContain(istiod.urn);
+      expect(graph.resources.filter((r) => r.name === `${key(c.name)}-istiod`)).toEqual([]);
     }
     // One network: no east-west gateways.
     expect(graph.resources.filter((r) => r.name.endsWith("-istio-eastwestgateway"))).toEqual([]);
@@ -148,7 +158,10 @@ describe("the clusters side of the prod example", () => {
         "dispatch:8080",
       ]);
       expect(JSON.parse(spec.infrastructure.annotations["cloud.google.com/neg"])).toEqual({ exposed_ports: { "8080": { name: c.gateway!.negName } } });
-      expect(gateway.dependsOn).toContain(graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`).urn);
+      expect(gateway.dependsOn).toContain(
+        graph.one("kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration", `${key(c.name)}-istio-revision-tag`).urn,
+      );
+      expect(inputs(gateway).metadata.labels).toMatchObject({ "istio.io/rev": "fleetgate" });
       const waiting = graph.resources.filter((r) => r.dependsOn.includes(gateway.urn) && !inFleet.has(r));
       expect(waiting.length, `nothing outside the clusters side waits for ${gateway.name}`).toBeGreaterThan(0);
 
@@ -294,6 +307,7 @@ describe("the clusters side of the prod example", () => {
   it("validates every Kubernetes object it registers against its upstream schema", () => {
     const k8s = kubernetesResources(graph.resources);
     expect([...new Set(k8s.map((r) => r.type.split(":").slice(1).join(":")))].sort()).toEqual([
+      "admissionregistration.k8s.io/v1:MutatingWebhookConfiguration",
       "core/v1:ConfigMap",
       "core/v1:Namespace",
       "core/v1:Secret",

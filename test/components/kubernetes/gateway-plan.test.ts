@@ -78,6 +78,15 @@ describe("a cluster's gateway", () => {
     expect(() => checkParametersRef({ group: "", kind: "Secret", name: "x" })).toThrow(/kind must be ConfigMap/);
   });
 
+  it("labels the gateway with the fleetgate revision tag where Fleetgate installs Istio, and leaves it to the admin's default revision elsewhere", () => {
+    const labels = (c: ReturnType<typeof cluster>) =>
+      (gatewayObject(c, gatewayOf("gke-us")).toJSON() as { metadata: { labels: Record<string, string> } }).metadata.labels;
+    expect(labels(cluster("gke-us"))["istio.io/rev"]).toBe("fleetgate");
+    const { serving: _, ...theirs } = cluster("gke-us").istio;
+    expect(labels({ ...cluster("gke-us"), istio: { ...theirs, install: false, revisions: [] } })).not.toHaveProperty("istio.io/rev");
+    gatewayObject(cluster("gke-us"), gatewayOf("gke-us")).validate();
+  });
+
   it("makes an EKS gateway's NLB from a Service of its own: internet-facing, IP targets, exactly the plan's ports, checked on Istio's readiness endpoint", () => {
     const aws = examplePlan("aws-prod");
     const eks = aws.clusters.find((c) => c.name === "eks-use1")!;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadBalancerAnnotationProblems } from "../../../contracts/kubernetes";
 import {
+  baseChart,
+  clusterRevisions,
   crossNetworkGateway,
+  istiodRelease,
+  REVISION_TAG,
+  revisionTag,
   destinationRule,
   regionShares,
   eastWestValues,
@@ -213,6 +218,8 @@ describe("the mesh, as data", () => {
     const istio = { ...prod.clusters[0]!.istio, network: "net-a" };
     // Not the chart's networkGateway, which would also put the status port and istiod's 15012 and 15017 on the load balancer.
     expect(eastWestValues({ provider: "gke", istio })).toEqual({
+      revision: "fleetgate",
+      podAnnotations: { "fleetgate.io/istio-revision": "1-28-0" },
       labels: { istio: "eastwestgateway", "topology.istio.io/network": "net-a" },
       env: { ISTIO_META_REQUESTED_NETWORK_VIEW: "net-a" },
       service: { type: "LoadBalancer", ports: [{ name: "tls", port: 15443, targetPort: 15443, protocol: "TCP" }] },
@@ -232,6 +239,48 @@ describe("the mesh, as data", () => {
     expect(loadBalancerAnnotationProblems((eastWestValues({ provider: "eks", istio }).service as { annotations: Record<string, string> }).annotations)).toEqual(
       [],
     );
+  });
+});
+
+describe("control plane revisions, as data", () => {
+  const us = prod.clusters.find((c) => c.name === "gke-us")!;
+  const r = (version: string) => ({ name: version.replaceAll(".", "-"), version });
+  const upgrading = { ...us, istio: { ...us.istio, revisions: [r("1.28.0"), r("1.29.0")], serving: r("1.29.0") } };
+
+  it("names each istiod release and its resource by its revision alone, so adding a revision renames none", () => {
+    expect(istiodRelease(r("1.28.0"))).toEqual({ release: "istiod-1-28-0", logical: "istiod-1-28-0" });
+    const names = (c: typeof us) => clusterRevisions(c).revisions.map((rev) => istiodRelease(rev).logical);
+    expect(names(us)).toEqual(["istiod-1-28-0"]);
+    expect(names(upgrading)).toEqual(["istiod-1-28-0", "istiod-1-29-0"]);
+  });
+
+  it("installs each istiod with its revision, and istio-base with the newest revision's CRDs, validating with the serving one", () => {
+    expect(istiodValues(istioSettings(prod, us), r("1.29.0"))).toMatchObject({ revision: "1-29-0", meshConfig: { trustDomain: "cluster.local" } });
+    expect(baseChart(us)).toEqual({ version: "1.28.0", values: { defaultRevision: "1-28-0" } });
+    // Rolled back: the gateways run 1.28.0 while 1.29.0 stays installed; its CRDs stay.
+    const rolledBack = { ...upgrading, istio: { ...upgrading.istio, serving: r("1.28.0") } };
+    expect(baseChart(rolledBack)).toEqual({ version: "1.29.0", values: { defaultRevision: "1-28-0" } });
+    expect(() => clusterRevisions({ ...us, istio: { ...us.istio, serving: r("1.30.0") } })).toThrow(/no installed revision to serve/);
+  });
+
+  it("points the fleetgate revision tag at the serving revision with a webhook configuration Istio reads as a tag", () => {
+    const tag = revisionTag(REVISION_TAG, r("1.29.0"));
+    tag.validate();
+    expect(tag.metadata!.name).toBe("istio-revision-tag-fleetgate");
+    expect(tag.metadata!.labels).toMatchObject({ "istio.io/tag": "fleetgate", "istio.io/rev": "1-29-0" });
+    for (const webhook of tag.webhooks!) {
+      expect(webhook.clientConfig.service).toEqual({ name: "istiod-1-29-0", namespace: "istio-system", path: "/inject", port: 443 });
+      // Pods labelled with the tag, or in namespaces labelled with it, go to the revision it points at.
+      expect(JSON.stringify([webhook.namespaceSelector, webhook.objectSelector])).toContain('"values":["fleetgate"]');
+    }
+    // Moving the tag changes the object, never its name: Pulumi updates it in place.
+    expect(revisionTag(REVISION_TAG, r("1.28.0")).metadata!.name).toBe(tag.metadata!.name);
+  });
+
+  it("injects the east-west gateway through the tag and rolls it when the serving revision changes; leaves it alone where Istio is not Fleetgate's", () => {
+    expect(eastWestValues(upgrading)).toMatchObject({ revision: "fleetgate", podAnnotations: { "fleetgate.io/istio-revision": "1-29-0" } });
+    const { serving: _, ...preinstalled } = us.istio;
+    expect(eastWestValues({ provider: "gke", istio: { ...preinstalled, install: false, revisions: [] } })).not.toHaveProperty("revision");
   });
 });
 

@@ -45,19 +45,23 @@ describe("the clusters side of a fleet on several networks (aws-prod)", () => {
       expect(inputs(graph.one("kubernetes:core/v1:Namespace", `${key(c.name)}-istio-system`)).metadata.labels).toEqual({
         "topology.istio.io/network": c.network,
       });
-      const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod`);
+      const istiod = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istiod-1-28-0`);
       expect(inputs(istiod).values.global.network).toBe(c.network);
+      const tag = graph.one("kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration", `${key(c.name)}-istio-revision-tag`);
       const eastWest = graph.one("kubernetes:helm.sh/v3:Release", `${key(c.name)}-istio-eastwestgateway`);
       expect(inputs(eastWest)).toMatchObject({
         name: "istio-eastwestgateway",
         chart: "gateway",
         version: "1.28.0",
         values: {
+          revision: "fleetgate",
+          podAnnotations: { "fleetgate.io/istio-revision": "1-28-0" },
           labels: { istio: "eastwestgateway", "topology.istio.io/network": c.network },
           service: { ports: [{ port: 15443 }], annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
         },
       });
-      expect(eastWest.dependsOn).toContain(istiod.urn);
+      // Injected through the tag, which is moved only once its istiod is ready.
+      expect(eastWest.dependsOn).toContain(tag.urn);
       const cross = graph.one("kubernetes:networking.istio.io/v1beta1:Gateway", `${key(c.name)}-cross-network-gateway`);
       expect(inputs(cross).spec.servers).toEqual([
         { port: { number: 15443, name: "tls", protocol: "TLS" }, tls: { mode: "AUTO_PASSTHROUGH" }, hosts: ["*.local"] },

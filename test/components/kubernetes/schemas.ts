@@ -9,6 +9,7 @@ import { ReferenceGrant } from "@kubernetes-models/gateway-api/gateway.networkin
 import { ServiceExport as GkeServiceExport } from "@kubernetes-models/gke/net.gke.io/v1/ServiceExport";
 import { DestinationRule } from "@kubernetes-models/istio/networking.istio.io/v1beta1/DestinationRule";
 import { Gateway as IstioGateway } from "@kubernetes-models/istio/networking.istio.io/v1beta1/Gateway";
+import { MutatingWebhookConfiguration } from "kubernetes-models/admissionregistration.k8s.io/v1/MutatingWebhookConfiguration";
 import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
 import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
@@ -37,6 +38,7 @@ export const VALIDATORS: Record<string, Validator> = {
   "kubernetes:core/v1:ConfigMap": model(ConfigMap),
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole": model(ClusterRole),
   "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding": model(ClusterRoleBinding),
+  "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration": model(MutatingWebhookConfiguration),
   "kubernetes:gateway.networking.k8s.io/v1:Gateway": (inputs) => {
     new Gateway(inputs as never).validate();
     // Gateway API v1.2's infrastructure.parametersRef postdates the models' schema: checked by hand.
