@@ -142,9 +142,9 @@ const describeExpectation = (e: Expectation): string =>
 
 function pathOf(check: Check): string {
   if (check.kind === "certificate") return "(certificate)";
-  if (check.kind === "old-tls") return `(${check.version.replace("TLSv", "TLS ")})`;
+  if (check.kind === "old-tls") return `(${check.version === "TLSv1" ? "TLS 1.0" : check.version.replace("TLSv", "TLS ")})`;
   const r = check.request;
-  return `${r.scheme === "http" ? "http:" : ""}${r.method === "GET" ? "" : `${r.method} `}${r.path}${r.query ? `?${r.query}` : ""}`;
+  return `${r.scheme === "http" ? `(port ${r.port}) ` : ""}${r.method === "GET" ? "" : `${r.method} `}${r.path}${r.query ? `?${r.query}` : ""}`;
 }
 
 /** Compares what a probe saw with the check's expectation. `tokened`: the requests carried the verification token. */

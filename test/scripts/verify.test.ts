@@ -1,0 +1,280 @@
+/**
+ * `npm run verify` against a stand-in for the dev stack's front door and gateways, started on 127.0.0.1
+ * only: an HTTPS server with a test certificate, and a plain HTTP server for port 80, that answer what
+ * the route model says the stack does (the landed header only to requests with the right token).
+ * Variants misroute a route, present a certificate for another name, accept TLS 1.0 and 1.1, or skip the
+ * port-80 redirect; verify passes on the faithful one and reports each mismatch on the others.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import forge from "node-forge";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LANDED_HEADER, landedHeaderValue, parseLandedHeader, VERIFY_HEADER, verificationToken } from "../../components/verification";
+import { runProgramOffline } from "../../offline/run-offline";
+import { readRoutingConfig, type RoutingConfig } from "../../review/route-model/config";
+import { evaluateRequest } from "../../review/route-model/evaluate";
+import { parseRequest } from "../../review/route-model/request";
+import { buildChecks, expectationOf } from "../../scripts/lib/verify/checks";
+import { parseConnectTo, target } from "../../scripts/lib/verify/probe";
+import { verifyStack } from "../../scripts/lib/verify/run";
+import type { FleetPlan } from "../../spec/plan";
+import { examplePlan } from "../examples";
+
+const SECRET = "test-verification-secret";
+
+/** A self-signed certificate for the names (its own trust anchor, given to verify with --ca). */
+function testCertificate(names: readonly string[]): { cert: string; key: string } {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const key = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: "spki", format: "pem" }).toString());
+  cert.serialNumber = "01";
+  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  const subject = [{ name: "commonName", value: names[0]! }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: true },
+    { name: "subjectAltName", altNames: names.map((value) => ({ type: 2, value })) },
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(key), forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key };
+}
+
+interface Variant {
+  /** A host and path whose forwarded requests the stand-in lands on another backend. */
+  readonly misroute?: { readonly host: string; readonly path: string };
+  readonly wrongCertificate?: boolean;
+  readonly acceptOldTls?: boolean;
+  readonly skipRedirect?: boolean;
+  /** The token the stand-in's gateways answer (default: the environment's). */
+  readonly token?: string;
+}
+
+interface StandIn {
+  readonly connectTo: string[];
+  /** Requests that carried a verification token, by scheme. */
+  readonly tokensSeen: { https: number; http: number };
+  close(): Promise<void>;
+}
+
+let config: RoutingConfig;
+let plan: FleetPlan;
+let certificates: { right: { cert: string; key: string }; wrong: { cert: string; key: string } };
+const open: StandIn[] = [];
+
+/** Answers a request as the route model says the stack does; the landed header only with the right token. */
+function answer(request: http.IncomingMessage, response: http.ServerResponse, scheme: "http" | "https", variant: Variant, seen: StandIn["tokensSeen"]): void {
+  const lines = Object.entries(request.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value ?? ""]).map((v) => `${name}: ${v}`));
+  const evaluated = parseRequest(`${scheme}://${request.headers.host}${request.url}`, lines, request.method);
+  const token = request.headers[VERIFY_HEADER];
+  if (token !== undefined) seen[scheme]++;
+  if (scheme === "http" && variant.skipRedirect) return void response.writeHead(200).end("plain http served");
+  const expect = expectationOf(evaluateRequest(config, evaluated));
+  if (!expect) return void response.writeHead(404).end();
+  if (expect.kind === "redirect") return void response.writeHead(expect.status, { location: expect.location }).end();
+  if (expect.kind === "answer") return void response.writeHead(expect.status).end();
+  const [cluster, backend] = expect.landings[0]!.split(" ") as [string, string];
+  const landed = parseLandedHeader(
+    landedHeaderValue({ cluster, service: backend.slice(0, backend.lastIndexOf(":")), port: Number(backend.split(":").pop()) }),
+  )!;
+  const where =
+    evaluated.host === variant.misroute?.host && evaluated.path === variant.misroute.path ? { ...landed, service: "elsewhere/wrong-service" } : landed;
+  const headers = token === (variant.token ?? verificationToken(SECRET, plan.environment)) ? { [LANDED_HEADER]: landedHeaderValue(where) } : {};
+  response.writeHead(200, headers).end("ok");
+}
+
+async function standIn(variant: Variant = {}): Promise<StandIn> {
+  const tokensSeen = { https: 0, http: 0 };
+  const { cert, key } = variant.wrongCertificate ? certificates.wrong : certificates.right;
+  const secure = https.createServer(
+    { cert, key, ...(variant.acceptOldTls ? { minVersion: "TLSv1" as const, ciphers: "DEFAULT@SECLEVEL=0" } : { minVersion: "TLSv1.2" as const }) },
+    (req, res) => answer(req, res, "https", variant, tokensSeen),
+  );
+  const plain = http.createServer((req, res) => answer(req, res, "http", variant, tokensSeen));
+  // The loopback address only: nothing else may be listened on or reached.
+  await Promise.all([secure, plain].map((server) => new Promise<void>((up) => server.listen(0, "127.0.0.1", up))));
+  const port = (server: http.Server) => (server.address() as AddressInfo).port;
+  const instance: StandIn = {
+    connectTo: [`:443:127.0.0.1:${port(secure)}`, `:80:127.0.0.1:${port(plain)}`],
+    tokensSeen,
+    close: () => Promise.all([secure, plain].map((s) => new Promise<void>((down) => s.close(() => down())))).then(() => undefined),
+  };
+  open.push(instance);
+  return instance;
+}
+
+async function verify(instance: StandIn, options: { token?: string | null; host?: string; maxRequests?: number } = {}) {
+  let out = "";
+  let err = "";
+  const token = options.token === null ? undefined : (options.token ?? verificationToken(SECRET, plan.environment));
+  const code = await verifyStack({
+    config,
+    plan,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    probe: {
+      connectTo: instance.connectTo.map((c) => parseConnectTo(c) as Exclude<ReturnType<typeof parseConnectTo>, string>),
+      ca: certificates.right.cert,
+      ...(token !== undefined ? { token } : {}),
+      timeoutMs: 5000,
+      ratePerSecond: 1000,
+    },
+    maxRequests: options.maxRequests ?? 200,
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
+  const rows = out.split("\n").filter((line) => /^(ok|FAIL|\?)\s/.test(line));
+  return { code, out, err, rows, failed: rows.filter((r) => r.startsWith("FAIL")) };
+}
+
+beforeAll(async () => {
+  plan = examplePlan("dev");
+  const run = await runProgramOffline({ stack: "dev" });
+  expect(run.exitCode).toBe(0);
+  config = readRoutingConfig("dev", run.resources);
+  const names = plan.hosts.map((h) => h.name);
+  certificates = { right: testCertificate(names), wrong: testCertificate(["other.example.net"]) };
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+describe("the verification token and landed header", () => {
+  it("derives one token per environment and secret, and none from another environment's", () => {
+    expect(verificationToken("s", "dev")).toMatch(/^[0-9a-f]{64}$/);
+    expect(verificationToken("s", "dev")).toBe(verificationToken("s", "dev"));
+    expect(verificationToken("s", "dev")).not.toBe(verificationToken("s", "prod"));
+    expect(verificationToken("s", "dev")).not.toBe(verificationToken("t", "dev"));
+  });
+
+  it("reads back the landed header it writes, and nothing else", () => {
+    const landing = { cluster: "gke-us", service: "shop/cart", port: 80 };
+    expect(parseLandedHeader(landedHeaderValue(landing))).toEqual(landing);
+    expect(parseLandedHeader("cluster=gke-us")).toBeUndefined();
+    expect(parseLandedHeader("cluster=a; backend=nonamespace:80")).toBeUndefined();
+  });
+});
+
+describe("--connect-to", () => {
+  it.each([
+    ["shop.example.com:443:127.0.0.1:8443", { host: "shop.example.com", port: 443, address: "127.0.0.1", toPort: 8443 }],
+    [":80:127.0.0.1:8080", { port: 80, address: "127.0.0.1", toPort: 8080 }],
+    ["::[::1]:8443", { address: "::1", toPort: 8443 }],
+  ])("reads %s", (text, want) => expect(parseConnectTo(text)).toEqual(want));
+
+  it.each(["127.0.0.1:8443", "a:443:127.0.0.1:0", "a:http:127.0.0.1:80"])("refuses %s with a message", (text) =>
+    expect(typeof parseConnectTo(text)).toBe("string"),
+  );
+
+  it("sends a host's connections to the first override that matches it, else to the host itself", () => {
+    const overrides = [parseConnectTo("a.example.com:443:127.0.0.1:1"), parseConnectTo(":443:127.0.0.1:2")] as Exclude<
+      ReturnType<typeof parseConnectTo>,
+      string
+    >[];
+    expect(target("a.example.com", 443, overrides)).toEqual({ address: "127.0.0.1", port: 1 });
+    expect(target("b.example.com", 443, overrides)).toEqual({ address: "127.0.0.1", port: 2 });
+    expect(target("b.example.com", 80, overrides)).toEqual({ address: "b.example.com", port: 80 });
+  });
+});
+
+describe("npm run verify against a stand-in on 127.0.0.1", () => {
+  it("builds for every host its certificate, old-TLS, port-80 checks and a check per route the route model can place", () => {
+    const { checks } = buildChecks(config, plan);
+    for (const host of plan.hosts.filter((h) => !h.wildcard)) {
+      const mine = checks.filter((c) => c.host === host.name);
+      expect(mine.filter((c) => c.kind === "certificate")).toHaveLength(1);
+      expect(mine.filter((c) => c.kind === "old-tls").map((c) => c.kind === "old-tls" && c.version)).toEqual(
+        plan.frontDoor.minTlsVersion === "1.3" ? ["TLSv1", "TLSv1.1", "TLSv1.2"] : ["TLSv1", "TLSv1.1"],
+      );
+      expect(mine.some((c) => c.kind === "route" && c.request.scheme === "http" && c.expect.kind === "redirect")).toBe(true);
+      expect(mine.filter((c) => c.kind === "route" && c.request.scheme === "https").length).toBeGreaterThanOrEqual(
+        host.routes.length +
+          (host.defaultBackend ? 1 : 0) -
+          host.routes.filter((r) => [...r.match.headers, ...r.match.queryParams].some((m) => m.type === "RegularExpression")).length,
+      );
+    }
+  });
+
+  it("passes when the stand-in serves what the plan says, every landing confirmed by the gateways' header", async () => {
+    const result = await verify(await standIn());
+    expect(result.failed).toEqual([]);
+    expect(result.rows.length).toBe(buildChecks(config, plan).checks.length);
+    expect(result.rows.filter((r) => r.startsWith("?"))).toEqual([]);
+    expect(result.code).toBe(0);
+  });
+
+  it("reports landings unknown, with a warning, when the verification secret is not given", async () => {
+    const result = await verify(await standIn(), { token: null });
+    expect(result.err).toMatch(/FLEETGATE_VERIFICATION_SECRET is not set/);
+    expect(result.rows.some((r) => r.startsWith("?") && r.includes("landing unknown"))).toBe(true);
+    expect(result.code).toBe(0);
+  });
+
+  it("reports the one route the stand-in misroutes", async () => {
+    const { checks } = buildChecks(config, plan);
+    const victim = checks.find((c) => c.kind === "route" && c.expect.kind === "landing")!;
+    if (victim.kind !== "route") throw new Error("no forwarded route in dev");
+    const result = await verify(await standIn({ misroute: { host: victim.host, path: victim.request.path } }));
+    expect(result.failed).toHaveLength(1);
+    expect(result.failed[0]).toContain("elsewhere/wrong-service");
+    expect(result.code).toBe(1);
+  });
+
+  it("reports a certificate for another name, and never sends the token to that server", async () => {
+    const instance = await standIn({ wrongCertificate: true });
+    const result = await verify(instance);
+    const hosts = plan.hosts.filter((h) => !h.wildcard).length;
+    expect(result.failed.filter((r) => r.includes("(certificate)"))).toHaveLength(hosts);
+    expect(result.failed.some((r) => r.includes("not sent"))).toBe(true);
+    expect(instance.tokensSeen.https).toBe(0);
+    expect(result.code).toBe(1);
+  });
+
+  it("reports a front door that accepts TLS 1.0 and 1.1", async () => {
+    const result = await verify(await standIn({ acceptOldTls: true }));
+    const hosts = plan.hosts.filter((h) => !h.wildcard).length;
+    expect(result.failed.filter((r) => /\(TLS 1\.[01]\)/.test(r) && r.includes("accepted"))).toHaveLength(2 * hosts);
+    expect(result.code).toBe(1);
+  });
+
+  it("reports a host whose port 80 answers instead of redirecting, and never sends the token over plain HTTP", async () => {
+    const instance = await standIn({ skipRedirect: true });
+    const result = await verify(instance);
+    const hosts = plan.hosts.filter((h) => !h.wildcard).length;
+    expect(result.failed.filter((r) => r.includes("(port 80)"))).toHaveLength(hosts);
+    expect(result.failed.every((r) => r.includes("(port 80)"))).toBe(true);
+    expect(instance.tokensSeen.http).toBe(0);
+    expect(result.code).toBe(1);
+  });
+
+  it("reports every forwarded route as unconfirmed when the gateways answer another token", async () => {
+    const result = await verify(await standIn({ token: verificationToken("another secret", plan.environment) }));
+    expect(result.failed.length).toBeGreaterThan(0);
+    expect(result.failed.every((r) => r.includes("no landing header"))).toBe(true);
+    expect(result.code).toBe(1);
+  });
+
+  it("sends nothing when the checks would take more requests than the bound", async () => {
+    const instance = await standIn();
+    const result = await verify(instance, { maxRequests: 1 });
+    expect(result.err).toMatch(/more than --max-requests 1.*Nothing was sent/);
+    expect(result.rows).toEqual([]);
+    expect(instance.tokensSeen.https + instance.tokensSeen.http).toBe(0);
+    expect(result.code).toBe(1);
+  });
+
+  it("checks one host with --host and refuses a host the stack does not serve", async () => {
+    const host = plan.hosts.find((h) => !h.wildcard)!.name;
+    const one = await verify(await standIn(), { host });
+    expect(one.rows.length).toBeGreaterThan(0);
+    expect(one.rows.every((r) => r.split(/\s+/)[1] === host)).toBe(true);
+    expect(one.code).toBe(0);
+    const none = await verify(await standIn(), { host: "nowhere.example.org" });
+    expect(none.err).toMatch(/serves no host nowhere\.example\.org/);
+    expect(none.code).toBe(1);
+  });
+});
