@@ -25,27 +25,33 @@ export function verificationToken(secret: string, environment: string): string {
   return createHmac("sha256", secret).update(`fleetgate-verify/${environment}`).digest("hex");
 }
 
-/** Where a request landed: the cluster whose gateway forwarded it, and the Service port it went to. */
+/**
+ * Where a request landed: the cluster whose gateway took it, and the Service ports of the gateway rule
+ * that forwarded it (one, unless the rule splits between several in that cluster; the header is the
+ * rule's, not the chosen backend's, because Gateway API's per-backend filters are an extended feature).
+ */
 export interface Landing {
   readonly cluster: string;
-  /** `namespace/name`. */
-  readonly service: string;
-  readonly port: number;
+  /** `namespace/name:port`, sorted. */
+  readonly backends: readonly string[];
 }
 
-/** The landed header's value: `cluster=<cluster>; backend=<namespace>/<name>:<port>`. */
+/** The landed header's value: `cluster=<cluster>; backend=<namespace>/<name>:<port>[,...]`. */
 export function landedHeaderValue(landing: Landing): string {
-  return `cluster=${landing.cluster}; backend=${landing.service}:${landing.port}`;
+  return `cluster=${landing.cluster}; backend=${[...new Set(landing.backends)].sort().join(",")}`;
 }
+
+const BACKEND = /^[^/\s,]+\/[^:\s,]+:\d+$/;
 
 /** Reads a landed header's value; undefined when it is not one `landedHeaderValue` writes. */
 export function parseLandedHeader(value: string): Landing | undefined {
-  const match = /^cluster=([^;\s]+);\s*backend=([^/\s]+\/[^:\s]+):(\d+)$/.exec(value.trim());
+  const match = /^cluster=([^;\s]+);\s*backend=(\S+)$/.exec(value.trim());
   if (!match) return undefined;
-  return { cluster: match[1]!, service: match[2]!, port: Number(match[3]) };
+  const backends = match[2]!.split(",");
+  return backends.every((b) => BACKEND.test(b)) ? { cluster: match[1]!, backends } : undefined;
 }
 
-/** A landing as the route model names it (`cluster namespace/name:port`, see review/route-model `landings`). */
-export function landingKey(landing: Landing): string {
-  return `${landing.cluster} ${landing.service}:${landing.port}`;
+/** A landing's places as the route model names them (`cluster namespace/name:port`, see review/route-model `landings`). */
+export function landingKeys(landing: Landing): string[] {
+  return landing.backends.map((b) => `${landing.cluster} ${b}`);
 }

@@ -78,11 +78,8 @@ function answer(request: http.IncomingMessage, response: http.ServerResponse, sc
   if (expect.kind === "redirect") return void response.writeHead(expect.status, { location: expect.location }).end();
   if (expect.kind === "answer") return void response.writeHead(expect.status).end();
   const [cluster, backend] = expect.landings[0]!.split(" ") as [string, string];
-  const landed = parseLandedHeader(
-    landedHeaderValue({ cluster, service: backend.slice(0, backend.lastIndexOf(":")), port: Number(backend.split(":").pop()) }),
-  )!;
-  const where =
-    evaluated.host === variant.misroute?.host && evaluated.path === variant.misroute.path ? { ...landed, service: "elsewhere/wrong-service" } : landed;
+  const misrouted = evaluated.host === variant.misroute?.host && evaluated.path === variant.misroute.path;
+  const where = { cluster, backends: [misrouted ? "elsewhere/wrong-service:80" : backend] };
   const headers = token === (variant.token ?? verificationToken(SECRET, plan.environment)) ? { [LANDED_HEADER]: landedHeaderValue(where) } : {};
   response.writeHead(200, headers).end("ok");
 }
@@ -152,10 +149,13 @@ describe("the verification token and landed header", () => {
   });
 
   it("reads back the landed header it writes, and nothing else", () => {
-    const landing = { cluster: "gke-us", service: "shop/cart", port: 80 };
-    expect(parseLandedHeader(landedHeaderValue(landing))).toEqual(landing);
+    const one = { cluster: "gke-us", backends: ["shop/cart:80"] };
+    expect(parseLandedHeader(landedHeaderValue(one))).toEqual(one);
+    const split = { cluster: "gke-us", backends: ["shop/cart-canary:80", "shop/cart:80"] };
+    expect(parseLandedHeader(landedHeaderValue({ ...split, backends: [...split.backends].reverse() }))).toEqual(split);
     expect(parseLandedHeader("cluster=gke-us")).toBeUndefined();
     expect(parseLandedHeader("cluster=a; backend=nonamespace:80")).toBeUndefined();
+    expect(parseLandedHeader("cluster=a; backend=shop/cart:80,")).toBeUndefined();
   });
 });
 

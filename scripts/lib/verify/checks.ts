@@ -5,7 +5,7 @@
  * `npm run route`) says it goes. Then the comparison of what a probe saw with what was expected, and the
  * table the tool prints.
  */
-import { landingKey, type Landing } from "../../../components/verification";
+import { landingKeys, type Landing } from "../../../components/verification";
 import { evaluateRequest, landings, type RouteTrace } from "../../../review/route-model/evaluate";
 import type { RoutingConfig } from "../../../review/route-model/config";
 import { parseRequest, type EvalRequest } from "../../../review/route-model/request";
@@ -171,8 +171,8 @@ export function judge(result: Result, tokened: boolean): Verdict {
   }
   if (e.kind === "answer") return { ...base, expected, got: `answer ${o.status}`, ok: o.status === e.status };
   if (o.landed) {
-    const key = landingKey(o.landed);
-    return { ...base, expected, got: key, ok: e.landings.includes(key) };
+    const keys = landingKeys(o.landed);
+    return { ...base, expected, got: keys.join(" + "), ok: keys.every((k) => e.landings.includes(k)) };
   }
   if (o.landedRaw !== undefined) return { ...base, expected, got: `${o.status}, unreadable landing ${JSON.stringify(o.landedRaw)}`, ok: false };
   // A redirect or a 5xx is wrong whatever the landing; without the token, any other answer came from some backend.
