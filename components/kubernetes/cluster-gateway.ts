@@ -3,7 +3,8 @@
  * theirs), in its own namespace: the sizing ConfigMap Istio reads, the Gateway, one HTTPRoute per host
  * (rules in the plan's order, see routes.ts), the routes of the dispatch or redirect listener where the
  * plan gives one, the ReferenceGrants that let routes reach the teams' Services, the gateway's own
- * DestinationRules for services whose pods serve TLS, and on EKS the Service the gateway's NLB is made from.
+ * DestinationRules for services whose pods serve TLS, on EKS the Service the gateway's NLB is made from, and
+ * with a verification token the routes' verification twins (landing-routes.ts), whose spec is secret.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +19,7 @@ import {
   routedServices,
   SSL_CERT_ANNOTATION,
 } from "./gateway-plan";
+import { landingRoutes } from "./landing-routes";
 import { gatewayDestinationRule } from "./mesh-plan";
 import { serviceRef } from "./names";
 import { kubeResource } from "./objects";
@@ -41,6 +43,11 @@ export interface ClusterGatewayArgs {
    * them, so its NLB never presents a certificate still being validated.
    */
   readonly certificateArns?: pulumi.Input<string[]>;
+  /**
+   * The environment's verification token (a secret): when given, every forwarding route gets a twin that
+   * answers requests carrying it with the landed header. Absent: no twins, nothing else changes.
+   */
+  readonly verificationToken?: pulumi.Output<string>;
 }
 
 export class ClusterGateway extends pulumi.ComponentResource {
@@ -70,15 +77,30 @@ export class ClusterGateway extends pulumi.ComponentResource {
       const rule = reached.has(service.key) ? gatewayDestinationRule(plan, service, gateway.namespace) : undefined;
       return rule ? [kubeResource(`${key}-gateway-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: [namespace, ...args.dependsOn] })] : [];
     });
+    const token = args.verificationToken;
+    // Twins are checked with a placeholder token; the resource gets the spec with the real one, as a secret.
+    const twins = token ? landingRoutes(cluster.name, routes) : [];
+    const twinSpec = (name: string) =>
+      pulumi.secret(
+        token!.apply(
+          (t) =>
+            (
+              landingRoutes(cluster.name, routes, t)
+                .find((r) => r.name === name)!
+                .model.toJSON() as { spec: unknown }
+            ).spec,
+        ),
+      );
     const routed = [
       ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: [namespace] })),
+      ...twins.map((twin) => kubeResource(`${key}-route-${twin.name}`, twin.model, { ...child, dependsOn: [namespace] }, { spec: twinSpec(twin.name) })),
       ...referenceGrants(gateway, routes).map((grant) => kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, child)),
       ...originating,
     ];
     this.gateway = kubeResource(`${key}-gateway`, gatewayObject(cluster, gateway), { ...child, dependsOn: [namespace, options, ...routed, ...args.dependsOn] });
     this.entry = gateway.nlb ? this.nlb(key, plan, cluster, gateway, args.certificateArns, child) : this.gateway;
 
-    this.routes = routes.map((r) => r.name).sort();
+    this.routes = [...routes, ...twins].map((r) => r.name).sort();
     this.registerOutputs({ routes: this.routes });
   }
 

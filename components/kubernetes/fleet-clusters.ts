@@ -128,6 +128,7 @@ export class FleetClusters extends pulumi.ComponentResource {
             provider: parent.provider,
             dependsOn: [...mesh.ready, services],
             ...(certificateArns !== undefined ? { certificateArns } : {}),
+            ...(secrets.verificationToken ? { verificationToken: secrets.verificationToken(environment) } : {}),
           },
           { parent },
         );

@@ -4,18 +4,22 @@
  * served exactly as without twins, and one with the token is served by the twin of the rule that serves
  * it without, which removes the token and names the cluster and backends in the landed header.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
+import { FleetClusters } from "../../../components/kubernetes/fleet-clusters";
 import { dispatchedBackends, DISPATCH_HEADER } from "../../../components/dispatch";
 import { clusterRoutes, gatewayObject, type NamedRoute, referenceGrants } from "../../../components/kubernetes/gateway-plan";
 import { landingRouteName, landingRoutes, ruleLandedValue, TOKEN_PLACEHOLDER } from "../../../components/kubernetes/landing-routes";
 import { placeHostRules } from "../../../components/kubernetes/routes";
-import { LANDED_HEADER, VERIFY_HEADER } from "../../../components/verification";
+import { LANDED_HEADER, VERIFY_HEADER, verificationToken } from "../../../components/verification";
 import type { ClusterObjects, GatewayObject, HTTPRouteObject, ReferenceGrantObject } from "../../../review/route-model/config";
 import { evaluateGateway, type GatewayOutcome } from "../../../review/route-model/gateway";
 import { parseRequest } from "../../../review/route-model/request";
 import type { FleetPlan } from "../../../spec/plan";
 import { baseFixture, planFixture, type SpecFixture } from "../../spec/fixtures";
+import { runComponent } from "../../harness";
 import { awsFixture } from "../aws/aws-fixture";
+import { validateRegistered } from "./schemas";
 
 type Doc = Record<string, any>;
 const TOKEN = "0123456789abcdef";
@@ -174,5 +178,34 @@ describe.each([
     const cluster = clusters[0]!;
     const twins = landingRoutes(cluster.name, clusterRoutes(plan, cluster, cluster.gateway!, placements));
     expect(JSON.stringify(twins.map((t) => t.model.toJSON()))).toContain(TOKEN_PLACEHOLDER);
+  });
+});
+
+describe("the clusters' gateways under mocks, with and without the verification secret", () => {
+  const plan = planned(withCompetingRules(baseFixture()));
+  const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+  const secret = "a-verification-secret-of-32-chars";
+
+  it("registers a twin of every forwarding route only with the token, its whole spec secret and holding the real token; the other routes stay as they are", async () => {
+    const kubeconfig = () => pulumi.secret("");
+    const without = await runComponent(() => void new FleetClusters("test", { plan, secrets: { kubeconfig } }));
+    const withToken = await runComponent(
+      () => void new FleetClusters("test", { plan, secrets: { kubeconfig, verificationToken: (env) => pulumi.secret(verificationToken(secret, env)) } }),
+    );
+    const routes = (g: typeof without) => g.ofType(HTTP_ROUTE);
+    expect(routes(without).filter((r) => r.name.endsWith(".landing"))).toEqual([]);
+    const originals = routes(withToken).filter((r) => !r.name.endsWith(".landing"));
+    expect(originals.map((r) => ({ name: r.name, inputs: r.inputs, secret: r.secretPaths }))).toEqual(
+      routes(without).map((r) => ({ name: r.name, inputs: r.inputs, secret: r.secretPaths })),
+    );
+    const twins = routes(withToken).filter((r) => r.name.endsWith(".landing"));
+    expect(twins.length).toBeGreaterThan(0);
+    for (const twin of twins) {
+      expect(twin.secretPaths).toContain("spec");
+      expect(JSON.stringify(twin.inputs)).toContain(verificationToken(secret, "test"));
+      expect(JSON.stringify(twin.inputs)).not.toContain(TOKEN_PLACEHOLDER);
+      validateRegistered(twin);
+      expect(originals.some((o) => landingRouteName(o.name.replace(/^test-\w+-route-/, "")) === twin.name.replace(/^test-\w+-route-/, ""))).toBe(true);
+    }
   });
 });
