@@ -31,7 +31,9 @@ const USAGE = `Usage: npm run verify -- --stack <env> [--host <host>] [options]
   --max-requests <n>         refuse to start when the checks would send more (default 200)
   --rate <n>                 at most n requests started per second (default 5)
   --timeout <ms>             per connection or request (default 10000)
-  --help, -h                 this text`;
+  --help, -h                 this text
+  Exit: 0 all matched, 1 a mismatch (or the stack cannot be evaluated, or it would take more than
+  --max-requests), 2 a usage error. See docs/operating.md, "Verifying the live front door".`;
 
 /** A positive number option, or the usage error that says why not. */
 function positive(name: string, text: string | undefined, fallback: number, fail: (m: string) => never, integer = false): number {
