@@ -9,7 +9,7 @@
  * cannot be evaluated), 2 on a usage error.
  */
 import { readFileSync } from "node:fs";
-import { SECRET_ENVIRONMENT_VARIABLE, verificationToken } from "../components/verification";
+import { SECRET_ENVIRONMENT_VARIABLE } from "../components/verification";
 import { parseCommand } from "./lib/cli";
 import type * as RouteStack from "./lib/route-stack";
 import { runMain } from "./lib/run-main";
@@ -78,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
       fail(`--ca ${values.ca} cannot be read (${error instanceof Error ? error.message : String(error)})`);
     }
   // Loaded once the command line is known good: --help and usage errors answer without them.
-  const { loadRoutingStack, progress }: typeof RouteStack = require("./lib/route-stack");
+  const { loadRoutingStack }: typeof RouteStack = require("./lib/route-stack");
   const loaded = await loadRoutingStack(stack);
   if ("error" in loaded) {
     console.error(loaded.error);
@@ -90,12 +90,18 @@ async function main(argv: string[]): Promise<number> {
     config: loaded.config,
     plan: loaded.plan,
     ...(values.host !== undefined ? { host: values.host.toLowerCase() } : {}),
-    ...(secret ? { token: verificationToken(secret, loaded.plan.environment) } : {}),
-    probe: { connectTo, ...(ca !== undefined ? { ca } : {}), timeoutMs, ratePerSecond, onProgress: (done, total) => progress(`${done}/${total}`) },
+    ...(secret ? { secret } : {}),
+    probe: { connectTo, ...(ca !== undefined ? { ca } : {}), timeoutMs, ratePerSecond, onProgress: showProgress },
     maxRequests,
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   });
+}
+
+/** One line on a terminal, rewritten after each check; nothing in pipes or CI logs. */
+function showProgress(done: number, total: number): void {
+  if (!process.stderr.isTTY) return;
+  process.stderr.write(`\rprobing ${done}/${total}${done === total ? "\n" : ""}`);
 }
 
 runMain(main);

@@ -104,18 +104,18 @@ async function standIn(variant: Variant = {}): Promise<StandIn> {
   return instance;
 }
 
-async function verify(instance: StandIn, options: { token?: string | null; host?: string; maxRequests?: number } = {}) {
+async function verify(instance: StandIn, options: { secret?: string | null; host?: string; maxRequests?: number } = {}) {
   let out = "";
   let err = "";
-  const token = options.token === null ? undefined : (options.token ?? verificationToken(SECRET, plan.environment));
+  const secret = options.secret === null ? undefined : (options.secret ?? SECRET);
   const code = await verifyStack({
     config,
     plan,
     ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(secret !== undefined ? { secret } : {}),
     probe: {
       connectTo: instance.connectTo.map((c) => parseConnectTo(c) as Exclude<ReturnType<typeof parseConnectTo>, string>),
       ca: certificates.right.cert,
-      ...(token !== undefined ? { token } : {}),
       timeoutMs: 5000,
       ratePerSecond: 1000,
     },
@@ -208,7 +208,7 @@ describe("npm run verify against a stand-in on 127.0.0.1", () => {
   });
 
   it("reports landings unknown, with a warning, when the verification secret is not given", async () => {
-    const result = await verify(await standIn(), { token: null });
+    const result = await verify(await standIn(), { secret: null });
     expect(result.err).toMatch(/FLEETGATE_VERIFICATION_SECRET is not set/);
     expect(result.rows.some((r) => r.startsWith("?") && r.includes("landing unknown"))).toBe(true);
     expect(result.code).toBe(0);

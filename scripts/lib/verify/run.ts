@@ -2,6 +2,7 @@
  * `npm run verify` after its command line: builds the checks from the plan and the route model, refuses
  * to start past the request bound, probes, prints the table and says whether everything matched.
  */
+import { SECRET_ENVIRONMENT_VARIABLE, verificationToken } from "../../../components/verification";
 import type { RoutingConfig } from "../../../review/route-model/config";
 import type { FleetPlan } from "../../../spec/plan";
 import { buildChecks, judge, renderTable, requestsOf } from "./checks";
@@ -12,8 +13,10 @@ export interface VerifyInput {
   readonly plan: FleetPlan;
   /** Only this host (or the wildcard host that covers it). */
   readonly host?: string;
-  /** The probes' settings, with the token when the secret was given. */
-  readonly probe: ProbeOptions;
+  /** The environment's verification secret (fleetgate:verificationSecret); absent: landings are unknown. */
+  readonly secret?: string;
+  /** The probes' settings; the token comes from the secret. */
+  readonly probe: Omit<ProbeOptions, "token">;
   /** The most requests a run may send; a run that needs more sends none. */
   readonly maxRequests: number;
   readonly out: (text: string) => void;
@@ -22,7 +25,8 @@ export interface VerifyInput {
 
 /** 0: every check matched (some landings may be unknown without the token); 1: a mismatch, or nothing to check. */
 export async function verifyStack(input: VerifyInput): Promise<number> {
-  const { plan, probe } = input;
+  const { plan } = input;
+  const probe: ProbeOptions = { ...input.probe, ...(input.secret ? { token: verificationToken(input.secret, plan.environment) } : {}) };
   const { checks, notes } = buildChecks(input.config, plan, input.host);
   for (const note of notes) input.err(`note: ${note}\n`);
   if (checks.length === 0) {
@@ -43,7 +47,7 @@ export async function verifyStack(input: VerifyInput): Promise<number> {
   }
   if (probe.token === undefined)
     input.err(
-      `warning: FLEETGATE_VERIFICATION_SECRET is not set, so the gateways do not say where requests landed; landings are reported unknown. ` +
+      `warning: ${SECRET_ENVIRONMENT_VARIABLE} is not set, so the gateways do not say where requests landed; landings are reported unknown. ` +
         `Set it to the environment's fleetgate:verificationSecret (pulumi config get fleetgate:verificationSecret --stack ${plan.environment}).\n`,
     );
   const verdicts = (await runChecks(checks, probe)).map((r) => judge(r, probe.token !== undefined));
