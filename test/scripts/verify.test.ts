@@ -61,37 +61,64 @@ interface StandIn {
   close(): Promise<void>;
 }
 
+/** A stack the stand-in serves: its registered configuration, its plan, and certificates for its hosts and for another name. */
+interface Served {
+  readonly config: RoutingConfig;
+  readonly plan: FleetPlan;
+  readonly certificates: { readonly right: { cert: string; key: string }; readonly wrong: { cert: string; key: string } };
+}
+
+async function served(stack: string): Promise<Served> {
+  const plan = examplePlan(stack);
+  const run = await runProgramOffline({ stack });
+  expect(run.exitCode).toBe(0);
+  const names = plan.hosts.map((h) => h.name);
+  return {
+    config: readRoutingConfig(stack, run.resources),
+    plan,
+    certificates: { right: testCertificate(names), wrong: testCertificate(["other.example.net"]) },
+  };
+}
+
+let dev: Served;
+/** The dev stack's, for the tests that read them. */
 let config: RoutingConfig;
 let plan: FleetPlan;
-let certificates: { right: { cert: string; key: string }; wrong: { cert: string; key: string } };
 const open: StandIn[] = [];
 
 /** Answers a request as the route model says the stack does; the landed header only with the right token. */
-function answer(request: http.IncomingMessage, response: http.ServerResponse, scheme: "http" | "https", variant: Variant, seen: StandIn["tokensSeen"]): void {
+function answer(
+  stack: Served,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  scheme: "http" | "https",
+  variant: Variant,
+  seen: StandIn["tokensSeen"],
+): void {
   const lines = Object.entries(request.headers).flatMap(([name, value]) => (Array.isArray(value) ? value : [value ?? ""]).map((v) => `${name}: ${v}`));
   const evaluated = parseRequest(`${scheme}://${request.headers.host}${request.url}`, lines, request.method);
   const token = request.headers[VERIFY_HEADER];
   if (token !== undefined) seen[scheme]++;
   if (scheme === "http" && variant.skipRedirect) return void response.writeHead(200).end("plain http served");
-  const expect = expectationOf(evaluateRequest(config, evaluated));
+  const expect = expectationOf(evaluateRequest(stack.config, evaluated));
   if (!expect) return void response.writeHead(404).end();
   if (expect.kind === "redirect") return void response.writeHead(expect.status, { location: expect.location }).end();
   if (expect.kind === "answer") return void response.writeHead(expect.status).end();
   const [cluster, backend] = expect.landings[0]!.split(" ") as [string, string];
   const misrouted = evaluated.host === variant.misroute?.host && evaluated.path === variant.misroute.path;
   const where = { cluster, backends: [misrouted ? "elsewhere/wrong-service:80" : backend] };
-  const headers = token === (variant.token ?? verificationToken(SECRET, plan.environment)) ? { [LANDED_HEADER]: landedHeaderValue(where) } : {};
+  const headers = token === (variant.token ?? verificationToken(SECRET, stack.plan.environment)) ? { [LANDED_HEADER]: landedHeaderValue(where) } : {};
   response.writeHead(200, headers).end("ok");
 }
 
-async function standIn(variant: Variant = {}): Promise<StandIn> {
+async function standIn(variant: Variant = {}, stack: Served = dev): Promise<StandIn> {
   const tokensSeen = { https: 0, http: 0 };
-  const { cert, key } = variant.wrongCertificate ? certificates.wrong : certificates.right;
+  const { cert, key } = variant.wrongCertificate ? stack.certificates.wrong : stack.certificates.right;
   const secure = https.createServer(
     { cert, key, ...(variant.acceptOldTls ? { minVersion: "TLSv1" as const, ciphers: "DEFAULT@SECLEVEL=0" } : { minVersion: "TLSv1.2" as const }) },
-    (req, res) => answer(req, res, "https", variant, tokensSeen),
+    (req, res) => answer(stack, req, res, "https", variant, tokensSeen),
   );
-  const plain = http.createServer((req, res) => answer(req, res, "http", variant, tokensSeen));
+  const plain = http.createServer((req, res) => answer(stack, req, res, "http", variant, tokensSeen));
   // The loopback address only: nothing else may be listened on or reached.
   await Promise.all([secure, plain].map((server) => new Promise<void>((up) => server.listen(0, "127.0.0.1", up))));
   const port = (server: http.Server) => (server.address() as AddressInfo).port;
@@ -104,18 +131,19 @@ async function standIn(variant: Variant = {}): Promise<StandIn> {
   return instance;
 }
 
-async function verify(instance: StandIn, options: { secret?: string | null; host?: string; maxRequests?: number } = {}) {
+async function verify(instance: StandIn, options: { secret?: string | null; host?: string; maxRequests?: number; stack?: Served; plan?: FleetPlan } = {}) {
+  const stack = options.stack ?? dev;
   let out = "";
   let err = "";
   const secret = options.secret === null ? undefined : (options.secret ?? SECRET);
   const code = await verifyStack({
-    config,
-    plan,
+    config: stack.config,
+    plan: options.plan ?? stack.plan,
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(secret !== undefined ? { secret } : {}),
     probe: {
       connectTo: instance.connectTo.map((c) => parseConnectTo(c) as Exclude<ReturnType<typeof parseConnectTo>, string>),
-      ca: certificates.right.cert,
+      ca: stack.certificates.right.cert,
       timeoutMs: 5000,
       ratePerSecond: 1000,
     },
@@ -128,12 +156,8 @@ async function verify(instance: StandIn, options: { secret?: string | null; host
 }
 
 beforeAll(async () => {
-  plan = examplePlan("dev");
-  const run = await runProgramOffline({ stack: "dev" });
-  expect(run.exitCode).toBe(0);
-  config = readRoutingConfig("dev", run.resources);
-  const names = plan.hosts.map((h) => h.name);
-  certificates = { right: testCertificate(names), wrong: testCertificate(["other.example.net"]) };
+  dev = await served("dev");
+  ({ config, plan } = dev);
 }, 120_000);
 
 afterEach(async () => {
@@ -276,5 +300,29 @@ describe("npm run verify against a stand-in on 127.0.0.1", () => {
     const none = await verify(await standIn(), { host: "nowhere.example.org" });
     expect(none.err).toMatch(/serves no host nowhere\.example\.org/);
     expect(none.code).toBe(1);
+  });
+
+  it("reports a front door that accepts TLS 1.2 where the environment's minimum is 1.3", async () => {
+    const strict = { ...plan, frontDoor: { ...plan.frontDoor, minTlsVersion: "1.3" as const } };
+    const result = await verify(await standIn(), { plan: strict });
+    const hosts = plan.hosts.filter((h) => !h.wildcard).length;
+    expect(result.failed.filter((r) => r.includes("(TLS 1.2)") && r.includes("accepted"))).toHaveLength(hosts);
+    expect(result.failed.every((r) => r.includes("(TLS 1.2)"))).toBe(true);
+    expect(result.code).toBe(1);
+  });
+});
+
+describe("npm run verify against a stand-in for the AWS example (aws-prod) on 127.0.0.1", () => {
+  let aws: Served;
+  beforeAll(async () => {
+    aws = await served("aws-prod");
+  }, 120_000);
+
+  it("passes when the stand-in serves what the plan says, every landing confirmed", async () => {
+    const result = await verify(await standIn({}, aws), { stack: aws });
+    expect(result.failed).toEqual([]);
+    expect(result.rows.length).toBe(buildChecks(aws.config, aws.plan).checks.length);
+    expect(result.rows.filter((r) => r.startsWith("?"))).toEqual([]);
+    expect(result.code).toBe(0);
   });
 });
