@@ -31,6 +31,8 @@ const USAGE = `Usage: npm run verify -- --stack <env> [--host <host>] [options]
   --max-requests <n>         refuse to start when the checks would send more (default 200)
   --rate <n>                 at most n requests started per second (default 5)
   --timeout <ms>             per connection or request (default 10000)
+  --unsafe-methods           also probe routes that match POST, PUT, DELETE... (sent without a body;
+                             by default they are listed as not probed, since they reach live backends)
   --help, -h                 this text
   Exit: 0 all matched, 1 a mismatch (or the stack cannot be evaluated, or it would take more than
   --max-requests), 2 a usage error. See docs/operating.md, "Verifying the live front door".`;
@@ -57,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         "max-requests": { type: "string" },
         rate: { type: "string" },
         timeout: { type: "string" },
+        "unsafe-methods": { type: "boolean" },
       },
     },
     argv,
@@ -93,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     ...(secret ? { secret } : {}),
     probe: { connectTo, ...(ca !== undefined ? { ca } : {}), timeoutMs, ratePerSecond, onProgress: showProgress },
     maxRequests,
+    unsafeMethods: values["unsafe-methods"] ?? false,
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
   });

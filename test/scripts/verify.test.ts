@@ -16,7 +16,7 @@ import { runProgramOffline } from "../../offline/run-offline";
 import { readRoutingConfig, type RoutingConfig } from "../../review/route-model/config";
 import { evaluateRequest } from "../../review/route-model/evaluate";
 import { parseRequest } from "../../review/route-model/request";
-import { buildChecks, expectationOf } from "../../scripts/lib/verify/checks";
+import { buildChecks, expectationOf, requestFor } from "../../scripts/lib/verify/checks";
 import { parseConnectTo, target } from "../../scripts/lib/verify/probe";
 import { verifyStack } from "../../scripts/lib/verify/run";
 import type { FleetPlan } from "../../spec/plan";
@@ -180,6 +180,31 @@ describe("the verification token and landed header", () => {
     expect(parseLandedHeader("cluster=gke-us")).toBeUndefined();
     expect(parseLandedHeader("cluster=a; backend=nonamespace:80")).toBeUndefined();
     expect(parseLandedHeader("cluster=a; backend=shop/cart:80,")).toBeUndefined();
+  });
+});
+
+describe("the request built for a route", () => {
+  const match = (extra: object) => ({ path: { type: "Prefix" as const, value: "/api/" }, headers: [], queryParams: [], ...extra });
+
+  it("takes the route's path, headers and query, with a value for a presence condition", () => {
+    const request = requestFor(
+      "shop.example.com",
+      match({ headers: [{ name: "x-version", type: "Exact", value: "2" }], queryParams: [{ name: "debug", type: "Present" }] }),
+    );
+    expect(request).toMatchObject({ host: "shop.example.com", path: "/api/fleetgate-verify", query: "debug=present", method: "GET" });
+    expect(typeof request !== "string" && request.headers["x-version"]).toEqual(["2"]);
+  });
+
+  it("is not sent for a regular-expression condition, which names no value", () => {
+    expect(requestFor("shop.example.com", match({ headers: [{ name: "x-version", type: "RegularExpression", value: "[0-9]+" }] }))).toMatch(
+      /regular expression/,
+    );
+  });
+
+  it("is sent for a POST route only with --unsafe-methods, and for GET, HEAD and OPTIONS always", () => {
+    expect(requestFor("shop.example.com", match({ method: "POST" }))).toMatch(/--unsafe-methods/);
+    expect(requestFor("shop.example.com", match({ method: "POST" }), true)).toMatchObject({ method: "POST" });
+    for (const method of ["GET", "HEAD", "OPTIONS"]) expect(requestFor("shop.example.com", match({ method }))).toMatchObject({ method });
   });
 });
 

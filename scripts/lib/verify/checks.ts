@@ -30,8 +30,17 @@ const BELOW: Readonly<Record<"1.2" | "1.3", readonly TlsVersion[]>> = { "1.2": [
 /** The path requested for a route: the exact path, or one under the prefix. */
 const PROBE_SUFFIX = "fleetgate-verify";
 
-/** A request the route's match takes, or why none can be built (a regular-expression condition). */
-export function requestFor(host: string, match: RouteMatchPlan): EvalRequest | string {
+/** Methods that change nothing by their definition (RFC 9110): what verify sends unless told otherwise. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A request the route's match takes, or why none is sent: a regular-expression condition names no
+ * value, and a method that may change something (POST, DELETE...) reaches a live backend, so it is sent
+ * only with `unsafeMethods`.
+ */
+export function requestFor(host: string, match: RouteMatchPlan, unsafeMethods = false): EvalRequest | string {
+  if (match.method !== undefined && !SAFE_METHODS.has(match.method) && !unsafeMethods)
+    return `its match is the method ${match.method}, which may change what the backend holds; --unsafe-methods sends it (without a body)`;
   const conditions = [...match.headers, ...match.queryParams];
   const regex = conditions.find((c) => c.type === "RegularExpression");
   if (regex) return `its condition on ${regex.name} is a regular expression, which names no value to send`;
@@ -66,7 +75,7 @@ export function expectationOf(trace: RouteTrace): Expectation | undefined {
 }
 
 /** A host's checks: certificate, old TLS versions, the port-80 redirect, and one request per route (and for the default backend). */
-function hostChecks(config: RoutingConfig, plan: FleetPlan, host: HostPlan, notes: string[]): Check[] {
+function hostChecks(config: RoutingConfig, plan: FleetPlan, host: HostPlan, notes: string[], unsafeMethods: boolean): Check[] {
   const checks: Check[] = [{ kind: "certificate", host: host.name }];
   for (const version of BELOW[plan.frontDoor.minTlsVersion]) checks.push({ kind: "old-tls", host: host.name, version });
   const add = (route: string, request: EvalRequest) => {
@@ -76,7 +85,7 @@ function hostChecks(config: RoutingConfig, plan: FleetPlan, host: HostPlan, note
   };
   add("port 80", parseRequest(`http://${host.name}/${PROBE_SUFFIX}`));
   for (const route of host.routes) {
-    const request = requestFor(host.name, route.match);
+    const request = requestFor(host.name, route.match, unsafeMethods);
     if (typeof request === "string") notes.push(`${host.name} ${route.key}: not probed, because ${request}`);
     else add(route.key, request);
   }
@@ -94,7 +103,7 @@ function underWildcard(wildcard: string, name: string): boolean {
  * Every check of the stack's hosts (or of one host), in the plan's host order. Wildcard hosts name no
  * host a client can ask for; they are noted, not probed, unless `--host` names one under them.
  */
-export function buildChecks(config: RoutingConfig, plan: FleetPlan, only?: string): { checks: Check[]; notes: string[] } {
+export function buildChecks(config: RoutingConfig, plan: FleetPlan, only?: string, unsafeMethods = false): { checks: Check[]; notes: string[] } {
   const notes: string[] = [];
   const checks: Check[] = [];
   for (const host of plan.hosts) {
@@ -103,7 +112,7 @@ export function buildChecks(config: RoutingConfig, plan: FleetPlan, only?: strin
       notes.push(`${host.name}: a wildcard names no host to ask for; not probed (give --host with a name under it)`);
       continue;
     }
-    checks.push(...hostChecks(config, plan, only !== undefined && host.wildcard ? { ...host, name: only } : host, notes));
+    checks.push(...hostChecks(config, plan, only !== undefined && host.wildcard ? { ...host, name: only } : host, notes, unsafeMethods));
   }
   return { checks, notes };
 }

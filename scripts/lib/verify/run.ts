@@ -17,6 +17,8 @@ export interface VerifyInput {
   readonly secret?: string;
   /** The probes' settings; the token comes from the secret. */
   readonly probe: Omit<ProbeOptions, "token">;
+  /** Also probe routes that match a method other than GET, HEAD and OPTIONS (sent without a body). */
+  readonly unsafeMethods?: boolean;
   /** The most requests a run may send; a run that needs more sends none. */
   readonly maxRequests: number;
   readonly out: (text: string) => void;
@@ -27,7 +29,7 @@ export interface VerifyInput {
 export async function verifyStack(input: VerifyInput): Promise<number> {
   const { plan } = input;
   const probe: ProbeOptions = { ...input.probe, ...(input.secret ? { token: verificationToken(input.secret, plan.environment) } : {}) };
-  const { checks, notes } = buildChecks(input.config, plan, input.host);
+  const { checks, notes } = buildChecks(input.config, plan, input.host, input.unsafeMethods ?? false);
   for (const note of notes) input.err(`note: ${note}\n`);
   if (checks.length === 0) {
     input.err(
