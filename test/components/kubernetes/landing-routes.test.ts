@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { FleetClusters } from "../../../components/kubernetes/fleet-clusters";
 import { dispatchedBackends, DISPATCH_HEADER } from "../../../components/dispatch";
 import { clusterRoutes, gatewayObject, type NamedRoute, referenceGrants } from "../../../components/kubernetes/gateway-plan";
-import { landingRouteName, landingRoutes, ruleLandedValue, TOKEN_PLACEHOLDER } from "../../../components/kubernetes/landing-routes";
+import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute";
+import { landingRouteName, landingRoutes, ruleLandedValue, TOKEN_PLACEHOLDER, unverifiableHosts } from "../../../components/kubernetes/landing-routes";
 import { placeHostRules } from "../../../components/kubernetes/routes";
 import { LANDED_HEADER, VERIFY_HEADER, verificationToken } from "../../../components/verification";
 import type { ClusterObjects, GatewayObject, HTTPRouteObject, ReferenceGrantObject } from "../../../review/route-model/config";
@@ -172,6 +173,20 @@ describe.each([
             }
     }
     expect(tokened).toBeGreaterThan(0);
+  });
+
+  it("gives no twin to any route of a host with a rule of 16 header matches (Gateway API's most), and names the host", () => {
+    const cluster = clusters[0]!;
+    const routes = clusterRoutes(plan, cluster, cluster.gateway!, placements);
+    const target = routes.find((r) => r.host === "api.shop.example.com" && !r.name.endsWith(".redirect"))!;
+    const json = target.model.toJSON() as { spec: { rules: { matches: { headers?: unknown[] }[] }[] } };
+    json.spec.rules[0]!.matches[0]!.headers = Array.from({ length: 16 }, (_, i) => ({ type: "Exact", name: `x-h${i}`, value: "1" }));
+    const crowded = routes.map((r) => (r === target ? { ...r, model: new HTTPRoute(json as never) } : r));
+    expect(unverifiableHosts(routes)).toEqual([]);
+    expect(unverifiableHosts(crowded)).toEqual(["api.shop.example.com"]);
+    const twins = landingRoutes(cluster.name, crowded, TOKEN);
+    expect(twins.filter((t) => t.host === "api.shop.example.com")).toEqual([]);
+    expect(twins.length).toBeGreaterThan(0);
   });
 
   it("checks twins with a placeholder token by default, so the object shown in plans never holds the real one", () => {
