@@ -4,7 +4,8 @@
  * `<name>.landing` whose rules are the original's forwarding rules with one more header match, the
  * environment's verification token, and two filters more: the token is removed before the request goes
  * on (no backend ever sees it), and the response gets the landed header naming this cluster and the
- * rule's backends here. Requests without the token never match a twin, so they are served exactly as
+ * rule's backends here, and `Cache-Control: private, no-store`, so that no shared cache hands the
+ * landed header to anyone else. Requests without the token never match a twin, so they are served exactly as
  * without verification.
  *
  * Why a twin wins, and the right one [kubernetes.httproute-precedence]: Gateway API (and Istio, which
@@ -105,7 +106,13 @@ export function twinRule(rule: HttpRouteRule, token: string, landed: string): Ht
   const all: Match[] = rule.matches && rule.matches.length > 0 ? rule.matches : [{ path: { type: "PathPrefix", value: "/" } }];
   const matches = all.map((m) => ({ ...m, headers: [...(m.headers ?? []), { type: "Exact", name: VERIFY_HEADER, value: token }] }) as Match);
   let filters = withModifier(rule.filters ?? [], "RequestHeaderModifier", { remove: [VERIFY_HEADER] });
-  filters = withModifier(filters, "ResponseHeaderModifier", { set: [{ name: LANDED_HEADER, value: landed }] });
+  // No cache (Cloud CDN, where a backend has it) may keep the landed header for requests without the token.
+  filters = withModifier(filters, "ResponseHeaderModifier", {
+    set: [
+      { name: "cache-control", value: "private, no-store" },
+      { name: LANDED_HEADER, value: landed },
+    ],
+  });
   return { ...rule, matches, filters } as HttpRouteRule;
 }
 

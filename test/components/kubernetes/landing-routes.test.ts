@@ -170,6 +170,7 @@ describe.each([
                 expect.objectContaining({ op: "set", name: LANDED_HEADER, value: ruleLandedValue(cluster.name, rule, "fleetgate-gateway") }),
               );
               expect(twinned.outcome.requestHeaders).toContainEqual(expect.objectContaining({ op: "remove", name: VERIFY_HEADER }));
+              expect(twinned.outcome.responseHeaders).toContainEqual(expect.objectContaining({ op: "set", name: "cache-control", value: "private, no-store" }));
             }
     }
     expect(tokened).toBeGreaterThan(0);
