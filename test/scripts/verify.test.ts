@@ -248,6 +248,20 @@ describe("npm run verify against a stand-in on 127.0.0.1", () => {
     }
   });
 
+  it("notes a wildcard host instead of probing it, probes a name under it given with --host, and gives a name the plan serves itself to that host alone", () => {
+    const shop = plan.hosts.find((h) => h.name === "shop.dev.example.com")!;
+    const wildcard = { ...shop, name: "*.dev.example.com", wildcard: true, routes: [] };
+    const withWildcard = { ...plan, hosts: [...plan.hosts, wildcard] };
+    const all = buildChecks(config, withWildcard);
+    expect(all.checks.some((c) => c.host.startsWith("*"))).toBe(false);
+    expect(all.notes.some((n) => n.startsWith("*.dev.example.com: a wildcard names no host"))).toBe(true);
+    const under = buildChecks(config, withWildcard, "new.dev.example.com").checks;
+    expect(under.filter((c) => c.kind === "certificate").map((c) => c.host)).toEqual(["new.dev.example.com"]);
+    const own = buildChecks(config, withWildcard, "shop.dev.example.com").checks;
+    expect(own.filter((c) => c.kind === "certificate")).toHaveLength(1);
+    expect(own).toEqual(buildChecks(config, plan, "shop.dev.example.com").checks);
+  });
+
   it("passes when the stand-in serves what the plan says, every landing confirmed by the gateways' header", async () => {
     const result = await verify(await standIn());
     expect(result.failed).toEqual([]);

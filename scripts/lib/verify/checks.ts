@@ -106,8 +106,10 @@ function underWildcard(wildcard: string, name: string): boolean {
 export function buildChecks(config: RoutingConfig, plan: FleetPlan, only?: string, unsafeMethods = false): { checks: Check[]; notes: string[] } {
   const notes: string[] = [];
   const checks: Check[] = [];
+  // A name the plan serves itself is that host's, even when a wildcard covers it too.
+  const exact = only !== undefined && plan.hosts.some((h) => h.name === only);
   for (const host of plan.hosts) {
-    if (only !== undefined && host.name !== only && !(host.wildcard && underWildcard(host.name, only))) continue;
+    if (only !== undefined && host.name !== only && (exact || !(host.wildcard && underWildcard(host.name, only)))) continue;
     if (host.wildcard && only === undefined) {
       notes.push(`${host.name}: a wildcard names no host to ask for; not probed (give --host with a name under it)`);
       continue;
