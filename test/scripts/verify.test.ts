@@ -50,6 +50,8 @@ interface Variant {
   readonly wrongCertificate?: boolean;
   readonly acceptOldTls?: boolean;
   readonly skipRedirect?: boolean;
+  /** A host and path whose backend answers 503 (its landing header still set by the gateway). */
+  readonly unavailable?: { readonly host: string; readonly path: string };
   /** The token the stand-in's gateways answer (default: the environment's). */
   readonly token?: string;
 }
@@ -108,7 +110,8 @@ function answer(
   const misrouted = evaluated.host === variant.misroute?.host && evaluated.path === variant.misroute.path;
   const where = { cluster, backends: [misrouted ? "elsewhere/wrong-service:80" : backend] };
   const headers = token === (variant.token ?? verificationToken(SECRET, stack.plan.environment)) ? { [LANDED_HEADER]: landedHeaderValue(where) } : {};
-  response.writeHead(200, headers).end("ok");
+  const down = evaluated.host === variant.unavailable?.host && evaluated.path === variant.unavailable.path;
+  response.writeHead(down ? 503 : 200, headers).end(down ? "no healthy upstream" : "ok");
 }
 
 async function standIn(variant: Variant = {}, stack: Served = dev): Promise<StandIn> {
@@ -284,6 +287,14 @@ describe("npm run verify against a stand-in on 127.0.0.1", () => {
     const result = await verify(await standIn({ misroute: { host: victim.host, path: victim.request.path } }));
     expect(result.failed).toHaveLength(1);
     expect(result.failed[0]).toContain("elsewhere/wrong-service");
+    expect(result.code).toBe(1);
+  });
+
+  it("reports a route whose request lands where the plan says but gets a 5xx, which never reached the Service", async () => {
+    const victim = buildChecks(config, plan).checks.find((c) => c.kind === "route" && c.expect.kind === "landing")!;
+    const result = await verify(await standIn({ unavailable: { host: victim.host, path: victim.kind === "route" ? victim.request.path : "" } }));
+    expect(result.failed).toHaveLength(1);
+    expect(result.failed[0]).toContain("(503)");
     expect(result.code).toBe(1);
   });
 

@@ -183,7 +183,8 @@ export function judge(result: Result, tokened: boolean): Verdict {
   if (e.kind === "answer") return { ...base, expected, got: `answer ${o.status}`, ok: o.status === e.status };
   if (o.landed) {
     const keys = landingKeys(o.landed);
-    return { ...base, expected, got: keys.join(" + "), ok: keys.every((k) => e.landings.includes(k)) };
+    // A 5xx with the right landing reached the gateway's rule but not the Service (no endpoints, a timeout).
+    return { ...base, expected, got: `${keys.join(" + ")} (${o.status})`, ok: keys.every((k) => e.landings.includes(k)) && o.status < 500 };
   }
   if (o.landedRaw !== undefined) return { ...base, expected, got: `${o.status}, unreadable landing ${JSON.stringify(o.landedRaw)}`, ok: false };
   // A redirect or a 5xx is wrong whatever the landing; without the token, any other answer came from some backend.
