@@ -13,7 +13,13 @@ import { HTTPRoute } from "@kubernetes-models/gateway-api/gateway.networking.k8s
 import { landingRouteName, landingRoutes, ruleLandedValue, TOKEN_PLACEHOLDER, unverifiableHosts } from "../../../components/kubernetes/landing-routes";
 import { placeHostRules } from "../../../components/kubernetes/routes";
 import { LANDED_HEADER, VERIFY_HEADER, verificationToken } from "../../../components/verification";
-import type { ClusterObjects, GatewayObject, HTTPRouteObject, ReferenceGrantObject } from "../../../review/route-model/config";
+import {
+  type ClusterObjects,
+  type GatewayObject,
+  type HTTPRouteObject,
+  readRoutingConfig,
+  type ReferenceGrantObject,
+} from "../../../review/route-model/config";
 import { evaluateGateway, type GatewayOutcome } from "../../../review/route-model/gateway";
 import { parseRequest } from "../../../review/route-model/request";
 import type { FleetPlan } from "../../../spec/plan";
@@ -223,5 +229,27 @@ describe("the clusters' gateways under mocks, with and without the verification 
       validateRegistered(twin);
       expect(originals.some((o) => landingRouteName(o.name.replace(/^test-\w+-route-/, "")) === twin.name.replace(/^test-\w+-route-/, ""))).toBe(true);
     }
+  });
+});
+
+describe("the route model reading a plan whose verification twins are masked", () => {
+  it("leaves out an HTTPRoute whose spec is a secret mask, and keeps the others", () => {
+    const provider = { type: "pulumi:providers:kubernetes", name: "test-us", urn: "urn:provider", inputs: {}, outputs: {}, secretPaths: [] };
+    const route = (name: string, spec: unknown) => ({
+      type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+      name,
+      urn: `urn:${name}`,
+      provider: "urn:provider::id",
+      inputs: { metadata: { name, namespace: "fleetgate-gateway" }, spec },
+      outputs: {},
+      secretPaths: [],
+    });
+    const resources = [
+      provider,
+      route("shop.example.com", { hostnames: ["shop.example.com"], rules: [] }),
+      route("shop.example.com.landing", "[secret 3fa2c1d09b7e]"),
+    ];
+    const config = readRoutingConfig("test", resources as never);
+    expect(config.clusters.get("us")!.routes.map((r) => r.metadata.name)).toEqual(["shop.example.com"]);
   });
 });
