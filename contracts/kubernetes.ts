@@ -275,7 +275,8 @@ export const routePrecedence: Contract = {
     url: "https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch",
   },
   checkedIn: {
-    program: "the route evaluator orders a gateway's rules this way (review/route-model/precedence.ts), and the route tests and `npm run route` rely on it",
+    program:
+      "the route evaluator orders a gateway's rules this way (review/route-model/precedence.ts), and the route tests and `npm run route` rely on it; the gateways' verification twins (components/kubernetes/landing-routes.ts) win over their originals by their one header match more, and only for requests carrying the token",
   },
 };
 

@@ -3,7 +3,8 @@
  * theirs), in its own namespace: the sizing ConfigMap Istio reads, the Gateway, one HTTPRoute per host
  * (rules in the plan's order, see routes.ts), the routes of the dispatch or redirect listener where the
  * plan gives one, the ReferenceGrants that let routes reach the teams' Services, the gateway's own
- * DestinationRules for services whose pods serve TLS, and on EKS the Service the gateway's NLB is made from.
+ * DestinationRules for services whose pods serve TLS, on EKS the Service the gateway's NLB is made from, and
+ * with a verification token the routes' verification twins (landing-routes.ts), whose spec is secret.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,6 +19,7 @@ import {
   routedServices,
   SSL_CERT_ANNOTATION,
 } from "./gateway-plan";
+import { landingRoutes, unverifiableHosts } from "./landing-routes";
 import { gatewayDestinationRule } from "./mesh-plan";
 import { serviceRef } from "./names";
 import { kubeResource } from "./objects";
@@ -46,6 +48,11 @@ export interface ClusterGatewayArgs {
    * them, so its NLB never presents a certificate still being validated.
    */
   readonly certificateArns?: pulumi.Input<string[]>;
+  /**
+   * The environment's verification token (a secret): when given, every forwarding route gets a twin that
+   * answers requests carrying it with the landed header. Absent: no twins, nothing else changes.
+   */
+  readonly verificationToken?: pulumi.Output<string>;
 }
 
 export class ClusterGateway extends pulumi.ComponentResource {
@@ -78,8 +85,31 @@ export class ClusterGateway extends pulumi.ComponentResource {
       const rule = reached.has(service.key) ? gatewayDestinationRule(plan, service, gateway.namespace) : undefined;
       return rule ? [kubeResource(`${key}-gateway-destination-${serviceRef(service.key)}`, rule, { ...child, dependsOn: [namespace, ...args.dependsOn] })] : [];
     });
+    const token = args.verificationToken;
+    // Twins are checked with a placeholder token; the resource gets the spec with the real one, as a secret.
+    const twins = token ? landingRoutes(cluster.name, routes) : [];
+    if (token)
+      for (const host of unverifiableHosts(routes))
+        void pulumi.log.warn(
+          `${cluster.name}: ${host} has a route with 16 header matches, Gateway API's most, so its gateway cannot add the verification token's; npm run verify reports its landings as missing. Give the route fewer header conditions.`,
+          this,
+        );
+    const twinSpec = (name: string) =>
+      pulumi.secret(
+        token!.apply(
+          (t) =>
+            (
+              landingRoutes(cluster.name, routes, t)
+                .find((r) => r.name === name)!
+                .model.toJSON() as { spec: unknown }
+            ).spec,
+        ),
+      );
     const routed = [
       ...routes.map((route) => kubeResource(`${key}-route-${route.name}`, route.model, { ...child, dependsOn: afterCrds([namespace]) })),
+      ...twins.map((twin) =>
+        kubeResource(`${key}-route-${twin.name}`, twin.model, { ...child, dependsOn: afterCrds([namespace]) }, { spec: twinSpec(twin.name) }),
+      ),
       ...referenceGrants(gateway, routes).map((grant) =>
         kubeResource(`${key}-grant-${grant.metadata!.namespace}`, grant, { ...child, dependsOn: afterCrds([]) }),
       ),
@@ -91,7 +121,7 @@ export class ClusterGateway extends pulumi.ComponentResource {
     });
     this.entry = gateway.nlb ? this.nlb(key, plan, cluster, gateway, args.certificateArns, child) : this.gateway;
 
-    this.routes = routes.map((r) => r.name).sort();
+    this.routes = [...routes, ...twins].map((r) => r.name).sort();
     this.registerOutputs({ routes: this.routes });
   }
 

@@ -142,6 +142,7 @@ export class FleetClusters extends pulumi.ComponentResource {
             dependsOn: [...mesh.ready, services],
             crds: gatewayApi.ready,
             ...(certificateArns !== undefined ? { certificateArns } : {}),
+            ...(secrets.verificationToken ? { verificationToken: secrets.verificationToken(environment) } : {}),
           },
           { parent },
         );

@@ -306,8 +306,12 @@ export function readRoutingConfig(stack: string, resources: readonly RegisteredR
     if (name === undefined) continue;
     const inputs = r.inputs as unknown;
     if (r.type === "kubernetes:gateway.networking.k8s.io/v1:Gateway") cluster(name).gateways.push(inputs as GatewayObject);
-    else if (r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute") cluster(name).routes.push(inputs as HTTPRouteObject);
-    else if (r.type === "kubernetes:core/v1:Service") {
+    else if (r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute") {
+      // A route whose spec is secret, masked in a plan (the gateways' verification twins), serves only
+      // requests that carry the verification token: nothing the route model is asked about.
+      const spec = (inputs as { spec?: unknown }).spec;
+      if (spec !== null && typeof spec === "object") cluster(name).routes.push(inputs as HTTPRouteObject);
+    } else if (r.type === "kubernetes:core/v1:Service") {
       cluster(name).services.push(inputs as ServiceObject);
       cluster(name).serviceUrns.set(r.urn, inputs as ServiceObject);
       serviceOfUrn.set(r.urn, { cluster: name, object: inputs as ServiceObject });

@@ -537,12 +537,24 @@ export const ENVIRONMENT_KEYS = {
     schema: z.string().min(1).describe("The existing root CA private key (PEM), when `trust.root.source` is `existing`. MUST be set as a secret."),
     required: false,
   },
+  verificationSecret: {
+    schema: z
+      .string()
+      .min(32, {
+        error:
+          'is shorter than 32 characters, short enough to guess; set a random one: `pulumi config set --secret fleetgate:verificationSecret "$(openssl rand -hex 32)"`',
+      })
+      .describe(
+        "The environment's verification secret. When set, the gateways tell requests that carry the token derived from it (HMAC-SHA256 of `fleetgate-verify/<environment>`) which cluster and backend they landed on, in the `x-fleetgate-landed` response header, so that `npm run verify` can check every route of the live front door; requests without the token are served as before. MUST be set as a secret, at least 32 characters.",
+      ),
+    required: false,
+  },
 } as const;
 
 export type EnvironmentKey = keyof typeof ENVIRONMENT_KEYS;
 
 /** Keys whose values are credentials: Fleetgate refuses them unless Pulumi holds them as secrets. */
-export const SECRET_KEYS: readonly EnvironmentKey[] = ["kubeconfigs", "rootCaKey"];
+export const SECRET_KEYS: readonly EnvironmentKey[] = ["kubeconfigs", "rootCaKey", "verificationSecret"];
 
 export const environmentSchema = strictObject(
   Object.fromEntries(Object.entries(ENVIRONMENT_KEYS).map(([key, { schema, required }]) => [key, required ? schema : schema.optional()])) as {

@@ -441,6 +441,10 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
   "kubernetes.httproute-precedence": [
     ["test/review/route-model/gateway.test.ts", "PathPrefix never takes a longer element"],
     ["test/review/route-model/gateway.test.ts", "a method match before more header matches"],
+    [
+      "test/components/kubernetes/landing-routes.test.ts",
+      "serves every request without the token as the routes without twins do, and every request with it by the twin of that rule",
+    ],
   ],
   "pulumi-tls.private-keys": [["test/components/trust/trust-plan.test.ts", "gives the root the stronger key and intermediates the faster one"]],
   "kubernetes.gateway-allowed-routes": [

@@ -107,6 +107,28 @@ const cases: Case[] = [
     },
     wantErrors: [{ path: "fleetgate:rootCaKey", message: "pulumi config set --secret fleetgate:rootCaKey < <file>" }],
   },
+  {
+    description: "a verification secret held as a Pulumi secret is accepted",
+    mutate: (f) => {
+      f.config.verificationSecret = "0123456789abcdef0123456789abcdef";
+      f.secure.push("verificationSecret");
+    },
+    wantErrors: [],
+  },
+  {
+    description: "a verification secret in plain text is refused with the command that sets it as a secret",
+    mutate: (f) => void (f.config.verificationSecret = "0123456789abcdef0123456789abcdef"),
+    wantErrors: [{ path: "fleetgate:verificationSecret", message: "pulumi config set --secret fleetgate:verificationSecret" }],
+  },
+  {
+    // Offline a secret is an opaque placeholder; under `pulumi up` the engine gives the value, which the same rule checks.
+    description: "a verification secret shorter than 32 characters is refused with a command that sets a random one",
+    mutate: (f) => void (f.config.verificationSecret = "short"),
+    wantErrors: [
+      { path: "fleetgate:verificationSecret", message: "pulumi config set --secret fleetgate:verificationSecret" },
+      { path: "fleetgate:verificationSecret", message: "openssl rand -hex 32" },
+    ],
+  },
 
   // --- Environment: cross-checks -------------------------------------------------------------
   {
