@@ -89,6 +89,8 @@ export const controlPlaneInUse: Contract = {
   checkedIn: {
     engine:
       "at every moment of a simulated update each gateway's pods run a revision whose control plane is installed and ready; a violation names the cluster, the gateway and the window",
+    program:
+      "pulumi up refuses to delete the unrevisioned istiod of an environment deployed before revisions in the update that moves its gateways off it (spec/istio-upgrade-guard.ts)",
   },
 };
 

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { cite } from "../contracts/contract";
+import { controlPlaneInUse } from "../contracts/istio";
 import { istioMinor, istioSkewSupported, istioUpgradeSkew, nextSupportedMinor } from "../contracts/istio-upgrades";
 import type { Diagnostic, PathSegment, SourceLocation } from "./diagnostics";
 import { configPath } from "./environment";
@@ -176,6 +177,33 @@ export function checkIstioSteps(input: {
         `the previous deployment's Istio record (the stack output "${ISTIO_OUTPUT}") cannot be read (${previous.reason}), so the Istio upgrade guard had nothing to check this deployment's revisions against.`,
       ),
     ];
-  if (previous.kind !== "recorded") return [];
-  return istioStepFindings(previous.record, plan).map((f) => at("error", f.path, `${f.message}.`));
+  const legacy = legacyIstiodFindings(plan, previous.kind).map((f) => at("error", f.path, f.message));
+  if (previous.kind !== "recorded") return legacy;
+  return [...legacy, ...istioStepFindings(previous.record, plan).map((f) => at("error", f.path, `${f.message}.`))];
+}
+
+/**
+ * The unrevisioned `istiod` release of Fleetgate before revisions. A deployment that exported no Istio
+ * record was made by that Fleetgate, so its gateways run on that release: the first update with
+ * revisions must keep it while they move to the tag's revision, or it deletes their control plane
+ * under them. Where there was no deployment at all, keeping it would install it.
+ */
+function legacyIstiodFindings(plan: FleetPlan, previous: PreviousIstio["kind"]): { path: PathSegment[]; message: string }[] {
+  const installing = plan.clusters.filter((c) => c.istio.install && c.istio.serving !== undefined).map((c) => c.name);
+  if (installing.length === 0) return [];
+  if (previous === "unrecorded" && !plan.mesh.keepUnrevisionedIstiod)
+    return [
+      {
+        path: ["mesh", "istio"],
+        message: `the previous deployment was made before Fleetgate installed Istio by revision: the gateways of ${quoted(installing.sort())} run on its unrevisioned istiod release, which this update would delete while they move to the revision tag; set keepUnrevisionedIstiod: true under fleetgate:mesh.istio for this update, and remove it in the next one ${cite(controlPlaneInUse)}.`,
+      },
+    ];
+  if (previous === "none" && plan.mesh.keepUnrevisionedIstiod)
+    return [
+      {
+        path: ["mesh", "istio", "keepUnrevisionedIstiod"],
+        message: `keeps the unrevisioned istiod of an earlier Fleetgate, but this is the environment's first deployment, so there is none to keep and this would install one beside the revisions; remove the setting.`,
+      },
+    ];
+  return [];
 }

@@ -145,6 +145,8 @@ export class Simulation implements Cloud {
   private readonly world: World;
   private readonly prior: PulumiState;
   private readonly next: PulumiState = {};
+  /** The program signalled its end and the engine did its own work (deletions), or kept the old state on a failure. */
+  private finished = false;
   private readonly operations: Operation[] = [];
   private readonly lookupLog = new Map<string, { label: string; first: number; last: number; calls: number; answered: boolean }>();
   private readonly events: { at: number; text: string }[] = [];
@@ -336,6 +338,7 @@ export class Simulation implements Cloud {
 
   /** The engine's own work once the program has ended: replaced and removed resources are deleted. */
   async finish(): Promise<void> {
+    this.finished = true;
     if (this.failure === undefined) {
       const gone = Object.keys(this.prior).filter((urn) => !this.next[urn]);
       const deletions = [...this.replaced.map((urn) => ({ urn, kind: "delete-replaced" as const })), ...gone.map((urn) => ({ urn, kind: "delete" as const }))];
@@ -402,6 +405,9 @@ export class Simulation implements Cloud {
   }
 
   result(): SimulationResult {
+    // A program that stopped on an error never signals its end, so the engine's own work never ran: as
+    // in any failed update, the resources it did not get to keep their old state.
+    if (!this.finished) for (const [urn, entry] of Object.entries(this.prior)) if (!this.next[urn]) this.next[urn] = entry;
     return {
       world: this.world,
       state: this.next,

@@ -51,6 +51,8 @@ export interface UpOptions {
    * engine otherwise hands the program opaque placeholders, which a kubeconfig cannot be.
    */
   readonly decrypted?: Readonly<Record<string, unknown>>;
+  /** The stack outputs of the previous deployment, which the program reads back as its own StackReference. */
+  readonly previousOutputs?: Readonly<Record<string, unknown>>;
   /** Changes the world before the run: what the admin's prerequisites do not hold to (a zone without nodes, a missing CRD). */
   readonly prepare?: (world: World) => void;
   /** Told how many registrations were answered and asked for so far (the plan command's progress line). */
@@ -63,7 +65,10 @@ export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
   const plan = planOfStack(options.stack, root);
   const world = options.world ? withNewClusters(options.world, plan) : initialWorld(plan);
   options.prepare?.(world);
-  const config = engineConfigFromStackFile(readFileSync(join(root, stackFilePath(options.stack)), "utf8"));
+  const config = {
+    ...engineConfigFromStackFile(readFileSync(join(root, stackFilePath(options.stack)), "utf8")),
+    ...(options.previousOutputs ? { previousOutputs: options.previousOutputs } : {}),
+  };
   for (const [key, value] of Object.entries(options.decrypted ?? {})) {
     config.config[key] = typeof value === "string" ? value : JSON.stringify(value);
     if (!config.secretKeys.includes(key)) config.secretKeys.push(key);
@@ -92,17 +97,21 @@ export async function simulateUp(options: UpOptions): Promise<SimulatedUp> {
 
 /** Runs the steps one after another, each from the world and state the one before left. */
 export async function simulateUps(
-  steps: readonly Omit<UpOptions, "world" | "state">[],
+  steps: readonly Omit<UpOptions, "world" | "state" | "previousOutputs">[],
   start: { world?: World; state?: PulumiState } = {},
 ): Promise<SimulatedUp[]> {
   const out: SimulatedUp[] = [];
   let world = start.world;
   let state = start.state;
+  let outputs: Readonly<Record<string, unknown>> | undefined;
   for (const step of steps) {
-    const up = await simulateUp({ ...step, ...(world ? { world } : {}), ...(state ? { state } : {}) });
+    const up = await simulateUp({ ...step, ...(world ? { world } : {}), ...(state ? { state } : {}), ...(outputs ? { previousOutputs: outputs } : {}) });
     out.push(up);
     world = up.result.world;
     state = up.result.state;
+    // The stack keeps the outputs of its last update that exported any (a failed one keeps the earlier ones).
+    const exported = up.resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs;
+    if (exported && Object.keys(exported).length > 0) outputs = { ...outputs, ...exported };
   }
   return out;
 }

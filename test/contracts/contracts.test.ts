@@ -399,7 +399,10 @@ const SHOWN_BY: Record<string, readonly [file: string, title: string][]> = {
     ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
     ["test/components/kubernetes/mesh-plan.test.ts", "injects the east-west gateway through the tag"],
   ],
-  "istio.control-plane-in-use": [["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"]],
+  "istio.control-plane-in-use": [
+    ["test/simulation/revisions.test.ts", "moves an environment of earlier Fleetgate onto revisions"],
+    ["test/spec/istio-upgrade-guard.test.ts", "refuses the first update with revisions of an environment deployed before them"],
+  ],
   "istio.proxy-protocol": [
     ["test/components/kubernetes/gateway-plan.test.ts", "which its status port accepts too"],
     ["test/simulation/refusals.test.ts", "finds no healthy target behind proxy protocol"],

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { simulateUps, type SimulatedUp } from "../../offline/simulation/run";
-import { devIstio, programBeforeRevisions } from "./scenarios";
+import { devIstio, programBeforeRevisions, programWithoutIstioGuard } from "./scenarios";
 
 function converged(up: SimulatedUp): void {
   expect(up.report.failure, up.stderr.slice(0, 2000)).toBeUndefined();
@@ -29,13 +29,15 @@ const istio = (up: SimulatedUp, cluster: string) => {
 
 describe("an Istio upgrade of dev's canary wave", () => {
   it("moves an environment of earlier Fleetgate onto revisions, then upgrades the wave beside the old revision, rolls back and cleans up, with a control plane serving every gateway throughout", async () => {
-    const [legacy, migration, upgrade, rollback, cleanup, tooEarly] = await simulateUps([
+    const tooEarlyRoot = devIstio({ canary: { version: "1.29.0", revisions: ["1.29.0"] } });
+    const [legacy, migration, upgrade, rollback, cleanup, refused, tooEarly] = await simulateUps([
       { stack: "dev", root: devIstio({}), program: programBeforeRevisions() },
       { stack: "dev", root: devIstio({ keepUnrevisionedIstiod: true }) },
       { stack: "dev", root: devIstio({ keepUnrevisionedIstiod: true, canary: { version: "1.29.0", revisions: ["1.28.0", "1.29.0"] } }) },
       { stack: "dev", root: devIstio({ keepUnrevisionedIstiod: true, canary: { version: "1.28.0", revisions: ["1.28.0", "1.29.0"] } }) },
       { stack: "dev", root: devIstio({}) },
-      { stack: "dev", root: devIstio({ canary: { version: "1.29.0", revisions: ["1.29.0"] } }) },
+      { stack: "dev", root: tooEarlyRoot },
+      { stack: "dev", root: tooEarlyRoot, program: programWithoutIstioGuard() },
     ]);
     converged(legacy!);
     expect(istio(legacy!, "gke-eu")).toEqual({ gateways: ["default", "default"], installed: ["default"] });
@@ -89,8 +91,13 @@ describe("an Istio upgrade of dev's canary wave", () => {
     ]);
     expect(istio(cleanup!, "gke-eu")).toEqual({ gateways: ["1-28-0", "1-28-0"], installed: ["1-28-0"] });
 
-    // Moving the tag and removing the revision it left in one update: the gateway still rolls when its
-    // control plane is uninstalled, and the simulation says where and for how long.
+    // Moving the tag and removing the revision it left in one update: the program's upgrade guard refuses
+    // it against the record the cleanup left, before anything changes.
+    expect(refused!.exitCode).not.toBe(0);
+    expect(refused!.stderr).toMatch(/fleetgate:mesh\.istio\.waves\[0\]\.revisions: removes revision 1-28-0 of "gke-eu" \(wave "canary"\) too early/);
+    expect(touched(refused!)).toEqual([]);
+    // Without the guard, the gateway still rolls when its control plane is uninstalled, and the
+    // simulation says where and for how long.
     expect(tooEarly!.report.failure).toBeUndefined();
     expect(tooEarly!.report.violations).toEqual([
       expect.stringMatching(

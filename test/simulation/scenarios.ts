@@ -132,6 +132,16 @@ export const devIstio = (options: { canary?: { version: string; revisions: strin
     },
   });
 
+/** The program's Istio upgrade guard and its record, as program.ts has them. */
+const ISTIO_GUARD = "  const istioSteps = checkIstioSteps({ plan, previous: previous.istio, locate: (path) => stack.locate(path) });";
+const ISTIO_EXPORT = "    istio: fleet.gateways.apply(() => istioRecord(plan)),";
+const NO_ISTIO_GUARD = "  const istioSteps = [] as typeof check.diagnostics;";
+
+/** The program without its Istio upgrade guard: to show what the guard keeps from happening. */
+export function programWithoutIstioGuard(): string {
+  return changedProgram("program.ts", [[ISTIO_GUARD, NO_ISTIO_GUARD]]);
+}
+
 /**
  * The program as it was before control planes by revision, to deploy an environment as earlier
  * Fleetgate did: one unrevisioned `istiod` release, istio-base's default revision `default`, gateways
@@ -139,6 +149,12 @@ export const devIstio = (options: { canary?: { version: string; revisions: strin
  */
 export function programBeforeRevisions(): string {
   const dir = changedProgram("components/kubernetes/gateway-plan.ts", [["labels: gatewayLabels(cluster),", "labels: { ...MANAGED_BY },"]]);
+  // Nor did it record its Istio, or check an upgrade against a record.
+  const program = join(dir, "program.ts");
+  const source = readFileSync(program, "utf8");
+  for (const line of [ISTIO_GUARD, ISTIO_EXPORT])
+    if (!source.includes(line)) throw new Error(`program.ts has changed: programBeforeRevisions is out of date (${line.trim()})`);
+  writeFileSync(program, source.replace(ISTIO_GUARD, NO_ISTIO_GUARD).replace(ISTIO_EXPORT, ""));
   const file = join(dir, "components/kubernetes/cluster-mesh.ts");
   const text = readFileSync(file, "utf8");
   const from = text.indexOf("    if (cluster.istio.install) {");

@@ -224,6 +224,31 @@ describe("the Istio record of a deployment", () => {
     expect(diagnostics[0]!.severity).toBe("error");
   });
 
+  it("refuses the first update with revisions of an environment deployed before them, unless it keeps the unrevisioned istiod", () => {
+    const previous = previousIstioFrom({ istio: undefined, alwaysExported: [] });
+    expect(previous).toEqual({ kind: "unrecorded" });
+    const locate = () => ({ file: STACK_FILE, line: 1, column: 1 });
+    expect(checkIstioSteps({ plan: plan(PROD), previous, locate }).map((d) => [d.severity, d.path, d.message])).toEqual([
+      [
+        "error",
+        "fleetgate:mesh.istio",
+        expect.stringMatching(
+          /^the previous deployment was made before Fleetgate installed Istio by revision: the gateways of "gke-asia", "gke-eu", "gke-us" run on its unrevisioned istiod release, .* set keepUnrevisionedIstiod: true .* \[istio\.control-plane-in-use\]\.$/,
+        ),
+      ],
+    ]);
+    const keeping = PROD.replace("    istio:\n", "    istio:\n      keepUnrevisionedIstiod: true\n");
+    expect(keeping).not.toBe(PROD);
+    expect(checkIstioSteps({ plan: plan(keeping), previous, locate })).toEqual([]);
+  });
+
+  it("refuses keeping an unrevisioned istiod in an environment's first deployment, which would install one", () => {
+    const keeping = PROD.replace("    istio:\n", "    istio:\n      keepUnrevisionedIstiod: true\n");
+    const diagnostics = checkIstioSteps({ plan: plan(keeping), previous: { kind: "none" }, locate: () => ({ file: STACK_FILE, line: 1, column: 1 }) });
+    expect(diagnostics.map((d) => [d.severity, d.path])).toEqual([["error", "fleetgate:mesh.istio.keepUnrevisionedIstiod"]]);
+    expect(diagnostics[0]!.message).toContain("first deployment, so there is none to keep");
+  });
+
   it("warns at fleetgate:mesh.istio, and checks nothing, when the previous record cannot be read", () => {
     const previous = previousIstioFrom({ istio: { version: 2 }, alwaysExported: [] });
     const diagnostics = checkIstioSteps({ plan: plan(PROD), previous, locate: () => ({ file: STACK_FILE, line: 1, column: 1 }) });
