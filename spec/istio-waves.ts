@@ -80,7 +80,7 @@ export function checkIstioWaves(config: EnvironmentConfig, env: EnvReport): void
 
   if (!istio.install) {
     // Nothing of it is applied; say so at each setting rather than ignore it.
-    for (const field of ["version", "revisions", "waves"] as const)
+    for (const field of ["version", "revisions", "keepUnrevisionedIstiod", "waves"] as const)
       if (istio[field] !== undefined)
         env(
           ["mesh", "istio", field],

@@ -121,9 +121,10 @@ const CASES: Case[] = [
   },
   {
     description: "answers waves and versions where Fleetgate installs no Istio with a warning at each",
-    fixture: withIstio({ install: false, version: "1.28.0", waves: [CANARY] }),
+    fixture: withIstio({ install: false, version: "1.28.0", keepUnrevisionedIstiod: true, waves: [CANARY] }),
     want: [
       "warning fleetgate:mesh.istio.version: is set, but fleetgate:mesh.istio.install is false",
+      "warning fleetgate:mesh.istio.keepUnrevisionedIstiod: is set, but fleetgate:mesh.istio.install is false",
       "warning fleetgate:mesh.istio.waves: is set, but fleetgate:mesh.istio.install is false",
     ],
   },
