@@ -159,3 +159,20 @@ export function planFixture(fixture: SpecFixture, extraFiles: SourceFile[] = [])
 export function clone<T>(value: T): T {
   return structuredClone(value);
 }
+
+/**
+ * The fixture with one HTTPRoute of the shop team, `api` on api.shop.example.com (its domain granted),
+ * attached to the given parents with the given rules.
+ */
+export function withShopRoute(fixture: SpecFixture, parentRefs: Record<string, unknown>[], rules: Record<string, unknown>[]): SpecFixture {
+  (fixture.config.hostOwnership as Record<string, any>[])[0]!.domains.push("*.shop.example.com");
+  fixture.files["shop/routes.yaml"] = [
+    {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "api", namespace: "shop" },
+      spec: { parentRefs, hostnames: ["api.shop.example.com"], rules },
+    },
+  ];
+  return fixture;
+}

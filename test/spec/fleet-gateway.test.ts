@@ -10,7 +10,7 @@ import { loadDocuments } from "../../spec/documents";
 import { httpRouteContext, intersectHostnames } from "../../spec/http-routes";
 import type { FleetPlan, HostPlan } from "../../spec/plan";
 import { awsFixture } from "../components/aws/aws-fixture";
-import { baseFixture, planFixture, sourceFiles, type SpecFixture } from "./fixtures";
+import { baseFixture, planFixture, sourceFiles, type SpecFixture, withShopRoute } from "./fixtures";
 
 type Doc = Record<string, any>;
 
@@ -33,21 +33,12 @@ function adminGateway(listeners: Doc[] = [listener("shop", "*.shop.example.com")
 /** The base spec, the admin's Gateway, and an HTTPRoute of the shop team attached to it. */
 function gatewayFixture(base: () => SpecFixture = baseFixture): SpecFixture {
   const f = base();
-  (f.config.hostOwnership as Doc[])[0]!.domains.push("*.shop.example.com");
   f.files[GATEWAY_FILE] = [adminGateway()];
-  f.files["shop/routes.yaml"] = [
-    {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "HTTPRoute",
-      metadata: { name: "api", namespace: "shop" },
-      spec: {
-        parentRefs: [{ name: "external", namespace: "fleetgate-gateway" }],
-        hostnames: ["api.shop.example.com"],
-        rules: [{ matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "web", port: 80 }] }],
-      },
-    },
-  ];
-  return f;
+  return withShopRoute(
+    f,
+    [{ name: "external", namespace: "fleetgate-gateway" }],
+    [{ matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "web", port: 80 }] }],
+  );
 }
 const gateway = (f: SpecFixture): Doc => f.files[GATEWAY_FILE]![0]!;
 const gatewayListener = (f: SpecFixture, i: number): Doc => gateway(f).spec.listeners[i];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FleetPlan } from "../../spec/index";
 import type { HostPlan, RoutePlan } from "../../spec/plan";
 import { planCase, type DiagnosticCase, type Want } from "./diagnostic-cases";
-import { baseFixture, planFixture, type SpecFixture } from "./fixtures";
+import { baseFixture, planFixture, type SpecFixture, withShopRoute } from "./fixtures";
 
 type Doc = Record<string, any>;
 const GATEWAY = { name: "fleetgate", namespace: "fleetgate-gateway" };
@@ -10,29 +10,20 @@ const GATEWAY = { name: "fleetgate", namespace: "fleetgate-gateway" };
 /** The base spec plus an HTTPRoute of the shop team on a host of its own. */
 function routeFixture(): SpecFixture {
   const f = baseFixture();
-  (f.config.hostOwnership as Doc[])[0]!.domains.push("*.shop.example.com");
-  f.files["shop/routes.yaml"] = [
-    {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "HTTPRoute",
-      metadata: { name: "api", namespace: "shop" },
-      spec: {
-        parentRefs: [{ ...GATEWAY }],
-        hostnames: ["api.shop.example.com"],
-        rules: [
-          { matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "web", port: 80 }] },
-          {
-            matches: [{ path: { type: "Exact", value: "/cart" }, headers: [{ name: "x-canary", value: "1" }] }],
-            backendRefs: [
-              { name: "cart", port: 80 },
-              { name: "web", port: 80 },
-            ],
-          },
+  return withShopRoute(
+    f,
+    [{ ...GATEWAY }],
+    [
+      { matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "web", port: 80 }] },
+      {
+        matches: [{ path: { type: "Exact", value: "/cart" }, headers: [{ name: "x-canary", value: "1" }] }],
+        backendRefs: [
+          { name: "cart", port: 80 },
+          { name: "web", port: 80 },
         ],
       },
-    },
-  ];
-  return f;
+    ],
+  );
 }
 const route = (f: SpecFixture, index = 0): Doc => f.files["shop/routes.yaml"]![index]! as Doc;
 const rule = (f: SpecFixture, r: number): Doc => route(f).spec.rules[r];

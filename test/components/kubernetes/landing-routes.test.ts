@@ -23,58 +23,48 @@ import {
 import { evaluateGateway, type GatewayOutcome } from "../../../review/route-model/gateway";
 import { parseRequest } from "../../../review/route-model/request";
 import type { FleetPlan } from "../../../spec/plan";
-import { baseFixture, planFixture, type SpecFixture } from "../../spec/fixtures";
+import { baseFixture, planFixture, type SpecFixture, withShopRoute } from "../../spec/fixtures";
 import { runComponent } from "../../harness";
 import { awsFixture } from "../aws/aws-fixture";
 import { validateRegistered } from "./schemas";
 
-type Doc = Record<string, any>;
 const TOKEN = "0123456789abcdef";
 
 /** A fixture plus a host whose rules compete on one path by their header matches, with a split and a redirect. */
 function withCompetingRules(f: SpecFixture): SpecFixture {
-  (f.config.hostOwnership as Doc[])[0]!.domains.push("*.shop.example.com");
-  f.files["shop/routes.yaml"] = [
-    {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "HTTPRoute",
-      metadata: { name: "api", namespace: "shop" },
-      spec: {
-        parentRefs: [{ name: "fleetgate", namespace: "fleetgate-gateway" }],
-        hostnames: ["api.shop.example.com"],
-        rules: [
-          { matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "web", port: 80 }] },
+  return withShopRoute(
+    f,
+    [{ name: "fleetgate", namespace: "fleetgate-gateway" }],
+    [
+      { matches: [{ path: { type: "PathPrefix", value: "/v2" } }], backendRefs: [{ name: "web", port: 80 }] },
+      {
+        matches: [
           {
-            matches: [
-              {
-                path: { type: "Exact", value: "/cart" },
-                headers: [
-                  { name: "x-canary", value: "1" },
-                  { name: "x-beta", value: "1" },
-                ],
-              },
+            path: { type: "Exact", value: "/cart" },
+            headers: [
+              { name: "x-canary", value: "1" },
+              { name: "x-beta", value: "1" },
             ],
-            backendRefs: [{ name: "cart", port: 80 }],
-          },
-          {
-            matches: [{ path: { type: "Exact", value: "/cart" }, headers: [{ name: "x-canary", value: "1" }] }],
-            backendRefs: [
-              { name: "cart", port: 80, weight: 50 },
-              { name: "web", port: 80, weight: 50 },
-            ],
-          },
-          // Ties with the rule above on a request with both headers: the order written decides.
-          { matches: [{ path: { type: "Exact", value: "/cart" }, headers: [{ name: "x-beta", value: "2" }] }], backendRefs: [{ name: "web", port: 80 }] },
-          { matches: [{ path: { type: "Exact", value: "/cart" } }], backendRefs: [{ name: "web", port: 80 }] },
-          {
-            matches: [{ path: { type: "PathPrefix", value: "/old" } }],
-            filters: [{ type: "RequestRedirect", requestRedirect: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" }, statusCode: 301 } }],
           },
         ],
+        backendRefs: [{ name: "cart", port: 80 }],
       },
-    },
-  ];
-  return f;
+      {
+        matches: [{ path: { type: "Exact", value: "/cart" }, headers: [{ name: "x-canary", value: "1" }] }],
+        backendRefs: [
+          { name: "cart", port: 80, weight: 50 },
+          { name: "web", port: 80, weight: 50 },
+        ],
+      },
+      // Ties with the rule above on a request with both headers: the order written decides.
+      { matches: [{ path: { type: "Exact", value: "/cart" }, headers: [{ name: "x-beta", value: "2" }] }], backendRefs: [{ name: "web", port: 80 }] },
+      { matches: [{ path: { type: "Exact", value: "/cart" } }], backendRefs: [{ name: "web", port: 80 }] },
+      {
+        matches: [{ path: { type: "PathPrefix", value: "/old" } }],
+        filters: [{ type: "RequestRedirect", requestRedirect: { path: { type: "ReplacePrefixMatch", replacePrefixMatch: "/v2" }, statusCode: 301 } }],
+      },
+    ],
+  );
 }
 
 function planned(f: SpecFixture): FleetPlan {
