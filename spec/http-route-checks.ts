@@ -7,7 +7,7 @@
 import type { DocReport, PathSegment } from "./diagnostics";
 import { keyOf, type Loaded, type LoadedDocuments } from "./documents";
 import { hostGrants, ownersOf } from "./host-ownership";
-import { isShadowed, normaliseHttpRoute, type GatewayRouteDraft, type HttpRouteContext } from "./http-routes";
+import { isShadowed, type GatewayRouteDraft, type NormalisedHttpRoute } from "./http-routes";
 import { matchKey } from "./paths";
 import type { RouteMatchPlan } from "./plan";
 import type { DocumentKind } from "./schema/documents";
@@ -26,7 +26,7 @@ export interface ClaimMaps {
 export function checkHttpRoutes(
   documents: LoadedDocuments,
   config: EnvironmentConfig,
-  ctx: HttpRouteContext,
+  normalised: readonly NormalisedHttpRoute[],
   maps: ClaimMaps,
   whyNotOwned: (host: string, namespace: string) => string,
   at: DocReport,
@@ -34,7 +34,6 @@ export function checkHttpRoutes(
   firstByName(documents.httpRoutes, "HTTPRoute", at);
   firstByName(documents.referenceGrants, "ReferenceGrant", at);
   const grants = hostGrants(config.hostOwnership);
-  const normalised = documents.httpRoutes.map((loaded) => ({ loaded, ...normaliseHttpRoute(loaded, ctx) }));
 
   // A real Exact match (a GKE exact path, or a Gateway API Exact) shadows the exact half of a PathPrefix.
   const realExact = new Set([...maps.claims.keys()].filter((key) => key.split(" ")[1]?.startsWith("=")));

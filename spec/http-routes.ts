@@ -90,6 +90,14 @@ export interface NormalisedRoute {
   readonly problems: Problem[];
 }
 
+/** An HTTPRoute document with what it normalises to. */
+export type NormalisedHttpRoute = { readonly loaded: Loaded<"HTTPRoute", HTTPRoute> } & NormalisedRoute;
+
+/** Every HTTPRoute document, normalised once for the checks and the resolver that read them. */
+export function normaliseHttpRoutes(routes: readonly Loaded<"HTTPRoute", HTTPRoute>[], ctx: HttpRouteContext): NormalisedHttpRoute[] {
+  return routes.map((loaded) => ({ loaded, ...normaliseHttpRoute(loaded, ctx) }));
+}
+
 /** How a rule is named in messages: its name, or its position. */
 function ruleLabel(rule: HTTPRouteRule, r: number): string {
   return rule.name !== undefined ? `rule "${rule.name}" (spec.rules[${r}])` : `spec.rules[${r}]`;

@@ -10,7 +10,7 @@ import { cite } from "../contracts/contract";
 import { routeRecords } from "../contracts/aws";
 import type { DocReport, PathSegment } from "./diagnostics";
 import type { Loaded, LoadedDocuments } from "./documents";
-import { normaliseHttpRoute, type HttpRouteContext } from "./http-routes";
+import type { NormalisedHttpRoute } from "./http-routes";
 import { redirectClaims } from "./https-redirect";
 import type { MultiClusterService } from "./schema/documents";
 import type { EnvironmentConfig } from "./schema/environment";
@@ -27,9 +27,9 @@ interface HostUse {
 
 export function checkLatencyDnsHosts(
   config: EnvironmentConfig,
-  documents: Pick<LoadedDocuments, "ingresses" | "httpRoutes" | "frontendConfigs">,
+  documents: Pick<LoadedDocuments, "ingresses" | "frontendConfigs">,
+  httpRoutes: readonly NormalisedHttpRoute[],
   services: ReadonlyMap<string, Loaded<"MultiClusterService", MultiClusterService>>,
-  routeContext: HttpRouteContext,
   at: DocReport,
 ): void {
   if (config.frontDoor !== "aws" || config.aws?.mode !== "latency-dns") return;
@@ -48,8 +48,8 @@ export function checkLatencyDnsHosts(
       for (const ref of refs) if (ref !== undefined) served.add(`${namespace}/${ref.serviceName}`);
     });
   }
-  for (const loaded of documents.httpRoutes)
-    for (const route of normaliseHttpRoute(loaded, routeContext).routes) {
+  for (const { loaded, routes } of httpRoutes)
+    for (const route of routes) {
       const served = use(route.host, loaded, route.hostPath);
       if (route.action.kind === "forward") for (const b of route.action.backends) served.add(b.service);
     }

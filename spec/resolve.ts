@@ -12,7 +12,7 @@ import { adoptedAddressHosts, canonicalIp, ipVersionOf } from "./static-ip";
 import { addressName, DEFAULT_GATEWAY_NAMESPACE, dispatchNegName, GATEWAY_NAME, negName, NLB_SERVICE_NAME } from "./naming";
 import { gkePathToMatch, matchKey, routeMatch } from "./paths";
 import { comparePrecedence, gkePrecedence, type RoutePrecedence } from "./route-precedence";
-import { httpRouteContext, isShadowed, normaliseHttpRoute } from "./http-routes";
+import { httpRouteContext, isShadowed, normaliseHttpRoutes, type NormalisedHttpRoute } from "./http-routes";
 import { fleetGateway, gatewayAddress, withGatewayAddress } from "./fleet-gateway";
 import type * as P from "./plan";
 import { outlierDetectionSchema, type BackendConfig, type MultiClusterIngress, type MultiClusterService, type PathExtension } from "./schema/documents";
@@ -82,7 +82,7 @@ export function resolveFleet(environment: string, config: EnvironmentConfig, wri
 
   // Each HTTPRoute read once, for its routes and for the hosts an admin's Gateway address serves.
   const context = httpRouteContext(config, serviceDocs, documents);
-  const httpRoutes = documents.httpRoutes.map((loaded) => ({ loaded, ...normaliseHttpRoute(loaded, context) }));
+  const httpRoutes = normaliseHttpRoutes(documents.httpRoutes, context);
   const routedHosts = resolveHosts(config, documents, serviceDocs, selections, httpRoutes);
   // The services the hosts send to (a default backend a catch-all route shadows sends nothing), and the catch-all's.
   const routed = new Set([...routedHosts.flatMap((h) => backendsOf(h).map((b) => b.service)), ...(catchAll ? [catchAll.service] : [])]);
@@ -151,7 +151,6 @@ function withRedirectOnlyHostsServed(config: EnvironmentConfig, hosts: P.HostPla
 }
 
 /** An HTTPRoute as spec/http-routes.ts reads it. */
-type NormalisedHttpRoute = { readonly loaded: LoadedDocuments["httpRoutes"][number] } & ReturnType<typeof normaliseHttpRoute>;
 
 /** Per adopted address, the hosts pointed at it: by ingresses' static-ip annotations, and by the admin's Gateway's address. */
 function adoptedHosts(

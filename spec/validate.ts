@@ -26,7 +26,7 @@ import { checkUnusedConfigs } from "./unused-configs";
 import { checkHttpRoutes, firstByName, type ClaimMaps } from "./http-route-checks";
 import { validateIngress } from "./ingress-checks";
 import { attachBackendPolicies, checkGatewayPolicies } from "./gke-policies";
-import { httpRouteContext, httpRouteServices } from "./http-routes";
+import { httpRouteContext, httpRouteServices, normaliseHttpRoutes } from "./http-routes";
 import { checkLatencyDnsHosts } from "./latency-dns-hosts";
 import { checkGatewayApiCrds } from "./gateway-api-crds";
 import { matchesSelector } from "./label-selector";
@@ -382,7 +382,8 @@ function validateDocuments(
   const ownedBy = (namespace: string) => config.hostOwnership.filter((o) => o.namespace === namespace).flatMap((o) => o.domains);
   const routeContext = httpRouteContext(config, services, documents);
   for (const p of checkGatewayPolicies(documents.gcpGatewayPolicies, routeContext.gateway, config)) at(p.doc, p.path, p.message, p.severity);
-  checkHttpRoutes(documents, config, routeContext, { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
+  const httpRoutes = normaliseHttpRoutes(documents.httpRoutes, routeContext);
+  checkHttpRoutes(documents, config, httpRoutes, { claims, defaults, certificates }, (host, ns) => whyNotOwned(host, ns, ownedBy(ns), grants), at);
   checkStaticIps(input.environment, config, input.stack.locate([]).file, documents.ingresses, at);
   checkFleetGateway(input.environment, config, documents.gateways, at);
   for (const problem of redirectCodeProblems(documents, config.frontDoor)) at(problem.doc, problem.path, problem.message);
@@ -472,7 +473,7 @@ function validateDocuments(
         `spreads serving EKS clusters over ${byRegion.size} regions, which needs ${groups} endpoint groups (one per region for each of the two listeners), and an accelerator holds at most ${GA_LIMITS.endpointGroupsPerAccelerator} ${cite(acceleratorLimits)}; serve from at most ${GA_LIMITS.endpointGroupsPerAccelerator / 2} regions`,
       );
   }
-  checkLatencyDnsHosts(config, documents, services, routeContext, at);
+  checkLatencyDnsHosts(config, documents, httpRoutes, services, at);
   // In latency-dns mode a region's clusters share one weighted record name: AWS load balancers are
   // aliases and other clusters CNAMEs, and DNS forbids a CNAME beside other records of the same name.
   if (config.frontDoor === "aws" && config.aws?.mode === "latency-dns") {
