@@ -185,6 +185,43 @@ export const objectMeta: Contract = {
   },
 };
 
+export const admissionWebhooks: Contract = {
+  id: "kubernetes.admission-webhooks",
+  party: "Kubernetes",
+  subject: "MutatingWebhookConfiguration",
+  rule: "each webhook of a configuration has a unique, fully qualified name (a DNS subdomain of at least three segments, e.g. imagepolicy.kubernetes.io); in admissionregistration.k8s.io/v1 its sideEffects is None or NoneOnDryRun, its admissionReviewVersions name a version the API server speaks (v1 or v1beta1), its timeoutSeconds is between 1 and 30, and its clientConfig gives exactly one of url and service",
+  source: {
+    title: "Kubernetes API reference: MutatingWebhookConfiguration v1",
+    section: "MutatingWebhook: name, sideEffects, admissionReviewVersions, timeoutSeconds, clientConfig",
+    url: "https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/mutating-webhook-configuration-v1/",
+  },
+  checkedIn: { engine: "every MutatingWebhookConfiguration registered (Istio's revision tag, components/kubernetes/mesh-plan.ts revisionTag)" },
+};
+
+/** What the API server refuses in a MutatingWebhookConfiguration's webhooks [kubernetes.admission-webhooks]. */
+export function admissionWebhookProblems(webhooks: readonly Readonly<Record<string, unknown>>[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  webhooks.forEach((webhook, i) => {
+    const name = String(webhook.name ?? "");
+    const at = `webhooks[${i}] (${name || "unnamed"})`;
+    if (!DNS_SUBDOMAIN.test(name) || name.split(".").length < 3) problems.push(`${at}: the name is not a fully qualified name of at least three segments`);
+    if (seen.has(name)) problems.push(`${at}: the name is used by an earlier webhook of the configuration`);
+    seen.add(name);
+    if (!["None", "NoneOnDryRun"].includes(String(webhook.sideEffects)))
+      problems.push(`${at}: sideEffects is ${String(webhook.sideEffects)}, not None or NoneOnDryRun`);
+    const versions = Array.isArray(webhook.admissionReviewVersions) ? webhook.admissionReviewVersions.map(String) : [];
+    if (!versions.some((v) => v === "v1" || v === "v1beta1"))
+      problems.push(`${at}: admissionReviewVersions names no version the API server speaks (v1 or v1beta1)`);
+    const timeout = webhook.timeoutSeconds;
+    if (timeout !== undefined && !(Number.isInteger(timeout) && Number(timeout) >= 1 && Number(timeout) <= 30))
+      problems.push(`${at}: timeoutSeconds is ${String(timeout)}, not between 1 and 30`);
+    const client = asRecord(webhook.clientConfig);
+    if ((client.url === undefined) === (client.service === undefined)) problems.push(`${at}: clientConfig must give exactly one of url and service`);
+  });
+  return problems;
+}
+
 // --- Checks on registrations -----------------------------------------------------------------------
 
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -257,6 +294,11 @@ export const registrationChecks: readonly RegistrationCheck[] = [
     check: (inputs, _name, context) => (inputs.metadata === undefined ? [] : objectMetaProblems(context?.type ?? "", asRecord(inputs.metadata))),
   },
   {
+    contract: admissionWebhooks,
+    types: ["kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration"],
+    check: (inputs) => admissionWebhookProblems(Array.isArray(inputs.webhooks) ? inputs.webhooks.map(asRecord) : []),
+  },
+  {
     contract: lbcAnnotations,
     types: ["kubernetes:core/v1:Service"],
     check: (inputs) => loadBalancerAnnotationProblems(asRecord(asRecord(inputs.metadata).annotations)),
@@ -285,6 +327,7 @@ export const contracts: readonly Contract[] = [
   routePrecedence,
   namespaceRequired,
   objectMeta,
+  admissionWebhooks,
   gatewayApiCrds,
   gatewayRedirectCodes,
   mcsCrds,

@@ -108,6 +108,20 @@ const REFUSED_REGISTRATIONS: Record<string, { type: string; inputs: Inputs; prov
     type: "tls:index/selfSignedCert:SelfSignedCert",
     inputs: { validityPeriodHours: 87600, allowedUses: ["cert_signing", "ca_signing"] },
   },
+  "kubernetes.admission-webhooks": {
+    type: "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration",
+    inputs: {
+      metadata: { name: "istio-revision-tag-fleetgate" },
+      webhooks: [
+        {
+          name: "sidecar-injector",
+          sideEffects: "None",
+          admissionReviewVersions: ["v1"],
+          clientConfig: { service: { name: "istiod", namespace: "istio-system" } },
+        },
+      ],
+    },
+  },
   "kubernetes.object-meta": {
     type: "kubernetes:core/v1:Namespace",
     inputs: { metadata: { name: "istio-system", labels: { "topology.istio.io/network": "net/1" } } },

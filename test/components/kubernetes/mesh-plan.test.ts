@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadBalancerAnnotationProblems } from "../../../contracts/kubernetes";
+import { admissionWebhookProblems, loadBalancerAnnotationProblems } from "../../../contracts/kubernetes";
 import {
   baseChart,
   clusterRevisions,
@@ -275,6 +275,28 @@ describe("control plane revisions, as data", () => {
     }
     // Moving the tag changes the object, never its name: Pulumi updates it in place.
     expect(revisionTag(REVISION_TAG, r("1.28.0")).metadata!.name).toBe(tag.metadata!.name);
+  });
+
+  it("builds a tag the API server accepts, and the API server's webhook rules refuse what it would [kubernetes.admission-webhooks]", () => {
+    const webhooks = (revisionTag(REVISION_TAG, r("1.29.0")).toJSON() as { webhooks: Record<string, unknown>[] }).webhooks;
+    expect(admissionWebhookProblems(webhooks)).toEqual([]);
+    const [first] = webhooks as [Record<string, unknown>];
+    expect(
+      admissionWebhookProblems([
+        { ...first, name: "injector.istio" },
+        { ...first, name: "injector.istio" },
+        { ...first, name: "a.sidecar-injector.istio.io", sideEffects: "Some", admissionReviewVersions: ["v2"], timeoutSeconds: 31 },
+        { ...first, name: "b.sidecar-injector.istio.io", clientConfig: { url: "https://injector.example.com", service: { name: "istiod" } } },
+      ]),
+    ).toEqual([
+      "webhooks[0] (injector.istio): the name is not a fully qualified name of at least three segments",
+      "webhooks[1] (injector.istio): the name is not a fully qualified name of at least three segments",
+      "webhooks[1] (injector.istio): the name is used by an earlier webhook of the configuration",
+      "webhooks[2] (a.sidecar-injector.istio.io): sideEffects is Some, not None or NoneOnDryRun",
+      "webhooks[2] (a.sidecar-injector.istio.io): admissionReviewVersions names no version the API server speaks (v1 or v1beta1)",
+      "webhooks[2] (a.sidecar-injector.istio.io): timeoutSeconds is 31, not between 1 and 30",
+      "webhooks[3] (b.sidecar-injector.istio.io): clientConfig must give exactly one of url and service",
+    ]);
   });
 
   it("injects the east-west gateway through the tag and rolls it when the serving revision changes; leaves it alone where Istio is not Fleetgate's", () => {
